@@ -1,0 +1,104 @@
+/* berth/posix.h — run a plain POSIX sockets program on berth.
+ *
+ * Include it first (or compile with `-include berth/posix.h`) and link with
+ * libberth: the socket calls below go to a default berth stack created on
+ * first use, with lo up and 127.0.0.1/8 — the starting point of a fresh
+ * Linux network namespace.
+ *
+ * Descriptors: every berth socket is backed by a real placeholder descriptor
+ * (an open /dev/null), so socket() returns the number the kernel would,
+ * close()/read()/write()/fcntl()/ioctl()/poll() on it reach berth, and on any
+ * other descriptor they reach the OS unchanged. A descriptor that is open but
+ * not a socket gives ENOTSOCK, a closed one EBADF — as in Linux.
+ *
+ * Limits: dup()/dup2() of a socket copy only the placeholder; select() is not
+ * wrapped (use poll); poll() mixing sockets with OS descriptors polls both in
+ * 1 ms steps. Threads: any number may call in at once (posix platform).
+ * fork(): the child gets its own copy of the stack and may go on using it
+ * with no background thread.
+ */
+#ifndef BERTH_POSIX_H
+#define BERTH_POSIX_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "socket.h"
+#include "stack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The default stack (created on first call). */
+berth_stack *berth_posix_stack(void);
+/* Map an OS descriptor to the berth descriptor behind it, -1 if none. */
+int berth_posix_fd(int fd);
+
+int berth_posix_socket(int domain, int type, int protocol);
+int berth_posix_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int berth_posix_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int berth_posix_listen(int fd, int backlog);
+int berth_posix_accept(int fd, struct sockaddr *addr, socklen_t *len);
+int berth_posix_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+ssize_t berth_posix_send(int fd, const void *buf, size_t len, int flags);
+ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags,
+                           const struct sockaddr *to, socklen_t tolen);
+ssize_t berth_posix_sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t berth_posix_recv(int fd, void *buf, size_t len, int flags);
+ssize_t berth_posix_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                             socklen_t *fromlen);
+ssize_t berth_posix_recvmsg(int fd, struct msghdr *msg, int flags);
+int berth_posix_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int berth_posix_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+int berth_posix_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+int berth_posix_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+int berth_posix_shutdown(int fd, int how);
+int berth_posix_close(int fd);
+ssize_t berth_posix_read(int fd, void *buf, size_t len);
+ssize_t berth_posix_write(int fd, const void *buf, size_t len);
+int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+int berth_posix_fcntl(int fd, int cmd, ...);
+int berth_posix_ioctl(int fd, unsigned long request, ...);
+
+#ifndef BERTH_POSIX_NO_MACROS
+#define socket(...) berth_posix_socket(__VA_ARGS__)
+#define bind(...) berth_posix_bind(__VA_ARGS__)
+#define connect(...) berth_posix_connect(__VA_ARGS__)
+#define listen(...) berth_posix_listen(__VA_ARGS__)
+#define accept(...) berth_posix_accept(__VA_ARGS__)
+#define accept4(...) berth_posix_accept4(__VA_ARGS__)
+#define send(...) berth_posix_send(__VA_ARGS__)
+#define sendto(...) berth_posix_sendto(__VA_ARGS__)
+#define sendmsg(...) berth_posix_sendmsg(__VA_ARGS__)
+#define recv(...) berth_posix_recv(__VA_ARGS__)
+#define recvfrom(...) berth_posix_recvfrom(__VA_ARGS__)
+#define recvmsg(...) berth_posix_recvmsg(__VA_ARGS__)
+#define getsockname(...) berth_posix_getsockname(__VA_ARGS__)
+#define getpeername(...) berth_posix_getpeername(__VA_ARGS__)
+#define setsockopt(...) berth_posix_setsockopt(__VA_ARGS__)
+#define getsockopt(...) berth_posix_getsockopt(__VA_ARGS__)
+#define shutdown(...) berth_posix_shutdown(__VA_ARGS__)
+#define close(...) berth_posix_close(__VA_ARGS__)
+#define read(...) berth_posix_read(__VA_ARGS__)
+#define write(...) berth_posix_write(__VA_ARGS__)
+#define poll(...) berth_posix_poll(__VA_ARGS__)
+#define fcntl(...) berth_posix_fcntl(__VA_ARGS__)
+#define ioctl(...) berth_posix_ioctl(__VA_ARGS__)
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,83 @@
+/* berth/stack.h — a stack instance: creation, configuration, event loop,
+ * credentials and counters.
+ *
+ * Everything berth knows hangs off a berth_stack; there is no global mutable
+ * state, so one process can run many hosts.
+ */
+#ifndef BERTH_STACK_H
+#define BERTH_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "platform.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct berth_stack berth_stack;
+
+struct berth_config {
+    /* Environment hooks. NULL: a posix platform owned by the stack. */
+    const struct berth_platform *platform;
+    /* Name used in traces ("host-a"). */
+    const char *name;
+    /* Size of the descriptor table: socket() fails with EMFILE past it. */
+    unsigned max_fds;
+    /* Stack-wide number of sockets: socket() fails with ENFILE past it. */
+    unsigned max_sockets;
+    /* Create the loopback interface lo (127.0.0.1/8) and bring it up. */
+    bool loopback;
+    /* IPv4 reassembly: bytes held in incomplete datagrams at most
+     * (ipfrag_high_thresh), and seconds before one is dropped (ipfrag_time). */
+    size_t ipfrag_high_thresh;
+    unsigned ipfrag_time_s;
+};
+
+/* Fill cfg with defaults matching a fresh Linux network namespace. */
+void berth_config_init(struct berth_config *cfg);
+
+/* Create a stack. Returns NULL (errno ENOMEM or EINVAL) on failure. */
+berth_stack *berth_stack_new(const struct berth_config *cfg);
+/* Close every socket, remove every interface, free everything. */
+void berth_stack_free(berth_stack *st);
+
+const char *berth_stack_name(const berth_stack *st);
+const struct berth_platform *berth_stack_platform(const berth_stack *st);
+
+/* Event loop entry for drivers, simulations and bare-metal main loops:
+ * process queued input packets and every timer that is due. */
+void berth_stack_poll(berth_stack *st);
+/* Absolute time (platform clock, us) of the next timer, BERTH_FOREVER if none.
+ * Also reports pending input as "now". */
+uint64_t berth_stack_next_deadline(berth_stack *st);
+
+/* Credentials of the sockets created from now on (per thread on the posix
+ * flavour, per stack otherwise): effective uid and whether the creator holds
+ * CAP_NET_BIND_SERVICE. Default: the process's euid, capability iff euid 0. */
+struct berth_cred {
+    uid_t euid;
+    bool cap_net_bind_service;
+};
+void berth_cred_set(berth_stack *st, const struct berth_cred *cred);
+void berth_cred_get(berth_stack *st, struct berth_cred *cred);
+
+/* Counters, named as in Linux's /proc/net/snmp ("Ip", "InReceives").
+ * Returns 0 and the value, or -1/ENOENT for an unknown name. */
+int berth_snmp_get(berth_stack *st, const char *group, const char *name, uint64_t *value);
+/* Call fn for every counter in /proc/net/snmp order. */
+void berth_snmp_foreach(berth_stack *st,
+                        void (*fn)(void *arg, const char *group, const char *name, uint64_t value),
+                        void *arg);
+
+/* Trace hook: a line of text for every notable event (packet in/out, drop and
+ * why). NULL disables it. */
+void berth_stack_set_trace(berth_stack *st, void (*fn)(void *arg, const char *line), void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

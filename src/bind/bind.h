@@ -1,0 +1,72 @@
+/* bind.h — the port namespace: who owns which (protocol, address, port).
+ *
+ * One bind_table per transport protocol. bind(), connect()'s autobind,
+ * listen()'s re-check and packet demux all go through it; nothing else knows
+ * port ownership. Layout:
+ *
+ *   port -> bucket (hash, chained) -> owners (bind_node list, newest first)
+ *   occupancy bitmap, one bit per port, two levels (word summary), so the
+ *   ephemeral search finds a free port in O(65536 / 64 / 64) word reads at
+ *   any occupancy instead of scanning ports.
+ *
+ * A bind_node carries a copy of the owner's reuse flags, uid, device and
+ * state, so owners that are not full sockets (TIME_WAIT entries) can sit in
+ * the same lists. docs/bind.md lists the rules and invariants.
+ */
+#ifndef BERTH_BIND_H
+#define BERTH_BIND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+struct berth_stack;
+struct bsock;
+
+struct bind_node {
+    struct bind_node *next; /* in the bucket's owner list */
+    struct bsock *so;       /* NULL for non-socket owners (TIME_WAIT) */
+    struct in_addr addr;    /* bound address, INADDR_ANY for wildcard */
+    uint16_t port;          /* host order; 0 while not hashed */
+    bool hashed;
+    bool reuseaddr, reuseport, listening, timewait;
+    uid_t uid;
+    unsigned bound_if;
+};
+
+struct bind_bucket {
+    struct bind_bucket *next;
+    struct bind_node *owners;
+    uint16_t port;
+    unsigned count;
+};
+
+#define BIND_HASH_SIZE 1024
+#define BIND_PORT_WORDS (65536 / 64)
+#define BIND_SUMMARY_WORDS (BIND_PORT_WORDS / 64)
+
+struct bind_table {
+    int proto;
+    unsigned count; /* hashed nodes */
+    struct bind_bucket *hash[BIND_HASH_SIZE];
+    uint64_t used[BIND_PORT_WORDS];       /* bit set: port has an owner */
+    uint64_t full[BIND_SUMMARY_WORDS];    /* bit set: used[] word is all ones */
+};
+
+struct bind_table *bind_table_new(struct berth_stack *st, int proto);
+void bind_table_free(struct berth_stack *st, struct bind_table *t);
+
+/* Bind n (its addr and flags filled in) to `port`, or to an ephemeral port
+ * when port is 0 (`prefer_odd`: Linux's TCP bind(0) parity). Returns 0, or
+ * -EADDRINUSE on conflict / exhaustion. */
+int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port,
+                  bool prefer_odd);
+void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n);
+/* Would n conflict with an owner of `port` (other than itself)? */
+bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port);
+/* The owners of a port, newest first (demux walks these). */
+struct bind_node *bind_owners(const struct bind_table *t, uint16_t port);
+bool bind_port_used(const struct bind_table *t, uint16_t port);
+
+#endif

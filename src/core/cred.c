@@ -1,0 +1,51 @@
+/* cred.c — credentials recorded by each new socket (euid, CAP_NET_BIND_SERVICE).
+ *
+ * berth_cred_set applies to the calling thread (a small thread-local table of
+ * per-stack overrides), so on the posix flavour two threads can act as two
+ * users; a single-threaded program sees per-stack behaviour. Threads that
+ * never called it use the stack's default (the process's euid).
+ */
+#include <string.h>
+
+#include "core/stack_impl.h"
+
+#define CRED_SLOTS 8
+
+static _Thread_local struct {
+    const struct berth_stack *st;
+    struct berth_cred cred;
+} cred_tls[CRED_SLOTS];
+
+void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
+{
+    int free_slot = -1;
+    for (int i = 0; i < CRED_SLOTS; i++) {
+        if (cred_tls[i].st == st) {
+            cred_tls[i].cred = *cred;
+            return;
+        }
+        if (!cred_tls[i].st && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot >= 0) {
+        cred_tls[free_slot].st = st;
+        cred_tls[free_slot].cred = *cred;
+    } else {
+        /* Out of slots: fall back to changing the stack's default. */
+        st_lock(st);
+        st->cred = *cred;
+        st_unlock(st);
+    }
+}
+
+void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
+{
+    for (int i = 0; i < CRED_SLOTS; i++)
+        if (cred_tls[i].st == st) {
+            *out = cred_tls[i].cred;
+            return;
+        }
+    *out = st->cred;
+}
+
+void berth_cred_get(berth_stack *st, struct berth_cred *cred) { stack_cred_current(st, cred); }

@@ -1,0 +1,81 @@
+/* pkt.c — packet buffer allocation and queues. */
+#include "core/pkt.h"
+
+#include <string.h>
+
+#include "core/stack_impl.h"
+
+struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len)
+{
+    size_t cap = headroom + len;
+    struct pkt *p = st_alloc(st, sizeof(*p) + cap);
+    if (!p)
+        return NULL;
+    memset(p, 0, sizeof(*p));
+    p->cap = (uint32_t)cap;
+    p->data = p->buf + headroom;
+    p->len = (uint32_t)len;
+    p->truesize = (uint32_t)(sizeof(*p) + cap);
+    return p;
+}
+
+void pkt_free(struct berth_stack *st, struct pkt *p)
+{
+    if (p)
+        st_free(st, p);
+}
+
+void pkt_free_chain(struct berth_stack *st, struct pkt *p)
+{
+    while (p) {
+        struct pkt *n = p->next;
+        pkt_free(st, p);
+        p = n;
+    }
+}
+
+struct pkt *pkt_clone(struct berth_stack *st, const struct pkt *p)
+{
+    struct pkt *c = st_alloc(st, sizeof(*p) + p->cap);
+    if (!c)
+        return NULL;
+    memcpy(c, p, sizeof(*p) + p->cap);
+    c->next = NULL;
+    c->data = c->buf + (p->data - p->buf);
+    if (p->nh)
+        c->nh = c->buf + (p->nh - p->buf);
+    return c;
+}
+
+void pktq_push(struct pktq *q, struct pkt *p)
+{
+    p->next = NULL;
+    if (q->tail)
+        q->tail->next = p;
+    else
+        q->head = p;
+    q->tail = p;
+    q->count++;
+    q->bytes += p->truesize;
+}
+
+struct pkt *pktq_pop(struct pktq *q)
+{
+    struct pkt *p = q->head;
+    if (!p)
+        return NULL;
+    q->head = p->next;
+    if (!q->head)
+        q->tail = NULL;
+    p->next = NULL;
+    q->count--;
+    q->bytes -= p->truesize;
+    return p;
+}
+
+void pktq_purge(struct berth_stack *st, struct pktq *q)
+{
+    struct pkt *p;
+    while ((p = pktq_pop(q)))
+        pkt_free(st, p);
+}

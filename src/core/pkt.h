@@ -1,0 +1,70 @@
+/* pkt.h — the packet buffer.
+ *
+ * One contiguous buffer per packet with headroom in front, so each layer on
+ * the way down prepends its header with pkt_push and each layer on the way up
+ * strips it with pkt_pull — no copies between layers. `truesize` is what the
+ * packet costs a socket's receive buffer (like Linux's skb->truesize).
+ */
+#ifndef BERTH_CORE_PKT_H
+#define BERTH_CORE_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct berth_stack;
+struct berth_netif;
+
+/* Headroom for link + IP + transport headers. */
+#define PKT_HEADROOM 128
+
+struct pkt {
+    struct pkt *next;
+    uint8_t *data;            /* current start */
+    uint32_t len;             /* bytes from data */
+    uint32_t cap;             /* bytes in buf */
+    struct berth_netif *ifp;  /* receiving interface (input path) */
+    uint32_t truesize;
+    /* Filled by ip4_input for the transports. */
+    struct in_addr src, dst;
+    uint8_t ttl, tos;
+    uint16_t ip_hlen;         /* IP header length of the datagram (ICMP quoting) */
+    uint8_t *nh;              /* network header within buf */
+    uint8_t buf[];
+};
+
+struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len);
+void pkt_free(struct berth_stack *st, struct pkt *p);
+void pkt_free_chain(struct berth_stack *st, struct pkt *p);
+/* Copy of p (same headroom). NULL on exhaustion. */
+struct pkt *pkt_clone(struct berth_stack *st, const struct pkt *p);
+
+static inline uint8_t *pkt_push(struct pkt *p, size_t n)
+{
+    p->data -= n;
+    p->len += (uint32_t)n;
+    return p->data;
+}
+static inline void pkt_pull(struct pkt *p, size_t n)
+{
+    p->data += n;
+    p->len -= (uint32_t)n;
+}
+static inline size_t pkt_headroom(const struct pkt *p) { return (size_t)(p->data - p->buf); }
+static inline void pkt_trim(struct pkt *p, size_t len)
+{
+    if (len < p->len)
+        p->len = (uint32_t)len;
+}
+
+/* Simple FIFO of packets. */
+struct pktq {
+    struct pkt *head, *tail;
+    unsigned count;
+    size_t bytes; /* sum of truesize */
+};
+void pktq_push(struct pktq *q, struct pkt *p);
+struct pkt *pktq_pop(struct pktq *q);
+void pktq_purge(struct berth_stack *st, struct pktq *q);
+
+#endif

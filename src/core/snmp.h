@@ -1,0 +1,77 @@
+/* snmp.h — protocol counters, named and ordered as in Linux's /proc/net/snmp.
+ *
+ * One X-macro list generates the struct fields and the name table, so adding
+ * a counter is one line. Counters are plain uint64_t: they are only touched
+ * under the stack lock.
+ */
+#ifndef BERTH_CORE_SNMP_H
+#define BERTH_CORE_SNMP_H
+
+#include <stdint.h>
+
+#define BERTH_SNMP_IP(X)                                                                           \
+    X(Ip, InReceives)                                                                              \
+    X(Ip, InHdrErrors)                                                                             \
+    X(Ip, InAddrErrors)                                                                            \
+    X(Ip, ForwDatagrams)                                                                           \
+    X(Ip, InUnknownProtos)                                                                         \
+    X(Ip, InDiscards)                                                                              \
+    X(Ip, InDelivers)                                                                              \
+    X(Ip, OutRequests)                                                                             \
+    X(Ip, OutDiscards)                                                                             \
+    X(Ip, OutNoRoutes)                                                                             \
+    X(Ip, ReasmTimeout)                                                                            \
+    X(Ip, ReasmReqds)                                                                              \
+    X(Ip, ReasmOKs)                                                                                \
+    X(Ip, ReasmFails)                                                                              \
+    X(Ip, FragOKs)                                                                                 \
+    X(Ip, FragFails)                                                                               \
+    X(Ip, FragCreates)                                                                             \
+    X(Ip, OutTransmits)
+
+#define BERTH_SNMP_ICMP(X)                                                                         \
+    X(Icmp, InMsgs)                                                                                \
+    X(Icmp, InErrors)                                                                              \
+    X(Icmp, InCsumErrors)                                                                          \
+    X(Icmp, InDestUnreachs)                                                                        \
+    X(Icmp, InTimeExcds)                                                                           \
+    X(Icmp, InParmProbs)                                                                           \
+    X(Icmp, InEchos)                                                                               \
+    X(Icmp, InEchoReps)                                                                            \
+    X(Icmp, OutMsgs)                                                                               \
+    X(Icmp, OutErrors)                                                                             \
+    X(Icmp, OutDestUnreachs)                                                                       \
+    X(Icmp, OutTimeExcds)                                                                          \
+    X(Icmp, OutEchos)                                                                              \
+    X(Icmp, OutEchoReps)
+
+#define BERTH_SNMP_UDP(X)                                                                          \
+    X(Udp, InDatagrams)                                                                            \
+    X(Udp, NoPorts)                                                                                \
+    X(Udp, InErrors)                                                                               \
+    X(Udp, OutDatagrams)                                                                           \
+    X(Udp, RcvbufErrors)                                                                           \
+    X(Udp, SndbufErrors)                                                                           \
+    X(Udp, InCsumErrors)                                                                           \
+    X(Udp, IgnoredMulti)                                                                           \
+    X(Udp, MemErrors)
+
+/* IpExt keeps InCsumErrors for IP header checksum failures (which also count
+ * as Ip InHdrErrors), as Linux does. */
+#define BERTH_SNMP_IPEXT(X)                                                                        \
+    X(IpExt, InCsumErrors)                                                                         \
+    X(IpExt, InNoRoutes)                                                                           \
+    X(IpExt, InTruncatedPkts)
+
+#define BERTH_SNMP_ALL(X) BERTH_SNMP_IP(X) BERTH_SNMP_ICMP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X)
+
+struct berth_snmp {
+#define BERTH_SNMP_FIELD(g, n) uint64_t g##_##n;
+    BERTH_SNMP_ALL(BERTH_SNMP_FIELD)
+#undef BERTH_SNMP_FIELD
+};
+
+#define SNMP_INC(st, g, n) ((st)->snmp.g##_##n++)
+#define SNMP_ADD(st, g, n, v) ((st)->snmp.g##_##n += (v))
+
+#endif

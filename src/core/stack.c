@@ -1,0 +1,273 @@
+/* stack.c — stack instance lifecycle, the lock discipline and the event loop. */
+#include "core/stack_impl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bind/bind.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "socket/sock.h"
+
+void berth_config_init(struct berth_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->name = "berth";
+    cfg->max_fds = 1024;     /* RLIMIT_NOFILE soft default on Linux */
+    cfg->max_sockets = 65536;
+    cfg->loopback = true;
+    cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
+    cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
+}
+
+static void net_cfg_defaults(struct berth_net_cfg *n)
+{
+    n->ip_local_port_range[0] = 32768;
+    n->ip_local_port_range[1] = 60999;
+    n->ip_unprivileged_port_start = 1024;
+    n->ip_nonlocal_bind = 0;
+    n->ip_default_ttl = 64;
+    n->rmem_default = n->rmem_max = 212992;
+    n->wmem_default = n->wmem_max = 212992;
+    n->somaxconn = 4096;
+}
+
+void *st_zalloc(struct berth_stack *st, size_t n)
+{
+    void *p = st_alloc(st, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+berth_stack *berth_stack_new(const struct berth_config *cfg_in)
+{
+    struct berth_config cfg;
+    if (cfg_in)
+        cfg = *cfg_in;
+    else
+        berth_config_init(&cfg);
+    if (cfg.max_fds == 0 || cfg.max_sockets == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    struct berth_platform plat;
+    bool own = false;
+    if (cfg.platform) {
+        plat = *cfg.platform;
+    } else {
+        int e = berth_platform_posix(&plat);
+        if (e) {
+            errno = e;
+            return NULL;
+        }
+        own = true;
+    }
+    berth_stack *st = plat.alloc(plat.ctx, sizeof(*st));
+    if (!st) {
+        if (own)
+            berth_platform_posix_release(&plat);
+        errno = ENOMEM;
+        return NULL;
+    }
+    memset(st, 0, sizeof(*st));
+    st->plat = plat;
+    st->own_platform = own;
+    snprintf(st->name, sizeof(st->name), "%s", cfg.name ? cfg.name : "berth");
+    st->cfg = cfg;
+    st->cfg.platform = NULL;
+    st->cfg.name = st->name;
+    net_cfg_defaults(&st->net);
+    st->next_ifindex = 1;
+    plat.random(plat.ctx, st->secret, sizeof(st->secret));
+    plat.random(plat.ctx, &st->ip_id_next, sizeof(st->ip_id_next));
+    uid_t euid = geteuid();
+    st->cred.euid = euid;
+    st->cred.cap_net_bind_service = euid == 0;
+
+    st->fds = st_zalloc(st, sizeof(*st->fds) * cfg.max_fds);
+    st->udp_bind = bind_table_new(st, IPPROTO_UDP);
+    st->tcp_bind = bind_table_new(st, IPPROTO_TCP);
+    if (!st->fds || !st->udp_bind || !st->tcp_bind || ip4_init(st) != 0 ||
+        (cfg.loopback && !loopback_create(st))) {
+        berth_stack_free(st);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return st;
+}
+
+void berth_stack_free(berth_stack *st)
+{
+    if (!st)
+        return;
+    st_lock(st);
+    if (st->fds) {
+        for (unsigned i = 0; i < st->cfg.max_fds; i++)
+            if (st->fds[i])
+                sock_close_fd(st, (int)i);
+    }
+    while (st->netifs)
+        berth_netif_remove(st->netifs);
+    pktq_purge(st, &st->rxq);
+    ip4_fini(st);
+    bind_table_free(st, st->udp_bind);
+    bind_table_free(st, st->tcp_bind);
+    st->plat.unlock(st->plat.ctx);
+    struct berth_platform plat = st->plat;
+    bool own = st->own_platform;
+    if (st->fds)
+        plat.free(plat.ctx, st->fds);
+    plat.free(plat.ctx, st);
+    if (own)
+        berth_platform_posix_release(&plat);
+}
+
+const char *berth_stack_name(const berth_stack *st) { return st->name; }
+const struct berth_platform *berth_stack_platform(const berth_stack *st) { return &st->plat; }
+
+void st_lock(struct berth_stack *st) { st->plat.lock(st->plat.ctx); }
+
+void st_unlock(struct berth_stack *st)
+{
+    stack_run_pending(st);
+    st->plat.unlock(st->plat.ctx);
+}
+
+void stack_run_pending(struct berth_stack *st)
+{
+    if (st->in_poll)
+        return;
+    st->in_poll = true;
+    for (;;) {
+        struct pkt *p = pktq_pop(&st->rxq);
+        if (p) {
+            ip4_input(st, p);
+            continue;
+        }
+        if (st->timers && st->timers->when <= st_now(st)) {
+            timer_run_due(st, st_now(st));
+            continue;
+        }
+        break;
+    }
+    st->in_poll = false;
+}
+
+int stack_wait(struct berth_stack *st, uint64_t deadline)
+{
+    stack_run_pending(st);
+    uint64_t next = timer_next(st);
+    uint64_t until = next < deadline ? next : deadline;
+    if (until <= st_now(st) && until == deadline)
+        return ETIMEDOUT;
+    if (until == BERTH_FOREVER && st->rxq.head)
+        return 0;
+    int rc = st->plat.wait(st->plat.ctx, st, until);
+    stack_run_pending(st);
+    if (rc == EDEADLK)
+        return EDEADLK; /* nothing can ever wake this caller */
+    if (rc == ETIMEDOUT && st_now(st) >= deadline)
+        return ETIMEDOUT;
+    return 0;
+}
+
+void berth_stack_poll(berth_stack *st)
+{
+    st_lock(st);
+    st_unlock(st);
+}
+
+uint64_t berth_stack_next_deadline(berth_stack *st)
+{
+    st_lock(st);
+    uint64_t t = st->rxq.head ? st_now(st) : timer_next(st);
+    st->plat.unlock(st->plat.ctx);
+    return t;
+}
+
+void stack_trace(struct berth_stack *st, const char *fmt, ...)
+{
+    char line[256];
+    uint64_t now = st_now(st);
+    int n = snprintf(line, sizeof(line), "%llu.%06llu %s ", (unsigned long long)(now / 1000000),
+                     (unsigned long long)(now % 1000000), st->name);
+    if (n < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    va_end(ap);
+    st->trace(st->trace_arg, line);
+}
+
+void berth_stack_set_trace(berth_stack *st, void (*fn)(void *, const char *), void *arg)
+{
+    st_lock(st);
+    st->trace = fn;
+    st->trace_arg = arg;
+    st->plat.unlock(st->plat.ctx);
+}
+
+/* SipHash-2-4 style mixing, reduced to what the stack needs: a keyed hash
+ * whose output an off-path attacker cannot predict. */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                                   \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = ROTL(v1, 13);                                                                         \
+        v1 ^= v0;                                                                                  \
+        v0 = ROTL(v0, 32);                                                                         \
+        v2 += v3;                                                                                  \
+        v3 = ROTL(v3, 16);                                                                         \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = ROTL(v3, 21);                                                                         \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = ROTL(v1, 17);                                                                         \
+        v1 ^= v2;                                                                                  \
+        v2 = ROTL(v2, 32);                                                                         \
+    } while (0)
+
+uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len)
+{
+    uint64_t k0 = st->secret[0], k1 = st->secret[1];
+    uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
+    uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+    const uint8_t *p = data;
+    uint64_t b = (uint64_t)len << 56;
+    while (len >= 8) {
+        uint64_t m;
+        memcpy(&m, p, 8);
+        v3 ^= m;
+        SIPROUND;
+        SIPROUND;
+        v0 ^= m;
+        p += 8;
+        len -= 8;
+    }
+    for (size_t i = 0; i < len; i++)
+        b |= (uint64_t)p[i] << (8 * i);
+    v3 ^= b;
+    SIPROUND;
+    SIPROUND;
+    v0 ^= b;
+    v2 ^= 0xff;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    uint64_t h = v0 ^ v1 ^ v2 ^ v3;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+uint32_t stack_random32(struct berth_stack *st)
+{
+    uint32_t r;
+    st->plat.random(st->plat.ctx, &r, sizeof(r));
+    return r;
+}

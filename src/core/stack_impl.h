@@ -1,0 +1,105 @@
+/* stack_impl.h — the berth_stack instance: everything one host owns.
+ *
+ * Locking: one lock per stack (the platform's). Every entry point — API call,
+ * driver input, timer — takes it with st_lock() and leaves through
+ * st_unlock(), which first runs queued input and due timers so that, like
+ * Linux's softirq on syscall exit, loopback traffic is delivered before the
+ * call returns.
+ */
+#ifndef BERTH_CORE_STACK_IMPL_H
+#define BERTH_CORE_STACK_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "berth/netif.h"
+#include "berth/stack.h"
+#include "core/pkt.h"
+#include "core/snmp.h"
+#include "core/timer.h"
+
+struct bsock;
+struct bind_table;
+struct ip4_route;
+struct ip4_reasm;
+
+/* Stack-wide tunables, named after the Linux sysctls they mirror. */
+struct berth_net_cfg {
+    uint16_t ip_local_port_range[2];    /* net.ipv4.ip_local_port_range */
+    unsigned ip_unprivileged_port_start; /* net.ipv4.ip_unprivileged_port_start */
+    int ip_nonlocal_bind;                /* net.ipv4.ip_nonlocal_bind */
+    int ip_default_ttl;                  /* net.ipv4.ip_default_ttl */
+    int rmem_default, rmem_max;          /* net.core.rmem_default / rmem_max */
+    int wmem_default, wmem_max;          /* net.core.wmem_default / wmem_max */
+    int somaxconn;                       /* net.core.somaxconn */
+};
+
+struct berth_stack {
+    struct berth_platform plat;
+    bool own_platform; /* posix platform created by berth_stack_new */
+    char name[32];
+    struct berth_config cfg;
+    struct berth_net_cfg net;
+
+    /* Input queue: packets from drivers (and loopback) waiting for the lock
+     * holder to process them; `in_poll` stops re-entrant processing. */
+    struct pktq rxq;
+    bool in_poll;
+    struct btimer *timers; /* sorted by expiry */
+
+    /* Interfaces and routes. */
+    struct berth_netif *netifs;
+    unsigned next_ifindex;
+    struct ip4_route *routes;
+    struct ip4_reasm *reasm;
+    uint16_t ip_id_next;
+    uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
+    uint32_t icmp_tokens;
+
+    /* Sockets: descriptor table and the stack-wide count. */
+    struct bsock **fds;
+    unsigned nsockets;
+    struct bind_table *udp_bind;
+    struct bind_table *tcp_bind;
+
+    struct berth_cred cred; /* default credentials (non-posix flavours) */
+    uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */
+
+    struct berth_snmp snmp;
+    void (*trace)(void *arg, const char *line);
+    void *trace_arg;
+};
+
+static inline void *st_alloc(struct berth_stack *st, size_t n) { return st->plat.alloc(st->plat.ctx, n); }
+void *st_zalloc(struct berth_stack *st, size_t n);
+static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
+static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
+static inline void st_wake(struct berth_stack *st) { st->plat.wake(st->plat.ctx); }
+
+void st_lock(struct berth_stack *st);
+/* Runs pending input and timers, then releases the lock. */
+void st_unlock(struct berth_stack *st);
+/* Process queued input packets and due timers (lock held). */
+void stack_run_pending(struct berth_stack *st);
+/* Block (lock held) until woken or `deadline`; runs pending work first and
+ * wakes early for timers. Returns 0 or ETIMEDOUT. */
+int stack_wait(struct berth_stack *st, uint64_t deadline);
+
+/* Current credentials for a new socket. */
+void stack_cred_current(struct berth_stack *st, struct berth_cred *out);
+
+/* printf-style trace line (cheap when tracing is off). */
+void stack_trace(struct berth_stack *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define TRACE(st, ...)                                                                             \
+    do {                                                                                           \
+        if ((st)->trace)                                                                           \
+            stack_trace((st), __VA_ARGS__);                                                        \
+    } while (0)
+
+/* Keyed 32-bit hash (SipHash-like mixing with the stack secret). */
+uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len);
+uint32_t stack_random32(struct berth_stack *st);
+
+#endif

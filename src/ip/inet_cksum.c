@@ -1,0 +1,51 @@
+/* inet_cksum.c — the Internet checksum (RFC 1071), summed 16 bits at a time
+ * in network order so the result needs no byte swapping. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "ip/ip4.h"
+
+uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t s = sum;
+    while (len >= 8) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + 4, 4);
+        s += (uint64_t)a + b;
+        p += 8;
+        len -= 8;
+    }
+    while (len >= 2) {
+        uint16_t w;
+        memcpy(&w, p, 2);
+        s += w;
+        p += 2;
+        len -= 2;
+    }
+    if (len) {
+        uint16_t w = 0;
+        memcpy(&w, p, 1); /* pad with zero in network order */
+        s += w;
+    }
+    while (s >> 32)
+        s = (s & 0xffffffffu) + (s >> 32);
+    return (uint32_t)s;
+}
+
+uint16_t inet_csum_fold(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+uint32_t inet_pseudo4(struct in_addr src, struct in_addr dst, uint8_t proto, uint16_t len)
+{
+    uint32_t s = 0;
+    s = inet_csum_add(s, &src.s_addr, 4);
+    s = inet_csum_add(s, &dst.s_addr, 4);
+    uint16_t w[2] = {htons(proto), htons(len)};
+    return inet_csum_add(s, w, 4);
+}

@@ -1,0 +1,138 @@
+/* route.c — the IPv4 routing table: a list kept sorted by prefix length
+ * (longest first), so the first match is the longest-prefix match. Routing
+ * tables on hosts are small; a trie can replace the list without changing
+ * the interface. */
+#include <arpa/inet.h>
+#include <errno.h>
+
+#include "berth/netif.h"
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+
+static struct in_addr mask_of(unsigned prefixlen)
+{
+    struct in_addr m = {prefixlen ? htonl(~0u << (32 - prefixlen)) : 0};
+    return m;
+}
+
+int ip4_route_add_locked(struct berth_stack *st, struct in_addr dst, unsigned prefixlen,
+                         struct in_addr gw, struct berth_netif *ifp, struct in_addr prefsrc)
+{
+    if (prefixlen > 32 || !ifp)
+        return EINVAL;
+    struct in_addr mask = mask_of(prefixlen);
+    dst.s_addr &= mask.s_addr;
+    for (struct ip4_route *r = st->routes; r; r = r->next)
+        if (r->prefixlen == prefixlen && r->dst.s_addr == dst.s_addr && r->ifp == ifp)
+            return EEXIST;
+    struct ip4_route *n = st_zalloc(st, sizeof(*n));
+    if (!n)
+        return ENOMEM;
+    n->dst = dst;
+    n->mask = mask;
+    n->gw = gw;
+    n->prefixlen = prefixlen;
+    n->ifp = ifp;
+    n->prefsrc = prefsrc;
+    struct ip4_route **pp = &st->routes;
+    while (*pp && (*pp)->prefixlen >= prefixlen)
+        pp = &(*pp)->next;
+    n->next = *pp;
+    *pp = n;
+    return 0;
+}
+
+int ip4_route_del_locked(struct berth_stack *st, struct in_addr dst, unsigned prefixlen,
+                         struct berth_netif *ifp)
+{
+    dst.s_addr &= mask_of(prefixlen).s_addr;
+    for (struct ip4_route **pp = &st->routes; *pp; pp = &(*pp)->next) {
+        struct ip4_route *r = *pp;
+        if (r->prefixlen == prefixlen && r->dst.s_addr == dst.s_addr && (!ifp || r->ifp == ifp)) {
+            *pp = r->next;
+            st_free(st, r);
+            return 0;
+        }
+    }
+    return ESRCH;
+}
+
+void ip4_route_flush_netif(struct berth_stack *st, struct berth_netif *ifp)
+{
+    struct ip4_route **pp = &st->routes;
+    while (*pp) {
+        struct ip4_route *r = *pp;
+        if (r->ifp == ifp) {
+            *pp = r->next;
+            st_free(st, r);
+        } else {
+            pp = &r->next;
+        }
+    }
+}
+
+int berth_route_add(berth_stack *st, struct in_addr dst, unsigned prefixlen, struct in_addr gw,
+                    berth_netif *ifp)
+{
+    st_lock(st);
+    struct in_addr src = gw.s_addr ? netif_select_src4(ifp, gw) : netif_primary4(ifp);
+    int e = ip4_route_add_locked(st, dst, prefixlen, gw, ifp, src);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int berth_route_del(berth_stack *st, struct in_addr dst, unsigned prefixlen)
+{
+    st_lock(st);
+    int e = ip4_route_del_locked(st, dst, prefixlen, NULL);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static berth_netif *loopback_of(struct berth_stack *st)
+{
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        if (i->is_loopback && (i->flags & BERTH_IFF_UP))
+            return i;
+    return NULL;
+}
+
+struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
+                                     struct in_addr *nexthop, struct in_addr *src)
+{
+    /* Local destinations (Linux's local table) go through lo. */
+    berth_netif *owner = netif_find_local4(st, dst);
+    if (owner) {
+        berth_netif *lo = loopback_of(st);
+        if (lo) {
+            *nexthop = dst;
+            /* Linux picks the destination itself as source for local
+             * addresses (127.0.0.2 -> 127.0.0.2 unless bound). */
+            *src = dst;
+            return lo;
+        }
+    }
+    for (struct ip4_route *r = st->routes; r; r = r->next) {
+        if ((dst.s_addr & r->mask.s_addr) != r->dst.s_addr)
+            continue;
+        if (!(r->ifp->flags & BERTH_IFF_UP))
+            continue;
+        *nexthop = r->gw.s_addr ? r->gw : dst;
+        *src = r->prefsrc.s_addr ? r->prefsrc : netif_select_src4(r->ifp, dst);
+        return r->ifp;
+    }
+    return NULL;
+}
+
+bool ip4_is_local(struct berth_stack *st, struct in_addr a) { return netif_find_local4(st, a) != NULL; }
+
+bool ip4_is_multicast(struct in_addr a) { return (ntohl(a.s_addr) & 0xf0000000u) == 0xe0000000u; }

@@ -1,0 +1,310 @@
+/* netif.c — interfaces, their IPv4 addresses, and the driver boundary. */
+#include "netif/netif_impl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+
+berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, unsigned flags,
+                             const struct berth_netif_driver *drv, void *drv_ctx)
+{
+    if (!name || !*name || strlen(name) >= sizeof(((berth_netif *)0)->name) || mtu < 68 ||
+        mtu > 65535 || !drv || !drv->transmit) {
+        errno = EINVAL;
+        return NULL;
+    }
+    st_lock(st);
+    berth_netif *ifp = NULL;
+    int err = 0;
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        if (strcmp(i->name, name) == 0)
+            err = EEXIST;
+    if (!err && !(ifp = st_zalloc(st, sizeof(*ifp))))
+        err = ENOMEM;
+    if (!err) {
+        ifp->st = st;
+        snprintf(ifp->name, sizeof(ifp->name), "%s", name);
+        ifp->index = st->next_ifindex++;
+        ifp->mtu = mtu;
+        ifp->flags = flags & ~BERTH_IFF_UP;
+        ifp->drv = *drv;
+        ifp->drv_ctx = drv_ctx;
+        berth_netif **pp = &st->netifs; /* keep index order */
+        while (*pp)
+            pp = &(*pp)->next;
+        *pp = ifp;
+    }
+    st_unlock(st);
+    if (err)
+        errno = err;
+    return ifp;
+}
+
+int berth_netif_remove(berth_netif *ifp)
+{
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    netif_set_tap(ifp, NULL, NULL, NULL);
+    ip4_route_flush_netif(st, ifp);
+    while (ifp->addrs) {
+        struct ifaddr4 *a = ifp->addrs;
+        ifp->addrs = a->next;
+        st_free(st, a);
+    }
+    for (berth_netif **pp = &st->netifs; *pp; pp = &(*pp)->next)
+        if (*pp == ifp) {
+            *pp = ifp->next;
+            break;
+        }
+    /* Drop queued input that still points at this interface. */
+    struct pktq keep = {0};
+    struct pkt *p;
+    while ((p = pktq_pop(&st->rxq))) {
+        if (p->ifp == ifp)
+            pkt_free(st, p);
+        else
+            pktq_push(&keep, p);
+    }
+    st->rxq = keep;
+    if (ifp->drv.detach)
+        ifp->drv.detach(ifp->drv_ctx, ifp);
+    st_free(st, ifp);
+    st_unlock(st);
+    return 0;
+}
+
+berth_netif *berth_netif_by_name(berth_stack *st, const char *name)
+{
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        if (strcmp(i->name, name) == 0)
+            return i;
+    return NULL;
+}
+
+berth_netif *berth_netif_by_index(berth_stack *st, unsigned index)
+{
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        if (i->index == index)
+            return i;
+    return NULL;
+}
+
+unsigned berth_netif_index(const berth_netif *ifp) { return ifp->index; }
+const char *berth_netif_name(const berth_netif *ifp) { return ifp->name; }
+unsigned berth_netif_mtu(const berth_netif *ifp) { return ifp->mtu; }
+berth_stack *berth_netif_stack(const berth_netif *ifp) { return ifp->st; }
+
+int berth_netif_set_up(berth_netif *ifp, bool up)
+{
+    st_lock(ifp->st);
+    if (up)
+        ifp->flags |= BERTH_IFF_UP;
+    else
+        ifp->flags &= ~BERTH_IFF_UP;
+    st_unlock(ifp->st);
+    return 0;
+}
+
+static struct in_addr mask_of(unsigned prefixlen)
+{
+    struct in_addr m;
+    m.s_addr = prefixlen ? htonl(~0u << (32 - prefixlen)) : 0;
+    return m;
+}
+
+int berth_netif_addr_add(berth_netif *ifp, struct in_addr addr, unsigned prefixlen)
+{
+    if (prefixlen > 32) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    int err = 0;
+    for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
+        if (a->addr.s_addr == addr.s_addr && a->prefixlen == prefixlen)
+            err = EEXIST;
+    struct ifaddr4 *a = NULL;
+    if (!err && !(a = st_zalloc(st, sizeof(*a))))
+        err = ENOMEM;
+    if (!err) {
+        a->addr = addr;
+        a->prefixlen = prefixlen;
+        a->mask = mask_of(prefixlen);
+        a->bcast.s_addr = prefixlen < 31 ? (addr.s_addr | ~a->mask.s_addr) : INADDR_BROADCAST;
+        struct ifaddr4 **pp = &ifp->addrs; /* primary address first */
+        while (*pp)
+            pp = &(*pp)->next;
+        *pp = a;
+        struct in_addr net = {addr.s_addr & a->mask.s_addr}, gw = {0};
+        if (!ifp->is_loopback)
+            ip4_route_add_locked(st, net, prefixlen, gw, ifp, addr);
+    }
+    st_unlock(st);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int berth_netif_addr_del(berth_netif *ifp, struct in_addr addr, unsigned prefixlen)
+{
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    int err = EADDRNOTAVAIL;
+    for (struct ifaddr4 **pp = &ifp->addrs; *pp; pp = &(*pp)->next) {
+        struct ifaddr4 *a = *pp;
+        if (a->addr.s_addr == addr.s_addr && a->prefixlen == prefixlen) {
+            *pp = a->next;
+            struct in_addr net = {addr.s_addr & a->mask.s_addr};
+            ip4_route_del_locked(st, net, prefixlen, ifp);
+            st_free(st, a);
+            err = 0;
+            break;
+        }
+    }
+    st_unlock(st);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int netif_output(berth_netif *ifp, struct pkt *p)
+{
+    struct berth_stack *st = ifp->st;
+    if (!(ifp->flags & BERTH_IFF_UP)) {
+        ifp->tx_drops++;
+        pkt_free(st, p);
+        return ENETDOWN;
+    }
+    if (ifp->tap)
+        ifp->tap(ifp->tap_arg, ifp, true, p->data, p->len);
+    ifp->tx_packets++;
+    if (ifp->is_loopback) {
+        /* Loopback: the same buffer comes straight back in. */
+        p->ifp = ifp;
+        if (ifp->tap)
+            ifp->tap(ifp->tap_arg, ifp, false, p->data, p->len);
+        ifp->rx_packets++;
+        pktq_push(&st->rxq, p);
+        return 0;
+    }
+    int rc = ifp->drv.transmit(ifp->drv_ctx, ifp, p->data, p->len);
+    if (rc)
+        ifp->tx_drops++;
+    pkt_free(st, p);
+    return rc;
+}
+
+void netif_receive(berth_netif *ifp, struct pkt *p)
+{
+    p->ifp = ifp;
+    if (ifp->tap)
+        ifp->tap(ifp->tap_arg, ifp, false, p->data, p->len);
+    ifp->rx_packets++;
+    pktq_push(&ifp->st->rxq, p);
+}
+
+void berth_netif_input(berth_netif *ifp, const void *data, size_t len)
+{
+    struct berth_stack *st = ifp->st;
+    if (len > 65535)
+        return;
+    st_lock(st);
+    if (ifp->flags & BERTH_IFF_UP) {
+        struct pkt *p = pkt_alloc(st, PKT_HEADROOM, len);
+        if (p) {
+            memcpy(p->data, data, len);
+            netif_receive(ifp, p);
+        } else {
+            SNMP_INC(st, Ip, InDiscards);
+        }
+    }
+    st_unlock(st);
+    st_wake(st);
+}
+
+void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), void *arg)
+{
+    if (ifp->tap_close)
+        ifp->tap_close(ifp->tap_arg);
+    ifp->tap = fn;
+    ifp->tap_close = close;
+    ifp->tap_arg = arg;
+}
+
+berth_netif *netif_find_local4(struct berth_stack *st, struct in_addr a)
+{
+    for (berth_netif *i = st->netifs; i; i = i->next) {
+        if (!(i->flags & BERTH_IFF_UP) && !i->is_loopback)
+            continue;
+        for (struct ifaddr4 *ad = i->addrs; ad; ad = ad->next) {
+            if (ad->addr.s_addr == a.s_addr)
+                return i;
+            /* Linux: a loopback prefix route makes the whole prefix local. */
+            if (i->is_loopback && (i->flags & BERTH_IFF_UP) &&
+                (a.s_addr & ad->mask.s_addr) == (ad->addr.s_addr & ad->mask.s_addr))
+                return i;
+        }
+    }
+    return NULL;
+}
+
+bool netif_is_bcast4(struct berth_stack *st, struct in_addr a)
+{
+    if (a.s_addr == INADDR_BROADCAST)
+        return true;
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        for (struct ifaddr4 *ad = i->addrs; ad; ad = ad->next)
+            if (ad->prefixlen < 31 && ad->bcast.s_addr == a.s_addr)
+                return true;
+    return false;
+}
+
+struct in_addr netif_primary4(const berth_netif *ifp)
+{
+    struct in_addr any = {0};
+    return ifp->addrs ? ifp->addrs->addr : any;
+}
+
+struct in_addr netif_select_src4(const berth_netif *ifp, struct in_addr dst)
+{
+    for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
+        if ((dst.s_addr & a->mask.s_addr) == (a->addr.s_addr & a->mask.s_addr))
+            return a->addr;
+    return netif_primary4(ifp);
+}
+
+int berth_parse_prefix(const char *s, struct in_addr *addr, unsigned *prefixlen)
+{
+    char buf[32];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n >= sizeof(buf))
+        goto bad;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (inet_pton(AF_INET, buf, addr) != 1)
+        goto bad;
+    if (slash) {
+        char *end;
+        unsigned long v = strtoul(slash + 1, &end, 10);
+        if (*end || end == slash + 1 || v > 32)
+            goto bad;
+        *prefixlen = (unsigned)v;
+    } else {
+        *prefixlen = 32;
+    }
+    return 0;
+bad:
+    errno = EINVAL;
+    return -1;
+}

@@ -1,0 +1,64 @@
+/* netif_impl.h — the interface object and the driver boundary.
+ *
+ * netif_output is the one way down to a driver; berth_netif_input the one way
+ * up. Both pass every packet to the optional tap (the pcap writer).
+ */
+#ifndef BERTH_NETIF_IMPL_H
+#define BERTH_NETIF_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "berth/netif.h"
+#include "core/pkt.h"
+
+struct ifaddr4 {
+    struct ifaddr4 *next;
+    struct in_addr addr;
+    struct in_addr mask;
+    struct in_addr bcast;
+    unsigned prefixlen;
+};
+
+typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
+
+struct berth_netif {
+    struct berth_netif *next;
+    struct berth_stack *st;
+    char name[16];
+    unsigned index;
+    unsigned mtu;
+    unsigned flags;
+    struct ifaddr4 *addrs;
+    struct berth_netif_driver drv;
+    void *drv_ctx;
+    /* Loopback short-circuits the driver: packets go straight back to rxq. */
+    bool is_loopback;
+    netif_tap_fn tap;
+    void *tap_arg;
+    void (*tap_close)(void *arg);
+    uint64_t tx_packets, rx_packets, tx_drops;
+};
+
+/* Hand a packet to the driver (consumes p). */
+int netif_output(berth_netif *ifp, struct pkt *p);
+/* Queue a received packet on the stack's input queue (consumes p; lock held). */
+void netif_receive(berth_netif *ifp, struct pkt *p);
+/* Install or remove (fn NULL) the tap; the previous tap's close is called. */
+void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), void *arg);
+
+/* Create lo with 127.0.0.1/8, up. */
+berth_netif *loopback_create(struct berth_stack *st);
+
+/* Is a an address of this stack (any interface, and all of 127/8 when lo is
+ * up)? Returns the interface owning it, or NULL. */
+berth_netif *netif_find_local4(struct berth_stack *st, struct in_addr a);
+/* Is a a (subnet or limited) broadcast address of some interface? */
+bool netif_is_bcast4(struct berth_stack *st, struct in_addr a);
+/* First address of ifp, INADDR_ANY if none. */
+struct in_addr netif_primary4(const berth_netif *ifp);
+/* Source address for a destination reached through ifp (same subnet first). */
+struct in_addr netif_select_src4(const berth_netif *ifp, struct in_addr dst);
+
+#endif

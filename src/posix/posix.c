@@ -1,0 +1,285 @@
+/* posix.c — the default stack behind berth/posix.h, and the mapping from OS
+ * placeholder descriptors to berth descriptors. */
+#define BERTH_POSIX_NO_MACROS
+#include "berth/posix.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "berth/socket.h"
+
+static berth_stack *g_stack;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t g_map_mu = PTHREAD_MUTEX_INITIALIZER;
+static int *g_map; /* OS fd -> berth fd + 1 (0: not a berth socket) */
+static size_t g_map_len;
+
+static void at_fork_prepare(void) { pthread_mutex_lock(&g_map_mu); }
+static void at_fork_release(void) { pthread_mutex_unlock(&g_map_mu); }
+
+static void init_default(void)
+{
+    struct berth_config cfg;
+    berth_config_init(&cfg);
+    cfg.name = "posix";
+    g_stack = berth_stack_new(&cfg);
+    if (!g_stack)
+        abort();
+    pthread_atfork(at_fork_prepare, at_fork_release, at_fork_release);
+}
+
+berth_stack *berth_posix_stack(void)
+{
+    pthread_once(&g_once, init_default);
+    return g_stack;
+}
+
+int berth_posix_fd(int fd)
+{
+    int r = -1;
+    pthread_mutex_lock(&g_map_mu);
+    if (fd >= 0 && (size_t)fd < g_map_len)
+        r = g_map[fd] - 1;
+    pthread_mutex_unlock(&g_map_mu);
+    return r;
+}
+
+static int map_set(int fd, int bfd)
+{
+    int rc = 0;
+    pthread_mutex_lock(&g_map_mu);
+    if ((size_t)fd >= g_map_len) {
+        size_t n = g_map_len ? g_map_len : 64;
+        while (n <= (size_t)fd)
+            n *= 2;
+        int *m = realloc(g_map, n * sizeof(*m));
+        if (!m) {
+            rc = -1;
+        } else {
+            for (size_t i = g_map_len; i < n; i++)
+                m[i] = 0;
+            g_map = m;
+            g_map_len = n;
+        }
+    }
+    if (rc == 0)
+        g_map[fd] = bfd + 1;
+    pthread_mutex_unlock(&g_map_mu);
+    return rc;
+}
+
+/* Resolve an OS descriptor for a socket call: EBADF if it is not open,
+ * ENOTSOCK if it is open but not a berth socket (Linux's order). */
+static int sock_fd(int fd)
+{
+    int b = berth_posix_fd(fd);
+    if (b >= 0)
+        return b;
+    errno = fcntl(fd, F_GETFD) == -1 ? EBADF : ENOTSOCK;
+    return -1;
+}
+
+/* Give berth descriptor bfd an OS placeholder. */
+static int wrap_new(int bfd, int flags)
+{
+    if (bfd < 0)
+        return -1;
+    int fd = open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+    if (fd < 0 || map_set(fd, bfd) != 0) {
+        int e = fd < 0 ? errno : ENOMEM;
+        if (fd >= 0)
+            close(fd);
+        berth_close(g_stack, bfd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+int berth_posix_socket(int domain, int type, int protocol)
+{
+    berth_stack *st = berth_posix_stack();
+    return wrap_new(berth_socket(st, domain, type, protocol), type);
+}
+
+#define SOCKCALL(fd, expr)                                                                         \
+    do {                                                                                           \
+        berth_stack *st = berth_posix_stack();                                                     \
+        int b = sock_fd(fd);                                                                       \
+        if (b < 0)                                                                                 \
+            return -1;                                                                             \
+        return expr;                                                                               \
+    } while (0)
+
+int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(fd, berth_bind(st, b, a, l)); }
+int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(fd, berth_connect(st, b, a, l)); }
+int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, backlog)); }
+
+int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
+{
+    SOCKCALL(fd, wrap_new(berth_accept4(st, b, a, l, flags), flags));
+}
+
+int berth_posix_accept(int fd, struct sockaddr *a, socklen_t *l) { return berth_posix_accept4(fd, a, l, 0); }
+
+ssize_t berth_posix_send(int fd, const void *buf, size_t len, int flags)
+{
+    SOCKCALL(fd, berth_send(st, b, buf, len, flags));
+}
+
+ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+                           socklen_t tolen)
+{
+    SOCKCALL(fd, berth_sendto(st, b, buf, len, flags, to, tolen));
+}
+
+ssize_t berth_posix_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    SOCKCALL(fd, berth_sendmsg(st, b, msg, flags));
+}
+
+ssize_t berth_posix_recv(int fd, void *buf, size_t len, int flags)
+{
+    SOCKCALL(fd, berth_recv(st, b, buf, len, flags));
+}
+
+ssize_t berth_posix_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                             socklen_t *fromlen)
+{
+    SOCKCALL(fd, berth_recvfrom(st, b, buf, len, flags, from, fromlen));
+}
+
+ssize_t berth_posix_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    SOCKCALL(fd, berth_recvmsg(st, b, msg, flags));
+}
+
+int berth_posix_getsockname(int fd, struct sockaddr *a, socklen_t *l) { SOCKCALL(fd, berth_getsockname(st, b, a, l)); }
+int berth_posix_getpeername(int fd, struct sockaddr *a, socklen_t *l) { SOCKCALL(fd, berth_getpeername(st, b, a, l)); }
+
+int berth_posix_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    SOCKCALL(fd, berth_setsockopt(st, b, level, name, val, len));
+}
+
+int berth_posix_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+    SOCKCALL(fd, berth_getsockopt(st, b, level, name, val, len));
+}
+
+int berth_posix_shutdown(int fd, int how) { SOCKCALL(fd, berth_shutdown(st, b, how)); }
+
+int berth_posix_close(int fd)
+{
+    int b = berth_posix_fd(fd);
+    if (b < 0)
+        return close(fd);
+    pthread_mutex_lock(&g_map_mu);
+    g_map[fd] = 0;
+    pthread_mutex_unlock(&g_map_mu);
+    berth_close(berth_posix_stack(), b);
+    return close(fd);
+}
+
+ssize_t berth_posix_read(int fd, void *buf, size_t len)
+{
+    int b = berth_posix_fd(fd);
+    return b < 0 ? read(fd, buf, len) : berth_read(berth_posix_stack(), b, buf, len);
+}
+
+ssize_t berth_posix_write(int fd, const void *buf, size_t len)
+{
+    int b = berth_posix_fd(fd);
+    return b < 0 ? write(fd, buf, len) : berth_write(berth_posix_stack(), b, buf, len);
+}
+
+int berth_posix_fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long); /* every fcntl argument fits in a long */
+    va_end(ap);
+    int b = berth_posix_fd(fd);
+    if (b < 0)
+        return fcntl(fd, cmd, arg);
+    switch (cmd) {
+    case F_GETFL:
+    case F_SETFL:
+        return berth_fcntl(berth_posix_stack(), b, cmd, arg);
+    case F_SETFD:
+        berth_fcntl(berth_posix_stack(), b, cmd, arg);
+        return fcntl(fd, cmd, arg);
+    default:
+        return fcntl(fd, cmd, arg);
+    }
+}
+
+int berth_posix_ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    int b = berth_posix_fd(fd);
+    if (b < 0)
+        return ioctl(fd, request, arg);
+    return berth_ioctl(berth_posix_stack(), b, request, arg);
+}
+
+int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+    berth_stack *st = berth_posix_stack();
+    struct pollfd small[16];
+    struct pollfd *bf = nfds <= 16 ? small : calloc(nfds, sizeof(*bf));
+    if (!bf) {
+        errno = ENOMEM;
+        return -1;
+    }
+    bool mixed = false;
+    for (nfds_t i = 0; i < nfds; i++) {
+        bf[i] = fds[i];
+        if (fds[i].fd < 0)
+            continue;
+        int b = berth_posix_fd(fds[i].fd);
+        if (b < 0)
+            mixed = true;
+        bf[i].fd = b < 0 ? -1 : b;
+    }
+    int n;
+    if (!mixed) {
+        n = berth_poll(st, bf, nfds, timeout);
+    } else {
+        /* OS descriptors too: poll both sides without blocking, 1 ms apart. */
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
+            n = berth_poll(st, bf, nfds, 0);
+            if (n < 0)
+                break;
+            for (nfds_t i = 0; i < nfds; i++) {
+                if (fds[i].fd >= 0 && berth_posix_fd(fds[i].fd) < 0) {
+                    struct pollfd one = fds[i];
+                    if (poll(&one, 1, 0) > 0) {
+                        bf[i].revents = one.revents;
+                        n++;
+                    }
+                }
+            }
+            struct timespec t1;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+            if (n || timeout == 0 || (timeout > 0 && ms >= timeout))
+                break;
+            struct timespec d = {0, 1000000};
+            nanosleep(&d, NULL);
+        }
+    }
+    if (n >= 0)
+        for (nfds_t i = 0; i < nfds; i++)
+            fds[i].revents = bf[i].revents;
+    if (bf != small)
+        free(bf);
+    return n;
+}

@@ -1,0 +1,202 @@
+/* af_inet.c — calls shared by every AF_INET socket (Linux's af_inet.c and
+ * ip_sockglue.c): bind, autobind, getsockname/getpeername, IP options. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "socket/inet_sock.h"
+
+void inet_sock_init(struct inet_sock *in, struct bind_table *t)
+{
+    in->table = t;
+    in->bnode.so = &in->sk;
+    in->uc_ttl = -1;
+    in->state = INET_CLOSE;
+}
+
+static void node_flags(struct inet_sock *in)
+{
+    struct bsock *so = &in->sk;
+    in->bnode.reuseaddr = so->reuseaddr;
+    in->bnode.reuseport = so->reuseport;
+    in->bnode.uid = so->cred.euid;
+    in->bnode.bound_if = so->bound_ifindex;
+}
+
+int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct berth_stack *st = so->st;
+    struct sockaddr_in sin;
+    if (len < sizeof(sin))
+        return -EINVAL;
+    memcpy(&sin, sa, sizeof(sin));
+    if (sin.sin_family != AF_INET) {
+        /* Compatibility: AF_UNSPEC is accepted when the address is ANY. */
+        if (sin.sin_family != AF_UNSPEC || sin.sin_addr.s_addr != htonl(INADDR_ANY))
+            return -EAFNOSUPPORT;
+    }
+    bool local = ip4_is_local(st, sin.sin_addr);
+    bool mcast = ip4_is_multicast(sin.sin_addr);
+    bool bcast = netif_is_bcast4(st, sin.sin_addr);
+    if (!(st->net.ip_nonlocal_bind || in->freebind || sin.sin_addr.s_addr == INADDR_ANY || local ||
+          mcast || bcast))
+        return -EADDRNOTAVAIL;
+    uint16_t snum = ntohs(sin.sin_port);
+    if (snum && snum < st->net.ip_unprivileged_port_start && !so->cred.cap_net_bind_service)
+        return -EACCES;
+    if (in->state != INET_CLOSE || inet_num(in))
+        return -EINVAL;
+    in->bnode.addr = sin.sin_addr;
+    in->saddr = (mcast || bcast) ? (struct in_addr){0} : sin.sin_addr;
+    if (snum || !in->bind_address_no_port) {
+        node_flags(in);
+        int rc = bind_get_port(st, in->table, &in->bnode, snum, in->table->proto == IPPROTO_TCP);
+        if (rc) {
+            in->bnode.addr.s_addr = 0;
+            in->saddr.s_addr = 0;
+            return -EADDRINUSE;
+        }
+    }
+    in->bindaddr_lock = in->bnode.addr.s_addr != 0;
+    in->bindport_lock = snum != 0;
+    in->daddr.s_addr = 0;
+    in->dport = 0;
+    return 0;
+}
+
+int inet_autobind(struct inet_sock *in)
+{
+    if (inet_num(in))
+        return 0;
+    node_flags(in);
+    return bind_get_port(in->sk.st, in->table, &in->bnode, 0, false) ? -EAGAIN : 0;
+}
+
+void inet_unhash(struct inet_sock *in)
+{
+    bind_put_port(in->sk.st, in->table, &in->bnode);
+}
+
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    if (peer) {
+        if (!in->dport || in->state == INET_CLOSE)
+            return -ENOTCONN;
+        sin.sin_port = in->dport;
+        sin.sin_addr = in->daddr;
+    } else {
+        sin.sin_port = htons(inet_num(in));
+        sin.sin_addr = in->bnode.addr.s_addr ? in->bnode.addr : in->saddr;
+    }
+    memset(ss, 0, sizeof(*ss));
+    memcpy(ss, &sin, sizeof(sin));
+    *len = sizeof(sin);
+    return 0;
+}
+
+int inet_ttl(const struct inet_sock *in)
+{
+    return in->uc_ttl < 0 ? in->sk.st->net.ip_default_ttl : in->uc_ttl;
+}
+
+int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    int v = 0;
+    /* do_ip_setsockopt: int-sized options accept an int or a single byte. */
+    switch (name) {
+    case IP_TTL:
+    case IP_TOS:
+    case IP_FREEBIND:
+    case IP_BIND_ADDRESS_NO_PORT:
+    case IP_RECVERR:
+        if (len >= sizeof(int)) {
+            if (copy_from_user(&v, val, sizeof(v)))
+                return -EFAULT;
+        } else if (len >= 1) {
+            unsigned char c;
+            if (copy_from_user(&c, val, 1))
+                return -EFAULT;
+            v = c;
+        }
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    switch (name) {
+    case IP_TTL:
+        if (len < 1)
+            return -EINVAL;
+        if (v != -1 && (v < 1 || v > 255))
+            return -EINVAL;
+        in->uc_ttl = v;
+        return 0;
+    case IP_TOS:
+        if (so->type == SOCK_STREAM) {
+            v &= ~3; /* ECN bits belong to TCP */
+            v |= in->tos & 3;
+        }
+        in->tos = (uint8_t)v;
+        return 0;
+    case IP_FREEBIND:
+        if (len < 1)
+            return -EINVAL;
+        in->freebind = v != 0;
+        return 0;
+    case IP_BIND_ADDRESS_NO_PORT:
+        in->bind_address_no_port = v != 0;
+        return 0;
+    case IP_RECVERR:
+        in->recverr = v != 0;
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
+int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
+{
+    struct inet_sock *in = inet_sk(so);
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    if (ulen < 0)
+        return -EINVAL;
+    int v;
+    switch (name) {
+    case IP_TTL:
+        v = inet_ttl(in);
+        break;
+    case IP_TOS:
+        v = in->tos;
+        break;
+    case IP_FREEBIND:
+        v = in->freebind;
+        break;
+    case IP_BIND_ADDRESS_NO_PORT:
+        v = in->bind_address_no_port;
+        break;
+    case IP_RECVERR:
+        v = in->recverr;
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    /* Linux returns a single byte when asked for less than an int and the
+     * value fits. */
+    if (ulen < (int)sizeof(int) && ulen > 0 && v >= 0 && v <= 255) {
+        unsigned char c = (unsigned char)v;
+        socklen_t one = 1;
+        if (copy_to_user(val, &c, 1))
+            return -EFAULT;
+        return copy_to_user(len, &one, sizeof(one));
+    }
+    return sockopt_put_int(v, val, len);
+}

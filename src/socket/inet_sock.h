@@ -1,0 +1,44 @@
+/* inet_sock.h — what every AF_INET socket has: addresses, ports, IP-level
+ * options, and its place in its protocol's bind table. Shared by UDP and
+ * TCP (af_inet.c holds the shared calls, like Linux's af_inet.c). */
+#ifndef BERTH_SOCKET_INET_SOCK_H
+#define BERTH_SOCKET_INET_SOCK_H
+
+#include <netinet/in.h>
+
+#include "bind/bind.h"
+#include "socket/sock.h"
+
+/* Socket states used by the datagram side (TCP has its own on top). */
+enum inet_state { INET_CLOSE = 0, INET_ESTABLISHED = 1, INET_LISTEN = 10 };
+
+struct inet_sock {
+    struct bsock sk;
+    struct bind_table *table; /* the protocol's port namespace */
+    struct bind_node bnode;   /* rcv_saddr + local port live here */
+    struct in_addr saddr;     /* source address used when sending */
+    struct in_addr daddr;     /* peer (connected sockets) */
+    uint16_t dport;           /* peer port, network order */
+    int state;                /* enum inet_state */
+    int uc_ttl;               /* IP_TTL, -1: ip_default_ttl */
+    uint8_t tos;
+    bool freebind, bind_address_no_port, recverr;
+    bool bindaddr_lock, bindport_lock; /* explicit bind fixed addr / port */
+};
+
+static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
+static inline uint16_t inet_num(const struct inet_sock *in) { return in->bnode.port; }
+
+void inet_sock_init(struct inet_sock *in, struct bind_table *t);
+/* __inet_bind(): validation order, privilege, conflict. */
+int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
+/* Give an unbound socket an ephemeral port (inet_autobind). */
+int inet_autobind(struct inet_sock *in);
+void inet_unhash(struct inet_sock *in);
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+/* IPPROTO_IP options. */
+int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
+int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
+int inet_ttl(const struct inet_sock *in);
+
+#endif

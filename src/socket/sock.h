@@ -1,0 +1,118 @@
+/* sock.h — the protocol-independent socket object and the per-(family,
+ * type) operations table.
+ *
+ * The socket layer (socket.c) owns descriptors, argument checking that the
+ * Linux syscall layer does before reaching a protocol, SOL_SOCKET options,
+ * blocking and poll. Everything protocol-specific goes through sock_ops, so
+ * TCP, IPv6 and AF_UNIX each add one table without touching socket.c.
+ *
+ * Conventions: ops return 0 / a count, or a negative errno (kernel style);
+ * the public wrappers turn that into -1 + errno.
+ */
+#ifndef BERTH_SOCKET_SOCK_H
+#define BERTH_SOCKET_SOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "berth/stack.h"
+#include "core/pkt.h"
+
+struct bsock;
+
+struct sock_ops {
+    int family, type;
+    size_t obj_size; /* bytes to allocate for the whole protocol socket */
+    /* Pick the protocol: returns the resolved protocol number (>= 0) or
+     * -EPROTONOSUPPORT / -ESOCKTNOSUPPORT, like Linux's inetsw lookup. */
+    int (*resolve_protocol)(int protocol);
+    int (*init)(struct bsock *so);
+    /* Last close: release ports and queued data (the bsock itself is freed
+     * by the socket layer). */
+    void (*release)(struct bsock *so);
+    int (*bind)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
+    int (*connect)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
+    int (*listen)(struct bsock *so, int backlog);
+    int (*accept)(struct bsock *so, struct bsock **child, int flags);
+    /* `total` is the sum of the iovec lengths; `flags` already includes
+     * MSG_DONTWAIT for non-blocking sockets. */
+    ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
+    ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
+    /* Fill *ss; *len is set to the address's full size. */
+    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+    /* Non-SOL_SOCKET levels; and SOL_SOCKET hooks for options whose effect
+     * the protocol must see (may be NULL). */
+    int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
+    int (*getsockopt)(struct bsock *so, int level, int name, void *val, socklen_t *len);
+    int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
+    unsigned (*poll)(struct bsock *so);          /* POLLIN | POLLOUT | ... */
+    int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
+};
+
+#define SOCKF_NONBLOCK 0x1
+#define SOCKF_CLOEXEC 0x2
+
+#define RCV_SHUTDOWN 1
+#define SEND_SHUTDOWN 2
+
+struct bsock {
+    struct berth_stack *st;
+    const struct sock_ops *ops;
+    int fd;
+    int family, type, protocol;
+    unsigned fl;     /* SOCKF_* */
+    unsigned refs;   /* descriptor + blocked callers */
+    bool closed;     /* descriptor gone; waiters bail out */
+    int so_error;    /* pending asynchronous error (positive errno) */
+    unsigned shut;   /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    struct berth_cred cred;
+
+    /* SOL_SOCKET state */
+    bool reuseaddr, reuseport, broadcast, keepalive, dontroute, oobinline;
+    bool rcvbuf_locked, sndbuf_locked;
+    int rcvbuf, sndbuf; /* effective bytes (Linux doubles what is set) */
+    int rcvlowat;
+    uint64_t rcvtimeo_us, sndtimeo_us; /* 0: wait forever */
+    int priority, mark;
+    struct linger linger;
+    unsigned bound_ifindex;
+};
+
+/* Allocation of a socket object from an ops table (socket layer use). */
+struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int protocol);
+/* Hold / drop a reference; the last drop after close frees the socket. */
+void sock_hold(struct bsock *so);
+void sock_put(struct bsock *so);
+/* Close a descriptor from inside the stack (stack teardown). */
+void sock_close_fd(struct berth_stack *st, int fd);
+
+/* Wait (lock held) for the socket to change, until `deadline` (absolute,
+ * BERTH_FOREVER for none). Returns 0, -EAGAIN when the deadline passed
+ * (Linux reports SO_RCVTIMEO expiry as EAGAIN), or -EDEADLK. */
+int sock_wait(struct bsock *so, uint64_t deadline);
+/* Deadline for a blocking op from SO_RCVTIMEO / SO_SNDTIMEO. */
+uint64_t sock_deadline(struct bsock *so, bool rcv);
+/* Something changed on so: wake its waiters. */
+void sock_wake(struct bsock *so);
+/* Take the pending error (sock_error() in Linux): returns -err or 0. */
+int sock_take_error(struct bsock *so);
+
+/* User-memory checks. berth cannot probe arbitrary memory the way the
+ * kernel's copy_from_user can; it reports EFAULT for pointers into the first
+ * page and for ranges that wrap around (docs/deviations.md). */
+bool user_ptr_bad(const void *p, size_t len);
+int copy_from_user(void *dst, const void *src, size_t len);
+int copy_to_user(void *dst, const void *src, size_t len);
+/* Gather/scatter between an iovec and a flat buffer. */
+int iov_gather(void *dst, const struct msghdr *msg, size_t len);
+int iov_scatter(const struct msghdr *msg, const void *src, size_t len);
+
+
+
+/* SOL_SOCKET options (sockopt.c), sock_setsockopt()/sk_getsockopt() in Linux. */
+int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
+int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
+/* Helpers for protocol getsockopt: Linux's int-option copy-out rules. */
+int sockopt_put_int(int v, void *val, socklen_t *len);
+#endif

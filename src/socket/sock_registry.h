@@ -1,0 +1,15 @@
+/* sock_registry.h — which (family, type, protocol) triples exist, and their
+ * ops tables. Mirrors Linux's per-family create() lookups so socket() fails
+ * with the same errno for the same request. */
+#ifndef BERTH_SOCKET_REGISTRY_H
+#define BERTH_SOCKET_REGISTRY_H
+
+#include "socket/sock.h"
+
+/* Returns the resolved protocol (>= 0) and *ops, or a negative errno. */
+int sock_registry_find(int domain, int type, int protocol, const struct sock_ops **ops);
+
+extern const struct sock_ops udp4_ops;
+extern const struct sock_ops tcp4_ops;
+
+#endif

@@ -1,0 +1,536 @@
+/* socket.c — the public BSD socket calls: descriptor table, the argument
+ * checks Linux's syscall layer makes before a protocol sees the call (in the
+ * same order, so the same mistake gives the same errno), and dispatch through
+ * the per-(family, type) ops table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "berth/socket.h"
+#include "core/stack_impl.h"
+#include "socket/sock.h"
+#include "socket/sock_registry.h"
+
+/* Linux's limits: NPROTO address families, SOCK_MAX types, IPPROTO_MAX. */
+#define LINUX_NPROTO 46
+#define LINUX_SOCK_MAX 11
+#define LINUX_UIO_MAXIOV 1024
+
+/* Enter the stack and look up fd: EBADF if it is not an open socket. */
+static struct bsock *fd_enter(struct berth_stack *st, int fd)
+{
+    st_lock(st);
+    if (fd < 0 || (unsigned)fd >= st->cfg.max_fds || !st->fds[fd]) {
+        st_unlock(st);
+        errno = EBADF;
+        return NULL;
+    }
+    return st->fds[fd];
+}
+
+/* Leave the stack with a kernel-style result. */
+static long leave(struct berth_stack *st, long rc)
+{
+    st_unlock(st);
+    if (rc < 0) {
+        errno = (int)-rc;
+        return -1;
+    }
+    return rc;
+}
+
+int berth_fd_valid(berth_stack *st, int fd)
+{
+    st_lock(st);
+    int ok = fd >= 0 && (unsigned)fd < st->cfg.max_fds && st->fds[fd];
+    st_unlock(st);
+    return ok;
+}
+
+int berth_socket(berth_stack *st, int domain, int type, int protocol)
+{
+    int flags = type & ~0xf;
+    type &= 0xf;
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (domain < 0 || domain >= LINUX_NPROTO) {
+        errno = EAFNOSUPPORT;
+        return -1;
+    }
+    if (type < 0 || type >= LINUX_SOCK_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    const struct sock_ops *ops = NULL;
+    int rc = sock_registry_find(domain, type, protocol, &ops);
+    if (rc < 0) {
+        errno = -rc;
+        return -1;
+    }
+    protocol = rc;
+    st_lock(st);
+    int fd = -1;
+    for (unsigned i = 0; i < st->cfg.max_fds; i++)
+        if (!st->fds[i]) {
+            fd = (int)i;
+            break;
+        }
+    if (fd < 0)
+        return (int)leave(st, -EMFILE);
+    if (st->nsockets >= st->cfg.max_sockets)
+        return (int)leave(st, -ENFILE);
+    struct bsock *so = sock_alloc(st, ops, protocol);
+    if (!so)
+        return (int)leave(st, -ENOBUFS);
+    if (flags & SOCK_NONBLOCK)
+        so->fl |= SOCKF_NONBLOCK;
+    if (flags & SOCK_CLOEXEC)
+        so->fl |= SOCKF_CLOEXEC;
+    rc = ops->init ? ops->init(so) : 0;
+    if (rc < 0) {
+        sock_put(so);
+        return (int)leave(st, rc);
+    }
+    so->fd = fd;
+    st->fds[fd] = so;
+    return (int)leave(st, fd);
+}
+
+/* move_addr_to_kernel(): length bounds, then the copy. */
+static int addr_in(struct sockaddr_storage *k, const struct sockaddr *u, socklen_t len)
+{
+    if ((int)len < 0 || len > sizeof(*k))
+        return -EINVAL;
+    memset(k, 0, sizeof(*k));
+    if (len == 0)
+        return 0;
+    return copy_from_user(k, u, len);
+}
+
+/* move_addr_to_user(): copy what fits, report the full length. */
+static int addr_out(const struct sockaddr_storage *k, socklen_t klen, struct sockaddr *u,
+                    socklen_t *ulen)
+{
+    socklen_t len;
+    if (copy_from_user(&len, ulen, sizeof(len)))
+        return -EFAULT;
+    if ((int)len < 0)
+        return -EINVAL;
+    if (len > klen)
+        len = klen;
+    if (len && copy_to_user(u, k, len))
+        return -EFAULT;
+    return copy_to_user(ulen, &klen, sizeof(klen));
+}
+
+int berth_bind(berth_stack *st, int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct sockaddr_storage k;
+    int rc = addr_in(&k, addr, addrlen);
+    if (rc == 0)
+        rc = so->ops->bind ? so->ops->bind(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct sockaddr_storage k;
+    int rc = addr_in(&k, addr, addrlen);
+    if (rc == 0)
+        rc = so->ops->connect ? so->ops->connect(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_listen(berth_stack *st, int fd, int backlog)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    if ((unsigned)backlog > (unsigned)st->net.somaxconn)
+        backlog = st->net.somaxconn;
+    int rc = so->ops->listen ? so->ops->listen(so, backlog) : -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+{
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    if (!so->ops->accept)
+        return (int)leave(st, -EOPNOTSUPP);
+    int nfd = -1;
+    for (unsigned i = 0; i < st->cfg.max_fds; i++)
+        if (!st->fds[i]) {
+            nfd = (int)i;
+            break;
+        }
+    if (nfd < 0)
+        return (int)leave(st, -EMFILE);
+    struct bsock *child = NULL;
+    int rc = so->ops->accept(so, &child, flags | ((so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0));
+    if (rc < 0)
+        return (int)leave(st, rc);
+    /* The descriptor table may have changed while accept blocked. */
+    for (unsigned i = 0; i < st->cfg.max_fds; i++)
+        if (!st->fds[i]) {
+            nfd = (int)i;
+            break;
+        }
+    child->fl = ((flags & SOCK_NONBLOCK) ? SOCKF_NONBLOCK : 0) |
+                ((flags & SOCK_CLOEXEC) ? SOCKF_CLOEXEC : 0);
+    child->fd = nfd;
+    st->fds[nfd] = child;
+    if (addr) {
+        struct sockaddr_storage ss;
+        socklen_t len = 0;
+        rc = child->ops->getname(child, &ss, &len, true);
+        if (rc == 0)
+            rc = addr_out(&ss, len, addr, addrlen);
+        if (rc < 0) {
+            sock_close_fd(st, nfd);
+            return (int)leave(st, rc);
+        }
+    }
+    return (int)leave(st, nfd);
+}
+
+static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct msghdr *m,
+                          int flags)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
+        if (m->msg_iov[i].iov_len > SSIZE_MAX - total)
+            return -EINVAL;
+        total += m->msg_iov[i].iov_len;
+    }
+    if (so->fl & SOCKF_NONBLOCK)
+        flags |= MSG_DONTWAIT;
+    (void)st;
+    if (!so->ops->sendmsg)
+        return -EOPNOTSUPP;
+    return so->ops->sendmsg(so, m, total, flags);
+}
+
+ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int flags,
+                     const struct sockaddr *to, socklen_t tolen)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct sockaddr_storage k;
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (len > INT_MAX - 4096) /* MAX_RW_COUNT */
+        iov.iov_len = INT_MAX - 4096 + 1;
+    if (to) {
+        int rc = addr_in(&k, to, tolen);
+        if (rc < 0)
+            return leave(st, rc);
+        m.msg_name = &k;
+        m.msg_namelen = tolen;
+    }
+    return leave(st, do_sendmsg(st, so, &m, flags));
+}
+
+ssize_t berth_send(berth_stack *st, int fd, const void *buf, size_t len, int flags)
+{
+    return berth_sendto(st, fd, buf, len, flags, NULL, 0);
+}
+
+ssize_t berth_write(berth_stack *st, int fd, const void *buf, size_t len)
+{
+    return berth_sendto(st, fd, buf, len, 0, NULL, 0);
+}
+
+ssize_t berth_sendmsg(berth_stack *st, int fd, const struct msghdr *msg, int flags)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct msghdr m;
+    if (copy_from_user(&m, msg, sizeof(m)))
+        return leave(st, -EFAULT);
+    if (m.msg_iovlen > LINUX_UIO_MAXIOV)
+        return leave(st, -EMSGSIZE);
+    if (m.msg_iovlen && user_ptr_bad(m.msg_iov, m.msg_iovlen * sizeof(struct iovec)))
+        return leave(st, -EFAULT);
+    struct sockaddr_storage k;
+    if (m.msg_name) {
+        int rc = addr_in(&k, m.msg_name, m.msg_namelen);
+        if (rc < 0)
+            return leave(st, rc);
+        m.msg_name = &k;
+    } else {
+        m.msg_namelen = 0;
+    }
+    return leave(st, do_sendmsg(st, so, &m, flags));
+}
+
+static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags)
+{
+    if (so->fl & SOCKF_NONBLOCK)
+        flags |= MSG_DONTWAIT;
+    if (!so->ops->recvmsg)
+        return -EOPNOTSUPP;
+    return so->ops->recvmsg(so, m, flags);
+}
+
+ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags,
+                       struct sockaddr *from, socklen_t *fromlen)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct sockaddr_storage k;
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (from) {
+        m.msg_name = &k;
+        m.msg_namelen = 0;
+    }
+    ssize_t rc = do_recvmsg(so, &m, flags);
+    if (rc >= 0 && from) {
+        int e = addr_out(&k, m.msg_namelen, from, fromlen);
+        if (e < 0)
+            rc = e;
+    }
+    return leave(st, rc);
+}
+
+ssize_t berth_recv(berth_stack *st, int fd, void *buf, size_t len, int flags)
+{
+    return berth_recvfrom(st, fd, buf, len, flags, NULL, NULL);
+}
+
+ssize_t berth_read(berth_stack *st, int fd, void *buf, size_t len)
+{
+    return berth_recvfrom(st, fd, buf, len, 0, NULL, NULL);
+}
+
+ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct msghdr m;
+    if (copy_from_user(&m, msg, sizeof(m)))
+        return leave(st, -EFAULT);
+    if (m.msg_iovlen > LINUX_UIO_MAXIOV)
+        return leave(st, -EMSGSIZE);
+    if (m.msg_iovlen && user_ptr_bad(m.msg_iov, m.msg_iovlen * sizeof(struct iovec)))
+        return leave(st, -EFAULT);
+    struct sockaddr *uname = m.msg_name;
+    struct sockaddr_storage k;
+    if (uname) {
+        m.msg_name = &k;
+        m.msg_namelen = 0;
+    }
+    m.msg_flags = 0;
+    ssize_t rc = do_recvmsg(so, &m, flags);
+    if (rc >= 0) {
+        /* Linux copies the name back with its real length when one was
+         * asked for (msg_namelen in = buffer size). */
+        if (uname && m.msg_namelen) {
+            socklen_t n = m.msg_namelen < msg->msg_namelen ? m.msg_namelen : msg->msg_namelen;
+            if (copy_to_user(uname, &k, n))
+                rc = -EFAULT;
+        }
+        msg->msg_namelen = uname ? m.msg_namelen : 0;
+        msg->msg_flags = m.msg_flags;
+        if (m.msg_control == NULL || rc < 0)
+            msg->msg_controllen = 0;
+        else
+            msg->msg_controllen = m.msg_controllen;
+    }
+    return leave(st, rc);
+}
+
+static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, bool peer)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    struct sockaddr_storage ss;
+    socklen_t len = 0;
+    int rc = so->ops->getname(so, &ss, &len, peer);
+    if (rc == 0)
+        rc = addr_out(&ss, len, addr, addrlen);
+    return (int)leave(st, rc);
+}
+
+int berth_getsockname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
+{
+    return getname(st, fd, addr, addrlen, false);
+}
+
+int berth_getpeername(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
+{
+    return getname(st, fd, addr, addrlen, true);
+}
+
+int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *val, socklen_t len)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    int rc;
+    if ((int)len < 0)
+        rc = -EINVAL;
+    else if (level == SOL_SOCKET)
+        rc = sock_setsockopt(so, name, val, len);
+    else if (so->ops->setsockopt)
+        rc = so->ops->setsockopt(so, level, name, val, len);
+    else
+        rc = -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_getsockopt(berth_stack *st, int fd, int level, int name, void *val, socklen_t *len)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    int rc;
+    if (level == SOL_SOCKET)
+        rc = sock_getsockopt(so, name, val, len);
+    else if (so->ops->getsockopt)
+        rc = so->ops->getsockopt(so, level, name, val, len);
+    else
+        rc = -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_shutdown(berth_stack *st, int fd, int how)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    /* inet_shutdown(): SHUT_RD/WR/RDWR become the bit masks 1/2/3. */
+    unsigned mask = (unsigned)how + 1;
+    int rc;
+    if (mask & ~3u || !mask)
+        rc = -EINVAL;
+    else
+        rc = so->ops->shutdown ? so->ops->shutdown(so, (int)mask) : -EOPNOTSUPP;
+    return (int)leave(st, rc);
+}
+
+int berth_close(berth_stack *st, int fd)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    sock_close_fd(st, fd);
+    return (int)leave(st, 0);
+}
+
+static short poll_one(struct berth_stack *st, struct pollfd *p)
+{
+    if (p->fd < 0)
+        return 0;
+    if ((unsigned)p->fd >= st->cfg.max_fds || !st->fds[p->fd])
+        return POLLNVAL;
+    struct bsock *so = st->fds[p->fd];
+    unsigned m = so->ops->poll(so);
+    return (short)(m & ((unsigned)(unsigned short)p->events | POLLERR | POLLHUP | POLLNVAL));
+}
+
+int berth_poll(berth_stack *st, struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+    if (nfds > st->cfg.max_fds) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (nfds && user_ptr_bad(fds, nfds * sizeof(*fds))) {
+        errno = EFAULT;
+        return -1;
+    }
+    st_lock(st);
+    uint64_t deadline =
+        timeout_ms < 0 ? BERTH_FOREVER : st_now(st) + (uint64_t)timeout_ms * 1000u;
+    for (;;) {
+        stack_run_pending(st);
+        int n = 0;
+        for (nfds_t i = 0; i < nfds; i++) {
+            fds[i].revents = poll_one(st, &fds[i]);
+            if (fds[i].revents)
+                n++;
+        }
+        if (n || timeout_ms == 0)
+            return (int)leave(st, n);
+        int rc = stack_wait(st, deadline);
+        if (rc == ETIMEDOUT)
+            return (int)leave(st, 0);
+        if (rc == EDEADLK)
+            return (int)leave(st, -EDEADLK);
+    }
+}
+
+int berth_fcntl(berth_stack *st, int fd, int cmd, long arg)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    long rc;
+    switch (cmd) {
+    case F_GETFL:
+        rc = O_RDWR | ((so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
+        break;
+    case F_SETFL:
+        if (arg & O_NONBLOCK)
+            so->fl |= SOCKF_NONBLOCK;
+        else
+            so->fl &= ~SOCKF_NONBLOCK;
+        rc = 0;
+        break;
+    case F_GETFD:
+        rc = (so->fl & SOCKF_CLOEXEC) ? FD_CLOEXEC : 0;
+        break;
+    case F_SETFD:
+        if (arg & FD_CLOEXEC)
+            so->fl |= SOCKF_CLOEXEC;
+        else
+            so->fl &= ~SOCKF_CLOEXEC;
+        rc = 0;
+        break;
+    default:
+        rc = -EINVAL;
+    }
+    return (int)leave(st, rc);
+}
+
+int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return -1;
+    int rc;
+    if (request == FIONBIO) {
+        int v;
+        rc = copy_from_user(&v, arg, sizeof(v));
+        if (rc == 0) {
+            if (v)
+                so->fl |= SOCKF_NONBLOCK;
+            else
+                so->fl &= ~SOCKF_NONBLOCK;
+        }
+    } else {
+        rc = so->ops->ioctl ? so->ops->ioctl(so, request, arg) : -ENOTTY;
+    }
+    return (int)leave(st, rc);
+}

@@ -1,0 +1,263 @@
+/* sockopt.c — SOL_SOCKET options, following Linux's sk_setsockopt() and
+ * sk_getsockopt(): the same length checks, clamping, doubling of buffer
+ * sizes, and jiffy rounding of timeouts. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "core/stack_impl.h"
+#include "netif/netif_impl.h"
+#include "socket/sock.h"
+
+/* Linux: SOCK_MIN_RCVBUF = TCP_SKB_MIN_TRUESIZE, SOCK_MIN_SNDBUF = 2x that. */
+#define SOCK_MIN_RCVBUF 2304
+#define SOCK_MIN_SNDBUF 4608
+/* Timeouts are kept in jiffies of Debian's CONFIG_HZ, so a value read back
+ * is rounded exactly as the kernel rounds it. */
+#define BERTH_HZ 250u
+#define USEC_PER_JIFFY (1000000u / BERTH_HZ)
+
+static int set_timeout(uint64_t *out, const void *val, socklen_t len)
+{
+    struct timeval tv;
+    if (len < sizeof(tv))
+        return -EINVAL;
+    if (copy_from_user(&tv, val, sizeof(tv)))
+        return -EFAULT;
+    if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+        return -EDOM;
+    if (tv.tv_sec < 0) {
+        *out = 0; /* Linux: negative means "return at once"... as zero jiffies */
+        return 0;
+    }
+    if (tv.tv_sec == 0 && tv.tv_usec == 0) {
+        *out = 0;
+        return 0;
+    }
+    uint64_t jiffies = (uint64_t)tv.tv_sec * BERTH_HZ +
+                       ((uint64_t)tv.tv_usec + USEC_PER_JIFFY - 1) / USEC_PER_JIFFY;
+    *out = jiffies * USEC_PER_JIFFY;
+    return 0;
+}
+
+int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
+{
+    struct berth_stack *st = so->st;
+    if (name == SO_BINDTODEVICE) {
+        char ifname[16] = {0};
+        size_t n = len < sizeof(ifname) - 1 ? len : sizeof(ifname) - 1;
+        if (copy_from_user(ifname, val, n))
+            return -EFAULT;
+        if (!ifname[0]) {
+            so->bound_ifindex = 0;
+            return 0;
+        }
+        berth_netif *ifp = berth_netif_by_name(st, ifname);
+        if (!ifp)
+            return -ENODEV;
+        so->bound_ifindex = ifp->index;
+        return 0;
+    }
+    if (len < sizeof(int))
+        return -EINVAL;
+    int v;
+    if (copy_from_user(&v, val, sizeof(v)))
+        return -EFAULT;
+    bool b = v != 0;
+    switch (name) {
+    case SO_REUSEADDR:
+        so->reuseaddr = b;
+        return 0;
+    case SO_REUSEPORT:
+        so->reuseport = b;
+        return 0;
+    case SO_BROADCAST:
+        so->broadcast = b;
+        return 0;
+    case SO_KEEPALIVE:
+        so->keepalive = b;
+        break; /* the protocol may want to know */
+    case SO_DONTROUTE:
+        so->dontroute = b;
+        return 0;
+    case SO_OOBINLINE:
+        so->oobinline = b;
+        return 0;
+    case SO_PRIORITY:
+        if ((v < 0 || v > 6) && !so->cred.cap_net_bind_service && so->cred.euid != 0)
+            return -EPERM;
+        so->priority = v;
+        return 0;
+    case SO_MARK:
+        if (so->cred.euid != 0)
+            return -EPERM;
+        so->mark = v;
+        return 0;
+    case SO_RCVBUF:
+    case SO_RCVBUFFORCE: {
+        unsigned u = (unsigned)v;
+        if (name == SO_RCVBUFFORCE && so->cred.euid != 0)
+            return -EPERM;
+        if (name == SO_RCVBUF && u > (unsigned)st->net.rmem_max)
+            u = (unsigned)st->net.rmem_max;
+        if (u > INT_MAX / 2)
+            u = INT_MAX / 2;
+        so->rcvbuf = (int)(u * 2) > SOCK_MIN_RCVBUF ? (int)(u * 2) : SOCK_MIN_RCVBUF;
+        so->rcvbuf_locked = true;
+        return 0;
+    }
+    case SO_SNDBUF:
+    case SO_SNDBUFFORCE: {
+        unsigned u = (unsigned)v;
+        if (name == SO_SNDBUFFORCE && so->cred.euid != 0)
+            return -EPERM;
+        if (name == SO_SNDBUF && u > (unsigned)st->net.wmem_max)
+            u = (unsigned)st->net.wmem_max;
+        if (u > INT_MAX / 2)
+            u = INT_MAX / 2;
+        so->sndbuf = (int)(u * 2) > SOCK_MIN_SNDBUF ? (int)(u * 2) : SOCK_MIN_SNDBUF;
+        so->sndbuf_locked = true;
+        sock_wake(so);
+        return 0;
+    }
+    case SO_RCVLOWAT:
+        so->rcvlowat = v < 0 ? INT_MAX : (v ? v : 1);
+        return 0;
+    case SO_LINGER: {
+        struct linger l;
+        if (len < sizeof(l))
+            return -EINVAL;
+        if (copy_from_user(&l, val, sizeof(l)))
+            return -EFAULT;
+        so->linger.l_onoff = l.l_onoff ? 1 : 0;
+        so->linger.l_linger = l.l_linger;
+        return 0;
+    }
+    case SO_RCVTIMEO:
+        return set_timeout(&so->rcvtimeo_us, val, len);
+    case SO_SNDTIMEO:
+        return set_timeout(&so->sndtimeo_us, val, len);
+    default:
+        return -ENOPROTOOPT;
+    }
+    if (so->ops->setsockopt)
+        return so->ops->setsockopt(so, SOL_SOCKET, name, val, len);
+    return 0;
+}
+
+/* Copy-out common to all getsockopt levels: at most `lv` bytes, and the
+ * length actually written. */
+static int put_opt(const void *v, socklen_t lv, void *val, socklen_t *len)
+{
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    if (ulen < 0)
+        return -EINVAL;
+    socklen_t n = (socklen_t)ulen < lv ? (socklen_t)ulen : lv;
+    if (copy_to_user(val, v, n))
+        return -EFAULT;
+    return copy_to_user(len, &n, sizeof(n));
+}
+
+int sockopt_put_int(int v, void *val, socklen_t *len) { return put_opt(&v, sizeof(v), val, len); }
+
+int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
+{
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    if (ulen < 0)
+        return -EINVAL;
+    int v = 0;
+    switch (name) {
+    case SO_DEBUG:
+        v = 0;
+        break;
+    case SO_DONTROUTE:
+        v = so->dontroute;
+        break;
+    case SO_BROADCAST:
+        v = so->broadcast;
+        break;
+    case SO_SNDBUF:
+        v = so->sndbuf;
+        break;
+    case SO_RCVBUF:
+        v = so->rcvbuf;
+        break;
+    case SO_REUSEADDR:
+        v = so->reuseaddr;
+        break;
+    case SO_REUSEPORT:
+        v = so->reuseport;
+        break;
+    case SO_KEEPALIVE:
+        v = so->keepalive;
+        break;
+    case SO_TYPE:
+        v = so->type;
+        break;
+    case SO_PROTOCOL:
+        v = so->protocol;
+        break;
+    case SO_DOMAIN:
+        v = so->family;
+        break;
+    case SO_ERROR:
+        v = -sock_take_error(so);
+        break;
+    case SO_OOBINLINE:
+        v = so->oobinline;
+        break;
+    case SO_PRIORITY:
+        v = so->priority;
+        break;
+    case SO_MARK:
+        v = so->mark;
+        break;
+    case SO_RCVLOWAT:
+        v = so->rcvlowat;
+        break;
+    case SO_SNDLOWAT:
+        v = 1;
+        break;
+    case SO_ACCEPTCONN:
+        v = 0;
+        if (so->ops->getsockopt) {
+            int lv = 0;
+            socklen_t l = sizeof(lv);
+            if (so->ops->getsockopt(so, SOL_SOCKET, SO_ACCEPTCONN, &lv, &l) == 0)
+                v = lv;
+        }
+        break;
+    case SO_BINDTODEVICE: {
+        char ifname[16] = {0};
+        berth_netif *ifp = so->bound_ifindex ? berth_netif_by_index(so->st, so->bound_ifindex) : NULL;
+        socklen_t n = 0;
+        if (ifp) {
+            n = (socklen_t)strlen(ifp->name) + 1;
+            memcpy(ifname, ifp->name, n);
+        }
+        if ((socklen_t)ulen < n)
+            return -EINVAL;
+        if (copy_to_user(val, ifname, n))
+            return -EFAULT;
+        return copy_to_user(len, &n, sizeof(n));
+    }
+    case SO_LINGER: {
+        struct linger l = so->linger;
+        return put_opt(&l, sizeof(l), val, len);
+    }
+    case SO_RCVTIMEO:
+    case SO_SNDTIMEO: {
+        uint64_t us = name == SO_RCVTIMEO ? so->rcvtimeo_us : so->sndtimeo_us;
+        struct timeval tv = {.tv_sec = (time_t)(us / 1000000u), .tv_usec = (suseconds_t)(us % 1000000u)};
+        return put_opt(&tv, sizeof(tv), val, len);
+    }
+    default:
+        return -ENOPROTOOPT;
+    }
+    return put_opt(&v, sizeof(v), val, len);
+}

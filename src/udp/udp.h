@@ -1,0 +1,23 @@
+/* udp.h — UDP (RFC 768): receive demux, ICMP errors, and the socket ops. */
+#ifndef BERTH_UDP_H
+#define BERTH_UDP_H
+
+#include <stdbool.h>
+#include <netinet/in.h>
+
+#include "core/pkt.h"
+
+struct berth_stack;
+
+struct udp_hdr {
+    uint16_t source, dest, len, check;
+};
+#define UDP_HLEN 8
+
+/* p->data at the UDP header, p->src/dst/nh set by IP (consumes p). */
+void udp_input(struct berth_stack *st, struct pkt *p, bool multi);
+/* An ICMP error quoted a datagram we sent from src:uh->source to dst:uh->dest. */
+void udp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *uh,
+             int err, bool fatal);
+
+#endif

@@ -1,0 +1,313 @@
+/* udp_sock.c — the AF_INET/SOCK_DGRAM operations (Linux's udp_sendmsg,
+ * udp_recvmsg, ip4_datagram_connect, __udp_disconnect, udp_poll). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "socket/sock_registry.h"
+#include "udp/udp.h"
+#include "udp/udp_sock.h"
+
+#define UDP_MAX_PAYLOAD (IP4_MAXPACKET - IP4_HLEN - UDP_HLEN) /* 65507 */
+
+static int udp_resolve_protocol(int protocol)
+{
+    if (protocol == 0 || protocol == IPPROTO_UDP)
+        return IPPROTO_UDP;
+    return -EPROTONOSUPPORT;
+}
+
+static int udp_init(struct bsock *so)
+{
+    inet_sock_init(&udp_sk(so)->inet, so->st->udp_bind);
+    return 0;
+}
+
+static void udp_release(struct bsock *so)
+{
+    struct udp_sock *us = udp_sk(so);
+    inet_unhash(&us->inet);
+    pktq_purge(so->st, &us->rxq);
+}
+
+/* Resolve the route for dst the way ip_route_connect does: an unspecified
+ * destination means this host. */
+static struct in_addr route_dst(struct in_addr dst)
+{
+    if (dst.s_addr == INADDR_ANY)
+        dst.s_addr = htonl(INADDR_LOOPBACK);
+    return dst;
+}
+
+static int udp_disconnect(struct inet_sock *in)
+{
+    in->state = INET_CLOSE;
+    in->daddr.s_addr = 0;
+    in->dport = 0;
+    in->sk.bound_ifindex = 0; /* Linux clears sk_bound_dev_if here too */
+    if (!in->bindaddr_lock) {
+        in->saddr.s_addr = 0;
+        in->bnode.addr.s_addr = 0;
+    }
+    if (!in->bindport_lock)
+        inet_unhash(in);
+    return 0;
+}
+
+static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct berth_stack *st = so->st;
+    /* inet_dgram_connect */
+    if (len < sizeof(sa->sa_family))
+        return -EINVAL;
+    if (sa->sa_family == AF_UNSPEC)
+        return udp_disconnect(in);
+    if (!inet_num(in) && inet_autobind(in))
+        return -EAGAIN;
+    /* __ip4_datagram_connect */
+    struct sockaddr_in sin;
+    if (len < sizeof(sin))
+        return -EINVAL;
+    memcpy(&sin, sa, sizeof(sin));
+    if (sin.sin_family != AF_INET)
+        return -EAFNOSUPPORT;
+    struct in_addr dst = route_dst(sin.sin_addr), nexthop, src;
+    berth_netif *ifp = ip4_route_lookup(st, dst, &nexthop, &src);
+    if (!ifp) {
+        SNMP_INC(st, Ip, OutNoRoutes);
+        return -ENETUNREACH;
+    }
+    if (netif_is_bcast4(st, dst) && !so->broadcast)
+        return -EACCES;
+    if (!in->saddr.s_addr)
+        in->saddr = src;
+    if (!in->bnode.addr.s_addr)
+        in->bnode.addr = src;
+    in->daddr = dst;
+    in->dport = sin.sin_port;
+    in->state = INET_ESTABLISHED;
+    return 0;
+}
+
+static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct berth_stack *st = so->st;
+    /* inet_send_prepare: autobind first, whatever comes next. */
+    if (!inet_num(in) && inet_autobind(in))
+        return -EAGAIN;
+    if (total > 0xffff)
+        return -EMSGSIZE;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
+    struct in_addr dst;
+    uint16_t dport;
+    if (msg->msg_name) {
+        struct sockaddr_in sin;
+        if (msg->msg_namelen < sizeof(sin))
+            return -EINVAL;
+        memcpy(&sin, msg->msg_name, sizeof(sin));
+        if (sin.sin_family != AF_INET && sin.sin_family != AF_UNSPEC)
+            return -EAFNOSUPPORT;
+        dst = sin.sin_addr;
+        dport = sin.sin_port;
+        if (dport == 0)
+            return -EINVAL;
+    } else {
+        if (in->state != INET_ESTABLISHED)
+            return -EDESTADDRREQ;
+        dst = in->daddr;
+        dport = in->dport;
+    }
+    dst = route_dst(dst);
+    struct in_addr nexthop, src;
+    berth_netif *ifp = ip4_route_lookup(st, dst, &nexthop, &src);
+    if (!ifp) {
+        SNMP_INC(st, Ip, OutNoRoutes);
+        return -ENETUNREACH;
+    }
+    if (netif_is_bcast4(st, dst) && !so->broadcast)
+        return -EACCES;
+    if (in->saddr.s_addr)
+        src = in->saddr;
+    /* __ip_append_data: the datagram must fit in one IP packet. */
+    if (total > UDP_MAX_PAYLOAD)
+        return -EMSGSIZE;
+    /* sock_alloc_send_pskb: pending error, then shutdown. */
+    int err = sock_take_error(so);
+    if (err)
+        return err;
+    if (so->shut & SEND_SHUTDOWN)
+        return -EPIPE;
+    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, UDP_HLEN + total);
+    if (!p) {
+        SNMP_INC(st, Udp, SndbufErrors);
+        return -ENOBUFS;
+    }
+    if (iov_gather(p->data + UDP_HLEN, msg, total)) {
+        pkt_free(st, p);
+        return -EFAULT;
+    }
+    struct udp_hdr uh = {.source = htons(inet_num(in)),
+                         .dest = dport,
+                         .len = htons((uint16_t)(UDP_HLEN + total)),
+                         .check = 0};
+    memcpy(p->data, &uh, sizeof(uh));
+    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_UDP, (uint16_t)(UDP_HLEN + total));
+    uint16_t ck = inet_csum_fold(inet_csum_add(sum, p->data, UDP_HLEN + total));
+    if (ck == 0)
+        ck = 0xffff; /* RFC 768: a computed zero is sent as all ones */
+    memcpy(p->data + 6, &ck, 2);
+    struct ip4_out o = {.src = src, .dst = dst, .proto = IPPROTO_UDP,
+                        .ttl = (uint8_t)inet_ttl(in), .tos = in->tos, .df = false,
+                        .oif = NULL};
+    SNMP_INC(st, Udp, OutDatagrams);
+    int rc = ip4_output(st, p, &o);
+    if (rc) {
+        if (rc == ENOBUFS)
+            SNMP_INC(st, Udp, SndbufErrors);
+        return -rc;
+    }
+    return (ssize_t)total;
+}
+
+static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    struct udp_sock *us = udp_sk(so);
+    struct berth_stack *st = so->st;
+    if (flags & MSG_ERRQUEUE)
+        return -EAGAIN; /* no error queue yet: IP_RECVERR records are not kept */
+    uint64_t deadline = sock_deadline(so, true);
+    struct pkt *p;
+    for (;;) {
+        int err = sock_take_error(so);
+        if (err)
+            return err;
+        p = us->rxq.head;
+        if (p)
+            break;
+        if (so->shut & RCV_SHUTDOWN)
+            return 0;
+        if (flags & MSG_DONTWAIT)
+            return -EAGAIN;
+        int rc = sock_wait(so, deadline);
+        if (rc)
+            return rc;
+    }
+    size_t ulen = p->len - UDP_HLEN;
+    size_t want = 0;
+    for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)
+        want += msg->msg_iov[i].iov_len;
+    size_t copied = want < ulen ? want : ulen;
+    if (copied < ulen)
+        msg->msg_flags |= MSG_TRUNC;
+    if (iov_scatter(msg, p->data + UDP_HLEN, copied))
+        return -EFAULT;
+    if (msg->msg_name) {
+        struct sockaddr_in sin;
+        memset(&sin, 0, sizeof(sin));
+        sin.sin_family = AF_INET;
+        memcpy(&sin.sin_port, p->data, 2);
+        sin.sin_addr = p->src;
+        memcpy(msg->msg_name, &sin, sizeof(sin));
+        msg->msg_namelen = sizeof(sin);
+    }
+    if (!(flags & MSG_PEEK)) {
+        SNMP_INC(st, Udp, InDatagrams);
+        pkt_free(st, pktq_pop(&us->rxq));
+    }
+    return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
+}
+
+static int udp_shutdown(struct bsock *so, int how)
+{
+    struct inet_sock *in = inet_sk(so);
+    /* inet_shutdown: an unconnected socket reports ENOTCONN but still
+     * records the shutdown (it wakes pollers with POLLHUP). */
+    so->shut |= (unsigned)how;
+    sock_wake(so);
+    return in->state == INET_CLOSE ? -ENOTCONN : 0;
+}
+
+static unsigned udp_poll(struct bsock *so)
+{
+    struct udp_sock *us = udp_sk(so);
+    unsigned m = 0;
+    if (so->so_error)
+        m |= POLLERR;
+    if (so->shut & RCV_SHUTDOWN)
+        m |= POLLRDHUP | POLLIN | POLLRDNORM;
+    if (so->shut == (RCV_SHUTDOWN | SEND_SHUTDOWN))
+        m |= POLLHUP;
+    if (us->rxq.head)
+        m |= POLLIN | POLLRDNORM;
+    m |= POLLOUT | POLLWRNORM | POLLWRBAND; /* datagrams never wait for buffer space here */
+    return m;
+}
+
+static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
+{
+    struct udp_sock *us = udp_sk(so);
+    int v;
+    switch (req) {
+    case SIOCINQ: /* == FIONREAD: size of the next datagram's payload */
+        v = us->rxq.head ? (int)(us->rxq.head->len - UDP_HLEN) : 0;
+        break;
+    case SIOCOUTQ:
+        v = 0; /* sends complete synchronously */
+        break;
+    default:
+        return -ENOTTY;
+    }
+    return copy_to_user(arg, &v, sizeof(v));
+}
+
+static int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+{
+    if (level == SOL_SOCKET)
+        return 0; /* nothing UDP-specific to do */
+    if (level == IPPROTO_UDP)
+        return -ENOPROTOOPT; /* UDP_CORK, UDP_SEGMENT... not implemented */
+    if (level != IPPROTO_IP)
+        return -ENOPROTOOPT;
+    return ip_setsockopt(so, name, val, len);
+}
+
+static int udp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+{
+    if (level == SOL_SOCKET)
+        return name == SO_ACCEPTCONN ? (*(int *)val = 0, 0) : -ENOPROTOOPT;
+    if (level == IPPROTO_UDP)
+        return -ENOPROTOOPT;
+    if (level != IPPROTO_IP)
+        return -EOPNOTSUPP;
+    return ip_getsockopt(so, name, val, len);
+}
+
+const struct sock_ops udp4_ops = {
+    .family = AF_INET,
+    .type = SOCK_DGRAM,
+    .obj_size = sizeof(struct udp_sock),
+    .resolve_protocol = udp_resolve_protocol,
+    .init = udp_init,
+    .release = udp_release,
+    .bind = inet_bind,
+    .connect = udp_connect,
+    .listen = NULL,
+    .accept = NULL,
+    .sendmsg = udp_sendmsg,
+    .recvmsg = udp_recvmsg,
+    .getname = inet_getname,
+    .setsockopt = udp_setsockopt,
+    .getsockopt = udp_getsockopt,
+    .shutdown = udp_shutdown,
+    .poll = udp_poll,
+    .ioctl = udp_ioctl,
+};
