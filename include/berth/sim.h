@@ -43,6 +43,15 @@ unsigned long berth_sim_run_until(berth_sim *sim, uint64_t t_us);
  * virtual time. Returns the number of events run. */
 unsigned long berth_sim_run_idle(berth_sim *sim, uint64_t max_us);
 
+/* Application code of a host, for single-threaded simulations (a server's
+ * event loop): fn(arg, host) runs after every simulation event (a frame
+ * delivered, a host's timers run) whenever no call on `host` is in progress,
+ * so it can answer with non-blocking calls (MSG_DONTWAIT, poll with timeout
+ * 0) while another host blocks in recv. It must not block on `host`. NULL
+ * removes it. 0, or -1/ENOENT if host is not in the simulation. */
+int berth_sim_set_app(berth_sim *sim, berth_stack *host, void (*fn)(void *arg, berth_stack *host),
+                      void *arg);
+
 struct berth_link_params {
     uint64_t latency_us;    /* one-way propagation delay */
     uint64_t jitter_us;     /* uniform extra delay in [0, jitter_us] */

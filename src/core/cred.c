@@ -11,24 +11,33 @@
 
 #define CRED_SLOTS 8
 
+/* A slot names its stack by address and by the stack's secret, so a new
+ * stack allocated where a freed one was does not inherit its credentials. */
 static _Thread_local struct {
     const struct berth_stack *st;
+    uint64_t tag;
     struct berth_cred cred;
 } cred_tls[CRED_SLOTS];
+
+static bool slot_is(int i, const struct berth_stack *st)
+{
+    return cred_tls[i].st == st && cred_tls[i].tag == st->secret[0];
+}
 
 void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
 {
     int free_slot = -1;
     for (int i = 0; i < CRED_SLOTS; i++) {
-        if (cred_tls[i].st == st) {
+        if (slot_is(i, st)) {
             cred_tls[i].cred = *cred;
             return;
         }
-        if (!cred_tls[i].st && free_slot < 0)
+        if ((!cred_tls[i].st || cred_tls[i].st == st) && free_slot < 0)
             free_slot = i;
     }
     if (free_slot >= 0) {
         cred_tls[free_slot].st = st;
+        cred_tls[free_slot].tag = st->secret[0];
         cred_tls[free_slot].cred = *cred;
     } else {
         /* Out of slots: fall back to changing the stack's default. */
@@ -41,7 +50,7 @@ void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
 void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
 {
     for (int i = 0; i < CRED_SLOTS; i++)
-        if (cred_tls[i].st == st) {
+        if (slot_is(i, st)) {
             *out = cred_tls[i].cred;
             return;
         }

@@ -111,7 +111,7 @@ void berth_stack_free(berth_stack *st)
                 sock_close_fd(st, (int)i);
     }
     while (st->netifs)
-        berth_netif_remove(st->netifs);
+        netif_remove_locked(st->netifs);
     pktq_purge(st, &st->rxq);
     ip4_fini(st);
     bind_table_free(st, st->udp_bind);

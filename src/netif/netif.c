@@ -45,10 +45,9 @@ berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, un
     return ifp;
 }
 
-int berth_netif_remove(berth_netif *ifp)
+void netif_remove_locked(berth_netif *ifp)
 {
     struct berth_stack *st = ifp->st;
-    st_lock(st);
     netif_set_tap(ifp, NULL, NULL, NULL);
     ip4_route_flush_netif(st, ifp);
     while (ifp->addrs) {
@@ -74,6 +73,13 @@ int berth_netif_remove(berth_netif *ifp)
     if (ifp->drv.detach)
         ifp->drv.detach(ifp->drv_ctx, ifp);
     st_free(st, ifp);
+}
+
+int berth_netif_remove(berth_netif *ifp)
+{
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    netif_remove_locked(ifp);
     st_unlock(st);
     return 0;
 }

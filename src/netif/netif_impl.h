@@ -48,6 +48,9 @@ void netif_receive(berth_netif *ifp, struct pkt *p);
 /* Install or remove (fn NULL) the tap; the previous tap's close is called. */
 void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), void *arg);
 
+/* berth_netif_remove with the stack lock already held. */
+void netif_remove_locked(berth_netif *ifp);
+
 /* Create lo with 127.0.0.1/8, up. */
 berth_netif *loopback_create(struct berth_stack *st);
 

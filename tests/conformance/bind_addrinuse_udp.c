@@ -15,13 +15,13 @@ static int b(const char *ip, int port)
 int main(void)
 {
     int s1 = b("127.0.0.1", 5000);
-    b("127.0.0.1", 5000);           /* same address */
-    b("0.0.0.0", 5000);             /* wildcard over specific */
-    b("127.0.0.2", 5000);           /* other local address: fine */
-    b("127.0.0.1", 5001);           /* other port: fine */
+    b("127.0.0.1", 5000); /* same address */
+    b("0.0.0.0", 5000);   /* wildcard over specific */
+    b("127.0.0.2", 5000); /* other local address: fine */
+    b("127.0.0.1", 5001); /* other port: fine */
 
     b("0.0.0.0", 6000);
-    b("127.0.0.1", 6000);           /* specific under wildcard */
+    b("127.0.0.1", 6000); /* specific under wildcard */
     b("0.0.0.0", 6000);
 
     /* close frees the port at once (no TIME_WAIT for UDP) */

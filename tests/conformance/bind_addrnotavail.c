@@ -23,8 +23,7 @@ int main(void)
         "224.0.0.1",       /* multicast */
         "239.1.2.3",       /* multicast */
         "240.0.0.1",       /* class E */
-        "0.0.0.1",
-        "127.0.0.1",
+        "0.0.0.1",         "127.0.0.1",
     };
     for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
         try(SOCK_DGRAM, addrs[i]);

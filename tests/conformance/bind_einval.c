@@ -30,6 +30,16 @@ int main(void)
     CHECK(bind(s, SA(&a), sizeof a));
     SOCKNAME("still", s, 0);
 
+    /* Connected (and so autobound) UDP socket: EINVAL (POSIX would allow
+     * EISCONN; Linux says EINVAL because it is bound). */
+    int c;
+    struct sockaddr_in peer = conf_sin("127.0.0.1", 6000);
+    MUST(c = socket(AF_INET, SOCK_DGRAM, 0));
+    MUST(connect(c, SA(&peer), sizeof peer));
+    a = conf_sin("127.0.0.1", 5002);
+    CHECKL("bind(connected udp, 127.0.0.1:5002)", bind(c, SA(&a), sizeof a));
+    a = conf_sin("127.0.0.1", 5001);
+
     /* Same for TCP. */
     MUST(t = socket(AF_INET, SOCK_STREAM, 0));
     CHECK(bind(t, SA(&a), 15));

@@ -11,9 +11,9 @@ int main(void)
     MUST(close(s));
 
     CHECK(bind(-1, SA(&a), sizeof a));
-    CHECK(bind(s, SA(&a), sizeof a));      /* closed */
-    CHECK(bind(999, SA(&a), sizeof a));    /* never opened */
-    CHECK(bind(0, SA(&a), sizeof a));      /* stdin: /dev/null */
+    CHECK(bind(s, SA(&a), sizeof a));   /* closed */
+    CHECK(bind(999, SA(&a), sizeof a)); /* never opened */
+    CHECK(bind(0, SA(&a), sizeof a));   /* stdin: /dev/null */
     CHECK(bind(p[0], SA(&a), sizeof a));
     CHECK(bind(p[1], SA(&a), sizeof a));
     CHECK(bind(f, SA(&a), sizeof a));

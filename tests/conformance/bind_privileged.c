@@ -8,8 +8,7 @@ static void try(int type, const char *ip, int port)
     char l[64];
     struct sockaddr_in a = conf_sin(ip, port);
     MUST(s = socket(AF_INET, type, 0));
-    snprintf(l, sizeof l, "bind(%s, %s:%d)", type == SOCK_STREAM ? "tcp" : "udp",
-             ip, port);
+    snprintf(l, sizeof l, "bind(%s, %s:%d)", type == SOCK_STREAM ? "tcp" : "udp", ip, port);
     CHECKL(l, bind(s, SA(&a), sizeof a));
     SOCKNAME(l, s, 0);
 }

@@ -17,11 +17,11 @@ static void try_bind(const char *ip, int port)
 int main(void)
 {
     try_bind("127.0.0.1", 5000);
-    try_bind("127.0.0.2", 5000);     /* all of 127/8 is local */
+    try_bind("127.0.0.2", 5000); /* all of 127/8 is local */
     try_bind("127.255.255.254", 5000);
     try_bind("127.1.2.3", 5001);
     try_bind("0.0.0.0", 5002);
     try_bind("127.0.0.1", 65535);
-    try_bind("127.0.0.1", 1);        /* root may bind low ports */
+    try_bind("127.0.0.1", 1); /* root may bind low ports */
     return 0;
 }

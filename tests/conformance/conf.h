@@ -37,57 +37,52 @@
 #define CONF_EPH_LOW 32768
 #define CONF_EPH_HIGH 60999
 
-/* A pointer that is never valid user memory (the zero page). */
-#define CONF_BADPTR ((void *)1)
+/* A pointer that is never valid user memory (the zero page). Read from a
+ * volatile so compilers do not reason about the constant. */
+static volatile uintptr_t conf_badaddr = 1;
+#define CONF_BADPTR ((void *)conf_badaddr)
 
 #define SA(p) ((struct sockaddr *)(p))
 
 /* ---- errno names ------------------------------------------------------ */
 
+/* clang-format off */
 static const struct {
     int e;
     const char *name;
 } conf_errnames[] = {
 #define CONF_E(x) {x, #x}
-    CONF_E(EPERM),        CONF_E(ENOENT),          CONF_E(ESRCH),
-    CONF_E(EINTR),        CONF_E(EIO),             CONF_E(ENXIO),
-    CONF_E(E2BIG),        CONF_E(ENOEXEC),         CONF_E(EBADF),
-    CONF_E(ECHILD),       CONF_E(EAGAIN),          CONF_E(ENOMEM),
-    CONF_E(EACCES),       CONF_E(EFAULT),          CONF_E(EBUSY),
-    CONF_E(EEXIST),       CONF_E(EXDEV),           CONF_E(ENODEV),
-    CONF_E(ENOTDIR),      CONF_E(EISDIR),          CONF_E(EINVAL),
-    CONF_E(ENFILE),       CONF_E(EMFILE),          CONF_E(ENOTTY),
-    CONF_E(EFBIG),        CONF_E(ENOSPC),          CONF_E(ESPIPE),
-    CONF_E(EROFS),        CONF_E(EMLINK),          CONF_E(EPIPE),
-    CONF_E(EDOM),         CONF_E(ERANGE),          CONF_E(EDEADLK),
-    CONF_E(ENAMETOOLONG), CONF_E(ENOLCK),          CONF_E(ENOSYS),
-    CONF_E(ENOTEMPTY),    CONF_E(ELOOP),           CONF_E(ENOMSG),
-    CONF_E(EIDRM),        CONF_E(ENOSTR),          CONF_E(ENODATA),
-    CONF_E(ETIME),        CONF_E(ENOSR),           CONF_E(ENOLINK),
-    CONF_E(EPROTO),       CONF_E(EMULTIHOP),       CONF_E(EBADMSG),
-    CONF_E(EOVERFLOW),    CONF_E(EILSEQ),          CONF_E(ENOTSOCK),
-    CONF_E(EDESTADDRREQ), CONF_E(EMSGSIZE),        CONF_E(EPROTOTYPE),
-    CONF_E(ENOPROTOOPT),  CONF_E(EPROTONOSUPPORT), CONF_E(ESOCKTNOSUPPORT),
-    CONF_E(EOPNOTSUPP),   CONF_E(EPFNOSUPPORT),    CONF_E(EAFNOSUPPORT),
-    CONF_E(EADDRINUSE),   CONF_E(EADDRNOTAVAIL),   CONF_E(ENETDOWN),
-    CONF_E(ENETUNREACH),  CONF_E(ENETRESET),       CONF_E(ECONNABORTED),
-    CONF_E(ECONNRESET),   CONF_E(ENOBUFS),         CONF_E(EISCONN),
-    CONF_E(ENOTCONN),     CONF_E(ESHUTDOWN),       CONF_E(ETOOMANYREFS),
-    CONF_E(ETIMEDOUT),    CONF_E(ECONNREFUSED),    CONF_E(EHOSTDOWN),
-    CONF_E(EHOSTUNREACH), CONF_E(EALREADY),        CONF_E(EINPROGRESS),
-    CONF_E(ESTALE),       CONF_E(EDQUOT),          CONF_E(ECANCELED),
-    CONF_E(EOWNERDEAD),   CONF_E(ENOTRECOVERABLE),
+    CONF_E(EPERM), CONF_E(ENOENT), CONF_E(ESRCH), CONF_E(EINTR),
+    CONF_E(EIO), CONF_E(ENXIO), CONF_E(E2BIG), CONF_E(ENOEXEC),
+    CONF_E(EBADF), CONF_E(ECHILD), CONF_E(EAGAIN), CONF_E(ENOMEM),
+    CONF_E(EACCES), CONF_E(EFAULT), CONF_E(EBUSY), CONF_E(EEXIST),
+    CONF_E(EXDEV), CONF_E(ENODEV), CONF_E(ENOTDIR), CONF_E(EISDIR),
+    CONF_E(EINVAL), CONF_E(ENFILE), CONF_E(EMFILE), CONF_E(ENOTTY),
+    CONF_E(EFBIG), CONF_E(ENOSPC), CONF_E(ESPIPE), CONF_E(EROFS),
+    CONF_E(EMLINK), CONF_E(EPIPE), CONF_E(EDOM), CONF_E(ERANGE),
+    CONF_E(EDEADLK), CONF_E(ENAMETOOLONG), CONF_E(ENOLCK), CONF_E(ENOSYS),
+    CONF_E(ENOTEMPTY), CONF_E(ELOOP), CONF_E(ENOMSG), CONF_E(EIDRM),
+    CONF_E(ENOSTR), CONF_E(ENODATA), CONF_E(ETIME), CONF_E(ENOSR),
+    CONF_E(ENOLINK), CONF_E(EPROTO), CONF_E(EMULTIHOP), CONF_E(EBADMSG),
+    CONF_E(EOVERFLOW), CONF_E(EILSEQ), CONF_E(ENOTSOCK), CONF_E(EDESTADDRREQ),
+    CONF_E(EMSGSIZE), CONF_E(EPROTOTYPE), CONF_E(ENOPROTOOPT), CONF_E(EPROTONOSUPPORT),
+    CONF_E(ESOCKTNOSUPPORT), CONF_E(EOPNOTSUPP), CONF_E(EPFNOSUPPORT), CONF_E(EAFNOSUPPORT),
+    CONF_E(EADDRINUSE), CONF_E(EADDRNOTAVAIL), CONF_E(ENETDOWN), CONF_E(ENETUNREACH),
+    CONF_E(ENETRESET), CONF_E(ECONNABORTED), CONF_E(ECONNRESET), CONF_E(ENOBUFS),
+    CONF_E(EISCONN), CONF_E(ENOTCONN), CONF_E(ESHUTDOWN), CONF_E(ETOOMANYREFS),
+    CONF_E(ETIMEDOUT), CONF_E(ECONNREFUSED), CONF_E(EHOSTDOWN), CONF_E(EHOSTUNREACH),
+    CONF_E(EALREADY), CONF_E(EINPROGRESS), CONF_E(ESTALE), CONF_E(EDQUOT),
+    CONF_E(ECANCELED), CONF_E(EOWNERDEAD), CONF_E(ENOTRECOVERABLE),
 #undef CONF_E
 };
+/* clang-format on */
 
 static inline const char *conf_errname(int e)
 {
     static char buf[32];
-    if (e == 0)
-        return "0";
+    if (e == 0) return "0";
     for (size_t i = 0; i < sizeof conf_errnames / sizeof conf_errnames[0]; i++)
-        if (conf_errnames[i].e == e)
-            return conf_errnames[i].name;
+        if (conf_errnames[i].e == e) return conf_errnames[i].name;
     snprintf(buf, sizeof buf, "E#%d", e);
     return buf;
 }
@@ -117,25 +112,24 @@ static inline void conf_report(const char *label, long r, int e)
  * CHECKL(label, expr)  prints a label of your choice.
  * errno is cleared before the call and captured right after it.
  */
-#define CHECKL(label, ...)                                                     \
-    do {                                                                       \
-        errno = 0;                                                             \
-        long conf_r_ = (long)(__VA_ARGS__);                                    \
-        int conf_e_ = errno;                                                   \
-        conf_report((label), conf_r_, conf_e_);                                \
+#define CHECKL(label, ...)                                                                         \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long conf_r_ = (long)(__VA_ARGS__);                                                        \
+        int conf_e_ = errno;                                                                       \
+        conf_report((label), conf_r_, conf_e_);                                                    \
     } while (0)
 #define CHECK(...) CHECKL(#__VA_ARGS__, __VA_ARGS__)
 
 /* Abort the program on a failed setup step (not part of what is compared,
  * but printed so a berth failure here shows up in the diff). */
-#define MUST(...)                                                              \
-    do {                                                                       \
-        errno = 0;                                                             \
-        if ((long)(__VA_ARGS__) < 0) {                                         \
-            conf_printf("SETUP FAILED: %s: %s\n", #__VA_ARGS__,                \
-                        conf_errname(errno));                                  \
-            exit(2);                                                           \
-        }                                                                      \
+#define MUST(...)                                                                                  \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        if ((long)(__VA_ARGS__) < 0) {                                                             \
+            conf_printf("SETUP FAILED: %s: %s\n", #__VA_ARGS__, conf_errname(errno));              \
+            exit(2);                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* ---- addresses -------------------------------------------------------- */
@@ -211,11 +205,11 @@ static inline void conf_name(const char *label, int fd, int peer, int flags)
     int r = peer ? getpeername(fd, SA(&ss), &len) : getsockname(fd, SA(&ss), &len);
     int e = errno;
     if (r < 0)
-        conf_printf("%s %s = -1 %s\n", peer ? "getpeername" : "getsockname",
-                    label, conf_errname(e));
+        conf_printf("%s %s = -1 %s\n", peer ? "getpeername" : "getsockname", label,
+                    conf_errname(e));
     else
-        conf_printf("%s %s = %d %s len=%u\n", peer ? "getpeername" : "getsockname",
-                    label, r, conf_fmt_sa(&ss, len, flags), (unsigned)len);
+        conf_printf("%s %s = %d %s len=%u\n", peer ? "getpeername" : "getsockname", label, r,
+                    conf_fmt_sa(&ss, len, flags), (unsigned)len);
 }
 #define SOCKNAME(label, fd, flags) conf_name((label), (fd), 0, (flags))
 #define PEERNAME(label, fd, flags) conf_name((label), (fd), 1, (flags))
@@ -225,8 +219,7 @@ static inline unsigned conf_local_port(int fd)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
-    if (getsockname(fd, SA(&a), &len) < 0)
-        return 0;
+    if (getsockname(fd, SA(&a), &len) < 0) return 0;
     return ntohs(a.sin_port);
 }
 
@@ -243,21 +236,18 @@ static inline void conf_getint(const char *label, int fd, int level, int opt)
     if (r < 0)
         conf_printf("getsockopt(%s) = -1 %s\n", label, conf_errname(e));
     else
-        conf_printf("getsockopt(%s) = %d val=%d len=%u\n", label, r, v,
-                    (unsigned)len);
+        conf_printf("getsockopt(%s) = %d val=%d len=%u\n", label, r, v, (unsigned)len);
 }
 #define GETINT(fd, level, opt) conf_getint(#level ", " #opt, (fd), (level), (opt))
 
 /* setsockopt of an int value. */
-static inline void conf_setint(const char *label, int fd, int level, int opt,
-                               int v)
+static inline void conf_setint(const char *label, int fd, int level, int opt, int v)
 {
     char l[160];
     snprintf(l, sizeof l, "setsockopt(%s, %d)", label, v);
     CHECKL(l, setsockopt(fd, level, opt, &v, sizeof v));
 }
-#define SETINT(fd, level, opt, v)                                              \
-    conf_setint(#level ", " #opt, (fd), (level), (opt), (v))
+#define SETINT(fd, level, opt, v) conf_setint(#level ", " #opt, (fd), (level), (opt), (v))
 
 /* ---- misc ------------------------------------------------------------- */
 
@@ -267,8 +257,7 @@ static inline void conf_setint(const char *label, int fd, int level, int opt,
 static inline int conf_wait(int fd, short events, int ms)
 {
     struct pollfd p = {.fd = fd, .events = events, .revents = 0};
-    if (poll(&p, 1, ms) <= 0)
-        return 0;
+    if (poll(&p, 1, ms) <= 0) return 0;
     return p.revents;
 }
 
@@ -281,27 +270,23 @@ static inline const char *conf_pollbits(int rev)
     static const struct {
         int bit;
         const char *name;
-    } bits[] = {{POLLIN, "POLLIN"},     {POLLPRI, "POLLPRI"},
-                {POLLOUT, "POLLOUT"},   {POLLERR, "POLLERR"},
-                {POLLHUP, "POLLHUP"},   {POLLNVAL, "POLLNVAL"},
-                {POLLRDNORM, "POLLRDNORM"}, {POLLWRNORM, "POLLWRNORM"},
+    } bits[] = {
+        {POLLIN, "POLLIN"},         {POLLPRI, "POLLPRI"},       {POLLOUT, "POLLOUT"},
+        {POLLERR, "POLLERR"},       {POLLHUP, "POLLHUP"},       {POLLNVAL, "POLLNVAL"},
+        {POLLRDNORM, "POLLRDNORM"}, {POLLWRNORM, "POLLWRNORM"},
 #ifdef POLLRDHUP
-                {POLLRDHUP, "POLLRDHUP"},
+        {POLLRDHUP, "POLLRDHUP"},
 #endif
     };
     buf[0] = 0;
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
         if (rev & bits[i].bit) {
-            if (buf[0])
-                strcat(buf, "|");
+            if (buf[0]) strcat(buf, "|");
             strcat(buf, bits[i].name);
             rev &= ~bits[i].bit;
         }
-    if (rev)
-        snprintf(buf + strlen(buf), 128 - strlen(buf), "%s0x%x",
-                 buf[0] ? "|" : "", rev);
-    if (!buf[0])
-        strcpy(buf, "0");
+    if (rev) snprintf(buf + strlen(buf), 128 - strlen(buf), "%s0x%x", buf[0] ? "|" : "", rev);
+    if (!buf[0]) strcpy(buf, "0");
     return buf;
 }
 

@@ -4,9 +4,8 @@
 static void show(const char *label, int fd)
 {
     int fl = fcntl(fd, F_GETFL), fdf = fcntl(fd, F_GETFD);
-    conf_printf("%s: accmode=%d nonblock=%d append=%d cloexec=%d\n", label,
-                fl & O_ACCMODE, !!(fl & O_NONBLOCK), !!(fl & O_APPEND),
-                !!(fdf & FD_CLOEXEC));
+    conf_printf("%s: accmode=%d nonblock=%d append=%d cloexec=%d\n", label, fl & O_ACCMODE,
+                !!(fl & O_NONBLOCK), !!(fl & O_APPEND), !!(fdf & FD_CLOEXEC));
 }
 
 int main(void)
@@ -29,6 +28,7 @@ int main(void)
     show("FD_CLOEXEC", s);
     CHECK(fcntl(s, F_SETFD, 0));
     show("no FD_CLOEXEC", s);
+    CHECK(fcntl(s, 9999));
     CHECK(fcntl(-1, F_GETFL));
     CHECK(fcntl(999, F_SETFL, O_NONBLOCK));
     return 0;

@@ -35,8 +35,8 @@ int main(void)
     memset(b, 0xAA, sizeof b);
     len = 6;
     CHECK(getpeername(u, SA(b), &len));
-    conf_printf("  addrlen out=%u bytes: %02x %02x %02x %02x %02x %02x %02x %02x\n",
-                (unsigned)len, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+    conf_printf("  addrlen out=%u bytes: %02x %02x %02x %02x %02x %02x %02x %02x\n", (unsigned)len,
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
     len = 0;
     CHECK(getpeername(u, SA(b), &len));
     conf_printf("  addrlen out=%u\n", (unsigned)len);

@@ -1,4 +1,4 @@
-/* ioctl() and poll(): EFAULT for bad argument pointers. */
+/* ioctl(): EFAULT for bad argument pointers. */
 #include "conf.h"
 
 int main(void)
@@ -8,9 +8,8 @@ int main(void)
     CHECK(ioctl(s, FIONREAD, CONF_BADPTR));
     CHECK(ioctl(s, FIONREAD, NULL));
     CHECK(ioctl(s, FIONBIO, CONF_BADPTR));
-    CHECK(poll(CONF_BADPTR, 1, 0));
-    CHECK(poll(NULL, 1, 0));
-    CHECK(poll(NULL, 0, 0));
+    CHECK(ioctl(s, TIOCOUTQ, CONF_BADPTR));
+    /* The failed FIONBIO changed nothing. */
     conf_printf("O_NONBLOCK = %d\n", !!(fcntl(s, F_GETFL) & O_NONBLOCK));
     return 0;
 }

@@ -23,8 +23,7 @@ int main(void)
     b = conf_udp_bound("127.0.0.1", 5001);
     struct sockaddr_in aa = conf_sin("127.0.0.1", 5000);
 
-    struct pollfd p[3] = {{u, POLLIN | POLLOUT, 0}, {a, POLLIN | POLLOUT, 0},
-                          {a, POLLIN, 0}};
+    struct pollfd p[3] = {{u, POLLIN | POLLOUT, 0}, {a, POLLIN | POLLOUT, 0}, {a, POLLIN, 0}};
     show("poll(unbound, bound, bound-in-only; timeout 0)", p, 3, 0);
     p[0].events = POLLIN;
     show("poll(in only; timeout 0)", p, 1, 0);

@@ -7,8 +7,7 @@ static int sock(int reuse, const char *ip, int port)
     char l[80];
     struct sockaddr_in a = conf_sin(ip, port);
     MUST(s = socket(AF_INET, SOCK_DGRAM, 0));
-    if (reuse)
-        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse));
+    if (reuse) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse));
     snprintf(l, sizeof l, "bind(udp%s, %s:%d)", reuse ? " REUSEADDR" : "", ip, port);
     CHECKL(l, bind(s, SA(&a), sizeof a));
     return s;
@@ -17,22 +16,22 @@ static int sock(int reuse, const char *ip, int port)
 int main(void)
 {
     sock(1, "127.0.0.1", 5000);
-    sock(1, "127.0.0.1", 5000);   /* both: ok */
-    sock(0, "127.0.0.1", 5000);   /* new one without: EADDRINUSE */
-    sock(1, "0.0.0.0", 5000);     /* wildcard over specific, both reuse */
+    sock(1, "127.0.0.1", 5000); /* both: ok */
+    sock(0, "127.0.0.1", 5000); /* new one without: EADDRINUSE */
+    sock(1, "0.0.0.0", 5000);   /* wildcard over specific, both reuse */
 
     sock(0, "127.0.0.1", 5001);
-    sock(1, "127.0.0.1", 5001);   /* old one without: EADDRINUSE */
+    sock(1, "127.0.0.1", 5001); /* old one without: EADDRINUSE */
 
     sock(1, "0.0.0.0", 5002);
     sock(1, "127.0.0.1", 5002);
-    sock(0, "127.0.0.2", 5002);   /* conflicts with the wildcard */
+    sock(0, "127.0.0.2", 5002); /* conflicts with the wildcard */
 
     /* Setting it after bind does not help the later socket's partner. */
     int a = sock(0, "127.0.0.1", 5003);
     int one = 1;
     CHECK(setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
-    sock(1, "127.0.0.1", 5003);   /* Linux checks the current flag: ok */
+    sock(1, "127.0.0.1", 5003); /* Linux checks the current flag: ok */
 
     /* Who receives? With shared unicast ports the last bound socket wins. */
     int r1 = sock(1, "127.0.0.1", 6000);

@@ -7,10 +7,8 @@ static int sock(int rport, int raddr, const char *ip, int port)
     char l[96];
     struct sockaddr_in a = conf_sin(ip, port);
     MUST(s = socket(AF_INET, SOCK_DGRAM, 0));
-    if (rport)
-        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
-    if (raddr)
-        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+    if (rport) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
+    if (raddr) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
     snprintf(l, sizeof l, "bind(udp%s%s, %s:%d)", rport ? " REUSEPORT" : "",
              raddr ? " REUSEADDR" : "", ip, port);
     CHECKL(l, bind(s, SA(&a), sizeof a));
@@ -22,9 +20,9 @@ int main(void)
     sock(1, 0, "127.0.0.1", 5000);
     sock(1, 0, "127.0.0.1", 5000);
     sock(1, 0, "127.0.0.1", 5000);
-    sock(0, 0, "127.0.0.1", 5000);   /* without: EADDRINUSE */
-    sock(0, 1, "127.0.0.1", 5000);   /* REUSEADDR alone does not match */
-    sock(1, 0, "0.0.0.0", 5000);     /* wildcard in the same group */
+    sock(0, 0, "127.0.0.1", 5000); /* without: EADDRINUSE */
+    sock(0, 1, "127.0.0.1", 5000); /* REUSEADDR alone does not match */
+    sock(1, 0, "0.0.0.0", 5000);   /* wildcard in the same group */
 
     sock(0, 0, "127.0.0.1", 5001);
     sock(1, 0, "127.0.0.1", 5001);

@@ -21,6 +21,8 @@ usage: $0 [options] prog.c [prog.c...]
   --workdir DIR     where binaries and outputs go (default: a temp dir)
   --cc CC           C compiler (default: \$CC or cc)
   --libs "FLAGS"    extra link flags for the berth build (default: -lpthread)
+  --cflags "FLAGS"  extra compile flags for the berth build (e.g. -DBERTH_WITH_TCP=1)
+  (every option also takes the --opt=value form)
   --oracle-only     run only the kernel build, twice, and check that its
                     output is deterministic (for writing new programs)
   --keep            keep the temp workdir
@@ -37,6 +39,7 @@ deviations="$repo/docs/deviations.md"
 workdir=""
 cc="${CC:-cc}"
 extra_libs="-lpthread"
+berth_cflags=""
 oracle_only=0
 keep=0
 progs=()
@@ -44,6 +47,7 @@ cflags=(-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra)
 
 while [ $# -gt 0 ]; do
     case "$1" in
+    --*=*) opt=${1%%=*}; val=${1#*=}; shift; set -- "$opt" "$val" "$@"; continue ;;
     --include) inc="$2"; shift 2 ;;
     --lib) lib="$2"; shift 2 ;;
     --build-dir) build_dir="$2"; shift 2 ;;
@@ -51,6 +55,7 @@ while [ $# -gt 0 ]; do
     --workdir) workdir="$2"; shift 2 ;;
     --cc) cc="$2"; shift 2 ;;
     --libs) extra_libs="$2"; shift 2 ;;
+    --cflags) berth_cflags="$2"; shift 2 ;;
     --oracle-only) oracle_only=1; shift ;;
     --keep) keep=1; shift ;;
     -h | --help) usage ;;
@@ -91,11 +96,14 @@ mkdir -p "$workdir" || exit 2
 # $1 = "kernel" or "berth", $2 = output file, $3 = binary.
 run_one() {
     local mode=$1 out=$2 bin=$3 rc
+    # shellcheck disable=SC2016 # $0 is for the child sh
+    # The program runs under a child sh (not exec'd) so that a crash is
+    # reported by that sh into the stderr file, and here only as a status.
     if [ "$mode" = kernel ]; then
-        timeout 20 unshare -n sh -c 'ip link set lo up && exec "$0"' "$bin" \
+        timeout 20 unshare -n sh -c 'ip link set lo up && "$0"; exit $?' "$bin" \
             </dev/null >"$out" 2>"$out.stderr"
     else
-        timeout 20 "$bin" </dev/null >"$out" 2>"$out.stderr"
+        timeout 20 sh -c '"$0"; exit $?' "$bin" </dev/null >"$out" 2>"$out.stderr"
     fi
     rc=$?
     if [ $rc = 124 ]; then
@@ -176,7 +184,8 @@ for src in "${progs[@]}"; do
         continue
     fi
 
-    if ! "$cc" "${cflags[@]}" -I"$here" -include berth/posix.h -I"$inc" "$src" \
+    # shellcheck disable=SC2086 # flag strings are meant to split
+    if ! "$cc" "${cflags[@]}" $berth_cflags -I"$here" -include berth/posix.h -I"$inc" "$src" \
         "$lib" $extra_libs -o "$w/$name.berth" 2>"$w/cc.berth.log"; then
         cat "$w/cc.berth.log"
         echo "FAIL $name: berth build failed"

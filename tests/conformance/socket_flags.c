@@ -6,8 +6,8 @@ static void flags(const char *label, int fd)
     int fl = fcntl(fd, F_GETFL);
     int fd_fl = fcntl(fd, F_GETFD);
     conf_printf("%s: F_GETFL accmode=%s nonblock=%d F_GETFD cloexec=%d\n", label,
-                (fl & O_ACCMODE) == O_RDWR ? "O_RDWR" : "other",
-                !!(fl & O_NONBLOCK), !!(fd_fl & FD_CLOEXEC));
+                (fl & O_ACCMODE) == O_RDWR ? "O_RDWR" : "other", !!(fl & O_NONBLOCK),
+                !!(fd_fl & FD_CLOEXEC));
 }
 
 int main(void)

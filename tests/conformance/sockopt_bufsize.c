@@ -27,8 +27,8 @@ static void sweep(int fd, int opt, const char *name)
         snprintf(l, sizeof l, "set %s %d", name, huge[i]);
         CHECKL(l, setsockopt(fd, SOL_SOCKET, opt, &huge[i], sizeof huge[i]));
         int h = get(fd, opt);
-        conf_printf("  clamped: above 200000 = %d, below 2^30 = %d, even = %d\n",
-                    h > 200000, h < (1 << 30), h % 2 == 0);
+        conf_printf("  clamped: above 200000 = %d, below 2^30 = %d, even = %d\n", h > 200000,
+                    h < (1 << 30), h % 2 == 0);
     }
 }
 

@@ -41,8 +41,8 @@ int main(void)
         int ttl = -1;
         if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL)
             memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
-        conf_printf("  cmsg level=%d type=%d len=%zu ttl=%d\n", cm->cmsg_level,
-                    cm->cmsg_type, (size_t)cm->cmsg_len, ttl);
+        conf_printf("  cmsg level=%d type=%d len=%zu ttl=%d\n", cm->cmsg_level, cm->cmsg_type,
+                    (size_t)cm->cmsg_len, ttl);
     }
     return 0;
 }

@@ -26,7 +26,6 @@ int main(void)
     rt(u, 7, 5);
     rt(u, 0, 9);
     rt(u, 1, 0);
-    rt(u, 1, -1);
     rt(t, 1, 10);
     rt(t, 0, 0);
     l.l_onoff = 1;

@@ -11,8 +11,8 @@ static void get(int fd, int level, int opt, const char *name, socklen_t in)
     memset(b, 0xAA, sizeof b);
     snprintf(l, sizeof l, "getsockopt(%s, optlen %u)", name, (unsigned)in);
     CHECKL(l, getsockopt(fd, level, opt, b, &len));
-    conf_printf("  optlen=%u bytes: %02x %02x %02x %02x %02x %02x %02x %02x\n",
-                (unsigned)len, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+    conf_printf("  optlen=%u bytes: %02x %02x %02x %02x %02x %02x %02x %02x\n", (unsigned)len, b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
 }
 
 int main(void)

@@ -13,8 +13,7 @@ static void rt(int fd, int opt, const char *name, long sec, long usec)
     CHECKL(l, setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv));
     memset(&out, 0xff, sizeof out);
     CHECKL("  get", getsockopt(fd, SOL_SOCKET, opt, &out, &len));
-    conf_printf("  reads {%ld, %ld} len=%u\n", (long)out.tv_sec, (long)out.tv_usec,
-                (unsigned)len);
+    conf_printf("  reads {%ld, %ld} len=%u\n", (long)out.tv_sec, (long)out.tv_usec, (unsigned)len);
 }
 
 int main(void)
@@ -24,8 +23,7 @@ int main(void)
     socklen_t len = sizeof tv;
     MUST(u = socket(AF_INET, SOCK_DGRAM, 0));
     CHECK(getsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
-    conf_printf("  default {%ld, %ld} len=%u\n", (long)tv.tv_sec, (long)tv.tv_usec,
-                (unsigned)len);
+    conf_printf("  default {%ld, %ld} len=%u\n", (long)tv.tv_sec, (long)tv.tv_usec, (unsigned)len);
     rt(u, SO_RCVTIMEO, "SO_RCVTIMEO", 1, 500000);
     rt(u, SO_RCVTIMEO, "SO_RCVTIMEO", 0, 20000);
     rt(u, SO_RCVTIMEO, "SO_RCVTIMEO", 100, 0);

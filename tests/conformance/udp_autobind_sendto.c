@@ -18,8 +18,8 @@ int main(void)
     struct sockaddr_in from;
     socklen_t fl = sizeof from;
     CHECK(recvfrom(r, buf, sizeof buf, 0, SA(&from), &fl));
-    conf_printf("  from %s, same port as getsockname = %d\n",
-                conf_fmt_sa(&from, fl, CONF_PORT_EPH), ntohs(from.sin_port) == port);
+    conf_printf("  from %s, same port as getsockname = %d\n", conf_fmt_sa(&from, fl, CONF_PORT_EPH),
+                ntohs(from.sin_port) == port);
     CHECK(sendto(r, "b", 1, 0, SA(&from), fl));
     conf_wait(s, POLLIN, 1000);
     CHECK(recv(s, buf, sizeof buf, MSG_DONTWAIT));

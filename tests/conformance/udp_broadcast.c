@@ -17,10 +17,8 @@ int main(void)
 
     SETINT(s, SOL_SOCKET, SO_BROADCAST, 1);
     GETINT(s, SOL_SOCKET, SO_BROADCAST);
-    CHECKL("sendto(255.255.255.255) SO_BROADCAST",
-           sendto(s, "b", 1, 0, SA(&lim), sizeof lim));
-    CHECKL("sendto(127.255.255.255) SO_BROADCAST",
-           sendto(s, "c", 1, 0, SA(&lob), sizeof lob));
+    CHECKL("sendto(255.255.255.255) SO_BROADCAST", sendto(s, "b", 1, 0, SA(&lim), sizeof lim));
+    CHECKL("sendto(127.255.255.255) SO_BROADCAST", sendto(s, "c", 1, 0, SA(&lob), sizeof lob));
     conf_printf("poll wildcard receiver = %s\n", conf_pollbits(conf_wait(r, POLLIN, 1000)));
     struct sockaddr_in from;
     socklen_t fl = sizeof from;
@@ -39,8 +37,7 @@ int main(void)
     SETINT(u, SOL_SOCKET, SO_BROADCAST, 1);
     CHECKL("unbound sendto(255.255.255.255) SO_BROADCAST",
            sendto(u, "d", 1, 0, SA(&lim), sizeof lim));
-    CHECKL("unbound connect(255.255.255.255) SO_BROADCAST",
-           connect(u, SA(&lim), sizeof lim));
+    CHECKL("unbound connect(255.255.255.255) SO_BROADCAST", connect(u, SA(&lim), sizeof lim));
     CHECKL("unbound sendto(127.255.255.255) SO_BROADCAST",
            sendto(u, "e", 1, 0, SA(&lob), sizeof lob));
     conf_wait(r, POLLIN, 1000);
@@ -51,7 +48,6 @@ int main(void)
     CHECK(recv(r, buf, sizeof buf, MSG_DONTWAIT));
 
     SETINT(s, SOL_SOCKET, SO_BROADCAST, 0);
-    CHECKL("sendto(127.255.255.255) after clearing",
-           sendto(s, "b", 1, 0, SA(&lob), sizeof lob));
+    CHECKL("sendto(127.255.255.255) after clearing", sendto(s, "b", 1, 0, SA(&lob), sizeof lob));
     return 0;
 }

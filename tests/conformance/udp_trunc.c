@@ -24,8 +24,7 @@ static void rmsg(int fd, size_t buflen, int flags)
     if (r >= 0)
         conf_printf("  data \"%.*s\" msg_flags%s%s namelen=%u\n", (int)buflen, buf,
                     (m.msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "",
-                    (m.msg_flags & ~MSG_TRUNC) ? " +other" : "",
-                    (unsigned)m.msg_namelen);
+                    (m.msg_flags & ~MSG_TRUNC) ? " +other" : "", (unsigned)m.msg_namelen);
 }
 
 int main(void)
@@ -44,7 +43,7 @@ int main(void)
     memset(buf, 0, sizeof buf);
     CHECK(recv(a, buf, 4, MSG_TRUNC));
     conf_printf("got \"%s\"\n", buf);
-    CHECK(recv(a, NULL, 0, MSG_TRUNC));     /* length of next, discarding it */
+    CHECK(recv(a, NULL, 0, MSG_TRUNC)); /* length of next, discarding it */
     rmsg(a, 4, 0);
     rmsg(a, 10, 0);
     rmsg(a, 4, MSG_TRUNC);

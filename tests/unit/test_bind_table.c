@@ -1,0 +1,184 @@
+/* test_bind_table.c — the port namespace's invariants: ephemeral ports are
+ * unique, in range, found at any occupancy; conflicts follow the rules. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "bind/bind.h"
+#include "core/stack_impl.h"
+#include "testutil.h"
+
+struct fixture {
+    struct berth_platform plat;
+    berth_stack *st;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    f->st = test_stack_inline(&f->plat, 7);
+    *state = f;
+    return f->st ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    berth_stack_free(f->st);
+    berth_platform_inline_release(&f->plat);
+    free(f);
+    return 0;
+}
+
+static void ephemeral_unique_in_range_until_exhausted(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    st->net.ip_local_port_range[0] = 40000;
+    st->net.ip_local_port_range[1] = 40999;
+    enum { N = 1000 };
+    static struct bind_node nodes[N + 1];
+    static unsigned char seen[65536];
+    memset(nodes, 0, sizeof(nodes));
+    memset(seen, 0, sizeof(seen));
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+        uint16_t p = nodes[i].port;
+        assert_true(p >= 40000 && p <= 40999);
+        assert_false(seen[p]);
+        seen[p] = 1;
+    }
+    /* Range full: bind(0) fails with EADDRINUSE, as Linux's. */
+    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, false), -EADDRINUSE);
+    /* Free one port in the middle: it is the only one left, so it is found. */
+    uint16_t freed = nodes[517].port;
+    bind_put_port(st, st->udp_bind, &nodes[517]);
+    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, false), 0);
+    assert_int_equal(nodes[N].port, freed);
+    for (int i = 0; i <= N; i++)
+        bind_put_port(st, st->udp_bind, &nodes[i]);
+    assert_int_equal(st->udp_bind->count, 0);
+}
+
+static void tcp_prefers_odd_ports(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    st->net.ip_local_port_range[0] = 50000;
+    st->net.ip_local_port_range[1] = 50099;
+    static struct bind_node nodes[100];
+    memset(nodes, 0, sizeof(nodes));
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(bind_get_port(st, st->tcp_bind, &nodes[i], 0, true), 0);
+        /* The 50 odd ports go first, then the even ones. */
+        assert_int_equal(nodes[i].port & 1, i < 50 ? 1 : 0);
+    }
+    for (int i = 0; i < 100; i++)
+        bind_put_port(st, st->tcp_bind, &nodes[i]);
+}
+
+static void random_churn_never_double_allocates(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    st->net.ip_local_port_range[0] = 32768;
+    st->net.ip_local_port_range[1] = 60999;
+    enum { N = 20000 };
+    struct bind_node *nodes = calloc(N, sizeof(*nodes));
+    unsigned char *owner = calloc(65536, 1);
+    srand(1);
+    for (int round = 0; round < 200000; round++) {
+        int i = rand() % N;
+        if (nodes[i].hashed) {
+            owner[nodes[i].port] = 0;
+            bind_put_port(st, st->udp_bind, &nodes[i]);
+        } else {
+            assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, round & 1), 0);
+            assert_false(owner[nodes[i].port]);
+            owner[nodes[i].port] = 1;
+        }
+    }
+    for (int i = 0; i < N; i++)
+        bind_put_port(st, st->udp_bind, &nodes[i]);
+    assert_int_equal(st->udp_bind->count, 0);
+    for (unsigned w = 0; w < BIND_PORT_WORDS; w++)
+        assert_int_equal(st->udp_bind->used[w], 0);
+    free(nodes);
+    free(owner);
+}
+
+static void every_port_reachable_at_high_occupancy(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    st->net.ip_local_port_range[0] = 32768;
+    st->net.ip_local_port_range[1] = 60999;
+    enum { SPAN = 60999 - 32768 + 1 };
+    struct bind_node *nodes = calloc(SPAN, sizeof(*nodes));
+    for (int i = 0; i < SPAN; i++)
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+    /* Free ports one at a time: each is found again wherever it is. */
+    for (int i = 0; i < SPAN; i += 997) {
+        uint16_t p = nodes[i].port;
+        bind_put_port(st, st->udp_bind, &nodes[i]);
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+        assert_int_equal(nodes[i].port, p);
+    }
+    for (int i = 0; i < SPAN; i++)
+        bind_put_port(st, st->udp_bind, &nodes[i]);
+    free(nodes);
+}
+
+static struct bind_node node(const char *ip, bool ra, bool rp, uid_t uid)
+{
+    struct bind_node n;
+    memset(&n, 0, sizeof(n));
+    inet_pton(AF_INET, ip, &n.addr);
+    n.reuseaddr = ra;
+    n.reuseport = rp;
+    n.uid = uid;
+    return n;
+}
+
+static void conflict_rules(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    struct bind_node a = node("0.0.0.0", false, false, 0);
+    assert_int_equal(bind_get_port(st, st->tcp_bind, &a, 8080, false), 0);
+    struct bind_node b = node("127.0.0.1", false, false, 0);
+    assert_true(bind_conflict(st->tcp_bind, &b, 8080)); /* specific under wildcard */
+    struct bind_node c = node("127.0.0.1", true, false, 0);
+    assert_true(bind_conflict(st->tcp_bind, &c, 8080)); /* reuseaddr needs both */
+    a.reuseaddr = true;
+    assert_false(bind_conflict(st->tcp_bind, &c, 8080)); /* both, not listening */
+    a.listening = true;
+    assert_true(bind_conflict(st->tcp_bind, &c, 8080)); /* TCP: old one listens */
+    a.listening = false;
+    a.reuseaddr = false;
+    a.reuseport = true;
+    struct bind_node d = node("0.0.0.0", false, true, 0);
+    assert_false(bind_conflict(st->tcp_bind, &d, 8080)); /* reuseport, same uid */
+    d.uid = 1000;
+    assert_true(bind_conflict(st->tcp_bind, &d, 8080)); /* another user cannot */
+    a.timewait = true;
+    assert_false(bind_conflict(st->tcp_bind, &d, 8080)); /* TIME_WAIT skips uid check */
+    struct bind_node e = node("127.0.0.1", false, false, 0);
+    assert_false(bind_conflict(st->tcp_bind, &e, 8081)); /* other port */
+    bind_put_port(st, st->tcp_bind, &a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(ephemeral_unique_in_range_until_exhausted, setup, teardown),
+        cmocka_unit_test_setup_teardown(tcp_prefers_odd_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(random_churn_never_double_allocates, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_port_reachable_at_high_occupancy, setup, teardown),
+        cmocka_unit_test_setup_teardown(conflict_rules, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
