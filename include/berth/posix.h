@@ -11,7 +11,8 @@
  * other descriptor they reach the OS unchanged. A descriptor that is open but
  * not a socket gives ENOTSOCK, a closed one EBADF — as in Linux.
  *
- * Limits: dup()/dup2() of a socket copy only the placeholder; select() is not
+ * Limits: dup()/dup2() of a socket copy only the placeholder; select(),
+ * sendmmsg()/recvmmsg() and pread/pwrite are not
  * wrapped (use poll); poll() mixing sockets with OS descriptors polls both in
  * 1 ms steps. Threads: any number may call in at once (posix platform).
  * fork(): the child gets its own copy of the stack and may go on using it
@@ -69,6 +70,8 @@ int berth_posix_close(int fd);
 ssize_t berth_posix_read(int fd, void *buf, size_t len);
 ssize_t berth_posix_write(int fd, const void *buf, size_t len);
 int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt);
+ssize_t berth_posix_writev(int fd, const struct iovec *iov, int iovcnt);
 int berth_posix_fcntl(int fd, int cmd, ...);
 int berth_posix_ioctl(int fd, unsigned long request, ...);
 
@@ -94,6 +97,8 @@ int berth_posix_ioctl(int fd, unsigned long request, ...);
 #define read(...) berth_posix_read(__VA_ARGS__)
 #define write(...) berth_posix_write(__VA_ARGS__)
 #define poll(...) berth_posix_poll(__VA_ARGS__)
+#define readv(...) berth_posix_readv(__VA_ARGS__)
+#define writev(...) berth_posix_writev(__VA_ARGS__)
 #define fcntl(...) berth_posix_fcntl(__VA_ARGS__)
 #define ioctl(...) berth_posix_ioctl(__VA_ARGS__)
 #endif

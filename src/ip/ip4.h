@@ -49,7 +49,8 @@ struct ip4_out {
     struct in_addr src, dst;
     uint8_t proto, ttl, tos;
     bool df;
-    struct berth_netif *oif; /* forced output interface (NULL: route) */
+    struct berth_netif *oif; /* already routed: output interface (NULL: route) */
+    struct in_addr nexthop;  /* with oif: the next hop (0: dst itself) */
 };
 /* Prepend the IP header, route, fragment if needed and send (consumes p).
  * Returns 0 or an errno (EHOSTUNREACH/ENETUNREACH, EMSGSIZE, ENOBUFS). */
@@ -71,6 +72,12 @@ void ip4_route_flush_netif(struct berth_stack *st, struct berth_netif *ifp);
  * next hop and a source address; returns the interface or NULL. */
 struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
                                      struct in_addr *nexthop, struct in_addr *src);
+
+/* Route for a socket's datagram: like ip4_route_lookup, but a bound source
+ * address steers multicast/limited broadcast and becomes the source. */
+struct berth_netif *ip4_route_output(struct berth_stack *st, struct in_addr dst,
+                                     struct in_addr saddr, struct in_addr *nexthop,
+                                     struct in_addr *src);
 
 /* Is a a local unicast address (including 127/8 with lo up)? */
 bool ip4_is_local(struct berth_stack *st, struct in_addr a);

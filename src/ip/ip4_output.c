@@ -29,7 +29,7 @@ int ip4_output(struct berth_stack *st, struct pkt *p, const struct ip4_out *o)
     berth_netif *ifp;
     if (o->oif) {
         ifp = o->oif;
-        nexthop = o->dst;
+        nexthop = o->nexthop.s_addr ? o->nexthop : o->dst;
         src = netif_select_src4(ifp, o->dst);
     } else {
         ifp = ip4_route_lookup(st, o->dst, &nexthop, &src);

@@ -110,16 +110,27 @@ struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
                                      struct in_addr *nexthop, struct in_addr *src)
 {
     /* Local destinations (Linux's local table) go through lo. */
-    berth_netif *owner = netif_find_local4(st, dst);
+    struct in_addr pref;
+    berth_netif *owner = netif_find_local4_src(st, dst, &pref);
     if (owner) {
         berth_netif *lo = loopback_of(st);
         if (lo) {
             *nexthop = dst;
-            /* Linux picks the destination itself as source for local
-             * addresses (127.0.0.2 -> 127.0.0.2 unless bound). */
-            *src = dst;
+            *src = pref;
             return lo;
         }
+    }
+    /* A subnet broadcast address of some interface ("broadcast
+     * 127.255.255.255 dev lo src 127.0.0.1"): out of that interface. */
+    for (berth_netif *i = st->netifs; i; i = i->next) {
+        if (!(i->flags & BERTH_IFF_UP))
+            continue;
+        for (struct ifaddr4 *ad = i->addrs; ad; ad = ad->next)
+            if (ad->prefixlen < 31 && ad->bcast.s_addr == dst.s_addr) {
+                *nexthop = dst;
+                *src = ad->addr;
+                return i;
+            }
     }
     for (struct ip4_route *r = st->routes; r; r = r->next) {
         if ((dst.s_addr & r->mask.s_addr) != r->dst.s_addr)
@@ -131,6 +142,26 @@ struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
         return r->ifp;
     }
     return NULL;
+}
+
+struct berth_netif *ip4_route_output(struct berth_stack *st, struct in_addr dst,
+                                     struct in_addr saddr, struct in_addr *nexthop,
+                                     struct in_addr *src)
+{
+    /* ip_route_output_key_hash_rcu: multicast or limited broadcast from a
+     * bound source leaves through the interface that owns the source. */
+    if (saddr.s_addr && (dst.s_addr == INADDR_BROADCAST || ip4_is_multicast(dst))) {
+        berth_netif *ifp = netif_find_local4(st, saddr);
+        if (ifp) {
+            *nexthop = dst;
+            *src = saddr;
+            return ifp;
+        }
+    }
+    berth_netif *ifp = ip4_route_lookup(st, dst, nexthop, src);
+    if (ifp && saddr.s_addr)
+        *src = saddr;
+    return ifp;
 }
 
 bool ip4_is_local(struct berth_stack *st, struct in_addr a) { return netif_find_local4(st, a) != NULL; }

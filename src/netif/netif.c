@@ -249,16 +249,25 @@ void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), voi
 
 berth_netif *netif_find_local4(struct berth_stack *st, struct in_addr a)
 {
+    return netif_find_local4_src(st, a, NULL);
+}
+
+berth_netif *netif_find_local4_src(struct berth_stack *st, struct in_addr a, struct in_addr *src)
+{
     for (berth_netif *i = st->netifs; i; i = i->next) {
         if (!(i->flags & BERTH_IFF_UP) && !i->is_loopback)
             continue;
         for (struct ifaddr4 *ad = i->addrs; ad; ad = ad->next) {
-            if (ad->addr.s_addr == a.s_addr)
+            /* Linux: a loopback prefix route makes the whole prefix local,
+             * with the interface address as its preferred source
+             * ("local 127.0.0.0/8 dev lo src 127.0.0.1"). */
+            if (ad->addr.s_addr == a.s_addr ||
+                (i->is_loopback && (i->flags & BERTH_IFF_UP) &&
+                 (a.s_addr & ad->mask.s_addr) == (ad->addr.s_addr & ad->mask.s_addr))) {
+                if (src)
+                    *src = ad->addr;
                 return i;
-            /* Linux: a loopback prefix route makes the whole prefix local. */
-            if (i->is_loopback && (i->flags & BERTH_IFF_UP) &&
-                (a.s_addr & ad->mask.s_addr) == (ad->addr.s_addr & ad->mask.s_addr))
-                return i;
+            }
         }
     }
     return NULL;

@@ -57,6 +57,9 @@ berth_netif *loopback_create(struct berth_stack *st);
 /* Is a an address of this stack (any interface, and all of 127/8 when lo is
  * up)? Returns the interface owning it, or NULL. */
 berth_netif *netif_find_local4(struct berth_stack *st, struct in_addr a);
+/* The same, also giving the matching interface address (the preferred
+ * source for sending to a). */
+berth_netif *netif_find_local4_src(struct berth_stack *st, struct in_addr a, struct in_addr *src);
 /* Is a a (subnet or limited) broadcast address of some interface? */
 bool netif_is_bcast4(struct berth_stack *st, struct in_addr a);
 /* First address of ifp, INADDR_ANY if none. */

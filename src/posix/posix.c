@@ -4,6 +4,7 @@
 #include "berth/posix.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
@@ -195,6 +196,46 @@ ssize_t berth_posix_write(int fd, const void *buf, size_t len)
     return b < 0 ? write(fd, buf, len) : berth_write(berth_posix_stack(), b, buf, len);
 }
 
+/* sock_read_iter / sock_write_iter: an empty vector never reaches the
+ * socket. */
+static size_t iov_total(const struct iovec *iov, int cnt)
+{
+    size_t t = 0;
+    for (int i = 0; i < cnt; i++)
+        t += iov[i].iov_len;
+    return t;
+}
+
+ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt)
+{
+    int b = berth_posix_fd(fd);
+    if (b < 0)
+        return readv(fd, iov, iovcnt);
+    if (iovcnt < 0 || iovcnt > 1024) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (iov_total(iov, iovcnt) == 0)
+        return 0;
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+    return berth_recvmsg(berth_posix_stack(), b, &m, 0);
+}
+
+ssize_t berth_posix_writev(int fd, const struct iovec *iov, int iovcnt)
+{
+    int b = berth_posix_fd(fd);
+    if (b < 0)
+        return writev(fd, iov, iovcnt);
+    if (iovcnt < 0 || iovcnt > 1024) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (iov_total(iov, iovcnt) == 0)
+        return 0;
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+    return berth_sendmsg(berth_posix_stack(), b, &m, 0);
+}
+
 int berth_posix_fcntl(int fd, int cmd, ...)
 {
     va_list ap;
@@ -231,6 +272,17 @@ int berth_posix_ioctl(int fd, unsigned long request, ...)
 int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
     berth_stack *st = berth_posix_stack();
+    /* do_sys_poll: more entries than RLIMIT_NOFILE is EINVAL, then the
+     * array must be readable. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && nfds > rl.rlim_cur) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (nfds && (uintptr_t)fds < 4096) {
+        errno = EFAULT;
+        return -1;
+    }
     struct pollfd small[16];
     struct pollfd *bf = nfds <= 16 ? small : calloc(nfds, sizeof(*bf));
     if (!bf) {

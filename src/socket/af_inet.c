@@ -15,9 +15,10 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
     in->bnode.so = &in->sk;
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
+    in->pmtudisc = IP_PMTUDISC_WANT;
 }
 
-static void node_flags(struct inet_sock *in)
+void inet_sync_node(struct inet_sock *in)
 {
     struct bsock *so = &in->sk;
     in->bnode.reuseaddr = so->reuseaddr;
@@ -53,7 +54,7 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     in->bnode.addr = sin.sin_addr;
     in->saddr = (mcast || bcast) ? (struct in_addr){0} : sin.sin_addr;
     if (snum || !in->bind_address_no_port) {
-        node_flags(in);
+        inet_sync_node(in);
         int rc = bind_get_port(st, in->table, &in->bnode, snum, in->table->proto == IPPROTO_TCP);
         if (rc) {
             in->bnode.addr.s_addr = 0;
@@ -72,7 +73,7 @@ int inet_autobind(struct inet_sock *in)
 {
     if (inet_num(in))
         return 0;
-    node_flags(in);
+    inet_sync_node(in);
     return bind_get_port(in->sk.st, in->table, &in->bnode, 0, false) ? -EAGAIN : 0;
 }
 
@@ -118,6 +119,10 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_FREEBIND:
     case IP_BIND_ADDRESS_NO_PORT:
     case IP_RECVERR:
+    case IP_PKTINFO:
+    case IP_RECVTTL:
+    case IP_RECVTOS:
+    case IP_MTU_DISCOVER:
         if (len >= sizeof(int)) {
             if (copy_from_user(&v, val, sizeof(v)))
                 return -EFAULT;
@@ -157,6 +162,20 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_RECVERR:
         in->recverr = v != 0;
         return 0;
+    case IP_PKTINFO:
+        in->pktinfo = v != 0;
+        return 0;
+    case IP_RECVTTL:
+        in->recvttl = v != 0;
+        return 0;
+    case IP_RECVTOS:
+        in->recvtos = v != 0;
+        return 0;
+    case IP_MTU_DISCOVER:
+        if (v < IP_PMTUDISC_DONT || v > IP_PMTUDISC_OMIT)
+            return -EINVAL;
+        in->pmtudisc = (uint8_t)v;
+        return 0;
     }
     return -ENOPROTOOPT;
 }
@@ -186,6 +205,18 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     case IP_RECVERR:
         v = in->recverr;
         break;
+    case IP_PKTINFO:
+        v = in->pktinfo;
+        break;
+    case IP_RECVTTL:
+        v = in->recvttl;
+        break;
+    case IP_RECVTOS:
+        v = in->recvtos;
+        break;
+    case IP_MTU_DISCOVER:
+        v = in->pmtudisc;
+        break;
     default:
         return -ENOPROTOOPT;
     }
@@ -199,4 +230,22 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         return copy_to_user(len, &one, sizeof(one));
     }
     return sockopt_put_int(v, val, len);
+}
+
+void inet_put_cmsgs(struct inet_sock *in, struct msghdr *msg, const struct pkt *p)
+{
+    if (in->pktinfo) {
+        struct in_pktinfo pi = {.ipi_ifindex = p->ifp ? (int)berth_netif_index(p->ifp) : 0,
+                                .ipi_spec_dst = p->dst,
+                                .ipi_addr = p->dst};
+        put_cmsg(msg, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+    }
+    if (in->recvttl) {
+        int ttl = p->ttl;
+        put_cmsg(msg, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+    }
+    if (in->recvtos) {
+        uint8_t tos = p->tos;
+        put_cmsg(msg, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+    }
 }

@@ -23,6 +23,8 @@ struct inet_sock {
     int uc_ttl;               /* IP_TTL, -1: ip_default_ttl */
     uint8_t tos;
     bool freebind, bind_address_no_port, recverr;
+    bool pktinfo, recvttl, recvtos; /* control messages on receive */
+    uint8_t pmtudisc;               /* IP_MTU_DISCOVER, IP_PMTUDISC_WANT by default */
     bool bindaddr_lock, bindport_lock; /* explicit bind fixed addr / port */
 };
 
@@ -40,5 +42,10 @@ int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, 
 int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 int inet_ttl(const struct inet_sock *in);
+/* Copy the receive-side IP control messages the socket asked for
+ * (ip_cmsg_recv: IP_PKTINFO, IP_TTL, IP_TOS, in that order). */
+void inet_put_cmsgs(struct inet_sock *in, struct msghdr *msg, const struct pkt *p);
+/* Refresh the bind-table copy of the owner's flags (SO_REUSEADDR...). */
+void inet_sync_node(struct inet_sock *in);
 
 #endif

@@ -104,6 +104,10 @@ int sock_take_error(struct bsock *so);
 bool user_ptr_bad(const void *p, size_t len);
 int copy_from_user(void *dst, const void *src, size_t len);
 int copy_to_user(void *dst, const void *src, size_t len);
+/* Append a control message (Linux's put_cmsg): msg_control/msg_controllen
+ * advance past it; MSG_CTRUNC when it does not fit. The socket layer turns
+ * what is left into the length used. */
+void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t len);
 /* Gather/scatter between an iovec and a flat buffer. */
 int iov_gather(void *dst, const struct msghdr *msg, size_t len);
 int iov_scatter(const struct msghdr *msg, const void *src, size_t len);

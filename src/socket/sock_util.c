@@ -132,3 +132,24 @@ int iov_scatter(const struct msghdr *msg, const void *src, size_t len)
     }
     return 0;
 }
+
+void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t len)
+{
+    if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr)) {
+        msg->msg_flags |= MSG_CTRUNC;
+        return;
+    }
+    size_t cmlen = CMSG_LEN(len);
+    if (msg->msg_controllen < cmlen) {
+        msg->msg_flags |= MSG_CTRUNC;
+        cmlen = msg->msg_controllen;
+    }
+    struct cmsghdr h = {.cmsg_len = cmlen, .cmsg_level = level, .cmsg_type = type};
+    if (copy_to_user(msg->msg_control, &h, sizeof(h)))
+        return;
+    if (cmlen > sizeof(h) && copy_to_user((char *)msg->msg_control + CMSG_LEN(0), data, cmlen - CMSG_LEN(0)))
+        return;
+    size_t adv = CMSG_SPACE(len) < msg->msg_controllen ? CMSG_SPACE(len) : msg->msg_controllen;
+    msg->msg_control = (char *)msg->msg_control + adv;
+    msg->msg_controllen -= adv;
+}

@@ -350,12 +350,11 @@ ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
             if (copy_to_user(uname, &k, n))
                 rc = -EFAULT;
         }
-        msg->msg_namelen = uname ? m.msg_namelen : 0;
+        if (uname)
+            msg->msg_namelen = m.msg_namelen;
         msg->msg_flags = m.msg_flags;
-        if (m.msg_control == NULL || rc < 0)
-            msg->msg_controllen = 0;
-        else
-            msg->msg_controllen = m.msg_controllen;
+        /* What is left of the control buffer becomes the length used. */
+        msg->msg_controllen -= m.msg_controllen;
     }
     return leave(st, rc);
 }

@@ -51,13 +51,13 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EFAULT;
         if (!ifname[0]) {
             so->bound_ifindex = 0;
-            return 0;
+            return so->ops->setsockopt ? so->ops->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
         }
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
             return -ENODEV;
         so->bound_ifindex = ifp->index;
-        return 0;
+        return so->ops->setsockopt ? so->ops->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
     }
     if (len < sizeof(int))
         return -EINVAL;
@@ -68,10 +68,10 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     switch (name) {
     case SO_REUSEADDR:
         so->reuseaddr = b;
-        return 0;
+        break;
     case SO_REUSEPORT:
         so->reuseport = b;
-        return 0;
+        break;
     case SO_BROADCAST:
         so->broadcast = b;
         return 0;
@@ -130,8 +130,10 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EINVAL;
         if (copy_from_user(&l, val, sizeof(l)))
             return -EFAULT;
+        /* Turning lingering off keeps the old time (sock_setsockopt). */
         so->linger.l_onoff = l.l_onoff ? 1 : 0;
-        so->linger.l_linger = l.l_linger;
+        if (l.l_onoff)
+            so->linger.l_linger = l.l_linger;
         return 0;
     }
     case SO_RCVTIMEO:

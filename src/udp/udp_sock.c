@@ -79,7 +79,7 @@ static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
     if (sin.sin_family != AF_INET)
         return -EAFNOSUPPORT;
     struct in_addr dst = route_dst(sin.sin_addr), nexthop, src;
-    berth_netif *ifp = ip4_route_lookup(st, dst, &nexthop, &src);
+    berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
         return -ENETUNREACH;
@@ -128,15 +128,13 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     }
     dst = route_dst(dst);
     struct in_addr nexthop, src;
-    berth_netif *ifp = ip4_route_lookup(st, dst, &nexthop, &src);
+    berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
         return -ENETUNREACH;
     }
     if (netif_is_bcast4(st, dst) && !so->broadcast)
         return -EACCES;
-    if (in->saddr.s_addr)
-        src = in->saddr;
     /* __ip_append_data: the datagram must fit in one IP packet. */
     if (total > UDP_MAX_PAYLOAD)
         return -EMSGSIZE;
@@ -167,14 +165,17 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     memcpy(p->data + 6, &ck, 2);
     struct ip4_out o = {.src = src, .dst = dst, .proto = IPPROTO_UDP,
                         .ttl = (uint8_t)inet_ttl(in), .tos = in->tos, .df = false,
-                        .oif = NULL};
+                        .oif = ifp, .nexthop = nexthop};
     SNMP_INC(st, Udp, OutDatagrams);
     int rc = ip4_output(st, p, &o);
-    if (rc) {
-        if (rc == ENOBUFS)
-            SNMP_INC(st, Udp, SndbufErrors);
-        return -rc;
+    if (rc == ENOBUFS && !in->recverr) {
+        /* udp_send_skb: a full device queue is a silent drop unless the
+         * application asked for errors with IP_RECVERR. */
+        SNMP_INC(st, Udp, SndbufErrors);
+        rc = 0;
     }
+    if (rc)
+        return -rc;
     return (ssize_t)total;
 }
 
@@ -193,10 +194,12 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         p = us->rxq.head;
         if (p)
             break;
-        if (so->shut & RCV_SHUTDOWN)
-            return 0;
+        /* __skb_recv_udp: a non-blocking call never waits, so it sees
+         * EAGAIN even after SHUT_RD; a blocking one returns 0. */
         if (flags & MSG_DONTWAIT)
             return -EAGAIN;
+        if (so->shut & RCV_SHUTDOWN)
+            return 0;
         int rc = sock_wait(so, deadline);
         if (rc)
             return rc;
@@ -208,8 +211,14 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     size_t copied = want < ulen ? want : ulen;
     if (copied < ulen)
         msg->msg_flags |= MSG_TRUNC;
-    if (iov_scatter(msg, p->data + UDP_HLEN, copied))
+    if (iov_scatter(msg, p->data + UDP_HLEN, copied)) {
+        /* Linux drops the datagram it could not copy (unless peeking). */
+        if (!(flags & MSG_PEEK)) {
+            SNMP_INC(st, Udp, InErrors);
+            pkt_free(st, pktq_pop(&us->rxq));
+        }
         return -EFAULT;
+    }
     if (msg->msg_name) {
         struct sockaddr_in sin;
         memset(&sin, 0, sizeof(sin));
@@ -219,6 +228,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         memcpy(msg->msg_name, &sin, sizeof(sin));
         msg->msg_namelen = sizeof(sin);
     }
+    inet_put_cmsgs(&us->inet, msg, p);
     if (!(flags & MSG_PEEK)) {
         SNMP_INC(st, Udp, InDatagrams);
         pkt_free(st, pktq_pop(&us->rxq));
@@ -271,8 +281,10 @@ static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
 
 static int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
 {
-    if (level == SOL_SOCKET)
-        return 0; /* nothing UDP-specific to do */
+    if (level == SOL_SOCKET) {
+        inet_sync_node(inet_sk(so)); /* SO_REUSEADDR etc. count from now on */
+        return 0;
+    }
     if (level == IPPROTO_UDP)
         return -ENOPROTOOPT; /* UDP_CORK, UDP_SEGMENT... not implemented */
     if (level != IPPROTO_IP)
