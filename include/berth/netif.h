@@ -52,6 +52,10 @@ int berth_netif_set_up(berth_netif *ifp, bool up);
 int berth_netif_addr_add(berth_netif *ifp, struct in_addr addr, unsigned prefixlen);
 int berth_netif_addr_del(berth_netif *ifp, struct in_addr addr, unsigned prefixlen);
 
+/* IPv6 addresses (bind() honours them; the IPv6 packet path comes later). */
+int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen);
+int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen);
+
 /* Deliver a received raw IP packet. The data is copied; the call may be made
  * from a driver thread (it takes the stack lock) or from a simulation. */
 void berth_netif_input(berth_netif *ifp, const void *pkt, size_t len);

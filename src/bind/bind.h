@@ -27,8 +27,14 @@ struct bsock;
 struct bind_node {
     struct bind_node *next; /* in the bucket's owner list */
     struct bsock *so;       /* NULL for non-socket owners (TIME_WAIT) */
-    struct in_addr addr;    /* bound address, INADDR_ANY for wildcard */
+    /* IPv4 view of the bound address (Linux's sk_rcv_saddr): INADDR_ANY for
+     * the wildcard; for AF_INET6 owners 0 for [::], a.b.c.d for
+     * ::ffff:a.b.c.d, and LOOPBACK4_IPV6 (127.0.0.6) for any other address. */
+    struct in_addr addr;
+    struct in6_addr addr6; /* AF_INET6 owners: the bound IPv6 address */
     uint16_t port;          /* host order; 0 while not hashed */
+    uint8_t family;         /* AF_INET or AF_INET6 */
+    bool v6only;            /* IPV6_V6ONLY: takes no IPv4 traffic or ports */
     bool hashed;
     bool reuseaddr, reuseport, listening, timewait;
     uid_t uid;
@@ -65,6 +71,10 @@ int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node
 void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n);
 /* Would n conflict with an owner of `port` (other than itself)? */
 bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port);
+/* inet_rcv_saddr_equal(): do a's and b's bound addresses overlap (a wildcard
+ * overlaps everything of its family reach)? */
+bool bind_addr_overlap(const struct bind_node *a, const struct bind_node *b);
+
 /* The owners of a port, newest first (demux walks these). */
 struct bind_node *bind_owners(const struct bind_table *t, uint16_t port);
 bool bind_port_used(const struct bind_table *t, uint16_t port);

@@ -73,11 +73,38 @@ static void mark_used(struct bind_table *t, uint16_t port, bool used)
  *    set it (UDP);
  *  - both set SO_REUSEPORT and the old one belongs to the same user (or is
  *    in TIME_WAIT, which keeps no uid check). */
+static bool v4_equal(struct in_addr a, struct in_addr b, bool b_v6only)
+{
+    return !b_v6only && (a.s_addr == b.s_addr || !a.s_addr || !b.s_addr);
+}
+
+static bool v6_any(const struct in6_addr *a) { return IN6_IS_ADDR_UNSPECIFIED(a); }
+
+bool bind_addr_overlap(const struct bind_node *a, const struct bind_node *b)
+{
+    if (a->family != AF_INET6)
+        return v4_equal(a->addr, b->addr, b->v6only);
+    /* ipv6_rcv_saddr_equal(); an AF_INET peer counts as v4-mapped. */
+    bool a_mapped = IN6_IS_ADDR_V4MAPPED(&a->addr6);
+    bool b_mapped = b->family != AF_INET6 || IN6_IS_ADDR_V4MAPPED(&b->addr6);
+    bool a_any = v6_any(&a->addr6);
+    bool b_any = b->family == AF_INET6 && v6_any(&b->addr6);
+    if (a_mapped && b_mapped)
+        return v4_equal(a->addr, b->addr, b->v6only);
+    if (a_any && b_any)
+        return true;
+    if (b_any && !(b->v6only && a_mapped))
+        return true;
+    if (a_any && !(a->v6only && b_mapped))
+        return true;
+    return b->family == AF_INET6 && IN6_ARE_ADDR_EQUAL(&a->addr6, &b->addr6);
+}
+
 static bool clash(const struct bind_table *t, const struct bind_node *n, const struct bind_node *o)
 {
     if (n->bound_if && o->bound_if && n->bound_if != o->bound_if)
         return false;
-    if (n->addr.s_addr && o->addr.s_addr && n->addr.s_addr != o->addr.s_addr)
+    if (!bind_addr_overlap(n, o))
         return false;
     if (n->reuseaddr && o->reuseaddr && (t->proto == IPPROTO_UDP || !o->listening))
         return false;

@@ -55,6 +55,11 @@ void netif_remove_locked(berth_netif *ifp)
         ifp->addrs = a->next;
         st_free(st, a);
     }
+    while (ifp->addrs6) {
+        struct ifaddr6 *a = ifp->addrs6;
+        ifp->addrs6 = a->next;
+        st_free(st, a);
+    }
     for (berth_netif **pp = &st->netifs; *pp; pp = &(*pp)->next)
         if (*pp == ifp) {
             *pp = ifp->next;
@@ -181,6 +186,72 @@ int berth_netif_addr_del(berth_netif *ifp, struct in_addr addr, unsigned prefixl
         return -1;
     }
     return 0;
+}
+
+int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen)
+{
+    if (prefixlen > 128) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    int err = 0;
+    for (struct ifaddr6 *a = ifp->addrs6; a; a = a->next)
+        if (IN6_ARE_ADDR_EQUAL(&a->addr, addr))
+            err = EEXIST;
+    struct ifaddr6 *a = NULL;
+    if (!err && !(a = st_zalloc(st, sizeof(*a))))
+        err = ENOMEM;
+    if (!err) {
+        a->addr = *addr;
+        a->prefixlen = prefixlen;
+        struct ifaddr6 **pp = &ifp->addrs6;
+        while (*pp)
+            pp = &(*pp)->next;
+        *pp = a;
+    }
+    st_unlock(st);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen)
+{
+    struct berth_stack *st = ifp->st;
+    st_lock(st);
+    int err = EADDRNOTAVAIL;
+    for (struct ifaddr6 **pp = &ifp->addrs6; *pp; pp = &(*pp)->next) {
+        struct ifaddr6 *a = *pp;
+        if (IN6_ARE_ADDR_EQUAL(&a->addr, addr) && a->prefixlen == prefixlen) {
+            *pp = a->next;
+            st_free(st, a);
+            err = 0;
+            break;
+        }
+    }
+    st_unlock(st);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned ifindex)
+{
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        for (struct ifaddr6 *ad = i->addrs6; ad; ad = ad->next) {
+            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a))
+                continue;
+            bool scoped = i->is_loopback || IN6_IS_ADDR_LINKLOCAL(a);
+            if (!ifindex || i->index == ifindex || !scoped)
+                return true;
+        }
+    return false;
 }
 
 int netif_output(berth_netif *ifp, struct pkt *p)

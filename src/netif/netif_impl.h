@@ -21,6 +21,12 @@ struct ifaddr4 {
     unsigned prefixlen;
 };
 
+struct ifaddr6 {
+    struct ifaddr6 *next;
+    struct in6_addr addr;
+    unsigned prefixlen;
+};
+
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
 struct berth_netif {
@@ -31,6 +37,7 @@ struct berth_netif {
     unsigned mtu;
     unsigned flags;
     struct ifaddr4 *addrs;
+    struct ifaddr6 *addrs6; /* bind() checks them; no IPv6 packets yet */
     struct berth_netif_driver drv;
     void *drv_ctx;
     /* Loopback short-circuits the driver: packets go straight back to rxq. */
@@ -62,6 +69,10 @@ berth_netif *netif_find_local4(struct berth_stack *st, struct in_addr a);
 berth_netif *netif_find_local4_src(struct berth_stack *st, struct in_addr a, struct in_addr *src);
 /* Is a a (subnet or limited) broadcast address of some interface? */
 bool netif_is_bcast4(struct berth_stack *st, struct in_addr a);
+/* ipv6_chk_addr(strict = 0): is a assigned here? With ifindex, host- and
+ * link-scope addresses must be on that interface. */
+bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned ifindex);
+
 /* First address of ifp, INADDR_ANY if none. */
 struct in_addr netif_primary4(const berth_netif *ifp);
 /* Source address for a destination reached through ifp (same subnet first). */

@@ -13,6 +13,7 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
 {
     in->table = t;
     in->bnode.so = &in->sk;
+    in->bnode.family = (uint8_t)in->sk.family;
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
     in->pmtudisc = IP_PMTUDISC_WANT;
@@ -47,7 +48,10 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
           mcast || bcast))
         return -EADDRNOTAVAIL;
     uint16_t snum = ntohs(sin.sin_port);
-    if (snum && snum < st->net.ip_unprivileged_port_start && !so->cred.cap_net_bind_service)
+    /* Linux asks whether the *calling* task holds CAP_NET_BIND_SERVICE. */
+    struct berth_cred cred;
+    stack_cred_current(st, &cred);
+    if (snum && snum < st->net.ip_unprivileged_port_start && !cred.cap_net_bind_service)
         return -EACCES;
     if (in->state != INET_CLOSE || inet_num(in))
         return -EINVAL;

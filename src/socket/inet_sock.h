@@ -26,6 +26,10 @@ struct inet_sock {
     bool pktinfo, recvttl, recvtos; /* control messages on receive */
     uint8_t pmtudisc;               /* IP_MTU_DISCOVER, IP_PMTUDISC_WANT by default */
     bool bindaddr_lock, bindport_lock; /* explicit bind fixed addr / port */
+    /* AF_INET6 sockets: the bound address lives in bnode.addr6 (with its
+     * IPv4 view in bnode.addr) and V6ONLY in bnode.v6only. */
+    struct in6_addr v6_saddr; /* np->saddr: source for sending */
+    struct in6_addr v6_daddr; /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
 };
 
 static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
@@ -38,6 +42,16 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 int inet_autobind(struct inet_sock *in);
 void inet_unhash(struct inet_sock *in);
 int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+/* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
+ * and the v4-mapped bookkeeping after an IPv4 connect. */
+int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
+int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
+void inet6_mapped_connected(struct inet_sock *in);
+/* Rewrite a struct sockaddr_in in *ss as the v4-mapped sockaddr_in6. */
+void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len);
+
 /* IPPROTO_IP options. */
 int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);

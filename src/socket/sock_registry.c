@@ -13,18 +13,27 @@ static const struct sock_ops *const inet_types[] = {
 #endif
 };
 
-static int inet_lookup(int type, int protocol, const struct sock_ops **ops)
+static const struct sock_ops *const inet6_types[] = {
+    &udp6_ops,
+#if BERTH_WITH_TCP
+    &tcp6_ops,
+#endif
+};
+
+/* inet_create / inet6_create: protocol range, then the type's protocols. */
+static int inet_lookup(const struct sock_ops *const *types, size_t n, int ping_proto, int type,
+                       int protocol, const struct sock_ops **ops)
 {
     if (protocol < 0 || protocol >= LINUX_IPPROTO_MAX)
         return -EINVAL;
-    if (type == SOCK_DGRAM && protocol == IPPROTO_ICMP)
+    if (type == SOCK_DGRAM && protocol == ping_proto)
         return -EACCES; /* ping sockets: disabled, as by Linux's default ping_group_range */
-    for (size_t i = 0; i < sizeof(inet_types) / sizeof(inet_types[0]); i++) {
-        if (inet_types[i]->type != type)
+    for (size_t i = 0; i < n; i++) {
+        if (types[i]->type != type)
             continue;
-        int p = inet_types[i]->resolve_protocol(protocol);
+        int p = types[i]->resolve_protocol(protocol);
         if (p >= 0)
-            *ops = inet_types[i];
+            *ops = types[i];
         return p;
     }
     /* No protocol of this type in the family (SOCK_SEQPACKET, SOCK_RAW...). */
@@ -35,7 +44,11 @@ int sock_registry_find(int domain, int type, int protocol, const struct sock_ops
 {
     switch (domain) {
     case AF_INET:
-        return inet_lookup(type, protocol, ops);
+        return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]), IPPROTO_ICMP,
+                           type, protocol, ops);
+    case AF_INET6:
+        return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]),
+                           IPPROTO_ICMPV6, type, protocol, ops);
     default:
         return -EAFNOSUPPORT;
     }

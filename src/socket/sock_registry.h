@@ -11,5 +11,7 @@ int sock_registry_find(int domain, int type, int protocol, const struct sock_ops
 
 extern const struct sock_ops udp4_ops;
 extern const struct sock_ops tcp4_ops;
+extern const struct sock_ops udp6_ops;
+extern const struct sock_ops tcp6_ops;
 
 #endif

@@ -250,3 +250,38 @@ const struct sock_ops tcp4_ops = {
     .shutdown = tcp_shutdown,
     .poll = tcp_poll,
 };
+
+static int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_setsockopt(so, name, val, len);
+    return tcp_setsockopt(so, level, name, val, len);
+}
+
+static int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_getsockopt(so, name, val, len);
+    if (level != SOL_SOCKET && level != IPPROTO_TCP && level != IPPROTO_IP)
+        return -ENOPROTOOPT;
+    return tcp_getsockopt(so, level, name, val, len);
+}
+
+const struct sock_ops tcp6_ops = {
+    .family = AF_INET6,
+    .type = SOCK_STREAM,
+    .obj_size = sizeof(struct tcp_sock),
+    .resolve_protocol = tcp_resolve_protocol,
+    .init = tcp_init,
+    .release = tcp_release,
+    .bind = inet6_bind,
+    .connect = tcp_not_yet,
+    .listen = tcp_listen_not_yet,
+    .sendmsg = tcp_sendmsg,
+    .recvmsg = tcp_recvmsg,
+    .getname = inet6_getname,
+    .setsockopt = tcp6_setsockopt,
+    .getsockopt = tcp6_getsockopt,
+    .shutdown = tcp_shutdown,
+    .poll = tcp_poll,
+};

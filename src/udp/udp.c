@@ -18,11 +18,11 @@ static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport
                  struct in_addr daddr, unsigned ifindex)
 {
     const struct inet_sock *in = (const struct inet_sock *)n->so;
-    if (!in)
+    if (!in || n->v6only)
         return -1;
     if (n->addr.s_addr != daddr.s_addr)
         return -1;
-    int s = 2;
+    int s = n->family == AF_INET ? 2 : 1; /* a plain IPv4 socket wins a tie */
     if (in->daddr.s_addr) {
         if (in->daddr.s_addr != saddr.s_addr)
             return -1;
@@ -101,7 +101,7 @@ static void deliver_multi(struct berth_stack *st, struct pkt *p, uint16_t sport,
     struct bsock *last = NULL;
     for (struct bind_node *n = bind_owners(st->udp_bind, ntohs(dport)); n; n = n->next) {
         const struct inet_sock *in = (const struct inet_sock *)n->so;
-        if (!in || (n->addr.s_addr && n->addr.s_addr != p->dst.s_addr))
+        if (!in || n->v6only || (n->addr.s_addr && n->addr.s_addr != p->dst.s_addr))
             continue;
         if ((in->daddr.s_addr && in->daddr.s_addr != p->src.s_addr) ||
             (in->dport && in->dport != sport))

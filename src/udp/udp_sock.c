@@ -54,16 +54,19 @@ static int udp_disconnect(struct inet_sock *in)
     if (!in->bindaddr_lock) {
         in->saddr.s_addr = 0;
         in->bnode.addr.s_addr = 0;
+        memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
+        memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
     }
     if (!in->bindport_lock)
         inet_unhash(in);
     return 0;
 }
 
+static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
+
 static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
     struct inet_sock *in = inet_sk(so);
-    struct berth_stack *st = so->st;
     /* inet_dgram_connect */
     if (len < sizeof(sa->sa_family))
         return -EINVAL;
@@ -71,7 +74,14 @@ static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
         return udp_disconnect(in);
     if (!inet_num(in) && inet_autobind(in))
         return -EAGAIN;
-    /* __ip4_datagram_connect */
+    return udp4_connect(in, sa, len);
+}
+
+/* __ip4_datagram_connect */
+static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
+{
+    struct bsock *so = &in->sk;
+    struct berth_stack *st = so->st;
     struct sockaddr_in sin;
     if (len < sizeof(sin))
         return -EINVAL;
@@ -302,6 +312,142 @@ static int udp_getsockopt(struct bsock *so, int level, int name, void *val, sock
         return -EOPNOTSUPP;
     return ip_getsockopt(so, name, val, len);
 }
+
+/* ---- AF_INET6 (udpv6_*): IPv4 traffic through v4-mapped addresses ---- */
+
+static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    if (len < sizeof(sa->sa_family))
+        return -EINVAL;
+    if (sa->sa_family == AF_UNSPEC)
+        return udp_disconnect(in);
+    if (!inet_num(in) && inet_autobind(in))
+        return -EAGAIN;
+    int rc;
+    if (sa->sa_family == AF_INET) {
+        if (in->bnode.v6only)
+            return -EAFNOSUPPORT;
+        rc = udp4_connect(in, sa, len);
+    } else {
+        struct sockaddr_in6 sin6;
+        if (len < 24)
+            return -EINVAL;
+        memset(&sin6, 0, sizeof(sin6));
+        memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
+        if (sin6.sin6_family != AF_INET6)
+            return -EAFNOSUPPORT;
+        if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
+            /* "connect to self": loopback of the socket's own kind */
+            if (IN6_IS_ADDR_V4MAPPED(&in->bnode.addr6)) {
+                sin6.sin6_addr.s6_addr[10] = sin6.sin6_addr.s6_addr[11] = 0xff;
+                sin6.sin6_addr.s6_addr[12] = 127;
+                sin6.sin6_addr.s6_addr[15] = 1;
+            } else {
+                sin6.sin6_addr = in6addr_loopback;
+            }
+        }
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+            return -ENETUNREACH; /* no IPv6 packet path yet (deviations.md) */
+        if (in->bnode.v6only)
+            return -ENETUNREACH;
+        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = sin6.sin6_port};
+        memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+        rc = udp4_connect(in, (struct sockaddr *)&sin, sizeof(sin));
+    }
+    if (rc == 0)
+        inet6_mapped_connected(in);
+    return rc;
+}
+
+static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+{
+    struct inet_sock *in = inet_sk(so);
+    if (!inet_num(in) && inet_autobind(in))
+        return -EAGAIN;
+    struct msghdr m = *msg;
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    if (msg->msg_name) {
+        struct sockaddr_in6 sin6;
+        const struct sockaddr *sa = msg->msg_name;
+        if (msg->msg_namelen < sizeof(sa_family_t))
+            return -EINVAL;
+        switch (sa->sa_family) {
+        case AF_INET6:
+            if (msg->msg_namelen < 24)
+                return -EINVAL;
+            memset(&sin6, 0, sizeof(sin6));
+            memcpy(&sin6, sa, msg->msg_namelen < sizeof(sin6) ? msg->msg_namelen : sizeof(sin6));
+            if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) && IN6_IS_ADDR_V4MAPPED(&in->v6_saddr)) {
+                sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            } else if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+                memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+            } else {
+                return -ENETUNREACH; /* native IPv6: no packet path yet */
+            }
+            sin.sin_port = sin6.sin6_port;
+            m.msg_name = &sin;
+            m.msg_namelen = sizeof(sin);
+            break;
+        case AF_INET:
+            break;
+        case AF_UNSPEC:
+            m.msg_name = NULL;
+            m.msg_namelen = 0;
+            break;
+        default:
+            return -EINVAL;
+        }
+    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&in->v6_daddr)) {
+        return -ENETUNREACH;
+    }
+    if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
+        return -ENETUNREACH;
+    return udp_sendmsg(so, &m, total, flags);
+}
+
+static ssize_t udp6_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    ssize_t rc = udp_recvmsg(so, msg, flags);
+    if (rc >= 0 && msg->msg_name)
+        inet6_map_name((struct sockaddr_storage *)msg->msg_name, &msg->msg_namelen);
+    return rc;
+}
+
+static int udp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_setsockopt(so, name, val, len);
+    return udp_setsockopt(so, level, name, val, len);
+}
+
+static int udp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_getsockopt(so, name, val, len);
+    if (level != SOL_SOCKET && level != IPPROTO_UDP && level != IPPROTO_IP)
+        return -ENOPROTOOPT; /* ipv6_getsockopt: unknown levels */
+    return udp_getsockopt(so, level, name, val, len);
+}
+
+const struct sock_ops udp6_ops = {
+    .family = AF_INET6,
+    .type = SOCK_DGRAM,
+    .obj_size = sizeof(struct udp_sock),
+    .resolve_protocol = udp_resolve_protocol,
+    .init = udp_init,
+    .release = udp_release,
+    .bind = inet6_bind,
+    .connect = udp6_connect,
+    .sendmsg = udp6_sendmsg,
+    .recvmsg = udp6_recvmsg,
+    .getname = inet6_getname,
+    .setsockopt = udp6_setsockopt,
+    .getsockopt = udp6_getsockopt,
+    .shutdown = udp_shutdown,
+    .poll = udp_poll,
+    .ioctl = udp_ioctl,
+};
 
 const struct sock_ops udp4_ops = {
     .family = AF_INET,

@@ -1,0 +1,203 @@
+/* af_inet6.c — what AF_INET6 sockets add to af_inet.c: the IPv6 bind rules
+ * (Linux's __inet6_bind), names, IPPROTO_IPV6 options, and the dual-stack
+ * bookkeeping that lets an IPv6 socket carry IPv4 traffic as ::ffff:a.b.c.d.
+ *
+ * berth has no IPv6 packet path yet: AF_INET6 sockets bind, take options,
+ * and exchange IPv4 datagrams through v4-mapped addresses; native IPv6
+ * destinations are unreachable (docs/deviations.md). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "socket/inet_sock.h"
+
+#define SIN6_LEN_RFC2133 24
+/* The IPv4 view of an IPv6-only address: an address no IPv4 socket can be
+ * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
+#define LOOPBACK4_IPV6 htonl(0x7f000006)
+
+static bool needs_scope_id(const struct in6_addr *a)
+{
+    return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) || IN6_IS_ADDR_MC_NODELOCAL(a);
+}
+
+static void set_mapped(struct in6_addr *a, struct in_addr v4)
+{
+    memset(a, 0, sizeof(*a));
+    a->s6_addr[10] = a->s6_addr[11] = 0xff;
+    memcpy(&a->s6_addr[12], &v4, 4);
+}
+
+static struct in_addr mapped_v4(const struct in6_addr *a)
+{
+    struct in_addr v4;
+    memcpy(&v4, &a->s6_addr[12], 4);
+    return v4;
+}
+
+int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct berth_stack *st = so->st;
+    struct sockaddr_in6 sin6;
+    if (len < SIN6_LEN_RFC2133)
+        return -EINVAL;
+    memset(&sin6, 0, sizeof(sin6));
+    memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
+    if (sin6.sin6_family != AF_INET6)
+        return -EAFNOSUPPORT;
+    const struct in6_addr *a = &sin6.sin6_addr;
+    bool mcast = IN6_IS_ADDR_MULTICAST(a), mapped = IN6_IS_ADDR_V4MAPPED(a);
+    bool any = IN6_IS_ADDR_UNSPECIFIED(a);
+    if (mcast && so->type == SOCK_STREAM)
+        return -EINVAL;
+    uint16_t snum = ntohs(sin6.sin6_port);
+    struct berth_cred cred;
+    stack_cred_current(st, &cred);
+    if (snum && snum < st->net.ip_unprivileged_port_start && !cred.cap_net_bind_service)
+        return -EACCES;
+    if (in->state != INET_CLOSE || inet_num(in))
+        return -EINVAL;
+    struct in_addr v4 = {0};
+    if (mapped) {
+        /* Binding a v4-mapped address on a v6-only socket makes no sense. */
+        if (in->bnode.v6only)
+            return -EINVAL;
+        if (so->bound_ifindex && !berth_netif_by_index(st, so->bound_ifindex))
+            return -ENODEV;
+        v4 = mapped_v4(a);
+        if (!(st->net.ip_nonlocal_bind || in->freebind || v4.s_addr == INADDR_ANY ||
+              ip4_is_local(st, v4) || ip4_is_multicast(v4) || netif_is_bcast4(st, v4)))
+            return -EADDRNOTAVAIL;
+    } else if (!any) {
+        if (needs_scope_id(a)) {
+            if (len >= sizeof(struct sockaddr_in6) && sin6.sin6_scope_id)
+                so->bound_ifindex = sin6.sin6_scope_id;
+            if (!so->bound_ifindex)
+                return -EINVAL;
+        }
+        if (so->bound_ifindex && !berth_netif_by_index(st, so->bound_ifindex))
+            return -ENODEV;
+        v4.s_addr = LOOPBACK4_IPV6;
+        if (!mcast && !(in->freebind || netif_has_local6(st, a, so->bound_ifindex)))
+            return -EADDRNOTAVAIL;
+    }
+    bool saved_v6only = in->bnode.v6only;
+    in->bnode.addr = v4;
+    in->bnode.addr6 = *a;
+    in->saddr = mcast ? (struct in_addr){0} : v4;
+    if (!mcast)
+        in->v6_saddr = *a;
+    /* A specific IPv6 address makes the socket IPv6-only. */
+    if (!any && !mapped)
+        in->bnode.v6only = true;
+    if (snum || !in->bind_address_no_port) {
+        inet_sync_node(in);
+        if (bind_get_port(st, in->table, &in->bnode, snum, in->table->proto == IPPROTO_TCP)) {
+            in->bnode.v6only = saved_v6only;
+            in->bnode.addr.s_addr = 0;
+            memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
+            in->saddr.s_addr = 0;
+            memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
+            return -EADDRINUSE;
+        }
+    }
+    in->bindaddr_lock = !any;
+    in->bindport_lock = snum != 0;
+    in->daddr.s_addr = 0;
+    in->dport = 0;
+    return 0;
+}
+
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+{
+    struct inet_sock *in = inet_sk(so);
+    struct sockaddr_in6 sin6;
+    memset(&sin6, 0, sizeof(sin6));
+    sin6.sin6_family = AF_INET6;
+    if (peer) {
+        if (!in->dport || in->state == INET_CLOSE)
+            return -ENOTCONN;
+        sin6.sin6_port = in->dport;
+        sin6.sin6_addr = in->v6_daddr;
+    } else {
+        sin6.sin6_port = htons(inet_num(in));
+        sin6.sin6_addr =
+            IN6_IS_ADDR_UNSPECIFIED(&in->bnode.addr6) ? in->v6_saddr : in->bnode.addr6;
+    }
+    if (needs_scope_id(&sin6.sin6_addr))
+        sin6.sin6_scope_id = so->bound_ifindex;
+    memset(ss, 0, sizeof(*ss));
+    memcpy(ss, &sin6, sizeof(sin6));
+    *len = sizeof(sin6);
+    return 0;
+}
+
+void inet6_mapped_connected(struct inet_sock *in)
+{
+    set_mapped(&in->v6_daddr, in->daddr);
+    struct in_addr any = {0};
+    if (IN6_IS_ADDR_UNSPECIFIED(&in->v6_saddr) ||
+        (IN6_IS_ADDR_V4MAPPED(&in->v6_saddr) && !mapped_v4(&in->v6_saddr).s_addr))
+        set_mapped(&in->v6_saddr, in->saddr);
+    if (IN6_IS_ADDR_UNSPECIFIED(&in->bnode.addr6) ||
+        (IN6_IS_ADDR_V4MAPPED(&in->bnode.addr6) && !mapped_v4(&in->bnode.addr6).s_addr))
+        set_mapped(&in->bnode.addr6, in->bnode.addr.s_addr ? in->bnode.addr : any);
+}
+
+void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len)
+{
+    if (*len != sizeof(struct sockaddr_in))
+        return;
+    struct sockaddr_in sin;
+    memcpy(&sin, ss, sizeof(sin));
+    struct sockaddr_in6 sin6;
+    memset(&sin6, 0, sizeof(sin6));
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = sin.sin_port;
+    set_mapped(&sin6.sin6_addr, sin.sin_addr);
+    memcpy(ss, &sin6, sizeof(sin6));
+    *len = sizeof(sin6);
+}
+
+int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    int v = 0;
+    if (len >= sizeof(int) && copy_from_user(&v, val, sizeof(v)))
+        return -EFAULT;
+    switch (name) {
+    case IPV6_V6ONLY:
+        if (len < sizeof(int) || inet_num(in))
+            return -EINVAL;
+        in->bnode.v6only = v != 0;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
+{
+    struct inet_sock *in = inet_sk(so);
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    int v;
+    switch (name) {
+    case IPV6_V6ONLY:
+        v = in->bnode.v6only;
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    if (ulen < 0)
+        return -EINVAL;
+    socklen_t n = (socklen_t)ulen < sizeof(int) ? (socklen_t)ulen : sizeof(int);
+    if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &v, n))
+        return -EFAULT;
+    return 0;
+}
