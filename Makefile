@@ -1,0 +1,35 @@
+# Short aliases for the CMake build (see README.md).
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all demo test conformance sanitize bench clean
+
+all:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Two hosts on a lossy virtual link: UDP echo, a trace, demo.pcap. No root.
+demo: all
+	./$(BUILD)/berth-demo --pcap demo.pcap
+
+# Every test: unit, simulation, and the kernel-oracle conformance suite
+# (which needs root for `unshare -n` and skips without it).
+test: all
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+conformance: all
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) -L conformance
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the unit and
+# simulation tests.
+sanitize:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L 'unit|sim'
+
+bench: all
+	./$(BUILD)/bench/berth-bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
