@@ -63,11 +63,22 @@ struct bind_table {
 struct bind_table *bind_table_new(struct berth_stack *st, int proto);
 void bind_table_free(struct berth_stack *st, struct bind_table *t);
 
+/* How an ephemeral port is chosen. */
+enum bind_eph_kind {
+    BIND_EPH_ANY,     /* UDP: any free port, random start */
+    BIND_EPH_TCP_BIND /* TCP bind(0): parity opposite to the range's low end first */
+};
+struct bind_req {
+    enum bind_eph_kind kind;
+    unsigned lo, hi;   /* the ephemeral range (sysctl, narrowed by IP_LOCAL_PORT_RANGE) */
+    bool reuse_halves; /* TCP with SO_REUSEADDR: lower half of the range first */
+};
+
 /* Bind n (its addr and flags filled in) to `port`, or to an ephemeral port
- * when port is 0 (`prefer_odd`: Linux's TCP bind(0) parity). Returns 0, or
- * -EADDRINUSE on conflict / exhaustion. */
+ * chosen as `req` says when port is 0. Returns 0, or -EADDRINUSE on
+ * conflict / exhaustion. */
 int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port,
-                  bool prefer_odd);
+                  const struct bind_req *req);
 void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n);
 /* Would n conflict with an owner of `port` (other than itself)? */
 bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port);

@@ -185,33 +185,57 @@ static uint16_t search_range(const struct bind_table *t, unsigned lo, unsigned h
     return p;
 }
 
-static uint16_t pick_ephemeral(struct berth_stack *st, struct bind_table *t, bool prefer_odd)
+/* Search [lo, hi] for a free port of the given parity (0/1), starting at a
+ * random offset and wrapping once. */
+static uint16_t search_parity(struct berth_stack *st, const struct bind_table *t, unsigned lo,
+                              unsigned hi, unsigned parity)
 {
-    unsigned lo = st->net.ip_local_port_range[0], hi = st->net.ip_local_port_range[1];
+    unsigned first = (lo & 1) == parity ? lo : lo + 1;
+    if (first > hi)
+        return 0;
+    unsigned count = (hi - first) / 2 + 1;
+    unsigned start = first + 2 * (stack_random32(st) % count);
+    return search_range(t, first, hi, start, 2);
+}
+
+/* inet_csk_find_open_port (TCP bind(0)): the parity opposite to the range's
+ * low end first (connect() keeps the other one), then the other parity;
+ * with SO_REUSEADDR, the lower half of the range, then the upper half.
+ * UDP (udp_lib_get_port): any parity from a random start. */
+static uint16_t pick_ephemeral(struct berth_stack *st, struct bind_table *t,
+                               const struct bind_req *req)
+{
+    unsigned lo = req->lo, hi = req->hi;
     if (lo > hi || hi == 0)
         return 0;
-    unsigned span = hi - lo + 1;
-    unsigned start = lo + stack_random32(st) % span;
-    if (!prefer_odd)
+    if (req->kind == BIND_EPH_ANY) {
+        unsigned start = lo + stack_random32(st) % (hi - lo + 1);
         return search_range(t, lo, hi, start, 1);
-    /* Odd ports first, then even (inet_csk_find_open_port). */
-    unsigned s = start | 1u;
-    if (s > hi)
-        s = lo | 1u;
-    uint16_t p = s <= hi ? search_range(t, lo, hi, s, 2) : 0;
-    if (p)
-        return p;
-    s = start & ~1u;
-    if (s < lo)
-        s += 2;
-    return s <= hi ? search_range(t, lo, hi, s, 2) : 0;
+    }
+    unsigned high = hi + 1; /* Linux scans [low, high[ */
+    bool halves = req->reuse_halves && high - lo >= 4;
+    unsigned half = lo + (((high - lo) >> 2) << 1);
+    for (int pass = 0; pass < (halves ? 2 : 1); pass++) {
+        unsigned a = lo, b = hi;
+        if (halves) {
+            a = pass == 0 ? lo : half;
+            b = pass == 0 ? half - 1 : hi;
+        }
+        unsigned want = (lo & 1) ^ 1u;
+        uint16_t p = search_parity(st, t, a, b, want);
+        if (!p)
+            p = search_parity(st, t, a, b, want ^ 1u);
+        if (p)
+            return p;
+    }
+    return 0;
 }
 
 int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port,
-                  bool prefer_odd)
+                  const struct bind_req *req)
 {
     if (port == 0) {
-        port = pick_ephemeral(st, t, prefer_odd);
+        port = pick_ephemeral(st, t, req);
         if (!port)
             return -EADDRINUSE;
     } else if (bind_conflict(t, n, port)) {

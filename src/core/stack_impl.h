@@ -33,7 +33,25 @@ struct berth_net_cfg {
     int rmem_default, rmem_max;          /* net.core.rmem_default / rmem_max */
     int wmem_default, wmem_max;          /* net.core.wmem_default / wmem_max */
     int somaxconn;                       /* net.core.somaxconn */
+    /* Set through berth_sysctl_set (src/core/sysctl.c); zero is Linux's
+     * default for each. */
+    int ip_autobind_reuse;               /* net.ipv4.ip_autobind_reuse */
+    int ipv6_bindv6only;                 /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
+    int ipv6_ip_nonlocal_bind;           /* net.ipv6.ip_nonlocal_bind */
+    /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
+     * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
+     * the layout of bind_table.used, so the allocator can mask whole words.
+     * Allocated with st_alloc; freed by sysctl_release(). */
+    uint64_t *ip_local_reserved_ports;
 };
+#define NET_RESERVED_WORDS (65536 / 64)
+
+/* Is `port` in net.ipv4.ip_local_reserved_ports? (automatic choice skips it) */
+static inline bool net_port_reserved(const struct berth_net_cfg *n, unsigned port)
+{
+    const uint64_t *r = n->ip_local_reserved_ports;
+    return r && ((r[(port >> 6) & (NET_RESERVED_WORDS - 1)] >> (port & 63)) & 1);
+}
 
 struct berth_stack {
     struct berth_platform plat;
@@ -85,6 +103,9 @@ void stack_run_pending(struct berth_stack *st);
 /* Block (lock held) until woken or `deadline`; runs pending work first and
  * wakes early for timers. Returns 0 or ETIMEDOUT. */
 int stack_wait(struct berth_stack *st, uint64_t deadline);
+
+/* Frees what the sysctl knobs allocated (berth_stack_free calls it). */
+void sysctl_release(struct berth_stack *st);
 
 /* Current credentials for a new socket. */
 void stack_cred_current(struct berth_stack *st, struct berth_cred *out);

@@ -585,7 +585,8 @@ int ip4_fragment(struct berth_stack *st, struct pkt *p, struct berth_netif *ifp,
         struct ip4_hdr fh;
         memcpy(&fh, d, sizeof(fh));
         fh.tot_len = htons((uint16_t)(hlen + chunk));
-        fh.frag_off = htons((uint16_t)(((base + off) >> 3) | ((!last || last_mf) ? IP4_MF : 0)));
+        fh.frag_off = htons((uint16_t)((((base + off) >> 3) & IP4_OFFMASK) |
+                                       ((!last || last_mf) ? IP4_MF : 0)));
         fh.check = 0;
         memcpy(d, &fh, sizeof(fh));
         fh.check = inet_csum_fold(inet_csum_add(0, d, hlen));

@@ -59,7 +59,9 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     in->saddr = (mcast || bcast) ? (struct in_addr){0} : sin.sin_addr;
     if (snum || !in->bind_address_no_port) {
         inet_sync_node(in);
-        int rc = bind_get_port(st, in->table, &in->bnode, snum, in->table->proto == IPPROTO_TCP);
+        struct bind_req req;
+        inet_bind_req(in, false, &req);
+        int rc = bind_get_port(st, in->table, &in->bnode, snum, &req);
         if (rc) {
             in->bnode.addr.s_addr = 0;
             in->saddr.s_addr = 0;
@@ -73,12 +75,38 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     return 0;
 }
 
+void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req)
+{
+    const struct berth_net_cfg *n = &in->sk.st->net;
+    req->lo = n->ip_local_port_range[0];
+    req->hi = n->ip_local_port_range[1];
+    /* IP_LOCAL_PORT_RANGE narrows the stack's range when the two overlap
+     * (inet_sk_get_local_port_range). */
+    if (in->port_range_lo || in->port_range_hi) {
+        unsigned lo = in->port_range_lo ? in->port_range_lo : req->lo;
+        unsigned hi = in->port_range_hi ? in->port_range_hi : req->hi;
+        if (lo < req->lo)
+            lo = req->lo;
+        if (hi > req->hi)
+            hi = req->hi;
+        if (lo <= hi) {
+            req->lo = lo;
+            req->hi = hi;
+        }
+    }
+    bool tcp = in->table->proto == IPPROTO_TCP;
+    req->kind = tcp && !autobind ? BIND_EPH_TCP_BIND : BIND_EPH_ANY;
+    req->reuse_halves = tcp && in->sk.reuseaddr;
+}
+
 int inet_autobind(struct inet_sock *in)
 {
     if (inet_num(in))
         return 0;
     inet_sync_node(in);
-    return bind_get_port(in->sk.st, in->table, &in->bnode, 0, false) ? -EAGAIN : 0;
+    struct bind_req req;
+    inet_bind_req(in, true, &req);
+    return bind_get_port(in->sk.st, in->table, &in->bnode, 0, &req) ? -EAGAIN : 0;
 }
 
 void inet_unhash(struct inet_sock *in)
@@ -127,6 +155,7 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_RECVTTL:
     case IP_RECVTOS:
     case IP_MTU_DISCOVER:
+    case IP_LOCAL_PORT_RANGE:
         if (len >= sizeof(int)) {
             if (copy_from_user(&v, val, sizeof(v)))
                 return -EFAULT;
@@ -180,6 +209,18 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EINVAL;
         in->pmtudisc = (uint8_t)v;
         return 0;
+    case IP_LOCAL_PORT_RANGE: {
+        /* u32: high 16 bits the upper bound, low 16 the lower; a reversed
+         * pair is EINVAL (do_ip_setsockopt). */
+        if (len != sizeof(uint32_t))
+            return -EINVAL;
+        uint16_t lo = (uint16_t)((uint32_t)v & 0xffff), hi = (uint16_t)((uint32_t)v >> 16);
+        if (lo && hi && lo > hi)
+            return -EINVAL;
+        in->port_range_lo = lo;
+        in->port_range_hi = hi;
+        return 0;
+    }
     }
     return -ENOPROTOOPT;
 }
@@ -220,6 +261,9 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case IP_MTU_DISCOVER:
         v = in->pmtudisc;
+        break;
+    case IP_LOCAL_PORT_RANGE:
+        v = (int)(((uint32_t)in->port_range_hi << 16) | in->port_range_lo);
         break;
     default:
         return -ENOPROTOOPT;

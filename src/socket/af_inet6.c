@@ -96,7 +96,9 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         in->bnode.v6only = true;
     if (snum || !in->bind_address_no_port) {
         inet_sync_node(in);
-        if (bind_get_port(st, in->table, &in->bnode, snum, in->table->proto == IPPROTO_TCP)) {
+        struct bind_req req;
+        inet_bind_req(in, false, &req);
+        if (bind_get_port(st, in->table, &in->bnode, snum, &req)) {
             in->bnode.v6only = saved_v6only;
             in->bnode.addr.s_addr = 0;
             memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));

@@ -9,6 +9,10 @@
 #include "bind/bind.h"
 #include "socket/sock.h"
 
+#ifndef IP_LOCAL_PORT_RANGE
+#define IP_LOCAL_PORT_RANGE 51 /* Linux 6.3; not in older libc headers */
+#endif
+
 /* Socket states used by the datagram side (TCP has its own on top). */
 enum inet_state { INET_CLOSE = 0, INET_ESTABLISHED = 1, INET_LISTEN = 10 };
 
@@ -25,6 +29,7 @@ struct inet_sock {
     bool freebind, bind_address_no_port, recverr;
     bool pktinfo, recvttl, recvtos; /* control messages on receive */
     uint8_t pmtudisc;               /* IP_MTU_DISCOVER, IP_PMTUDISC_WANT by default */
+    uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
     bool bindaddr_lock, bindport_lock; /* explicit bind fixed addr / port */
     /* AF_INET6 sockets: the bound address lives in bnode.addr6 (with its
      * IPv4 view in bnode.addr) and V6ONLY in bnode.v6only. */
@@ -40,6 +45,8 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t);
 int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 /* Give an unbound socket an ephemeral port (inet_autobind). */
 int inet_autobind(struct inet_sock *in);
+/* The ephemeral-port request for this socket (range, parity policy). */
+void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req);
 void inet_unhash(struct inet_sock *in);
 int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
 /* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,

@@ -11,6 +11,18 @@
 #include "core/stack_impl.h"
 #include "testutil.h"
 
+static const struct bind_req *req(struct berth_stack *st, enum bind_eph_kind kind, bool halves)
+{
+    static struct bind_req r;
+    r.kind = kind;
+    r.lo = st->net.ip_local_port_range[0];
+    r.hi = st->net.ip_local_port_range[1];
+    r.reuse_halves = halves;
+    return &r;
+}
+#define UDPREQ req(st, BIND_EPH_ANY, false)
+#define TCPREQ req(st, BIND_EPH_TCP_BIND, false)
+
 struct fixture {
     struct berth_platform plat;
     berth_stack *st;
@@ -45,18 +57,18 @@ static void ephemeral_unique_in_range_until_exhausted(void **state)
     memset(nodes, 0, sizeof(nodes));
     memset(seen, 0, sizeof(seen));
     for (int i = 0; i < N; i++) {
-        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, UDPREQ), 0);
         uint16_t p = nodes[i].port;
         assert_true(p >= 40000 && p <= 40999);
         assert_false(seen[p]);
         seen[p] = 1;
     }
     /* Range full: bind(0) fails with EADDRINUSE, as Linux's. */
-    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, false), -EADDRINUSE);
+    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, UDPREQ), -EADDRINUSE);
     /* Free one port in the middle: it is the only one left, so it is found. */
     uint16_t freed = nodes[517].port;
     bind_put_port(st, st->udp_bind, &nodes[517]);
-    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, false), 0);
+    assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[N], 0, UDPREQ), 0);
     assert_int_equal(nodes[N].port, freed);
     for (int i = 0; i <= N; i++)
         bind_put_port(st, st->udp_bind, &nodes[i]);
@@ -72,9 +84,18 @@ static void tcp_prefers_odd_ports(void **state)
     static struct bind_node nodes[100];
     memset(nodes, 0, sizeof(nodes));
     for (int i = 0; i < 100; i++) {
-        assert_int_equal(bind_get_port(st, st->tcp_bind, &nodes[i], 0, true), 0);
+        assert_int_equal(bind_get_port(st, st->tcp_bind, &nodes[i], 0, TCPREQ), 0);
         /* The 50 odd ports go first, then the even ones. */
         assert_int_equal(nodes[i].port & 1, i < 50 ? 1 : 0);
+    }
+    for (int i = 0; i < 100; i++)
+        bind_put_port(st, st->tcp_bind, &nodes[i]);
+    /* With SO_REUSEADDR: the lower half of the range first (odd, then
+     * even), then the upper half. */
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(bind_get_port(st, st->tcp_bind, &nodes[i], 0, req(st, BIND_EPH_TCP_BIND, true)), 0);
+        assert_int_equal(nodes[i].port < 50050, i < 50);
+        assert_int_equal(nodes[i].port & 1, (i % 50) < 25 ? 1 : 0);
     }
     for (int i = 0; i < 100; i++)
         bind_put_port(st, st->tcp_bind, &nodes[i]);
@@ -96,7 +117,7 @@ static void random_churn_never_double_allocates(void **state)
             owner[nodes[i].port] = 0;
             bind_put_port(st, st->udp_bind, &nodes[i]);
         } else {
-            assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, round & 1), 0);
+            assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, (round & 1) ? TCPREQ : UDPREQ), 0);
             assert_false(owner[nodes[i].port]);
             owner[nodes[i].port] = 1;
         }
@@ -119,12 +140,12 @@ static void every_port_reachable_at_high_occupancy(void **state)
     enum { SPAN = 60999 - 32768 + 1 };
     struct bind_node *nodes = calloc(SPAN, sizeof(*nodes));
     for (int i = 0; i < SPAN; i++)
-        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, UDPREQ), 0);
     /* Free ports one at a time: each is found again wherever it is. */
     for (int i = 0; i < SPAN; i += 997) {
         uint16_t p = nodes[i].port;
         bind_put_port(st, st->udp_bind, &nodes[i]);
-        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, false), 0);
+        assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, UDPREQ), 0);
         assert_int_equal(nodes[i].port, p);
     }
     for (int i = 0; i < SPAN; i++)
@@ -148,7 +169,7 @@ static void conflict_rules(void **state)
     struct fixture *f = *state;
     struct berth_stack *st = f->st;
     struct bind_node a = node("0.0.0.0", false, false, 0);
-    assert_int_equal(bind_get_port(st, st->tcp_bind, &a, 8080, false), 0);
+    assert_int_equal(bind_get_port(st, st->tcp_bind, &a, 8080, UDPREQ), 0);
     struct bind_node b = node("127.0.0.1", false, false, 0);
     assert_true(bind_conflict(st->tcp_bind, &b, 8080)); /* specific under wildcard */
     struct bind_node c = node("127.0.0.1", true, false, 0);
