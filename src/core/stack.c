@@ -166,7 +166,9 @@ int stack_wait(struct berth_stack *st, uint64_t deadline)
         return ETIMEDOUT;
     if (until == BERTH_FOREVER && st->rxq.head)
         return 0;
+    st->waiters++;
     int rc = st->plat.wait(st->plat.ctx, st, until);
+    st->waiters--;
     stack_run_pending(st);
     if (rc == EDEADLK)
         return EDEADLK; /* nothing can ever wake this caller */

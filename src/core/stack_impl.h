@@ -77,7 +77,9 @@ struct berth_stack {
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;
+    unsigned fd_hint; /* no free descriptor below this one */
     unsigned nsockets;
+    unsigned waiters; /* callers blocked in stack_wait */
     struct bind_table *udp_bind;
     struct bind_table *tcp_bind;
 
@@ -93,7 +95,12 @@ static inline void *st_alloc(struct berth_stack *st, size_t n) { return st->plat
 void *st_zalloc(struct berth_stack *st, size_t n);
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
-static inline void st_wake(struct berth_stack *st) { st->plat.wake(st->plat.ctx); }
+/* Wake blocked callers; free when nobody waits (the common case). */
+static inline void st_wake(struct berth_stack *st)
+{
+    if (st->waiters)
+        st->plat.wake(st->plat.ctx);
+}
 
 void st_lock(struct berth_stack *st);
 /* Runs pending input and timers, then releases the lock. */

@@ -305,8 +305,7 @@ void berth_netif_input(berth_netif *ifp, const void *data, size_t len)
             SNMP_INC(st, Ip, InDiscards);
         }
     }
-    st_unlock(st);
-    st_wake(st);
+    st_unlock(st); /* processes it: whoever it concerns is woken under the lock */
 }
 
 void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), void *arg)

@@ -40,6 +40,8 @@ void sock_close_fd(struct berth_stack *st, int fd)
 {
     struct bsock *so = st->fds[fd];
     st->fds[fd] = NULL;
+    if ((unsigned)fd < st->fd_hint)
+        st->fd_hint = (unsigned)fd;
     so->fd = -1;
     so->closed = true;
     so->ops->release(so);

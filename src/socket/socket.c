@@ -18,6 +18,19 @@
 #define LINUX_SOCK_MAX 11
 #define LINUX_UIO_MAXIOV 1024
 
+/* Lowest free descriptor (Linux's rule), or -1. fd_hint skips the prefix
+ * known to be in use, so allocation does not rescan the whole table. */
+static int fd_lowest_free(struct berth_stack *st)
+{
+    for (unsigned i = st->fd_hint; i < st->cfg.max_fds; i++)
+        if (!st->fds[i]) {
+            st->fd_hint = i;
+            return (int)i;
+        }
+    st->fd_hint = st->cfg.max_fds;
+    return -1;
+}
+
 /* Enter the stack and look up fd: EBADF if it is not an open socket. */
 static struct bsock *fd_enter(struct berth_stack *st, int fd)
 {
@@ -73,12 +86,7 @@ int berth_socket(berth_stack *st, int domain, int type, int protocol)
     }
     protocol = rc;
     st_lock(st);
-    int fd = -1;
-    for (unsigned i = 0; i < st->cfg.max_fds; i++)
-        if (!st->fds[i]) {
-            fd = (int)i;
-            break;
-        }
+    int fd = fd_lowest_free(st);
     if (fd < 0)
         return (int)leave(st, -EMFILE);
     if (st->nsockets >= st->cfg.max_sockets)
@@ -173,24 +181,18 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
         return -1;
     if (!so->ops->accept)
         return (int)leave(st, -EOPNOTSUPP);
-    int nfd = -1;
-    for (unsigned i = 0; i < st->cfg.max_fds; i++)
-        if (!st->fds[i]) {
-            nfd = (int)i;
-            break;
-        }
-    if (nfd < 0)
+    if (fd_lowest_free(st) < 0)
         return (int)leave(st, -EMFILE);
     struct bsock *child = NULL;
     int rc = so->ops->accept(so, &child, flags | ((so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0));
     if (rc < 0)
         return (int)leave(st, rc);
     /* The descriptor table may have changed while accept blocked. */
-    for (unsigned i = 0; i < st->cfg.max_fds; i++)
-        if (!st->fds[i]) {
-            nfd = (int)i;
-            break;
-        }
+    int nfd = fd_lowest_free(st);
+    if (nfd < 0) {
+        sock_put(child);
+        return (int)leave(st, -EMFILE);
+    }
     child->fl = ((flags & SOCK_NONBLOCK) ? SOCKF_NONBLOCK : 0) |
                 ((flags & SOCK_CLOEXEC) ? SOCKF_CLOEXEC : 0);
     child->fd = nfd;
