@@ -142,26 +142,42 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
     return 0;
 }
 
-/* Next port >= from (within [from, hi]) with no owner and matching parity
- * mask (step 1: any, step 2: same parity as from). Uses the summary words to
- * skip full regions. Returns 0 if none. */
-static uint16_t next_free(const struct bind_table *t, unsigned from, unsigned hi, unsigned step)
+/* ---- ephemeral ports ----
+ *
+ * A scan looks for a port in [lo, hi] of one parity (or any), from a random
+ * start, wrapping once — the order Linux's loops visit ports in. It takes
+ * the first port that is free (no owner, not reserved: found through the
+ * bitmaps, a word at a time) and, only when no port of the class is free,
+ * the first occupied one whose owners do not conflict with the requester
+ * (Linux's loops check owners port by port; this keeps the common case at
+ * bitmap speed and the rare full-range case correct). */
+struct eph_scan {
+    const struct bind_table *t;
+    const uint64_t *reserved; /* ip_local_reserved_ports, or NULL */
+    const struct bind_node *n;
+    int rule; /* EPH_RULE_* */
+};
+
+enum { EPH_RULE_EXPLICIT, EPH_RULE_TCP_STRICT, EPH_RULE_TCP_RELAX };
+
+static inline uint64_t blocked_word(const struct eph_scan *sc, unsigned w)
+{
+    return sc->t->used[w] | (sc->reserved ? sc->reserved[w] : 0);
+}
+
+/* First free port in [from, hi], stepping 1 or 2 (same parity as from). */
+static unsigned next_free(const struct eph_scan *sc, unsigned from, unsigned hi, unsigned step)
 {
     unsigned p = from;
+    const uint64_t pmask = step == 1 ? ~0ULL : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL;
     while (p <= hi) {
         unsigned w = p >> 6;
-        if ((t->full[w >> 6] >> (w & 63)) & 1) {
-            p = (w + 1) << 6;
-            if (step == 2 && ((p ^ from) & 1))
-                p++;
-            continue;
-        }
-        uint64_t freebits = ~t->used[w] & (~0ULL << (p & 63));
-        if (step == 2)
-            freebits &= (from & 1) ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL;
-        if (freebits) {
-            unsigned cand = (w << 6) + (unsigned)__builtin_ctzll(freebits);
-            return cand <= hi ? (uint16_t)cand : 0;
+        if (((sc->t->full[w >> 6] >> (w & 63)) & 1) == 0) {
+            uint64_t freebits = ~blocked_word(sc, w) & (~0ULL << (p & 63)) & pmask;
+            if (freebits) {
+                unsigned cand = (w << 6) + (unsigned)__builtin_ctzll(freebits);
+                return cand <= hi ? cand : 0;
+            }
         }
         p = (w + 1) << 6;
         if (step == 2 && ((p ^ from) & 1))
@@ -170,63 +186,113 @@ static uint16_t next_free(const struct bind_table *t, unsigned from, unsigned hi
     return 0;
 }
 
-/* Search [lo, hi] starting at `start`, wrapping once. */
-static uint16_t search_range(const struct bind_table *t, unsigned lo, unsigned hi, unsigned start,
-                             unsigned step)
+/* inet_csk_bind_conflict as inet_csk_find_open_port calls it (TCP bind(0):
+ * reuseport never relaxes; SO_REUSEADDR only on the ip_autobind_reuse pass),
+ * or the explicit-bind rule (UDP). */
+static bool eph_conflict(const struct eph_scan *sc, unsigned port)
 {
-    uint16_t p = next_free(t, start, hi, step);
-    if (p)
-        return p;
-    unsigned wrap = lo;
-    if (step == 2 && ((wrap ^ start) & 1))
-        wrap++;
-    if (wrap < start)
-        p = next_free(t, wrap, start - 1, step);
+    const struct bind_node *n = sc->n;
+    for (const struct bind_node *o = bind_owners(sc->t, (uint16_t)port); o; o = o->next) {
+        if (o == n)
+            continue;
+        if (sc->rule == EPH_RULE_EXPLICIT) {
+            if (clash(sc->t, n, o))
+                return true;
+            continue;
+        }
+        if (n->bound_if && o->bound_if && n->bound_if != o->bound_if)
+            continue;
+        if (!bind_addr_overlap(n, o))
+            continue;
+        if (sc->rule == EPH_RULE_TCP_RELAX && n->reuseaddr && o->reuseaddr && !o->listening &&
+            !(n->reuseport && o->reuseport && (o->timewait || n->uid == o->uid)))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+/* First occupied, unreserved, compatible port in [from, hi] stepping `step`. */
+static unsigned next_shared(const struct eph_scan *sc, unsigned from, unsigned hi, unsigned step)
+{
+    for (unsigned p = from; p <= hi; p += step) {
+        if (sc->reserved && ((sc->reserved[p >> 6] >> (p & 63)) & 1))
+            continue;
+        if (((sc->t->used[p >> 6] >> (p & 63)) & 1) && !eph_conflict(sc, p))
+            return p;
+    }
+    return 0;
+}
+
+typedef unsigned (*eph_next_fn)(const struct eph_scan *, unsigned, unsigned, unsigned);
+
+/* [first, hi] of one parity class (step 2) or all ports (step 1), from
+ * `start`, wrapping once. */
+static unsigned scan_wrap(const struct eph_scan *sc, eph_next_fn next, unsigned first, unsigned hi,
+                          unsigned start, unsigned step)
+{
+    unsigned p = next(sc, start, hi, step);
+    if (!p && first < start)
+        p = next(sc, first, start - 1, step);
     return p;
 }
 
-/* Search [lo, hi] for a free port of the given parity (0/1), starting at a
- * random offset and wrapping once. */
-static uint16_t search_parity(struct berth_stack *st, const struct bind_table *t, unsigned lo,
-                              unsigned hi, unsigned parity)
+static unsigned scan_class(struct berth_stack *st, const struct eph_scan *sc, unsigned lo,
+                           unsigned hi, int parity)
 {
-    unsigned first = (lo & 1) == parity ? lo : lo + 1;
+    unsigned step = parity < 0 ? 1 : 2;
+    unsigned first = parity < 0 || (lo & 1) == (unsigned)parity ? lo : lo + 1;
     if (first > hi)
         return 0;
-    unsigned count = (hi - first) / 2 + 1;
-    unsigned start = first + 2 * (stack_random32(st) % count);
-    return search_range(t, first, hi, start, 2);
+    unsigned count = (hi - first) / step + 1;
+    unsigned start = first + step * (stack_random32(st) % count);
+    unsigned p = scan_wrap(sc, next_free, first, hi, start, step);
+    if (!p)
+        p = scan_wrap(sc, next_shared, first, hi, start, step);
+    return p;
 }
 
-/* inet_csk_find_open_port (TCP bind(0)): the parity opposite to the range's
- * low end first (connect() keeps the other one), then the other parity;
- * with SO_REUSEADDR, the lower half of the range, then the upper half.
- * UDP (udp_lib_get_port): any parity from a random start. */
-static uint16_t pick_ephemeral(struct berth_stack *st, struct bind_table *t,
-                               const struct bind_req *req)
+/* udp_lib_get_port: any parity from a random start.
+ * inet_csk_find_open_port (TCP bind(0)): Linux scans an even number of
+ * ports ([lo, lo + (span & ~1)[), the parity opposite to the range's low end
+ * first (connect() keeps the other one), then the other parity; with
+ * SO_REUSEADDR the lower half of the range, then the upper half; and with
+ * ip_autobind_reuse a second round that lets SO_REUSEADDR sockets share. */
+static unsigned pick_ephemeral(struct berth_stack *st, struct bind_table *t,
+                               const struct bind_node *n, const struct bind_req *req)
 {
     unsigned lo = req->lo, hi = req->hi;
     if (lo > hi || hi == 0)
         return 0;
-    if (req->kind == BIND_EPH_ANY) {
-        unsigned start = lo + stack_random32(st) % (hi - lo + 1);
-        return search_range(t, lo, hi, start, 1);
-    }
-    unsigned high = hi + 1; /* Linux scans [low, high[ */
-    bool halves = req->reuse_halves && high - lo >= 4;
-    unsigned half = lo + (((high - lo) >> 2) << 1);
-    for (int pass = 0; pass < (halves ? 2 : 1); pass++) {
-        unsigned a = lo, b = hi;
-        if (halves) {
-            a = pass == 0 ? lo : half;
-            b = pass == 0 ? half - 1 : hi;
+    struct eph_scan sc = {.t = t, .reserved = st->net.ip_local_reserved_ports, .n = n,
+                          .rule = EPH_RULE_EXPLICIT};
+    if (req->kind == BIND_EPH_ANY)
+        return scan_class(st, &sc, lo, hi, -1);
+    for (int round = 0; round < (st->net.ip_autobind_reuse ? 2 : 1); round++) {
+        sc.rule = round ? EPH_RULE_TCP_RELAX : EPH_RULE_TCP_STRICT;
+        for (int pass = 0; pass < (req->reuse_halves ? 2 : 1); pass++) {
+            unsigned low = lo, high = hi + 1; /* [low, high[ */
+            bool halves = req->reuse_halves && high - low >= 4;
+            if (halves) {
+                unsigned half = low + (((high - low) >> 2) << 1);
+                if (pass == 0)
+                    high = half;
+                else
+                    low = half;
+            } else if (pass == 1) {
+                break;
+            }
+            unsigned remaining = high - low;
+            if (remaining > 1)
+                remaining &= ~1u;
+            unsigned last = low + remaining - 1;
+            unsigned want = (low & 1) ^ 1u;
+            unsigned p = scan_class(st, &sc, low, last, (int)want);
+            if (!p)
+                p = scan_class(st, &sc, low, last, (int)(want ^ 1u));
+            if (p)
+                return p;
         }
-        unsigned want = (lo & 1) ^ 1u;
-        uint16_t p = search_parity(st, t, a, b, want);
-        if (!p)
-            p = search_parity(st, t, a, b, want ^ 1u);
-        if (p)
-            return p;
     }
     return 0;
 }
@@ -235,7 +301,7 @@ int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node
                   const struct bind_req *req)
 {
     if (port == 0) {
-        port = pick_ephemeral(st, t, req);
+        port = (uint16_t)pick_ephemeral(st, t, n, req);
         if (!port)
             return -EADDRINUSE;
     } else if (bind_conflict(t, n, port)) {

@@ -14,6 +14,8 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
     in->table = t;
     in->bnode.so = &in->sk;
     in->bnode.family = (uint8_t)in->sk.family;
+    /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
+    in->bnode.v6only = in->sk.family == AF_INET6 && in->sk.st->net.ipv6_bindv6only;
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
     in->pmtudisc = IP_PMTUDISC_WANT;

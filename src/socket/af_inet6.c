@@ -15,6 +15,9 @@
 #include "socket/inet_sock.h"
 
 #define SIN6_LEN_RFC2133 24
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78
+#endif
 /* The IPv4 view of an IPv6-only address: an address no IPv4 socket can be
  * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)
@@ -82,7 +85,8 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         if (so->bound_ifindex && !berth_netif_by_index(st, so->bound_ifindex))
             return -ENODEV;
         v4.s_addr = LOOPBACK4_IPV6;
-        if (!mcast && !(in->freebind || netif_has_local6(st, a, so->bound_ifindex)))
+        if (!mcast && !(in->freebind || st->net.ipv6_ip_nonlocal_bind ||
+                        netif_has_local6(st, a, so->bound_ifindex)))
             return -EADDRNOTAVAIL;
     }
     bool saved_v6only = in->bnode.v6only;
@@ -177,6 +181,11 @@ int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EINVAL;
         in->bnode.v6only = v != 0;
         return 0;
+    case IPV6_FREEBIND: /* the same flag as IP_FREEBIND */
+        if (len < sizeof(int))
+            return -EINVAL;
+        in->freebind = v != 0;
+        return 0;
     default:
         return -ENOPROTOOPT;
     }
@@ -192,6 +201,9 @@ int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     switch (name) {
     case IPV6_V6ONLY:
         v = in->bnode.v6only;
+        break;
+    case IPV6_FREEBIND:
+        v = in->freebind;
         break;
     default:
         return -ENOPROTOOPT;
