@@ -34,9 +34,9 @@ struct bind_node {
     struct in6_addr addr6; /* AF_INET6 owners: the bound IPv6 address */
     uint16_t port;          /* host order; 0 while not hashed */
     uint8_t family;         /* AF_INET or AF_INET6 */
-    bool v6only;            /* IPV6_V6ONLY: takes no IPv4 traffic or ports */
-    bool hashed;
-    bool reuseaddr, reuseport, listening, timewait;
+    bool v6only : 1;        /* IPV6_V6ONLY: takes no IPv4 traffic or ports */
+    bool hashed : 1;
+    bool reuseaddr : 1, reuseport : 1, listening : 1, timewait : 1;
     uid_t uid;
     unsigned bound_if;
 };

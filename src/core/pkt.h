@@ -60,8 +60,8 @@ static inline void pkt_trim(struct pkt *p, size_t len)
 /* Simple FIFO of packets. */
 struct pktq {
     struct pkt *head, *tail;
-    unsigned count;
-    size_t bytes; /* sum of truesize */
+    uint32_t count;
+    uint32_t bytes; /* sum of truesize (socket buffers are < 2 GiB) */
 };
 void pktq_push(struct pktq *q, struct pkt *p);
 struct pkt *pktq_pop(struct pktq *q);

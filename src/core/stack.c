@@ -116,6 +116,7 @@ void berth_stack_free(berth_stack *st)
     ip4_fini(st);
     bind_table_free(st, st->udp_bind);
     bind_table_free(st, st->tcp_bind);
+    sysctl_release(st);
     st->plat.unlock(st->plat.ctx);
     struct berth_platform plat = st->plat;
     bool own = st->own_platform;

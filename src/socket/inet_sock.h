@@ -23,14 +23,14 @@ struct inet_sock {
     struct in_addr saddr;     /* source address used when sending */
     struct in_addr daddr;     /* peer (connected sockets) */
     uint16_t dport;           /* peer port, network order */
-    int state;                /* enum inet_state */
-    int uc_ttl;               /* IP_TTL, -1: ip_default_ttl */
+    uint8_t state;            /* enum inet_state (TCP: its own states) */
     uint8_t tos;
-    bool freebind, bind_address_no_port, recverr;
-    bool pktinfo, recvttl, recvtos; /* control messages on receive */
-    uint8_t pmtudisc;               /* IP_MTU_DISCOVER, IP_PMTUDISC_WANT by default */
-    uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
-    bool bindaddr_lock, bindport_lock; /* explicit bind fixed addr / port */
+    int16_t uc_ttl;           /* IP_TTL, -1: ip_default_ttl */
+    bool freebind : 1, bind_address_no_port : 1, recverr : 1;
+    bool pktinfo : 1, recvttl : 1, recvtos : 1; /* control messages on receive */
+    bool bindaddr_lock : 1, bindport_lock : 1;  /* explicit bind fixed addr / port */
+    uint8_t pmtudisc;                           /* IP_MTU_DISCOVER, WANT by default */
+    uint16_t port_range_lo, port_range_hi;      /* IP_LOCAL_PORT_RANGE (0: unset) */
     /* AF_INET6 sockets: the bound address lives in bnode.addr6 (with its
      * IPv4 view in bnode.addr) and V6ONLY in bnode.v6only. */
     struct in6_addr v6_saddr; /* np->saddr: source for sending */

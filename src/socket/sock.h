@@ -56,21 +56,25 @@ struct sock_ops {
 #define RCV_SHUTDOWN 1
 #define SEND_SHUTDOWN 2
 
+/* Field widths are chosen for size: a socket is the unit of RAM a stack
+ * spends per connection (bench/ measures it). */
 struct bsock {
     struct berth_stack *st;
     const struct sock_ops *ops;
     int fd;
-    int family, type, protocol;
-    unsigned fl;     /* SOCKF_* */
-    unsigned refs;   /* descriptor + blocked callers */
-    bool closed;     /* descriptor gone; waiters bail out */
-    int so_error;    /* pending asynchronous error (positive errno) */
-    unsigned shut;   /* RCV_SHUTDOWN | SEND_SHUTDOWN */
-    struct berth_cred cred;
+    uint8_t family, type;
+    uint16_t protocol;
+    uint8_t fl;       /* SOCKF_* */
+    uint8_t shut;     /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    uint16_t refs;    /* descriptor + blocked callers */
+    int16_t so_error; /* pending asynchronous error (positive errno) */
+    bool closed : 1;  /* descriptor gone; waiters bail out */
 
     /* SOL_SOCKET state */
-    bool reuseaddr, reuseport, broadcast, keepalive, dontroute, oobinline;
-    bool rcvbuf_locked, sndbuf_locked;
+    bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1,
+        oobinline : 1;
+    bool rcvbuf_locked : 1, sndbuf_locked : 1;
+    struct berth_cred cred;
     int rcvbuf, sndbuf; /* effective bytes (Linux doubles what is set) */
     int rcvlowat;
     uint64_t rcvtimeo_us, sndtimeo_us; /* 0: wait forever */
