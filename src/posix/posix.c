@@ -206,11 +206,9 @@ static size_t iov_total(const struct iovec *iov, int cnt)
     return t;
 }
 
-ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt)
+/* readv/writev on a berth socket: as recvmsg/sendmsg without flags. */
+static ssize_t vec_io(int b, const struct iovec *iov, int iovcnt, bool out)
 {
-    int b = berth_posix_fd(fd);
-    if (b < 0)
-        return readv(fd, iov, iovcnt);
     if (iovcnt < 0 || iovcnt > 1024) {
         errno = EINVAL;
         return -1;
@@ -218,22 +216,20 @@ ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt)
     if (iov_total(iov, iovcnt) == 0)
         return 0;
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
-    return berth_recvmsg(berth_posix_stack(), b, &m, 0);
+    return out ? berth_sendmsg(berth_posix_stack(), b, &m, 0)
+               : berth_recvmsg(berth_posix_stack(), b, &m, 0);
+}
+
+ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt)
+{
+    int b = berth_posix_fd(fd);
+    return b < 0 ? readv(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, false);
 }
 
 ssize_t berth_posix_writev(int fd, const struct iovec *iov, int iovcnt)
 {
     int b = berth_posix_fd(fd);
-    if (b < 0)
-        return writev(fd, iov, iovcnt);
-    if (iovcnt < 0 || iovcnt > 1024) {
-        errno = EINVAL;
-        return -1;
-    }
-    if (iov_total(iov, iovcnt) == 0)
-        return 0;
-    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
-    return berth_sendmsg(berth_posix_stack(), b, &m, 0);
+    return b < 0 ? writev(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, true);
 }
 
 int berth_posix_fcntl(int fd, int cmd, ...)

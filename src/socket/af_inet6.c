@@ -208,10 +208,5 @@ int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     default:
         return -ENOPROTOOPT;
     }
-    if (ulen < 0)
-        return -EINVAL;
-    socklen_t n = (socklen_t)ulen < sizeof(int) ? (socklen_t)ulen : sizeof(int);
-    if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &v, n))
-        return -EFAULT;
-    return 0;
+    return sockopt_put_int_unsigned_min(v, val, len);
 }

@@ -123,4 +123,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 /* Helpers for protocol getsockopt: Linux's int-option copy-out rules. */
 int sockopt_put_int(int v, void *val, socklen_t *len);
+/* The IPPROTO_IPV6 / IPPROTO_TCP form: min_t(unsigned int, len, 4) bytes,
+ * so a negative length reads as 4 rather than failing. */
+int sockopt_put_int_unsigned_min(int v, void *val, socklen_t *len);
 #endif

@@ -165,6 +165,17 @@ static int put_opt(const void *v, socklen_t lv, void *val, socklen_t *len)
 
 int sockopt_put_int(int v, void *val, socklen_t *len) { return put_opt(&v, sizeof(v), val, len); }
 
+int sockopt_put_int_unsigned_min(int v, void *val, socklen_t *len)
+{
+    unsigned ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    socklen_t n = ulen < sizeof(int) ? ulen : sizeof(int);
+    if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &v, n))
+        return -EFAULT;
+    return 0;
+}
+
 int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
 {
     int ulen;

@@ -64,17 +64,25 @@ static int udp_disconnect(struct inet_sock *in)
 
 static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
 
-static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+/* inet_dgram_connect: the address length, AF_UNSPEC as disconnect, then an
+ * autobind that happens whatever the protocol's checks say next. Returns 1
+ * when the family's connect should go on, else the call's result. */
+static int dgram_connect_begin(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
 {
-    struct inet_sock *in = inet_sk(so);
-    /* inet_dgram_connect */
     if (len < sizeof(sa->sa_family))
         return -EINVAL;
     if (sa->sa_family == AF_UNSPEC)
         return udp_disconnect(in);
     if (!inet_num(in) && inet_autobind(in))
         return -EAGAIN;
-    return udp4_connect(in, sa, len);
+    return 1;
+}
+
+static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct inet_sock *in = inet_sk(so);
+    int rc = dgram_connect_begin(in, sa, len);
+    return rc == 1 ? udp4_connect(in, sa, len) : rc;
 }
 
 /* __ip4_datagram_connect */
@@ -318,13 +326,9 @@ static int udp_getsockopt(struct bsock *so, int level, int name, void *val, sock
 static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
     struct inet_sock *in = inet_sk(so);
-    if (len < sizeof(sa->sa_family))
-        return -EINVAL;
-    if (sa->sa_family == AF_UNSPEC)
-        return udp_disconnect(in);
-    if (!inet_num(in) && inet_autobind(in))
-        return -EAGAIN;
-    int rc;
+    int rc = dgram_connect_begin(in, sa, len);
+    if (rc != 1)
+        return rc;
     if (sa->sa_family == AF_INET) {
         if (in->bnode.v6only)
             return -EAFNOSUPPORT;
