@@ -25,7 +25,8 @@ struct berth_stack;
 struct bsock;
 
 struct bind_node {
-    struct bind_node *next; /* in the bucket's owner list */
+    struct bind_node *next;   /* in the bucket's owner list */
+    struct bind_node **pprev; /* the pointer to this node: O(1) unlink */
     struct bsock *so;       /* NULL for non-socket owners (TIME_WAIT) */
     /* IPv4 view of the bound address (Linux's sk_rcv_saddr): INADDR_ANY for
      * the wildcard; for AF_INET6 owners 0 for [::], a.b.c.d for
@@ -41,11 +42,17 @@ struct bind_node {
     unsigned bound_if;
 };
 
+/* A port's owners plus a summary that decides the common crowded cases
+ * without walking them (SO_REUSEPORT groups of one user; UDP
+ * SO_REUSEADDR sets): see bind_conflict(). */
 struct bind_bucket {
     struct bind_bucket *next;
     struct bind_node *owners;
     uint16_t port;
-    unsigned count;
+    uint32_t count;
+    uint32_t n_reuseaddr; /* owners with SO_REUSEADDR */
+    uint32_t n_rp_uid;    /* owners with SO_REUSEPORT and uid rp_uid (a lower bound) */
+    uid_t rp_uid;
 };
 
 #define BIND_HASH_SIZE 1024
@@ -80,6 +87,18 @@ struct bind_req {
 int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port,
                   const struct bind_req *req);
 void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n);
+/* Add n (addr and flags filled in) to the owners of `port` without the
+ * conflict check, for owners whose right to the port was settled elsewhere:
+ * an accepted connection inheriting its listener's port, a TIME_WAIT entry
+ * taking its socket's place (Linux's inet_inherit_port and
+ * inet_twsk_hashdance), and connect()'s 4-tuple sharing
+ * (__inet_hash_connect). 0 or -ENOBUFS. */
+int bind_add_owner(struct berth_stack *st, struct bind_table *t, struct bind_node *n,
+                   uint16_t port);
+/* Copy the owner's flags into n (reuse flags, uid, device), keeping the
+ * port's summary right when n is already hashed. */
+void bind_set_flags(struct bind_table *t, struct bind_node *n, bool reuseaddr, bool reuseport,
+                    uid_t uid, unsigned bound_if);
 /* Would n conflict with an owner of `port` (other than itself)? */
 bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port);
 /* inet_rcv_saddr_equal(): do a's and b's bound addresses overlap (a wildcard

@@ -113,12 +113,55 @@ static bool clash(const struct bind_table *t, const struct bind_node *n, const s
     return true;
 }
 
+/* Keep a bucket's summary in step with its owners (sign +1 on add, -1 on
+ * removal). n_rp_uid never exceeds the true number of SO_REUSEPORT owners
+ * of uid rp_uid, so "n_rp_uid == count" proves they all are. */
+static void account(struct bind_bucket *b, const struct bind_node *n, int sign)
+{
+    if (n->reuseaddr)
+        b->n_reuseaddr += (uint32_t)sign;
+    if (!n->reuseport)
+        return;
+    if (sign > 0) {
+        if (b->n_rp_uid == 0)
+            b->rp_uid = n->uid;
+        if (n->uid == b->rp_uid)
+            b->n_rp_uid++;
+    } else if (n->uid == b->rp_uid && b->n_rp_uid) {
+        b->n_rp_uid--;
+    }
+}
+
 bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
 {
-    for (struct bind_node *o = bind_owners(t, port); o; o = o->next)
+    const struct bind_bucket *b = bucket_find(t, port);
+    if (!b)
+        return false;
+    /* The crowded cases in O(1): every owner shares SO_REUSEPORT with this
+     * user (n itself, if hashed here, is one of them), or, for UDP, every
+     * owner set SO_REUSEADDR. Neither depends on addresses or listening. */
+    if (n->reuseport && b->n_rp_uid == b->count && n->uid == b->rp_uid)
+        return false;
+    if (t->proto == IPPROTO_UDP && n->reuseaddr && b->n_reuseaddr == b->count)
+        return false;
+    for (struct bind_node *o = b->owners; o; o = o->next)
         if (o != n && clash(t, n, o))
             return true;
     return false;
+}
+
+void bind_set_flags(struct bind_table *t, struct bind_node *n, bool reuseaddr, bool reuseport,
+                    uid_t uid, unsigned bound_if)
+{
+    struct bind_bucket *b = n->hashed ? bucket_find(t, n->port) : NULL;
+    if (b)
+        account(b, n, -1);
+    n->reuseaddr = reuseaddr;
+    n->reuseport = reuseport;
+    n->uid = uid;
+    n->bound_if = bound_if;
+    if (b)
+        account(b, n, +1);
 }
 
 static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port)
@@ -135,8 +178,12 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
     }
     n->port = port;
     n->next = b->owners; /* newest first, as Linux's hlist_add_head */
+    if (n->next)
+        n->next->pprev = &n->next;
+    n->pprev = &b->owners;
     b->owners = n;
     b->count++;
+    account(b, n, +1);
     n->hashed = true;
     t->count++;
     return 0;
@@ -310,6 +357,12 @@ int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node
     return insert(st, t, n, port);
 }
 
+int bind_add_owner(struct berth_stack *st, struct bind_table *t, struct bind_node *n,
+                   uint16_t port)
+{
+    return insert(st, t, n, port);
+}
+
 void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n)
 {
     if (!n->hashed)
@@ -319,12 +372,11 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
         struct bind_bucket *b = *bp;
         if (b->port != n->port)
             continue;
-        for (struct bind_node **pp = &b->owners; *pp; pp = &(*pp)->next)
-            if (*pp == n) {
-                *pp = n->next;
-                b->count--;
-                break;
-            }
+        *n->pprev = n->next;
+        if (n->next)
+            n->next->pprev = n->pprev;
+        b->count--;
+        account(b, n, -1);
         if (!b->count) {
             *bp = b->next;
             mark_used(t, b->port, false);
@@ -333,6 +385,7 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
         break;
     }
     n->next = NULL;
+    n->pprev = NULL;
     n->hashed = false;
     n->port = 0;
     t->count--;

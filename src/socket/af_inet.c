@@ -24,10 +24,8 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
 void inet_sync_node(struct inet_sock *in)
 {
     struct bsock *so = &in->sk;
-    in->bnode.reuseaddr = so->reuseaddr;
-    in->bnode.reuseport = so->reuseport;
-    in->bnode.uid = so->cred.euid;
-    in->bnode.bound_if = so->bound_ifindex;
+    bind_set_flags(in->table, &in->bnode, so->reuseaddr, so->reuseport, so->cred.euid,
+                   so->bound_ifindex);
 }
 
 int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)

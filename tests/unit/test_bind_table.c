@@ -174,13 +174,12 @@ static void conflict_rules(void **state)
     assert_true(bind_conflict(st->tcp_bind, &b, 8080)); /* specific under wildcard */
     struct bind_node c = node("127.0.0.1", true, false, 0);
     assert_true(bind_conflict(st->tcp_bind, &c, 8080)); /* reuseaddr needs both */
-    a.reuseaddr = true;
+    bind_set_flags(st->tcp_bind, &a, true, false, 0, 0);
     assert_false(bind_conflict(st->tcp_bind, &c, 8080)); /* both, not listening */
     a.listening = true;
     assert_true(bind_conflict(st->tcp_bind, &c, 8080)); /* TCP: old one listens */
     a.listening = false;
-    a.reuseaddr = false;
-    a.reuseport = true;
+    bind_set_flags(st->tcp_bind, &a, false, true, 0, 0);
     struct bind_node d = node("0.0.0.0", false, true, 0);
     assert_false(bind_conflict(st->tcp_bind, &d, 8080)); /* reuseport, same uid */
     d.uid = 1000;
@@ -192,6 +191,61 @@ static void conflict_rules(void **state)
     bind_put_port(st, st->tcp_bind, &a);
 }
 
+/* The bucket summary's O(1) answers agree with walking every owner. */
+static bool brute_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
+{
+    for (const struct bind_node *o = bind_owners(t, port); o; o = o->next) {
+        if (o == n)
+            continue;
+        if (n->bound_if && o->bound_if && n->bound_if != o->bound_if)
+            continue;
+        if (!bind_addr_overlap(n, o))
+            continue;
+        if (n->reuseaddr && o->reuseaddr && (t->proto == IPPROTO_UDP || !o->listening))
+            continue;
+        if (n->reuseport && o->reuseport && (o->timewait || n->uid == o->uid))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+static void summary_matches_walk(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    enum { N = 400 };
+    struct bind_node *nodes = calloc(N, sizeof(*nodes));
+    srand(7);
+    for (int round = 0; round < 100000; round++) {
+        struct bind_table *t = (round & 1) ? st->udp_bind : st->tcp_bind;
+        int i = rand() % N;
+        struct bind_node *n = &nodes[i];
+        if (n->hashed) {
+            struct bind_table *owner = (i & 1) ? st->udp_bind : st->tcp_bind;
+            if (rand() % 3 == 0) /* flags change while bound (setsockopt) */
+                bind_set_flags(owner, n, rand() & 1, rand() & 1, (uid_t)(rand() % 2), 0);
+            else
+                bind_put_port(st, owner, n);
+            continue;
+        }
+        if ((i & 1) != (round & 1))
+            continue; /* node i always lives in the same table */
+        n->family = AF_INET;
+        n->addr.s_addr = (rand() % 3) ? 0 : htonl(0x7f000001 + (uint32_t)(rand() % 2));
+        bind_set_flags(t, n, rand() & 1, rand() % 4 != 0, (uid_t)(rand() % 2), 0);
+        uint16_t port = (uint16_t)(5000 + rand() % 3);
+        bool expect = brute_conflict(t, n, port);
+        assert_int_equal(bind_conflict(t, n, port), expect);
+        if (!expect)
+            assert_int_equal(bind_get_port(st, t, n, port, UDPREQ), 0);
+    }
+    for (int i = 0; i < N; i++)
+        bind_put_port(st, (i & 1) ? st->udp_bind : st->tcp_bind, &nodes[i]);
+    assert_int_equal(st->udp_bind->count + st->tcp_bind->count, 0);
+    free(nodes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(random_churn_never_double_allocates, setup, teardown),
         cmocka_unit_test_setup_teardown(every_port_reachable_at_high_occupancy, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(summary_matches_walk, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
