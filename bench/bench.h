@@ -11,24 +11,57 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum fig {
-    FIG_RTT_LO,       /* udp_rtt_loopback_ns: ns per UDP round trip on loopback */
-    FIG_SOCKET_CLOSE, /* udp_socket_close_ns: ns per socket() + close() */
-    FIG_BIND_1000,    /* udp_bind_1000_ns: ns per explicit-port bind, 1000 sockets */
-    FIG_RTT_VLINK,    /* udp_rtt_vlink_per_s: round trips per real second (sim) */
-    FIG_RAM,          /* udp_socket_ram_bytes: bytes of RAM per bound UDP socket */
-    FIG_COUNT
+/* What a figure measures. docs/bench.md describes each one. */
+enum fig_op {
+    OP_RTT_LO,        /* ns per UDP round trip on loopback */
+    OP_SOCKET_CLOSE,  /* ns per socket() + close() */
+    OP_RTT_VLINK,     /* round trips per real second between simulated hosts (berth) */
+    OP_BIND_EXPLICIT, /* ns per bind() to a distinct explicit port, n sockets */
+    OP_BIND0,         /* ns per bind(port 0) + close() with occ of the range in use */
+    OP_BIND0_FAIL,    /* ns per failing bind(port 0), the range 100 % in use */
+    OP_REUSEPORT,     /* ns per bind() among the last BENCH_REUSE_BATCH of n on one port */
+    OP_CONNECT,       /* ns per connect() autobind of an unbound UDP socket, n connected */
+    OP_RAM_BOUND,     /* bytes per bound socket */
+    OP_RAM_IDLE,      /* bytes per idle (unbound) socket */
+    OP_RAM_TW,        /* bytes per TIME_WAIT entry */
 };
 
-/* Sockets bound by FIG_BIND_1000 and created by FIG_RAM. */
-#define BENCH_NSOCK 1000
-/* Explicit ports: BENCH_PORT_BASE .. BENCH_PORT_BASE + BENCH_NSOCK - 1 (below
- * Linux's ephemeral range, above the privileged ports). */
-#define BENCH_PORT_BASE 20000
+/* One figure, as the peers see it. Plain data: it crosses a pipe to the
+ * kernel child. */
+struct figspec {
+    enum fig_op op;
+    int proto;      /* IPPROTO_UDP or IPPROTO_TCP */
+    unsigned n;     /* sockets: explicit binds, reuseport group, connected sockets */
+    unsigned occ;   /* OP_BIND0: occupancy of the ephemeral range, per mille */
+    unsigned batch; /* operations per iteration (rounds of n binds, ...) */
+};
+
 /* Payload of a round trip. */
 #define BENCH_PAYLOAD 32
+/* Sockets created by the RAM figures. */
+#define BENCH_NSOCK 1000
+/* Explicit binds: ports BENCH_EXPLICIT_BASE .. + n - 1 (n <= 60000 stays
+ * below 65536 and above the privileged ports). */
+#define BENCH_EXPLICIT_BASE 4000
+/* The port every socket of the SO_REUSEPORT figures binds. */
+#define BENCH_REUSE_PORT 7000
+/* Binds timed per round of the SO_REUSEPORT figures: the last ones. */
+#define BENCH_REUSE_BATCH 100
+/* Connects timed per round of the connect figures; destinations are
+ * 127.0.0.1:(BENCH_CONNECT_DPORT + i), one port per socket. */
+#define BENCH_CONNECT_BATCH 100
+#define BENCH_CONNECT_DPORT 10000
+/* bind(0) figures: unbound sockets are created (untimed) this many at a
+ * time, then each is bound to port 0 and closed (timed) one after the
+ * other, so the occupancy never moves by more than one port. */
+#define BENCH_BIND0_CHUNK 256
 
-#define BENCH_WHY 192
+/* Return value of run(): the peer does not have this figure, for a reason
+ * it wrote into why (a berth feature not built, or not written yet). The
+ * line shows n/a; it is not a failure. */
+#define BENCH_NA (-2)
+
+#define BENCH_WHY 256
 #define BENCH_NOTE 512
 
 struct bench_peer {
@@ -38,13 +71,16 @@ struct bench_peer {
     /* One sentence: how this peer is driven (printed in the legend). */
     const char *(*describe)(void);
     /* Does the peer have this figure at all? 0: the column is omitted. */
-    int (*has)(enum fig f);
-    /* Timed figures: perform `iters` units of work, set *ns to the cost of
-     * one operation (one round trip, one socket+close, one bind) in
-     * nanoseconds. FIG_RAM ignores iters and sets *ns to bytes, with a note
-     * (BENCH_NOTE bytes) saying where the number came from. Returns 0 or -1
-     * with why (n bytes). */
-    int (*run)(enum fig f, uint64_t iters, double *ns, char *note, char *why, size_t n);
+    int (*has)(const struct figspec *f);
+    /* Timed figures: perform `iters` iterations (f->batch operations each),
+     * set *ns to the cost of one operation in nanoseconds. iters == 0:
+     * only build the state the figure needs (the filled port range, the
+     * reuseport group, the connected sockets), untimed. RAM figures ignore
+     * iters and set *ns to bytes, with a note (BENCH_NOTE bytes) saying
+     * where the number came from. A note may also come with timed figures.
+     * Returns 0, -1 with why (n bytes), or BENCH_NA with why. */
+    int (*run)(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+               size_t n);
     void (*fini)(void);
 };
 
@@ -58,6 +94,15 @@ extern const struct bench_peer bench_peer_lwip;
 uint64_t bench_now_ns(void);
 /* snprintf into why, returns -1 (for `return bench_fail(...)`). */
 int bench_fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The order in which the bind(0) figures fill an ephemeral range of `size`
+ * ports: a fixed pseudo-random permutation of 0 .. size-1 (the same for
+ * every peer and every run), written to out[size]. Occupancy k means the
+ * first k ports of that order are bound. */
+void bench_fill_order(unsigned size, uint32_t *out);
+/* Ports bound for occupancy occ (per mille) of a range of `size` ports:
+ * size * occ / 1000, rounded to nearest. */
+unsigned bench_fill_count(unsigned size, unsigned occ);
 
 /* The berth loopback round-trip loop, a named function so callgrind can
  * collect exactly it: valgrind --tool=callgrind --toggle-collect=bench_berth_rtt_loop */

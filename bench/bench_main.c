@@ -4,13 +4,17 @@
  *
  *   udp_rtt_loopback_ns    berth=2100  kernel=9800  lwip=3500  berth/kernel=0.21  berth/lwip=0.60
  *
- * Method, for every timed figure and every peer: calibrate (doubling the
- * iteration count until one run takes a quarter of the target time — this
- * is also the warm-up), then do `runs` runs of the calibrated count,
- * interleaving the peers run by run so that a noisy neighbour hurts all of
- * them alike, and report the median. docs/bench.md explains each figure.
+ * Method, for every timed figure and every peer: build the figure's state
+ * (untimed), calibrate (growing the iteration count until one run takes a
+ * quarter of the target time — this is also the warm-up), then do `runs`
+ * runs of the calibrated count, interleaving the peers run by run so that a
+ * noisy neighbour hurts all of them alike, and report the median. A peer
+ * whose single iteration is slow (lwIP's list walks at tens of thousands
+ * of sockets) gets fewer runs, and the output says so. docs/bench.md
+ * explains each figure.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +26,48 @@
 enum kind { K_NS, K_RATE, K_BYTES };
 
 struct figdef {
-    enum fig f;
     const char *name;
     enum kind kind;
+    struct figspec spec; /* as in a full run; --quick scales n down */
+    const char *row;     /* figures of one row share this: flatness over N/occupancy */
 };
 
+#define UDP IPPROTO_UDP
+#define TCP IPPROTO_TCP
+
+/* clang-format off */
 static const struct figdef g_figs[] = {
-    {FIG_RTT_LO, "udp_rtt_loopback_ns", K_NS},
-    {FIG_SOCKET_CLOSE, "udp_socket_close_ns", K_NS},
-    {FIG_BIND_1000, "udp_bind_1000_ns", K_NS},
-    {FIG_RTT_VLINK, "udp_rtt_vlink_per_s", K_RATE},
-    {FIG_RAM, "udp_socket_ram_bytes", K_BYTES},
+    {"udp_rtt_loopback_ns",      K_NS,    {OP_RTT_LO,        UDP, 0,     0,    1}, NULL},
+    {"udp_socket_close_ns",      K_NS,    {OP_SOCKET_CLOSE,  UDP, 0,     0,    1}, NULL},
+    {"tcp_socket_close_ns",      K_NS,    {OP_SOCKET_CLOSE,  TCP, 0,     0,    1}, NULL},
+    {"bind_explicit_udp_1k_ns",  K_NS,    {OP_BIND_EXPLICIT, UDP, 1000,  0, 1000}, "bind_explicit_udp"},
+    {"bind_explicit_udp_10k_ns", K_NS,    {OP_BIND_EXPLICIT, UDP, 10000, 0, 10000}, "bind_explicit_udp"},
+    {"bind_explicit_udp_60k_ns", K_NS,    {OP_BIND_EXPLICIT, UDP, 60000, 0, 60000}, "bind_explicit_udp"},
+    {"bind_explicit_tcp_1k_ns",  K_NS,    {OP_BIND_EXPLICIT, TCP, 1000,  0, 1000}, "bind_explicit_tcp"},
+    {"bind_explicit_tcp_10k_ns", K_NS,    {OP_BIND_EXPLICIT, TCP, 10000, 0, 10000}, "bind_explicit_tcp"},
+    {"bind_explicit_tcp_60k_ns", K_NS,    {OP_BIND_EXPLICIT, TCP, 60000, 0, 60000}, "bind_explicit_tcp"},
+    {"bind0_udp_50pct_ns",       K_NS,    {OP_BIND0,         UDP, 0,   500,    1}, "bind0_udp"},
+    {"bind0_udp_90pct_ns",       K_NS,    {OP_BIND0,         UDP, 0,   900,    1}, "bind0_udp"},
+    {"bind0_udp_99pct_ns",       K_NS,    {OP_BIND0,         UDP, 0,   990,    1}, "bind0_udp"},
+    {"bind0_udp_99_9pct_ns",     K_NS,    {OP_BIND0,         UDP, 0,   999,    1}, "bind0_udp"},
+    {"bind0_udp_full_fail_ns",   K_NS,    {OP_BIND0_FAIL,    UDP, 0,  1000,    1}, NULL},
+    {"bind0_tcp_50pct_ns",       K_NS,    {OP_BIND0,         TCP, 0,   500,    1}, "bind0_tcp"},
+    {"bind0_tcp_90pct_ns",       K_NS,    {OP_BIND0,         TCP, 0,   900,    1}, "bind0_tcp"},
+    {"bind0_tcp_99pct_ns",       K_NS,    {OP_BIND0,         TCP, 0,   990,    1}, "bind0_tcp"},
+    {"bind0_tcp_99_9pct_ns",     K_NS,    {OP_BIND0,         TCP, 0,   999,    1}, "bind0_tcp"},
+    {"bind0_tcp_full_fail_ns",   K_NS,    {OP_BIND0_FAIL,    TCP, 0,  1000,    1}, NULL},
+    {"reuseport_tcp_1k_ns",      K_NS,    {OP_REUSEPORT,     TCP, 1000,  0, BENCH_REUSE_BATCH}, "reuseport_tcp"},
+    {"reuseport_tcp_24k_ns",     K_NS,    {OP_REUSEPORT,     TCP, 24000, 0, BENCH_REUSE_BATCH}, "reuseport_tcp"},
+    {"reuseport_udp_1k_ns",      K_NS,    {OP_REUSEPORT,     UDP, 1000,  0, BENCH_REUSE_BATCH}, "reuseport_udp"},
+    {"reuseport_udp_24k_ns",     K_NS,    {OP_REUSEPORT,     UDP, 24000, 0, BENCH_REUSE_BATCH}, "reuseport_udp"},
+    {"connect_udp_1k_ns",        K_NS,    {OP_CONNECT,       UDP, 1000,  0, BENCH_CONNECT_BATCH}, "connect_udp"},
+    {"connect_udp_10k_ns",       K_NS,    {OP_CONNECT,       UDP, 10000, 0, BENCH_CONNECT_BATCH}, "connect_udp"},
+    {"udp_rtt_vlink_per_s",      K_RATE,  {OP_RTT_VLINK,     UDP, 0,     0,    1}, NULL},
+    {"udp_socket_ram_bytes",     K_BYTES, {OP_RAM_BOUND,     UDP, 0,     0,    0}, NULL},
+    {"tcp_socket_ram_bytes",     K_BYTES, {OP_RAM_IDLE,      TCP, 0,     0,    0}, NULL},
+    {"tcp_timewait_ram_bytes",   K_BYTES, {OP_RAM_TW,        TCP, 0,     0,    0}, NULL},
 };
+/* clang-format on */
 #define NFIGS (sizeof(g_figs) / sizeof(g_figs[0]))
 
 static const struct bench_peer *const g_all_peers[] = {
@@ -46,6 +80,8 @@ static const struct bench_peer *const g_all_peers[] = {
 #define NPEERS_BUILT (sizeof(g_all_peers) / sizeof(g_all_peers[0]))
 #define MAX_PEERS 3
 #define MAX_RUNS 51
+/* --quick divides the socket counts by this (smoke settings). */
+#define QUICK_SCALE 10
 
 struct peer_state {
     const char *name;
@@ -65,6 +101,13 @@ struct opts {
     int any_only;
 };
 
+/* What each figure printed, for the flatness summary. */
+static struct {
+    int done;
+    int ok[MAX_PEERS];
+    double val[MAX_PEERS];
+} g_res[NFIGS];
+
 uint64_t bench_now_ns(void)
 {
     struct timespec ts;
@@ -81,20 +124,42 @@ int bench_fail(char *why, size_t n, const char *fmt, ...)
     return -1;
 }
 
+void bench_fill_order(unsigned size, uint32_t *out)
+{
+    for (unsigned i = 0; i < size; i++)
+        out[i] = i;
+    uint32_t x = 0x9e3779b9u; /* xorshift32, fixed seed */
+    for (unsigned i = size; i > 1; i--) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        unsigned j = x % i;
+        uint32_t t = out[i - 1];
+        out[i - 1] = out[j];
+        out[j] = t;
+    }
+}
+
+unsigned bench_fill_count(unsigned size, unsigned occ)
+{
+    return (unsigned)(((uint64_t)size * occ + 500) / 1000);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: berth-bench [--quick] [--only NAME[,NAME...]] [--peers berth,kernel,lwip]\n"
             "                   [--runs N] [--target-ms MS] [--iters N] [--verbose] [--list]\n"
-            "  --quick        smoke-test settings (3 short runs per figure, ~2 s in all)\n"
+            "  --quick        smoke-test settings: 3 short runs per figure, socket counts / %d\n"
             "  --only NAME    only the figures whose name starts with NAME (see --list)\n"
             "  --peers LIST   only these peers (default: all that were built)\n"
             "  --runs N       runs per figure and peer; the median is reported (default 11)\n"
             "  --target-ms MS wall time of one run after calibration (default 100)\n"
-            "  --iters N      fixed iterations per run (rounds of %d binds for udp_bind_1000),\n"
+            "  --iters N      fixed iterations per run (an iteration of bind_explicit_* is a\n"
+            "                 round of N binds, of reuseport_*/connect_* %d binds/connects),\n"
             "                 no calibration or warm-up: for callgrind (docs/bench.md)\n"
             "  --verbose      print every run\n",
-            BENCH_NSOCK);
+            QUICK_SCALE, BENCH_REUSE_BATCH);
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -102,15 +167,14 @@ static int parse_u64(const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *s == 0 || *end != 0 || v == 0)
-        return -1;
+    if (errno || *s == 0 || *end != 0 || v == 0) return -1;
     *out = v;
     return 0;
 }
 
 static int select_figs(struct opts *o, const char *list)
 {
-    char buf[256];
+    char buf[512];
     snprintf(buf, sizeof(buf), "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
@@ -139,8 +203,7 @@ static int select_peers(struct peer_state *ps, const char *list)
          tok = strtok_r(NULL, ",", &save)) {
         int hit = 0;
         for (int i = 0; i < MAX_PEERS; i++)
-            if (strcmp(ps[i].name, tok) == 0)
-                ps[i].selected = hit = 1;
+            if (strcmp(ps[i].name, tok) == 0) ps[i].selected = hit = 1;
         if (!hit) {
             fprintf(stderr, "berth-bench: no peer named %s (berth, kernel, lwip)\n", tok);
             return -1;
@@ -161,22 +224,45 @@ static double median(double *v, unsigned n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Grow the iteration count until one run takes >= target/4 of wall time
- * (setup included), then scale it to the target. Doubles as the warm-up. */
-static int calibrate(const struct bench_peer *p, enum fig f, uint64_t target_ns, uint64_t *iters,
-                     char *why)
+/* One iteration slower than this: the calibration run is the only run
+ * (lwIP binding 60000 sockets walks its list 1.8 billion times). */
+#define SLOW_ONE_NS 2000000000ull
+/* Runs of a peer whose iteration is slow stop after about this much. */
+#define SLOW_BUDGET_NS 2500000000ull
+
+struct calib {
+    uint64_t iters;
+    uint64_t one_ns; /* wall time of one iteration, setup included */
+    int single;      /* the calibration run is the measurement */
+    double single_ns;
+};
+
+/* Grow the iteration count from 1 until one run takes >= target/4 of wall
+ * time (setup included), then scale it to the target. Doubles as the
+ * warm-up. */
+static int calibrate(const struct bench_peer *p, const struct figspec *f, uint64_t target_ns,
+                     struct calib *c, char *why)
 {
-    uint64_t n = f == FIG_BIND_1000 ? 1 : 8;
+    uint64_t n = 1;
     char note[BENCH_NOTE];
+    memset(c, 0, sizeof(*c));
     for (;;) {
         double ns;
         uint64_t t0 = bench_now_ns();
-        if (p->run(f, n, &ns, note, why, BENCH_WHY) != 0)
-            return -1;
+        int rc = p->run(f, n, &ns, note, why, BENCH_WHY);
+        if (rc != 0) return rc;
         uint64_t el = bench_now_ns() - t0;
+        if (n == 1 && el >= SLOW_ONE_NS) {
+            c->iters = 1;
+            c->one_ns = el;
+            c->single = 1;
+            c->single_ns = ns;
+            return 0;
+        }
         if (el >= target_ns / 4 || n >= (1ull << 32)) {
             double scaled = (double)n * (double)target_ns / (double)(el ? el : 1);
-            *iters = scaled < 1 ? 1 : (uint64_t)scaled;
+            c->iters = scaled < 1 ? 1 : (uint64_t)scaled;
+            c->one_ns = el / n;
             return 0;
         }
         n *= el < target_ns / 64 ? 8 : 2;
@@ -191,29 +277,52 @@ static void fmt_value(char *out, size_t n, int ok, double v)
         snprintf(out, n, "n/a");
 }
 
+static void fmt_ratio(char *out, size_t n, double r)
+{
+    if (r >= 0.1)
+        snprintf(out, n, "%.2f", r);
+    else
+        snprintf(out, n, "%.2g", r);
+}
+
+/* The spec actually run: --quick scales the socket counts down. */
+static struct figspec spec_for(const struct figdef *fd, const struct opts *o)
+{
+    struct figspec s = fd->spec;
+    if (o->quick && s.n) {
+        s.n /= QUICK_SCALE;
+        if (s.op == OP_REUSEPORT && s.n < 2 * BENCH_REUSE_BATCH) s.n = 2 * BENCH_REUSE_BATCH;
+        if (s.op == OP_BIND_EXPLICIT) s.batch = s.n;
+    }
+    return s;
+}
+
 /* Run one figure for every selected peer and print its line. Returns -1 if
  * berth itself failed where it should not have. */
-static int do_figure(const struct figdef *fd, struct peer_state *ps, const struct opts *o)
+static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
 {
+    const struct figdef *fd = &g_figs[k];
+    struct figspec spec = spec_for(fd, o);
     int part[MAX_PEERS] = {0}, ok[MAX_PEERS] = {0}, tried[MAX_PEERS] = {0};
+    int na[MAX_PEERS] = {0};
     double val[MAX_PEERS] = {0};
-    char why[MAX_PEERS][BENCH_WHY], note[MAX_PEERS][BENCH_NOTE];
-    uint64_t iters[MAX_PEERS] = {0};
+    char why[MAX_PEERS][BENCH_WHY], note[MAX_PEERS][BENCH_NOTE], how[MAX_PEERS][160];
+    struct calib cal[MAX_PEERS];
+    unsigned nruns[MAX_PEERS] = {0};
     static double runs[MAX_PEERS][MAX_RUNS];
     int berth_broken = 0;
 
+    memset(cal, 0, sizeof(cal));
     for (int i = 0; i < MAX_PEERS; i++) {
-        why[i][0] = note[i][0] = 0;
-        if (!ps[i].selected)
-            continue;
+        why[i][0] = note[i][0] = how[i][0] = 0;
+        if (!ps[i].selected) continue;
         if (!ps[i].p) {
-            part[i] = fd->f != FIG_RTT_VLINK; /* lwIP not built: n/a, except berth-only figures */
+            part[i] = spec.op != OP_RTT_VLINK; /* lwIP not built: n/a, except berth-only */
             snprintf(why[i], BENCH_WHY, "%s", ps[i].why);
             continue;
         }
-        part[i] = ps[i].p->has(fd->f);
-        if (!part[i])
-            continue;
+        part[i] = ps[i].p->has(&spec);
+        if (!part[i]) continue;
         /* RAM is read or counted, not timed: it needs no working data path. */
         if (!ps[i].ok && fd->kind != K_BYTES) {
             snprintf(why[i], BENCH_WHY, "%s", ps[i].why);
@@ -222,88 +331,180 @@ static int do_figure(const struct figdef *fd, struct peer_state *ps, const struc
         ok[i] = tried[i] = 1;
     }
 
+#define PEER_RC(i, expr)                                                                           \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ != 0) {                                                                            \
+            ok[i] = 0;                                                                             \
+            na[i] = rc_ == BENCH_NA;                                                               \
+        }                                                                                          \
+    } while (0)
+
     if (fd->kind == K_BYTES) {
         for (int i = 0; i < MAX_PEERS; i++)
-            if (ok[i] && ps[i].p->run(fd->f, 0, &val[i], note[i], why[i], BENCH_WHY) != 0)
-                ok[i] = 0;
+            if (ok[i]) PEER_RC(i, ps[i].p->run(&spec, 0, &val[i], note[i], why[i], BENCH_WHY));
     } else {
+        /* Build each peer's state (the filled range, ...), untimed. */
         for (int i = 0; i < MAX_PEERS; i++) {
-            if (!ok[i])
-                continue;
-            if (o->iters)
-                iters[i] = o->iters;
-            else if (calibrate(ps[i].p, fd->f, o->target_ns, &iters[i], why[i]) != 0)
-                ok[i] = 0;
+            if (!ok[i]) continue;
+            double dummy;
+            uint64_t t0 = bench_now_ns();
+            PEER_RC(i, ps[i].p->run(&spec, 0, &dummy, note[i], why[i], BENCH_WHY));
+            if (o->verbose && ok[i])
+                printf("#   %s %s: state built in %.3f s\n", fd->name, ps[i].name,
+                       (double)(bench_now_ns() - t0) / 1e9);
         }
-        for (unsigned r = 0; r < o->runs; r++)
+        for (int i = 0; i < MAX_PEERS; i++) {
+            if (!ok[i]) continue;
+            nruns[i] = o->runs;
+            if (o->iters) {
+                cal[i].iters = o->iters;
+                continue;
+            }
+            PEER_RC(i, calibrate(ps[i].p, &spec, o->target_ns, &cal[i], why[i]));
+            if (!ok[i]) continue;
+            if (cal[i].single) {
+                nruns[i] = 1;
+                runs[i][0] = cal[i].single_ns;
+                snprintf(how[i], sizeof(how[i]),
+                         "%s: 1 run of 1 iteration, no warm-up (one iteration takes %.1f s)",
+                         ps[i].name, (double)cal[i].one_ns / 1e9);
+            } else {
+                uint64_t run_ns = cal[i].iters * cal[i].one_ns;
+                uint64_t budget = (uint64_t)o->runs * o->target_ns;
+                if (budget < SLOW_BUDGET_NS) budget = SLOW_BUDGET_NS;
+                if ((uint64_t)o->runs * run_ns > budget) {
+                    unsigned r = (unsigned)(budget / (run_ns ? run_ns : 1));
+                    nruns[i] = r < 1 ? 1 : r;
+                    snprintf(how[i], sizeof(how[i]),
+                             "%s: %u run(s) of %llu iteration(s), not %u (one iteration takes "
+                             "%.2f s)",
+                             ps[i].name, nruns[i], (unsigned long long)cal[i].iters, o->runs,
+                             (double)cal[i].one_ns / 1e9);
+                }
+            }
+        }
+        unsigned maxruns = 0;
+        for (int i = 0; i < MAX_PEERS; i++)
+            if (ok[i] && !cal[i].single && nruns[i] > maxruns) maxruns = nruns[i];
+        for (unsigned r = 0; r < maxruns; r++)
             for (int i = 0; i < MAX_PEERS; i++) {
-                if (!ok[i])
-                    continue;
-                if (ps[i].p->run(fd->f, iters[i], &runs[i][r], note[i], why[i], BENCH_WHY) != 0)
-                    ok[i] = 0;
+                if (!ok[i] || cal[i].single || r >= nruns[i]) continue;
+                PEER_RC(i,
+                        ps[i].p->run(&spec, cal[i].iters, &runs[i][r], note[i], why[i], BENCH_WHY));
             }
         for (int i = 0; i < MAX_PEERS; i++)
             if (ok[i]) {
                 if (o->verbose) {
                     printf("#   %s %s: %llu iterations/run, ns/op:", fd->name, ps[i].name,
-                           (unsigned long long)iters[i]);
-                    for (unsigned r = 0; r < o->runs; r++)
+                           (unsigned long long)cal[i].iters);
+                    for (unsigned r = 0; r < nruns[i]; r++)
                         printf(" %.1f", runs[i][r]);
                     printf("\n");
                 }
-                val[i] = median(runs[i], o->runs);
-                if (fd->kind == K_RATE)
-                    val[i] = 1e9 / val[i];
+                val[i] = median(runs[i], nruns[i]);
+                if (fd->kind == K_RATE) val[i] = 1e9 / val[i];
             }
     }
-    /* A berth failure is a bug, except the simulation before it exists. */
-    if (ps[0].selected && part[0] && !ok[0] && fd->f != FIG_RTT_VLINK)
-        berth_broken = 1;
+#undef PEER_RC
+    /* A berth failure is a bug; n/a with a reason (a feature not built or
+     * not written yet) is not. */
+    if (ps[0].selected && part[0] && tried[0] && !ok[0] && !na[0]) berth_broken = 1;
 
     int any = 0;
     for (int i = 0; i < MAX_PEERS; i++)
         any |= part[i];
-    if (!any)
-        return 0; /* e.g. the berth-only figure with --peers kernel */
-    printf("%-22s", fd->name);
+    if (!any) return 0; /* e.g. the berth-only figure with --peers kernel */
+    g_res[k].done = 1;
+    printf("%-24s", fd->name);
     for (int i = 0; i < MAX_PEERS; i++) {
-        if (!part[i])
-            continue;
+        if (!part[i]) continue;
         char v[32];
         fmt_value(v, sizeof(v), ok[i], val[i]);
-        printf("  %s=%-8s", ps[i].name, v);
+        printf("  %s=%-10s", ps[i].name, v);
+        g_res[k].ok[i] = ok[i];
+        g_res[k].val[i] = val[i];
     }
     if (fd->kind != K_RATE && part[0])
         for (int i = 1; i < MAX_PEERS; i++) {
-            if (!part[i])
-                continue;
-            if (ok[0] && ok[i] && val[i] > 0)
-                printf("  berth/%s=%.2f", ps[i].name, val[0] / val[i]);
-            else
+            if (!part[i]) continue;
+            if (ok[0] && ok[i] && val[i] > 0) {
+                char r[32];
+                fmt_ratio(r, sizeof(r), val[0] / val[i]);
+                printf("  berth/%s=%s", ps[i].name, r);
+            } else {
                 printf("  berth/%s=n/a", ps[i].name);
+            }
         }
     printf("\n");
     for (int i = 0; i < MAX_PEERS; i++) {
         /* Peers that could not start at all are explained in the legend. */
-        if (tried[i] && !ok[i])
-            printf("#   %s n/a: %s\n", ps[i].name, why[i]);
-        if (ok[i] && note[i][0])
-            printf("#   %s\n", note[i]);
+        if (tried[i] && !ok[i]) printf("#   %s n/a: %s\n", ps[i].name, why[i]);
+        if (ok[i] && how[i][0]) printf("#   (%s)\n", how[i]);
+        if (ok[i] && note[i][0]) printf("#   %s\n", note[i]);
     }
     fflush(stdout);
     return berth_broken ? -1 : 0;
+}
+
+/* Largest / smallest value of each row (the figures sharing fd->row). */
+static void print_rows(struct peer_state *ps)
+{
+    int header = 0;
+    for (size_t k = 0; k < NFIGS; k++) {
+        const char *row = g_figs[k].row;
+        if (!row || !g_res[k].done) continue;
+        int first = 1;
+        for (size_t j = 0; j < k; j++)
+            if (g_figs[j].row && strcmp(g_figs[j].row, row) == 0) first = 0;
+        if (!first) continue;
+        double lo[MAX_PEERS], hi[MAX_PEERS];
+        int ok[MAX_PEERS], nfig = 0;
+        const char *from = NULL, *to = NULL;
+        for (int i = 0; i < MAX_PEERS; i++) {
+            lo[i] = 1e300, hi[i] = 0;
+            ok[i] = 1;
+        }
+        for (size_t j = k; j < NFIGS; j++) {
+            if (!g_figs[j].row || strcmp(g_figs[j].row, row) != 0 || !g_res[j].done) continue;
+            nfig++;
+            if (!from) from = g_figs[j].name;
+            to = g_figs[j].name;
+            for (int i = 0; i < MAX_PEERS; i++) {
+                if (!g_res[j].ok[i]) {
+                    ok[i] = 0;
+                    continue;
+                }
+                if (g_res[j].val[i] < lo[i]) lo[i] = g_res[j].val[i];
+                if (g_res[j].val[i] > hi[i]) hi[i] = g_res[j].val[i];
+            }
+        }
+        if (nfig < 2) continue;
+        if (!header) {
+            printf("# rows: largest / smallest value over each row's N or occupancy "
+                   "(berth's target: <= 2, i.e. flat within 2x)\n");
+            header = 1;
+        }
+        printf("#   %-18s", row);
+        for (int i = 0; i < MAX_PEERS; i++) {
+            if (!ps[i].selected) continue;
+            if (ok[i] && lo[i] > 0)
+                printf("  %s=%.2f", ps[i].name, hi[i] / lo[i]);
+            else
+                printf("  %s=n/a", ps[i].name);
+        }
+        printf("   (%s .. %s)\n", from, to);
+    }
 }
 
 int main(int argc, char **argv)
 {
     struct opts o = {.runs = 11, .target_ns = 100000000};
     int runs_set = 0, target_set = 0;
-    struct peer_state ps[MAX_PEERS] = {
-        {.name = "berth"}, {.name = "kernel"}, {.name = "lwip"}};
+    struct peer_state ps[MAX_PEERS] = {{.name = "berth"}, {.name = "kernel"}, {.name = "lwip"}};
     for (size_t i = 0; i < NPEERS_BUILT; i++)
         for (int j = 0; j < MAX_PEERS; j++)
-            if (strcmp(g_all_peers[i]->name, ps[j].name) == 0)
-                ps[j].p = g_all_peers[i];
+            if (strcmp(g_all_peers[i]->name, ps[j].name) == 0) ps[j].p = g_all_peers[i];
     for (int j = 0; j < MAX_PEERS; j++)
         ps[j].selected = 1;
 
@@ -323,12 +524,10 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--only") == 0 && next) {
-            if (select_figs(&o, next) != 0)
-                return 2;
+            if (select_figs(&o, next) != 0) return 2;
             i++;
         } else if (strcmp(a, "--peers") == 0 && next) {
-            if (select_peers(ps, next) != 0)
-                return 2;
+            if (select_peers(ps, next) != 0) return 2;
             i++;
         } else if (strcmp(a, "--runs") == 0 && next && parse_u64(next, &v) == 0 && v <= MAX_RUNS) {
             o.runs = (unsigned)v;
@@ -349,21 +548,17 @@ int main(int argc, char **argv)
         }
     }
     if (o.quick) {
-        if (!runs_set)
-            o.runs = 3;
-        if (!target_set)
-            o.target_ns = 3000000;
+        if (!runs_set) o.runs = 3;
+        if (!target_set) o.target_ns = 3000000;
     }
-    if (o.iters && !runs_set)
-        o.runs = 1;
+    if (o.iters && !runs_set) o.runs = 1;
 
     uint64_t start = bench_now_ns();
     /* The kernel peer forks: do it first, while the process is small. */
     int order[MAX_PEERS] = {1, 0, 2};
     for (int k = 0; k < MAX_PEERS; k++) {
         struct peer_state *s = &ps[order[k]];
-        if (!s->selected)
-            continue;
+        if (!s->selected) continue;
         if (!s->p) {
             snprintf(s->why, sizeof(s->why),
                      "lwIP not found at build time (install liblwip-dev and re-run cmake)");
@@ -372,15 +567,16 @@ int main(int argc, char **argv)
         s->ok = s->p->init(s->why, sizeof(s->why)) == 0;
     }
 
-    printf("# berth-bench: UDP over IPv4, %d-byte datagrams; ", BENCH_PAYLOAD);
+    printf("# berth-bench: IPv4 on loopback, UDP round trips of %d-byte datagrams; ",
+           BENCH_PAYLOAD);
     if (o.iters)
         printf("%llu iterations, %u run(s), no warm-up\n", (unsigned long long)o.iters, o.runs);
     else
         printf("median of %u runs of ~%llu ms each after warm-up%s\n", o.runs,
-               (unsigned long long)(o.target_ns / 1000000), o.quick ? " (--quick)" : "");
+               (unsigned long long)(o.target_ns / 1000000),
+               o.quick ? " (--quick: socket counts / 10, e.g. the 60k figures bind 6000)" : "");
     for (int i = 0; i < MAX_PEERS; i++) {
-        if (!ps[i].selected)
-            continue;
+        if (!ps[i].selected) continue;
         if (ps[i].ok)
             printf("# %-6s: %s\n", ps[i].name, ps[i].p->describe());
         else
@@ -391,21 +587,19 @@ int main(int argc, char **argv)
 
     int rc = 0;
     for (size_t k = 0; k < NFIGS; k++) {
-        if (o.any_only && !o.only[k])
-            continue;
+        if (o.any_only && !o.only[k]) continue;
         struct opts fo = o;
-        /* Stay well inside a minute even on a slow, busy machine. */
-        if (!o.quick && !o.iters && bench_now_ns() - start > 40000000000ull) {
+        /* Stay inside three minutes even on a slow, busy machine. */
+        if (!o.quick && !o.iters && bench_now_ns() - start > 150000000000ull) {
             fo.runs = 3;
             fo.target_ns = o.target_ns / 10;
             printf("#   (time budget: this figure uses 3 short runs)\n");
         }
-        if (do_figure(&g_figs[k], ps, &fo) != 0)
-            rc = 1;
+        if (do_figure(k, ps, &fo) != 0) rc = 1;
     }
+    print_rows(ps);
     for (int i = 0; i < MAX_PEERS; i++)
-        if (ps[i].ok && ps[i].p->fini)
-            ps[i].p->fini();
+        if (ps[i].ok && ps[i].p->fini) ps[i].p->fini();
     printf("# done in %.1f s\n", (double)(bench_now_ns() - start) / 1e9);
     return rc;
 }

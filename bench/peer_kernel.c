@@ -1,4 +1,4 @@
-/* peer_kernel.c — the Linux kernel's own UDP, through real syscalls.
+/* peer_kernel.c — the Linux kernel's own UDP and TCP, through real syscalls.
  *
  * The timed figures run in a child process that first moves into a fresh
  * network namespace (unshare(CLONE_NEWNET); when that is refused to a
@@ -6,11 +6,21 @@
  * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed, and the namespace dies
  * with the child. The parent sends "figure, iterations" requests down a pipe;
  * the child times the loop itself and answers with ns per operation, so the
- * pipe never sits inside a timed region.
+ * pipe never sits inside a timed region. The namespace's sysctls are left
+ * at a fresh namespace's defaults (ip_local_port_range 32768-60999).
  *
- * RAM is not measured but read: the object size of the UDP slab cache
- * (/sys/kernel/slab/UDP/object_size, else /proc/slabinfo) — struct udp_sock
- * alone, without the socket inode, struct file, dentry or any buffer.
+ * Descriptors: the child raises RLIMIT_NOFILE to what the biggest figure
+ * needs (60000 sockets at once). When it cannot, the sockets beyond its
+ * limit are created, bound and held by "holder" processes forked from the
+ * child — same namespace, same uid — each timing its own binds and holding
+ * its sockets until told to exit; the figures then sum their times.
+ * (BERTH_BENCH_KERNEL_NOFILE=N in the environment forces a limit of N, to
+ * exercise that path.)
+ *
+ * RAM is not measured but read: slab object sizes (/sys/kernel/slab/<cache>/
+ * object_size, else /proc/slabinfo) — struct udp_sock, struct tcp_sock,
+ * struct inet_timewait_sock, without the socket inode, struct file, dentry
+ * or any buffer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,8 +41,15 @@
 
 #include "bench.h"
 
+/* Sockets the biggest figure holds at once, plus the per-run batches. */
+#define K_NOFILE_WANT 70000
+/* Descriptors kept free for batches, pipes and stdio. */
+#define K_FD_RESERVE 600
+#define K_MAX_HOLDERS 256
+
 struct kreq {
-    int fig; /* -1: exit */
+    int cmd; /* 1: run, 0: exit */
+    struct figspec spec;
     uint64_t iters;
 };
 
@@ -40,6 +57,7 @@ struct kresp {
     int rc;
     double ns;
     char why[BENCH_WHY];
+    char note[BENCH_NOTE];
 };
 
 static pid_t g_child = -1;
@@ -51,10 +69,8 @@ static int write_full(int fd, const void *buf, size_t len)
     const char *p = buf;
     while (len) {
         ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
         p += w;
         len -= (size_t)w;
     }
@@ -66,10 +82,8 @@ static int read_full(int fd, void *buf, size_t len)
     char *p = buf;
     while (len) {
         ssize_t r = read(fd, p, len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
         p += r;
         len -= (size_t)r;
     }
@@ -77,6 +91,10 @@ static int read_full(int fd, void *buf, size_t len)
 }
 
 /* ---- in the child ---- */
+
+static unsigned g_fdcap;  /* sockets this process holds at most (RLIMIT_NOFILE - reserve) */
+static char g_limit[160]; /* how the limit was obtained, for the notes */
+static unsigned g_eph_lo = 32768, g_eph_hi = 60999;
 
 static struct sockaddr_in lo_addr(uint16_t port)
 {
@@ -88,11 +106,15 @@ static struct sockaddr_in lo_addr(uint16_t port)
     return sin;
 }
 
+static int sock_type(int proto)
+{
+    return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+}
+
 static int k_bound_socket(struct sockaddr_in *out, char *why, size_t n)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0)
-        return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
     struct sockaddr_in sin = lo_addr(0);
     socklen_t len = sizeof(*out);
     if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
@@ -108,8 +130,7 @@ static int k_rtt(uint64_t iters, double *ns, char *why, size_t n)
 {
     struct sockaddr_in sa, sb;
     int a = k_bound_socket(&sa, why, n);
-    if (a < 0)
-        return -1;
+    if (a < 0) return -1;
     int b = k_bound_socket(&sb, why, n);
     if (b < 0) {
         close(a);
@@ -136,58 +157,398 @@ static int k_rtt(uint64_t iters, double *ns, char *why, size_t n)
     return rc;
 }
 
-static int k_socket_close(uint64_t iters, double *ns, char *why, size_t n)
+static int k_socket_close(int proto, uint64_t iters, double *ns, char *why, size_t n)
 {
+    int type = sock_type(proto);
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
-        int fd = socket(AF_INET, SOCK_DGRAM, 0);
-        if (fd < 0)
-            return bench_fail(why, n, "socket: %s", strerror(errno));
-        if (close(fd) != 0)
-            return bench_fail(why, n, "close: %s", strerror(errno));
+        int fd = socket(AF_INET, type, 0);
+        if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+        if (close(fd) != 0) return bench_fail(why, n, "close: %s", strerror(errno));
     }
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
     return 0;
 }
 
-static int k_bind(uint64_t rounds, double *ns, char *why, size_t n)
+/* ---- sockets in bulk, in this process or in holders ---- */
+
+/* What is done to socket number i of a set. */
+enum kact {
+    KA_BIND_SEQ,  /* bind 127.0.0.1:(BENCH_EXPLICIT_BASE + i) */
+    KA_BIND_FILL, /* bind 127.0.0.1:(eph_lo + order[i]) */
+    KA_REUSE,     /* SO_REUSEPORT, bind 127.0.0.1:BENCH_REUSE_PORT */
+    KA_CONNECT,   /* connect 127.0.0.1:(BENCH_CONNECT_DPORT + i) */
+};
+
+static void close_fds(int *fds, unsigned cnt)
 {
-    static int fds[BENCH_NSOCK];
+    for (unsigned i = cnt; i-- > 0;)
+        if (fds[i] >= 0) {
+            close(fds[i]);
+            fds[i] = -1;
+        }
+}
+
+/* Create sockets from..from+cnt-1 of a set into fds[0..cnt) and apply act
+ * to each; *op_ns gets the time spent in the bind/connect calls only. */
+static int k_make(int proto, enum kact act, const uint32_t *order, unsigned from, unsigned cnt,
+                  int *fds, uint64_t *op_ns, char *why, size_t n)
+{
+    for (unsigned i = 0; i < cnt; i++)
+        fds[i] = -1;
+    for (unsigned i = 0; i < cnt; i++) {
+        fds[i] = socket(AF_INET, sock_type(proto), 0);
+        if (fds[i] < 0) return bench_fail(why, n, "socket #%u: %s", from + i, strerror(errno));
+        int one = 1;
+        if (act == KA_REUSE && setsockopt(fds[i], SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
+            return bench_fail(why, n, "SO_REUSEPORT: %s", strerror(errno));
+    }
+    uint64_t t0 = bench_now_ns();
+    for (unsigned i = 0; i < cnt; i++) {
+        unsigned k = from + i;
+        unsigned port = act == KA_BIND_SEQ    ? BENCH_EXPLICIT_BASE + k
+                        : act == KA_BIND_FILL ? g_eph_lo + order[k]
+                        : act == KA_REUSE     ? BENCH_REUSE_PORT
+                                              : BENCH_CONNECT_DPORT + k;
+        struct sockaddr_in sin = lo_addr((uint16_t)port);
+        int rc = act == KA_CONNECT ? connect(fds[i], (struct sockaddr *)&sin, sizeof(sin))
+                                   : bind(fds[i], (struct sockaddr *)&sin, sizeof(sin));
+        if (rc != 0) {
+            int e = errno;
+            *op_ns = bench_now_ns() - t0;
+            return bench_fail(why, n, "%s port %u (socket #%u): %s",
+                              act == KA_CONNECT ? "connect" : "bind", port, k, strerror(e));
+        }
+    }
+    *op_ns = bench_now_ns() - t0;
+    return 0;
+}
+
+struct holder {
+    pid_t pid;
+    int ctl; /* our end: closing it tells the holder to close its sockets and exit */
+};
+
+/* A set of sockets: up to g_fdcap in this process, the rest in holders. */
+struct kset {
+    int proto;
+    enum kact act;
+    const uint32_t *order;
+    int *fds;
+    unsigned nfds; /* in this process */
+    struct holder h[K_MAX_HOLDERS];
+    unsigned nh;
+    unsigned count; /* in all */
+};
+
+static struct kset *g_sets[2]; /* live sets: a holder must not inherit their sockets */
+
+static void kset_init(struct kset *s, int proto, enum kact act, const uint32_t *order)
+{
+    memset(s, 0, sizeof(*s));
+    s->proto = proto;
+    s->act = act;
+    s->order = order;
+}
+
+static void kset_clear(struct kset *s)
+{
+    if (s->fds) close_fds(s->fds, s->nfds);
+    free(s->fds);
+    s->fds = NULL;
+    s->nfds = 0;
+    for (unsigned i = 0; i < s->nh; i++)
+        close(s->h[i].ctl);
+    for (unsigned i = 0; i < s->nh; i++)
+        waitpid(s->h[i].pid, NULL, 0); /* its sockets are closed when it is gone */
+    s->nh = 0;
+    s->count = 0;
+}
+
+/* Fork a holder that makes sockets from..from+cnt-1 of s and keeps them. */
+static int kset_spawn(struct kset *s, unsigned from, unsigned cnt, uint64_t *op_ns, char *why,
+                      size_t n)
+{
+    if (s->nh == K_MAX_HOLDERS)
+        return bench_fail(why, n, "more than %d holder processes needed", K_MAX_HOLDERS);
+    int ctl[2], res[2];
+    if (pipe(ctl) != 0) return bench_fail(why, n, "pipe: %s", strerror(errno));
+    if (pipe(res) != 0) {
+        close(ctl[0]), close(ctl[1]);
+        return bench_fail(why, n, "pipe: %s", strerror(errno));
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(ctl[0]), close(ctl[1]), close(res[0]), close(res[1]);
+        return bench_fail(why, n, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Keep nothing of the parent's: not its sockets (a port stays bound
+         * while any copy is open), not other holders' control pipes. */
+        int keep_a = ctl[0] < res[1] ? ctl[0] : res[1];
+        int keep_b = ctl[0] < res[1] ? res[1] : ctl[0];
+        if (keep_a > 3) close_range(3, (unsigned)keep_a - 1, 0);
+        if (keep_b > keep_a + 1) close_range((unsigned)keep_a + 1, (unsigned)keep_b - 1, 0);
+        close_range((unsigned)keep_b + 1, ~0u, 0);
+        struct kresp r;
+        memset(&r, 0, sizeof(r));
+        int *fds = malloc(sizeof(*fds) * cnt);
+        uint64_t t = 0;
+        r.rc = fds ? k_make(s->proto, s->act, s->order, from, cnt, fds, &t, r.why, sizeof(r.why))
+                   : bench_fail(r.why, sizeof(r.why), "out of memory");
+        r.ns = (double)t;
+        if (write_full(res[1], &r, sizeof(r)) != 0 || r.rc != 0) _exit(1);
+        char c;
+        while (read(ctl[0], &c, 1) != 0 && errno == EINTR)
+            ;
+        _exit(0);
+    }
+    close(ctl[0]);
+    close(res[1]);
+    struct kresp r;
+    int got = read_full(res[0], &r, sizeof(r));
+    close(res[0]);
+    s->h[s->nh].pid = pid;
+    s->h[s->nh].ctl = ctl[1];
+    s->nh++;
+    if (got != 0) return bench_fail(why, n, "holder process died");
+    r.why[sizeof(r.why) - 1] = 0;
+    if (r.rc != 0) {
+        snprintf(why, n, "holder: %.200s", r.why);
+        return -1;
+    }
+    *op_ns += (uint64_t)r.ns;
+    return 0;
+}
+
+/* Grow s to `want` sockets; *op_ns += the time of their binds/connects. */
+static int kset_grow(struct kset *s, unsigned want, uint64_t *op_ns, char *why, size_t n)
+{
+    if (!s->fds) {
+        s->fds = malloc(sizeof(*s->fds) * (g_fdcap ? g_fdcap : 1));
+        if (!s->fds) return bench_fail(why, n, "out of memory");
+    }
+    unsigned used = 0; /* this process's sockets in other live sets */
+    for (int i = 0; i < 2; i++)
+        if (g_sets[i] && g_sets[i] != s) used += g_sets[i]->nfds;
+    while (s->count < want) {
+        unsigned room = g_fdcap > used + s->nfds ? g_fdcap - used - s->nfds : 0;
+        if (s->nh == 0 && room > 0) {
+            unsigned c = want - s->count < room ? want - s->count : room;
+            uint64_t t = 0;
+            int rc = k_make(s->proto, s->act, s->order, s->count, c, s->fds + s->nfds, &t, why, n);
+            *op_ns += t;
+            s->nfds += c; /* the -1 slots of a failure are skipped when closing */
+            s->count += c;
+            if (rc != 0) return -1;
+        } else {
+            unsigned c = want - s->count < g_fdcap ? want - s->count : g_fdcap;
+            if (kset_spawn(s, s->count, c, op_ns, why, n) != 0) return -1;
+            s->count += c;
+        }
+    }
+    return 0;
+}
+
+/* Shrink s to `want` sockets: possible in place only while all are ours. */
+static int kset_shrink(struct kset *s, unsigned want)
+{
+    if (s->nh) return -1;
+    close_fds(s->fds + want, s->nfds - want);
+    s->nfds = s->count = want;
+    return 0;
+}
+
+/* ---- the state a figure keeps across runs (as in peer_berth.c) ---- */
+
+enum { ST_NONE, ST_FILL, ST_REUSE, ST_CONN };
+static struct {
+    int kind, proto;
+    unsigned n;
+    unsigned size;
+    uint32_t *order;
+    struct kset set;
+} g_ps;
+
+static void ps_drop(void)
+{
+    kset_clear(&g_ps.set);
+    free(g_ps.order);
+    memset(&g_ps, 0, sizeof(g_ps));
+    g_sets[0] = NULL;
+}
+
+static int ps_ensure(const struct figspec *f, char *why, size_t n)
+{
+    int kind = f->op == OP_BIND0 || f->op == OP_BIND0_FAIL ? ST_FILL
+               : f->op == OP_REUSEPORT                     ? ST_REUSE
+               : f->op == OP_CONNECT                       ? ST_CONN
+                                                           : ST_NONE;
+    unsigned fn = kind == ST_FILL ? 0 : f->n;
+    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn) ps_drop();
+    if (kind == ST_NONE) return 0;
+    if (!g_ps.kind) {
+        g_ps.kind = kind;
+        g_ps.proto = f->proto;
+        g_ps.n = fn;
+        if (kind == ST_FILL) {
+            g_ps.size = g_eph_hi - g_eph_lo + 1;
+            g_ps.order = malloc(sizeof(*g_ps.order) * g_ps.size);
+            if (!g_ps.order) return bench_fail(why, n, "out of memory");
+            bench_fill_order(g_ps.size, g_ps.order);
+        }
+        kset_init(&g_ps.set, f->proto,
+                  kind == ST_FILL    ? KA_BIND_FILL
+                  : kind == ST_REUSE ? KA_REUSE
+                                     : KA_CONNECT,
+                  g_ps.order);
+        g_sets[0] = &g_ps.set;
+    }
+    unsigned want = kind == ST_FILL    ? bench_fill_count(g_ps.size, f->occ)
+                    : kind == ST_REUSE ? f->n - f->batch
+                                       : f->n;
+    if (g_ps.set.count > want && kset_shrink(&g_ps.set, want) != 0)
+        kset_clear(&g_ps.set); /* held by holders: start again */
+    uint64_t t = 0;
+    return kset_grow(&g_ps.set, want, &t, why, n);
+}
+
+static void spread_note(const struct kset *s, char *note, size_t n)
+{
+    if (s->nh)
+        snprintf(note, n,
+                 "kernel: %s; %u sockets held by this process, %u by %u holder "
+                 "process(es) in the same namespace",
+                 g_limit, s->nfds, s->count - s->nfds, s->nh);
+}
+
+/* ---- the bind figures ---- */
+
+static int k_bind_explicit(const struct figspec *f, uint64_t rounds, double *ns, char *note,
+                           char *why, size_t n)
+{
+    static struct kset s;
     uint64_t total = 0;
     int rc = 0;
     for (uint64_t r = 0; r < rounds && rc == 0; r++) {
-        int made = 0;
-        for (; made < BENCH_NSOCK; made++) {
-            fds[made] = socket(AF_INET, SOCK_DGRAM, 0);
-            if (fds[made] < 0) {
-                rc = bench_fail(why, n, "socket #%d: %s", made, strerror(errno));
+        kset_init(&s, f->proto, KA_BIND_SEQ, NULL);
+        g_sets[1] = &s;
+        rc = kset_grow(&s, f->n, &total, why, n);
+        spread_note(&s, note, BENCH_NOTE);
+        kset_clear(&s);
+        g_sets[1] = NULL;
+    }
+    *ns = (double)total / (double)(rounds * f->n);
+    return rc;
+}
+
+static int k_bind0(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    int fds[BENCH_BIND0_CHUNK];
+    uint64_t total = 0, done = 0;
+    struct sockaddr_in sin = lo_addr(0);
+    while (done < iters) {
+        unsigned c =
+            iters - done < BENCH_BIND0_CHUNK ? (unsigned)(iters - done) : BENCH_BIND0_CHUNK;
+        for (unsigned i = 0; i < c; i++)
+            fds[i] = -1;
+        for (unsigned i = 0; i < c; i++)
+            if ((fds[i] = socket(AF_INET, sock_type(f->proto), 0)) < 0) {
+                int e = errno;
+                close_fds(fds, c);
+                return bench_fail(why, n, "socket: %s", strerror(e));
+            }
+        long bad = -1;
+        uint64_t t0 = bench_now_ns();
+        for (unsigned i = 0; i < c; i++) {
+            if (bind(fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+                bad = i;
                 break;
             }
-        }
-        if (rc == 0) {
-            uint64_t t0 = bench_now_ns();
-            for (int i = 0; i < BENCH_NSOCK; i++) {
-                struct sockaddr_in sin = lo_addr((uint16_t)(BENCH_PORT_BASE + i));
-                if (bind(fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0) {
-                    rc = bench_fail(why, n, "bind port %d: %s", BENCH_PORT_BASE + i,
-                                    strerror(errno));
-                    break;
-                }
-            }
-            total += bench_now_ns() - t0;
-        }
-        for (int i = 0; i < made; i++)
             close(fds[i]);
+            fds[i] = -1;
+        }
+        total += bench_now_ns() - t0;
+        int e = errno;
+        close_fds(fds, c);
+        if (bad >= 0)
+            return bench_fail(why, n, "bind(0) at %u/%u ports in use: %s", g_ps.set.count,
+                              g_ps.size, strerror(e));
+        done += c;
     }
-    *ns = (double)total / (double)(rounds * BENCH_NSOCK);
-    return rc;
+    *ns = (double)total / (double)iters;
+    return 0;
+}
+
+static int k_bind0_fail(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    int fd = socket(AF_INET, sock_type(f->proto), 0);
+    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    struct sockaddr_in sin = lo_addr(0);
+    int bad = 0;
+    uint64_t t0 = bench_now_ns();
+    for (uint64_t i = 0; i < iters && !bad; i++)
+        bad = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 || errno != EADDRINUSE;
+    *ns = (double)(bench_now_ns() - t0) / (double)iters;
+    int e = errno;
+    close(fd);
+    if (bad)
+        return bench_fail(why, n, "bind(0) with the range full did not fail with EADDRINUSE: %s",
+                          strerror(e));
+    return 0;
+}
+
+static int k_batch(const struct figspec *f, uint64_t rounds, double *ns, char *why, size_t n)
+{
+    int fds[BENCH_REUSE_BATCH > BENCH_CONNECT_BATCH ? BENCH_REUSE_BATCH : BENCH_CONNECT_BATCH];
+    enum kact act = f->op == OP_REUSEPORT ? KA_REUSE : KA_CONNECT;
+    /* A connect batch takes the destination ports after the n held ones. */
+    unsigned from = act == KA_CONNECT ? f->n : g_ps.set.count;
+    uint64_t total = 0;
+    for (uint64_t r = 0; r < rounds; r++) {
+        uint64_t t = 0;
+        int rc = k_make(f->proto, act, NULL, from, f->batch, fds, &t, why, n);
+        total += t;
+        close_fds(fds, f->batch);
+        if (rc) return -1;
+    }
+    *ns = (double)total / (double)(rounds * f->batch);
+    return 0;
+}
+
+static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+                 size_t n)
+{
+    if (ps_ensure(f, why, n) != 0) {
+        ps_drop();
+        return -1;
+    }
+    spread_note(&g_ps.set, note, BENCH_NOTE);
+    if (iters == 0) return 0;
+    switch (f->op) {
+    case OP_RTT_LO:
+        return k_rtt(iters, ns, why, n);
+    case OP_SOCKET_CLOSE:
+        return k_socket_close(f->proto, iters, ns, why, n);
+    case OP_BIND_EXPLICIT:
+        return k_bind_explicit(f, iters, ns, note, why, n);
+    case OP_BIND0:
+        return k_bind0(f, iters, ns, why, n);
+    case OP_BIND0_FAIL:
+        return k_bind0_fail(f, iters, ns, why, n);
+    case OP_REUSEPORT:
+    case OP_CONNECT:
+        return k_batch(f, iters, ns, why, n);
+    default:
+        return bench_fail(why, n, "no such figure");
+    }
 }
 
 static int lo_up(char *why, size_t n)
 {
     int s = socket(AF_INET, SOCK_DGRAM, 0);
-    if (s < 0)
-        return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (s < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
@@ -198,15 +559,43 @@ static int lo_up(char *why, size_t n)
     }
     int e = errno;
     close(s);
-    if (rc != 0)
-        return bench_fail(why, n, "bringing lo up (SIOCSIFFLAGS): %s", strerror(e));
+    if (rc != 0) return bench_fail(why, n, "bringing lo up (SIOCSIFFLAGS): %s", strerror(e));
     return 0;
+}
+
+/* RLIMIT_NOFILE: as much as the biggest figure needs, or as much as we may. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    const char *force = getenv("BERTH_BENCH_KERNEL_NOFILE");
+    if (force && atoi(force) > K_FD_RESERVE) {
+        rl.rlim_cur = rl.rlim_max = (rlim_t)atoi(force);
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+        snprintf(g_limit, sizeof(g_limit), "RLIMIT_NOFILE forced to %llu",
+                 (unsigned long long)rl.rlim_cur);
+    } else {
+        struct rlimit old;
+        getrlimit(RLIMIT_NOFILE, &old);
+        rl.rlim_cur = K_NOFILE_WANT;
+        rl.rlim_max = old.rlim_max > K_NOFILE_WANT ? old.rlim_max : K_NOFILE_WANT;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            /* Above the hard limit needs CAP_SYS_RESOURCE: go as high as it. */
+            rl.rlim_cur = rl.rlim_max = old.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        getrlimit(RLIMIT_NOFILE, &rl);
+        snprintf(g_limit, sizeof(g_limit), "RLIMIT_NOFILE %llu (wanted %d)",
+                 (unsigned long long)rl.rlim_cur, K_NOFILE_WANT);
+    }
+    g_fdcap = rl.rlim_cur > K_FD_RESERVE + 64 ? (unsigned)rl.rlim_cur - K_FD_RESERVE : 64;
 }
 
 static void child_main(int rfd, int wfd)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    struct kresp resp = {0};
+    static struct kresp resp;
+    memset(&resp, 0, sizeof(resp));
     snprintf(resp.why, sizeof(resp.why), "net");
     if (unshare(CLONE_NEWNET) != 0) {
         int e = errno;
@@ -224,34 +613,22 @@ static void child_main(int rfd, int wfd)
             snprintf(resp.why, sizeof(resp.why), "%s", why);
         }
     }
-    /* BENCH_NSOCK sockets at once plus a few descriptors. */
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
+    /* The namespace's own range (a fresh namespace: 32768-60999). */
+    FILE *pr = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (pr) {
+        unsigned lo, hi;
+        if (fscanf(pr, "%u %u", &lo, &hi) == 2 && lo <= hi) g_eph_lo = lo, g_eph_hi = hi;
+        fclose(pr);
     }
-    if (write_full(wfd, &resp, sizeof(resp)) != 0 || resp.rc != 0)
-        _exit(1);
+    raise_nofile();
+    if (write_full(wfd, &resp, sizeof(resp)) != 0 || resp.rc != 0) _exit(1);
     struct kreq req;
-    while (read_full(rfd, &req, sizeof(req)) == 0 && req.fig >= 0) {
+    while (read_full(rfd, &req, sizeof(req)) == 0 && req.cmd) {
         memset(&resp, 0, sizeof(resp));
-        switch ((enum fig)req.fig) {
-        case FIG_RTT_LO:
-            resp.rc = k_rtt(req.iters, &resp.ns, resp.why, sizeof(resp.why));
-            break;
-        case FIG_SOCKET_CLOSE:
-            resp.rc = k_socket_close(req.iters, &resp.ns, resp.why, sizeof(resp.why));
-            break;
-        case FIG_BIND_1000:
-            resp.rc = k_bind(req.iters, &resp.ns, resp.why, sizeof(resp.why));
-            break;
-        default:
-            resp.rc = bench_fail(resp.why, sizeof(resp.why), "no such figure");
-            break;
-        }
-        if (write_full(wfd, &resp, sizeof(resp)) != 0)
-            break;
+        resp.rc = k_run(&req.spec, req.iters, &resp.ns, resp.note, resp.why, sizeof(resp.why));
+        if (write_full(wfd, &resp, sizeof(resp)) != 0) break;
     }
+    ps_drop();
     _exit(0);
 }
 
@@ -259,10 +636,10 @@ static void child_main(int rfd, int wfd)
 
 static const char *kernel_describe(void)
 {
-    static char d[160];
+    static char d[200];
     snprintf(d, sizeof(d),
              "real syscalls in a child process in a fresh %s namespace (unshare), lo up, "
-             "127.0.0.1 only",
+             "127.0.0.1 only, sysctls at their defaults",
              g_mode);
     return d;
 }
@@ -270,8 +647,7 @@ static const char *kernel_describe(void)
 static int kernel_init(char *why, size_t n)
 {
     int down[2], up[2];
-    if (pipe2(down, O_CLOEXEC) != 0)
-        return bench_fail(why, n, "pipe: %s", strerror(errno));
+    if (pipe2(down, O_CLOEXEC) != 0) return bench_fail(why, n, "pipe: %s", strerror(errno));
     if (pipe2(up, O_CLOEXEC) != 0) {
         close(down[0]);
         close(down[1]);
@@ -293,7 +669,7 @@ static int kernel_init(char *why, size_t n)
     g_child = pid;
     g_to_child = down[1];
     g_from_child = up[0];
-    struct kresp resp;
+    static struct kresp resp;
     if (read_full(g_from_child, &resp, sizeof(resp)) != 0) {
         bench_fail(why, n, "kernel child died during setup");
         goto fail;
@@ -315,9 +691,9 @@ fail:
 
 static void kernel_fini(void)
 {
-    if (g_child < 0)
-        return;
-    struct kreq req = {.fig = -1};
+    if (g_child < 0) return;
+    struct kreq req;
+    memset(&req, 0, sizeof(req));
     write_full(g_to_child, &req, sizeof(req));
     close(g_to_child);
     close(g_from_child);
@@ -325,16 +701,17 @@ static void kernel_fini(void)
     g_child = -1;
 }
 
-static int kernel_has(enum fig f) { return f != FIG_RTT_VLINK; }
+static int kernel_has(const struct figspec *f)
+{
+    return f->op != OP_RTT_VLINK;
+}
 
 static long read_long_file(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     long v = -1;
-    if (fscanf(f, "%ld", &v) != 1)
-        v = -1;
+    if (fscanf(f, "%ld", &v) != 1) v = -1;
     fclose(f);
     return v;
 }
@@ -351,8 +728,7 @@ static long slab_object_size(const char *cache, const char **src)
         return v;
     }
     FILE *f = fopen("/proc/slabinfo", "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     char line[512];
     while (fgets(line, sizeof(line), f)) {
         char name[64];
@@ -368,43 +744,65 @@ static long slab_object_size(const char *cache, const char **src)
     return -1;
 }
 
-static int kernel_ram(double *bytes, char *note, char *why, size_t n)
+static int kernel_ram(const struct figspec *f, double *bytes, char *note, char *why, size_t n)
 {
     const char *src = NULL, *src2 = NULL;
-    long udp = slab_object_size("UDP", &src);
-    if (udp <= 0)
-        return bench_fail(why, n, "neither /sys/kernel/slab/UDP/object_size nor /proc/slabinfo "
-                                  "readable");
-    *bytes = (double)udp;
+    const char *cache = f->op == OP_RAM_TW        ? "tw_sock_TCP"
+                        : f->proto == IPPROTO_TCP ? "TCP"
+                                                  : "UDP";
+    const char *what = f->op == OP_RAM_TW        ? "struct inet_timewait_sock"
+                       : f->proto == IPPROTO_TCP ? "struct tcp_sock"
+                                                 : "struct udp_sock";
+    long obj = slab_object_size(cache, &src);
+    if (obj <= 0)
+        return bench_fail(why, n,
+                          "neither /sys/kernel/slab/%s/object_size nor /proc/slabinfo "
+                          "readable",
+                          cache);
+    *bytes = (double)obj;
+    if (f->op == OP_RAM_TW) {
+        snprintf(note, BENCH_NOTE,
+                 "kernel: object size of the %s slab cache (%s) from %s; a TIME_WAIT entry has "
+                 "no socket inode, file or dentry (its tcp_bind_bucket / tcp_bind2_bucket "
+                 "are shared per port)",
+                 cache, what, src);
+        return 0;
+    }
     long ino = slab_object_size("sock_inode_cache", &src2);
     long filp = slab_object_size("filp", &src2);
     long dentry = slab_object_size("dentry", &src2);
     if (ino > 0 && filp > 0 && dentry > 0)
         snprintf(note, BENCH_NOTE,
-                 "kernel: object size of the UDP slab cache (struct udp_sock) from %s; excludes "
+                 "kernel: object size of the %s slab cache (%s) from %s; excludes "
                  "buffers (skbs), the socket inode (sock_inode_cache %ld), struct file (filp %ld) "
                  "and dentry (%ld): %ld B with those",
-                 src, ino, filp, dentry, udp + ino + filp + dentry);
+                 cache, what, src, ino, filp, dentry, obj + ino + filp + dentry);
     else
         snprintf(note, BENCH_NOTE,
-                 "kernel: object size of the UDP slab cache (struct udp_sock) from %s; excludes "
+                 "kernel: object size of the %s slab cache (%s) from %s; excludes "
                  "buffers (skbs), socket inode, struct file and dentry",
-                 src);
+                 cache, what, src);
     return 0;
 }
 
-static int kernel_run(enum fig f, uint64_t iters, double *ns, char *note, char *why, size_t n)
+static int kernel_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+                      size_t n)
 {
-    if (f == FIG_RAM)
-        return kernel_ram(ns, note, why, n);
-    if (g_child < 0)
-        return bench_fail(why, n, "no kernel child");
-    struct kreq req = {.fig = (int)f, .iters = iters};
-    struct kresp resp;
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW)
+        return kernel_ram(f, ns, note, why, n);
+    if (g_child < 0) return bench_fail(why, n, "no kernel child");
+    struct kreq req;
+    memset(&req, 0, sizeof(req));
+    req.cmd = 1;
+    req.spec = *f;
+    req.iters = iters;
+    static struct kresp resp;
     if (write_full(g_to_child, &req, sizeof(req)) != 0 ||
         read_full(g_from_child, &resp, sizeof(resp)) != 0)
         return bench_fail(why, n, "kernel child died");
     resp.why[sizeof(resp.why) - 1] = 0;
+    resp.note[sizeof(resp.note) - 1] = 0;
+    if (resp.note[0]) snprintf(note, BENCH_NOTE, "%s", resp.note);
     if (resp.rc != 0) {
         snprintf(why, n, "%s", resp.why);
         return -1;

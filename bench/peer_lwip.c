@@ -4,8 +4,16 @@
  * (NO_SYS=0, LWIP_TCPIP_CORE_LOCKING, MEMP_MEM_MALLOC). Its sockets API needs
  * the tcpip thread and is limited to NUM_SOCKETS = MEMP_NUM_NETCONN = 4
  * sockets, so it can neither run single-threaded nor bind 1000 sockets. The
- * raw API (udp_new, udp_bind, udp_sendto, udp_recv callbacks, udp_remove)
- * has neither limit and is what an lwIP firmware uses on its fast path.
+ * raw API (udp_new, udp_bind, udp_connect, udp_sendto, udp_recv callbacks,
+ * udp_remove; tcp_new, tcp_bind, tcp_close) has neither limit and is what an
+ * lwIP firmware uses on its fast path.
+ *
+ * Bind figures: port 0 is lwIP's own allocator (udp_new_port, tcp_new_port:
+ * a counter over its compiled-in range 0xc000-0xffff, each candidate checked
+ * by walking every pcb list), explicit ports its list-walking conflict
+ * check. lwIP has no SO_REUSEPORT; Debian's build has SO_REUSE, under which
+ * pcbs that all carry SOF_REUSEADDR may share a port: the reuseport figures
+ * use that.
  *
  * Loopback: this build has LWIP_NETIF_LOOPBACK and no loop interface of its
  * own (LWIP_HAVE_LOOPIF=0), so we add a netif "lo" with 127.0.0.1/8; packets
@@ -21,6 +29,7 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lwip/api.h"
@@ -29,9 +38,16 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/tcpip.h"
+#include "lwip/tcp.h"
 #include "lwip/udp.h"
 
 #include "bench.h"
+
+/* The figures name protocols by their IPPROTO_ numbers; lwIP's headers
+ * (without its sockets API) do not define them. */
+#ifndef IPPROTO_TCP
+#define IPPROTO_TCP 6
+#endif
 
 static struct netif g_lo;
 static int g_inited;
@@ -102,20 +118,22 @@ static err_t lo_init(struct netif *nf)
 static const char *lwip_describe(void)
 {
     return "lwIP " LWIP_VERSION_STRING " (Debian liblwip, NO_SYS=0 build) raw API: "
-           "udp_new/udp_bind/udp_sendto + udp_recv callback, netif lo 127.0.0.1/8 via "
-           "LWIP_NETIF_LOOPBACK; the netif_poll it posts to the tcpip thread runs inline instead "
-           "(tcpip_try_callback interposed), so one thread and no tcpip thread";
+           "udp_new/udp_bind/udp_connect/udp_sendto + udp_recv callback, tcp_new/tcp_bind/"
+           "tcp_close, netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
+           "the tcpip thread runs inline instead (tcpip_try_callback interposed), so one thread "
+           "and no tcpip thread; ephemeral ports from its compiled-in range 49152-65535 (TCP "
+           "never picks 65535)";
 }
 
 static int lwip_peer_init(char *why, size_t n)
 {
-    if (g_inited)
-        return 0;
+    if (g_inited) return 0;
     /* Our tcpip_try_callback must be the one the library calls. */
     void *seen = dlsym(RTLD_DEFAULT, "tcpip_try_callback");
     if (seen != (void *)tcpip_try_callback)
-        return bench_fail(why, n, "tcpip_try_callback is not interposed (the executable does "
-                                  "not export it), lwIP's loopback would need a tcpip thread");
+        return bench_fail(why, n,
+                          "tcpip_try_callback is not interposed (the executable does "
+                          "not export it), lwIP's loopback would need a tcpip thread");
     lwip_init();
     ip4_addr_t addr, mask, gw;
     IP4_ADDR(&addr, 127, 0, 0, 1);
@@ -131,12 +149,10 @@ static int lwip_peer_init(char *why, size_t n)
     return 0;
 }
 
-static void lwip_peer_fini(void)
+static int lwip_has(const struct figspec *f)
 {
-    /* lwIP has no teardown; the netif stays until exit. */
+    return f->op != OP_RTT_VLINK;
 }
-
-static int lwip_has(enum fig f) { return f != FIG_RTT_VLINK; }
 
 struct rx {
     unsigned got;
@@ -173,8 +189,7 @@ static struct udp_pcb *bound_pcb(u16_t port, struct rx *r, char *why, size_t n)
         udp_remove(pcb);
         return NULL;
     }
-    if (r)
-        udp_recv(pcb, on_recv, r);
+    if (r) udp_recv(pcb, on_recv, r);
     return pcb;
 }
 
@@ -184,8 +199,7 @@ static err_t send_copy(struct udp_pcb *pcb, const void *data, u16_t len, const i
                        u16_t port)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, len, PBUF_RAM);
-    if (!p)
-        return ERR_MEM;
+    if (!p) return ERR_MEM;
     pbuf_take(p, data, len);
     err_t e = udp_sendto(pcb, p, to, port);
     pbuf_free(p);
@@ -198,8 +212,7 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     memset(&ra, 0, sizeof(ra));
     memset(&rb, 0, sizeof(rb));
     struct udp_pcb *a = bound_pcb(0, &ra, why, n);
-    if (!a)
-        return -1;
+    if (!a) return -1;
     struct udp_pcb *b = bound_pcb(0, &rb, why, n);
     if (!b) {
         udp_remove(a);
@@ -213,17 +226,13 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     int rc = 0;
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
-        if (send_copy(a, out, sizeof(out), &lo, bport) != ERR_OK)
-            goto fail;
+        if (send_copy(a, out, sizeof(out), &lo, bport) != ERR_OK) goto fail;
         run_pending();
-        if (rb.got != 1 || rb.len != BENCH_PAYLOAD)
-            goto fail;
+        if (rb.got != 1 || rb.len != BENCH_PAYLOAD) goto fail;
         rb.got = 0;
-        if (send_copy(b, rb.buf, rb.len, &rb.addr, rb.port) != ERR_OK)
-            goto fail;
+        if (send_copy(b, rb.buf, rb.len, &rb.addr, rb.port) != ERR_OK) goto fail;
         run_pending();
-        if (ra.got != 1 || ra.len != BENCH_PAYLOAD)
-            goto fail;
+        if (ra.got != 1 || ra.len != BENCH_PAYLOAD) goto fail;
         ra.got = 0;
         continue;
     fail:
@@ -237,109 +246,362 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     return rc;
 }
 
-static int run_socket_close(uint64_t iters, double *ns, char *why, size_t n)
+/* ---- pcbs of either protocol ---- */
+
+/* lwIP's ephemeral ranges are compiled in (udp.c, tcp.c): 0xc000-0xffff;
+ * tcp_new_port() wraps when it reaches 0xffff, so TCP never picks 65535. */
+#define LWIP_EPH_LO 0xc000u
+#define LWIP_EPH_HI_UDP 0xffffu
+#define LWIP_EPH_HI_TCP 0xfffeu
+
+static ip_addr_t g_lo_ip;
+
+static void *pcb_new(int proto, int reuse)
+{
+    if (proto == IPPROTO_TCP) {
+        struct tcp_pcb *p = tcp_new();
+        if (p && reuse) ip_set_option(p, SOF_REUSEADDR);
+        return p;
+    }
+    struct udp_pcb *p = udp_new();
+    if (p && reuse) ip_set_option(p, SOF_REUSEADDR);
+    return p;
+}
+
+static err_t pcb_bind(int proto, void *pcb, u16_t port)
+{
+    return proto == IPPROTO_TCP ? tcp_bind(pcb, &g_lo_ip, port) : udp_bind(pcb, &g_lo_ip, port);
+}
+
+static void pcb_free(int proto, void *pcb)
+{
+    if (proto == IPPROTO_TCP) {
+        if (tcp_close(pcb) != ERR_OK) tcp_abort(pcb);
+    } else {
+        udp_remove(pcb);
+    }
+}
+
+static int make_pcbs(int proto, void **pcbs, unsigned cnt, int reuse, char *why, size_t n)
+{
+    for (unsigned i = 0; i < cnt; i++)
+        pcbs[i] = NULL;
+    for (unsigned i = 0; i < cnt; i++)
+        if (!(pcbs[i] = pcb_new(proto, reuse)))
+            return bench_fail(why, n, "%s_new #%u failed", proto == IPPROTO_TCP ? "tcp" : "udp", i);
+    return 0;
+}
+
+static void free_pcbs(int proto, void **pcbs, unsigned cnt)
+{
+    /* Newest first: each is then at the head of its list. */
+    for (unsigned i = cnt; i-- > 0;)
+        if (pcbs[i]) {
+            pcb_free(proto, pcbs[i]);
+            pcbs[i] = NULL;
+        }
+}
+
+static int run_socket_close(int proto, uint64_t iters, double *ns, char *why, size_t n)
 {
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
-        struct udp_pcb *pcb = udp_new();
-        if (!pcb)
-            return bench_fail(why, n, "udp_new failed");
-        udp_remove(pcb);
+        void *pcb = pcb_new(proto, 0);
+        if (!pcb) return bench_fail(why, n, "pcb allocation failed");
+        pcb_free(proto, pcb);
     }
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
     return 0;
 }
 
-static struct udp_pcb *g_pcbs[BENCH_NSOCK];
-
-static int bind_all(uint64_t *bind_ns, char *why, size_t n)
+/* bind pcbs[i] to 127.0.0.1:(port + i), or all to port when same_port.
+ * Returns the index that failed and its error, or -1. */
+static long bind_loop(int proto, void **pcbs, unsigned cnt, unsigned port, int same_port,
+                      err_t *err)
 {
-    memset(g_pcbs, 0, sizeof(g_pcbs));
-    for (int i = 0; i < BENCH_NSOCK; i++) {
-        g_pcbs[i] = udp_new();
-        if (!g_pcbs[i])
-            return bench_fail(why, n, "udp_new #%d failed", i);
+    for (unsigned i = 0; i < cnt; i++) {
+        err_t e = pcb_bind(proto, pcbs[i], (u16_t)(same_port ? port : port + i));
+        if (e != ERR_OK) {
+            *err = e;
+            return i;
+        }
     }
-    ip_addr_t lo;
-    IP_ADDR4(&lo, 127, 0, 0, 1);
-    uint64_t t0 = bench_now_ns();
-    for (int i = 0; i < BENCH_NSOCK; i++) {
-        err_t e = udp_bind(g_pcbs[i], &lo, (u16_t)(BENCH_PORT_BASE + i));
-        if (e != ERR_OK)
-            return bench_fail(why, n, "udp_bind port %d: err %d", BENCH_PORT_BASE + i, (int)e);
+    return -1;
+}
+
+static long connect_loop(void **pcbs, unsigned cnt, unsigned dport, err_t *err)
+{
+    for (unsigned i = 0; i < cnt; i++) {
+        err_t e = udp_connect(pcbs[i], &g_lo_ip, (u16_t)(dport + i));
+        if (e != ERR_OK) {
+            *err = e;
+            return i;
+        }
     }
-    *bind_ns = bench_now_ns() - t0;
+    return -1;
+}
+
+/* ---- the state a figure keeps across runs (as in peer_berth.c) ---- */
+
+enum { ST_NONE, ST_FILL, ST_REUSE, ST_CONN };
+static struct {
+    int kind, proto;
+    unsigned n;
+    unsigned lo, size;
+    uint32_t *order;
+    void **pcbs;
+    unsigned count;
+} g_ps;
+
+static void ps_drop(void)
+{
+    if (g_ps.pcbs) free_pcbs(g_ps.proto, g_ps.pcbs, g_ps.count);
+    free(g_ps.pcbs);
+    free(g_ps.order);
+    memset(&g_ps, 0, sizeof(g_ps));
+}
+
+static int ps_ensure(const struct figspec *f, char *why, size_t n)
+{
+    int kind = f->op == OP_BIND0 || f->op == OP_BIND0_FAIL ? ST_FILL
+               : f->op == OP_REUSEPORT                     ? ST_REUSE
+               : f->op == OP_CONNECT                       ? ST_CONN
+                                                           : ST_NONE;
+    unsigned fn = kind == ST_FILL ? 0 : f->n;
+    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn) ps_drop();
+    if (kind == ST_NONE) return 0;
+    if (!g_ps.pcbs) {
+        g_ps.kind = kind;
+        g_ps.proto = f->proto;
+        g_ps.n = fn;
+        unsigned cap = f->n;
+        if (kind == ST_FILL) {
+            g_ps.lo = LWIP_EPH_LO;
+            g_ps.size =
+                (f->proto == IPPROTO_TCP ? LWIP_EPH_HI_TCP : LWIP_EPH_HI_UDP) - LWIP_EPH_LO + 1;
+            g_ps.order = malloc(sizeof(*g_ps.order) * g_ps.size);
+            if (!g_ps.order) return bench_fail(why, n, "out of memory");
+            bench_fill_order(g_ps.size, g_ps.order);
+            cap = g_ps.size;
+        }
+        g_ps.pcbs = calloc(cap, sizeof(*g_ps.pcbs));
+        if (!g_ps.pcbs) return bench_fail(why, n, "out of memory");
+    }
+    unsigned want = kind == ST_FILL    ? bench_fill_count(g_ps.size, f->occ)
+                    : kind == ST_REUSE ? f->n - f->batch
+                                       : f->n;
+    if (g_ps.count > want) {
+        free_pcbs(f->proto, g_ps.pcbs + want, g_ps.count - want);
+        g_ps.count = want;
+    }
+    if (g_ps.count < want) {
+        unsigned add = want - g_ps.count;
+        void **pcbs = g_ps.pcbs + g_ps.count;
+        int rc = make_pcbs(f->proto, pcbs, add, kind == ST_REUSE, why, n);
+        long bad = -1;
+        err_t e = ERR_OK;
+        if (rc == 0) {
+            if (kind == ST_FILL) {
+                for (unsigned i = 0; i < add && bad < 0; i++)
+                    if (bind_loop(f->proto, pcbs + i, 1, g_ps.lo + g_ps.order[g_ps.count + i], 0,
+                                  &e) >= 0)
+                        bad = i;
+            } else if (kind == ST_REUSE) {
+                bad = bind_loop(f->proto, pcbs, add, BENCH_REUSE_PORT, 1, &e);
+            } else {
+                bad = connect_loop(pcbs, add, BENCH_CONNECT_DPORT + g_ps.count, &e);
+            }
+        }
+        g_ps.count += add;
+        if (rc != 0) return -1;
+        if (bad >= 0)
+            return bench_fail(why, n, "setting up: pcb #%ld: err %d",
+                              (long)(g_ps.count - add) + bad, (int)e);
+    }
     return 0;
 }
 
-static void remove_all(void)
-{
-    /* Newest first: udp_remove finds each at the head of udp_pcbs. */
-    for (int i = BENCH_NSOCK - 1; i >= 0; i--)
-        if (g_pcbs[i])
-            udp_remove(g_pcbs[i]);
-}
+/* ---- the bind figures ---- */
 
-static int run_bind(uint64_t rounds, double *ns, char *why, size_t n)
+static int run_bind_explicit(const struct figspec *f, uint64_t rounds, double *ns, char *why,
+                             size_t n)
 {
+    void **pcbs = calloc(f->n, sizeof(*pcbs));
+    if (!pcbs) return bench_fail(why, n, "out of memory");
     uint64_t total = 0;
-    for (uint64_t r = 0; r < rounds; r++) {
-        uint64_t t;
-        int rc = bind_all(&t, why, n);
-        remove_all();
-        if (rc)
-            return -1;
-        total += t;
+    int rc = 0;
+    for (uint64_t r = 0; r < rounds && rc == 0; r++) {
+        rc = make_pcbs(f->proto, pcbs, f->n, 0, why, n);
+        if (rc == 0) {
+            err_t e = ERR_OK;
+            uint64_t t0 = bench_now_ns();
+            long bad = bind_loop(f->proto, pcbs, f->n, BENCH_EXPLICIT_BASE, 0, &e);
+            total += bench_now_ns() - t0;
+            if (bad >= 0)
+                rc = bench_fail(why, n, "bind port %ld: err %d", BENCH_EXPLICIT_BASE + bad, (int)e);
+        }
+        free_pcbs(f->proto, pcbs, f->n);
     }
-    *ns = (double)total / (double)(rounds * BENCH_NSOCK);
+    free(pcbs);
+    *ns = (double)total / (double)(rounds * f->n);
+    return rc;
+}
+
+static int run_bind0(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    void *pcbs[BENCH_BIND0_CHUNK];
+    uint64_t total = 0, done = 0;
+    while (done < iters) {
+        unsigned c =
+            iters - done < BENCH_BIND0_CHUNK ? (unsigned)(iters - done) : BENCH_BIND0_CHUNK;
+        if (make_pcbs(f->proto, pcbs, c, 0, why, n) != 0) {
+            free_pcbs(f->proto, pcbs, c);
+            return -1;
+        }
+        err_t e = ERR_OK;
+        long bad = -1;
+        uint64_t t0 = bench_now_ns();
+        for (unsigned i = 0; i < c; i++) {
+            e = pcb_bind(f->proto, pcbs[i], 0);
+            if (e != ERR_OK) {
+                bad = i;
+                break;
+            }
+            pcb_free(f->proto, pcbs[i]);
+            pcbs[i] = NULL;
+        }
+        total += bench_now_ns() - t0;
+        free_pcbs(f->proto, pcbs, c);
+        if (bad >= 0)
+            return bench_fail(why, n, "bind(0) at %u/%u ports in use: err %d", g_ps.count,
+                              g_ps.size, (int)e);
+        done += c;
+    }
+    *ns = (double)total / (double)iters;
     return 0;
 }
 
-static int run_ram(double *bytes, char *note, char *why, size_t n)
+static int run_bind0_fail(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
-    if (!g_inited && lwip_peer_init(why, n) != 0)
-        return -1;
-    struct mallinfo2 m0 = mallinfo2();
-    uint64_t t;
-    int rc = bind_all(&t, why, n);
-    struct mallinfo2 m1 = mallinfo2();
-    remove_all();
-    if (rc)
-        return -1;
-    /* memp_malloc(MEMP_UDP_PCB) with MEMP_MEM_MALLOC + MEM_LIBC_MALLOC:
-     * malloc(LWIP_MEM_ALIGN_SIZE(sizeof(struct udp_pcb))); udp_bind
-     * allocates nothing more (it links the pcb into udp_pcbs). */
-    size_t req = LWIP_MEM_ALIGN_SIZE(sizeof(struct udp_pcb));
+    void *pcb = pcb_new(f->proto, 0);
+    if (!pcb) return bench_fail(why, n, "pcb allocation failed");
+    err_t e = ERR_OK;
+    uint64_t t0 = bench_now_ns();
+    for (uint64_t i = 0; i < iters; i++) {
+        e = pcb_bind(f->proto, pcb, 0);
+        if (e == ERR_OK) break;
+    }
+    *ns = (double)(bench_now_ns() - t0) / (double)iters;
+    if (e == ERR_OK) return bench_fail(why, n, "bind(0) with the range full succeeded");
+    pcb_free(f->proto, pcb);
+    return 0;
+}
+
+static int run_batch(const struct figspec *f, uint64_t rounds, double *ns, char *why, size_t n)
+{
+    void *pcbs[BENCH_REUSE_BATCH > BENCH_CONNECT_BATCH ? BENCH_REUSE_BATCH : BENCH_CONNECT_BATCH];
+    uint64_t total = 0;
+    int reuse = f->op == OP_REUSEPORT;
+    for (uint64_t r = 0; r < rounds; r++) {
+        int rc = make_pcbs(f->proto, pcbs, f->batch, reuse, why, n);
+        long bad = -1;
+        err_t e = ERR_OK;
+        if (rc == 0) {
+            uint64_t t0 = bench_now_ns();
+            bad = reuse ? bind_loop(f->proto, pcbs, f->batch, BENCH_REUSE_PORT, 1, &e)
+                        : connect_loop(pcbs, f->batch, BENCH_CONNECT_DPORT + f->n, &e);
+            total += bench_now_ns() - t0;
+        }
+        free_pcbs(f->proto, pcbs, f->batch);
+        if (rc) return -1;
+        if (bad >= 0)
+            return bench_fail(why, n, "%s #%ld: err %d", reuse ? "bind" : "connect",
+                              (long)g_ps.count + bad, (int)e);
+    }
+    *ns = (double)total / (double)(rounds * f->batch);
+    return 0;
+}
+
+/* ---- RAM ---- */
+
+static int run_ram(const struct figspec *f, double *bytes, char *note, char *why, size_t n)
+{
+    if (!g_inited && lwip_peer_init(why, n) != 0) return -1;
+    int tcp = f->proto == IPPROTO_TCP;
+    size_t sz = tcp ? sizeof(struct tcp_pcb) : sizeof(struct udp_pcb);
+    /* memp_malloc(MEMP_UDP_PCB / MEMP_TCP_PCB) with MEMP_MEM_MALLOC +
+     * MEM_LIBC_MALLOC: malloc(LWIP_MEM_ALIGN_SIZE(sizeof(struct ..._pcb)));
+     * udp_bind / tcp_bind allocate nothing more (they link the pcb into
+     * udp_pcbs / tcp_bound_pcbs). */
+    size_t req = LWIP_MEM_ALIGN_SIZE(sz);
     *bytes = (double)req;
+    if (f->op == OP_RAM_TW) {
+        snprintf(note, BENCH_NOTE,
+                 "lwip: a TIME_WAIT connection stays a full struct tcp_pcb (%zu B, rounded to "
+                 "MEM_ALIGNMENT) on tcp_tw_pcbs until its 2*MSL timer; there is no smaller "
+                 "TIME_WAIT record",
+                 sz);
+        return 0;
+    }
+    static void *pcbs[BENCH_NSOCK];
+    struct mallinfo2 m0 = mallinfo2();
+    int rc = make_pcbs(f->proto, pcbs, BENCH_NSOCK, 0, why, n);
+    err_t e = ERR_OK;
+    if (rc == 0 && f->op == OP_RAM_BOUND &&
+        bind_loop(f->proto, pcbs, BENCH_NSOCK, BENCH_EXPLICIT_BASE, 0, &e) >= 0)
+        rc = bench_fail(why, n, "bind: err %d", (int)e);
+    struct mallinfo2 m1 = mallinfo2();
+    free_pcbs(f->proto, pcbs, BENCH_NSOCK);
+    if (rc) return -1;
     char heap[64] = "glibc chunk overhead unknown";
     if (m1.uordblks >= m0.uordblks + req * BENCH_NSOCK)
         snprintf(heap, sizeof(heap), "%.0f B with glibc chunk overhead",
                  (double)(m1.uordblks - m0.uordblks) / BENCH_NSOCK);
     snprintf(note, BENCH_NOTE,
-             "lwip: raw API, sizeof(struct udp_pcb) = %zu rounded to MEM_ALIGNMENT, what "
-             "memp_malloc(MEMP_UDP_PCB) asks malloc for (%s, mallinfo2 over %d "
-             "udp_new+udp_bind); its sockets API would add struct netconn (%zu B) + struct "
-             "lwip_sock + a receive mbox per socket",
-             sizeof(struct udp_pcb), heap, BENCH_NSOCK, sizeof(struct netconn));
+             "lwip: raw API, sizeof(struct %s_pcb) = %zu rounded to MEM_ALIGNMENT, what "
+             "memp_malloc asks malloc for (%s, mallinfo2 over %d %s_new%s); its sockets API "
+             "would add struct netconn (%zu B) + struct lwip_sock + a receive mbox per socket",
+             tcp ? "tcp" : "udp", sz, heap, BENCH_NSOCK, tcp ? "tcp" : "udp",
+             f->op == OP_RAM_BOUND ? (tcp ? "+tcp_bind" : "+udp_bind") : "",
+             sizeof(struct netconn));
     return 0;
 }
 
-static int lwip_run(enum fig f, uint64_t iters, double *ns, char *note, char *why, size_t n)
+static int lwip_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+                    size_t n)
 {
-    if (!g_inited && f != FIG_RAM)
-        return bench_fail(why, n, "lwIP not initialised");
-    switch (f) {
-    case FIG_RTT_LO:
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW)
+        return run_ram(f, ns, note, why, n);
+    if (!g_inited) return bench_fail(why, n, "lwIP not initialised");
+    IP_ADDR4(&g_lo_ip, 127, 0, 0, 1);
+    if (ps_ensure(f, why, n) != 0) {
+        ps_drop();
+        return -1;
+    }
+    if (iters == 0) return 0;
+    switch (f->op) {
+    case OP_RTT_LO:
         return run_rtt(iters, ns, why, n);
-    case FIG_SOCKET_CLOSE:
-        return run_socket_close(iters, ns, why, n);
-    case FIG_BIND_1000:
-        return run_bind(iters, ns, why, n);
-    case FIG_RAM:
-        return run_ram(ns, note, why, n);
+    case OP_SOCKET_CLOSE:
+        return run_socket_close(f->proto, iters, ns, why, n);
+    case OP_BIND_EXPLICIT:
+        return run_bind_explicit(f, iters, ns, why, n);
+    case OP_BIND0:
+        return run_bind0(f, iters, ns, why, n);
+    case OP_BIND0_FAIL:
+        return run_bind0_fail(f, iters, ns, why, n);
+    case OP_REUSEPORT:
+    case OP_CONNECT:
+        return run_batch(f, iters, ns, why, n);
     default:
         return bench_fail(why, n, "no such figure");
     }
+}
+
+static void lwip_peer_fini(void)
+{
+    ps_drop();
+    /* lwIP has no teardown; the netif stays until exit. */
 }
 
 const struct bench_peer bench_peer_lwip = {

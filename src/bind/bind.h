@@ -4,7 +4,9 @@
  * listen()'s re-check and packet demux all go through it; nothing else knows
  * port ownership. Layout:
  *
- *   port -> bucket (hash, chained) -> owners (bind_node list, newest first)
+ *   port -> bucket (a two-level direct index: 256 leaves of 256 slots, a
+ *           leaf allocated when one of its ports is first used)
+ *        -> owners (bind_node list, newest first)
  *   occupancy bitmap, one bit per port, two levels (word summary), so the
  *   ephemeral search finds a free port in O(65536 / 64 / 64) word reads at
  *   any occupancy instead of scanning ports.
@@ -46,7 +48,6 @@ struct bind_node {
  * without walking them (SO_REUSEPORT groups of one user; UDP
  * SO_REUSEADDR sets): see bind_conflict(). */
 struct bind_bucket {
-    struct bind_bucket *next;
     struct bind_node *owners;
     uint16_t port;
     uint32_t count;
@@ -55,14 +56,16 @@ struct bind_bucket {
     uid_t rp_uid;
 };
 
-#define BIND_HASH_SIZE 1024
+#define BIND_LEAF_BITS 8
+#define BIND_LEAVES (65536 >> BIND_LEAF_BITS)
+#define BIND_LEAF_SIZE (1u << BIND_LEAF_BITS)
 #define BIND_PORT_WORDS (65536 / 64)
 #define BIND_SUMMARY_WORDS (BIND_PORT_WORDS / 64)
 
 struct bind_table {
     int proto;
     unsigned count; /* hashed nodes */
-    struct bind_bucket *hash[BIND_HASH_SIZE];
+    struct bind_bucket **leaf[BIND_LEAVES]; /* port >> 8 -> 256 bucket slots */
     uint64_t used[BIND_PORT_WORDS];       /* bit set: port has an owner */
     uint64_t full[BIND_SUMMARY_WORDS];    /* bit set: used[] word is all ones */
 };

@@ -19,25 +19,28 @@ void bind_table_free(struct berth_stack *st, struct bind_table *t)
 {
     if (!t)
         return;
-    for (unsigned i = 0; i < BIND_HASH_SIZE; i++) {
-        struct bind_bucket *b = t->hash[i];
-        while (b) {
-            struct bind_bucket *n = b->next;
-            st_free(st, b);
-            b = n;
-        }
+    for (unsigned l = 0; l < BIND_LEAVES; l++) {
+        if (!t->leaf[l])
+            continue;
+        for (unsigned i = 0; i < BIND_LEAF_SIZE; i++)
+            if (t->leaf[l][i])
+                st_free(st, t->leaf[l][i]);
+        st_free(st, t->leaf[l]);
     }
     st_free(st, t);
 }
 
-static inline unsigned hash_port(uint16_t port) { return port & (BIND_HASH_SIZE - 1); }
+/* The bucket slot of a port (NULL when its leaf was never allocated). */
+static inline struct bind_bucket **slot(const struct bind_table *t, uint16_t port)
+{
+    struct bind_bucket **leaf = t->leaf[port >> BIND_LEAF_BITS];
+    return leaf ? &leaf[port & (BIND_LEAF_SIZE - 1)] : NULL;
+}
 
 static struct bind_bucket *bucket_find(const struct bind_table *t, uint16_t port)
 {
-    for (struct bind_bucket *b = t->hash[hash_port(port)]; b; b = b->next)
-        if (b->port == port)
-            return b;
-    return NULL;
+    struct bind_bucket **s = slot(t, port);
+    return s ? *s : NULL;
 }
 
 struct bind_node *bind_owners(const struct bind_table *t, uint16_t port)
@@ -168,12 +171,14 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
 {
     struct bind_bucket *b = bucket_find(t, port);
     if (!b) {
+        unsigned l = port >> BIND_LEAF_BITS;
+        if (!t->leaf[l] && !(t->leaf[l] = st_zalloc(st, BIND_LEAF_SIZE * sizeof(*t->leaf[l]))))
+            return -ENOBUFS;
         b = st_zalloc(st, sizeof(*b));
         if (!b)
             return -ENOBUFS;
         b->port = port;
-        b->next = t->hash[hash_port(port)];
-        t->hash[hash_port(port)] = b;
+        t->leaf[l][port & (BIND_LEAF_SIZE - 1)] = b;
         mark_used(t, port, true);
     }
     n->port = port;
@@ -262,11 +267,20 @@ static bool eph_conflict(const struct eph_scan *sc, unsigned port)
 /* First occupied, unreserved, compatible port in [from, hi] stepping `step`. */
 static unsigned next_shared(const struct eph_scan *sc, unsigned from, unsigned hi, unsigned step)
 {
-    for (unsigned p = from; p <= hi; p += step) {
-        if (sc->reserved && ((sc->reserved[p >> 6] >> (p & 63)) & 1))
-            continue;
-        if (((sc->t->used[p >> 6] >> (p & 63)) & 1) && !eph_conflict(sc, p))
-            return p;
+    const uint64_t pmask = step == 1 ? ~0ULL : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL;
+    for (unsigned w = from >> 6; w <= hi >> 6; w++) {
+        /* occupied, unreserved ports of the class, a word at a time */
+        uint64_t bits = sc->t->used[w] & pmask & ~(sc->reserved ? sc->reserved[w] : 0);
+        if (w == from >> 6)
+            bits &= ~0ULL << (from & 63);
+        while (bits) {
+            unsigned p = (w << 6) + (unsigned)__builtin_ctzll(bits);
+            if (p > hi)
+                return 0;
+            if (!eph_conflict(sc, p))
+                return p;
+            bits &= bits - 1;
+        }
     }
     return 0;
 }
@@ -367,22 +381,17 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
 {
     if (!n->hashed)
         return;
-    unsigned h = hash_port(n->port);
-    for (struct bind_bucket **bp = &t->hash[h]; *bp; bp = &(*bp)->next) {
-        struct bind_bucket *b = *bp;
-        if (b->port != n->port)
-            continue;
-        *n->pprev = n->next;
-        if (n->next)
-            n->next->pprev = n->pprev;
-        b->count--;
-        account(b, n, -1);
-        if (!b->count) {
-            *bp = b->next;
-            mark_used(t, b->port, false);
-            st_free(st, b);
-        }
-        break;
+    struct bind_bucket **sl = slot(t, n->port);
+    struct bind_bucket *b = *sl;
+    *n->pprev = n->next;
+    if (n->next)
+        n->next->pprev = n->pprev;
+    b->count--;
+    account(b, n, -1);
+    if (!b->count) {
+        *sl = NULL;
+        mark_used(t, b->port, false);
+        st_free(st, b);
     }
     n->next = NULL;
     n->pprev = NULL;

@@ -83,6 +83,9 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     net_cfg_defaults(&st->net);
     st->next_ifindex = 1;
     plat.random(plat.ctx, st->secret, sizeof(st->secret));
+    uint64_t seed;
+    plat.random(plat.ctx, &seed, sizeof(seed));
+    rng_seed(&st->rng, seed);
     plat.random(plat.ctx, &st->ip_id_next, sizeof(st->ip_id_next));
     uid_t euid = geteuid();
     st->cred.euid = euid;
@@ -268,9 +271,12 @@ uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* Unpredictable-enough numbers for choices an attacker gains little by
+ * guessing (ephemeral start offsets, ARP jitter): a per-stack xoshiro256**
+ * stream seeded once from the platform, so a port pick costs no system call.
+ * Secrets (ISNs, port-hash keys) come from st->secret through
+ * stack_hash32 instead. */
 uint32_t stack_random32(struct berth_stack *st)
 {
-    uint32_t r;
-    st->plat.random(st->plat.ctx, &r, sizeof(r));
-    return r;
+    return (uint32_t)(rng_next(&st->rng) >> 32);
 }

@@ -18,6 +18,7 @@
 #include "core/pkt.h"
 #include "core/snmp.h"
 #include "core/timer.h"
+#include "sys/rng.h"
 
 struct bsock;
 struct bind_table;
@@ -85,6 +86,7 @@ struct berth_stack {
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */
+    struct rng rng;         /* stack_random32: seeded once from the platform */
 
     struct berth_snmp snmp;
     void (*trace)(void *arg, const char *line);
