@@ -73,26 +73,26 @@ struct ipq {
     uint32_t saddr, daddr;     /* network order */
     uint16_t id;               /* network order */
     uint8_t protocol;
-    uint8_t flags;             /* IPQ_FIRST_IN | IPQ_LAST_IN */
-    uint8_t ecn;               /* IPFRAG_ECN_* bits */
-    uint8_t hlen;              /* header length of the offset-0 fragment */
-    uint32_t len;              /* total payload length (final once LAST_IN) */
-    uint32_t meat;             /* payload bytes held */
-    uint32_t max_size;         /* largest fragment (header included) */
-    uint32_t max_df_size;      /* largest fragment that had DF set */
-    unsigned iif;              /* interface of the latest fragment */
-    uint64_t expires;
-    size_t mem;                /* bytes of this queue (struct + nodes) */
+    uint8_t flags;        /* IPQ_FIRST_IN | IPQ_LAST_IN */
+    uint8_t ecn;          /* IPFRAG_ECN_* bits */
+    uint8_t hlen;         /* header length of the offset-0 fragment */
+    uint32_t len;         /* total payload length (final once LAST_IN) */
+    uint32_t meat;        /* payload bytes held */
+    uint32_t max_size;    /* largest fragment (header included) */
+    uint32_t max_df_size; /* largest fragment that had DF set */
+    unsigned iif;         /* interface of the latest fragment */
+    uint64_t created;     /* arrival of the first fragment */
+    size_t mem;           /* bytes of this queue (struct + nodes) */
     struct ip4_frag *frags, *tail, *last_run_head;
-    uint8_t hdr[60];           /* IP header of the offset-0 fragment */
+    uint8_t hdr[60]; /* IP header of the offset-0 fragment */
 };
 
 struct ip4_reasm {
-    struct btimer timer;           /* armed for the oldest queue's expiry */
+    struct btimer timer; /* armed for the oldest queue's expiry */
     struct ipq *oldest, *newest;
-    size_t mem;                    /* bytes held by all queues */
+    size_t mem; /* bytes held by all queues */
     unsigned nqueues;
-    unsigned nbuckets;             /* power of two */
+    unsigned nbuckets; /* power of two */
     struct ipq *buckets[];
 };
 
@@ -109,16 +109,14 @@ static void reasm_expire(struct berth_stack *st, struct btimer *t);
 
 static struct ip4_reasm *reasm_get(struct berth_stack *st)
 {
-    if (st->reasm)
-        return st->reasm;
+    if (st->reasm) return st->reasm;
     /* About one bucket per 4 KiB of allowed memory, 16..4096. */
     size_t want = st->cfg.ipfrag_high_thresh / 4096;
     unsigned n = 16;
     while (n < want && n < 4096)
         n <<= 1;
     struct ip4_reasm *r = st_zalloc(st, sizeof(*r) + n * sizeof(r->buckets[0]));
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->nbuckets = n;
     timer_init(&r->timer, reasm_expire);
     st->reasm = r;
@@ -135,17 +133,24 @@ static struct ipq *ipq_find(struct berth_stack *st, struct ip4_reasm *r, const s
     return NULL;
 }
 
+/* Every queue lives ipfrag_time_s from its first fragment. The lifetime is
+ * read when needed, so creation order stays expiry order even if the
+ * setting changes (it then applies to the queues already waiting too). */
+static uint64_t ipq_expiry(const struct berth_stack *st, const struct ipq *q)
+{
+    return q->created + (uint64_t)st->cfg.ipfrag_time_s * 1000000u;
+}
+
 static struct ipq *ipq_create(struct berth_stack *st, struct ip4_reasm *r, const struct ip4_hdr *h)
 {
     struct ipq *q = st_zalloc(st, sizeof(*q));
-    if (!q)
-        return NULL;
+    if (!q) return NULL;
     q->saddr = h->saddr;
     q->daddr = h->daddr;
     q->id = h->id;
     q->protocol = h->protocol;
     q->mem = sizeof(*q);
-    q->expires = st_now(st) + (uint64_t)st->cfg.ipfrag_time_s * 1000000u;
+    q->created = st_now(st);
     unsigned b = bucket_of(st, r, h->saddr, h->daddr, h->id, h->protocol);
     q->hnext = r->buckets[b];
     r->buckets[b] = q;
@@ -157,8 +162,8 @@ static struct ipq *ipq_create(struct berth_stack *st, struct ip4_reasm *r, const
     r->newest = q;
     r->nqueues++;
     r->mem += q->mem;
-    if (!r->timer.armed)
-        timer_arm(st, &r->timer, r->oldest->expires);
+    uint64_t when = ipq_expiry(st, r->oldest);
+    if (!r->timer.armed || r->timer.when != when) timer_arm(st, &r->timer, when);
     return q;
 }
 
@@ -191,8 +196,7 @@ static void ipq_kill(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q)
     st_free(st, q);
     /* A timer left armed for a queue killed early just re-arms itself for
      * the next oldest; with no queue left nothing needs to wake the stack. */
-    if (!r->oldest)
-        timer_cancel(st, &r->timer);
+    if (!r->oldest) timer_cancel(st, &r->timer);
 }
 
 /* Room for `cost` more bytes in queue q: evict the oldest other queues.
@@ -202,8 +206,7 @@ static bool make_room(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q
     size_t limit = st->cfg.ipfrag_high_thresh;
     while (r->mem + cost > limit) {
         struct ipq *victim = r->oldest == q ? q->newer : r->oldest;
-        if (!victim)
-            return false;
+        if (!victim) return false;
         TRACE(st, "ip reasm: memory full, evicting a queue of %u bytes", (unsigned)victim->mem);
         ipq_kill(st, r, victim);
         SNMP_INC(st, Ip, ReasmFails);
@@ -216,23 +219,18 @@ static bool make_room(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q
 /* ICMP time exceeded, code 1, quoting the first fragment (ip_expire). */
 static void send_time_exceeded(struct berth_stack *st, const struct ipq *q)
 {
-    if (!(q->flags & IPQ_FIRST_IN) || !q->frags || q->frags->off != 0)
-        return;
+    if (!(q->flags & IPQ_FIRST_IN) || !q->frags || q->frags->off != 0) return;
     struct in_addr dst = {q->daddr};
     /* icmp_send refuses datagrams received as broadcast or multicast, and
      * Linux needs the receiving interface to still exist. */
-    if (netif_is_bcast4(st, dst) || ip4_is_multicast(dst))
-        return;
+    if (netif_is_bcast4(st, dst) || ip4_is_multicast(dst)) return;
     berth_netif *ifp = berth_netif_by_index(st, q->iif);
-    if (!ifp)
-        return;
+    if (!ifp) return;
     const struct ip4_frag *head = q->frags;
     size_t dlen = head->end - head->off;
-    if (dlen > 576)
-        dlen = 576; /* icmp4_send_error quotes less than that anyway */
+    if (dlen > 576) dlen = 576; /* icmp4_send_error quotes less than that anyway */
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, q->hlen + dlen);
-    if (!p)
-        return;
+    if (!p) return;
     memcpy(p->data, q->hdr, q->hlen);
     memcpy(p->data + q->hlen, head->data, dlen);
     p->nh = p->data;
@@ -248,7 +246,7 @@ static void reasm_expire(struct berth_stack *st, struct btimer *t)
     (void)t;
     struct ip4_reasm *r = st->reasm;
     uint64_t now = st_now(st);
-    while (r->oldest && r->oldest->expires <= now) {
+    while (r->oldest && ipq_expiry(st, r->oldest) <= now) {
         struct ipq *q = r->oldest;
         SNMP_INC(st, Ip, ReasmFails);
         SNMP_INC(st, Ip, ReasmTimeout);
@@ -257,8 +255,7 @@ static void reasm_expire(struct berth_stack *st, struct btimer *t)
         send_time_exceeded(st, q);
         ipq_kill(st, r, q);
     }
-    if (r->oldest)
-        timer_arm(st, &r->timer, r->oldest->expires);
+    if (r->oldest) timer_arm(st, &r->timer, ipq_expiry(st, r->oldest));
 }
 
 /* ---- fragment insertion ---- */
@@ -272,33 +269,27 @@ static enum ins_kind frag_classify(const struct ipq *q, uint32_t off, uint32_t e
 {
     struct ip4_frag *last = q->tail;
     *after = last;
-    if (!last)
-        return INS_NEW_RUN_TAIL;
+    if (!last) return INS_NEW_RUN_TAIL;
     if (last->end < end) {
         /* The common case: beyond everything held. */
-        if (off < last->end)
-            return INS_OVERLAP;
+        if (off < last->end) return INS_OVERLAP;
         return off == last->end ? INS_APPEND_RUN : INS_NEW_RUN_TAIL;
     }
     struct ip4_frag *prev = NULL;
     for (struct ip4_frag *f = q->frags; f; prev = f, f = f->next) {
-        if (!f->run_end)
-            continue; /* inside a run: its head decided already */
+        if (!f->run_end) continue; /* inside a run: its head decided already */
         if (end <= f->off) {
             *after = prev;
             return INS_NEW_RUN_MID;
         }
-        if (off >= f->run_end)
-            continue;
-        if (off >= f->off && end <= f->run_end)
-            return INS_DUP;
+        if (off >= f->run_end) continue;
+        if (off >= f->off && end <= f->run_end) return INS_DUP;
         return INS_OVERLAP;
     }
     return INS_OVERLAP; /* unreachable: the tail's run ends at or after `end` */
 }
 
-static void frag_link(struct ipq *q, struct ip4_frag *f, enum ins_kind kind,
-                      struct ip4_frag *after)
+static void frag_link(struct ipq *q, struct ip4_frag *f, enum ins_kind kind, struct ip4_frag *after)
 {
     if (after) {
         f->next = after->next;
@@ -328,8 +319,7 @@ static void frag_link(struct ipq *q, struct ip4_frag *f, enum ins_kind kind,
  * OR into the reassembled header's TOS. */
 static int ecn_combine(uint8_t bits)
 {
-    if ((bits & IPFRAG_ECN_NOT_ECT) && (bits & ~IPFRAG_ECN_NOT_ECT))
-        return -1;
+    if ((bits & IPFRAG_ECN_NOT_ECT) && (bits & ~IPFRAG_ECN_NOT_ECT)) return -1;
     if ((bits & IPFRAG_ECN_CE) && (bits & (IPFRAG_ECN_ECT_0 | IPFRAG_ECN_ECT_1)))
         return INET_ECN_CE;
     return 0;
@@ -349,8 +339,7 @@ static struct pkt *ipq_build(struct berth_stack *st, struct ipq *q, const struct
         return NULL;
     }
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, tot);
-    if (!p)
-        return NULL;
+    if (!p) return NULL;
     memcpy(p->data, q->hdr, q->hlen);
     uint8_t *payload = p->data + q->hlen;
     uint32_t covered = 0;
@@ -393,31 +382,26 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
 {
     SNMP_INC(st, Ip, ReasmReqds);
     struct ip4_hdr h;
-    if (p->len < IP4_HLEN)
-        return reasm_fail(st, p, "short header");
+    if (p->len < IP4_HLEN) return reasm_fail(st, p, "short header");
     memcpy(&h, p->data, sizeof(h));
     unsigned ihl = (unsigned)(h.ver_ihl & 0x0f) * 4;
-    if (ihl < IP4_HLEN || ihl > p->len)
-        return reasm_fail(st, p, "bad header length");
+    if (ihl < IP4_HLEN || ihl > p->len) return reasm_fail(st, p, "bad header length");
     uint16_t fo = ntohs(h.frag_off);
     bool mf = (fo & IP4_MF) != 0;
     uint32_t off = (uint32_t)(fo & IP4_OFFMASK) << 3;
     uint32_t plen = p->len - ihl;
     uint32_t end = off + plen;
-    if (mf)
-        end &= ~7u; /* non-last fragments carry multiples of 8: the excess is cut */
+    if (mf) end &= ~7u; /* non-last fragments carry multiples of 8: the excess is cut */
 
     struct ip4_reasm *r = reasm_get(st);
-    if (!r)
-        return reasm_fail(st, p, "no memory");
+    if (!r) return reasm_fail(st, p, "no memory");
     struct ipq *q = ipq_find(st, r, &h);
 
     /* Fragments that always kill their queue (Linux creates the queue and
      * discards it at once; the counters are the same): nothing left after
      * trimming, or data beyond the largest possible datagram. */
     if (end == off || end + IP4_HLEN > IP4_MAXPACKET) {
-        if (q)
-            ipq_kill(st, r, q);
+        if (q) ipq_kill(st, r, q);
         return reasm_fail(st, p, end == off ? "empty fragment" : "fragment beyond 65535");
     }
 
@@ -427,20 +411,17 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
         if (limit == 0 || r->mem + sizeof(struct ipq) + cost > limit)
             return reasm_fail(st, p, "reassembly memory full, new datagram refused");
         q = ipq_create(st, r, &h);
-        if (!q)
-            return reasm_fail(st, p, "no memory");
+        if (!q) return reasm_fail(st, p, "no memory");
     }
 
     /* ip_frag_queue: the final fragment fixes the length; nothing may lie
      * beyond it, and it may not change. */
     if (!mf) {
-        if (end < q->len || ((q->flags & IPQ_LAST_IN) && end != q->len))
-            goto discard_qp;
+        if (end < q->len || ((q->flags & IPQ_LAST_IN) && end != q->len)) goto discard_qp;
         q->flags |= IPQ_LAST_IN;
         q->len = end;
     } else if (end > q->len) {
-        if (q->flags & IPQ_LAST_IN)
-            goto discard_qp;
+        if (q->flags & IPQ_LAST_IN) goto discard_qp;
         q->len = end;
     }
 
@@ -456,11 +437,9 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
               (unsigned)end);
         goto discard_qp;
     }
-    if (!make_room(st, r, q, cost))
-        goto discard_qp;
+    if (!make_room(st, r, q, cost)) goto discard_qp;
     struct ip4_frag *f = st_alloc(st, cost);
-    if (!f)
-        goto discard_qp;
+    if (!f) goto discard_qp;
     f->off = off;
     f->end = end;
     memcpy(f->data, p->data + ihl, end - off);
@@ -469,18 +448,15 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
     r->mem += cost;
     q->meat += end - off;
     q->ecn |= (uint8_t)(1u << (h.tos & 3));
-    if (p->ifp)
-        q->iif = berth_netif_index(p->ifp);
+    if (p->ifp) q->iif = berth_netif_index(p->ifp);
     if (off == 0) {
         q->flags |= IPQ_FIRST_IN;
         q->hlen = (uint8_t)ihl;
         memcpy(q->hdr, p->data, ihl);
     }
     uint32_t fragsize = (end - off) + ihl;
-    if (fragsize > q->max_size)
-        q->max_size = fragsize;
-    if ((fo & IP4_DF) && fragsize > q->max_df_size)
-        q->max_df_size = fragsize;
+    if (fragsize > q->max_size) q->max_size = fragsize;
+    if ((fo & IP4_DF) && fragsize > q->max_df_size) q->max_df_size = fragsize;
 
     if (q->flags == (IPQ_FIRST_IN | IPQ_LAST_IN) && q->meat == q->len) {
         struct pkt *d = ipq_build(st, q, p);
@@ -504,8 +480,7 @@ discard_qp:
 void ip4_reasm_fini(struct berth_stack *st)
 {
     struct ip4_reasm *r = st->reasm;
-    if (!r)
-        return;
+    if (!r) return;
     while (r->oldest)
         ipq_kill(st, r, r->oldest);
     timer_cancel(st, &r->timer);
@@ -522,19 +497,15 @@ static void options_fragment(uint8_t *opt, size_t len)
     size_t i = 0;
     while (i < len) {
         uint8_t type = opt[i];
-        if (type == 0 /* IPOPT_END */)
-            return;
+        if (type == 0 /* IPOPT_END */) return;
         if (type == 1 /* IPOPT_NOOP */) {
             i++;
             continue;
         }
-        if (i + 1 >= len)
-            return;
+        if (i + 1 >= len) return;
         size_t olen = opt[i + 1];
-        if (olen < 2 || olen > len - i)
-            return;
-        if (!(type & 0x80))
-            memset(opt + i, 1, olen);
+        if (olen < 2 || olen > len - i) return;
+        if (!(type & 0x80)) memset(opt + i, 1, olen);
         i += olen;
     }
 }
@@ -585,8 +556,8 @@ int ip4_fragment(struct berth_stack *st, struct pkt *p, struct berth_netif *ifp,
         struct ip4_hdr fh;
         memcpy(&fh, d, sizeof(fh));
         fh.tot_len = htons((uint16_t)(hlen + chunk));
-        fh.frag_off = htons((uint16_t)((((base + off) >> 3) & IP4_OFFMASK) |
-                                       ((!last || last_mf) ? IP4_MF : 0)));
+        fh.frag_off = htons(
+            (uint16_t)((((base + off) >> 3) & IP4_OFFMASK) | ((!last || last_mf) ? IP4_MF : 0)));
         fh.check = 0;
         memcpy(d, &fh, sizeof(fh));
         fh.check = inet_csum_fold(inet_csum_add(0, d, hlen));
