@@ -75,6 +75,8 @@ struct berth_stack {
     uint16_t ip_id_next;
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;
+    bool icmp_bucket_init;
+    uint16_t ip_idents[256]; /* IP id counters, one per hashed (src, dst, proto) */
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;

@@ -30,6 +30,10 @@ static const struct {
 
 static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_t code)
 {
+    /* Errors sent to a broadcast or multicast address are ignored
+     * (icmp_rcv's RFC 1122 3.2.2.6 / 3.2.2.8 checks). */
+    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst))
+        return;
     /* The quoted datagram: its IP header and at least 8 bytes of payload. */
     if (p->len < ICMP_HLEN + IP4_HLEN + 8) {
         SNMP_INC(st, Icmp, InErrors);
@@ -130,10 +134,12 @@ out:
     pkt_free(st, p);
 }
 
+/* icmp_pointers[].error, and Linux's rule that an unknown type (above
+ * NR_ICMP_TYPES = 18) counts as an error too. */
 static bool is_icmp_error_type(uint8_t t)
 {
     return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED || t == ICMP_PARAMETERPROB ||
-           t == 4 /* source quench */ || t == 5 /* redirect */;
+           t == 4 /* source quench */ || t == 5 /* redirect */ || t > 18;
 }
 
 /* Token bucket: 1000 messages per second, bursts of 50. */
@@ -145,7 +151,8 @@ static bool icmp_rate_allow(struct berth_stack *st, struct in_addr dst)
     uint64_t now = st_now(st);
     uint64_t *last = &st->icmp_bucket_ts;
     uint32_t *tokens = &st->icmp_tokens;
-    if (*last == 0 || now - *last >= 50 * per_token_us) {
+    if (!st->icmp_bucket_init || now - *last >= 50 * per_token_us) {
+        st->icmp_bucket_init = true;
         *tokens = 50;
         *last = now;
     } else {
@@ -175,11 +182,14 @@ void icmp4_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
         return;
     if (src.s_addr == 0 || netif_is_bcast4(st, src) || ip4_is_multicast(src))
         return;
+    /* ...nor about datagrams sent to a broadcast or multicast address. */
+    if (netif_is_bcast4(st, dst) || ip4_is_multicast(dst))
+        return;
     unsigned ihl = (unsigned)(h.ver_ihl & 0x0f) * 4;
     const uint8_t *payload = p->nh + ihl;
     size_t avail = (size_t)(p->data + p->len - p->nh);
-    if (h.protocol == IPPROTO_ICMP && avail > ihl && is_icmp_error_type(payload[0]))
-        return;
+    if (h.protocol == IPPROTO_ICMP && (avail <= ihl || is_icmp_error_type(payload[0])))
+        return; /* about an ICMP error, or too short to tell */
     if (!icmp_rate_allow(st, src))
         return;
     size_t qlen = avail < ICMP_QUOTE_MAX ? avail : ICMP_QUOTE_MAX;

@@ -49,6 +49,7 @@ void ip4_input(struct berth_stack *st, struct pkt *p)
      * broadcast, or loopback arriving on a non-loopback interface. */
     bool from_lo = p->ifp && p->ifp->is_loopback;
     if (ip4_is_multicast(src) || src.s_addr == INADDR_BROADCAST ||
+        (ntohl(src.s_addr) >> 24) == 0 /* 0.0.0.0/8 */ ||
         (!from_lo && (ntohl(src.s_addr) >> 24) == 127)) {
         SNMP_INC(st, Ip, InAddrErrors);
         return drop(st, p, "martian source");

@@ -23,6 +23,19 @@ void ip4_fini(struct berth_stack *st)
     }
 }
 
+/* ip_select_ident: a counter per keyed hash of (src, dst, proto), so an
+ * off-path host cannot predict the ids another host's datagrams get (which
+ * would let it inject fragments). */
+static uint16_t ip4_select_id(struct berth_stack *st, struct in_addr src, struct in_addr dst,
+                              uint8_t proto)
+{
+    uint32_t key[3] = {src.s_addr, dst.s_addr, proto};
+    uint16_t *c = &st->ip_idents[stack_hash32(st, key, sizeof(key)) & 255];
+    if (*c == 0)
+        *c = (uint16_t)stack_random32(st);
+    return (*c)++;
+}
+
 int ip4_output(struct berth_stack *st, struct pkt *p, const struct ip4_out *o)
 {
     struct in_addr nexthop, src;
@@ -51,7 +64,7 @@ int ip4_output(struct berth_stack *st, struct pkt *p, const struct ip4_out *o)
         .ver_ihl = 0x45,
         .tos = o->tos,
         .tot_len = htons((uint16_t)tot),
-        .id = htons(st->ip_id_next++),
+        .id = htons(ip4_select_id(st, src, o->dst, o->proto)),
         .frag_off = htons(o->df ? IP4_DF : 0),
         .ttl = o->ttl,
         .protocol = o->proto,
