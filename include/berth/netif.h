@@ -1,9 +1,12 @@
 /* berth/netif.h — network interfaces, addresses and routes.
  *
  * A netif is a name, an index, an MTU, flags, a list of IPv4 addresses and a
- * driver. Drivers carry raw IP packets (no link header) at this stage; the
- * Ethernet layer slots in between later. berth calls the driver's transmit
- * hook with a packet; the driver hands received packets to berth_netif_input.
+ * driver. The driver says what it carries (struct berth_netif_driver.link):
+ * raw IP packets (loopback, virtual links, TUN devices) or Ethernet II frames
+ * (TAP devices, real NICs), for which berth adds the Ethernet header and
+ * resolves next hops with ARP (docs/link.md, berth/arp.h). berth calls the
+ * driver's transmit hook with a packet or frame; the driver hands received
+ * ones to berth_netif_input.
  */
 #ifndef BERTH_NETIF_H
 #define BERTH_NETIF_H
@@ -25,13 +28,24 @@ typedef struct berth_netif berth_netif;
 #define BERTH_IFF_LOOPBACK 0x8
 #define BERTH_IFF_BROADCAST 0x2
 
+/* What a driver carries (struct berth_netif_driver.link). */
+#define BERTH_LINK_RAW 0      /* raw IPv4 packets, no link header */
+#define BERTH_LINK_ETHERNET 1 /* Ethernet II frames without the FCS */
+
+#define BERTH_ETH_ALEN 6 /* bytes in an Ethernet (MAC) address */
+
 struct berth_netif_driver {
-    /* Send one raw IP packet. Called under the stack lock; must not call back
-     * into the same stack synchronously (queue, then berth_netif_input later).
+    /* Send one raw IP packet, or one Ethernet frame (header included, no
+     * FCS, not padded to 60 bytes: padding is the hardware driver's job, as
+     * in Linux). Called under the stack lock; must not call back into the
+     * same stack synchronously (queue, then berth_netif_input later).
      * Returns 0 or an errno value (counted as a drop). */
     int (*transmit)(void *drv_ctx, berth_netif *ifp, const void *pkt, size_t len);
-    /* Interface removed: release drv_ctx. May be NULL. */
+    /* Interface removed: release drv_ctx. May be NULL. Called under the
+     * stack lock. */
     void (*detach)(void *drv_ctx, berth_netif *ifp);
+    /* BERTH_LINK_RAW (0, the default) or BERTH_LINK_ETHERNET. */
+    unsigned link;
 };
 
 /* Add an interface (down, no address). Returns NULL with errno EEXIST (name
@@ -45,7 +59,34 @@ unsigned berth_netif_index(const berth_netif *ifp);
 const char *berth_netif_name(const berth_netif *ifp);
 unsigned berth_netif_mtu(const berth_netif *ifp);
 berth_stack *berth_netif_stack(const berth_netif *ifp);
+/* BERTH_LINK_RAW or BERTH_LINK_ETHERNET, from the driver. */
+unsigned berth_netif_link(const berth_netif *ifp);
+/* Up or down. Bringing an Ethernet interface up announces its addresses
+ * (gratuitous ARP, see berth/arp.h); taking it down flushes its ARP cache
+ * and drops the packets waiting for resolution, as Linux's neigh_ifdown. */
 int berth_netif_set_up(berth_netif *ifp, bool up);
+
+/* The MAC address of an Ethernet interface. A new one gets a random locally
+ * administered unicast address (Linux's eth_random_addr). Setting requires a
+ * valid unicast address (not multicast, not all zeros): EADDRNOTAVAIL
+ * otherwise, as Linux's eth_mac_addr; EOPNOTSUPP on a raw-IP interface. */
+int berth_netif_set_hwaddr(berth_netif *ifp, const uint8_t addr[BERTH_ETH_ALEN]);
+int berth_netif_hwaddr(berth_netif *ifp, uint8_t addr[BERTH_ETH_ALEN]);
+
+/* Interface counters, named after Linux's struct rtnl_link_stats64 (what
+ * `ip -s link` prints). Frames for an Ethernet interface, packets for a
+ * raw-IP one; bytes include the link header. */
+struct berth_netif_stats {
+    uint64_t rx_packets, tx_packets;
+    uint64_t rx_bytes, tx_bytes;
+    uint64_t rx_errors, tx_errors;  /* malformed frames in; driver errors out */
+    uint64_t rx_dropped, tx_dropped; /* no memory in; interface down or queue full out */
+    uint64_t multicast;              /* multicast and broadcast frames received */
+    uint64_t rx_length_errors;       /* runt frames (shorter than their header) */
+    uint64_t rx_nohandler;           /* EtherType nobody handles (IPv6 for now, LLC, VLAN) */
+    uint64_t rx_otherhost_dropped;   /* IP frames for another MAC address */
+};
+void berth_netif_stats(berth_netif *ifp, struct berth_netif_stats *out);
 
 /* Addresses. Adding one also adds the connected route for its prefix, as
  * Linux does. EEXIST if present, EADDRNOTAVAIL on delete if absent. */
@@ -56,8 +97,9 @@ int berth_netif_addr_del(berth_netif *ifp, struct in_addr addr, unsigned prefixl
 int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen);
 int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen);
 
-/* Deliver a received raw IP packet. The data is copied; the call may be made
- * from a driver thread (it takes the stack lock) or from a simulation. */
+/* Deliver a received raw IP packet or Ethernet frame (as the driver's link
+ * says). The data is copied; the call may be made from a driver thread (it
+ * takes the stack lock) or from a simulation. */
 void berth_netif_input(berth_netif *ifp, const void *pkt, size_t len);
 
 /* Routes: longest prefix match; gateway 0.0.0.0 for an on-link route. */

@@ -1,8 +1,10 @@
 /* berth/pcap.h — write what an interface sends and receives to a pcap file.
  *
- * Link type LINKTYPE_RAW (101): each record is one raw IP packet, time-stamped
- * with the stack's platform clock (virtual time in a simulation, so captures
- * are reproducible). Wireshark and tshark read the files as they are.
+ * Each record is what crossed the driver boundary: one raw IP packet
+ * (LINKTYPE_RAW, 101) or, on an Ethernet interface, one Ethernet frame
+ * (LINKTYPE_ETHERNET, 1), time-stamped with the stack's platform clock
+ * (virtual time in a simulation, so captures are reproducible). Wireshark
+ * and tshark read the files as they are.
  */
 #ifndef BERTH_PCAP_H
 #define BERTH_PCAP_H

@@ -8,9 +8,13 @@
 #include <unistd.h>
 
 #include "bind/bind.h"
+#include "sys/rng.h"
 #include "ip/ip4.h"
 #include "netif/netif_impl.h"
 #include "socket/sock.h"
+#if BERTH_WITH_TCP
+#include "tcp/tcp_ip.h"
+#endif
 
 void berth_config_init(struct berth_config *cfg)
 {
@@ -95,6 +99,9 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
     st->tcp_bind = bind_table_new(st, IPPROTO_TCP);
     if (!st->fds || !st->udp_bind || !st->tcp_bind || ip4_init(st) != 0 ||
+#if BERTH_WITH_TCP
+        tcp_stack_init(st) != 0 ||
+#endif
         (cfg.loopback && !loopback_create(st))) {
         berth_stack_free(st);
         errno = ENOMEM;
@@ -113,6 +120,9 @@ void berth_stack_free(berth_stack *st)
             if (st->fds[i])
                 sock_close_fd(st, (int)i);
     }
+#if BERTH_WITH_TCP
+    tcp_stack_fini(st); /* connections that outlived their descriptors */
+#endif
     while (st->netifs)
         netif_remove_locked(st->netifs);
     pktq_purge(st, &st->rxq);
@@ -141,29 +151,35 @@ void st_unlock(struct berth_stack *st)
     st->plat.unlock(st->plat.ctx);
 }
 
-void stack_run_pending(struct berth_stack *st)
+bool stack_run_pending(struct berth_stack *st)
 {
     if (st->in_poll)
-        return;
+        return false;
+    bool did = false;
     st->in_poll = true;
     for (;;) {
         struct pkt *p = pktq_pop(&st->rxq);
         if (p) {
             ip4_input(st, p);
+            did = true;
             continue;
         }
         if (st->timers && st->timers->when <= st_now(st)) {
             timer_run_due(st, st_now(st));
+            did = true;
             continue;
         }
         break;
     }
     st->in_poll = false;
+    return did;
 }
 
 int stack_wait(struct berth_stack *st, uint64_t deadline)
 {
-    stack_run_pending(st);
+    /* Work done here may be what the caller waits for: let it re-check. */
+    if (stack_run_pending(st))
+        return 0;
     uint64_t next = timer_next(st);
     uint64_t until = next < deadline ? next : deadline;
     if (until <= st_now(st) && until == deadline)

@@ -24,6 +24,7 @@ struct bsock;
 struct bind_table;
 struct ip4_route;
 struct ip4_reasm;
+struct tcp_stack;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
@@ -85,6 +86,7 @@ struct berth_stack {
     unsigned waiters; /* callers blocked in stack_wait */
     struct bind_table *udp_bind;
     struct bind_table *tcp_bind;
+    struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */
@@ -110,7 +112,7 @@ void st_lock(struct berth_stack *st);
 /* Runs pending input and timers, then releases the lock. */
 void st_unlock(struct berth_stack *st);
 /* Process queued input packets and due timers (lock held). */
-void stack_run_pending(struct berth_stack *st);
+bool stack_run_pending(struct berth_stack *st); /* true if it did anything */
 /* Block (lock held) until woken or `deadline`; runs pending work first and
  * wakes early for timers. Returns 0 or ETIMEDOUT. */
 int stack_wait(struct berth_stack *st, uint64_t deadline);

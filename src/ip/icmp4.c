@@ -12,6 +12,9 @@
 #include "ip/ip4.h"
 #include "netif/netif_impl.h"
 #include "udp/udp.h"
+#if BERTH_WITH_TCP
+#include "tcp/tcp_ip.h"
+#endif
 
 #define ICMP_HLEN 8
 /* Linux quotes as much of the datagram as fits in a 576-byte reply. */
@@ -72,6 +75,10 @@ static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, 
     struct in_addr qsrc = {qh.saddr}, qdst = {qh.daddr};
     if (qh.protocol == IPPROTO_UDP)
         udp_err(st, qsrc, qdst, q + qihl, err, fatal);
+#if BERTH_WITH_TCP
+    else if (qh.protocol == IPPROTO_TCP)
+        tcp_err(st, qsrc, qdst, q + qihl, type, code, err, fatal);
+#endif
 }
 
 static void icmp_echo(struct berth_stack *st, struct pkt *p)

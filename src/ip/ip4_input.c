@@ -7,6 +7,9 @@
 #include "ip/ip4.h"
 #include "netif/netif_impl.h"
 #include "udp/udp.h"
+#if BERTH_WITH_TCP
+#include "tcp/tcp_ip.h"
+#endif
 
 static void drop(struct berth_stack *st, struct pkt *p, const char *why)
 {
@@ -92,6 +95,12 @@ void ip4_input(struct berth_stack *st, struct pkt *p)
         SNMP_INC(st, Ip, InDelivers);
         udp_input(st, p, bcast || mcast);
         return;
+#if BERTH_WITH_TCP
+    case IPPROTO_TCP:
+        SNMP_INC(st, Ip, InDelivers);
+        tcp_input(st, p); /* drops broadcast and multicast itself */
+        return;
+#endif
     default:
         SNMP_INC(st, Ip, InUnknownProtos);
         if (!bcast && !mcast)

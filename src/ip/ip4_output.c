@@ -83,10 +83,15 @@ int ip4_output(struct berth_stack *st, struct pkt *p, const struct ip4_out *o)
             pkt_free(st, p);
             return EMSGSIZE;
         }
-        return ip4_fragment(st, p, ifp, ifp->mtu);
+        /* Each fragment goes through netif_output, which takes the next
+         * hop from the interface while this call lasts. */
+        ifp->tx_nexthop = nexthop;
+        int frc = ip4_fragment(st, p, ifp, ifp->mtu);
+        ifp->tx_nexthop.s_addr = INADDR_ANY;
+        return frc;
     }
     SNMP_INC(st, Ip, OutTransmits);
-    int rc = netif_output(ifp, p);
+    int rc = netif_output_nh(ifp, p, nexthop);
     if (rc) {
         SNMP_INC(st, Ip, OutDiscards);
         return rc == ENETDOWN ? ENETUNREACH : ENOBUFS;

@@ -9,12 +9,14 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "link/arp.h"
+#include "link/ethernet.h"
 
 berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, unsigned flags,
                              const struct berth_netif_driver *drv, void *drv_ctx)
 {
     if (!name || !*name || strlen(name) >= sizeof(((berth_netif *)0)->name) || mtu < 68 ||
-        mtu > 65535 || !drv || !drv->transmit) {
+        mtu > 65535 || !drv || !drv->transmit || drv->link > BERTH_LINK_ETHERNET) {
         errno = EINVAL;
         return NULL;
     }
@@ -29,11 +31,21 @@ berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, un
     if (!err) {
         ifp->st = st;
         snprintf(ifp->name, sizeof(ifp->name), "%s", name);
-        ifp->index = st->next_ifindex++;
         ifp->mtu = mtu;
         ifp->flags = flags & ~BERTH_IFF_UP;
         ifp->drv = *drv;
         ifp->drv_ctx = drv_ctx;
+        ifp->link = drv->link;
+        if (ifp->link == BERTH_LINK_ETHERNET) {
+            ifp->flags |= BERTH_IFF_BROADCAST; /* ether_setup */
+            if ((err = eth_attach(ifp)) != 0) {
+                st_free(st, ifp);
+                ifp = NULL;
+            }
+        }
+    }
+    if (!err) {
+        ifp->index = st->next_ifindex++;
         berth_netif **pp = &st->netifs; /* keep index order */
         while (*pp)
             pp = &(*pp)->next;
@@ -48,6 +60,8 @@ berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, un
 void netif_remove_locked(berth_netif *ifp)
 {
     struct berth_stack *st = ifp->st;
+    if (ifp->link == BERTH_LINK_ETHERNET)
+        eth_detach(ifp); /* ARP timers and waiting packets */
     netif_set_tap(ifp, NULL, NULL, NULL);
     ip4_route_flush_netif(st, ifp);
     while (ifp->addrs) {
@@ -109,16 +123,31 @@ unsigned berth_netif_index(const berth_netif *ifp) { return ifp->index; }
 const char *berth_netif_name(const berth_netif *ifp) { return ifp->name; }
 unsigned berth_netif_mtu(const berth_netif *ifp) { return ifp->mtu; }
 berth_stack *berth_netif_stack(const berth_netif *ifp) { return ifp->st; }
+unsigned berth_netif_link(const berth_netif *ifp) { return ifp->link; }
 
 int berth_netif_set_up(berth_netif *ifp, bool up)
 {
     st_lock(ifp->st);
+    bool was_up = ifp->flags & BERTH_IFF_UP;
     if (up)
         ifp->flags |= BERTH_IFF_UP;
     else
         ifp->flags &= ~BERTH_IFF_UP;
+    if (ifp->link == BERTH_LINK_ETHERNET && up && !was_up) {
+        for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
+            arp_announce(ifp, a->addr);
+    } else if (ifp->link == BERTH_LINK_ETHERNET && !up && was_up) {
+        arp_ifdown(ifp);
+    }
     st_unlock(ifp->st);
     return 0;
+}
+
+void berth_netif_stats(berth_netif *ifp, struct berth_netif_stats *out)
+{
+    st_lock(ifp->st);
+    *out = ifp->stats;
+    st_unlock(ifp->st);
 }
 
 static struct in_addr mask_of(unsigned prefixlen)
@@ -155,6 +184,8 @@ int berth_netif_addr_add(berth_netif *ifp, struct in_addr addr, unsigned prefixl
         struct in_addr net = {addr.s_addr & a->mask.s_addr}, gw = {0};
         if (!ifp->is_loopback)
             ip4_route_add_locked(st, net, prefixlen, gw, ifp, addr);
+        if (ifp->link == BERTH_LINK_ETHERNET && (ifp->flags & BERTH_IFF_UP))
+            arp_announce(ifp, addr);
     }
     st_unlock(st);
     if (err) {
@@ -254,31 +285,50 @@ bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned
     return false;
 }
 
-int netif_output(berth_netif *ifp, struct pkt *p)
+int netif_xmit(berth_netif *ifp, struct pkt *p)
 {
     struct berth_stack *st = ifp->st;
     if (!(ifp->flags & BERTH_IFF_UP)) {
-        ifp->tx_drops++;
+        ifp->stats.tx_dropped++;
         pkt_free(st, p);
         return ENETDOWN;
     }
     if (ifp->tap)
         ifp->tap(ifp->tap_arg, ifp, true, p->data, p->len);
-    ifp->tx_packets++;
+    ifp->stats.tx_packets++;
+    ifp->stats.tx_bytes += p->len;
     if (ifp->is_loopback) {
         /* Loopback: the same buffer comes straight back in. */
         p->ifp = ifp;
         if (ifp->tap)
             ifp->tap(ifp->tap_arg, ifp, false, p->data, p->len);
-        ifp->rx_packets++;
+        ifp->stats.rx_packets++;
+        ifp->stats.rx_bytes += p->len;
         pktq_push(&st->rxq, p);
         return 0;
     }
     int rc = ifp->drv.transmit(ifp->drv_ctx, ifp, p->data, p->len);
-    if (rc)
-        ifp->tx_drops++;
+    if (rc == ENOBUFS)
+        ifp->stats.tx_dropped++; /* a full queue (NET_XMIT_DROP) */
+    else if (rc)
+        ifp->stats.tx_errors++;
     pkt_free(st, p);
     return rc;
+}
+
+int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh)
+{
+    if (ifp->link == BERTH_LINK_ETHERNET)
+        return eth_output(ifp, p, nh);
+    return netif_xmit(ifp, p);
+}
+
+int netif_output(berth_netif *ifp, struct pkt *p)
+{
+    struct in_addr nh = ifp->tx_nexthop;
+    if (!nh.s_addr && p->len >= IP4_HLEN)
+        memcpy(&nh, p->data + 16, 4); /* the IPv4 destination */
+    return netif_output_nh(ifp, p, nh);
 }
 
 void netif_receive(berth_netif *ifp, struct pkt *p)
@@ -286,25 +336,41 @@ void netif_receive(berth_netif *ifp, struct pkt *p)
     p->ifp = ifp;
     if (ifp->tap)
         ifp->tap(ifp->tap_arg, ifp, false, p->data, p->len);
-    ifp->rx_packets++;
+    ifp->stats.rx_packets++;
+    ifp->stats.rx_bytes += p->len;
     pktq_push(&ifp->st->rxq, p);
+}
+
+void netif_input_locked(berth_netif *ifp, const void *data, size_t len)
+{
+    struct berth_stack *st = ifp->st;
+    bool ether = ifp->link == BERTH_LINK_ETHERNET;
+    if (len > 65535 + (ether ? ETH_HLEN : 0) || !(ifp->flags & BERTH_IFF_UP))
+        return;
+    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, len);
+    if (!p) {
+        ifp->stats.rx_dropped++;
+        SNMP_INC(st, Ip, InDiscards);
+        return;
+    }
+    memcpy(p->data, data, len);
+    if (!ether) {
+        netif_receive(ifp, p);
+        return;
+    }
+    p->ifp = ifp;
+    if (ifp->tap)
+        ifp->tap(ifp->tap_arg, ifp, false, p->data, p->len);
+    ifp->stats.rx_packets++;
+    ifp->stats.rx_bytes += p->len;
+    eth_input(ifp, p);
 }
 
 void berth_netif_input(berth_netif *ifp, const void *data, size_t len)
 {
     struct berth_stack *st = ifp->st;
-    if (len > 65535)
-        return;
     st_lock(st);
-    if (ifp->flags & BERTH_IFF_UP) {
-        struct pkt *p = pkt_alloc(st, PKT_HEADROOM, len);
-        if (p) {
-            memcpy(p->data, data, len);
-            netif_receive(ifp, p);
-        } else {
-            SNMP_INC(st, Ip, InDiscards);
-        }
-    }
+    netif_input_locked(ifp, data, len);
     st_unlock(st); /* processes it: whoever it concerns is woken under the lock */
 }
 

@@ -1,7 +1,10 @@
 /* netif_impl.h — the interface object and the driver boundary.
  *
- * netif_output is the one way down to a driver; berth_netif_input the one way
- * up. Both pass every packet to the optional tap (the pcap writer).
+ * netif_output_nh is the one way down from IP (the link layer, if any, sits
+ * behind it: src/link/ethernet.c for BERTH_LINK_ETHERNET interfaces) and
+ * netif_xmit the one way into a driver; berth_netif_input the one way up.
+ * Every packet or frame crossing the driver boundary passes the optional
+ * tap (the pcap writer) exactly as the driver sees it.
  */
 #ifndef BERTH_NETIF_IMPL_H
 #define BERTH_NETIF_IMPL_H
@@ -29,6 +32,8 @@ struct ifaddr6 {
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
+struct arp_cache;
+
 struct berth_netif {
     struct berth_netif *next;
     struct berth_stack *st;
@@ -42,16 +47,34 @@ struct berth_netif {
     void *drv_ctx;
     /* Loopback short-circuits the driver: packets go straight back to rxq. */
     bool is_loopback;
+    unsigned link;                  /* BERTH_LINK_RAW or BERTH_LINK_ETHERNET */
+    uint8_t hwaddr[BERTH_ETH_ALEN]; /* Ethernet: our MAC address */
+    struct arp_cache *arp;          /* Ethernet: the neighbour cache */
+    /* Next hop of the datagram ip4_output is fragmenting: ip4_fragment hands
+     * each fragment to netif_output, which has no next-hop argument (0: the
+     * packet's own destination). */
+    struct in_addr tx_nexthop;
     netif_tap_fn tap;
     void *tap_arg;
     void (*tap_close)(void *arg);
-    uint64_t tx_packets, rx_packets, tx_drops;
+    struct berth_netif_stats stats;
 };
 
-/* Hand a packet to the driver (consumes p). */
+/* Send an IPv4 packet (data at the IP header) to next hop nh through ifp:
+ * straight to the driver on a raw-IP interface, through Ethernet and ARP on
+ * an Ethernet one. Consumes p. 0 or an errno (ENETDOWN, ENOBUFS...). */
+int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh);
+/* netif_output_nh with ifp->tx_nexthop, or the packet's destination. */
 int netif_output(berth_netif *ifp, struct pkt *p);
-/* Queue a received packet on the stack's input queue (consumes p; lock held). */
+/* Hand one packet or frame, ready for the wire, to the driver: tap,
+ * counters, transmit (consumes p). */
+int netif_xmit(berth_netif *ifp, struct pkt *p);
+/* Queue a received IP packet on the stack's input queue after the tap
+ * (consumes p; lock held). */
 void netif_receive(berth_netif *ifp, struct pkt *p);
+/* berth_netif_input with the stack lock already held (drivers that take the
+ * lock themselves to check that the interface still exists). */
+void netif_input_locked(berth_netif *ifp, const void *data, size_t len);
 /* Install or remove (fn NULL) the tap; the previous tap's close is called. */
 void netif_set_tap(berth_netif *ifp, netif_tap_fn fn, void (*close)(void *), void *arg);
 

@@ -2,8 +2,9 @@
  *
  * The writer is the interface's tap (netif_set_tap): netif.c calls it under
  * the stack lock for every packet handed to the driver and every packet
- * received. Records carry raw IP (LINKTYPE_RAW) because drivers carry no
- * link header yet. Headers are written in host byte order with the standard
+ * received, as the driver sees it: whole Ethernet frames (LINKTYPE_ETHERNET,
+ * ARP included) on an Ethernet interface, raw IP (LINKTYPE_RAW) on the
+ * others. Headers are written in host byte order with the standard
  * magic, which is how readers learn the byte order.
  *
  * Loopback taps see each packet twice (once out, once straight back in);
@@ -21,6 +22,7 @@
 
 #define PCAP_MAGIC 0xa1b2c3d4u /* microsecond timestamps */
 #define PCAP_SNAPLEN 65535u
+#define LINKTYPE_ETHERNET 1u
 #define LINKTYPE_RAW 101u
 
 struct pcap_writer {
@@ -75,7 +77,7 @@ int berth_pcap_open(berth_netif *ifp, const char *path)
     put32(hdr + 8, 0);  /* thiszone: timestamps are UTC (or virtual) */
     put32(hdr + 12, 0); /* sigfigs */
     put32(hdr + 16, PCAP_SNAPLEN);
-    put32(hdr + 20, LINKTYPE_RAW);
+    put32(hdr + 20, berth_netif_link(ifp) == BERTH_LINK_ETHERNET ? LINKTYPE_ETHERNET : LINKTYPE_RAW);
     if (fwrite(hdr, sizeof(hdr), 1, w->f) != 1) {
         int e = errno ? errno : EIO;
         pcap_tap_close(w);

@@ -184,12 +184,16 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     if (fd_lowest_free(st) < 0)
         return (int)leave(st, -EMFILE);
     struct bsock *child = NULL;
-    int rc = so->ops->accept(so, &child, flags | ((so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0));
+    /* The protocol only needs to know whether to wait (SOCK_NONBLOCK in
+     * accept4's flags is the child's, applied below). */
+    int rc = so->ops->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
     if (rc < 0)
         return (int)leave(st, rc);
     /* The descriptor table may have changed while accept blocked. */
     int nfd = fd_lowest_free(st);
     if (nfd < 0) {
+        child->closed = true;
+        child->ops->release(child); /* a real close: the connection is reset */
         sock_put(child);
         return (int)leave(st, -EMFILE);
     }

@@ -1,39 +1,41 @@
-/* tcp_sock.c — AF_INET/SOCK_STREAM, first stage: the socket exists, owns a
- * place in the TCP port namespace (bind, SO_REUSEADDR/SO_REUSEPORT rules,
- * getsockname), takes options and closes. The TCP protocol itself (listen,
- * connect, accept, data) is not implemented yet: those calls fail with
- * EOPNOTSUPP (listed in docs/deviations.md). */
+/* tcp_sock.c — the AF_INET / AF_INET6 SOCK_STREAM operations: Linux's
+ * inet_stream_connect + tcp_v4_connect, inet_listen, inet_csk_accept,
+ * tcp_sendmsg, tcp_recvmsg, inet_shutdown + tcp_shutdown, tcp_close,
+ * tcp_disconnect, tcp_poll and tcp_ioctl, with the same checks in the same
+ * order, so every call gives the errno Linux gives. */
+#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/tcp.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
-#include "core/stack_impl.h"
-#include "socket/inet_sock.h"
+#include "bind/bind.h"
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
 #include "socket/sock_registry.h"
+#include "tcp/tcp.h"
 
-/* Linux's limits (include/net/tcp.h). */
-#ifndef TCP_MSS_DEFAULT
-#define TCP_MSS_DEFAULT 536
-#endif
-#define TCP_MIN_MSS 88
-#define MAX_TCP_WINDOW 32767
-#define MAX_TCP_KEEPIDLE 32767
-#define MAX_TCP_KEEPINTVL 32767
-#define MAX_TCP_KEEPCNT 127
-#define MAX_TCP_SYNCNT 127
+#define SHUTDOWN_MASK (RCV_SHUTDOWN | SEND_SHUTDOWN)
 
-struct tcp_sock {
-    struct inet_sock inet;
-    /* IPPROTO_TCP options (0 = the stack default where that applies) */
-    bool nodelay, cork;
-    int user_mss;
-    int keepidle, keepintvl, keepcnt; /* seconds / probes */
-    int syncnt;
-    unsigned user_timeout; /* ms */
-};
+void tcp_wake(struct tcp_sock *tp) { sock_wake(tcp_bs(tp)); }
 
-static inline struct tcp_sock *tcp_sk(struct bsock *so) { return (struct tcp_sock *)so; }
+/* sock_wait, after running the input and timers already due: loopback
+ * segments queued by this very call (a SYN, data) are processed first and
+ * the caller re-checks its condition before blocking (stack_wait would
+ * otherwise block after processing them without returning). */
+static int tcp_wait(struct bsock *so, uint64_t deadline)
+{
+    struct berth_stack *st = so->st;
+    if (!st->in_poll && (st->rxq.head || (st->timers && st->timers->when <= st_now(st)))) {
+        stack_run_pending(st);
+        return so->closed ? -EBADF : 0;
+    }
+    return sock_wait(so, deadline);
+}
 
 static int tcp_resolve_protocol(int protocol)
 {
@@ -42,57 +44,685 @@ static int tcp_resolve_protocol(int protocol)
     return -EPROTONOSUPPORT;
 }
 
+/* tcp_init_sock. */
+static void init_common(struct tcp_sock *tp)
+{
+    struct tcp_stack *ts = tcp_of(tcp_st(tp));
+    tp->sstate = SS_UNCONNECTED;
+    tp->rto_us = TCP_TIMEOUT_INIT_US;
+    tp->mdev_us = TCP_TIMEOUT_INIT_US;
+    tp->cwnd = TCP_INIT_CWND;
+    tp->ssthresh = 0x7fffffff;
+    tp->mss_cache = TCP_MSS_DEFAULT;
+    tp->advmss = TCP_MSS_DEFAULT;
+    tp->reordering = 3;
+    tp->rcv_mss = TCP_MSS_DEFAULT;
+    tp->cc = ts->cc_default;
+    tcp_timer_init(tp);
+}
+
 static int tcp_init(struct bsock *so)
 {
     struct tcp_sock *tp = tcp_sk(so);
+    struct tcp_stack *ts = tcp_of(so->st);
     inet_sock_init(&tp->inet, so->st->tcp_bind);
-    tp->keepidle = 7200; /* net.ipv4.tcp_keepalive_time */
-    tp->keepintvl = 75;  /* net.ipv4.tcp_keepalive_intvl */
-    tp->keepcnt = 9;     /* net.ipv4.tcp_keepalive_probes */
+    tp->keepidle = ts->keepalive_time;
+    tp->keepintvl = ts->keepalive_intvl;
+    tp->keepcnt = ts->keepalive_probes;
+    /* net.ipv4.tcp_wmem[1] / tcp_rmem[1], not the core defaults. */
+    so->sndbuf = ts->wmem[1];
+    so->rcvbuf = ts->rmem[1];
+    init_common(tp);
     return 0;
 }
 
-static void tcp_release(struct bsock *so) { inet_unhash(inet_sk(so)); }
+/* ---- lifetime ---- */
 
-static int tcp_not_yet(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+static void free_queues(struct tcp_sock *tp)
 {
-    (void)so, (void)sa, (void)len;
-    return -EOPNOTSUPP;
+    struct berth_stack *st = tcp_st(tp);
+    tcp_bufq_purge(st, &tp->sndq);
+    tcp_bufq_purge(st, &tp->rcvq);
+    tcp_bufq_purge(st, &tp->ooq);
+    tp->snd_hint = NULL;
 }
 
-static int tcp_listen_not_yet(struct bsock *so, int backlog)
+void tcp_req_drop(struct berth_stack *st, struct tcp_req *req)
 {
-    (void)so, (void)backlog;
-    return -EOPNOTSUPP;
+    struct tcp_listen *lq = req->listener->lq;
+    tcp_eh_remove(st, &req->eh);
+    timer_cancel(st, &req->timer);
+    if (lq) {
+        for (struct tcp_req **pp = &lq->synq; *pp; pp = &(*pp)->qnext)
+            if (*pp == req) {
+                *pp = req->qnext;
+                lq->qlen--;
+                break;
+            }
+    }
+    st_free(st, req);
 }
 
-static unsigned tcp_poll(struct bsock *so)
+static bool need_reset(int state)
 {
-    /* tcp_poll on a socket that never connected (TCP_CLOSE): hung up,
-     * writable, and readable once SHUT_RD was asked for. */
-    unsigned m = POLLOUT | POLLWRNORM | POLLHUP;
-    if (so->shut & RCV_SHUTDOWN)
-        m |= POLLIN | POLLRDNORM | POLLRDHUP;
-    if (so->so_error)
-        m |= POLLERR;
-    return m;
+    return TCPF(state) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT) | TCPF(TCPS_FIN_WAIT1) |
+                          TCPF(TCPS_FIN_WAIT2) | TCPF(TCPS_SYN_RECV));
 }
 
-static int tcp_shutdown(struct bsock *so, int how)
+/* A connection that will never be accepted (its listener closed). */
+static void child_forget(struct tcp_sock *c)
 {
-    /* inet_shutdown on TCP_CLOSE: ENOTCONN, but the bits are recorded. */
-    so->shut |= (unsigned)how;
-    sock_wake(so);
-    return -ENOTCONN;
+    c->parent = NULL;
+    if (need_reset(tcp_state(c)))
+        tcp_send_active_rst(c);
+    tcp_done(c);
+    free_queues(c);
+    inet_unhash(&c->inet);
+    sock_put(tcp_bs(c));
 }
 
-static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+/* inet_csk_listen_stop. */
+void tcp_listen_stop(struct tcp_sock *tp)
 {
-    (void)msg, (void)total;
-    /* sk_stream_wait_connect on a closed socket, then sk_stream_error. */
-    int err = sock_take_error(so);
-    if (!err)
-        err = -EPIPE;
+    struct berth_stack *st = tcp_st(tp);
+    struct tcp_listen *lq = tp->lq;
+    if (!lq)
+        return;
+    while (lq->synq)
+        tcp_req_drop(st, lq->synq);
+    struct tcp_sock *c;
+    while ((c = lq->acc_head)) {
+        lq->acc_head = c->acc_next;
+        lq->acc_len--;
+        c->acc_next = NULL;
+        child_forget(c);
+    }
+    lq->acc_tail = NULL;
+    st_free(st, lq);
+    tp->lq = NULL;
+    tp->inet.bnode.listening = false;
+}
+
+/* Everything a socket holds, at once (stack teardown). */
+void tcp_destroy(struct tcp_sock *tp)
+{
+    if (tcp_state(tp) == TCPS_LISTEN) {
+        tcp_set_state(tp, TCPS_CLOSE);
+        tcp_listen_stop(tp);
+    }
+    if (tcp_state(tp) != TCPS_CLOSE)
+        tcp_set_state(tp, TCPS_CLOSE);
+    tcp_timer_stop_all(tp);
+    free_queues(tp);
+    inet_unhash(&tp->inet);
+    if (tp->orphan) {
+        tp->orphan = false;
+        tcp_of(tcp_st(tp))->orphans--;
+        sock_put(tcp_bs(tp));
+    }
+}
+
+/* tcp_close_state: the state after a close or SHUT_WR, and whether a FIN
+ * goes out. */
+static bool close_state(struct tcp_sock *tp)
+{
+    int next;
+    bool fin = false;
+    switch (tcp_state(tp)) {
+    case TCPS_SYN_RECV:
+    case TCPS_ESTABLISHED:
+        next = TCPS_FIN_WAIT1;
+        fin = true;
+        break;
+    case TCPS_CLOSE_WAIT:
+        next = TCPS_LAST_ACK;
+        fin = true;
+        break;
+    case TCPS_SYN_SENT:
+    case TCPS_TIME_WAIT:
+    case TCPS_LISTEN:
+    case TCPS_CLOSE:
+        next = TCPS_CLOSE;
+        break;
+    default:
+        return false; /* FIN_WAIT1/2, CLOSING, LAST_ACK: nothing changes */
+    }
+    if (next == TCPS_CLOSE) {
+        tcp_done(tp);
+        return false;
+    }
+    tcp_set_state(tp, next);
+    return fin;
+}
+
+/* tcp_disconnect: the ABORT of RFC 9293 (connect(AF_UNSPEC), SO_LINGER 0,
+ * shutdown of a connecting socket). The socket can connect again. */
+int tcp_disconnect(struct tcp_sock *tp)
+{
+    struct bsock *so = tcp_bs(tp);
+    struct inet_sock *in = &tp->inet;
+    int old = tcp_state(tp);
+    /* The RST goes out before CLOSE gives an automatic port back. */
+    bool rst = old != TCPS_LISTEN &&
+               (need_reset(old) || (tp->snd_nxt != tp->write_seq + (tp->fin_queued ? 1u : 0u) &&
+                                    (TCPF(old) & (TCPF(TCPS_CLOSING) | TCPF(TCPS_LAST_ACK)))));
+    if (rst)
+        tcp_send_active_rst(tp);
+    if (old != TCPS_CLOSE)
+        tcp_set_state(tp, TCPS_CLOSE);
+    if (old == TCPS_LISTEN)
+        tcp_listen_stop(tp);
+    else if (rst || old == TCPS_SYN_SENT)
+        so->so_error = ECONNRESET;
+    tcp_timer_stop_all(tp);
+    free_queues(tp);
+    in->dport = 0;
+    in->daddr.s_addr = 0;
+    memset(&in->v6_daddr, 0, sizeof(in->v6_daddr));
+    if (!in->bindaddr_lock) {
+        in->saddr.s_addr = 0;
+        in->bnode.addr.s_addr = 0;
+        memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
+        memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
+    }
+    so->shut = 0;
+    tp->done = tp->fin_queued = false;
+    tp->conn_bound = false;
+    tp->ts_recent = tp->ts_recent_stamp = 0;
+    tp->srtt_us = tp->mdev_max_us = tp->rttvar_us = 0;
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->write_seq = 0;
+    tp->rcv_nxt = tp->copied_seq = tp->rcv_wnd = tp->rcv_wup = 0;
+    tp->snd_wnd = tp->max_window = 0;
+    tp->backoff = tp->retransmits = tp->probes_out = 0;
+    tp->nsacked = 0;
+    tp->dupacks = 0;
+    tp->ca_state = TCPCA_OPEN;
+    tp->ts_ok = tp->sack_ok = tp->wscale_ok = false;
+    init_common(tp);
+    tp->sstate = SS_UNCONNECTED;
+    tcp_wake(tp);
+    return 0;
+}
+
+/* tcp_close. */
+static void tcp_release(struct bsock *so)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    struct berth_stack *st = so->st;
+    so->shut = SHUTDOWN_MASK;
+    int state = tcp_state(tp);
+    if (state == TCPS_LISTEN) {
+        tcp_set_state(tp, TCPS_CLOSE);
+        tcp_listen_stop(tp);
+        inet_unhash(&tp->inet);
+        return;
+    }
+    uint32_t unread = tp->rcvq.bytes;
+    tcp_bufq_purge(st, &tp->rcvq);
+    tcp_bufq_purge(st, &tp->ooq);
+    if (state == TCPS_CLOSE) {
+        tcp_timer_stop_all(tp);
+        free_queues(tp);
+        inet_unhash(&tp->inet);
+        return;
+    }
+    if (unread) {
+        /* Unread data is lost: tell the peer with a RST (RFC 2525). */
+        TCP_INC(st, AbortOnClose);
+        tcp_send_active_rst(tp);
+        tcp_done(tp);
+    } else if (so->linger.l_onoff && !so->linger.l_linger) {
+        TCP_INC(st, AbortOnLinger);
+        tcp_disconnect(tp);
+    } else if (close_state(tp)) {
+        tcp_send_fin(tp);
+    }
+    if (so->linger.l_onoff && so->linger.l_linger > 0) {
+        /* sk_stream_wait_close: until the FIN is acknowledged or the
+         * linger time is over (even for a non-blocking socket). */
+        uint64_t deadline = st_now(st) + (uint64_t)so->linger.l_linger * 1000000u;
+        sock_hold(so);
+        while (TCPF(tcp_state(tp)) &
+               (TCPF(TCPS_FIN_WAIT1) | TCPF(TCPS_CLOSING) | TCPF(TCPS_LAST_ACK))) {
+            if (!st->in_poll && (st->rxq.head || (st->timers && st->timers->when <= st_now(st)))) {
+                stack_run_pending(st);
+                continue;
+            }
+            int rc = stack_wait(st, deadline);
+            if (rc == ETIMEDOUT || rc == EDEADLK)
+                break;
+        }
+        sock_put(so);
+    }
+    state = tcp_state(tp);
+    if (state == TCPS_CLOSE) {
+        tcp_timer_stop_all(tp);
+        free_queues(tp);
+        inet_unhash(&tp->inet);
+        return;
+    }
+    /* The connection goes on without its descriptor. */
+    tp->orphan = true;
+    tcp_of(st)->orphans++;
+    sock_hold(so);
+    if (state == TCPS_FIN_WAIT2) {
+        if (tp->linger2 < 0) {
+            tcp_send_active_rst(tp);
+            tcp_done(tp);
+            return;
+        }
+        uint32_t tmo = (uint32_t)(tp->linger2 ? tp->linger2 : tcp_of(st)->fin_timeout) * 1000u;
+        if (tmo > TCP_TIMEWAIT_LEN_MS)
+            tcp_timer_set(tp, TCP_T_KEEP,
+                          st_now(st) + (uint64_t)(tmo - TCP_TIMEWAIT_LEN_MS) * 1000u);
+        else
+            tcp_time_wait(tp, TCPS_FIN_WAIT2, tmo);
+    }
+}
+
+/* ---- passive open ---- */
+
+struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
+                                  const struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(l);
+    struct tcp_listen *lq = l->lq;
+    if (lq->acc_len > (unsigned)lq->backlog) {
+        TCP_INC(st, ListenOverflows);
+        TCP_INC(st, ListenDrops);
+        return NULL;
+    }
+    struct bsock *ls = tcp_bs(l);
+    struct bsock *so = sock_alloc(st, ls->ops, ls->protocol);
+    if (!so) {
+        TCP_INC(st, ListenDrops);
+        return NULL;
+    }
+    struct tcp_sock *tp = tcp_sk(so);
+    /* sk_clone_lock: the socket options come from the listener. */
+    so->reuseaddr = ls->reuseaddr;
+    so->reuseport = ls->reuseport;
+    so->broadcast = ls->broadcast;
+    so->keepalive = ls->keepalive;
+    so->dontroute = ls->dontroute;
+    so->oobinline = ls->oobinline;
+    so->rcvbuf_locked = ls->rcvbuf_locked;
+    so->sndbuf_locked = ls->sndbuf_locked;
+    so->cred = ls->cred;
+    so->rcvbuf = ls->rcvbuf;
+    so->sndbuf = ls->sndbuf;
+    so->rcvlowat = ls->rcvlowat;
+    so->rcvtimeo_us = ls->rcvtimeo_us;
+    so->sndtimeo_us = ls->sndtimeo_us;
+    so->priority = ls->priority;
+    so->mark = ls->mark;
+    so->linger = ls->linger;
+    so->bound_ifindex = ls->bound_ifindex;
+    struct inet_sock *in = &tp->inet;
+    const struct inet_sock *lin = &l->inet;
+    inet_sock_init(in, st->tcp_bind);
+    in->tos = lin->tos;
+    in->uc_ttl = lin->uc_ttl;
+    in->freebind = lin->freebind;
+    in->recverr = lin->recverr;
+    in->pktinfo = lin->pktinfo;
+    in->recvttl = lin->recvttl;
+    in->recvtos = lin->recvtos;
+    in->pmtudisc = lin->pmtudisc;
+    in->bindport_lock = lin->bindport_lock;
+    in->bindaddr_lock = lin->bindaddr_lock;
+    in->bnode.family = lin->bnode.family;
+    in->bnode.v6only = lin->bnode.v6only;
+    in->bnode.addr = req->laddr;
+    in->saddr = req->laddr;
+    in->daddr = req->eh.raddr;
+    in->dport = req->eh.rport;
+    if (so->family == AF_INET6)
+        inet6_mapped_connected(in);
+    inet_sync_node(in);
+    if (bind_add_owner(st, st->tcp_bind, &in->bnode, inet_num(lin))) {
+        sock_put(so);
+        return NULL;
+    }
+    init_common(tp);
+    tp->nodelay = l->nodelay;
+    tp->cork = l->cork;
+    tp->user_mss = l->user_mss;
+    tp->keepidle = l->keepidle;
+    tp->keepintvl = l->keepintvl;
+    tp->keepcnt = l->keepcnt;
+    tp->syncnt = l->syncnt;
+    tp->user_timeout = l->user_timeout;
+    tp->linger2 = l->linger2;
+    tp->window_clamp = l->window_clamp;
+    tp->cc = l->cc;
+    tp->sstate = SS_CONNECTED;
+    /* tcp_create_openreq_child: the handshake's state. */
+    tp->iss = req->iss;
+    tp->irs = req->irs;
+    tp->snd_una = req->iss;
+    tp->snd_nxt = tp->snd_max = req->iss + 1;
+    tp->write_seq = tp->snd_sml = req->iss + 1;
+    tp->rcv_nxt = tp->copied_seq = tp->rcv_wup = req->irs + 1;
+    uint32_t w = tcp_rcv_space(tp);
+    tp->rcv_wnd = w > 65535 ? 65535 : w;
+    tp->ts_ok = req->ts_ok;
+    tp->ts_recent = req->ts_recent;
+    tp->ts_recent_stamp = tp->ts_ok ? (uint32_t)(st_now(st) / 1000000) : 0;
+    tp->ts_off = req->ts_off;
+    tp->sack_ok = req->sack_ok;
+    tp->wscale_ok = req->wscale_ok;
+    tp->snd_wscale = req->snd_wscale;
+    tp->rcv_wscale = req->rcv_wscale;
+    tp->mss_clamp = req->mss_clamp;
+    if (tp->user_mss && tp->mss_clamp > tp->user_mss)
+        tp->mss_clamp = (uint16_t)tp->user_mss;
+    unsigned mtu = tcp_path_mtu(tp);
+    int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
+    if (tp->user_mss && adv > tp->user_mss)
+        adv = tp->user_mss;
+    tp->advmss = (uint16_t)adv;
+    tcp_sync_mss(tp, mtu);
+    tp->rcv_mss = tp->mss_cache < TCP_MSS_DEFAULT ? tp->mss_cache : TCP_MSS_DEFAULT;
+    tp->inet.state = TCPS_SYN_RECV;
+    tcp_eh_hash_sock(tp);
+    (void)seg;
+    return tp;
+}
+
+/* inet_listen. */
+static int tcp_listen(struct bsock *so, int backlog)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    struct inet_sock *in = &tp->inet;
+    struct berth_stack *st = so->st;
+    if (tp->sstate != SS_UNCONNECTED)
+        return -EINVAL;
+    int old = tcp_state(tp);
+    if (!(TCPF(old) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN))))
+        return -EINVAL;
+    if (old != TCPS_LISTEN) {
+        /* inet_csk_listen_start: LISTEN first, then the port is checked
+         * again (two SO_REUSEADDR sockets may share a port, only one may
+         * listen on it) or chosen. */
+        struct tcp_listen *lq = st_zalloc(st, sizeof(*lq));
+        if (!lq)
+            return -ENOBUFS;
+        inet_sync_node(in);
+        in->bnode.listening = true;
+        int rc;
+        if (inet_num(in)) {
+            rc = bind_conflict(in->table, &in->bnode, inet_num(in)) ? -EADDRINUSE : 0;
+        } else {
+            struct bind_req req;
+            inet_bind_req(in, false, &req);
+            rc = bind_get_port(st, in->table, &in->bnode, 0, &req) ? -EADDRINUSE : 0;
+        }
+        if (rc) {
+            in->bnode.listening = false;
+            st_free(st, lq);
+            return rc;
+        }
+        tp->lq = lq;
+        tcp_set_state(tp, TCPS_LISTEN);
+    }
+    tp->lq->backlog = backlog;
+    return 0;
+}
+
+/* inet_csk_accept. Blocking follows the listener's own O_NONBLOCK only:
+ * accept4()'s SOCK_NONBLOCK is for the new socket (the socket layer passes
+ * it in `flags` too, where it cannot be told from O_NONBLOCK). */
+static int tcp_accept(struct bsock *so, struct bsock **child, int flags)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    flags = (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0;
+    if (tcp_state(tp) != TCPS_LISTEN)
+        return -EINVAL;
+    uint64_t deadline = sock_deadline(so, true);
+    while (!tp->lq->acc_head) {
+        if (flags & O_NONBLOCK)
+            return -EAGAIN;
+        int rc = tcp_wait(so, deadline);
+        if (rc)
+            return rc;
+        if (tcp_state(tp) != TCPS_LISTEN)
+            return -EINVAL;
+    }
+    struct tcp_listen *lq = tp->lq;
+    struct tcp_sock *c = lq->acc_head;
+    lq->acc_head = c->acc_next;
+    if (!lq->acc_head)
+        lq->acc_tail = NULL;
+    lq->acc_len--;
+    c->acc_next = NULL;
+    c->parent = NULL;
+    c->sstate = SS_CONNECTED;
+    *child = tcp_bs(c);
+    return 0;
+}
+
+/* ---- active open ---- */
+
+static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
+{
+    struct inet_sock *in = &tp->inet;
+    struct bsock *so = &in->sk;
+    struct berth_stack *st = so->st;
+    struct in_addr dst = sin->sin_addr;
+    if (dst.s_addr == INADDR_ANY)
+        dst.s_addr = htonl(INADDR_LOOPBACK); /* "connect to this host" */
+    struct in_addr nexthop, src;
+    berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
+    if (!ifp)
+        return -ENETUNREACH;
+    if (ip4_is_multicast(dst) || netif_is_bcast4(st, dst))
+        return -ENETUNREACH;
+    if (!in->saddr.s_addr)
+        in->saddr = src;
+    if (!in->bnode.addr.s_addr)
+        in->bnode.addr = in->saddr;
+    if (tp->ts_recent_stamp && in->daddr.s_addr != dst.s_addr) {
+        tp->ts_recent = tp->ts_recent_stamp = 0;
+        tp->write_seq = 0;
+    }
+    in->daddr = dst;
+    in->dport = sin->sin_port;
+    tp->mss_clamp = tp->user_mss ? (uint16_t)tp->user_mss : TCP_MSS_DEFAULT;
+    tp->write_seq = 0;
+    tcp_set_state(tp, TCPS_SYN_SENT);
+    int rc = tcp_hash_connect(tp);
+    if (rc) {
+        tcp_set_state(tp, TCPS_CLOSE);
+        in->dport = 0;
+        in->daddr.s_addr = 0;
+        if (!in->bindaddr_lock) {
+            in->saddr.s_addr = 0;
+            in->bnode.addr.s_addr = 0;
+        }
+        return rc;
+    }
+    if (so->family == AF_INET6)
+        inet6_mapped_connected(in);
+    /* tcp_connect_init */
+    tp->iss = tp->write_seq ? tp->write_seq
+                            : tcp_isn(st, in->saddr, htons(inet_num(in)), in->daddr, in->dport);
+    struct tcp_stack *ts = tcp_of(st);
+    tp->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, in->saddr, in->daddr) : 0;
+    int adv = (int)ifp->mtu - IP4_HLEN - TCP_HLEN;
+    if (tp->user_mss && adv > tp->user_mss)
+        adv = tp->user_mss;
+    tp->advmss = (uint16_t)adv;
+    tp->ts_ok = ts->timestamps != 0;
+    tcp_sync_mss(tp, ifp->mtu);
+    tp->ts_ok = false;
+    tp->rcv_wscale = ts->window_scaling ? tcp_pick_wscale(tp) : 0;
+    tp->snd_wscale = 0;
+    tp->snd_una = tp->iss;
+    tp->snd_nxt = tp->snd_max = tp->iss + 1;
+    tp->write_seq = tp->snd_sml = tp->iss + 1;
+    tp->snd_wnd = 0;
+    tp->rcv_nxt = tp->rcv_wup = tp->copied_seq = 0;
+    tp->rcv_mss = TCP_MSS_DEFAULT;
+    tp->backoff = tp->retransmits = 0;
+    tp->rto_us = TCP_TIMEOUT_INIT_US;
+    tp->done = tp->fin_queued = false;
+    TCP_INC(st, ActiveOpens);
+    if (!ts->timestamps) {
+        tp->rtt_timing = true;
+        tp->rtt_start = st_now(st);
+        tp->rtt_seq = tp->iss + 1;
+    }
+    tcp_send_syn(tp);
+    tcp_rearm_rto(tp);
+    return 0;
+}
+
+static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len,
+                    struct sockaddr_in *out)
+{
+    struct sockaddr_in6 sin6;
+    if (len < 24)
+        return -EINVAL;
+    memset(&sin6, 0, sizeof(sin6));
+    memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
+    if (sin6.sin6_family != AF_INET6)
+        return -EAFNOSUPPORT;
+    memset(out, 0, sizeof(*out));
+    out->sin_family = AF_INET;
+    out->sin_port = sin6.sin6_port;
+    if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
+        /* connect to [::]: the loopback of the socket's kind */
+        if (!IN6_IS_ADDR_V4MAPPED(&tp->inet.bnode.addr6) || tp->inet.bnode.v6only)
+            return -ENETUNREACH; /* would be ::1: no IPv6 packet path yet */
+        out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return 0;
+    }
+    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+        return -ENETUNREACH; /* native IPv6: not yet (docs/deviations.md) */
+    if (tp->inet.bnode.v6only)
+        return -ENETUNREACH;
+    memcpy(&out->sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+    return 0;
+}
+
+/* inet_stream_connect. */
+static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    if (len < sizeof(sa->sa_family))
+        return -EINVAL;
+    if (sa->sa_family == AF_UNSPEC) {
+        int rc = tcp_disconnect(tp);
+        tp->sstate = rc ? SS_DISCONNECTING : SS_UNCONNECTED;
+        return rc;
+    }
+    int err;
+    switch (tp->sstate) {
+    case SS_CONNECTED:
+        return -EISCONN;
+    case SS_CONNECTING:
+        err = -EALREADY;
+        break;
+    case SS_UNCONNECTED: {
+        if (tcp_state(tp) != TCPS_CLOSE)
+            return -EISCONN;
+        struct sockaddr_in sin;
+        if (so->family == AF_INET6) {
+            err = v6_to_v4(tp, sa, len, &sin);
+        } else {
+            if (len < sizeof(sin))
+                return -EINVAL;
+            memcpy(&sin, sa, sizeof(sin));
+            err = sin.sin_family != AF_INET ? -EAFNOSUPPORT : 0;
+        }
+        if (!err)
+            err = tcp_v4_connect(tp, &sin);
+        if (err < 0)
+            return err;
+        tp->sstate = SS_CONNECTING;
+        err = -EINPROGRESS;
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+    if (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
+        if (so->fl & SOCKF_NONBLOCK)
+            return err;
+        uint64_t deadline = sock_deadline(so, false);
+        while (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
+            int rc = tcp_wait(so, deadline);
+            if (rc == -EAGAIN)
+                return err; /* SO_SNDTIMEO: still in progress */
+            if (rc)
+                return rc;
+        }
+    }
+    if (tcp_state(tp) == TCPS_CLOSE) {
+        /* Refused, timed out, or reset: the error, and the socket may try
+         * again. */
+        err = sock_take_error(so);
+        if (!err)
+            err = -ECONNABORTED;
+        tcp_disconnect(tp);
+        tp->sstate = SS_UNCONNECTED;
+        return err;
+    }
+    tp->sstate = SS_CONNECTED;
+    return 0;
+}
+
+/* ---- data ---- */
+
+/* Copy n bytes at byte offset `off` of the iovec into dst. */
+static int iov_read(const struct msghdr *msg, size_t off, void *dst, size_t n)
+{
+    uint8_t *d = dst;
+    for (size_t i = 0; i < (size_t)msg->msg_iovlen && n; i++) {
+        size_t l = msg->msg_iov[i].iov_len;
+        if (off >= l) {
+            off -= l;
+            continue;
+        }
+        size_t k = l - off < n ? l - off : n;
+        if (copy_from_user(d, (const uint8_t *)msg->msg_iov[i].iov_base + off, k))
+            return -EFAULT;
+        d += k;
+        n -= k;
+        off = 0;
+    }
+    return 0;
+}
+
+static int iov_write(const struct msghdr *msg, size_t off, const void *src, size_t n)
+{
+    const uint8_t *s = src;
+    for (size_t i = 0; i < (size_t)msg->msg_iovlen && n; i++) {
+        size_t l = msg->msg_iov[i].iov_len;
+        if (off >= l) {
+            off -= l;
+            continue;
+        }
+        size_t k = l - off < n ? l - off : n;
+        if (copy_to_user((uint8_t *)msg->msg_iov[i].iov_base + off, s, k))
+            return -EFAULT;
+        s += k;
+        n -= k;
+        off = 0;
+    }
+    return 0;
+}
+
+/* sk_stream_error: EPIPE becomes the pending error if any, and raises
+ * SIGPIPE unless MSG_NOSIGNAL. */
+static ssize_t stream_error(struct bsock *so, int flags, int err)
+{
+    if (err == -EPIPE) {
+        int e = sock_take_error(so);
+        if (e)
+            err = e;
+    }
 #ifdef SIGPIPE
     if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
@@ -100,136 +730,354 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     return err;
 }
 
+static bool writable_space(const struct tcp_sock *tp)
+{
+    const struct bsock *so = &tp->inet.sk;
+    return tp->sndq.bytes < (uint32_t)so->sndbuf;
+}
+
+static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    struct berth_stack *st = so->st;
+    bool nowait = flags & MSG_DONTWAIT;
+    uint64_t deadline = sock_deadline(so, false);
+    int err = 0;
+    size_t copied = 0;
+    /* sk_stream_wait_connect */
+    while (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
+        if (so->so_error)
+            return stream_error(so, flags, sock_take_error(so));
+        if (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))))
+            return stream_error(so, flags, -EPIPE);
+        if (nowait)
+            return -EAGAIN;
+        int rc = tcp_wait(so, deadline);
+        if (rc)
+            return rc;
+    }
+    while (copied < total) {
+        if (so->so_error || (so->shut & SEND_SHUTDOWN)) {
+            err = -EPIPE;
+            goto error;
+        }
+        if (!writable_space(tp)) {
+            tcp_push(tp, false);
+            if (nowait) {
+                err = -EAGAIN;
+                goto error;
+            }
+            int rc = tcp_wait(so, deadline);
+            if (rc) {
+                err = rc;
+                goto error;
+            }
+            if (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
+                err = -EPIPE;
+                goto error;
+            }
+            continue;
+        }
+        uint32_t space = (uint32_t)so->sndbuf - tp->sndq.bytes;
+        size_t want = total - copied < space ? total - copied : space;
+        uint32_t room;
+        uint8_t *d = tcp_bufq_room(st, &tp->sndq, tp->write_seq, (uint32_t)want,
+                                   (uint32_t)(want > 65536 ? 65536 : want), &room);
+        if (!d) {
+            err = -ENOBUFS;
+            goto error;
+        }
+        if (iov_read(msg, copied, d, room)) {
+            err = -EFAULT;
+            goto error;
+        }
+        tcp_bufq_commit(&tp->sndq, room);
+        tp->write_seq += room;
+        copied += room;
+        /* Keep the pipe full while copying a large write. */
+        if (tp->write_seq - tp->snd_nxt >= 2u * tp->mss_cache)
+            tcp_push(tp, true);
+    }
+    tcp_push(tp, (flags & MSG_MORE) != 0);
+    return (ssize_t)copied;
+error:
+    if (copied) {
+        tcp_push(tp, (flags & MSG_MORE) != 0);
+        return (ssize_t)copied;
+    }
+    if (err == -EFAULT || err == -ENOBUFS)
+        return err;
+    return stream_error(so, flags, err);
+}
+
+/* tcp_rcv_space_adjust: once per RTT, grow the receive buffer to about
+ * four times what the application read in the last RTT (twice for losses,
+ * twice for a sender in slow start), up to net.ipv4.tcp_rmem[2], unless
+ * SO_RCVBUF fixed it. */
+static void rcv_space_adjust(struct tcp_sock *tp)
+{
+    struct bsock *so = tcp_bs(tp);
+    uint64_t now = st_now(so->st);
+    uint32_t rtt = tp->srtt_us >> 3;
+    if (!rtt || now - tp->rcvq_space_time < rtt)
+        return;
+    uint32_t copied = tp->copied_seq - tp->rcvq_space_seq;
+    if (copied > tp->rcvq_space) {
+        if (!so->rcvbuf_locked && tp->rcvq_space) {
+            uint64_t rcvwin = ((uint64_t)copied << 1) + 16u * tp->advmss;
+            uint64_t grow = rcvwin * (copied - tp->rcvq_space) / tp->rcvq_space;
+            rcvwin += grow << 1;
+            uint64_t buf = rcvwin * 2; /* the window is half the buffer */
+            int max = tcp_of(so->st)->rmem[2];
+            if (buf > (uint64_t)max)
+                buf = (uint64_t)max;
+            if ((int)buf > so->rcvbuf)
+                so->rcvbuf = (int)buf;
+        }
+        tp->rcvq_space = copied;
+    }
+    tp->rcvq_space_seq = tp->copied_seq;
+    tp->rcvq_space_time = now;
+}
+
+/* tcp_cleanup_rbuf: after a read, tell the peer about a much larger window. */
+static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
+{
+    if (!copied || (tp->inet.sk.shut & RCV_SHUTDOWN))
+        return;
+    if (!(TCPF(tcp_state(tp)) &
+          (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_FIN_WAIT1) | TCPF(TCPS_FIN_WAIT2))))
+        return;
+    uint32_t cur = seq_gt(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
+                       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+                       : 0;
+    uint32_t space = tcp_rcv_space(tp);
+    uint32_t max_wnd = 65535u << tp->rcv_wscale;
+    if (space > max_wnd)
+        space = max_wnd;
+    space &= ~((1u << tp->rcv_wscale) - 1);
+    uint32_t mss = tp->rcv_mss ? tp->rcv_mss : TCP_MSS_DEFAULT;
+    if (space >= 2 * cur && space >= mss)
+        tcp_send_ack(tp);
+    else if ((tp->ack_pending & TCP_ACK_SCHED) && !tp->rcvq.bytes)
+        tcp_send_ack(tp);
+}
+
 static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
 {
-    (void)msg, (void)flags;
-    int err = sock_take_error(so);
-    if (err)
-        return err;
+    struct tcp_sock *tp = tcp_sk(so);
+    struct berth_stack *st = so->st;
+    if (flags & MSG_ERRQUEUE)
+        return -EAGAIN; /* no error queue (docs/deviations.md) */
+    int state = tcp_state(tp);
+    if (state == TCPS_LISTEN)
+        return -ENOTCONN;
+    if (flags & MSG_OOB)
+        return -EINVAL; /* tcp_recv_urg: no urgent data is ever kept */
+    size_t len = 0;
+    for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)
+        len += msg->msg_iov[i].iov_len;
+    bool peek = flags & MSG_PEEK;
+    bool nowait = flags & MSG_DONTWAIT;
+    size_t target =
+        (flags & MSG_WAITALL) ? len : ((size_t)so->rcvlowat < len ? (size_t)so->rcvlowat : len);
+    if (!target)
+        target = 1;
+    uint64_t deadline = sock_deadline(so, true);
+    bool timed_out = nowait;
+    ssize_t copied = 0;
+    /* A do-while as Linux's: even a zero-length read looks at the state. */
+    do {
+        uint32_t avail = tp->rcvq.bytes > (uint32_t)(peek ? copied : 0)
+                             ? tp->rcvq.bytes - (uint32_t)(peek ? copied : 0)
+                             : 0;
+        if (avail) {
+            size_t n = len - (size_t)copied < avail ? len - (size_t)copied : avail;
+            uint32_t seq = tp->copied_seq + (uint32_t)(peek ? copied : 0);
+            if (!(flags & MSG_TRUNC)) {
+                /* Copy chunk by chunk straight to the user's buffers. */
+                size_t done = 0;
+                struct tcp_chunk *c = tp->rcvq.head;
+                while (c && done < n) {
+                    if (seq_geq(seq + (uint32_t)done, c->seq + c->len)) {
+                        c = c->next;
+                        continue;
+                    }
+                    uint32_t o = seq + (uint32_t)done - c->seq;
+                    size_t k = c->len - o < n - done ? c->len - o : n - done;
+                    if (iov_write(msg, (size_t)copied + done, c->data + c->off + o, k)) {
+                        if (!copied && !done)
+                            return -EFAULT;
+                        n = done;
+                        break;
+                    }
+                    done += k;
+                }
+                if (!n)
+                    break;
+            }
+            if (!peek) {
+                tp->copied_seq += (uint32_t)n;
+                tcp_bufq_trim_front(st, &tp->rcvq, tp->copied_seq, NULL);
+            }
+            copied += (ssize_t)n;
+            continue;
+        }
+        if ((size_t)copied >= target)
+            break;
+        if (copied) {
+            if (timed_out || so->so_error || tcp_state(tp) == TCPS_CLOSE ||
+                (so->shut & RCV_SHUTDOWN))
+                break;
+        } else {
+            if (tp->done)
+                break;
+            if (so->so_error) {
+                copied = sock_take_error(so);
+                break;
+            }
+            if (so->shut & RCV_SHUTDOWN)
+                break;
+            if (tcp_state(tp) == TCPS_CLOSE) {
+                copied = -ENOTCONN; /* never connected */
+                break;
+            }
+            if (timed_out) {
+                copied = -EAGAIN;
+                break;
+            }
+        }
+        if (!peek)
+            cleanup_rbuf(tp, (size_t)copied);
+        int rc = tcp_wait(so, deadline);
+        if (rc == -EAGAIN) {
+            timed_out = true;
+            continue;
+        }
+        if (rc) {
+            if (!copied)
+                copied = rc;
+            break;
+        }
+    } while ((size_t)copied < len);
+    if (copied > 0 && !peek) {
+        rcv_space_adjust(tp);
+        cleanup_rbuf(tp, (size_t)copied);
+    }
+    if (copied >= 0 && msg->msg_name)
+        msg->msg_namelen = 0; /* TCP reports no address */
+    return copied;
+}
+
+/* ---- shutdown, poll, ioctl, names ---- */
+
+static int tcp_shutdown(struct bsock *so, int how)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    int state = tcp_state(tp);
+    int err = 0;
+    if (tp->sstate == SS_CONNECTING) {
+        if (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE)))
+            tp->sstate = SS_DISCONNECTING;
+        else
+            tp->sstate = SS_CONNECTED;
+    }
+    switch (state) {
+    case TCPS_LISTEN:
+        if (!(how & RCV_SHUTDOWN))
+            break;
+        /* fall through */
+    case TCPS_SYN_SENT:
+        err = tcp_disconnect(tp);
+        tp->sstate = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+        break;
+    case TCPS_CLOSE:
+        err = -ENOTCONN;
+        so->shut |= (uint8_t)how;
+        break;
+    default:
+        so->shut |= (uint8_t)how;
+        /* tcp_shutdown: SHUT_WR sends our FIN. */
+        if ((how & SEND_SHUTDOWN) &&
+            (TCPF(state) &
+             (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE_WAIT))) &&
+            close_state(tp))
+            tcp_send_fin(tp);
+        break;
+    }
+    sock_wake(so);
+    return err;
+}
+
+static unsigned tcp_poll(struct bsock *so)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    int state = tcp_state(tp);
+    if (state == TCPS_LISTEN)
+        return tp->lq && tp->lq->acc_head ? POLLIN | POLLRDNORM : 0;
+    unsigned m = 0;
+    if (so->shut == SHUTDOWN_MASK || state == TCPS_CLOSE)
+        m |= POLLHUP;
     if (so->shut & RCV_SHUTDOWN)
-        return 0;
-    return -ENOTCONN; /* "read from a never connected socket" */
+        m |= POLLIN | POLLRDNORM | POLLRDHUP;
+    if (state != TCPS_SYN_SENT && state != TCPS_SYN_RECV) {
+        uint32_t target = so->rcvlowat > 0 ? (uint32_t)so->rcvlowat : 1;
+        if (tp->rcvq.bytes && (tp->rcvq.bytes >= target || tp->done))
+            m |= POLLIN | POLLRDNORM;
+        if (!(so->shut & SEND_SHUTDOWN)) {
+            /* __sk_stream_is_writeable: free space at least half of what
+             * is queued. */
+            int64_t wspace = (int64_t)so->sndbuf - tp->sndq.bytes;
+            if (wspace >= (int64_t)(tp->sndq.bytes / 2))
+                m |= POLLOUT | POLLWRNORM;
+        } else {
+            m |= POLLOUT | POLLWRNORM;
+        }
+    }
+    if (so->so_error)
+        m |= POLLERR;
+    return m;
 }
 
-static int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
 {
     struct tcp_sock *tp = tcp_sk(so);
-    if (level == SOL_SOCKET) {
-        inet_sync_node(&tp->inet);
-        return 0;
-    }
-    if (level == IPPROTO_IP)
-        return ip_setsockopt(so, name, val, len);
-    if (level != IPPROTO_TCP)
-        return -ENOPROTOOPT;
-    /* do_tcp_setsockopt: every option here takes an int. */
-    switch (name) {
-    case TCP_NODELAY: case TCP_CORK: case TCP_MAXSEG: case TCP_KEEPIDLE: case TCP_KEEPINTVL:
-    case TCP_KEEPCNT: case TCP_SYNCNT: case TCP_USER_TIMEOUT: case TCP_QUICKACK:
+    int state = tcp_state(tp);
+    int v;
+    switch (req) {
+    case SIOCINQ:
+        if (state == TCPS_LISTEN)
+            return -EINVAL;
+        v = (int)tp->rcvq.bytes;
+        break;
+    case SIOCATMARK:
+        v = 0;
+        break;
+    case SIOCOUTQ:
+        if (state == TCPS_LISTEN)
+            return -EINVAL;
+        v = (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) ? 0 : (int)tp->sndq.bytes;
+        break;
+    case SIOCOUTQNSD:
+        if (state == TCPS_LISTEN)
+            return -EINVAL;
+        v = (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) ||
+                    !seq_gt(tp->write_seq, tp->snd_nxt)
+                ? 0
+                : (int)(tp->write_seq - tp->snd_nxt);
         break;
     default:
-        return -ENOPROTOOPT;
+        return -ENOTTY;
     }
-    int v;
-    if (len < sizeof(int))
-        return -EINVAL;
-    if (copy_from_user(&v, val, sizeof(v)))
-        return -EFAULT;
-    switch (name) {
-    case TCP_NODELAY:
-        tp->nodelay = v != 0;
-        return 0;
-    case TCP_CORK:
-        tp->cork = v != 0;
-        return 0;
-    case TCP_MAXSEG:
-        if (v && (v < TCP_MIN_MSS || v > MAX_TCP_WINDOW))
-            return -EINVAL;
-        tp->user_mss = v;
-        return 0;
-    case TCP_KEEPIDLE:
-        if (v < 1 || v > MAX_TCP_KEEPIDLE)
-            return -EINVAL;
-        tp->keepidle = v;
-        return 0;
-    case TCP_KEEPINTVL:
-        if (v < 1 || v > MAX_TCP_KEEPINTVL)
-            return -EINVAL;
-        tp->keepintvl = v;
-        return 0;
-    case TCP_KEEPCNT:
-        if (v < 1 || v > MAX_TCP_KEEPCNT)
-            return -EINVAL;
-        tp->keepcnt = v;
-        return 0;
-    case TCP_SYNCNT:
-        if (v < 1 || v > MAX_TCP_SYNCNT)
-            return -EINVAL;
-        tp->syncnt = v;
-        return 0;
-    case TCP_USER_TIMEOUT:
-        if (v < 0)
-            return -EINVAL;
-        tp->user_timeout = (unsigned)v;
-        return 0;
-    case TCP_QUICKACK:
-        return 0; /* no delayed-ACK state before a connection exists */
-    }
-    return -ENOPROTOOPT;
+    return copy_to_user(arg, &v, sizeof(v));
 }
 
-static int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
 {
-    struct tcp_sock *tp = tcp_sk(so);
-    if (level == SOL_SOCKET)
-        return name == SO_ACCEPTCONN ? (*(int *)val = tp->inet.state == INET_LISTEN, 0)
-                                     : -ENOPROTOOPT;
-    if (level == IPPROTO_IP)
-        return ip_getsockopt(so, name, val, len);
-    if (level != IPPROTO_TCP)
-        return -EOPNOTSUPP;
-    int v;
-    switch (name) {
-    case TCP_NODELAY:
-        v = tp->nodelay;
-        break;
-    case TCP_CORK:
-        v = tp->cork;
-        break;
-    case TCP_MAXSEG:
-        v = tp->user_mss ? tp->user_mss : (int)TCP_MSS_DEFAULT;
-        break;
-    case TCP_KEEPIDLE:
-        v = tp->keepidle;
-        break;
-    case TCP_KEEPINTVL:
-        v = tp->keepintvl;
-        break;
-    case TCP_KEEPCNT:
-        v = tp->keepcnt;
-        break;
-    case TCP_SYNCNT:
-        v = tp->syncnt ? tp->syncnt : 6; /* net.ipv4.tcp_syn_retries */
-        break;
-    case TCP_USER_TIMEOUT:
-        v = (int)tp->user_timeout;
-        break;
-    case TCP_QUICKACK:
-        v = 1;
-        break;
-    default:
-        return -ENOPROTOOPT;
-    }
-    /* do_tcp_getsockopt: min(len, sizeof(int)) bytes, no single-byte form. */
-    int ulen;
-    if (copy_from_user(&ulen, len, sizeof(ulen)))
-        return -EFAULT;
-    if (ulen < 0)
-        return -EINVAL;
-    socklen_t n = (socklen_t)ulen < sizeof(int) ? (socklen_t)ulen : sizeof(int);
-    if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &v, n))
-        return -EFAULT;
-    return 0;
+    if (peer && (tcp_state(tcp_sk(so)) == TCPS_SYN_SENT || tcp_state(tcp_sk(so)) == TCPS_CLOSE))
+        return -ENOTCONN;
+    return so->family == AF_INET6 ? inet6_getname(so, ss, len, peer)
+                                  : inet_getname(so, ss, len, peer);
 }
 
 const struct sock_ops tcp4_ops = {
@@ -240,32 +1088,18 @@ const struct sock_ops tcp4_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .bind = inet_bind,
-    .connect = tcp_not_yet,
-    .listen = tcp_listen_not_yet,
+    .connect = tcp_connect,
+    .listen = tcp_listen,
+    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
     .recvmsg = tcp_recvmsg,
-    .getname = inet_getname,
+    .getname = tcp_getname,
     .setsockopt = tcp_setsockopt,
     .getsockopt = tcp_getsockopt,
     .shutdown = tcp_shutdown,
     .poll = tcp_poll,
+    .ioctl = tcp_ioctl,
 };
-
-static int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
-{
-    if (level == IPPROTO_IPV6)
-        return ipv6_setsockopt(so, name, val, len);
-    return tcp_setsockopt(so, level, name, val, len);
-}
-
-static int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
-{
-    if (level == IPPROTO_IPV6)
-        return ipv6_getsockopt(so, name, val, len);
-    if (level != SOL_SOCKET && level != IPPROTO_TCP && level != IPPROTO_IP)
-        return -ENOPROTOOPT;
-    return tcp_getsockopt(so, level, name, val, len);
-}
 
 const struct sock_ops tcp6_ops = {
     .family = AF_INET6,
@@ -275,13 +1109,15 @@ const struct sock_ops tcp6_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .bind = inet6_bind,
-    .connect = tcp_not_yet,
-    .listen = tcp_listen_not_yet,
+    .connect = tcp_connect,
+    .listen = tcp_listen,
+    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
     .recvmsg = tcp_recvmsg,
-    .getname = inet6_getname,
+    .getname = tcp_getname,
     .setsockopt = tcp6_setsockopt,
     .getsockopt = tcp6_getsockopt,
     .shutdown = tcp_shutdown,
     .poll = tcp_poll,
+    .ioctl = tcp_ioctl,
 };

@@ -1,0 +1,531 @@
+/* tcp.h — TCP (RFC 9293) inside berth: the data structures every tcp_*.c
+ * file shares. docs/tcp.md describes the module; this header is its map.
+ *
+ *   tcp_hash.c      per-stack state, the established table, listener lookup,
+ *                   ISNs (RFC 6528), connect()'s port choice (RFC 6056)
+ *   tcp_input.c     segment arrival: validation, demux, the state machine
+ *   tcp_output.c    segment construction, transmission, RST/ACK replies
+ *   tcp_timer.c     retransmission, delayed ACK, persist, keepalive, FIN_WAIT_2
+ *   tcp_cc.c        congestion control modules (reno, cubic)
+ *   tcp_timewait.c  TIME_WAIT entries (small, not sockets)
+ *   tcp_buf.c       send and receive byte queues
+ *   tcp_sock.c      the socket operations (connect, listen, accept, send...)
+ *   tcp_sockopt.c   IPPROTO_TCP options, TCP_INFO
+ *
+ * Names follow Linux's (snd_una, rcv_nxt, write_seq, copied_seq...) so the
+ * kernel source reads side by side with berth's. Everything runs under the
+ * stack lock.
+ */
+#ifndef BERTH_TCP_H
+#define BERTH_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "core/timer.h"
+#include "socket/inet_sock.h"
+#include "tcp/tcp_seq.h"
+
+struct berth_stack;
+struct pkt;
+
+/* States, numbered as Linux's (include/net/tcp_states.h) except CLOSE,
+ * which is 0 so that inet_sock.state == INET_CLOSE means "closed" for the
+ * shared af_inet code. TCP_INFO reports Linux's number (7). */
+enum tcp_state {
+    TCPS_CLOSE = 0,
+    TCPS_ESTABLISHED = 1,
+    TCPS_SYN_SENT = 2,
+    TCPS_SYN_RECV = 3,
+    TCPS_FIN_WAIT1 = 4,
+    TCPS_FIN_WAIT2 = 5,
+    TCPS_TIME_WAIT = 6,
+    TCPS_CLOSE_WAIT = 8,
+    TCPS_LAST_ACK = 9,
+    TCPS_LISTEN = 10,
+    TCPS_CLOSING = 11,
+};
+#define TCPF(s) (1u << (s))
+#define TCP_LINUX_CLOSE 7
+
+/* The socket-level connection state (Linux's sock->state, SS_*), which
+ * connect() consults besides the TCP state. */
+enum { SS_UNCONNECTED = 1, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
+
+/* ---- wire format ---- */
+
+struct tcp_hdr {
+    uint16_t source, dest;
+    uint32_t seq, ack_seq;
+    uint8_t doff;  /* data offset in the high nibble */
+    uint8_t flags; /* TH_* */
+    uint16_t window, check, urg_ptr;
+};
+#define TCP_HLEN 20
+#define TCP_MAX_OPTLEN 40
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PSH 0x08
+#define TH_ACK 0x10
+#define TH_URG 0x20
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2
+#define TCPOPT_WS 3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_SACK 5
+#define TCPOPT_TS 8
+
+/* A received segment, parsed. Sequence numbers in host order. */
+struct tcp_seg {
+    struct pkt *p;
+    struct in_addr saddr, daddr;
+    uint16_t sport, dport; /* network order */
+    uint32_t seq, end_seq, ack;
+    uint32_t wnd; /* raw header value */
+    uint8_t flags;
+    const uint8_t *data;
+    uint32_t len;
+    /* options */
+    bool has_mss : 1, has_ws : 1, sack_ok : 1, has_ts : 1;
+    uint8_t ws;
+    uint8_t nsack;
+    uint16_t mss;
+    uint32_t tsval, tsecr;
+    uint32_t sack[4][2];
+    unsigned ifindex;
+};
+
+/* ---- limits and defaults (Linux's include/net/tcp.h) ---- */
+#ifndef TCP_MSS_DEFAULT
+#define TCP_MSS_DEFAULT 536
+#endif
+#define TCP_MIN_MSS 88
+#define TCP_MAX_WSCALE 14
+#define TCP_INIT_CWND 10
+#define TCP_RTO_MIN_US 200000u
+#define TCP_RTO_MAX_US 120000000u
+#define TCP_TIMEOUT_INIT_US 1000000u
+#define TCP_TIMEWAIT_LEN_MS 60000u
+#define TCP_DELACK_MIN_US 40000u
+#define TCP_ATO_MIN_US 40000u
+#define TCP_MAX_QUICKACKS 16
+#define TCP_KEEPALIVE_TIME_S 7200
+#define TCP_KEEPALIVE_INTVL_S 75
+#define TCP_KEEPALIVE_PROBES 9
+#define TCP_RETRIES2 15
+#define TCP_SYN_RETRIES 6
+#define TCP_SYNACK_RETRIES 5
+#define TCP_FIN_TIMEOUT_S 60
+#define TCP_ORPHAN_RETRIES 8 /* net.ipv4.tcp_orphan_retries = 0 means 8 */
+
+/* ---- the established table (per stack) ----
+ * Sockets with a peer, connection requests (SYN_RECV) and TIME_WAIT entries
+ * are all found by their 4-tuple here. The node holds the remote half; the
+ * local half is read from its container (`kind` says which): a socket's
+ * source address and bound port, a request's own fields, a TIME_WAIT
+ * entry's bind node. That and `tw_sub` (TIME_WAIT flags kept in the
+ * padding) keep a TIME_WAIT entry under 100 bytes. */
+enum { TCP_EH_NONE, TCP_EH_SOCK, TCP_EH_REQ, TCP_EH_TW };
+
+struct tcp_eh {
+    struct tcp_eh *next;
+    struct in_addr raddr;
+    uint16_t rport; /* network order */
+    uint8_t kind;
+    uint8_t tw_sub; /* TIME_WAIT: substate, flags, window (tcp_timewait.c) */
+};
+
+/* ---- byte queues (tcp_buf.c) ----
+ * Stream bytes live in chunks allocated as data arrives, so an idle
+ * connection holds no buffer memory. A chunk holds [seq, seq + len). */
+struct tcp_chunk {
+    struct tcp_chunk *next;
+    uint32_t seq;      /* stream position of data[off] */
+    uint32_t off, len; /* bytes data[off .. off + len) are held */
+    uint32_t cap;
+    uint8_t data[];
+};
+struct tcp_bufq {
+    struct tcp_chunk *head, *tail;
+    uint32_t bytes; /* data bytes held */
+    uint32_t nchunks;
+};
+
+/* ---- congestion control (tcp_cc.c) ---- */
+struct tcp_sock;
+enum tcp_ca_event { CA_EVENT_LOSS, CA_EVENT_TX_START, CA_EVENT_RECOVERY };
+struct tcp_cc_ops {
+    const char *name;
+    void (*init)(struct tcp_sock *tp);
+    /* New ssthresh on loss (packets). */
+    uint32_t (*ssthresh)(struct tcp_sock *tp);
+    /* Grow cwnd for `acked` newly acknowledged packets. */
+    void (*cong_avoid)(struct tcp_sock *tp, uint32_t acked);
+    void (*event)(struct tcp_sock *tp, enum tcp_ca_event ev);
+    /* An RTT sample (us). */
+    void (*rtt_sample)(struct tcp_sock *tp, uint32_t rtt_us);
+};
+#define TCP_CC_PRIV 64
+const struct tcp_cc_ops *tcp_cc_find(const char *name);
+const struct tcp_cc_ops *tcp_cc_default(void);
+/* Linux's tcp_slow_start / tcp_cong_avoid_ai, for the modules. */
+uint32_t tcp_slow_start(struct tcp_sock *tp, uint32_t acked);
+void tcp_cong_avoid_ai(struct tcp_sock *tp, uint32_t w, uint32_t acked);
+bool tcp_is_cwnd_limited(const struct tcp_sock *tp);
+
+/* Congestion states (Linux's tcp_ca_state, same numbers). */
+enum { TCPCA_OPEN, TCPCA_DISORDER, TCPCA_CWR, TCPCA_RECOVERY, TCPCA_LOSS };
+
+/* ---- listeners ---- */
+struct tcp_req;
+struct tcp_listen {
+    int backlog;   /* sk_max_ack_backlog */
+    unsigned qlen; /* requests in the SYN queue */
+    struct tcp_req *synq;
+    struct tcp_sock *acc_head, *acc_tail; /* established, not accepted yet */
+    unsigned acc_len;
+};
+
+/* A connection request in SYN_RECV (Linux's request_sock): small; becomes
+ * a socket when the handshake completes. */
+struct tcp_req {
+    struct tcp_eh eh;
+    struct in_addr laddr;
+    uint16_t lport;        /* network order */
+    struct tcp_req *qnext; /* in the listener's SYN queue */
+    struct tcp_sock *listener;
+    struct btimer timer; /* SYN-ACK retransmission */
+    uint32_t iss, irs;
+    uint32_t ts_recent;
+    uint32_t ts_off;
+    uint16_t mss_clamp; /* the peer's MSS option */
+    uint8_t snd_wscale, rcv_wscale;
+    uint8_t retrans;
+    bool ts_ok : 1, sack_ok : 1, wscale_ok : 1, acked : 1;
+    unsigned ifindex;
+};
+
+/* ---- the socket ---- */
+
+/* Pending timer work, multiplexed on one btimer per socket. */
+enum { TCP_T_RTX, TCP_T_DELACK, TCP_T_KEEP, TCP_T_N };
+enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE };
+
+/* ACK scheduling (Linux's icsk_ack). */
+#define TCP_ACK_SCHED 1 /* an ACK is owed */
+#define TCP_ACK_TIMER 2 /* the delayed-ACK timer runs */
+#define TCP_ACK_NOW 4   /* send it at the end of this input */
+
+#define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
+
+struct tcp_sock {
+    struct inet_sock inet;
+    struct tcp_eh eh;          /* in the established table while it has a peer */
+    struct tcp_sock *acc_next; /* in a listener's accept queue */
+    struct tcp_sock *parent;   /* listener whose accept queue holds it */
+    struct tcp_listen *lq;     /* listeners only */
+
+    uint8_t sstate;      /* SS_* */
+    bool orphan : 1;     /* closed; TCP holds the last reference */
+    bool conn_bound : 1; /* port chosen by connect() (shareable) */
+    bool fin_queued : 1; /* close()/SHUT_WR asked for a FIN */
+    bool done : 1;       /* FIN received (Linux's SOCK_DONE) */
+    bool nodelay : 1, cork : 1;
+    bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;
+    bool rtt_timing : 1;   /* rtt_seq is being timed (no timestamps) */
+    bool cwnd_limited : 1; /* the last send stopped at the congestion window */
+
+    /* IPPROTO_TCP options */
+    int user_mss;
+    int keepidle, keepintvl, keepcnt; /* seconds / probes */
+    int syncnt;
+    unsigned user_timeout; /* ms */
+    int linger2;           /* TCP_LINGER2 (s; 0: tcp_fin_timeout, <0: none) */
+    int window_clamp;
+
+    /* send sequence space */
+    uint32_t iss;
+    uint32_t snd_una, snd_nxt, snd_max;
+    uint32_t write_seq; /* end of the data queued by the user (FIN excluded) */
+    uint32_t snd_wnd;   /* peer's window, bytes (scaled) */
+    uint32_t snd_wl1, snd_wl2;
+    uint32_t max_window;
+    uint32_t snd_sml; /* end of the last small segment sent (Nagle, Minshall) */
+    uint8_t snd_wscale, rcv_wscale;
+    uint16_t mss_clamp; /* peer's MSS option (or user's TCP_MAXSEG) */
+    uint16_t advmss;    /* what we announce */
+    uint16_t mss_cache; /* payload bytes per segment, options deducted */
+    uint16_t rcv_mss;   /* estimate of the peer's segment size */
+
+    /* receive sequence space */
+    uint32_t irs;
+    uint32_t rcv_nxt;
+    uint32_t rcv_wnd; /* window last advertised */
+    uint32_t rcv_wup; /* rcv_nxt when it was advertised */
+    uint32_t copied_seq;
+    /* receive buffer autotuning (Linux's rcvq_space): bytes read per RTT */
+    uint32_t rcvq_space, rcvq_space_seq;
+    uint64_t rcvq_space_time;
+
+    /* timestamps (RFC 7323) */
+    uint32_t ts_recent, ts_recent_stamp; /* stamp in seconds */
+    uint32_t ts_off;
+
+    /* RTT estimation (RFC 6298), us; srtt is stored x8 as in Linux */
+    uint32_t srtt_us, mdev_us, mdev_max_us, rttvar_us, rto_us;
+    uint32_t min_rtt_us;
+    uint32_t rtt_seq;
+    uint64_t rtt_start;
+    uint64_t retrans_stamp; /* first retransmission of the current head (us) */
+    uint64_t last_oow_ack;  /* rate limit of out-of-window ACKs */
+    uint64_t rcv_tstamp;    /* last ACK received (keepalive idle) */
+    uint64_t lsndtime;      /* last data sent */
+    uint64_t lrcvtime;      /* last data received */
+    uint8_t backoff, retransmits, probes_out;
+
+    /* congestion control */
+    const struct tcp_cc_ops *cc;
+    uint32_t cwnd, ssthresh, cwnd_cnt, prior_cwnd;
+    uint32_t high_seq; /* snd_max when recovery started (NewReno "recover") */
+    uint32_t dupacks;
+    uint16_t reordering; /* duplicate ACKs that mean a loss (3, raised by reordering) */
+    bool undo_ok : 1;    /* the fast retransmit may prove spurious (RFC 3522) */
+    uint32_t prior_ssthresh;
+    uint32_t undo_tsval; /* TSval of the fast retransmission */
+    uint8_t ca_state;
+    uint32_t high_rxt;     /* SACK recovery: highest retransmitted */
+    uint32_t head_rtx_max; /* snd_max when the head (snd_una) was last resent */
+    uint8_t nsacked;
+    uint32_t sacked[TCP_SACK_MAX][2]; /* the peer's SACKed ranges above snd_una */
+    uint32_t last_ooo_seq;            /* receiver: most recent out-of-order block */
+    uint64_t cc_priv[TCP_CC_PRIV / 8];
+
+    /* counters (TCP_INFO) */
+    uint32_t total_retrans, segs_in, segs_out, data_segs_in, data_segs_out;
+    uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
+    uint32_t rcv_ooopack;
+
+    /* queues */
+    struct tcp_bufq sndq;       /* [snd_una, write_seq) */
+    struct tcp_chunk *snd_hint; /* chunk holding snd_nxt (or NULL) */
+    struct tcp_bufq rcvq;       /* [copied_seq, rcv_nxt), in order */
+    struct tcp_bufq ooq;        /* out of order, sorted, disjoint */
+
+    /* ACK scheduling */
+    uint8_t ack_pending; /* TCP_ACK_* */
+    uint8_t quick;       /* quick ACKs left */
+    uint32_t ato_us;
+
+    /* timers */
+    struct btimer timer;
+    uint64_t t_when[TCP_T_N]; /* 0: not pending */
+    uint8_t rtx_kind;
+};
+
+static inline struct tcp_sock *tcp_sk(struct bsock *so) { return (struct tcp_sock *)so; }
+static inline struct bsock *tcp_bs(struct tcp_sock *tp) { return &tp->inet.sk; }
+static inline struct berth_stack *tcp_st(const struct tcp_sock *tp) { return tp->inet.sk.st; }
+static inline int tcp_state(const struct tcp_sock *tp) { return tp->inet.state; }
+
+/* ---- per-stack state (tcp_hash.c) ---- */
+#define TCP_PERTURB 256
+struct tcp_mib {
+    uint64_t ActiveOpens, PassiveOpens, AttemptFails, EstabResets, InSegs, OutSegs, RetransSegs,
+        InErrs, OutRsts, InCsumErrors;
+    uint64_t ListenOverflows, ListenDrops, ChallengeACK, TWKilled, TWRecycled, Timeouts,
+        FastRetrans, AbortOnData, AbortOnClose, AbortOnLinger, AbortOnTimeout, PAWSEstab,
+        SynRetrans, OFOQueue, DelayedACKs;
+};
+struct tcp_stack {
+    struct tcp_eh **ehash;
+    unsigned ehash_mask;
+    unsigned ehash_count;
+    /* TIME_WAIT entries in expiry order (tcp_timewait.c) */
+    struct tcp_tw *tw_head, *tw_tail;
+    unsigned tw_count;
+    struct btimer tw_timer;
+    uint32_t perturb[TCP_PERTURB]; /* RFC 6056 algorithm 5 table */
+    uint64_t chal_stamp;           /* challenge ACK limiter: second it counts */
+    uint32_t chal_count;
+    unsigned orphans; /* closed sockets still running the protocol */
+    /* sysctls (Linux's names and defaults) */
+    int syn_retries, synack_retries, fin_timeout, tw_reuse, tw_reuse_delay_ms, max_tw_buckets;
+    int timestamps, sack, window_scaling, rfc1337, challenge_ack_limit, retries2, orphan_retries;
+    int rmem[3], wmem[3];
+    int keepalive_time, keepalive_intvl, keepalive_probes;
+    const struct tcp_cc_ops *cc_default;
+    struct tcp_mib mib;
+};
+static inline struct tcp_stack *tcp_of(struct berth_stack *st);
+
+/* tcp_hash.c */
+int tcp_stack_init(struct berth_stack *st);
+void tcp_stack_fini(struct berth_stack *st);
+void tcp_eh_insert(struct berth_stack *st, struct tcp_eh *n);
+void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n);
+/* The local half of a node's 4-tuple. */
+void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port);
+/* Hash a connected socket (its 4-tuple complete). */
+void tcp_eh_hash_sock(struct tcp_sock *tp);
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
+                             struct in_addr raddr, uint16_t rport);
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
+                                     struct in_addr daddr, uint16_t dport, unsigned ifindex);
+uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
+                 uint16_t rport);
+uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr);
+static inline uint32_t tcp_ts_now(struct berth_stack *st);
+/* connect()'s port (inet_hash_connect): binds tp and hashes it. 0 or
+ * -EADDRNOTAVAIL. */
+int tcp_hash_connect(struct tcp_sock *tp);
+/* Is the 4-tuple free for tp (which has its local port)? Takes over a
+ * TIME_WAIT entry when Linux would (tcp_twsk_unique). */
+bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind);
+
+/* tcp_input.c */
+void tcp_input(struct berth_stack *st, struct pkt *p);
+bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_seg *seg);
+void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg);
+void tcp_set_state(struct tcp_sock *tp, int state);
+/* Connection over: CLOSE, unhash, timers off; drops the orphan reference
+ * (tp may be freed). */
+void tcp_done(struct tcp_sock *tp);
+/* An error ends the connection (tcp_reset / tcp_done_with_error). */
+void tcp_abort(struct tcp_sock *tp, int err);
+void tcp_update_rto(struct tcp_sock *tp);
+bool tcp_challenge_ack_allowed(struct tcp_sock *tp);
+
+/* tcp_output.c */
+struct tcp_out_opts {
+    bool mss, ws, sack_perm, ts;
+    uint16_t mss_val;
+    uint8_t ws_val;
+    uint32_t tsval, tsecr;
+    uint8_t nsack;
+    uint32_t sack[4][2];
+};
+int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o);
+/* Send one segment of the connection: [seq, seq+len) of the send queue
+ * (len may be 0) with `flags`; ACK, window and options filled in. */
+int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags);
+void tcp_send_ack(struct tcp_sock *tp);
+void tcp_send_syn(struct tcp_sock *tp);
+void tcp_send_active_rst(struct tcp_sock *tp);
+void tcp_send_probe(struct tcp_sock *tp);
+/* Send what the windows, Nagle and cork allow. */
+void tcp_push(struct tcp_sock *tp, bool force_nagle_off);
+void tcp_send_fin(struct tcp_sock *tp);
+/* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
+ * from TIME_WAIT or a request. */
+void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);
+void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr dst, uint16_t sport,
+                   uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+                   const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl);
+void tcp_send_synack(struct berth_stack *st, struct tcp_req *req);
+uint32_t tcp_select_window(struct tcp_sock *tp);
+uint32_t tcp_rcv_space(const struct tcp_sock *tp);
+void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu);
+/* tcp_sync_mss for the route to the peer. */
+void tcp_sync_mss_route(struct tcp_sock *tp);
+unsigned tcp_path_mtu(struct tcp_sock *tp);
+/* Window scale we offer: enough for the largest receive buffer possible. */
+uint8_t tcp_pick_wscale(const struct tcp_sock *tp);
+uint32_t tcp_flight(const struct tcp_sock *tp);
+uint32_t tcp_current_mss(const struct tcp_sock *tp);
+uint32_t tcp_send_headroom(const struct tcp_sock *tp);
+/* Returns the sequence space sent (data + FIN), 0 if nothing. */
+uint32_t tcp_retransmit_head(struct tcp_sock *tp);
+/* SACK recovery: send retransmissions of lost holes the pipe allows. */
+void tcp_sack_retransmit(struct tcp_sock *tp);
+uint32_t tcp_sack_pipe(const struct tcp_sock *tp);
+
+/* tcp_timer.c */
+void tcp_timer_init(struct tcp_sock *tp);
+void tcp_timer_set(struct tcp_sock *tp, int which, uint64_t when);
+void tcp_timer_clear(struct tcp_sock *tp, int which);
+void tcp_timer_stop_all(struct tcp_sock *tp);
+void tcp_rearm_rto(struct tcp_sock *tp);
+void tcp_schedule_ack(struct tcp_sock *tp);
+void tcp_reset_keepalive(struct tcp_sock *tp);
+void tcp_req_timer_fire(struct berth_stack *st, struct btimer *t);
+
+/* tcp_timewait.c */
+struct tcp_tw;
+/* Replace tp (FIN_WAIT2 or TIME_WAIT) with a TIME_WAIT entry for `tmo_ms`;
+ * ends tp. */
+void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms);
+/* A segment for a TIME_WAIT entry. Returns true when the segment is a new
+ * SYN a listener may take (then kill the entry and use *isn, or answer
+ * with tcp_tw_ack when no listener wants it). */
+bool tcp_tw_input(struct berth_stack *st, struct tcp_tw *tw, struct tcp_seg *seg, uint32_t *isn);
+void tcp_tw_kill(struct berth_stack *st, struct tcp_tw *tw);
+/* Answer a segment from TIME_WAIT with an ACK (a SYN no listener took). */
+void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw);
+void tcp_tw_timer_init(struct berth_stack *st);
+void tcp_tw_fini(struct berth_stack *st);
+/* Fields needed outside tcp_timewait.c */
+uint32_t tcp_tw_snd_nxt(const struct tcp_tw *tw);
+bool tcp_tw_ts(const struct tcp_tw *tw, uint32_t *ts_recent);
+bool tcp_tw_conn_bound(const struct tcp_tw *tw);
+bool tcp_tw_fin_wait2(const struct tcp_tw *tw);
+uint32_t tcp_tw_age_ms(struct berth_stack *st, const struct tcp_tw *tw);
+struct tcp_tw *tcp_tw_of_bnode(struct bind_node *n);
+void tcp_tw_local(const struct tcp_tw *tw, struct in_addr *addr, uint16_t *port);
+
+/* tcp_buf.c */
+/* Contiguous room at the tail of q for up to `want` bytes that continue the
+ * stream at `seq` (a new chunk of about `hint` bytes when the tail is full).
+ * *room gets the size; NULL when memory is exhausted. tcp_bufq_commit then
+ * records what was written. */
+uint8_t *tcp_bufq_room(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, uint32_t want,
+                       uint32_t hint, uint32_t *room);
+void tcp_bufq_commit(struct tcp_bufq *q, uint32_t n);
+/* Append bytes (room + copy + commit). 0 or -ENOMEM (nothing appended). */
+int tcp_bufq_append(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, const void *data,
+                    uint32_t len, uint32_t hint);
+void tcp_bufq_purge(struct berth_stack *st, struct tcp_bufq *q);
+/* Drop the bytes before `seq`; *hint is cleared if its chunk goes. */
+void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
+                         struct tcp_chunk **hint);
+/* Copy [seq, seq+len) out (all held). *hint (may be NULL): a chunk at or
+ * before seq, updated to the chunk where the copy ended. */
+void tcp_bufq_copy(const struct tcp_bufq *q, struct tcp_chunk **hint, uint32_t seq, void *dst,
+                   uint32_t len);
+/* Out-of-order queue: insert [seq, seq+len), keeping what is already held.
+ * Returns the bytes added, or -ENOMEM. */
+int tcp_ooq_insert(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, const uint8_t *data,
+                   uint32_t len);
+/* Move the out-of-order chunks that now continue `*rcv_nxt` to rcvq,
+ * advancing *rcv_nxt; stale ones are dropped. Returns bytes moved. */
+uint32_t tcp_ooq_drain(struct berth_stack *st, struct tcp_bufq *ooq, struct tcp_bufq *rcvq,
+                       uint32_t *rcv_nxt);
+
+/* tcp_sock.c */
+extern const struct sock_ops tcp4_ops, tcp6_ops;
+struct tcp_sock *tcp_child_create(struct tcp_sock *listener, struct tcp_req *req,
+                                  const struct tcp_seg *seg);
+void tcp_wake(struct tcp_sock *tp);
+void tcp_destroy(struct tcp_sock *tp);
+int tcp_disconnect(struct tcp_sock *tp);
+void tcp_req_drop(struct berth_stack *st, struct tcp_req *req);
+void tcp_listen_stop(struct tcp_sock *tp);
+
+/* tcp_sockopt.c */
+int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);
+int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len);
+int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);
+int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len);
+
+/* Inline helpers needing the stack. */
+#include "core/stack_impl.h"
+static inline struct tcp_stack *tcp_of(struct berth_stack *st) { return st->tcp; }
+static inline uint32_t tcp_ts_now(struct berth_stack *st) { return (uint32_t)(st_now(st) / 1000); }
+#define TCP_INC(st, f) (tcp_of(st)->mib.f++)
+
+#endif

@@ -1,0 +1,215 @@
+/* tcp_buf.c — byte queues: the send queue ([snd_una, write_seq)), the
+ * in-order receive queue ([copied_seq, rcv_nxt)) and the out-of-order queue
+ * (sorted, disjoint ranges above rcv_nxt).
+ *
+ * A queue is a list of chunks allocated as bytes arrive and freed as they
+ * are acknowledged or read, so an idle connection costs no buffer memory,
+ * and a retransmission copies straight from the chunk holding the bytes. */
+#include <errno.h>
+#include <string.h>
+
+#include "tcp/tcp.h"
+
+#define CHUNK_MIN 512u
+#define CHUNK_MAX 16384u
+
+static struct tcp_chunk *chunk_new(struct berth_stack *st, uint32_t seq, uint32_t cap)
+{
+    struct tcp_chunk *c = st_alloc(st, sizeof(*c) + cap);
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    c->seq = seq;
+    c->off = c->len = 0;
+    c->cap = cap;
+    return c;
+}
+
+static void push_tail(struct tcp_bufq *q, struct tcp_chunk *c)
+{
+    c->next = NULL;
+    if (q->tail)
+        q->tail->next = c;
+    else
+        q->head = c;
+    q->tail = c;
+    q->nchunks++;
+    q->bytes += c->len;
+}
+
+uint8_t *tcp_bufq_room(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, uint32_t want,
+                       uint32_t hint, uint32_t *room)
+{
+    struct tcp_chunk *t = q->tail;
+    if (t && t->seq + t->len == seq && t->off + t->len < t->cap) {
+        uint32_t r = t->cap - t->off - t->len;
+        *room = r < want ? r : want;
+        return t->data + t->off + t->len;
+    }
+    uint32_t cap = hint < CHUNK_MIN ? CHUNK_MIN : hint > CHUNK_MAX ? CHUNK_MAX : hint;
+    struct tcp_chunk *c = chunk_new(st, seq, cap);
+    if (!c)
+        return NULL;
+    push_tail(q, c);
+    *room = cap < want ? cap : want;
+    return c->data;
+}
+
+void tcp_bufq_commit(struct tcp_bufq *q, uint32_t n)
+{
+    q->tail->len += n;
+    q->bytes += n;
+}
+
+int tcp_bufq_append(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, const void *data,
+                    uint32_t len, uint32_t hint)
+{
+    const uint8_t *s = data;
+    while (len) {
+        uint32_t room;
+        uint8_t *d = tcp_bufq_room(st, q, seq, len, hint > len ? hint : len, &room);
+        if (!d)
+            return -ENOMEM;
+        memcpy(d, s, room);
+        tcp_bufq_commit(q, room);
+        s += room;
+        seq += room;
+        len -= room;
+    }
+    return 0;
+}
+
+void tcp_bufq_purge(struct berth_stack *st, struct tcp_bufq *q)
+{
+    struct tcp_chunk *c = q->head;
+    while (c) {
+        struct tcp_chunk *n = c->next;
+        st_free(st, c);
+        c = n;
+    }
+    memset(q, 0, sizeof(*q));
+}
+
+void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
+                         struct tcp_chunk **hint)
+{
+    struct tcp_chunk *c;
+    while ((c = q->head) && seq_gt(seq, c->seq)) {
+        uint32_t n = seq - c->seq;
+        if (n < c->len) {
+            c->seq += n;
+            c->off += n;
+            c->len -= n;
+            q->bytes -= n;
+            return;
+        }
+        q->bytes -= c->len;
+        q->head = c->next;
+        if (!q->head)
+            q->tail = NULL;
+        q->nchunks--;
+        if (hint && *hint == c)
+            *hint = NULL;
+        st_free(st, c);
+    }
+}
+
+void tcp_bufq_copy(const struct tcp_bufq *q, struct tcp_chunk **hint, uint32_t seq, void *dst,
+                   uint32_t len)
+{
+    struct tcp_chunk *c = (hint && *hint && seq_leq((*hint)->seq, seq)) ? *hint : q->head;
+    uint8_t *d = dst;
+    while (c && len) {
+        if (seq_geq(seq, c->seq + c->len)) {
+            c = c->next;
+            continue;
+        }
+        uint32_t o = seq - c->seq;
+        uint32_t n = c->len - o < len ? c->len - o : len;
+        memcpy(d, c->data + c->off + o, n);
+        d += n;
+        seq += n;
+        len -= n;
+        if (len)
+            c = c->next;
+    }
+    if (hint && c)
+        *hint = c;
+}
+
+/* ---- out of order ---- */
+
+static int ooq_piece(struct berth_stack *st, struct tcp_bufq *q, struct tcp_chunk **link,
+                     uint32_t seq, const uint8_t *data, uint32_t len)
+{
+    struct tcp_chunk *c = chunk_new(st, seq, len);
+    if (!c)
+        return -ENOMEM;
+    memcpy(c->data, data, len);
+    c->len = len;
+    c->next = *link;
+    *link = c;
+    if (!c->next)
+        q->tail = c;
+    q->nchunks++;
+    q->bytes += len;
+    return 0;
+}
+
+int tcp_ooq_insert(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, const uint8_t *data,
+                   uint32_t len)
+{
+    uint32_t end = seq + len, cur = seq;
+    int added = 0;
+    struct tcp_chunk **link = &q->head;
+    while (*link && seq_lt(cur, end)) {
+        struct tcp_chunk *c = *link;
+        uint32_t cend = c->seq + c->len;
+        if (seq_leq(cend, cur)) {
+            link = &c->next;
+            continue;
+        }
+        if (seq_lt(cur, c->seq)) {
+            uint32_t pend = seq_min(c->seq, end);
+            if (ooq_piece(st, q, link, cur, data + (cur - seq), pend - cur))
+                return added ? added : -ENOMEM;
+            added += (int)(pend - cur);
+            link = &(*link)->next; /* now at c again */
+        }
+        cur = seq_max(cur, cend);
+        link = &c->next;
+    }
+    if (seq_lt(cur, end)) {
+        if (ooq_piece(st, q, link, cur, data + (cur - seq), end - cur))
+            return added ? added : -ENOMEM;
+        added += (int)(end - cur);
+    }
+    return added;
+}
+
+uint32_t tcp_ooq_drain(struct berth_stack *st, struct tcp_bufq *ooq, struct tcp_bufq *rcvq,
+                       uint32_t *rcv_nxt)
+{
+    uint32_t moved = 0;
+    struct tcp_chunk *c;
+    while ((c = ooq->head) && seq_leq(c->seq, *rcv_nxt)) {
+        ooq->head = c->next;
+        if (!ooq->head)
+            ooq->tail = NULL;
+        ooq->nchunks--;
+        ooq->bytes -= c->len;
+        uint32_t cend = c->seq + c->len;
+        if (seq_leq(cend, *rcv_nxt)) {
+            st_free(st, c);
+            continue;
+        }
+        uint32_t skip = *rcv_nxt - c->seq;
+        c->seq += skip;
+        c->off += skip;
+        c->len -= skip;
+        push_tail(rcvq, c);
+        moved += c->len;
+        *rcv_nxt = cend;
+    }
+    return moved;
+}

@@ -1,0 +1,247 @@
+/* tcp_cc.c — congestion control modules, chosen per socket with
+ * TCP_CONGESTION: "reno" (RFC 5681 slow start and congestion avoidance; the
+ * recovery itself, NewReno or SACK, is in tcp_input.c) and "cubic"
+ * (RFC 9438, after Linux's tcp_cubic.c without HyStart), Linux's default.
+ * cwnd and ssthresh count segments, as in Linux. */
+#include <string.h>
+
+#include "tcp/tcp.h"
+
+#define CWND_CLAMP 1000000u
+
+/* ---- shared helpers (Linux's tcp_cong.c) ---- */
+
+bool tcp_is_cwnd_limited(const struct tcp_sock *tp)
+{
+    if (tp->cwnd_limited)
+        return true;
+    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t flight = (tp->snd_nxt - tp->snd_una) / mss;
+    /* In slow start, let cwnd reach twice what is in flight. */
+    return tp->cwnd < tp->ssthresh && tp->cwnd < 2 * flight;
+}
+
+uint32_t tcp_slow_start(struct tcp_sock *tp, uint32_t acked)
+{
+    uint32_t cwnd = tp->cwnd + acked;
+    if (cwnd > tp->ssthresh)
+        cwnd = tp->ssthresh;
+    acked -= cwnd - tp->cwnd;
+    tp->cwnd = cwnd < CWND_CLAMP ? cwnd : CWND_CLAMP;
+    return acked;
+}
+
+void tcp_cong_avoid_ai(struct tcp_sock *tp, uint32_t w, uint32_t acked)
+{
+    if (!w)
+        w = 1;
+    if (tp->cwnd_cnt >= w) {
+        tp->cwnd_cnt = 0;
+        tp->cwnd++;
+    }
+    tp->cwnd_cnt += acked;
+    if (tp->cwnd_cnt >= w) {
+        uint32_t delta = tp->cwnd_cnt / w;
+        tp->cwnd_cnt -= delta * w;
+        tp->cwnd += delta;
+    }
+    if (tp->cwnd > CWND_CLAMP)
+        tp->cwnd = CWND_CLAMP;
+}
+
+/* ---- reno ---- */
+
+static void reno_init(struct tcp_sock *tp) { (void)tp; }
+
+static uint32_t reno_ssthresh(struct tcp_sock *tp)
+{
+    uint32_t s = tp->cwnd >> 1;
+    return s > 2 ? s : 2;
+}
+
+static void reno_cong_avoid(struct tcp_sock *tp, uint32_t acked)
+{
+    if (tp->cwnd < tp->ssthresh) {
+        acked = tcp_slow_start(tp, acked);
+        if (!acked)
+            return;
+    }
+    tcp_cong_avoid_ai(tp, tp->cwnd, acked);
+}
+
+static const struct tcp_cc_ops reno = {
+    .name = "reno",
+    .init = reno_init,
+    .ssthresh = reno_ssthresh,
+    .cong_avoid = reno_cong_avoid,
+};
+
+/* ---- cubic ---- */
+
+#define BICTCP_BETA_SCALE 1024
+#define BICTCP_HZ 10
+#define CUBIC_BETA 717      /* 0.7 * 1024 */
+#define CUBIC_RTT_SCALE 410 /* bic_scale 41 * 10 */
+#define CUBIC_BETA_SCALE 15 /* 8 * (1024 + 717) / 3 / (1024 - 717) */
+
+struct cubic {
+    uint32_t cnt;
+    uint32_t last_max_cwnd;
+    uint32_t last_cwnd;
+    uint32_t last_time; /* ms */
+    uint32_t origin_point;
+    uint32_t k;         /* in 2^-BICTCP_HZ s */
+    uint32_t delay_min; /* us */
+    uint32_t epoch_start;
+    uint32_t ack_cnt;
+    uint32_t tcp_cwnd;
+    bool epoch;
+};
+_Static_assert(sizeof(struct cubic) <= TCP_CC_PRIV, "cubic state fits");
+
+static struct cubic *cubic_of(struct tcp_sock *tp) { return (struct cubic *)(void *)tp->cc_priv; }
+
+static uint64_t cube_factor(void) { return (1ull << (10 + 3 * BICTCP_HZ)) / CUBIC_RTT_SCALE; }
+
+static uint32_t cube_root(uint64_t a)
+{
+    if (!a)
+        return 0;
+    /* Newton's method from an upper bound. */
+    uint64_t x = 1;
+    while (x * x * x < a)
+        x <<= 1;
+    for (int i = 0; i < 64; i++) {
+        uint64_t nx = (2 * x + a / (x * x)) / 3;
+        if (nx >= x)
+            break;
+        x = nx;
+    }
+    while (x * x * x > a)
+        x--;
+    return (uint32_t)x;
+}
+
+static uint32_t now_ms(struct tcp_sock *tp) { return (uint32_t)(st_now(tcp_st(tp)) / 1000); }
+
+static void cubic_reset(struct cubic *c)
+{
+    uint32_t dm = c->delay_min;
+    memset(c, 0, sizeof(*c));
+    c->delay_min = dm;
+}
+
+static void cubic_init(struct tcp_sock *tp) { memset(tp->cc_priv, 0, sizeof(tp->cc_priv)); }
+
+static void cubic_update(struct tcp_sock *tp, uint32_t cwnd, uint32_t acked)
+{
+    struct cubic *c = cubic_of(tp);
+    uint32_t now = now_ms(tp);
+    c->ack_cnt += acked;
+    if (c->last_cwnd == cwnd && (int32_t)(now - c->last_time) <= 1000 / 32)
+        return;
+    if (!(c->epoch && now == c->last_time)) {
+        c->last_cwnd = cwnd;
+        c->last_time = now;
+        if (!c->epoch) {
+            c->epoch = true;
+            c->epoch_start = now;
+            c->ack_cnt = acked;
+            c->tcp_cwnd = cwnd;
+            if (c->last_max_cwnd <= cwnd) {
+                c->k = 0;
+                c->origin_point = cwnd;
+            } else {
+                c->k = cube_root(cube_factor() * (c->last_max_cwnd - cwnd));
+                c->origin_point = c->last_max_cwnd;
+            }
+        }
+        uint64_t t = (uint32_t)(now - c->epoch_start);
+        t += c->delay_min / 1000;
+        t = (t << BICTCP_HZ) / 1000;
+        uint64_t offs = t < c->k ? c->k - t : t - c->k;
+        uint64_t delta = (CUBIC_RTT_SCALE * offs * offs * offs) >> (10 + 3 * BICTCP_HZ);
+        uint32_t target =
+            t < c->k ? (uint32_t)(c->origin_point - delta) : (uint32_t)(c->origin_point + delta);
+        if (target > cwnd)
+            c->cnt = cwnd / (target - cwnd);
+        else
+            c->cnt = 100 * cwnd;
+        if (c->last_max_cwnd == 0 && c->cnt > 20)
+            c->cnt = 20;
+    }
+    /* TCP friendliness: never slower than Reno would be. */
+    uint32_t d = (cwnd * CUBIC_BETA_SCALE) >> 3;
+    if (d) {
+        while (c->ack_cnt > d) {
+            c->ack_cnt -= d;
+            c->tcp_cwnd++;
+        }
+    }
+    if (c->tcp_cwnd > cwnd) {
+        uint32_t max_cnt = cwnd / (c->tcp_cwnd - cwnd);
+        if (c->cnt > max_cnt)
+            c->cnt = max_cnt;
+    }
+    if (c->cnt < 2)
+        c->cnt = 2;
+}
+
+static void cubic_cong_avoid(struct tcp_sock *tp, uint32_t acked)
+{
+    if (tp->cwnd < tp->ssthresh) {
+        acked = tcp_slow_start(tp, acked);
+        if (!acked)
+            return;
+    }
+    cubic_update(tp, tp->cwnd, acked);
+    tcp_cong_avoid_ai(tp, cubic_of(tp)->cnt, acked);
+}
+
+static uint32_t cubic_ssthresh(struct tcp_sock *tp)
+{
+    struct cubic *c = cubic_of(tp);
+    c->epoch = false;
+    if (tp->cwnd < c->last_max_cwnd)
+        c->last_max_cwnd = (tp->cwnd * (BICTCP_BETA_SCALE + CUBIC_BETA)) / (2 * BICTCP_BETA_SCALE);
+    else
+        c->last_max_cwnd = tp->cwnd;
+    uint32_t s = (tp->cwnd * CUBIC_BETA) / BICTCP_BETA_SCALE;
+    return s > 2 ? s : 2;
+}
+
+static void cubic_event(struct tcp_sock *tp, enum tcp_ca_event ev)
+{
+    if (ev == CA_EVENT_LOSS)
+        cubic_reset(cubic_of(tp));
+}
+
+static void cubic_rtt(struct tcp_sock *tp, uint32_t rtt_us)
+{
+    struct cubic *c = cubic_of(tp);
+    if (!c->delay_min || rtt_us < c->delay_min)
+        c->delay_min = rtt_us;
+}
+
+static const struct tcp_cc_ops cubic = {
+    .name = "cubic",
+    .init = cubic_init,
+    .ssthresh = cubic_ssthresh,
+    .cong_avoid = cubic_cong_avoid,
+    .event = cubic_event,
+    .rtt_sample = cubic_rtt,
+};
+
+/* ---- registry ---- */
+
+static const struct tcp_cc_ops *const modules[] = {&cubic, &reno};
+
+const struct tcp_cc_ops *tcp_cc_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+        if (!strcmp(modules[i]->name, name))
+            return modules[i];
+    return NULL;
+}
+
+const struct tcp_cc_ops *tcp_cc_default(void) { return &cubic; }

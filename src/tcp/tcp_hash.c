@@ -1,0 +1,396 @@
+/* tcp_hash.c — TCP's per-stack state and who gets a segment: the
+ * established table (sockets with a peer, connection requests, TIME_WAIT
+ * entries, keyed by 4-tuple), listeners found through the bind table, ISNs
+ * (RFC 6528), and connect()'s local port (RFC 6056 algorithm 5, Linux's
+ * __inet_hash_connect). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "bind/bind.h"
+#include "tcp/tcp.h"
+#include "tcp/tcp_ip.h"
+
+#define EHASH_MIN 256u
+#define EHASH_MAX (1u << 20)
+
+int tcp_stack_init(struct berth_stack *st)
+{
+    struct tcp_stack *ts = st_zalloc(st, sizeof(*ts));
+    if (!ts)
+        return -1;
+    ts->ehash = st_zalloc(st, EHASH_MIN * sizeof(*ts->ehash));
+    if (!ts->ehash) {
+        st_free(st, ts);
+        return -1;
+    }
+    ts->ehash_mask = EHASH_MIN - 1;
+    ts->syn_retries = TCP_SYN_RETRIES;
+    ts->synack_retries = TCP_SYNACK_RETRIES;
+    ts->fin_timeout = TCP_FIN_TIMEOUT_S;
+    ts->tw_reuse = 2;
+    ts->tw_reuse_delay_ms = 1000;
+    ts->max_tw_buckets = 262144;
+    ts->timestamps = 1;
+    ts->sack = 1;
+    ts->window_scaling = 1;
+    ts->rfc1337 = 0;
+    ts->challenge_ack_limit = 1000;
+    ts->retries2 = TCP_RETRIES2;
+    ts->orphan_retries = 0;
+    ts->rmem[0] = 4096, ts->rmem[1] = 131072, ts->rmem[2] = 6291456;
+    ts->wmem[0] = 4096, ts->wmem[1] = 16384, ts->wmem[2] = 4194304;
+    ts->keepalive_time = TCP_KEEPALIVE_TIME_S;
+    ts->keepalive_intvl = TCP_KEEPALIVE_INTVL_S;
+    ts->keepalive_probes = TCP_KEEPALIVE_PROBES;
+    ts->cc_default = tcp_cc_default();
+    st->plat.random(st->plat.ctx, ts->perturb, sizeof(ts->perturb));
+    st->tcp = ts;
+    tcp_tw_timer_init(st);
+    return 0;
+}
+
+void tcp_stack_fini(struct berth_stack *st)
+{
+    struct tcp_stack *ts = st->tcp;
+    if (!ts)
+        return;
+    /* Every connection still in the table ends here: orphans, requests,
+     * TIME_WAIT entries. Destroying a node unhashes it. */
+    for (unsigned i = 0; i <= ts->ehash_mask; i++) {
+        struct tcp_eh *n;
+        while ((n = ts->ehash[i])) {
+            switch (n->kind) {
+            case TCP_EH_SOCK:
+                tcp_destroy((struct tcp_sock *)((char *)n - offsetof(struct tcp_sock, eh)));
+                break;
+            case TCP_EH_REQ:
+                tcp_req_drop(st, (struct tcp_req *)n);
+                break;
+            default:
+                tcp_tw_kill(st, (struct tcp_tw *)n);
+                break;
+            }
+        }
+    }
+    tcp_tw_fini(st);
+    st_free(st, ts->ehash);
+    st_free(st, ts);
+    st->tcp = NULL;
+}
+
+/* ---- the established table ---- */
+
+static uint32_t eh_hash(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
+                        struct in_addr raddr, uint16_t rport)
+{
+    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport};
+    return stack_hash32(st, k, sizeof(k));
+}
+
+void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port)
+{
+    switch (e->kind) {
+    case TCP_EH_SOCK: {
+        const struct tcp_sock *tp =
+            (const struct tcp_sock *)((const char *)e - offsetof(struct tcp_sock, eh));
+        *addr = tp->inet.saddr;
+        *port = htons(tp->inet.bnode.port);
+        break;
+    }
+    case TCP_EH_REQ: {
+        const struct tcp_req *r = (const struct tcp_req *)e;
+        *addr = r->laddr;
+        *port = r->lport;
+        break;
+    }
+    default:
+        tcp_tw_local((const struct tcp_tw *)e, addr, port);
+        break;
+    }
+}
+
+static unsigned node_hash(struct berth_stack *st, const struct tcp_eh *e)
+{
+    struct in_addr la;
+    uint16_t lp;
+    tcp_eh_local(e, &la, &lp);
+    return eh_hash(st, la, lp, e->raddr, e->rport);
+}
+
+static void eh_grow(struct berth_stack *st)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    unsigned n = (ts->ehash_mask + 1) * 2;
+    struct tcp_eh **h = st_zalloc(st, n * sizeof(*h));
+    if (!h)
+        return; /* keep the old size: longer chains, still correct */
+    for (unsigned i = 0; i <= ts->ehash_mask; i++) {
+        struct tcp_eh *e = ts->ehash[i];
+        while (e) {
+            struct tcp_eh *next = e->next;
+            unsigned b = node_hash(st, e) & (n - 1);
+            e->next = h[b];
+            h[b] = e;
+            e = next;
+        }
+    }
+    st_free(st, ts->ehash);
+    ts->ehash = h;
+    ts->ehash_mask = n - 1;
+}
+
+void tcp_eh_insert(struct berth_stack *st, struct tcp_eh *n)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    if (ts->ehash_count >= 2 * (ts->ehash_mask + 1) && ts->ehash_mask + 1 < EHASH_MAX)
+        eh_grow(st);
+    unsigned b = node_hash(st, n) & ts->ehash_mask;
+    n->next = ts->ehash[b];
+    ts->ehash[b] = n;
+    ts->ehash_count++;
+}
+
+void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    unsigned b = node_hash(st, n) & ts->ehash_mask;
+    for (struct tcp_eh **pp = &ts->ehash[b]; *pp; pp = &(*pp)->next)
+        if (*pp == n) {
+            *pp = n->next;
+            n->next = NULL;
+            ts->ehash_count--;
+            return;
+        }
+}
+
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
+                             struct in_addr raddr, uint16_t rport)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    unsigned b = eh_hash(st, laddr, lport, raddr, rport) & ts->ehash_mask;
+    for (struct tcp_eh *e = ts->ehash[b]; e; e = e->next) {
+        if (e->rport != rport || e->raddr.s_addr != raddr.s_addr)
+            continue;
+        struct in_addr la;
+        uint16_t lp;
+        tcp_eh_local(e, &la, &lp);
+        if (lp == lport && la.s_addr == laddr.s_addr)
+            return e;
+    }
+    return NULL;
+}
+
+/* ---- listeners ---- */
+
+/* compute_score() of inet_hashtables.c: -1 if the listener cannot take the
+ * segment; a bound device adds one, a plain IPv4 socket beats a dual-stack
+ * IPv6 one. */
+static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigned ifindex)
+{
+    if (!n->so || !n->listening || n->v6only)
+        return -1;
+    if (tcp_state(tcp_sk(n->so)) != TCPS_LISTEN)
+        return -1;
+    if (n->addr.s_addr != daddr.s_addr)
+        return -1;
+    int s = 1;
+    if (n->bound_if) {
+        if (n->bound_if != ifindex)
+            return -1;
+        s = 2;
+    }
+    if (n->family == AF_INET)
+        s++;
+    return s;
+}
+
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
+                                     struct in_addr daddr, uint16_t dport, unsigned ifindex)
+{
+    struct bind_node *owners = bind_owners(st->tcp_bind, ntohs(dport));
+    if (!owners)
+        return NULL;
+    struct in_addr pass[2] = {daddr, {INADDR_ANY}};
+    for (int i = 0; i < 2; i++) {
+        struct bind_node *best = NULL;
+        int best_score = -1, matches = 0;
+        for (struct bind_node *n = owners; n; n = n->next) {
+            int s = listen_score(n, pass[i], ifindex);
+            if (s > best_score) {
+                best = n;
+                best_score = s;
+                matches = 1;
+            } else if (s == best_score && s >= 0 && n->reuseport && best->reuseport) {
+                matches++;
+            }
+        }
+        if (best && matches > 1) {
+            /* An SO_REUSEPORT group: spread connections by a hash of the
+             * 4-tuple (reuseport_select_sock). */
+            uint32_t k[3] = {saddr.s_addr, daddr.s_addr, ((uint32_t)sport << 16) | dport};
+            uint32_t pick = stack_hash32(st, k, sizeof(k)) % (uint32_t)matches;
+            for (struct bind_node *n = owners; n; n = n->next)
+                if (listen_score(n, pass[i], ifindex) == best_score && n->reuseport &&
+                    pick-- == 0) {
+                    best = n;
+                    break;
+                }
+        }
+        if (best)
+            return tcp_sk(best->so);
+        if (daddr.s_addr == INADDR_ANY)
+            break;
+    }
+    return NULL;
+}
+
+/* ---- ISNs and timestamp offsets (RFC 6528, RFC 7323 section 5.4) ---- */
+
+uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
+                 uint16_t rport)
+{
+    uint32_t k[4] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport, 0x49534e31};
+    /* F(4-tuple, secret) + M, M ticking every 64 ns as Linux's. */
+    uint64_t ticks = (st_now(st) * 1000u) >> 6;
+    return stack_hash32(st, k, sizeof(k)) + (uint32_t)ticks;
+}
+
+uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr)
+{
+    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, 0x54534f46};
+    return stack_hash32(st, k, sizeof(k));
+}
+
+/* ---- connect()'s port ---- */
+
+static bool is_loopback4(struct in_addr a) { return (ntohl(a.s_addr) >> 24) == 127; }
+
+/* tcp_twsk_unique(): may tp take the 4-tuple a TIME_WAIT entry holds? With
+ * an explicit port (autobind false) whenever timestamps protect the new
+ * incarnation; on the autobind path only with net.ipv4.tcp_tw_reuse (2:
+ * loopback) and after tcp_tw_reuse_delay. */
+static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct tcp_stack *ts = tcp_of(st);
+    int reuse = ts->tw_reuse;
+    const struct tcp_eh *e = (const struct tcp_eh *)tw;
+    struct in_addr la;
+    uint16_t lp;
+    tcp_eh_local(e, &la, &lp);
+    if (tcp_tw_fin_wait2(tw))
+        reuse = 0;
+    if (reuse == 2 && !is_loopback4(e->raddr) && !is_loopback4(la))
+        reuse = 0;
+    uint32_t ts_recent;
+    if (!tcp_tw_ts(tw, &ts_recent))
+        return false;
+    if (autobind && !(reuse && tcp_tw_age_ms(st, tw) > (uint32_t)ts->tw_reuse_delay_ms))
+        return false;
+    uint32_t seq = tcp_tw_snd_nxt(tw) + 65535 + 2;
+    tp->write_seq = seq ? seq : 1;
+    tp->ts_recent = ts_recent;
+    tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    TCP_INC(st, TWRecycled);
+    tcp_tw_kill(st, tw);
+    return true;
+}
+
+bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind)
+{
+    struct inet_sock *in = &tp->inet;
+    struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), in->saddr, htons(lport), in->daddr, in->dport);
+    if (!e)
+        return true;
+    if (e->kind != TCP_EH_TW)
+        return false;
+    return tw_unique(tp, (struct tcp_tw *)e, autobind);
+}
+
+/* May connect() share this occupied port? Only when every owner got it
+ * from connect() too (Linux: the bucket's fastreuse and fastreuseport are
+ * both -1); an explicit bind, even one that never listens, keeps it. */
+static bool port_shareable(const struct bind_table *t, uint16_t port)
+{
+    for (struct bind_node *n = bind_owners(t, port); n; n = n->next) {
+        if (!n->so) {
+            if (!tcp_tw_conn_bound(tcp_tw_of_bnode(n)))
+                return false;
+        } else if (!tcp_sk(n->so)->conn_bound) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void tcp_eh_hash_sock(struct tcp_sock *tp)
+{
+    struct inet_sock *in = &tp->inet;
+    tp->eh.kind = TCP_EH_SOCK;
+    tp->eh.raddr = in->daddr;
+    tp->eh.rport = in->dport;
+    tcp_eh_insert(tcp_st(tp), &tp->eh);
+}
+
+int tcp_hash_connect(struct tcp_sock *tp)
+{
+    struct inet_sock *in = &tp->inet;
+    struct berth_stack *st = tcp_st(tp);
+    struct bind_table *t = in->table;
+    if (inet_num(in)) {
+        if (!tcp_tuple_unique(tp, inet_num(in), false))
+            return -EADDRNOTAVAIL;
+        tcp_eh_hash_sock(tp);
+        return 0;
+    }
+    struct bind_req req;
+    inet_bind_req(in, true, &req);
+    unsigned low = req.lo, high = req.hi + 1;
+    if (low >= high)
+        return -EADDRNOTAVAIL;
+    unsigned remaining = high - low;
+    if (remaining > 1)
+        remaining &= ~1u;
+    uint32_t k[3] = {in->saddr.s_addr, in->daddr.s_addr, in->dport};
+    uint32_t h = stack_hash32(st, k, sizeof(k));
+    uint32_t k2[4] = {k[0], k[1], k[2], 0x5052544f};
+    uint32_t h2 = stack_hash32(st, k2, sizeof(k2));
+    struct tcp_stack *ts = tcp_of(st);
+    unsigned idx = h & (TCP_PERTURB - 1);
+    unsigned offset = (ts->perturb[idx] + h2) % remaining;
+    inet_sync_node(in);
+    in->bnode.addr = in->saddr;
+    /* First ports of the range's low end parity (bind(0) takes the other
+     * first), then the rest. */
+    offset &= ~1u;
+    unsigned i = 0, port = 0;
+    for (;;) {
+        port = low + offset;
+        for (i = 0; i < remaining; i += 2, port += 2) {
+            if (port >= high)
+                port -= remaining;
+            if (net_port_reserved(&st->net, port))
+                continue;
+            if (!bind_port_used(t, (uint16_t)port))
+                goto ok;
+            if (!port_shareable(t, (uint16_t)port))
+                continue;
+            if (tcp_tuple_unique(tp, (uint16_t)port, true))
+                goto ok;
+        }
+        offset++;
+        if (!((offset & 1) && remaining > 1))
+            break;
+    }
+    return -EADDRNOTAVAIL;
+ok:
+    if (bind_add_owner(st, t, &in->bnode, (uint16_t)port))
+        return -ENOBUFS;
+    tp->conn_bound = true;
+    /* A little randomness for the next choice (Linux: max(i, rand(8)*2)). */
+    unsigned r = (stack_random32(st) % 8) * 2;
+    ts->perturb[idx] += (i > r ? i : r) + 2;
+    tcp_eh_hash_sock(tp);
+    return 0;
+}

@@ -1,0 +1,1266 @@
+/* tcp_input.c — segment arrival (RFC 9293 3.10.7, with Linux's choices):
+ * validation, demux (established table, then listeners), the handshake on
+ * both sides, RFC 5961 protections, acknowledgement processing with RTT
+ * estimation and loss recovery (NewReno, SACK), reassembly and FIN. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "tcp/tcp.h"
+
+#define OOQ_MAX_CHUNKS 4096
+#define PAWS_24DAYS (24u * 24 * 3600)
+
+/* ---- parsing ---- */
+
+bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_seg *seg)
+{
+    unsigned i = 0;
+    while (i < len) {
+        uint8_t kind = opt[i];
+        if (kind == TCPOPT_EOL)
+            break;
+        if (kind == TCPOPT_NOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len)
+            break;
+        uint8_t olen = opt[i + 1];
+        if (olen < 2 || i + olen > len)
+            break; /* "silly options": stop parsing, as Linux */
+        const uint8_t *v = opt + i + 2;
+        switch (kind) {
+        case TCPOPT_MSS:
+            if (olen == 4 && syn) {
+                uint16_t m = (uint16_t)((v[0] << 8) | v[1]);
+                if (m) {
+                    seg->has_mss = true;
+                    seg->mss = m;
+                }
+            }
+            break;
+        case TCPOPT_WS:
+            if (olen == 3 && syn) {
+                seg->has_ws = true;
+                seg->ws = v[0] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : v[0];
+            }
+            break;
+        case TCPOPT_SACK_PERM:
+            if (olen == 2 && syn)
+                seg->sack_ok = true;
+            break;
+        case TCPOPT_TS:
+            if (olen == 10) {
+                seg->has_ts = true;
+                seg->tsval =
+                    ((uint32_t)v[0] << 24) | ((uint32_t)v[1] << 16) | ((uint32_t)v[2] << 8) | v[3];
+                seg->tsecr =
+                    ((uint32_t)v[4] << 24) | ((uint32_t)v[5] << 16) | ((uint32_t)v[6] << 8) | v[7];
+            }
+            break;
+        case TCPOPT_SACK:
+            if (olen >= 10 && (olen - 2) % 8 == 0 && !syn) {
+                unsigned n = (olen - 2u) / 8u;
+                for (unsigned b = 0; b < n && seg->nsack < 4; b++) {
+                    const uint8_t *q = v + 8 * b;
+                    seg->sack[seg->nsack][0] = ((uint32_t)q[0] << 24) | ((uint32_t)q[1] << 16) |
+                                               ((uint32_t)q[2] << 8) | q[3];
+                    seg->sack[seg->nsack][1] = ((uint32_t)q[4] << 24) | ((uint32_t)q[5] << 16) |
+                                               ((uint32_t)q[6] << 8) | q[7];
+                    seg->nsack++;
+                }
+            }
+            break;
+        default:
+            break;
+        }
+        i += olen;
+    }
+    return true;
+}
+
+/* ---- state ---- */
+
+void tcp_set_state(struct tcp_sock *tp, int state)
+{
+    struct berth_stack *st = tcp_st(tp);
+    int old = tcp_state(tp);
+    if (state == TCPS_CLOSE && old != TCPS_CLOSE) {
+        if (old == TCPS_SYN_SENT || old == TCPS_SYN_RECV)
+            TCP_INC(st, AttemptFails);
+        if (tp->eh.kind == TCP_EH_SOCK) {
+            tcp_eh_remove(st, &tp->eh);
+            memset(&tp->eh, 0, sizeof(tp->eh));
+        }
+        /* tcp_set_state(TCP_CLOSE): an automatic port goes back. */
+        if (!tp->inet.bindport_lock)
+            inet_unhash(&tp->inet);
+    }
+    tp->inet.state = (uint8_t)state;
+}
+
+static void orphan_finish(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    tcp_bufq_purge(st, &tp->sndq);
+    tcp_bufq_purge(st, &tp->rcvq);
+    tcp_bufq_purge(st, &tp->ooq);
+    tp->snd_hint = NULL;
+    inet_unhash(&tp->inet);
+    tp->orphan = false;
+    tcp_of(st)->orphans--;
+    sock_put(tcp_bs(tp));
+}
+
+void tcp_done(struct tcp_sock *tp)
+{
+    tcp_set_state(tp, TCPS_CLOSE);
+    tcp_timer_stop_all(tp);
+    tp->inet.sk.shut = RCV_SHUTDOWN | SEND_SHUTDOWN;
+    tcp_wake(tp);
+    if (tp->orphan)
+        orphan_finish(tp);
+}
+
+void tcp_abort(struct tcp_sock *tp, int err)
+{
+    tp->inet.sk.so_error = (int16_t)err;
+    tcp_done(tp);
+}
+
+/* tcp_reset: the peer reset the connection. */
+static void tcp_reset(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    int err;
+    switch (tcp_state(tp)) {
+    case TCPS_SYN_SENT:
+        err = ECONNREFUSED;
+        break;
+    case TCPS_CLOSE_WAIT:
+        err = EPIPE;
+        break;
+    case TCPS_CLOSE:
+        return;
+    default:
+        err = ECONNRESET;
+    }
+    if (tcp_state(tp) == TCPS_ESTABLISHED || tcp_state(tp) == TCPS_CLOSE_WAIT)
+        TCP_INC(st, EstabResets);
+    tcp_abort(tp, err);
+}
+
+/* ---- RTT and RTO (RFC 6298, Linux's tcp_rtt_estimator) ---- */
+
+void tcp_update_rto(struct tcp_sock *tp)
+{
+    uint64_t rto = (tp->srtt_us >> 3) + tp->rttvar_us;
+    if (rto > TCP_RTO_MAX_US)
+        rto = TCP_RTO_MAX_US;
+    tp->rto_us = (uint32_t)rto;
+}
+
+static void rtt_sample(struct tcp_sock *tp, uint32_t m)
+{
+    if (!m)
+        m = 1;
+    if (!tp->min_rtt_us || m < tp->min_rtt_us)
+        tp->min_rtt_us = m;
+    if (tp->srtt_us) {
+        int32_t d = (int32_t)m - (int32_t)(tp->srtt_us >> 3);
+        tp->srtt_us += (uint32_t)d; /* srtt += (m - srtt) / 8, srtt kept x8 */
+        if (d < 0)
+            d = -d;
+        d -= (int32_t)(tp->mdev_us >> 2);
+        tp->mdev_us += (uint32_t)d; /* mdev += (|err| - mdev) / 4, kept x4 */
+        if (tp->mdev_us > tp->mdev_max_us) {
+            tp->mdev_max_us = tp->mdev_us;
+            if (tp->mdev_max_us > tp->rttvar_us)
+                tp->rttvar_us = tp->mdev_max_us;
+        }
+        if (seq_gt(tp->snd_una, tp->rtt_seq)) {
+            if (tp->mdev_max_us < tp->rttvar_us)
+                tp->rttvar_us -= (tp->rttvar_us - tp->mdev_max_us) >> 2;
+            tp->rtt_seq = tp->snd_nxt;
+            tp->mdev_max_us = TCP_RTO_MIN_US;
+        }
+    } else {
+        tp->srtt_us = m << 3;
+        tp->mdev_us = m << 1; /* rttvar = m / 2, x4 */
+        tp->mdev_max_us = tp->mdev_us > TCP_RTO_MIN_US ? tp->mdev_us : TCP_RTO_MIN_US;
+        tp->rttvar_us = tp->mdev_max_us;
+        tp->rtt_seq = tp->snd_nxt;
+    }
+    tcp_update_rto(tp);
+    if (tp->cc->rtt_sample)
+        tp->cc->rtt_sample(tp, m);
+}
+
+/* ---- out-of-window replies ---- */
+
+static bool oow_rate_limited(struct tcp_sock *tp)
+{
+    uint64_t now = st_now(tcp_st(tp));
+    if (tp->last_oow_ack && now - tp->last_oow_ack < 500000)
+        return true; /* net.ipv4.tcp_invalid_ratelimit: 500 ms */
+    tp->last_oow_ack = now;
+    return false;
+}
+
+bool tcp_challenge_ack_allowed(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct tcp_stack *ts = tcp_of(st);
+    if (oow_rate_limited(tp))
+        return false;
+    /* The stack-wide limit (net.ipv4.tcp_challenge_ack_limit). */
+    uint64_t sec = st_now(st) / 1000000;
+    if (sec != ts->chal_stamp) {
+        ts->chal_stamp = sec;
+        ts->chal_count = 0;
+    }
+    if (ts->chal_count >= (uint32_t)ts->challenge_ack_limit)
+        return false;
+    ts->chal_count++;
+    return true;
+}
+
+static void send_challenge_ack(struct tcp_sock *tp)
+{
+    if (!tcp_challenge_ack_allowed(tp))
+        return;
+    TCP_INC(tcp_st(tp), ChallengeACK);
+    tcp_send_ack(tp);
+}
+
+/* tcp_send_dupack under tcp_oow_rate_limited: only segments without data
+ * (possible ACK loops) are limited; data (a window probe) is always
+ * answered. */
+static void send_dupack(struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+    if (seg->len || !oow_rate_limited(tp))
+        tcp_send_ack(tp);
+}
+
+/* ---- establishing ---- */
+
+static void init_transfer(struct tcp_sock *tp)
+{
+    tp->cwnd = TCP_INIT_CWND;
+    tp->ssthresh = 0x7fffffff;
+    tp->cwnd_cnt = 0;
+    tp->ca_state = TCPCA_OPEN;
+    tp->cc->init(tp);
+    tp->rcv_tstamp = tp->lrcvtime = st_now(tcp_st(tp));
+    uint32_t space = 10u * tp->advmss;
+    tp->rcvq_space = tp->rcv_wnd < space ? tp->rcv_wnd : space;
+    tp->rcvq_space_seq = tp->copied_seq;
+    tp->rcvq_space_time = tp->rcv_tstamp;
+    uint32_t q = tp->rcv_wnd / (2u * (tp->rcv_mss ? tp->rcv_mss : TCP_MSS_DEFAULT));
+    tp->quick = (uint8_t)(q > TCP_MAX_QUICKACKS ? TCP_MAX_QUICKACKS : (q ? q : 2));
+    tcp_reset_keepalive(tp);
+}
+
+static void set_established(struct tcp_sock *tp)
+{
+    tcp_set_state(tp, TCPS_ESTABLISHED);
+    init_transfer(tp);
+    tcp_wake(tp);
+}
+
+/* SYN_SENT (tcp_rcv_synsent_state_process). */
+static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct tcp_stack *ts = tcp_of(st);
+    if (seg->flags & TH_ACK) {
+        if (seq_leq(seg->ack, tp->iss) || seq_gt(seg->ack, tp->snd_max)) {
+            tcp_send_reset(st, seg);
+            return;
+        }
+        if (seg->flags & TH_RST) {
+            tcp_reset(tp);
+            return;
+        }
+        if (!(seg->flags & TH_SYN))
+            return;
+        /* SYN-ACK */
+        tp->ts_ok = seg->has_ts && ts->timestamps;
+        if (tp->ts_ok) {
+            tp->ts_recent = seg->tsval;
+            tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+        }
+        tp->sack_ok = seg->sack_ok && ts->sack;
+        tp->wscale_ok = seg->has_ws && ts->window_scaling;
+        if (tp->wscale_ok) {
+            tp->snd_wscale = seg->ws;
+        } else {
+            tp->snd_wscale = 0;
+            tp->rcv_wscale = 0;
+        }
+        tp->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+        if (tp->user_mss && tp->mss_clamp > tp->user_mss)
+            tp->mss_clamp = (uint16_t)tp->user_mss;
+        tcp_sync_mss_route(tp);
+        tp->irs = seg->seq;
+        tp->rcv_nxt = tp->copied_seq = seg->seq + 1;
+        tp->rcv_wup = tp->rcv_nxt;
+        tp->snd_una = seg->ack;
+        if (seq_lt(tp->snd_nxt, tp->snd_una))
+            tp->snd_nxt = tp->snd_una;
+        tp->snd_wnd = seg->wnd; /* never scaled in a SYN */
+        tp->max_window = tp->snd_wnd;
+        tp->snd_wl1 = seg->seq;
+        tp->snd_wl2 = seg->ack;
+        if (tp->ts_ok && seg->tsecr && !tp->retransmits) {
+            uint32_t r = tcp_ts_now(st) + tp->ts_off - seg->tsecr;
+            rtt_sample(tp, r * 1000);
+        } else if (tp->rtt_timing && !tp->retransmits) {
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
+        }
+        tp->rtt_timing = false;
+        tp->backoff = 0;
+        tp->retransmits = 0;
+        tp->retrans_stamp = 0;
+        tcp_timer_clear(tp, TCP_T_RTX);
+        set_established(tp);
+        if (tp->inet.sk.keepalive)
+            tcp_reset_keepalive(tp);
+        /* Data or FIN with the SYN-ACK: the usual path takes them. */
+        if (seg->len || (seg->flags & TH_FIN)) {
+            seg->seq++;
+            seg->flags &= (uint8_t)~TH_SYN;
+            tcp_rcv(tp, seg);
+            return;
+        }
+        tcp_send_ack(tp);
+        tcp_push(tp, false);
+        return;
+    }
+    if (seg->flags & TH_RST)
+        return;
+    if (seg->flags & TH_SYN) {
+        /* Simultaneous open: SYN_RECV, answer with SYN-ACK. */
+        tp->ts_ok = seg->has_ts && ts->timestamps;
+        if (tp->ts_ok) {
+            tp->ts_recent = seg->tsval;
+            tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+        }
+        tp->sack_ok = seg->sack_ok && ts->sack;
+        tp->wscale_ok = seg->has_ws && ts->window_scaling;
+        if (tp->wscale_ok) {
+            tp->snd_wscale = seg->ws;
+        } else {
+            tp->snd_wscale = 0;
+            tp->rcv_wscale = 0;
+        }
+        tp->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+        if (tp->user_mss && tp->mss_clamp > tp->user_mss)
+            tp->mss_clamp = (uint16_t)tp->user_mss;
+        tcp_sync_mss_route(tp);
+        tp->irs = seg->seq;
+        tp->rcv_nxt = tp->copied_seq = seg->seq + 1;
+        tp->rcv_wup = tp->rcv_nxt;
+        tp->snd_wnd = seg->wnd;
+        tp->max_window = tp->snd_wnd;
+        tp->snd_wl1 = seg->seq;
+        tcp_set_state(tp, TCPS_SYN_RECV);
+        tcp_send_syn(tp);
+    }
+}
+
+/* ---- acknowledgements ---- */
+
+/* Merge the peer's SACK blocks into the scoreboard (ranges above snd_una). */
+static void sack_update(struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+    for (unsigned b = 0; b < seg->nsack; b++) {
+        uint32_t s = seg->sack[b][0], e = seg->sack[b][1];
+        /* Ignore D-SACKs and nonsense (RFC 2883, RFC 6675 4). */
+        if (!seq_lt(s, e) || seq_leq(e, tp->snd_una) || seq_gt(e, tp->snd_max) ||
+            e - s > tp->snd_max - tp->snd_una)
+            continue;
+        if (seq_lt(s, tp->snd_una))
+            s = tp->snd_una;
+        /* merge with overlapping / adjacent ranges */
+        unsigned i = 0;
+        while (i < tp->nsacked) {
+            uint32_t a0 = tp->sacked[i][0], a1 = tp->sacked[i][1];
+            if (seq_leq(a0, e) && seq_leq(s, a1)) {
+                s = seq_min(s, a0);
+                e = seq_max(e, a1);
+                tp->sacked[i][0] = tp->sacked[tp->nsacked - 1][0];
+                tp->sacked[i][1] = tp->sacked[tp->nsacked - 1][1];
+                tp->nsacked--;
+                continue;
+            }
+            i++;
+        }
+        if (tp->nsacked == TCP_SACK_MAX) {
+            /* drop the lowest range: its holes get resent by the RTO */
+            unsigned lo = 0;
+            for (unsigned k = 1; k < tp->nsacked; k++)
+                if (seq_lt(tp->sacked[k][0], tp->sacked[lo][0]))
+                    lo = k;
+            tp->sacked[lo][0] = tp->sacked[tp->nsacked - 1][0];
+            tp->sacked[lo][1] = tp->sacked[tp->nsacked - 1][1];
+            tp->nsacked--;
+        }
+        tp->sacked[tp->nsacked][0] = s;
+        tp->sacked[tp->nsacked][1] = e;
+        tp->nsacked++;
+    }
+}
+
+static void sack_trim(struct tcp_sock *tp)
+{
+    unsigned i = 0;
+    while (i < tp->nsacked) {
+        if (seq_leq(tp->sacked[i][1], tp->snd_una)) {
+            tp->sacked[i][0] = tp->sacked[tp->nsacked - 1][0];
+            tp->sacked[i][1] = tp->sacked[tp->nsacked - 1][1];
+            tp->nsacked--;
+            continue;
+        }
+        if (seq_lt(tp->sacked[i][0], tp->snd_una))
+            tp->sacked[i][0] = tp->snd_una;
+        i++;
+    }
+}
+
+static bool sack_lost_head(const struct tcp_sock *tp)
+{
+    uint32_t above = 0;
+    for (unsigned i = 0; i < tp->nsacked; i++)
+        above += tp->sacked[i][1] - tp->sacked[i][0];
+    return tp->nsacked >= tp->reordering || above >= (uint32_t)tp->reordering * tp->mss_cache;
+}
+
+static void enter_recovery(struct tcp_sock *tp)
+{
+    TCP_INC(tcp_st(tp), FastRetrans);
+    TRACE(tcp_st(tp), "tcp %u: recovery at una %u max %u cwnd %u sacked ranges %u",
+          inet_num(&tp->inet), tp->snd_una, tp->snd_max, tp->cwnd, tp->nsacked);
+    tp->prior_cwnd = tp->cwnd;
+    tp->prior_ssthresh = tp->ssthresh;
+    /* Undo is judged against the first retransmission of the head: not
+     * possible when an earlier episode resent it already. */
+    tp->undo_ok = tp->ts_ok && !seq_lt(tp->snd_una, tp->high_rxt);
+    tp->undo_tsval = tcp_ts_now(tcp_st(tp)) + tp->ts_off;
+    tp->ssthresh = tp->cc->ssthresh(tp);
+    tp->high_seq = tp->snd_max;
+    tp->ca_state = TCPCA_RECOVERY;
+    if (tp->cc->event)
+        tp->cc->event(tp, CA_EVENT_RECOVERY);
+    if (tp->sack_ok && tp->nsacked) {
+        /* RFC 6675: cwnd = ssthresh, retransmit what is lost as the pipe
+         * allows. */
+        tp->cwnd = tp->ssthresh;
+        tp->high_rxt = tp->snd_una + tcp_retransmit_head(tp);
+        tcp_sack_retransmit(tp);
+    } else {
+        /* RFC 6582: cwnd = ssthresh + 3 segments, retransmit the head. */
+        tp->cwnd = tp->ssthresh + 3;
+        tcp_retransmit_head(tp);
+    }
+    tcp_rearm_rto(tp);
+}
+
+/* A lost retransmission (what RACK finds by time, found here by order):
+ * the head was resent when snd_max was head_rtx_max; once the peer SACKs
+ * several segments sent after that, the resent head is lost too. Resend
+ * the holes from the head again. */
+static void lost_retrans(struct tcp_sock *tp)
+{
+    if (!seq_lt(tp->snd_una, tp->high_rxt))
+        return; /* the head was not resent yet */
+    uint32_t hi = tp->snd_una;
+    for (unsigned i = 0; i < tp->nsacked; i++)
+        hi = seq_max(hi, tp->sacked[i][1]);
+    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+    if (seq_gt(hi, tp->head_rtx_max + (uint32_t)tp->reordering * mss)) {
+        TRACE(tcp_st(tp), "tcp %u: retransmission of %u lost", inet_num(&tp->inet), tp->snd_una);
+        tp->high_rxt = tp->snd_una;
+    }
+}
+
+static void on_dupack(struct tcp_sock *tp)
+{
+    tp->dupacks++;
+    if (tp->ca_state == TCPCA_RECOVERY) {
+        if (tp->sack_ok && tp->nsacked) {
+            lost_retrans(tp);
+            tcp_sack_retransmit(tp);
+        } else
+            tp->cwnd++; /* inflation: one segment left the network */
+        return;
+    }
+    if (tp->ca_state == TCPCA_LOSS)
+        return;
+    /* Early retransmit (RFC 5827): with fewer than four segments out and
+     * nothing new to send, fewer duplicate ACKs will ever come. */
+    uint32_t thresh = tp->reordering;
+    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t oseg = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+    if (oseg >= 2 && oseg < 4 && !seq_lt(tp->snd_max, tp->write_seq) && oseg - 1 < thresh)
+        thresh = oseg - 1;
+    bool lost = tp->dupacks >= thresh || (tp->sack_ok && tp->nsacked && sack_lost_head(tp));
+    if (lost) {
+        enter_recovery(tp);
+    } else {
+        tp->ca_state = TCPCA_DISORDER;
+    }
+}
+
+/* Returns -1 to drop the segment, 0 to go on, 1 when tp is over. */
+static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(tp);
+    uint32_t ack = seg->ack, prior_una = tp->snd_una;
+    if (seq_gt(ack, tp->snd_max))
+        return -1; /* acknowledges what was never sent */
+    if (seq_lt(ack, prior_una - tp->max_window)) {
+        send_challenge_ack(tp); /* RFC 5961 5.2 */
+        return -1;
+    }
+    tp->rcv_tstamp = st_now(st);
+    tp->probes_out = 0;
+    if (tp->sack_ok && seg->nsack)
+        sack_update(tp, seg);
+    if (seq_lt(ack, prior_una))
+        return 0; /* old: only the data matters */
+
+    /* Window update (RFC 9293 3.10.7.4, Linux's tcp_may_update_window). */
+    uint32_t nwin = seg->wnd << tp->snd_wscale;
+    bool wnd_changed = false;
+    if (seq_gt(ack, prior_una) || seq_gt(seg->seq, tp->snd_wl1) ||
+        (seg->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
+        wnd_changed = nwin != tp->snd_wnd;
+        tp->snd_wnd = nwin;
+        tp->snd_wl1 = seg->seq;
+        tp->snd_wl2 = ack;
+        if (nwin > tp->max_window)
+            tp->max_window = nwin;
+    }
+
+    if (ack == prior_una) {
+        if (!seg->len && !wnd_changed && !(seg->flags & (TH_SYN | TH_FIN)) &&
+            tp->snd_una != tp->snd_max)
+            on_dupack(tp);
+        if (wnd_changed && tp->snd_wnd && tp->rtx_kind == TCP_RTX_PROBE) {
+            tcp_timer_clear(tp, TCP_T_RTX);
+            tp->backoff = 0;
+        }
+        return 0;
+    }
+
+    /* New data acknowledged. */
+    uint32_t acked = ack - prior_una;
+    bool fin_acked = tp->fin_queued && seq_gt(ack, tp->write_seq);
+    uint32_t data_end = seq_min(ack, tp->write_seq);
+    uint32_t acked_data = seq_gt(data_end, prior_una) ? data_end - prior_una : 0;
+    tcp_bufq_trim_front(st, &tp->sndq, data_end, &tp->snd_hint);
+    tp->snd_una = ack;
+    if (seq_lt(tp->snd_nxt, ack))
+        tp->snd_nxt = ack;
+    tp->bytes_acked += acked_data;
+    if (tp->sack_ok)
+        sack_trim(tp);
+
+    /* RTT: timestamps (RFC 7323 4.1) or the one timed segment. */
+    if (tp->ts_ok && seg->has_ts && seg->tsecr) {
+        uint32_t r = tcp_ts_now(st) + tp->ts_off - seg->tsecr;
+        if (r < 0x7fffffffu / 1000)
+            rtt_sample(tp, r ? r * 1000 : 500);
+    } else if (tp->rtt_timing && seq_geq(ack, tp->rtt_seq)) {
+        tp->rtt_timing = false;
+        if (!tp->retransmits)
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
+    }
+    tp->backoff = 0;
+    tp->retransmits = 0;
+    tp->retrans_stamp = 0;
+    if (tp->rtx_kind == TCP_RTX_PROBE)
+        tcp_timer_clear(tp, TCP_T_RTX);
+
+    /* Congestion control. */
+    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t pkts = (acked + mss - 1) / mss;
+    if (tp->ca_state == TCPCA_RECOVERY && tp->undo_ok) {
+        /* Eifel (RFC 3522): an ACK for the retransmitted segment that
+         * echoes a timestamp older than the retransmission was caused by
+         * the original: it was reordered, not lost. Undo, and wait for
+         * more duplicate ACKs next time. */
+        tp->undo_ok = false;
+        if (seg->has_ts && seq_lt(seg->tsecr, tp->undo_tsval)) {
+            TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %u)", inet_num(&tp->inet),
+                  tp->dupacks);
+            if (tp->cwnd < tp->prior_cwnd)
+                tp->cwnd = tp->prior_cwnd;
+            if (tp->ssthresh < tp->prior_ssthresh)
+                tp->ssthresh = tp->prior_ssthresh;
+            uint32_t r = tp->dupacks + 1;
+            if (r > tp->reordering)
+                tp->reordering = (uint16_t)(r < 300 ? r : 300);
+            tp->ca_state = TCPCA_OPEN;
+            tp->dupacks = 0;
+        }
+    }
+    if (tp->ca_state == TCPCA_RECOVERY) {
+        if (seq_geq(ack, tp->high_seq)) {
+            /* Full ACK: leave recovery (RFC 6582 3.2 step 3). */
+            uint32_t flight = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+            tp->cwnd = tp->ssthresh < flight + 1 ? tp->ssthresh : flight + 1;
+            if (tp->cwnd < 2)
+                tp->cwnd = 2;
+            tp->ca_state = TCPCA_OPEN;
+            tp->dupacks = 0;
+        } else if (tp->sack_ok && tp->nsacked) {
+            if (seq_lt(tp->high_rxt, tp->snd_una))
+                tp->high_rxt = tp->snd_una;
+            lost_retrans(tp);
+            tcp_sack_retransmit(tp);
+        } else {
+            /* Partial ACK: the next hole is lost too (NewReno). */
+            tcp_retransmit_head(tp);
+            tp->cwnd = tp->cwnd > pkts ? tp->cwnd - pkts + 1 : 1;
+            if (tp->cwnd < tp->ssthresh / 2)
+                tp->cwnd = tp->ssthresh / 2 ? tp->ssthresh / 2 : 1;
+            tcp_rearm_rto(tp);
+        }
+    } else {
+        if (tp->ca_state == TCPCA_LOSS && seq_geq(ack, tp->high_seq))
+            tp->ca_state = TCPCA_OPEN;
+        if (tp->ca_state == TCPCA_DISORDER)
+            tp->ca_state = TCPCA_OPEN;
+        tp->dupacks = 0;
+        if (tcp_is_cwnd_limited(tp))
+            tp->cc->cong_avoid(tp, pkts);
+    }
+    if (!tp->sndq.bytes)
+        tp->snd_hint = NULL;
+    if (tp->snd_una == tp->snd_max)
+        tcp_timer_clear(tp, TCP_T_RTX);
+    else
+        tcp_rearm_rto(tp);
+    /* Send buffer autotuning (tcp_sndbuf_expand, roughly): room for two
+     * congestion windows. */
+    struct bsock *so = tcp_bs(tp);
+    if (!so->sndbuf_locked) {
+        uint64_t want = (uint64_t)tp->cwnd * mss * 4;
+        int max = tcp_of(st)->wmem[2];
+        if (want > (uint64_t)max)
+            want = (uint64_t)max;
+        if ((int)want > so->sndbuf)
+            so->sndbuf = (int)want;
+    }
+    tcp_wake(tp);
+
+    if (fin_acked) {
+        switch (tcp_state(tp)) {
+        case TCPS_FIN_WAIT1: {
+            tcp_set_state(tp, TCPS_FIN_WAIT2);
+            tp->inet.sk.shut |= SEND_SHUTDOWN;
+            tcp_wake(tp);
+            if (tp->orphan) {
+                int l2 = tp->linger2 ? tp->linger2 : tcp_of(st)->fin_timeout;
+                if (tp->linger2 < 0) {
+                    tcp_send_active_rst(tp);
+                    tcp_done(tp);
+                    return 1;
+                }
+                uint32_t tmo = (uint32_t)l2 * 1000u;
+                if (tmo > TCP_TIMEWAIT_LEN_MS) {
+                    tcp_timer_set(tp, TCP_T_KEEP,
+                                  st_now(st) + (uint64_t)(tmo - TCP_TIMEWAIT_LEN_MS) * 1000u);
+                } else if (!(seg->flags & TH_FIN) && !seg->len) {
+                    tcp_time_wait(tp, TCPS_FIN_WAIT2, tmo);
+                    return 1;
+                } else {
+                    /* A FIN (or data) rides along: keep the socket, with
+                     * the timer in case the FIN is not taken. */
+                    tcp_timer_set(tp, TCP_T_KEEP, st_now(st) + (uint64_t)tmo * 1000u);
+                }
+            }
+            break;
+        }
+        case TCPS_CLOSING:
+            tcp_time_wait(tp, TCPS_TIME_WAIT, TCP_TIMEWAIT_LEN_MS);
+            return 1;
+        case TCPS_LAST_ACK:
+            tcp_done(tp);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- data ---- */
+
+static void tcp_fin(struct tcp_sock *tp)
+{
+    tp->inet.sk.shut |= RCV_SHUTDOWN;
+    tp->done = true;
+    tp->ack_pending |= TCP_ACK_SCHED;
+    switch (tcp_state(tp)) {
+    case TCPS_SYN_RECV:
+    case TCPS_ESTABLISHED:
+        /* Linux enters "ping-pong" mode here: the ACK of the FIN is
+         * delayed, hoping to ride on the application's own FIN. */
+        tcp_set_state(tp, TCPS_CLOSE_WAIT);
+        tp->quick = 0;
+        break;
+    case TCPS_FIN_WAIT1:
+        /* Our FIN is not acknowledged yet: simultaneous close. */
+        tp->ack_pending |= TCP_ACK_NOW;
+        tcp_set_state(tp, TCPS_CLOSING);
+        break;
+    case TCPS_FIN_WAIT2:
+        tcp_send_ack(tp);
+        tcp_time_wait(tp, TCPS_TIME_WAIT, TCP_TIMEWAIT_LEN_MS);
+        return;
+    default:
+        break;
+    }
+    tcp_bufq_purge(tcp_st(tp), &tp->ooq);
+    tcp_wake(tp);
+}
+
+static bool mem_ok(struct tcp_sock *tp, uint32_t len)
+{
+    uint64_t used = (uint64_t)tp->rcvq.bytes + tp->ooq.bytes + len;
+    return used <= (uint64_t)tp->inet.sk.rcvbuf;
+}
+
+/* Returns true when tp is over (TIME_WAIT). */
+static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(tp);
+    uint32_t seq = seg->seq, len = seg->len;
+    const uint8_t *d = seg->data;
+    bool fin = seg->flags & TH_FIN;
+    uint32_t end = seq + len; /* FIN (if any) is at `end` */
+    if (len > tp->rcv_mss && len <= 65535)
+        tp->rcv_mss = (uint16_t)(len < tp->advmss ? len : tp->advmss);
+    /* Wholly old: a duplicate; acknowledge at once. */
+    if (seq_lt(end, tp->rcv_nxt) || (seq_leq(end, tp->rcv_nxt) && !fin)) {
+        tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+        return false;
+    }
+    if (seq_lt(seq, tp->rcv_nxt)) {
+        uint32_t skip = tp->rcv_nxt - seq;
+        d += skip;
+        len -= skip;
+        seq = tp->rcv_nxt;
+    }
+    /* Beyond the window: keep what fits. */
+    uint32_t wnd_end = tp->rcv_wup + tp->rcv_wnd;
+    if (seq_gt(seq + len, wnd_end) && len) {
+        uint32_t fit = seq_gt(wnd_end, seq) ? wnd_end - seq : 0;
+        if (fit < len) {
+            len = fit;
+            fin = false;
+        }
+    }
+    if (seq == tp->rcv_nxt) {
+        if (len) {
+            if (!tp->rcv_wnd || !mem_ok(tp, len)) {
+                /* Zero window or no memory: drop, tell the peer. */
+                tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+                return false;
+            }
+            if (tcp_bufq_append(st, &tp->rcvq, seq, d, len, 4096))
+                return false;
+            tp->rcv_nxt += len;
+            tp->bytes_received += len;
+            tp->lrcvtime = st_now(st);
+        }
+        bool filled = false;
+        if (tp->ooq.head) {
+            filled = true;
+            uint32_t moved = tcp_ooq_drain(st, &tp->ooq, &tp->rcvq, &tp->rcv_nxt);
+            tp->bytes_received += moved;
+            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+        }
+        /* A FIN is taken in order only; one that arrives out of order is
+         * dropped and comes back with the peer's retransmission. */
+        if (fin && seq + len == tp->rcv_nxt) {
+            tp->rcv_nxt++;
+            tcp_fin(tp);
+            if (tcp_state(tp) == TCPS_CLOSE)
+                return true;
+        }
+        (void)filled;
+        tp->ack_pending |= TCP_ACK_SCHED;
+        if (tp->quick) {
+            tp->quick--;
+            tp->ack_pending |= TCP_ACK_NOW;
+        } else if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss) {
+            /* more than one full segment unacknowledged (ACK every other) */
+            tp->ack_pending |= TCP_ACK_NOW;
+        }
+        if (len)
+            tcp_wake(tp);
+        return false;
+    }
+    /* Out of order. */
+    if (!len)
+        return false;
+    tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+    if (!seq_lt(seq, wnd_end))
+        return false;
+    if (tp->ooq.nchunks >= OOQ_MAX_CHUNKS || !mem_ok(tp, len))
+        return false;
+    int added = tcp_ooq_insert(st, &tp->ooq, seq, d, len);
+    if (added > 0) {
+        TCP_INC(st, OFOQueue);
+        tp->rcv_ooopack++;
+    }
+    tp->last_ooo_seq = seq;
+    return false;
+}
+
+static void ack_snd_check(struct tcp_sock *tp)
+{
+    if (!(tp->ack_pending & TCP_ACK_SCHED))
+        return;
+    if (tp->ack_pending & TCP_ACK_NOW) {
+        tcp_send_ack(tp);
+        return;
+    }
+    tcp_schedule_ack(tp);
+}
+
+/* The sequence test (tcp_sequence): the segment overlaps what may be
+ * received, measured from the window last advertised. */
+static bool seq_acceptable(const struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+    uint32_t rwnd = seq_gt(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
+                        ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+                        : 0;
+    return !seq_lt(seg->end_seq, tp->rcv_wup) && !seq_gt(seg->seq, tp->rcv_nxt + rwnd);
+}
+
+static bool rst_seq_ok(const struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+    if (seg->seq == tp->rcv_nxt)
+        return true;
+    if (seg->seq == tp->rcv_nxt - 1 &&
+        (TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE_WAIT) | TCPF(TCPS_LAST_ACK) | TCPF(TCPS_CLOSING))))
+        return true;
+    if (tp->ooq.tail && seg->seq == tp->ooq.tail->seq + tp->ooq.tail->len)
+        return true; /* the right edge of the highest SACK block */
+    return false;
+}
+
+void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct bsock *so = tcp_bs(tp);
+    tp->segs_in++;
+    if (seg->len)
+        tp->data_segs_in++;
+    int state = tcp_state(tp);
+    if (state == TCPS_CLOSE || state == TCPS_LISTEN) {
+        tcp_send_reset(st, seg);
+        return;
+    }
+    sock_hold(so); /* tp may end while this segment is processed */
+    if (state == TCPS_SYN_SENT) {
+        rcv_synsent(tp, seg);
+        goto out;
+    }
+    /* PAWS (RFC 7323 5). */
+    if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->ts_recent_stamp &&
+        (int32_t)(tp->ts_recent - seg->tsval) > 1 &&
+        (uint32_t)(st_now(st) / 1000000) - tp->ts_recent_stamp < PAWS_24DAYS) {
+        TCP_INC(st, PAWSEstab);
+        send_dupack(tp, seg);
+        goto done;
+    }
+    if (!seq_acceptable(tp, seg)) {
+        if (!(seg->flags & TH_RST)) {
+            if (seg->flags & TH_SYN)
+                send_challenge_ack(tp);
+            else
+                send_dupack(tp, seg);
+        } else if (rst_seq_ok(tp, seg) && seg->seq != tp->rcv_nxt) {
+            tcp_reset(tp); /* rcv_nxt - 1 after the peer's FIN (tcp_reset_check) */
+        }
+        goto done;
+    }
+    if (seg->flags & TH_RST) {
+        /* RFC 5961 3.2: only the exact sequence resets; anything else in
+         * the window gets a challenge ACK. */
+        if (rst_seq_ok(tp, seg))
+            tcp_reset(tp);
+        else
+            send_challenge_ack(tp);
+        goto done;
+    }
+    /* Remember the peer's timestamp (RFC 7323 4.3). */
+    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->rcv_wup) &&
+        seq_geq(seg->tsval, tp->ts_recent)) {
+        tp->ts_recent = seg->tsval;
+        tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    }
+    if (seg->flags & TH_SYN) {
+        /* RFC 5961 4.2: a SYN in the window gets a challenge ACK. A
+         * retransmitted SYN-ACK in SYN_RECV (simultaneous open) passes. */
+        if (!(state == TCPS_SYN_RECV && (seg->flags & TH_ACK) && seg->seq + 1 == seg->end_seq &&
+              seg->seq + 1 == tp->rcv_nxt && seg->ack == tp->snd_nxt)) {
+            send_challenge_ack(tp);
+            goto done;
+        }
+        seg->seq++;
+        seg->flags &= (uint8_t)~TH_SYN;
+    }
+    if (!(seg->flags & TH_ACK))
+        goto done;
+    if (state == TCPS_SYN_RECV) {
+        if (!seq_between(seg->ack, tp->snd_una + 1, tp->snd_max)) {
+            tcp_send_reset(st, seg);
+            goto done;
+        }
+        tp->snd_una = seg->ack;
+        if (seq_lt(tp->snd_nxt, tp->snd_una))
+            tp->snd_nxt = tp->snd_una;
+        tp->snd_wnd = seg->wnd << tp->snd_wscale;
+        tp->max_window = tp->snd_wnd;
+        tp->snd_wl1 = seg->seq;
+        tp->snd_wl2 = seg->ack;
+        tcp_timer_clear(tp, TCP_T_RTX);
+        if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->retransmits)
+            rtt_sample(tp, (tcp_ts_now(st) + tp->ts_off - seg->tsecr) * 1000 + 1);
+        tp->backoff = 0;
+        tp->retransmits = 0;
+        set_established(tp);
+        if (tp->parent)
+            tcp_wake(tp->parent);
+        state = TCPS_ESTABLISHED;
+    }
+    int r = tcp_ack(tp, seg);
+    if (r)
+        goto done;
+    state = tcp_state(tp);
+    /* Data after close (or SHUT_RD with our FIN out): Linux resets. */
+    if ((state == TCPS_FIN_WAIT1 || state == TCPS_FIN_WAIT2) && (so->shut & RCV_SHUTDOWN) &&
+        seg->len && seq_gt(seg->end_seq - ((seg->flags & TH_FIN) ? 1 : 0), tp->rcv_nxt)) {
+        TCP_INC(st, AbortOnData);
+        tcp_send_active_rst(tp);
+        tcp_reset(tp);
+        goto done;
+    }
+    if (seg->len || (seg->flags & TH_FIN)) {
+        if (TCPF(state) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_FIN_WAIT1) | TCPF(TCPS_FIN_WAIT2) |
+                           TCPF(TCPS_SYN_RECV))) {
+            if (tcp_data(tp, seg))
+                goto done;
+        } else if (seq_gt(seg->end_seq, tp->rcv_nxt)) {
+            /* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already;
+             * anything new is bogus. Acknowledge. */
+            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+        } else if (seg->len || (seg->flags & TH_FIN)) {
+            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW; /* retransmitted FIN */
+        }
+    }
+done:
+    if (tcp_state(tp) != TCPS_CLOSE) {
+        tcp_push(tp, false);
+        ack_snd_check(tp);
+    }
+out:
+    sock_put(so);
+}
+
+/* ---- listeners and requests ---- */
+
+static uint8_t pick_wscale(const struct tcp_sock *l)
+{
+    struct tcp_stack *ts = tcp_of(tcp_st(l));
+    uint32_t space = l->inet.sk.rcvbuf_locked ? (uint32_t)l->inet.sk.rcvbuf
+                                              : (uint32_t)(ts->rmem[2] > l->inet.sk.st->net.rmem_max
+                                                               ? ts->rmem[2]
+                                                               : l->inet.sk.st->net.rmem_max);
+    if (l->window_clamp && (uint32_t)l->window_clamp < space)
+        space = (uint32_t)l->window_clamp;
+    uint8_t ws = 0;
+    while (space > 65535 && ws < TCP_MAX_WSCALE) {
+        space >>= 1;
+        ws++;
+    }
+    return ws;
+}
+
+uint8_t tcp_pick_wscale(const struct tcp_sock *tp);
+uint8_t tcp_pick_wscale(const struct tcp_sock *tp) { return pick_wscale(tp); }
+
+static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
+{
+    struct berth_stack *st = tcp_st(l);
+    struct tcp_stack *ts = tcp_of(st);
+    struct tcp_listen *lq = l->lq;
+    if (seg->flags & TH_RST)
+        return;
+    if (seg->flags & TH_ACK) {
+        tcp_send_reset(st, seg);
+        return;
+    }
+    if (!(seg->flags & TH_SYN) || (seg->flags & TH_FIN))
+        return;
+    if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+        return;
+    /* tcp_conn_request: a full SYN queue or accept queue drops the SYN
+     * (the client retransmits it). */
+    if (lq->qlen > (unsigned)lq->backlog) {
+        TCP_INC(st, ListenDrops);
+        return;
+    }
+    if (lq->acc_len > (unsigned)lq->backlog) {
+        TCP_INC(st, ListenOverflows);
+        TCP_INC(st, ListenDrops);
+        return;
+    }
+    struct tcp_req *req = st_zalloc(st, sizeof(*req));
+    if (!req) {
+        TCP_INC(st, ListenDrops);
+        return;
+    }
+    req->eh.kind = TCP_EH_REQ;
+    req->laddr = seg->daddr;
+    req->eh.raddr = seg->saddr;
+    req->lport = seg->dport;
+    req->eh.rport = seg->sport;
+    req->listener = l;
+    req->irs = seg->seq;
+    req->iss = isn ? isn : tcp_isn(st, seg->daddr, seg->dport, seg->saddr, seg->sport);
+    req->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+    req->ts_ok = seg->has_ts && ts->timestamps;
+    req->ts_recent = seg->tsval;
+    req->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, seg->daddr, seg->saddr) : 0;
+    req->sack_ok = seg->sack_ok && ts->sack;
+    req->wscale_ok = seg->has_ws && ts->window_scaling;
+    req->snd_wscale = req->wscale_ok ? seg->ws : 0;
+    req->rcv_wscale = req->wscale_ok ? pick_wscale(l) : 0;
+    req->ifindex = seg->ifindex;
+    timer_init(&req->timer, tcp_req_timer_fire);
+    tcp_eh_insert(st, &req->eh);
+    req->qnext = lq->synq;
+    lq->synq = req;
+    lq->qlen++;
+    timer_arm(st, &req->timer, st_now(st) + TCP_TIMEOUT_INIT_US);
+    tcp_send_synack(st, req);
+}
+
+/* tcp_check_req: a segment for a connection in SYN_RECV. */
+static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_seg *seg)
+{
+    struct tcp_sock *l = req->listener;
+    bool paws_reject =
+        req->ts_ok && seg->has_ts && seq_lt(seg->tsval, req->ts_recent) && !(seg->flags & TH_RST);
+    if (seg->seq == req->irs && (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN &&
+        !paws_reject) {
+        /* The SYN again: our SYN-ACK was lost. */
+        tcp_send_synack(st, req);
+        return;
+    }
+    if ((seg->flags & TH_ACK) && seg->ack != req->iss + 1) {
+        tcp_send_reset(st, seg);
+        return;
+    }
+    uint32_t w = tcp_rcv_space(l);
+    uint32_t rwnd = w > 65535 ? 65535 : w;
+    if (paws_reject ||
+        !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
+        if (!(seg->flags & TH_RST)) {
+            struct tcp_out_opts o = {0};
+            if (req->ts_ok) {
+                o.ts = true;
+                o.tsval = tcp_ts_now(st) + req->ts_off;
+                o.tsecr = req->ts_recent;
+            }
+            tcp_send_bare(st, req->laddr, req->eh.raddr, req->lport, req->eh.rport, req->iss + 1,
+                          req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o,
+                          l->inet.tos, 0);
+        }
+        return;
+    }
+    if (seg->flags & (TH_RST | TH_SYN)) {
+        TCP_INC(st, AttemptFails);
+        if (!(seg->flags & TH_RST))
+            tcp_send_reset(st, seg);
+        tcp_req_drop(st, req);
+        return;
+    }
+    if (!(seg->flags & TH_ACK))
+        return;
+    if (req->ts_ok && seg->has_ts)
+        req->ts_recent = seg->tsval;
+    struct tcp_sock *child = tcp_child_create(l, req, seg);
+    if (!child) {
+        req->acked = true; /* the accept queue is full: wait, as Linux */
+        return;
+    }
+    tcp_req_drop(st, req);
+    TCP_INC(st, PassiveOpens);
+    /* Queue first: the ACK may carry data or a FIN. */
+    struct tcp_listen *lq = l->lq;
+    child->parent = l;
+    child->acc_next = NULL;
+    if (lq->acc_tail)
+        lq->acc_tail->acc_next = child;
+    else
+        lq->acc_head = child;
+    lq->acc_tail = child;
+    lq->acc_len++;
+    tcp_rcv(child, seg);
+    tcp_wake(l);
+}
+
+/* ---- entry ---- */
+
+static void drop_seg(struct berth_stack *st, struct pkt *p, const char *why)
+{
+    TRACE(st, "tcp drop: %s", why);
+    pkt_free(st, p);
+}
+
+void tcp_input(struct berth_stack *st, struct pkt *p)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    ts->mib.InSegs++;
+    if (p->len < TCP_HLEN) {
+        ts->mib.InErrs++;
+        return drop_seg(st, p, "short segment");
+    }
+    struct tcp_hdr h;
+    memcpy(&h, p->data, sizeof(h));
+    unsigned doff = (unsigned)(h.doff >> 4) * 4;
+    if (doff < TCP_HLEN || doff > p->len) {
+        ts->mib.InErrs++;
+        return drop_seg(st, p, "bad data offset");
+    }
+    uint32_t sum = inet_pseudo4(p->src, p->dst, IPPROTO_TCP, (uint16_t)p->len);
+    if (inet_csum_fold(inet_csum_add(sum, p->data, p->len)) != 0) {
+        ts->mib.InCsumErrors++;
+        ts->mib.InErrs++;
+        return drop_seg(st, p, "bad checksum");
+    }
+    /* Only segments for this host (no broadcast, multicast, or from them). */
+    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst) || netif_is_bcast4(st, p->src) ||
+        ip4_is_multicast(p->src) || !p->src.s_addr)
+        return drop_seg(st, p, "not unicast");
+    struct tcp_seg seg;
+    memset(&seg, 0, sizeof(seg));
+    seg.p = p;
+    seg.saddr = p->src;
+    seg.daddr = p->dst;
+    seg.sport = h.source;
+    seg.dport = h.dest;
+    seg.seq = ntohl(h.seq);
+    seg.ack = ntohl(h.ack_seq);
+    seg.flags = h.flags;
+    seg.wnd = ntohs(h.window);
+    seg.data = p->data + doff;
+    seg.len = p->len - doff;
+    seg.end_seq = seg.seq + seg.len + ((h.flags & TH_SYN) ? 1 : 0) + ((h.flags & TH_FIN) ? 1 : 0);
+    seg.ifindex = p->ifp ? berth_netif_index(p->ifp) : 0;
+    if (doff > TCP_HLEN)
+        tcp_parse_options(p->data + TCP_HLEN, doff - TCP_HLEN, (h.flags & TH_SYN) != 0, &seg);
+    TRACE(st, "tcp in %u>%u seq %u ack %u len %u flags %02x wnd %u", ntohs(seg.sport),
+          ntohs(seg.dport), seg.seq, seg.ack, seg.len, seg.flags, seg.wnd);
+    if (!seg.dport) /* nothing listens on port 0 */
+        goto no_socket;
+
+    uint32_t isn = 0;
+    struct tcp_tw *tw = NULL;
+    struct tcp_eh *e = tcp_eh_lookup(st, seg.daddr, seg.dport, seg.saddr, seg.sport);
+    if (e) {
+        switch (e->kind) {
+        case TCP_EH_SOCK: {
+            struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+            tcp_rcv(tp, &seg);
+            pkt_free(st, p);
+            return;
+        }
+        case TCP_EH_REQ:
+            req_input(st, (struct tcp_req *)e, &seg);
+            pkt_free(st, p);
+            return;
+        default:
+            tw = (struct tcp_tw *)e;
+            if (!tcp_tw_input(st, tw, &seg, &isn)) {
+                pkt_free(st, p);
+                return;
+            }
+            break; /* a new SYN: a listener may take it */
+        }
+    }
+    struct tcp_sock *l =
+        tcp_lookup_listener(st, seg.saddr, seg.sport, seg.daddr, seg.dport, seg.ifindex);
+    if (l) {
+        if (tw)
+            tcp_tw_kill(st, tw);
+        listen_input(l, &seg, isn);
+        pkt_free(st, p);
+        return;
+    }
+    if (tw) {
+        tcp_tw_ack(st, tw);
+        pkt_free(st, p);
+        return;
+    }
+no_socket:
+    TRACE(st, "tcp: no socket for port %u", ntohs(seg.dport));
+    tcp_send_reset(st, &seg);
+    pkt_free(st, p);
+}
+
+/* ---- ICMP errors (tcp_v4_err) ---- */
+
+void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *th,
+             uint8_t type, uint8_t code, int err, bool fatal)
+{
+    (void)fatal;
+    uint16_t sport, dport;
+    uint32_t seq;
+    memcpy(&sport, th, 2);
+    memcpy(&dport, th + 2, 2);
+    memcpy(&seq, th + 4, 4);
+    seq = ntohl(seq);
+    if (!st->tcp)
+        return;
+    struct tcp_eh *e = tcp_eh_lookup(st, src, sport, dst, dport);
+    if (!e)
+        return;
+    if (e->kind == TCP_EH_REQ) {
+        struct tcp_req *req = (struct tcp_req *)e;
+        /* An error about our SYN-ACK: drop the request (tcp_req_err). */
+        if (seq == req->iss && type == ICMP_DEST_UNREACH && code != ICMP_FRAG_NEEDED)
+            tcp_req_drop(st, req);
+        return;
+    }
+    if (e->kind != TCP_EH_SOCK)
+        return;
+    struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+    if (!seq_between(seq, tp->snd_una, tp->snd_max))
+        return;
+    if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+        return; /* path MTU discovery: not implemented (docs/tcp.md) */
+    switch (tcp_state(tp)) {
+    case TCPS_SYN_SENT:
+    case TCPS_SYN_RECV:
+        tcp_abort(tp, err);
+        return;
+    default:
+        break;
+    }
+    if (tp->inet.recverr) {
+        tp->inet.sk.so_error = (int16_t)err;
+        tcp_wake(tp);
+    }
+}

@@ -1,0 +1,673 @@
+/* tcp_output.c — building and sending segments: options, the advertised
+ * window, what may be sent now (send window, congestion window, Nagle,
+ * cork, silly-window avoidance), retransmissions, and the replies made
+ * without a socket (RST, ACKs from TIME_WAIT and requests). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "ip/ip4.h"
+#include "netif/netif_impl.h"
+#include "tcp/tcp.h"
+
+/* ---- options ---- */
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+    v = htonl(v);
+    memcpy(p, &v, 4);
+    return p + 4;
+}
+
+/* Linux's tcp_options_write order: MSS, SACK-permitted folded with the
+ * timestamp, window scale, SACK blocks. Returns the length (a multiple of
+ * 4). */
+int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
+{
+    uint8_t *p = buf;
+    if (o->mss)
+        p = put32(p, (TCPOPT_MSS << 24) | (4 << 16) | o->mss_val);
+    if (o->ts) {
+        if (o->sack_perm)
+            p = put32(p, (TCPOPT_SACK_PERM << 24) | (2 << 16) | (TCPOPT_TS << 8) | 10);
+        else
+            p = put32(p, (TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) | (TCPOPT_TS << 8) | 10);
+        p = put32(p, o->tsval);
+        p = put32(p, o->tsecr);
+    } else if (o->sack_perm) {
+        p = put32(p, (TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) | (TCPOPT_SACK_PERM << 8) | 2);
+    }
+    if (o->ws)
+        p = put32(p, (TCPOPT_NOP << 24) | (TCPOPT_WS << 16) | (3 << 8) | o->ws_val);
+    if (o->nsack) {
+        p = put32(p, (TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) | (TCPOPT_SACK << 8) |
+                         (2u + 8u * o->nsack));
+        for (unsigned i = 0; i < o->nsack; i++) {
+            p = put32(p, o->sack[i][0]);
+            p = put32(p, o->sack[i][1]);
+        }
+    }
+    return (int)(p - buf);
+}
+
+/* SACK blocks for the out-of-order queue: the range holding the latest
+ * arrival first (RFC 2018), then the others in sequence order. */
+static unsigned sack_blocks(const struct tcp_sock *tp, uint32_t out[4][2], unsigned max)
+{
+    uint32_t r[8][2];
+    unsigned n = 0, first = 0;
+    bool have_first = false;
+    for (const struct tcp_chunk *c = tp->ooq.head; c; c = c->next) {
+        if (n && r[n - 1][1] == c->seq) {
+            r[n - 1][1] = c->seq + c->len;
+        } else {
+            if (n == 8)
+                break;
+            r[n][0] = c->seq;
+            r[n][1] = c->seq + c->len;
+            n++;
+        }
+        if (!have_first && seq_leq(c->seq, tp->last_ooo_seq) &&
+            seq_lt(tp->last_ooo_seq, c->seq + c->len)) {
+            first = n - 1;
+            have_first = true;
+        }
+    }
+    unsigned k = 0;
+    if (n && k < max) {
+        out[k][0] = r[first][0];
+        out[k][1] = r[first][1];
+        k++;
+    }
+    for (unsigned i = 0; i < n && k < max; i++)
+        if (i != first) {
+            out[k][0] = r[i][0];
+            out[k][1] = r[i][1];
+            k++;
+        }
+    return k;
+}
+
+/* tcp_current_mss: payload per segment now, less the SACK blocks an ACK
+ * carries while out-of-order data waits (the packet must fit the MTU). */
+uint32_t tcp_current_mss(const struct tcp_sock *tp)
+{
+    uint32_t mss = tp->mss_cache;
+    if (tp->sack_ok && tp->ooq.head) {
+        unsigned n = 0, max = tp->ts_ok ? 3 : 4;
+        uint32_t end = 0;
+        for (const struct tcp_chunk *c = tp->ooq.head; c && n < max + 1; c = c->next) {
+            if (!n || c->seq != end)
+                n++;
+            end = c->seq + c->len;
+        }
+        if (n > max)
+            n = max;
+        mss -= 4 + 8 * n;
+    }
+    return mss;
+}
+
+/* ---- windows ---- */
+
+uint32_t tcp_rcv_space(const struct tcp_sock *tp)
+{
+    int64_t space = (int64_t)tp->inet.sk.rcvbuf / 2 - (int64_t)tp->rcvq.bytes - tp->ooq.bytes;
+    return space > 0 ? (uint32_t)space : 0;
+}
+
+/* __tcp_select_window, simplified: offer the free receive space, never move
+ * the right edge left, and avoid silly windows (RFC 1122 4.2.3.3): a window
+ * below one segment while the buffer is more than half full is offered as
+ * zero. Records what is offered. Returns the header value. */
+uint32_t tcp_select_window(struct tcp_sock *tp)
+{
+    uint32_t space = tcp_rcv_space(tp);
+    uint32_t full = (uint32_t)tp->inet.sk.rcvbuf / 2;
+    uint32_t max_wnd = 65535u << tp->rcv_wscale;
+    if (tp->window_clamp && (uint32_t)tp->window_clamp < max_wnd)
+        max_wnd = (uint32_t)tp->window_clamp;
+    if (space > max_wnd)
+        space = max_wnd;
+    uint32_t mss = tp->rcv_mss ? tp->rcv_mss : tp->advmss;
+    if (space < full / 2 && space < mss)
+        space = 0;
+    uint32_t gran = 1u << tp->rcv_wscale;
+    space &= ~(gran - 1);
+    int32_t cur = (int32_t)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+    if (cur < 0)
+        cur = 0;
+    if (space < (uint32_t)cur)
+        space = ((uint32_t)cur + gran - 1) & ~(gran - 1);
+    tp->rcv_wnd = space;
+    tp->rcv_wup = tp->rcv_nxt;
+    uint32_t w = space >> tp->rcv_wscale;
+    return w > 65535 ? 65535 : w;
+}
+
+/* tcp_mtu_to_mss + tcp_sync_mss: payload per segment for a path MTU, under
+ * the peer's MSS option and TCP_MAXSEG, less the timestamp option. */
+void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu)
+{
+    int mss = (int)pmtu - IP4_HLEN - TCP_HLEN;
+    if (tp->mss_clamp && mss > tp->mss_clamp)
+        mss = tp->mss_clamp;
+    if (tp->ts_ok)
+        mss -= 12;
+    if (mss < 48)
+        mss = 48;
+    tp->mss_cache = (uint16_t)mss;
+}
+
+uint32_t tcp_flight(const struct tcp_sock *tp)
+{
+    if (tp->sack_ok && tp->nsacked)
+        return tcp_sack_pipe(tp);
+    return tp->snd_nxt - tp->snd_una;
+}
+
+unsigned tcp_path_mtu(struct tcp_sock *tp)
+{
+    struct in_addr nh, src;
+    berth_netif *ifp = ip4_route_output(tcp_st(tp), tp->inet.daddr, tp->inet.saddr, &nh, &src);
+    return ifp ? ifp->mtu : 576;
+}
+
+/* ---- transmission ---- */
+
+static uint32_t ts_val(struct tcp_sock *tp) { return tcp_ts_now(tcp_st(tp)) + tp->ts_off; }
+
+static int out_ip(struct berth_stack *st, struct pkt *p, struct in_addr src, struct in_addr dst,
+                  uint8_t ttl, uint8_t tos, bool df)
+{
+    struct ip4_out o = {
+        .src = src, .dst = dst, .proto = IPPROTO_TCP, .ttl = ttl, .tos = tos, .df = df};
+    TCP_INC(st, OutSegs);
+    return ip4_output(st, p, &o);
+}
+
+static void fill_hdr(struct pkt *p, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                     uint8_t flags, uint16_t wnd, const uint8_t *opt, unsigned optlen,
+                     struct in_addr src, struct in_addr dst)
+{
+    struct tcp_hdr h = {.source = sport,
+                        .dest = dport,
+                        .seq = htonl(seq),
+                        .ack_seq = htonl(ack),
+                        .doff = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4),
+                        .flags = flags,
+                        .window = htons(wnd),
+                        .check = 0,
+                        .urg_ptr = 0};
+    memcpy(p->data, &h, TCP_HLEN);
+    if (optlen)
+        memcpy(p->data + TCP_HLEN, opt, optlen);
+    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)p->len);
+    uint16_t ck = inet_csum_fold(inet_csum_add(sum, p->data, p->len));
+    memcpy(p->data + 16, &ck, 2);
+}
+
+int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct inet_sock *in = &tp->inet;
+    struct tcp_out_opts o = {0};
+    uint8_t opt[TCP_MAX_OPTLEN];
+    bool syn = flags & TH_SYN;
+    if (syn) {
+        struct tcp_stack *ts = tcp_of(st);
+        o.mss = true;
+        o.mss_val = tp->advmss;
+        o.ts = ts->timestamps != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->ts_ok);
+        o.sack_perm = ts->sack != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->sack_ok);
+        o.ws = ts->window_scaling != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->wscale_ok);
+        o.ws_val = tp->rcv_wscale;
+    } else {
+        o.ts = tp->ts_ok;
+        if (tp->sack_ok && tp->ooq.head)
+            o.nsack = (uint8_t)sack_blocks(tp, o.sack, tp->ts_ok ? 3 : 4);
+    }
+    if (o.ts) {
+        o.tsval = ts_val(tp);
+        o.tsecr = tp->ts_recent;
+    }
+    unsigned optlen = (unsigned)tcp_build_options(opt, &o);
+    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, TCP_HLEN + optlen + len);
+    if (!p)
+        return ENOBUFS;
+    if (len)
+        tcp_bufq_copy(&tp->sndq, seq == tp->snd_nxt ? &tp->snd_hint : NULL, seq,
+                      p->data + TCP_HLEN + optlen, len);
+    uint32_t ack = 0;
+    if (tcp_state(tp) != TCPS_SYN_SENT || (flags & TH_ACK)) {
+        flags |= TH_ACK;
+        ack = tp->rcv_nxt;
+    }
+    uint16_t wnd;
+    if (syn) {
+        /* RFC 7323: the window of a SYN is never scaled. */
+        uint32_t w = tcp_rcv_space(tp);
+        tp->rcv_wnd = w > 65535 ? 65535 : w;
+        tp->rcv_wup = tp->rcv_nxt;
+        wnd = (uint16_t)tp->rcv_wnd;
+    } else {
+        wnd = (uint16_t)tcp_select_window(tp);
+    }
+    fill_hdr(p, htons(inet_num(in)), in->dport, seq, ack, flags, wnd, opt, optlen, in->saddr,
+             in->daddr);
+    if (flags & TH_ACK) {
+        tp->ack_pending = 0;
+        tcp_timer_clear(tp, TCP_T_DELACK);
+    }
+    TRACE(st, "tcp out %u>%u seq %u ack %u len %u flags %02x wnd %u state %d", inet_num(in),
+          ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
+    tp->segs_out++;
+    if (len) {
+        tp->data_segs_out++;
+        tp->lsndtime = st_now(st);
+    }
+    int rc = out_ip(st, p, in->saddr, in->daddr, (uint8_t)inet_ttl(in), in->tos,
+                    in->pmtudisc != IP_PMTUDISC_DONT);
+    return rc;
+}
+
+void tcp_send_ack(struct tcp_sock *tp)
+{
+    if (tcp_state(tp) == TCPS_CLOSE || tcp_state(tp) == TCPS_LISTEN ||
+        tcp_state(tp) == TCPS_SYN_SENT)
+        return;
+    tcp_transmit(tp, tp->snd_nxt, 0, TH_ACK);
+}
+
+void tcp_send_syn(struct tcp_sock *tp)
+{
+    uint8_t flags = TH_SYN;
+    if (tcp_state(tp) == TCPS_SYN_RECV)
+        flags |= TH_ACK;
+    tcp_transmit(tp, tp->iss, 0, flags);
+}
+
+void tcp_send_active_rst(struct tcp_sock *tp)
+{
+    /* tcp_send_active_reset: seq is the next to send, ACK set. */
+    TCP_INC(tcp_st(tp), OutRsts);
+    tcp_transmit(tp, tp->snd_nxt, 0, TH_RST | TH_ACK);
+}
+
+/* tcp_xmit_probe_skb: a segment the peer must answer with its window, made
+ * of an already acknowledged sequence number. */
+void tcp_send_probe(struct tcp_sock *tp) { tcp_transmit(tp, tp->snd_una - 1, 0, TH_ACK); }
+
+/* ---- what to send now ---- */
+
+uint32_t tcp_send_headroom(const struct tcp_sock *tp)
+{
+    uint32_t end = tp->snd_una + tp->snd_wnd;
+    return seq_gt(end, tp->snd_nxt) ? end - tp->snd_nxt : 0;
+}
+
+static bool cwnd_allows(const struct tcp_sock *tp, uint32_t len)
+{
+    uint32_t flight = tcp_flight(tp);
+    /* Limited transmit (RFC 3042): a new segment for each of the first two
+     * duplicate ACKs. */
+    uint32_t extra = tp->ca_state == TCPCA_DISORDER ? (tp->dupacks < 2 ? tp->dupacks : 2) : 0;
+    uint64_t cw = (uint64_t)(tp->cwnd + extra) * tp->mss_cache;
+    return flight == 0 || flight + len <= cw;
+}
+
+/* Skip SACKed bytes when resending after a timeout. */
+static uint32_t sacked_end(const struct tcp_sock *tp, uint32_t seq)
+{
+    for (unsigned i = 0; i < tp->nsacked; i++)
+        if (seq_leq(tp->sacked[i][0], seq) && seq_lt(seq, tp->sacked[i][1]))
+            return tp->sacked[i][1];
+    return seq;
+}
+
+static uint32_t next_sacked_start(const struct tcp_sock *tp, uint32_t seq)
+{
+    uint32_t best = 0;
+    bool found = false;
+    for (unsigned i = 0; i < tp->nsacked; i++)
+        if (seq_gt(tp->sacked[i][0], seq) && (!found || seq_lt(tp->sacked[i][0], best))) {
+            best = tp->sacked[i][0];
+            found = true;
+        }
+    return found ? best : seq + 0x7fffffffu;
+}
+
+void tcp_push(struct tcp_sock *tp, bool more)
+{
+    int state = tcp_state(tp);
+    if (!(TCPF(state) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT) | TCPF(TCPS_FIN_WAIT1) |
+                         TCPF(TCPS_LAST_ACK) | TCPF(TCPS_CLOSING))))
+        return;
+    uint32_t mss = tcp_current_mss(tp);
+    bool sent = false, failed = false;
+    tp->cwnd_limited = false;
+    for (;;) {
+        if (tp->sack_ok && tp->nsacked && seq_lt(tp->snd_nxt, tp->snd_max)) {
+            uint32_t s = sacked_end(tp, tp->snd_nxt);
+            if (s != tp->snd_nxt) {
+                tp->snd_nxt = s;
+                if (tp->snd_hint && seq_gt(tp->snd_hint->seq, s))
+                    tp->snd_hint = NULL;
+                continue;
+            }
+        }
+        uint32_t seq = tp->snd_nxt;
+        uint32_t avail = seq_lt(seq, tp->write_seq) ? tp->write_seq - seq : 0;
+        bool fin = tp->fin_queued && seq == tp->write_seq;
+        if (!avail && !fin)
+            break;
+        if (fin) {
+            /* A bare FIN needs one byte of window. */
+            if (!tcp_send_headroom(tp))
+                break;
+            if (!cwnd_allows(tp, 1)) {
+                tp->cwnd_limited = true;
+                break;
+            }
+            bool retx = seq_lt(seq, tp->snd_max);
+            if (tcp_transmit(tp, seq, 0, TH_FIN | TH_ACK)) {
+                failed = true;
+                break;
+            }
+            tp->snd_nxt = seq + 1;
+            if (seq_gt(tp->snd_nxt, tp->snd_max))
+                tp->snd_max = tp->snd_nxt;
+            if (retx) {
+                tp->total_retrans++;
+                TCP_INC(tcp_st(tp), RetransSegs);
+            }
+            sent = true;
+            break;
+        }
+        uint32_t len = avail < mss ? avail : mss;
+        if (tp->sack_ok && tp->nsacked && seq_lt(seq, tp->snd_max)) {
+            uint32_t lim = next_sacked_start(tp, seq) - seq;
+            if (len > lim)
+                len = lim;
+        }
+        uint32_t room = tcp_send_headroom(tp);
+        bool wnd_limited = false;
+        if (len > room) {
+            len = room;
+            wnd_limited = true;
+        }
+        if (!len)
+            break;
+        if (!cwnd_allows(tp, len)) {
+            tp->cwnd_limited = true;
+            break;
+        }
+        bool retx = seq_lt(seq, tp->snd_max);
+        if (len < mss && !retx) {
+            if (wnd_limited) {
+                /* Sender silly-window avoidance: a partial segment only
+                 * when it is at least half the largest window seen, or
+                 * nothing is in flight. */
+                if (len < tp->max_window / 2 && tcp_flight(tp))
+                    break;
+            } else if (len == avail) {
+                /* Nagle (Minshall's variant) and cork: the tail waits
+                 * while a small segment is unacknowledged, or while the
+                 * application said more is coming. */
+                if (tp->cork || more)
+                    break;
+                if (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una) && tcp_flight(tp))
+                    break;
+            }
+        }
+        uint8_t flags = TH_ACK;
+        bool with_fin = tp->fin_queued && seq + len == tp->write_seq;
+        if (seq + len == tp->write_seq)
+            flags |= TH_PSH;
+        if (with_fin) {
+            if (tcp_send_headroom(tp) > len)
+                flags |= TH_FIN;
+            else
+                with_fin = false;
+        }
+        if (!retx && !tp->ts_ok && !tp->rtt_timing) {
+            tp->rtt_timing = true;
+            tp->rtt_seq = seq + len;
+            tp->rtt_start = st_now(tcp_st(tp));
+        }
+        if (tcp_transmit(tp, seq, len, flags)) {
+            /* The interface queue is full (or the route is gone): the
+             * segment stays unsent and goes out with a later ACK or the
+             * retransmission timer, as Linux keeps it in its write queue. */
+            if (!retx && tp->rtt_seq == seq + len)
+                tp->rtt_timing = false;
+            failed = true;
+            break;
+        }
+        if (retx) {
+            tp->total_retrans++;
+            tp->bytes_retrans += len;
+            TCP_INC(tcp_st(tp), RetransSegs);
+        } else {
+            tp->bytes_sent += len;
+        }
+        tp->snd_nxt = seq + len + (with_fin ? 1 : 0);
+        if (seq_gt(tp->snd_nxt, tp->snd_max))
+            tp->snd_max = tp->snd_nxt;
+        if (len < mss)
+            tp->snd_sml = seq + len;
+        sent = true;
+        if (with_fin)
+            break;
+    }
+    if ((sent || failed) && !tp->t_when[TCP_T_RTX])
+        tcp_rearm_rto(tp);
+    /* Data waits for a window that is closed and nothing in flight will
+     * open it: probe (the persist timer). */
+    bool pending = seq_lt(tp->snd_nxt, tp->write_seq) ||
+                   (tp->fin_queued && seq_leq(tp->snd_nxt, tp->write_seq));
+    if (pending && tp->snd_una == tp->snd_max && !tp->t_when[TCP_T_RTX]) {
+        tp->rtx_kind = TCP_RTX_PROBE;
+        uint64_t t = (uint64_t)tp->rto_us << (tp->backoff < 16 ? tp->backoff : 16);
+        if (t > TCP_RTO_MAX_US)
+            t = TCP_RTO_MAX_US;
+        tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + t);
+    }
+}
+
+void tcp_send_fin(struct tcp_sock *tp)
+{
+    tp->fin_queued = true;
+    tcp_push(tp, false);
+}
+
+/* Retransmit the first unacknowledged segment (fast retransmit, RTO). */
+uint32_t tcp_retransmit_head(struct tcp_sock *tp)
+{
+    uint32_t seq = tp->snd_una;
+    if (seq == tp->iss && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_SYN_RECV)) {
+        tcp_send_syn(tp);
+        return 1;
+    }
+    /* Only what was sent before (segment sizes change with the options,
+     * so a retransmission must not reach past snd_max). */
+    uint32_t data_max = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
+    uint32_t avail = seq_lt(seq, data_max) ? data_max - seq : 0;
+    uint32_t mss = tcp_current_mss(tp);
+    uint32_t len = avail < mss ? avail : mss;
+    uint8_t flags = TH_ACK;
+    bool fin = tp->fin_queued && seq + len == tp->write_seq && seq_lt(seq + len, tp->snd_max);
+    if (!len && !fin)
+        return 0;
+    if (fin)
+        flags |= TH_FIN;
+    if (len && seq + len == tp->write_seq)
+        flags |= TH_PSH;
+    if (tcp_transmit(tp, seq, len, flags))
+        return 0;
+    tp->head_rtx_max = tp->snd_max;
+    if (seq_gt(seq + len, tp->high_rxt))
+        tp->high_rxt = seq + len;
+    tp->total_retrans++;
+    tp->bytes_retrans += len;
+    tp->rtt_timing = false; /* Karn */
+    TCP_INC(tcp_st(tp), RetransSegs);
+    return len + (fin ? 1u : 0u);
+}
+
+/* ---- SACK-based recovery (RFC 6675) ---- */
+
+static uint32_t sacked_above(const struct tcp_sock *tp, uint32_t seq, unsigned *ranges)
+{
+    uint32_t n = 0;
+    unsigned r = 0;
+    for (unsigned i = 0; i < tp->nsacked; i++)
+        if (seq_geq(tp->sacked[i][0], seq)) {
+            n += tp->sacked[i][1] - tp->sacked[i][0];
+            r++;
+        } else if (seq_gt(tp->sacked[i][1], seq)) {
+            n += tp->sacked[i][1] - seq;
+            r++;
+        }
+    if (ranges)
+        *ranges = r;
+    return n;
+}
+
+/* IsLost(): three segments' worth of SACKed bytes (or three ranges) above. */
+static bool is_lost(const struct tcp_sock *tp, uint32_t seq)
+{
+    unsigned ranges;
+    uint32_t above = sacked_above(tp, seq, &ranges);
+    return above >= (uint32_t)tp->reordering * tp->mss_cache || ranges >= tp->reordering;
+}
+
+uint32_t tcp_sack_pipe(const struct tcp_sock *tp)
+{
+    /* Bytes outstanding, less SACKed ones and holes deemed lost that were
+     * not retransmitted yet (RFC 6675 SetPipe, by ranges). */
+    uint32_t out = tp->snd_nxt - tp->snd_una;
+    uint32_t sacked = sacked_above(tp, tp->snd_una, NULL);
+    if (sacked > out)
+        return 0;
+    out -= sacked;
+    if (tp->ca_state == TCPCA_RECOVERY) {
+        /* Holes below high_rxt were retransmitted (in flight again);
+         * lost holes above it are not in the network. */
+        uint32_t seq = seq_max(tp->snd_una, tp->high_rxt);
+        while (seq_lt(seq, tp->snd_nxt)) {
+            uint32_t s = sacked_end(tp, seq);
+            if (s != seq) {
+                seq = s;
+                continue;
+            }
+            uint32_t e = next_sacked_start(tp, seq);
+            if (seq_gt(e, tp->snd_nxt))
+                e = tp->snd_nxt;
+            if (!is_lost(tp, seq))
+                break;
+            uint32_t hole = e - seq;
+            out = out > hole ? out - hole : 0;
+            seq = e;
+        }
+    }
+    return out;
+}
+
+void tcp_sack_retransmit(struct tcp_sock *tp)
+{
+    uint32_t mss = tcp_current_mss(tp);
+    for (int guard = 0; guard < 64; guard++) {
+        uint32_t seq = seq_max(tp->snd_una, tp->high_rxt);
+        seq = sacked_end(tp, seq);
+        /* next hole below the highest SACKed byte */
+        uint32_t hi = tp->snd_una;
+        for (unsigned i = 0; i < tp->nsacked; i++)
+            hi = seq_max(hi, tp->sacked[i][1]);
+        if (seq_geq(seq, hi) || seq_geq(seq, tp->snd_max))
+            return;
+        uint32_t e = next_sacked_start(tp, seq);
+        if (seq_gt(e, hi))
+            e = hi;
+        if (!is_lost(tp, seq))
+            return;
+        uint32_t len = e - seq < mss ? e - seq : mss;
+        uint32_t data_max = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
+        if (seq_gt(seq + len, data_max))
+            len = seq_lt(seq, data_max) ? data_max - seq : 0;
+        if (!len)
+            return;
+        uint64_t cw = (uint64_t)tp->cwnd * mss;
+        if (tcp_sack_pipe(tp) + len > cw)
+            return;
+        if (tcp_transmit(tp, seq, len, TH_ACK))
+            return;
+        if (seq == tp->snd_una)
+            tp->head_rtx_max = tp->snd_max;
+        tp->total_retrans++;
+        tp->bytes_retrans += len;
+        tp->rtt_timing = false;
+        TCP_INC(tcp_st(tp), RetransSegs);
+        tp->high_rxt = seq + len;
+    }
+}
+
+/* ---- replies without a socket ---- */
+
+void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr dst, uint16_t sport,
+                   uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+                   const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl)
+{
+    uint8_t opt[TCP_MAX_OPTLEN];
+    unsigned optlen = o ? (unsigned)tcp_build_options(opt, o) : 0;
+    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, TCP_HLEN + optlen);
+    if (!p)
+        return;
+    fill_hdr(p, sport, dport, seq, ack, flags, wnd, opt, optlen, src, dst);
+    out_ip(st, p, src, dst, ttl ? ttl : (uint8_t)st->net.ip_default_ttl, tos, true);
+}
+
+void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
+{
+    /* tcp_v4_send_reset: never answer a RST; never to a non-unicast
+     * destination. */
+    if (seg->flags & TH_RST)
+        return;
+    if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+        return;
+    TCP_INC(st, OutRsts);
+    if (seg->flags & TH_ACK)
+        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
+                      NULL, 0, 0);
+    else
+        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, 0, seg->end_seq,
+                      TH_RST | TH_ACK, 0, NULL, 0, 0);
+}
+
+void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
+{
+    struct tcp_sock *l = req->listener;
+    struct tcp_out_opts o = {0};
+    o.mss = true;
+    struct in_addr nh, src;
+    berth_netif *ifp = ip4_route_output(st, req->eh.raddr, req->laddr, &nh, &src);
+    unsigned mtu = ifp ? ifp->mtu : 576;
+    int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
+    if (l->user_mss && adv > l->user_mss)
+        adv = l->user_mss;
+    o.mss_val = (uint16_t)adv;
+    o.sack_perm = req->sack_ok;
+    o.ts = req->ts_ok;
+    if (o.ts) {
+        o.tsval = tcp_ts_now(st) + req->ts_off;
+        o.tsecr = req->ts_recent;
+    }
+    o.ws = req->wscale_ok;
+    o.ws_val = req->rcv_wscale;
+    uint32_t w = tcp_rcv_space(l);
+    uint16_t wnd = (uint16_t)(w > 65535 ? 65535 : w);
+    tcp_send_bare(st, req->laddr, req->eh.raddr, req->lport, req->eh.rport, req->iss, req->irs + 1,
+                  TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet));
+}
+
+void tcp_sync_mss_route(struct tcp_sock *tp) { tcp_sync_mss(tp, tcp_path_mtu(tp)); }

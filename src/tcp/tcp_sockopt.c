@@ -1,0 +1,353 @@
+/* tcp_sockopt.c — IPPROTO_TCP options (Linux's do_tcp_setsockopt /
+ * do_tcp_getsockopt), the SOL_SOCKET options TCP reacts to, and TCP_INFO
+ * in Linux's struct tcp_info layout. */
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "tcp/tcp.h"
+
+/* Linux's limits (include/net/tcp.h). */
+#define MAX_TCP_WINDOW 32767
+#define MAX_TCP_KEEPIDLE 32767
+#define MAX_TCP_KEEPINTVL 32767
+#define MAX_TCP_KEEPCNT 127
+#define MAX_TCP_SYNCNT 127
+#define TCP_FIN_TIMEOUT_MAX 120
+#define TCP_CA_NAME_MAX 16
+#define SOCK_MIN_RCVBUF 2304
+
+#ifndef TCP_USER_TIMEOUT
+#define TCP_USER_TIMEOUT 18
+#endif
+#ifndef TCP_NOTSENT_LOWAT
+#define TCP_NOTSENT_LOWAT 25
+#endif
+
+/* struct tcp_info as Linux 6.7+ lays it out (include/uapi/linux/tcp.h),
+ * up to tcpi_total_rto_time. getsockopt copies min(optlen, sizeof). */
+struct berth_tcp_info {
+    uint8_t tcpi_state, tcpi_ca_state, tcpi_retransmits, tcpi_probes, tcpi_backoff, tcpi_options;
+    uint8_t tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+    uint8_t tcpi_delivery_rate_app_limited : 1, tcpi_fastopen_client_fail : 2;
+    uint32_t tcpi_rto, tcpi_ato, tcpi_snd_mss, tcpi_rcv_mss;
+    uint32_t tcpi_unacked, tcpi_sacked, tcpi_lost, tcpi_retrans, tcpi_fackets;
+    uint32_t tcpi_last_data_sent, tcpi_last_ack_sent, tcpi_last_data_recv, tcpi_last_ack_recv;
+    uint32_t tcpi_pmtu, tcpi_rcv_ssthresh, tcpi_rtt, tcpi_rttvar, tcpi_snd_ssthresh, tcpi_snd_cwnd,
+        tcpi_advmss, tcpi_reordering;
+    uint32_t tcpi_rcv_rtt, tcpi_rcv_space;
+    uint32_t tcpi_total_retrans;
+    uint64_t tcpi_pacing_rate, tcpi_max_pacing_rate, tcpi_bytes_acked, tcpi_bytes_received;
+    uint32_t tcpi_segs_out, tcpi_segs_in;
+    uint32_t tcpi_notsent_bytes, tcpi_min_rtt, tcpi_data_segs_in, tcpi_data_segs_out;
+    uint64_t tcpi_delivery_rate;
+    uint64_t tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited;
+    uint32_t tcpi_delivered, tcpi_delivered_ce;
+    uint64_t tcpi_bytes_sent, tcpi_bytes_retrans;
+    uint32_t tcpi_dsack_dups, tcpi_reord_seen;
+    uint32_t tcpi_rcv_ooopack;
+    uint32_t tcpi_snd_wnd;
+    uint32_t tcpi_rcv_wnd;
+    uint32_t tcpi_rehash;
+    uint16_t tcpi_total_rto, tcpi_total_rto_recoveries;
+    uint32_t tcpi_total_rto_time;
+};
+
+static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
+{
+    struct berth_stack *st = tcp_st(tp);
+    uint64_t now = st_now(st);
+    memset(i, 0, sizeof(*i));
+    int state = tcp_state(tp);
+    i->tcpi_state = (uint8_t)(state == TCPS_CLOSE ? TCP_LINUX_CLOSE : state);
+    i->tcpi_ca_state = tp->ca_state;
+    i->tcpi_retransmits = tp->retransmits;
+    i->tcpi_probes = tp->probes_out;
+    i->tcpi_backoff = tp->backoff;
+    if (tp->ts_ok)
+        i->tcpi_options |= 1; /* TCPI_OPT_TIMESTAMPS */
+    if (tp->sack_ok)
+        i->tcpi_options |= 2; /* TCPI_OPT_SACK */
+    if (tp->wscale_ok) {
+        i->tcpi_options |= 4; /* TCPI_OPT_WSCALE */
+        i->tcpi_snd_wscale = tp->snd_wscale & 15;
+        i->tcpi_rcv_wscale = tp->rcv_wscale & 15;
+    }
+    uint64_t rto = (uint64_t)tp->rto_us << (tp->backoff < 20 ? tp->backoff : 20);
+    i->tcpi_rto = (uint32_t)(rto > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : rto);
+    i->tcpi_ato = tp->ato_us;
+    i->tcpi_snd_mss = tp->mss_cache;
+    i->tcpi_rcv_mss = tp->rcv_mss;
+    if (state == TCPS_LISTEN) {
+        i->tcpi_unacked = tp->lq ? tp->lq->acc_len : 0;
+        i->tcpi_sacked = tp->lq ? (uint32_t)tp->lq->backlog : 0;
+    } else {
+        uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+        i->tcpi_unacked = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+        uint32_t sk = 0;
+        for (unsigned k = 0; k < tp->nsacked; k++)
+            sk += tp->sacked[k][1] - tp->sacked[k][0];
+        i->tcpi_sacked = (sk + mss - 1) / mss;
+    }
+    i->tcpi_last_data_sent = tp->lsndtime ? (uint32_t)((now - tp->lsndtime) / 1000) : 0;
+    i->tcpi_last_data_recv = tp->lrcvtime ? (uint32_t)((now - tp->lrcvtime) / 1000) : 0;
+    i->tcpi_last_ack_recv = tp->rcv_tstamp ? (uint32_t)((now - tp->rcv_tstamp) / 1000) : 0;
+    i->tcpi_pmtu = tcp_state(tp) == TCPS_CLOSE || !tp->inet.dport ? 0 : tcp_path_mtu(tp);
+    i->tcpi_rcv_ssthresh = tp->rcv_wnd;
+    i->tcpi_rtt = tp->srtt_us >> 3;
+    i->tcpi_rttvar = tp->mdev_us >> 2;
+    i->tcpi_snd_ssthresh = tp->ssthresh;
+    i->tcpi_snd_cwnd = tp->cwnd;
+    i->tcpi_advmss = tp->advmss;
+    i->tcpi_reordering = 3;
+    i->tcpi_rcv_space = tcp_rcv_space(tp);
+    i->tcpi_total_retrans = tp->total_retrans;
+    i->tcpi_pacing_rate = ~0ull;
+    i->tcpi_max_pacing_rate = ~0ull;
+    i->tcpi_bytes_acked = tp->bytes_acked;
+    i->tcpi_bytes_received = tp->bytes_received;
+    i->tcpi_segs_out = tp->segs_out;
+    i->tcpi_segs_in = tp->segs_in;
+    i->tcpi_notsent_bytes = seq_gt(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
+    i->tcpi_min_rtt = tp->min_rtt_us ? tp->min_rtt_us : ~0u;
+    i->tcpi_data_segs_in = tp->data_segs_in;
+    i->tcpi_data_segs_out = tp->data_segs_out;
+    i->tcpi_bytes_sent = tp->bytes_sent + tp->bytes_retrans;
+    i->tcpi_bytes_retrans = tp->bytes_retrans;
+    i->tcpi_rcv_ooopack = tp->rcv_ooopack;
+    i->tcpi_snd_wnd = tp->snd_wnd;
+    i->tcpi_rcv_wnd = tp->rcv_wnd;
+}
+
+static bool keepalive_states(const struct tcp_sock *tp)
+{
+    return !(TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN)));
+}
+
+int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    if (level == SOL_SOCKET) {
+        inet_sync_node(&tp->inet);
+        if (name == SO_KEEPALIVE && keepalive_states(tp))
+            tcp_reset_keepalive(tp);
+        return 0;
+    }
+    if (level == IPPROTO_IP)
+        return ip_setsockopt(so, name, val, len);
+    if (level != IPPROTO_TCP)
+        return -ENOPROTOOPT;
+    if (name == TCP_CONGESTION) {
+        char cname[TCP_CA_NAME_MAX];
+        if ((int)len < 1)
+            return -EINVAL;
+        size_t n = len < TCP_CA_NAME_MAX - 1 ? len : TCP_CA_NAME_MAX - 1;
+        if (copy_from_user(cname, val, n))
+            return -EFAULT;
+        cname[n] = 0;
+        const struct tcp_cc_ops *cc = tcp_cc_find(cname);
+        if (!cc)
+            return -ENOENT;
+        if (cc != tp->cc) {
+            tp->cc = cc;
+            if (keepalive_states(tp))
+                cc->init(tp);
+        }
+        return 0;
+    }
+    /* do_tcp_setsockopt: every other option here takes an int. */
+    switch (name) {
+    case TCP_NODELAY:
+    case TCP_CORK:
+    case TCP_MAXSEG:
+    case TCP_KEEPIDLE:
+    case TCP_KEEPINTVL:
+    case TCP_KEEPCNT:
+    case TCP_SYNCNT:
+    case TCP_USER_TIMEOUT:
+    case TCP_QUICKACK:
+    case TCP_LINGER2:
+    case TCP_DEFER_ACCEPT:
+    case TCP_WINDOW_CLAMP:
+    case TCP_NOTSENT_LOWAT:
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    int v;
+    if (len < sizeof(int))
+        return -EINVAL;
+    if (copy_from_user(&v, val, sizeof(v)))
+        return -EFAULT;
+    switch (name) {
+    case TCP_NODELAY:
+        tp->nodelay = v != 0;
+        if (tp->nodelay)
+            tcp_push(tp, false);
+        return 0;
+    case TCP_CORK:
+        tp->cork = v != 0;
+        if (!tp->cork)
+            tcp_push(tp, false);
+        return 0;
+    case TCP_MAXSEG:
+        if (v && (v < TCP_MIN_MSS || v > MAX_TCP_WINDOW))
+            return -EINVAL;
+        tp->user_mss = v;
+        return 0;
+    case TCP_KEEPIDLE:
+        if (v < 1 || v > MAX_TCP_KEEPIDLE)
+            return -EINVAL;
+        tp->keepidle = v;
+        if (so->keepalive && keepalive_states(tp))
+            tcp_reset_keepalive(tp);
+        return 0;
+    case TCP_KEEPINTVL:
+        if (v < 1 || v > MAX_TCP_KEEPINTVL)
+            return -EINVAL;
+        tp->keepintvl = v;
+        return 0;
+    case TCP_KEEPCNT:
+        if (v < 1 || v > MAX_TCP_KEEPCNT)
+            return -EINVAL;
+        tp->keepcnt = v;
+        return 0;
+    case TCP_SYNCNT:
+        if (v < 1 || v > MAX_TCP_SYNCNT)
+            return -EINVAL;
+        tp->syncnt = v;
+        return 0;
+    case TCP_USER_TIMEOUT:
+        if (v < 0)
+            return -EINVAL;
+        tp->user_timeout = (unsigned)v;
+        return 0;
+    case TCP_QUICKACK:
+        if (v && keepalive_states(tp)) {
+            tp->quick = TCP_MAX_QUICKACKS;
+            if (tp->ack_pending & TCP_ACK_SCHED)
+                tcp_send_ack(tp);
+        }
+        return 0;
+    case TCP_LINGER2:
+        tp->linger2 = v < 0 ? -1 : v > TCP_FIN_TIMEOUT_MAX ? TCP_FIN_TIMEOUT_MAX : v;
+        return 0;
+    case TCP_DEFER_ACCEPT:
+        return 0; /* accepted; connections are not deferred (docs/tcp.md) */
+    case TCP_WINDOW_CLAMP:
+        if (!v) {
+            if (tcp_state(tp) != TCPS_CLOSE)
+                return -EINVAL;
+            tp->window_clamp = 0;
+        } else {
+            tp->window_clamp = v < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 : v;
+        }
+        return 0;
+    case TCP_NOTSENT_LOWAT:
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
+int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    struct tcp_stack *ts = tcp_of(so->st);
+    if (level == SOL_SOCKET)
+        return name == SO_ACCEPTCONN ? (*(int *)val = tcp_state(tp) == TCPS_LISTEN, 0)
+                                     : -ENOPROTOOPT;
+    if (level == IPPROTO_IP)
+        return ip_getsockopt(so, name, val, len);
+    if (level != IPPROTO_TCP)
+        return -EOPNOTSUPP;
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    if (ulen < 0)
+        return -EINVAL;
+    if (name == TCP_INFO) {
+        struct berth_tcp_info info;
+        fill_info(tp, &info);
+        socklen_t n = (socklen_t)ulen < sizeof(info) ? (socklen_t)ulen : sizeof(info);
+        if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &info, n))
+            return -EFAULT;
+        return 0;
+    }
+    if (name == TCP_CONGESTION) {
+        char cname[TCP_CA_NAME_MAX] = {0};
+        strncpy(cname, tp->cc->name, sizeof(cname) - 1);
+        socklen_t n = (socklen_t)ulen < TCP_CA_NAME_MAX ? (socklen_t)ulen : TCP_CA_NAME_MAX;
+        if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, cname, n))
+            return -EFAULT;
+        return 0;
+    }
+    int v;
+    switch (name) {
+    case TCP_NODELAY:
+        v = tp->nodelay;
+        break;
+    case TCP_CORK:
+        v = tp->cork;
+        break;
+    case TCP_MAXSEG:
+        v = tp->mss_cache;
+        if (tp->user_mss && (TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN))))
+            v = tp->user_mss;
+        break;
+    case TCP_KEEPIDLE:
+        v = tp->keepidle;
+        break;
+    case TCP_KEEPINTVL:
+        v = tp->keepintvl;
+        break;
+    case TCP_KEEPCNT:
+        v = tp->keepcnt;
+        break;
+    case TCP_SYNCNT:
+        v = tp->syncnt ? tp->syncnt : ts->syn_retries;
+        break;
+    case TCP_USER_TIMEOUT:
+        v = (int)tp->user_timeout;
+        break;
+    case TCP_QUICKACK:
+        v = 1;
+        break;
+    case TCP_LINGER2:
+        v = tp->linger2;
+        if (v >= 0)
+            v = v ? v : ts->fin_timeout;
+        break;
+    case TCP_DEFER_ACCEPT:
+        v = 0;
+        break;
+    case TCP_WINDOW_CLAMP:
+        v = tp->window_clamp;
+        break;
+    case TCP_NOTSENT_LOWAT:
+        v = 0;
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    /* do_tcp_getsockopt: min(len, sizeof(int)) bytes, no single-byte form. */
+    socklen_t n = (socklen_t)ulen < sizeof(int) ? (socklen_t)ulen : sizeof(int);
+    if (copy_to_user(len, &n, sizeof(n)) || copy_to_user(val, &v, n))
+        return -EFAULT;
+    return 0;
+}
+
+int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_setsockopt(so, name, val, len);
+    return tcp_setsockopt(so, level, name, val, len);
+}
+
+int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+{
+    if (level == IPPROTO_IPV6)
+        return ipv6_getsockopt(so, name, val, len);
+    if (level != SOL_SOCKET && level != IPPROTO_TCP && level != IPPROTO_IP)
+        return -ENOPROTOOPT;
+    return tcp_getsockopt(so, level, name, val, len);
+}

@@ -1,0 +1,147 @@
+# lib.sh — sourced by every interop test (tests/interop/*.sh).
+#
+# Each test runs as root in a network namespace of its own, named
+# berth-<test>-<pid>, with a TAP device tap0: the kernel's side is
+# 192.0.2.1/24 (and 198.51.100.1/32 on its lo, which berth reaches through
+# its gateway 192.0.2.1), berth is 192.0.2.2/24. IPv6 is off in the
+# namespace, so only these addresses exist and nothing leaves it. An EXIT
+# trap ends what the test started and deletes the namespace, whatever
+# happens. Every command that waits is bounded in time.
+#
+# Environment: BERTH (the berth program), UDPX (the kernel-side helper),
+# WORK (a directory for logs and captures, kept for inspection).
+# Exit 77 (ctest's SKIP_RETURN_CODE) when the machine cannot run the test.
+
+set -u
+T=$(basename "$0" .sh)
+NS="berth-$T-$$"
+PIDS=""
+NS_MADE=0
+
+say() { printf '%s\n' "$*"; }
+skip() { say "SKIP: $*"; exit 77; }
+fail() { say "FAIL: $*"; exit 1; }
+
+require() {
+    [ "$(id -u)" = 0 ] || skip "interop tests need root (network namespaces and TAP devices)"
+    [ -c /dev/net/tun ] || skip "interop tests need /dev/net/tun (the tun driver)"
+    for t in ip timeout tshark "$@"; do
+        command -v "$t" >/dev/null 2>&1 ||
+            skip "interop tests need '$t' (Debian: apt-get install iproute2 coreutils tshark socat netcat-openbsd iputils-ping)"
+    done
+    [ -x "${BERTH:-}" ] || fail "BERTH is not set to the berth program"
+    mkdir -p "$WORK" || fail "cannot create $WORK"
+}
+
+nsx() { ip netns exec "$NS" "$@"; }
+
+cleanup() {
+    rc=$?
+    trap - EXIT INT TERM
+    for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+    if [ "$NS_MADE" = 1 ]; then
+        # Anything still running in our namespace was started by this test.
+        left=$(ip netns pids "$NS" 2>/dev/null)
+        [ -n "$left" ] && sleep 0.3 && left=$(ip netns pids "$NS" 2>/dev/null)
+        for p in $left; do kill -KILL "$p" 2>/dev/null; done
+        ip netns del "$NS" 2>/dev/null || say "warning: could not delete namespace $NS"
+    fi
+    exit $rc
+}
+
+# The namespace, tap0 (kernel 192.0.2.1/24) and 198.51.100.1/32 on lo.
+setup_ns() {
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    ip netns add "$NS" 2>"$WORK/netns.err" || skip "cannot create a network namespace: $(cat "$WORK/netns.err")"
+    NS_MADE=1
+    nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
+    nsx ip link set lo up || fail "lo"
+    nsx ip tuntap add dev tap0 mode "${1:-tap}" || fail "cannot create tap0"
+    nsx ip link set tap0 txqueuelen 20000
+    nsx ip addr add 192.0.2.1/24 dev tap0
+    nsx ip link set tap0 up
+    nsx ip addr add 198.51.100.1/32 dev lo
+}
+
+# start_berth NAME ARGS... : berth host in the namespace, output in
+# $WORK/NAME.log; waits (10 s at most) for its "ready" line. Sets BPID.
+start_berth() {
+    name=$1
+    shift
+    : >"$WORK/$name.log" # truncated here: a stale "ready" must not be seen
+    ip netns exec "$NS" timeout -s INT 600 "$BERTH" host "$@" >"$WORK/$name.log" 2>&1 &
+    BPID=$!
+    PIDS="$PIDS $BPID"
+    i=0
+    while ! grep -q '^ready$' "$WORK/$name.log" 2>/dev/null; do
+        if ! kill -0 "$BPID" 2>/dev/null; then
+            cat "$WORK/$name.log"
+            fail "berth host exited before it was ready"
+        fi
+        i=$((i + 1))
+        [ $i -gt 100 ] && { cat "$WORK/$name.log"; fail "berth host not ready after 10 s"; }
+        sleep 0.1
+    done
+}
+
+# stop_berth NAME: SIGTERM, wait for a clean exit, show its summary.
+stop_berth() {
+    kill -TERM "$BPID" 2>/dev/null
+    wait "$BPID"
+    src=$?
+    PIDS=$(printf '%s' "$PIDS" | sed "s/ $BPID\$//; s/ $BPID / /")
+    say "--- berth host ($1) ---"
+    cat "$WORK/$1.log"
+    say "---"
+    [ $src -eq 0 ] || fail "berth host exited with status $src"
+}
+
+# wait_file FILE PATTERN SECONDS
+wait_file() {
+    i=0
+    while ! grep -q "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt $(($3 * 10)) ] && return 1
+        sleep 0.1
+    done
+}
+
+# tshark_check PCAP [MIN_FRAMES]: Wireshark's dissectors judge every frame:
+# none malformed, IPv4/UDP/ICMP checksums verified good (status 1) where
+# present, no expert item of severity error. The expert summary goes to the
+# test log.
+tshark_check() {
+    pcap=$1
+    min=${2:-1}
+    opts="-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
+    [ -s "$pcap" ] || fail "no capture $pcap"
+    say "--- tshark expert summary of $(basename "$pcap") ---"
+    # shellcheck disable=SC2086
+    timeout 120 tshark -n -r "$pcap" $opts -q -z expert 2>/dev/null | sed '/^$/d' >"$pcap.expert"
+    if [ -s "$pcap.expert" ]; then cat "$pcap.expert"; else say "(no expert items: no errors, warnings, notes or chats)"; fi
+    # shellcheck disable=SC2086
+    timeout 120 tshark -n -r "$pcap" $opts -T fields -E separator=/t -E occurrence=a -E aggregator=, \
+        -e frame.number -e _ws.malformed -e _ws.expert.severity -e ip.checksum.status \
+        -e udp.checksum.status -e icmp.checksum.status -e frame.protocols \
+        >"$pcap.fields" 2>"$pcap.err" || { cat "$pcap.err"; fail "tshark cannot read $pcap"; }
+    bad=$(awk -F'\t' '
+        function has0(list,   n, a, i) { n = split(list, a, ","); for (i = 1; i <= n; i++) if (a[i] == "0") return 1; return 0 }
+        function worst(list,   n, a, i, m) { n = split(list, a, ","); m = 0
+            for (i = 1; i <= n; i++) if (a[i] + 0 > m) m = a[i] + 0; return m }
+        $2 != "" { print "frame " $1 ": malformed"; next }
+        worst($3) >= 8388608 { print "frame " $1 ": expert error " $3; next }
+        has0($4) { print "frame " $1 ": bad IPv4 checksum"; next }
+        has0($5) { print "frame " $1 ": bad UDP checksum"; next }
+        has0($6) { print "frame " $1 ": bad ICMP checksum" }
+    ' "$pcap.fields")
+    frames=$(wc -l <"$pcap.fields")
+    protos=$(cut -f7 "$pcap.fields" | sed 's/^eth:ethertype://; s/^raw://' | sort | uniq -c | sort -rn | awk '{printf "%s %s; ", $1, $2}')
+    say "tshark: $frames frames ($protos)"
+    if [ -n "$bad" ]; then
+        printf '%s\n' "$bad" | head -20
+        fail "tshark found problems in $pcap"
+    fi
+    [ "$frames" -ge "$min" ] || fail "only $frames frames in $pcap (expected at least $min)"
+    say "tshark: all $frames frames well-formed, checksums good"
+}

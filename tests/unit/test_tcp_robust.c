@@ -1,0 +1,526 @@
+/* test_tcp_robust.c — TCP against hand-made segments: a raw interface
+ * (10.0.0.1/24) whose output the test reads and whose input it writes, as
+ * a peer at 10.0.0.2. Covers RSTs for segments to no socket (RFC 9293
+ * rules, never a RST for a RST), the handshake options, RFC 5961 challenge
+ * ACKs and their rate limit, out-of-window segments, zero-window probes,
+ * and malformed or random segments (bad data offset, bad options, SYN+FIN,
+ * garbage) that must never crash or corrupt a live connection. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <netinet/tcp.h>
+#include <cmocka.h>
+#include <stdio.h>
+
+#include "testutil.h"
+
+#if BERTH_WITH_TCP
+#include "core/stack_impl.h"
+#include "ip/ip4.h"
+#include "tcp/tcp.h"
+
+static struct berth_platform plat;
+static berth_stack *st;
+static berth_netif *raw;
+
+#define MAXOUT 64
+static struct outpkt {
+    uint8_t b[2048];
+    size_t len;
+} out[MAXOUT];
+static unsigned nout;
+
+static int drv_tx(void *ctx, berth_netif *ifp, const void *p, size_t len)
+{
+    (void)ctx, (void)ifp;
+    if (nout < MAXOUT && len <= sizeof(out[0].b)) {
+        memcpy(out[nout].b, p, len);
+        out[nout].len = len;
+        nout++;
+    }
+    return 0;
+}
+static const struct berth_netif_driver drv = {.transmit = drv_tx};
+
+/* A segment berth sent, parsed. */
+struct seg {
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t wnd;
+    unsigned optlen, len;
+    const uint8_t *opt;
+};
+
+static bool parse(unsigned i, struct seg *s)
+{
+    if (i >= nout)
+        return false;
+    const uint8_t *p = out[i].b;
+    unsigned ihl = (p[0] & 15u) * 4u;
+    const uint8_t *t = p + ihl;
+    unsigned tot = ((unsigned)p[2] << 8) | p[3];
+    s->sport = (uint16_t)((t[0] << 8) | t[1]);
+    s->dport = (uint16_t)((t[2] << 8) | t[3]);
+    s->seq = ((uint32_t)t[4] << 24) | ((uint32_t)t[5] << 16) | ((uint32_t)t[6] << 8) | t[7];
+    s->ack = ((uint32_t)t[8] << 24) | ((uint32_t)t[9] << 16) | ((uint32_t)t[10] << 8) | t[11];
+    unsigned doff = (t[12] >> 4) * 4u;
+    s->flags = t[13];
+    s->wnd = (uint16_t)((t[14] << 8) | t[15]);
+    s->opt = t + 20;
+    s->optlen = doff - 20;
+    s->len = tot - ihl - doff;
+    return true;
+}
+
+static bool last(struct seg *s) { return nout && parse(nout - 1, s); }
+
+/* Inject a segment from 10.0.0.2. `opt` is padded by the caller; doff_override
+ * (if not 0) replaces the data offset field verbatim. */
+static void inject_raw(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+                       uint16_t wnd, const uint8_t *opt, unsigned optlen, const void *data,
+                       unsigned len, int doff_override, bool bad_csum)
+{
+    uint8_t p[2048];
+    unsigned tl = 20 + optlen + len;
+    memset(p, 0, 20 + tl);
+    p[0] = 0x45;
+    p[2] = (uint8_t)((20 + tl) >> 8);
+    p[3] = (uint8_t)(20 + tl);
+    p[8] = 64;
+    p[9] = IPPROTO_TCP;
+    struct in_addr src, dst;
+    inet_pton(AF_INET, "10.0.0.2", &src);
+    inet_pton(AF_INET, "10.0.0.1", &dst);
+    memcpy(p + 12, &src, 4);
+    memcpy(p + 16, &dst, 4);
+    uint16_t ck = inet_csum_fold(inet_csum_add(0, p, 20));
+    memcpy(p + 10, &ck, 2);
+    uint8_t *t = p + 20;
+    t[0] = (uint8_t)(sport >> 8), t[1] = (uint8_t)sport;
+    t[2] = (uint8_t)(dport >> 8), t[3] = (uint8_t)dport;
+    uint32_t ns = htonl(seq), na = htonl(ack);
+    memcpy(t + 4, &ns, 4);
+    memcpy(t + 8, &na, 4);
+    t[12] = doff_override ? (uint8_t)doff_override : (uint8_t)(((20 + optlen) / 4) << 4);
+    t[13] = flags;
+    t[14] = (uint8_t)(wnd >> 8), t[15] = (uint8_t)wnd;
+    if (optlen)
+        memcpy(t + 20, opt, optlen);
+    if (len)
+        memcpy(t + 20 + optlen, data, len);
+    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)tl);
+    ck = inet_csum_fold(inet_csum_add(sum, t, tl));
+    if (bad_csum)
+        ck ^= 0x5555;
+    memcpy(t + 16, &ck, 2);
+    berth_netif_input(raw, p, 20 + tl);
+}
+
+static void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+                   const void *data, unsigned len)
+{
+    inject_raw(sport, dport, seq, ack, flags, 65535, NULL, 0, data, len, 0, false);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    st = test_stack_inline(&plat, 7);
+    raw = berth_netif_add(st, "raw0", 1500, 0, &drv, NULL);
+    struct in_addr a;
+    inet_pton(AF_INET, "10.0.0.1", &a);
+    berth_netif_addr_add(raw, a, 24);
+    berth_netif_set_up(raw, true);
+    nout = 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    berth_stack_free(st);
+    berth_platform_inline_release(&plat);
+    return 0;
+}
+
+static int listen_on(uint16_t port)
+{
+    int fd = berth_socket(st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = sin4("10.0.0.1", port);
+    assert_int_equal(berth_bind(st, fd, SA(a), sizeof(a)), 0);
+    assert_int_equal(berth_listen(st, fd, 8), 0);
+    return fd;
+}
+
+/* A connection from 10.0.0.2:4000 (ISN 1000, no options) to port; returns
+ * the accepted descriptor and berth's ISN. */
+static int establish(int l, uint16_t port, uint32_t *iss)
+{
+    nout = 0;
+    inject(4000, port, 1000, 0, TH_SYN, NULL, 0);
+    struct seg s;
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_SYN | TH_ACK);
+    assert_int_equal(s.ack, 1001);
+    *iss = s.seq;
+    inject(4000, port, 1001, s.seq + 1, TH_ACK, NULL, 0);
+    int fd = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(fd >= 0);
+    return fd;
+}
+
+/* ---- tests ---- */
+
+static void rst_for_no_socket(void **state)
+{
+    (void)state;
+    struct seg s;
+    inject(4000, 9999, 5000, 0, TH_SYN, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_RST | TH_ACK);
+    assert_int_equal(s.seq, 0);
+    assert_int_equal(s.ack, 5001);
+    nout = 0;
+    inject(4000, 9999, 5000, 777, TH_ACK, "data", 4);
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_RST);
+    assert_int_equal(s.seq, 777);
+    nout = 0;
+    inject(4000, 9999, 5000, 0, TH_FIN, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 5001); /* the FIN counts */
+    nout = 0;
+    inject(4000, 9999, 5000, 777, TH_RST | TH_ACK, NULL, 0);
+    assert_int_equal(nout, 0); /* never a RST for a RST */
+}
+
+static void synack_options(void **state)
+{
+    (void)state;
+    int l = listen_on(80);
+    /* MSS 1000, SACK-permitted, timestamp, window scale 7 */
+    uint8_t opt[] = {2, 4, 0x03, 0xe8, 4, 2, 8, 10, 0, 0, 0, 5, 0, 0, 0, 0, 1, 3, 3, 7};
+    inject_raw(4001, 80, 1000, 0, TH_SYN, 65535, opt, sizeof(opt), NULL, 0, 0, false);
+    struct seg s;
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_SYN | TH_ACK);
+    /* Linux's order: MSS, SACK-permitted + timestamp, NOP + window scale */
+    assert_int_equal(s.optlen, 20);
+    assert_int_equal(s.opt[0], 2);
+    assert_int_equal((s.opt[2] << 8) | s.opt[3], 1460);
+    assert_int_equal(s.opt[4], 4);
+    assert_int_equal(s.opt[6], 8);
+    uint32_t tsecr;
+    memcpy(&tsecr, s.opt + 12, 4);
+    assert_int_equal(ntohl(tsecr), 5);
+    assert_int_equal(s.opt[16], 1);
+    assert_int_equal(s.opt[17], 3);
+    /* without options: none offered back but MSS */
+    nout = 0;
+    inject(4002, 80, 2000, 0, TH_SYN, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.optlen, 4);
+    /* a SYN with FIN is dropped (Linux), so is one with RST */
+    nout = 0;
+    inject(4003, 80, 3000, 0, TH_SYN | TH_FIN, NULL, 0);
+    inject(4004, 80, 3000, 0, TH_SYN | TH_RST, NULL, 0);
+    assert_int_equal(nout, 0);
+    berth_close(st, l);
+}
+
+static void rfc5961_challenge_acks(void **state)
+{
+    (void)state;
+    int l = listen_on(81);
+    uint32_t iss;
+    int fd = establish(l, 81, &iss);
+    struct seg s;
+    /* a RST in the window but not at rcv_nxt: challenge ACK, still alive */
+    nout = 0;
+    inject(4000, 81, 1001 + 100, 0, TH_RST, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_ACK);
+    assert_int_equal(s.seq, iss + 1);
+    assert_int_equal(s.ack, 1001);
+    /* rate limited: the next one within 500 ms gets nothing */
+    nout = 0;
+    inject(4000, 81, 1001 + 200, 0, TH_RST, NULL, 0);
+    assert_int_equal(nout, 0);
+    berth_platform_inline_advance(&plat, 600000);
+    /* a SYN in the window: challenge ACK too */
+    nout = 0;
+    inject(4000, 81, 1001 + 50, 0, TH_SYN, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_ACK);
+    char b[8];
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), -1);
+    assert_int_equal(errno, EAGAIN);
+    /* out-of-window RST: silently dropped */
+    nout = 0;
+    inject(4000, 81, 1001 + 10000000, 0, TH_RST, NULL, 0);
+    assert_int_equal(nout, 0);
+    /* an ACK of data never sent is dropped */
+    inject(4000, 81, 1001, iss + 5000, TH_ACK, "zz", 2);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), -1);
+    /* the exact RST resets */
+    inject(4000, 81, 1001, 0, TH_RST, NULL, 0);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), -1);
+    assert_int_equal(errno, ECONNRESET);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
+static void data_and_out_of_order(void **state)
+{
+    (void)state;
+    int l = listen_on(82);
+    uint32_t iss;
+    int fd = establish(l, 82, &iss);
+    struct seg s;
+    nout = 0;
+    inject(4000, 82, 1001 + 5, iss + 1, TH_ACK, "world", 5); /* ahead: out of order */
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 1001); /* immediate duplicate ACK */
+    inject(4000, 82, 1001, iss + 1, TH_ACK | TH_PSH, "hello", 5);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 1011);
+    char b[16];
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), 10);
+    assert_memory_equal(b, "helloworld", 10);
+    /* an old duplicate is acknowledged and not delivered twice */
+    nout = 0;
+    inject(4000, 82, 1001, iss + 1, TH_ACK, "hello", 5);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 1011);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), -1);
+    /* FIN */
+    inject(4000, 82, 1011, iss + 1, TH_ACK | TH_FIN, NULL, 0);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), 0);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
+static void zero_window_probe(void **state)
+{
+    (void)state;
+    int l = listen_on(83);
+    nout = 0;
+    inject(4000, 83, 1000, 0, TH_SYN, NULL, 0);
+    struct seg s;
+    assert_true(last(&s));
+    uint32_t iss = s.seq;
+    inject_raw(4000, 83, 1001, iss + 1, TH_ACK, 0, NULL, 0, NULL, 0, 0, false); /* window 0 */
+    int fd = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(fd >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, "blocked", 7, 0), 7);
+    assert_int_equal(nout, 0); /* nothing may go out */
+    berth_platform_inline_advance(&plat, 1100000);
+    berth_stack_poll(st);
+    assert_true(last(&s));
+    assert_int_equal(s.len, 0);
+    assert_int_equal(s.seq, iss); /* snd_una - 1: an old byte to make the peer answer */
+    /* the window opens: data flows */
+    nout = 0;
+    inject_raw(4000, 83, 1001, iss + 1, TH_ACK, 1000, NULL, 0, NULL, 0, 0, false);
+    assert_true(last(&s));
+    assert_int_equal(s.len, 7);
+    assert_int_equal(s.seq, iss + 1);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
+static void nagle_cork_and_delayed_ack(void **state)
+{
+    (void)state;
+    int l = listen_on(85);
+    uint32_t iss;
+    int fd = establish(l, 85, &iss);
+    struct seg s;
+    /* Nagle: the first small segment goes, the second waits for its ACK */
+    nout = 0;
+    berth_send(st, fd, "a", 1, 0);
+    assert_int_equal(nout, 1);
+    berth_send(st, fd, "b", 1, 0);
+    berth_send(st, fd, "c", 1, 0);
+    assert_int_equal(nout, 1);
+    inject(4000, 85, 1001, iss + 2, TH_ACK, NULL, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.len, 2); /* "bc" together */
+    inject(4000, 85, 1001, iss + 4, TH_ACK, NULL, 0);
+    /* TCP_NODELAY: each goes at once */
+    int one = 1, zero = 0;
+    berth_setsockopt(st, fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    nout = 0;
+    berth_send(st, fd, "d", 1, 0);
+    berth_send(st, fd, "e", 1, 0);
+    assert_int_equal(nout, 2);
+    inject(4000, 85, 1001, iss + 6, TH_ACK, NULL, 0);
+    /* TCP_CORK holds partial segments until it is removed */
+    berth_setsockopt(st, fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+    nout = 0;
+    berth_send(st, fd, "fg", 2, 0);
+    assert_int_equal(nout, 0);
+    berth_setsockopt(st, fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
+    assert_true(last(&s));
+    assert_int_equal(s.len, 2);
+    inject(4000, 85, 1001, iss + 8, TH_ACK, NULL, 0);
+    /* MSG_MORE: the same for one call */
+    nout = 0;
+    berth_send(st, fd, "h", 1, MSG_MORE);
+    assert_int_equal(nout, 0);
+    berth_send(st, fd, "i", 1, 0);
+    assert_true(last(&s));
+    assert_int_equal(s.len, 2);
+    inject(4000, 85, 1001, iss + 10, TH_ACK, NULL, 0);
+    /* Delayed ACK: once the quick ACKs of the start are spent, a small
+     * segment is acknowledged after 40 ms (or with the next one past a
+     * full segment's worth). */
+    uint32_t seq = 1001;
+    for (int i = 0; i < 20; i++) {
+        inject(4000, 85, seq, iss + 10, TH_ACK, "x", 1);
+        seq++;
+    }
+    char b[64];
+    while (berth_recv(st, fd, b, sizeof(b), 0) > 0)
+        ;
+    berth_platform_inline_advance(&plat, 50000);
+    berth_stack_poll(st);
+    nout = 0;
+    inject(4000, 85, seq, iss + 10, TH_ACK, "y", 1);
+    assert_int_equal(nout, 0);
+    berth_platform_inline_advance(&plat, 39000);
+    berth_stack_poll(st);
+    assert_int_equal(nout, 0);
+    berth_platform_inline_advance(&plat, 2000);
+    berth_stack_poll(st);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, seq + 1);
+    assert_int_equal(st->tcp->mib.DelayedACKs > 0, 1);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
+static void fin_wait2_timeout(void **state)
+{
+    (void)state;
+    int l = listen_on(86);
+    uint32_t iss;
+    int fd = establish(l, 86, &iss);
+    struct seg s;
+    nout = 0;
+    berth_close(st, fd); /* FIN */
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_FIN | TH_ACK);
+    inject(4000, 86, 1001, iss + 2, TH_ACK, NULL, 0); /* the peer acks it, never closes */
+    assert_int_equal(st->tcp->tw_count, 1);           /* an orphaned FIN_WAIT2 is a small entry */
+    berth_platform_inline_advance(&plat, 59 * 1000000ull);
+    berth_stack_poll(st);
+    assert_int_equal(st->tcp->tw_count, 1);
+    berth_platform_inline_advance(&plat, 2 * 1000000ull);
+    berth_stack_poll(st);
+    assert_int_equal(st->tcp->tw_count, 0); /* net.ipv4.tcp_fin_timeout: 60 s */
+    nout = 0;
+    inject(4000, 86, 1001, iss + 2, TH_ACK, "late", 4);
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_RST);
+    berth_close(st, l);
+}
+
+static void malformed_never_crash(void **state)
+{
+    (void)state;
+    int l = listen_on(84);
+    uint32_t iss;
+    int fd = establish(l, 84, &iss);
+    char b[64];
+    nout = 0;
+    /* data offset below 5, above the segment, bad checksum: dropped */
+    inject_raw(4000, 84, 1001, iss + 1, TH_ACK, 65535, NULL, 0, "xx", 2, 0x20, false);
+    inject_raw(4000, 84, 1001, iss + 1, TH_ACK, 65535, NULL, 0, "xx", 2, 0xf0, false);
+    inject_raw(4000, 84, 1001, iss + 1, TH_ACK, 65535, NULL, 0, "xx", 2, 0, true);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), -1);
+    assert_int_equal(errno, EAGAIN);
+    /* options that lie about their length, zero-length options, junk */
+    uint8_t bad1[] = {8, 40, 0, 0}, bad2[] = {2, 0, 1, 1}, bad3[] = {5, 3, 1, 0},
+            bad4[] = {3, 1, 0, 0, 8, 10, 0, 0};
+    inject_raw(4000, 84, 1001, iss + 1, TH_ACK, 65535, bad1, 4, "a", 1, 0, false);
+    inject_raw(4000, 84, 1002, iss + 1, TH_ACK, 65535, bad2, 4, "b", 1, 0, false);
+    inject_raw(4000, 84, 1003, iss + 1, TH_ACK, 65535, bad3, 4, "c", 1, 0, false);
+    inject_raw(4000, 84, 1004, iss + 1, TH_ACK, 65535, bad4, 8, "d", 1, 0, false);
+    assert_int_equal(berth_recv(st, fd, b, sizeof(b), 0), 4);
+    assert_memory_equal(b, "abcd", 4);
+    /* a storm of random segments at the listener and the connection */
+    srand(1);
+    for (int i = 0; i < 20000; i++) {
+        uint8_t opt[40], data[64];
+        unsigned ol = (unsigned)(rand() % 11) * 4, dl = (unsigned)(rand() % 64);
+        for (unsigned k = 0; k < ol; k++)
+            opt[k] = (uint8_t)rand();
+        for (unsigned k = 0; k < dl; k++)
+            data[k] = (uint8_t)rand();
+        uint16_t sport = (uint16_t)(rand() % 3 ? 4000 : 4000 + rand() % 50);
+        uint16_t dport = (uint16_t)(rand() % 4 ? 84 : rand() % 100);
+        uint32_t seq = rand() % 2 ? 1005 + (uint32_t)(rand() % 200000) - 100000 : (uint32_t)rand();
+        uint32_t ack = rand() % 2 ? iss + 1 : (uint32_t)rand();
+        int doff = rand() % 20 ? 0 : (rand() % 16) << 4;
+        inject_raw(sport, dport, seq, ack, (uint8_t)rand(), (uint16_t)rand(), opt, ol, data, dl,
+                   doff, rand() % 50 == 0);
+        if (i % 1000 == 0) {
+            berth_platform_inline_advance(&plat, 300000);
+            berth_stack_poll(st);
+            nout = 0;
+        }
+        while (berth_recv(st, fd, b, sizeof(b), 0) > 0)
+            ;
+    }
+    /* A new connection still works after all that (once the half-open
+     * requests the storm left have timed out). */
+    for (int i = 0; i < 130; i++) {
+        berth_platform_inline_advance(&plat, 1000000);
+        berth_stack_poll(st);
+    }
+    nout = 0;
+    inject(4100, 84, 9000, 0, TH_SYN, NULL, 0);
+    struct seg s;
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_SYN | TH_ACK);
+    inject(4100, 84, 9001, s.seq + 1, TH_ACK | TH_PSH, "fine", 4);
+    int c;
+    while ((c = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+        ssize_t r = berth_recv(st, c, b, sizeof(b), 0);
+        if (r == 4 && !memcmp(b, "fine", 4))
+            break;
+        berth_close(st, c);
+    }
+    assert_true(c >= 0);
+    berth_close(st, c);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(rst_for_no_socket, setup, teardown),
+        cmocka_unit_test_setup_teardown(synack_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(rfc5961_challenge_acks, setup, teardown),
+        cmocka_unit_test_setup_teardown(data_and_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(zero_window_probe, setup, teardown),
+        cmocka_unit_test_setup_teardown(nagle_cork_and_delayed_ack, setup, teardown),
+        cmocka_unit_test_setup_teardown(fin_wait2_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(malformed_never_crash, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+#else
+int main(void)
+{
+    puts("test_tcp_robust: TCP or the simulation compiled out, nothing to test");
+    return 0;
+}
+#endif
