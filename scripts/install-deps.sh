@@ -5,4 +5,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config libcmocka-dev \
-    iproute2 tshark liblwip-dev valgrind clang >/dev/null
+    iproute2 tshark liblwip-dev valgrind clang \
+    socat netcat-openbsd iputils-ping >/dev/null
