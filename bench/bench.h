@@ -24,6 +24,10 @@ enum fig_op {
     OP_RAM_BOUND,     /* bytes per bound socket */
     OP_RAM_IDLE,      /* bytes per idle (unbound) socket */
     OP_RAM_TW,        /* bytes per TIME_WAIT entry */
+    OP_TCP_BULK_LO,   /* ns per MiB of one TCP connection's bulk transfer on loopback */
+    OP_TCP_BULK_VLINK,/* ns (real) per MiB of TCP bulk between simulated hosts (berth) */
+    OP_TCP_CONN,      /* ns per connect + accept + close of both ends on loopback */
+    OP_RAM_EST,       /* bytes per endpoint of an established, idle TCP connection */
 };
 
 /* One figure, as the peers see it. Plain data: it crosses a pipe to the
@@ -35,6 +39,18 @@ struct figspec {
     unsigned occ;   /* OP_BIND0: occupancy of the ephemeral range, per mille */
     unsigned batch; /* operations per iteration (rounds of n binds, ...) */
 };
+
+/* TCP bulk figures: n is the MiB moved per run (one iteration), in
+ * application writes of BENCH_TCP_WRITE bytes, read BENCH_TCP_WRITE at a
+ * time. */
+#define BENCH_TCP_WRITE 65536
+/* tcp_conn_per_s: the listeners, BENCH_TCP_LISTEN_PORT .. + BENCH_TCP_NLISTEN
+ * - 1; connection i goes to listener i % BENCH_TCP_NLISTEN (TIME_WAIT: see
+ * docs/bench.md). */
+#define BENCH_TCP_LISTEN_PORT 5000
+#define BENCH_TCP_NLISTEN 16
+/* tcp_established_ram_bytes / tcp_timewait_ram_bytes: connections made. */
+#define BENCH_TCP_NCONN 500
 
 /* Payload of a round trip. */
 #define BENCH_PAYLOAD 32

@@ -23,7 +23,10 @@
 
 #include "bench.h"
 
-enum kind { K_NS, K_RATE, K_BYTES };
+/* K_RATE: operations per second; K_MBPS: an operation is one MiB, the
+ * value MiB per second (MBps, MB = 2^20 bytes); K_MBPS figures move a fixed
+ * amount per run (spec.n MiB), so they are not calibrated. */
+enum kind { K_NS, K_RATE, K_BYTES, K_MBPS };
 
 struct figdef {
     const char *name;
@@ -63,8 +66,12 @@ static const struct figdef g_figs[] = {
     {"connect_udp_1k_ns",        K_NS,    {OP_CONNECT,       UDP, 1000,  0, BENCH_CONNECT_BATCH}, "connect_udp"},
     {"connect_udp_10k_ns",       K_NS,    {OP_CONNECT,       UDP, 10000, 0, BENCH_CONNECT_BATCH}, "connect_udp"},
     {"udp_rtt_vlink_per_s",      K_RATE,  {OP_RTT_VLINK,     UDP, 0,     0,    1}, NULL},
+    {"tcp_bulk_loopback_MBps",   K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1}, NULL},
+    {"tcp_bulk_vlink_MBps",      K_MBPS,  {OP_TCP_BULK_VLINK,TCP, 256,   0,    1}, NULL},
+    {"tcp_conn_per_s",           K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1}, NULL},
     {"udp_socket_ram_bytes",     K_BYTES, {OP_RAM_BOUND,     UDP, 0,     0,    0}, NULL},
     {"tcp_socket_ram_bytes",     K_BYTES, {OP_RAM_IDLE,      TCP, 0,     0,    0}, NULL},
+    {"tcp_established_ram_bytes",K_BYTES, {OP_RAM_EST,       TCP, 0,     0,    0}, NULL},
     {"tcp_timewait_ram_bytes",   K_BYTES, {OP_RAM_TW,        TCP, 0,     0,    0}, NULL},
 };
 /* clang-format on */
@@ -289,7 +296,9 @@ static void fmt_ratio(char *out, size_t n, double r)
 static struct figspec spec_for(const struct figdef *fd, const struct opts *o)
 {
     struct figspec s = fd->spec;
-    if (o->quick && s.n) {
+    if (o->quick && fd->kind == K_MBPS) {
+        s.n /= 16; /* 256 MiB -> 16 MiB */
+    } else if (o->quick && s.n) {
         s.n /= QUICK_SCALE;
         if (s.op == OP_REUSEPORT && s.n < 2 * BENCH_REUSE_BATCH) s.n = 2 * BENCH_REUSE_BATCH;
         if (s.op == OP_BIND_EXPLICIT) s.batch = s.n;
@@ -317,7 +326,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
         why[i][0] = note[i][0] = how[i][0] = 0;
         if (!ps[i].selected) continue;
         if (!ps[i].p) {
-            part[i] = spec.op != OP_RTT_VLINK; /* lwIP not built: n/a, except berth-only */
+            /* lwIP not built: n/a, except berth-only */
+            part[i] = spec.op != OP_RTT_VLINK && spec.op != OP_TCP_BULK_VLINK;
             snprintf(why[i], BENCH_WHY, "%s", ps[i].why);
             continue;
         }
@@ -357,6 +367,13 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
         for (int i = 0; i < MAX_PEERS; i++) {
             if (!ok[i]) continue;
             nruns[i] = o->runs;
+            if (fd->kind == K_MBPS) {
+                /* A fixed amount per run; one run of it is the warm-up. */
+                double dummy;
+                cal[i].iters = 1;
+                PEER_RC(i, ps[i].p->run(&spec, 1, &dummy, note[i], why[i], BENCH_WHY));
+                continue;
+            }
             if (o->iters) {
                 cal[i].iters = o->iters;
                 continue;
@@ -403,7 +420,7 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
                     printf("\n");
                 }
                 val[i] = median(runs[i], nruns[i]);
-                if (fd->kind == K_RATE) val[i] = 1e9 / val[i];
+                if (fd->kind == K_RATE || fd->kind == K_MBPS) val[i] = 1e9 / val[i];
             }
     }
 #undef PEER_RC
@@ -425,7 +442,7 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
         g_res[k].ok[i] = ok[i];
         g_res[k].val[i] = val[i];
     }
-    if (fd->kind != K_RATE && part[0])
+    if (part[0])
         for (int i = 1; i < MAX_PEERS; i++) {
             if (!part[i]) continue;
             if (ok[0] && ok[i] && val[i] > 0) {
@@ -582,7 +599,8 @@ int main(int argc, char **argv)
         else
             printf("# %-6s: n/a: %s\n", ps[i].name, ps[i].why);
     }
-    printf("# ratios are berth/peer: below 1 means berth is faster (ns) or smaller (bytes)\n");
+    printf("# ratios are berth/peer: below 1 means berth is faster (ns) or smaller (bytes); "
+           "above 1 means berth is faster for rates (_per_s, _MBps; MB = 2^20 bytes)\n");
     fflush(stdout);
 
     int rc = 0;

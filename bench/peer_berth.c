@@ -440,6 +440,177 @@ static int run_connect(const struct figspec *f, uint64_t rounds, double *ns, cha
     return 0;
 }
 
+
+/* ---- TCP on loopback ---- */
+
+/* A listener on addr:port (SO_REUSEADDR, backlog 128). */
+static int tcp_listener(berth_stack *st, struct in_addr addr, uint16_t port, char *why, size_t n)
+{
+    int fd = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+    int one = 1;
+    struct sockaddr_in sin = lo_addr(port);
+    sin.sin_addr = addr;
+    if (berth_setsockopt(st, fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        berth_bind(st, fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+        berth_listen(st, fd, 128) != 0) {
+        bench_fail(why, n, "TCP listener on port %u: %s", port, strerror(errno));
+        berth_close(st, fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Connect a new socket to *to and accept it on lfd: *c, *s. */
+static int tcp_pair(berth_stack *st, int lfd, const struct sockaddr_in *to, int *c, int *s,
+                    char *why, size_t n)
+{
+    *c = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+    if (*c < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+    if (berth_connect(st, *c, (const struct sockaddr *)to, sizeof(*to)) != 0) {
+        bench_fail(why, n, "berth_connect: %s", strerror(errno));
+        berth_close(st, *c);
+        return -1;
+    }
+    *s = berth_accept4(st, lfd, NULL, NULL, 0);
+    if (*s < 0) {
+        bench_fail(why, n, "berth_accept4: %s", strerror(errno));
+        berth_close(st, *c);
+        return -1;
+    }
+    return 0;
+}
+
+/* One thread moves `bytes` from c to s: non-blocking sends of what is left
+ * of the current BENCH_TCP_WRITE-byte write until the send buffer is full,
+ * then non-blocking reads of BENCH_TCP_WRITE bytes until the receive queue
+ * is empty, and again. (Loopback segments are delivered before send
+ * returns.) Should neither side move — data held for a timer — it blocks
+ * in poll. 0, or -1 with errno. */
+__attribute__((noinline)) int bench_berth_tcp_bulk_loop(berth_stack *st, int c, int s,
+                                                        uint64_t bytes, const char *buf,
+                                                        char *rbuf)
+{
+    uint64_t sent = 0, got = 0;
+    size_t off = 0;
+    while (got < bytes) {
+        int moved = 0;
+        while (sent < bytes) {
+            size_t len = BENCH_TCP_WRITE - off;
+            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            ssize_t w = berth_send(st, c, buf + off, len, MSG_DONTWAIT);
+            if (w < 0) {
+                if (errno == EAGAIN) break;
+                return -1;
+            }
+            moved = 1;
+            sent += (uint64_t)w;
+            off = (off + (size_t)w) % BENCH_TCP_WRITE;
+            if ((size_t)w < len) break;
+        }
+        for (;;) {
+            ssize_t r = berth_recv(st, s, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
+            if (r < 0) {
+                if (errno == EAGAIN) break;
+                return -1;
+            }
+            if (r == 0) {
+                errno = EPIPE;
+                return -1;
+            }
+            moved = 1;
+            got += (uint64_t)r;
+        }
+        if (!moved) {
+            struct pollfd pfd[2] = {{.fd = s, .events = POLLIN}, {.fd = c, .events = POLLOUT}};
+            if (berth_poll(st, pfd, sent < bytes ? 2 : 1, 1000) <= 0) {
+                if (errno == 0) errno = ETIMEDOUT;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    struct in_addr lo = {htonl(INADDR_LOOPBACK)};
+    int lfd = tcp_listener(g_st, lo, BENCH_TCP_LISTEN_PORT, why, n);
+    if (lfd < 0) return -1;
+    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+    int c, s, rc = -1;
+    char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
+    if (!buf || !rbuf) {
+        bench_fail(why, n, "out of memory");
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    if (tcp_pair(g_st, lfd, &to, &c, &s, why, n) != 0) goto out;
+    uint64_t bytes = (uint64_t)f->n * iters << 20;
+    uint64_t t0 = bench_now_ns();
+    rc = bench_berth_tcp_bulk_loop(g_st, c, s, bytes, buf, rbuf);
+    uint64_t t1 = bench_now_ns();
+    if (rc) bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
+    *ns = (double)(t1 - t0) / (double)(f->n * iters);
+    berth_close(g_st, c);
+    berth_close(g_st, s);
+out:
+    free(buf);
+    free(rbuf);
+    berth_close(g_st, lfd);
+    return rc;
+}
+
+/* connect + accept + close (the client first, then the accepted socket),
+ * iters times; connection k goes to listener k % BENCH_TCP_NLISTEN. On
+ * loopback every segment is delivered before the call that sent it
+ * returns, so when close(s) returns the client is in TIME_WAIT and the
+ * server's socket is gone (its last ACK came back). */
+__attribute__((noinline)) int bench_berth_tcp_conn_loop(berth_stack *st, const int *lfd,
+                                                        const struct sockaddr_in *to,
+                                                        uint64_t iters, uint64_t *k)
+{
+    for (uint64_t i = 0; i < iters; i++, (*k)++) {
+        unsigned l = (unsigned)(*k % BENCH_TCP_NLISTEN);
+        int c = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+        if (c < 0) return -1;
+        if (berth_connect(st, c, (const struct sockaddr *)&to[l], sizeof(to[l])) != 0) {
+            int e = errno;
+            berth_close(st, c);
+            errno = e;
+            return -1;
+        }
+        int s = berth_accept4(st, lfd[l], NULL, NULL, 0);
+        if (s < 0) return -1;
+        if (berth_close(st, c) != 0 || berth_close(st, s) != 0) return -1;
+    }
+    return 0;
+}
+
+static int run_tcp_conn(uint64_t iters, double *ns, char *why, size_t n)
+{
+    static uint64_t k; /* across runs: the listeners take turns */
+    int lfd[BENCH_TCP_NLISTEN];
+    struct sockaddr_in to[BENCH_TCP_NLISTEN];
+    struct in_addr lo = {htonl(INADDR_LOOPBACK)};
+    int rc = -1;
+    unsigned nl = 0;
+    for (; nl < BENCH_TCP_NLISTEN; nl++) {
+        lfd[nl] = tcp_listener(g_st, lo, (uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
+        if (lfd[nl] < 0) goto out;
+        to[nl] = lo_addr((uint16_t)(BENCH_TCP_LISTEN_PORT + nl));
+    }
+    uint64_t t0 = bench_now_ns();
+    rc = bench_berth_tcp_conn_loop(g_st, lfd, to, iters, &k);
+    uint64_t t1 = bench_now_ns();
+    if (rc) bench_fail(why, n, "connection %llu: %s", (unsigned long long)k, strerror(errno));
+    *ns = (double)(t1 - t0) / (double)iters;
+out:
+    while (nl-- > 0)
+        berth_close(g_st, lfd[nl]);
+    return rc;
+}
+
 /* ---- RAM: a platform that counts what the stack allocates ---- */
 
 struct count_ctx {
@@ -502,14 +673,9 @@ static void cnt_free(void *c, void *q)
     free(p);
 }
 
-/* Bytes per socket: BENCH_NSOCK sockets of proto, bound to explicit ports
- * when bind. */
-static int run_ram(int proto, int bind, double *bytes, char *note, char *why, size_t n)
+static struct berth_platform count_platform(struct count_ctx *cc)
 {
-    struct count_ctx cc = {0};
-    int e = berth_platform_posix(&cc.inner);
-    if (e) return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
-    struct berth_platform plat = {.ctx = &cc,
+    struct berth_platform plat = {.ctx = cc,
                                   .now_us = cnt_now,
                                   .lock = cnt_lock,
                                   .unlock = cnt_unlock,
@@ -518,6 +684,17 @@ static int run_ram(int proto, int bind, double *bytes, char *note, char *why, si
                                   .random = cnt_random,
                                   .alloc = cnt_alloc,
                                   .free = cnt_free};
+    return plat;
+}
+
+/* Bytes per socket: BENCH_NSOCK sockets of proto, bound to explicit ports
+ * when bind. */
+static int run_ram(int proto, int bind, double *bytes, char *note, char *why, size_t n)
+{
+    struct count_ctx cc = {0};
+    int e = berth_platform_posix(&cc.inner);
+    if (e) return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
+    struct berth_platform plat = count_platform(&cc);
     struct berth_config cfg;
     berth_config_init(&cfg);
     cfg.platform = &plat;
@@ -556,6 +733,77 @@ static int run_ram(int proto, int bind, double *bytes, char *note, char *why, si
     close_socks(st, fds, BENCH_NSOCK);
     berth_stack_free(st);
 out:
+    berth_platform_posix_release(&cc.inner);
+    return rc;
+}
+
+
+/* TCP RAM on a counting stack: a listener on 127.0.0.1, then
+ * BENCH_TCP_NCONN loopback connections (connect + accept, default buffers,
+ * no data). OP_RAM_EST: the bytes they added / (2 x BENCH_TCP_NCONN), both
+ * endpoints counted separately. OP_RAM_TW: close every client, then every
+ * accepted socket (the clients go to TIME_WAIT, the servers are freed when
+ * their FIN is acknowledged); the bytes left / BENCH_TCP_NCONN. */
+static int run_ram_tcp(int op, double *bytes, char *note, char *why, size_t n)
+{
+    struct count_ctx cc = {0};
+    int e = berth_platform_posix(&cc.inner);
+    if (e) return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
+    struct berth_platform plat = count_platform(&cc);
+    struct berth_config cfg;
+    berth_config_init(&cfg);
+    cfg.platform = &plat;
+    cfg.max_fds = 4096;
+    berth_stack *st = berth_stack_new(&cfg);
+    static int cfd[BENCH_TCP_NCONN], sfd[BENCH_TCP_NCONN];
+    int rc = -1, lfd = -1;
+    unsigned made = 0;
+    if (!st) {
+        bench_fail(why, n, "berth_stack_new: %s", strerror(errno));
+        goto out;
+    }
+    struct in_addr lo = {htonl(INADDR_LOOPBACK)};
+    lfd = tcp_listener(st, lo, BENCH_TCP_LISTEN_PORT, why, n);
+    if (lfd < 0) goto out;
+    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+    size_t base = cc.live, base_n = cc.nallocs;
+    for (; made < BENCH_TCP_NCONN; made++)
+        if (tcp_pair(st, lfd, &to, &cfd[made], &sfd[made], why, n) != 0) goto out;
+    size_t est = cc.live - base, est_n = cc.nallocs - base_n;
+    for (unsigned i = 0; i < made; i++)
+        berth_close(st, cfd[i]);
+    for (unsigned i = 0; i < made; i++)
+        berth_close(st, sfd[i]);
+    size_t tw = cc.live - base, tw_n = cc.nallocs - base_n;
+    made = 0;
+    if (op == OP_RAM_EST) {
+        *bytes = (double)est / (2.0 * BENCH_TCP_NCONN);
+        snprintf(note, BENCH_NOTE,
+                 "berth: bytes requested from the platform allocator by %d idle loopback "
+                 "connections (connect + accept, default buffers, no data: buffer chunks are "
+                 "allocated only as bytes arrive) / %d endpoints (%.1f blocks each; includes the "
+                 "established-table growth)",
+                 BENCH_TCP_NCONN, 2 * BENCH_TCP_NCONN, (double)est_n / (2.0 * BENCH_TCP_NCONN));
+    } else {
+        *bytes = (double)tw / BENCH_TCP_NCONN;
+        snprintf(note, BENCH_NOTE,
+                 "berth: bytes left with the platform allocator after %d loopback connections "
+                 "were closed (client first: %d TIME_WAIT entries, the servers' sockets freed) / "
+                 "%d (%.2f blocks each: the 96-B entry, the bind-table bucket of its ephemeral "
+                 "port, and amortized bind-table leaves and established-table growth)",
+                 BENCH_TCP_NCONN, BENCH_TCP_NCONN, BENCH_TCP_NCONN,
+                 (double)tw_n / BENCH_TCP_NCONN);
+    }
+    rc = 0;
+out:
+    for (unsigned i = 0; i < made; i++) {
+        berth_close(st, cfd[i]);
+        berth_close(st, sfd[i]);
+    }
+    if (st) {
+        if (lfd >= 0) berth_close(st, lfd);
+        berth_stack_free(st);
+    }
     berth_platform_posix_release(&cc.inner);
     return rc;
 }
@@ -622,6 +870,119 @@ out:
     berth_sim_free(sim); /* frees the hosts and their sockets */
     return rc;
 }
+
+/* TCP bulk between two simulated hosts: a's blocking sends run the
+ * simulation; b's application callback drains its socket after every
+ * event. */
+struct vl_rx {
+    int fd;
+    uint64_t got;
+    int err;
+    char *buf;
+};
+
+static void vl_drain(void *arg, berth_stack *host)
+{
+    struct vl_rx *r = arg;
+    for (;;) {
+        ssize_t k = berth_recv(host, r->fd, r->buf, BENCH_TCP_WRITE, MSG_DONTWAIT);
+        if (k > 0) {
+            r->got += (uint64_t)k;
+            continue;
+        }
+        if (k == 0 || errno != EAGAIN) r->err = k == 0 ? EPIPE : errno;
+        return;
+    }
+}
+
+static int run_tcp_vlink(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    int rc = -1;
+    char *buf = malloc(BENCH_TCP_WRITE);
+    struct vl_rx rx = {.fd = -1, .buf = malloc(BENCH_TCP_WRITE)};
+    berth_sim *sim = buf && rx.buf ? berth_sim_new(1) : NULL;
+    if (!sim) {
+        bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    berth_stack *ha = berth_sim_add_host(sim, "a", NULL);
+    berth_stack *hb = berth_sim_add_host(sim, "b", NULL);
+    struct berth_link_params lp;
+    berth_link_params_init(&lp);
+    lp.latency_us = 0;
+    lp.jitter_us = 0;
+    lp.bandwidth_bps = 0;
+    berth_vlink *link = ha && hb ? berth_vlink_new(sim, &lp) : NULL;
+    berth_netif *ia = link ? berth_vlink_attach(link, ha, "eth0", 1500) : NULL;
+    berth_netif *ib = link ? berth_vlink_attach(link, hb, "eth0", 1500) : NULL;
+    if (!ia || !ib) {
+        bench_fail(why, n, "simulation setup failed: %s", strerror(errno));
+        goto out;
+    }
+    struct in_addr a_addr, b_addr;
+    inet_pton(AF_INET, "192.0.2.1", &a_addr);
+    inet_pton(AF_INET, "192.0.2.2", &b_addr);
+    if (berth_netif_addr_add(ia, a_addr, 24) || berth_netif_addr_add(ib, b_addr, 24)) {
+        bench_fail(why, n, "berth_netif_addr_add: %s", strerror(errno));
+        goto out;
+    }
+    int lfd = tcp_listener(hb, b_addr, BENCH_TCP_LISTEN_PORT, why, n);
+    if (lfd < 0) goto out;
+    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+    to.sin_addr = b_addr;
+    /* The hosts and their sockets go with sim. */
+    int c = berth_socket(ha, AF_INET, SOCK_STREAM, 0);
+    if (c < 0 || berth_connect(ha, c, (struct sockaddr *)&to, sizeof(to)) != 0) {
+        bench_fail(why, n, "vlink connect: %s", strerror(errno));
+        goto out;
+    }
+    int s = berth_accept4(hb, lfd, NULL, NULL, 0);
+    if (s < 0) {
+        bench_fail(why, n, "vlink accept: %s", strerror(errno));
+        goto out;
+    }
+    /* A broken simulation must not hang the benchmark: 1 s of virtual time. */
+    struct timeval tv = {.tv_sec = 1};
+    berth_setsockopt(ha, c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    berth_setsockopt(hb, s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    rx.fd = s;
+    uint64_t bytes = (uint64_t)f->n * iters << 20, sent = 0;
+    uint64_t t0 = bench_now_ns();
+    berth_sim_set_app(sim, hb, vl_drain, &rx);
+    while (sent < bytes && !rx.err) {
+        size_t len = bytes - sent < BENCH_TCP_WRITE ? (size_t)(bytes - sent) : BENCH_TCP_WRITE;
+        ssize_t w = berth_send(ha, c, buf, len, 0);
+        if (w <= 0) {
+            bench_fail(why, n, "vlink send at %llu bytes: %s", (unsigned long long)sent,
+                       strerror(errno));
+            goto out;
+        }
+        sent += (uint64_t)w;
+    }
+    berth_sim_set_app(sim, hb, NULL, NULL);
+    while (rx.got < bytes && !rx.err) {
+        ssize_t k = berth_recv(hb, s, rx.buf, BENCH_TCP_WRITE, 0);
+        if (k <= 0) {
+            rx.err = k == 0 ? EPIPE : errno;
+            break;
+        }
+        rx.got += (uint64_t)k;
+    }
+    uint64_t t1 = bench_now_ns();
+    if (rx.err) {
+        bench_fail(why, n, "vlink receive at %llu bytes: %s", (unsigned long long)rx.got,
+                   strerror(rx.err));
+        goto out;
+    }
+    *ns = (double)(t1 - t0) / (double)(f->n * iters);
+    rc = 0;
+out:
+    if (sim) berth_sim_free(sim);
+    free(buf);
+    free(rx.buf);
+    return rc;
+}
 #endif
 
 static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
@@ -633,7 +994,7 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
         return BENCH_NA;
     }
 #endif
-    if (f->op == OP_RAM_TW) {
+    if (f->op == OP_RAM_TW || f->op == OP_RAM_EST) {
         /* Does this berth connect TCP at all? (127.0.0.1:1 has no listener.) */
         int fd = berth_socket(g_st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         struct sockaddr_in sin = lo_addr(1);
@@ -641,15 +1002,11 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
                 : berth_connect(g_st, fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno
                                                                                 : 0;
         if (fd >= 0) berth_close(g_st, fd);
-        if (e == EOPNOTSUPP)
-            snprintf(why, n,
-                     "berth has no TCP state machine yet (connect is EOPNOTSUPP, issue 4): "
-                     "no TIME_WAIT entry exists to measure");
-        else
-            snprintf(why, n,
-                     "berth-bench does not measure berth's TIME_WAIT entries yet (to write: "
-                     "count the allocator bytes a closed loopback connection leaves behind)");
-        return BENCH_NA;
+        if (e == EOPNOTSUPP) {
+            snprintf(why, n, "berth has no TCP state machine (connect is EOPNOTSUPP)");
+            return BENCH_NA;
+        }
+        return run_ram_tcp(f->op, ns, note, why, n);
     }
     if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE)
         return run_ram(f->proto, f->op == OP_RAM_BOUND, ns, note, why, n);
@@ -673,6 +1030,17 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
         return run_reuseport(f, iters, ns, why, n);
     case OP_CONNECT:
         return run_connect(f, iters, ns, why, n);
+    case OP_TCP_BULK_LO:
+        return run_tcp_bulk(f, iters, ns, why, n);
+    case OP_TCP_CONN:
+        return run_tcp_conn(iters, ns, why, n);
+    case OP_TCP_BULK_VLINK:
+#if BERTH_WITH_SIM
+        return run_tcp_vlink(f, iters, ns, why, n);
+#else
+        snprintf(why, n, "berth built with BERTH_WITH_SIM=OFF (no src/netif/sim.c)");
+        return BENCH_NA;
+#endif
     case OP_RTT_VLINK:
 #if BERTH_WITH_SIM
         return run_vlink(iters, ns, why, n);

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -517,6 +518,148 @@ static int k_batch(const struct figspec *f, uint64_t rounds, double *ns, char *w
     return 0;
 }
 
+
+/* ---- TCP on loopback (as in peer_berth.c) ---- */
+
+static int k_listener(uint16_t port, char *why, size_t n)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    int one = 1;
+    struct sockaddr_in sin = lo_addr(port);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(fd, 128) != 0) {
+        bench_fail(why, n, "TCP listener on port %u: %s", port, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The same single-threaded loop as bench_berth_tcp_bulk_loop. */
+static int k_bulk_loop(int c, int s, uint64_t bytes, const char *buf, char *rbuf)
+{
+    uint64_t sent = 0, got = 0;
+    size_t off = 0;
+    while (got < bytes) {
+        int moved = 0;
+        while (sent < bytes) {
+            size_t len = BENCH_TCP_WRITE - off;
+            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            ssize_t w = send(c, buf + off, len, MSG_DONTWAIT);
+            if (w < 0) {
+                if (errno == EAGAIN) break;
+                return -1;
+            }
+            moved = 1;
+            sent += (uint64_t)w;
+            off = (off + (size_t)w) % BENCH_TCP_WRITE;
+            if ((size_t)w < len) break;
+        }
+        for (;;) {
+            ssize_t r = recv(s, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
+            if (r < 0) {
+                if (errno == EAGAIN) break;
+                return -1;
+            }
+            if (r == 0) {
+                errno = EPIPE;
+                return -1;
+            }
+            moved = 1;
+            got += (uint64_t)r;
+        }
+        if (!moved) {
+            struct pollfd pfd[2] = {{.fd = s, .events = POLLIN}, {.fd = c, .events = POLLOUT}};
+            if (poll(pfd, sent < bytes ? 2 : 1, 1000) <= 0) {
+                if (errno == 0) errno = ETIMEDOUT;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int k_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    int lfd = k_listener(BENCH_TCP_LISTEN_PORT, why, n);
+    if (lfd < 0) return -1;
+    int rc = -1, c = -1, s = -1;
+    char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
+    if (!buf || !rbuf) {
+        bench_fail(why, n, "out of memory");
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    if (c < 0 || connect(c, (struct sockaddr *)&to, sizeof(to)) != 0 ||
+        (s = accept(lfd, NULL, NULL)) < 0) {
+        bench_fail(why, n, "connect/accept: %s", strerror(errno));
+        goto out;
+    }
+    uint64_t bytes = (uint64_t)f->n * iters << 20;
+    uint64_t t0 = bench_now_ns();
+    rc = k_bulk_loop(c, s, bytes, buf, rbuf);
+    uint64_t t1 = bench_now_ns();
+    if (rc) bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
+    *ns = (double)(t1 - t0) / (double)(f->n * iters);
+out:
+    if (c >= 0) close(c);
+    if (s >= 0) close(s);
+    close(lfd);
+    free(buf);
+    free(rbuf);
+    return rc;
+}
+
+static long read_long_file(const char *path);
+
+static int k_tcp_conn(uint64_t iters, double *ns, char *note, char *why, size_t n)
+{
+    static uint64_t k; /* across runs: the listeners take turns */
+    int lfd[BENCH_TCP_NLISTEN];
+    struct sockaddr_in to[BENCH_TCP_NLISTEN];
+    int rc = -1;
+    unsigned nl = 0;
+    for (; nl < BENCH_TCP_NLISTEN; nl++) {
+        lfd[nl] = k_listener((uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
+        if (lfd[nl] < 0) goto out;
+        to[nl] = lo_addr((uint16_t)(BENCH_TCP_LISTEN_PORT + nl));
+    }
+    uint64_t t0 = bench_now_ns();
+    for (uint64_t i = 0; i < iters; i++, k++) {
+        unsigned l = (unsigned)(k % BENCH_TCP_NLISTEN);
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        if (c < 0) goto fail;
+        if (connect(c, (struct sockaddr *)&to[l], sizeof(to[l])) != 0) {
+            int e = errno;
+            close(c);
+            errno = e;
+            goto fail;
+        }
+        int s = accept(lfd[l], NULL, NULL);
+        if (s < 0) goto fail;
+        close(c);
+        close(s);
+    }
+    *ns = (double)(bench_now_ns() - t0) / (double)iters;
+    rc = 0;
+    snprintf(note, BENCH_NOTE,
+             "kernel: namespace defaults net.ipv4.tcp_tw_reuse=%ld (2: loopback only), "
+             "tcp_max_tw_buckets=%ld; %u listeners, %llu connections so far",
+             read_long_file("/proc/sys/net/ipv4/tcp_tw_reuse"),
+             read_long_file("/proc/sys/net/ipv4/tcp_max_tw_buckets"), BENCH_TCP_NLISTEN,
+             (unsigned long long)k);
+    goto out;
+fail:
+    bench_fail(why, n, "connection %llu: %s", (unsigned long long)k, strerror(errno));
+out:
+    while (nl-- > 0)
+        close(lfd[nl]);
+    return rc;
+}
+
 static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                  size_t n)
 {
@@ -540,6 +683,10 @@ static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note
     case OP_REUSEPORT:
     case OP_CONNECT:
         return k_batch(f, iters, ns, why, n);
+    case OP_TCP_BULK_LO:
+        return k_tcp_bulk(f, iters, ns, why, n);
+    case OP_TCP_CONN:
+        return k_tcp_conn(iters, ns, note, why, n);
     default:
         return bench_fail(why, n, "no such figure");
     }
@@ -703,7 +850,7 @@ static void kernel_fini(void)
 
 static int kernel_has(const struct figspec *f)
 {
-    return f->op != OP_RTT_VLINK;
+    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK;
 }
 
 static long read_long_file(const char *path)
@@ -768,6 +915,14 @@ static int kernel_ram(const struct figspec *f, double *bytes, char *note, char *
                  cache, what, src);
         return 0;
     }
+    if (f->op == OP_RAM_EST) {
+        snprintf(note, BENCH_NOTE,
+                 "kernel: per endpoint, the object size of the %s slab cache (%s) from %s; "
+                 "buffers (skbs) not counted (an idle connection holds none queued), nor the "
+                 "socket inode, struct file, dentry, or the shared tcp_bind_bucket",
+                 cache, what, src);
+        return 0;
+    }
     long ino = slab_object_size("sock_inode_cache", &src2);
     long filp = slab_object_size("filp", &src2);
     long dentry = slab_object_size("dentry", &src2);
@@ -788,7 +943,8 @@ static int kernel_ram(const struct figspec *f, double *bytes, char *note, char *
 static int kernel_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                       size_t n)
 {
-    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW)
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW ||
+        f->op == OP_RAM_EST)
         return kernel_ram(f, ns, note, why, n);
     if (g_child < 0) return bench_fail(why, n, "no kernel child");
     struct kreq req;

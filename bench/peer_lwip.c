@@ -40,6 +40,7 @@
 #include "lwip/tcpip.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "lwip/priv/tcp_priv.h" /* tcp_tw_pcbs, tcp_fasttmr */
 
 #include "bench.h"
 
@@ -51,6 +52,15 @@
 
 static struct netif g_lo;
 static int g_inited;
+
+/* berth defines tcp_abort and tcp_err too (and ip4_input, ip4_output,
+ * tcp_input, tcp_send_fin, udp_input): in this executable those names bind
+ * to berth's. lwIP's two that this file calls are looked up in liblwip
+ * itself. */
+static void (*g_lw_tcp_abort)(struct tcp_pcb *pcb);
+static void (*g_lw_tcp_err)(struct tcp_pcb *pcb, tcp_err_fn err);
+#define tcp_abort(pcb) g_lw_tcp_abort(pcb)
+#define tcp_err(pcb, fn) g_lw_tcp_err(pcb, fn)
 
 /* ---- running lwIP's deferred work inline ---- */
 
@@ -119,7 +129,7 @@ static const char *lwip_describe(void)
 {
     return "lwIP " LWIP_VERSION_STRING " (Debian liblwip, NO_SYS=0 build) raw API: "
            "udp_new/udp_bind/udp_connect/udp_sendto + udp_recv callback, tcp_new/tcp_bind/"
-           "tcp_close, netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
+           "tcp_close, tcp_connect/tcp_accept/tcp_write/tcp_output/tcp_recved + tcp_recv callback, netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
            "the tcpip thread runs inline instead (tcpip_try_callback interposed), so one thread "
            "and no tcpip thread; ephemeral ports from its compiled-in range 49152-65535 (TCP "
            "never picks 65535)";
@@ -134,6 +144,10 @@ static int lwip_peer_init(char *why, size_t n)
         return bench_fail(why, n,
                           "tcpip_try_callback is not interposed (the executable does "
                           "not export it), lwIP's loopback would need a tcpip thread");
+    *(void **)&g_lw_tcp_abort = dlsym(RTLD_NEXT, "tcp_abort");
+    *(void **)&g_lw_tcp_err = dlsym(RTLD_NEXT, "tcp_err");
+    if (!g_lw_tcp_abort || !g_lw_tcp_err)
+        return bench_fail(why, n, "lwIP's tcp_abort/tcp_err not found with dlsym(RTLD_NEXT)");
     lwip_init();
     ip4_addr_t addr, mask, gw;
     IP4_ADDR(&addr, 127, 0, 0, 1);
@@ -151,7 +165,7 @@ static int lwip_peer_init(char *why, size_t n)
 
 static int lwip_has(const struct figspec *f)
 {
-    return f->op != OP_RTT_VLINK;
+    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK;
 }
 
 struct rx {
@@ -522,6 +536,255 @@ static int run_batch(const struct figspec *f, uint64_t rounds, double *ns, char 
     return 0;
 }
 
+
+/* ---- TCP (raw API, one thread) ---- */
+
+/* lwIP's TIME_WAIT pcbs live until tcp_slowtmr sees 2*MSL pass; nothing
+ * runs its timers here, and tcp_new_port() skips every port a pcb of any
+ * list holds (TIME_WAIT included), so 16383 closed connections would use
+ * up its ephemeral range. Between runs, and untimed every
+ * LWIP_TW_PURGE connections, TIME_WAIT pcbs are freed (tcp_abort frees a
+ * TIME_WAIT pcb without sending anything), standing in for that timer. */
+#define LWIP_TW_PURGE 8192
+
+static unsigned tw_purge(void)
+{
+    unsigned k = 0;
+    while (tcp_tw_pcbs) {
+        tcp_abort(tcp_tw_pcbs);
+        k++;
+    }
+    return k;
+}
+
+struct tcp_side {
+    struct tcp_pcb *srv; /* accepted */
+    int connected, fin, err;
+    uint64_t got;
+    char *rbuf;
+};
+
+static err_t on_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct tcp_side *t = arg;
+    (void)err;
+    if (!p) {
+        t->fin = 1;
+        return ERR_OK;
+    }
+    /* What a reader does: copy the bytes out (BENCH_TCP_WRITE at a time). */
+    u16_t off = 0;
+    while (off < p->tot_len) {
+        u16_t k = pbuf_copy_partial(p, t->rbuf, BENCH_TCP_WRITE < 65535 ? BENCH_TCP_WRITE : 65535,
+                                    off);
+        if (!k) break;
+        off = (u16_t)(off + k);
+    }
+    t->got += p->tot_len;
+    tcp_recved(pcb, p->tot_len);
+    pbuf_free(p);
+    return ERR_OK;
+}
+
+static void on_tcp_err(void *arg, err_t err)
+{
+    struct tcp_side *t = arg;
+    t->err = err ? err : -1;
+}
+
+static err_t on_tcp_accept(void *arg, struct tcp_pcb *npcb, err_t err)
+{
+    struct tcp_side *t = arg;
+    if (err != ERR_OK || !npcb) return ERR_VAL;
+    t->srv = npcb;
+    tcp_arg(npcb, t);
+    tcp_recv(npcb, on_tcp_recv);
+    return ERR_OK;
+}
+
+static err_t on_tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct tcp_side *t = arg;
+    (void)pcb;
+    t->connected = err == ERR_OK;
+    return ERR_OK;
+}
+
+static struct tcp_pcb *lwip_listener(u16_t port, struct tcp_side *t, char *why, size_t n)
+{
+    struct tcp_pcb *p = tcp_new();
+    if (!p) {
+        bench_fail(why, n, "tcp_new failed");
+        return NULL;
+    }
+    ip_set_option(p, SOF_REUSEADDR);
+    err_t e = tcp_bind(p, &g_lo_ip, port);
+    if (e != ERR_OK) {
+        bench_fail(why, n, "tcp_bind port %u: err %d", port, (int)e);
+        tcp_abort(p);
+        return NULL;
+    }
+    struct tcp_pcb *l = tcp_listen_with_backlog(p, 128);
+    if (!l) {
+        bench_fail(why, n, "tcp_listen failed");
+        tcp_abort(p);
+        return NULL;
+    }
+    tcp_arg(l, t);
+    tcp_accept(l, on_tcp_accept);
+    return l;
+}
+
+/* A client connected to port and the accepted pcb in t->srv. */
+static struct tcp_pcb *lwip_connect(u16_t port, struct tcp_side *t)
+{
+    struct tcp_pcb *c = tcp_new();
+    if (!c) return NULL;
+    tcp_arg(c, t);
+    tcp_err(c, on_tcp_err);
+    t->connected = 0;
+    t->srv = NULL;
+    if (tcp_connect(c, &g_lo_ip, port, on_tcp_connected) != ERR_OK) {
+        tcp_abort(c);
+        return NULL;
+    }
+    run_pending();
+    if (!t->connected || !t->srv) return NULL; /* c is then owned by lwIP's error path */
+    return c;
+}
+
+static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
+{
+    static struct tcp_side t;
+    memset(&t, 0, sizeof(t));
+    tw_purge();
+    char *buf = malloc(BENCH_TCP_WRITE);
+    t.rbuf = malloc(BENCH_TCP_WRITE);
+    int rc = -1;
+    struct tcp_pcb *l = NULL, *c = NULL;
+    if (!buf || !t.rbuf) {
+        bench_fail(why, n, "out of memory");
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    l = lwip_listener(BENCH_TCP_LISTEN_PORT, &t, why, n);
+    if (!l) goto out;
+    c = lwip_connect(BENCH_TCP_LISTEN_PORT, &t);
+    if (!c) {
+        bench_fail(why, n, "tcp_connect on loopback failed");
+        goto out;
+    }
+    uint64_t bytes = (uint64_t)f->n * iters << 20, sent = 0;
+    size_t off = 0;
+    unsigned long stalls = 0;
+    uint64_t t0 = bench_now_ns();
+    while (t.got < bytes && !t.err) {
+        int moved = 0;
+        while (sent < bytes) {
+            size_t len = BENCH_TCP_WRITE - off;
+            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            size_t room = tcp_sndbuf(c);
+            if (len > room) len = room;
+            if (len > 0xffff) len = 0xffff; /* tcp_write takes a u16_t */
+            if (!len || tcp_write(c, buf + off, (u16_t)len, TCP_WRITE_FLAG_COPY) != ERR_OK) break;
+            moved = 1;
+            sent += len;
+            off = (off + len) % BENCH_TCP_WRITE;
+        }
+        tcp_output(c);
+        uint64_t before = t.got;
+        run_pending();
+        if (t.got != before) moved = 1;
+        if (!moved) {
+            /* A delayed ACK holds the window: what lwIP's 250 ms tcp_fasttmr
+             * would send, sent now. */
+            stalls++;
+            tcp_fasttmr();
+            run_pending();
+            if (stalls > 1000000) break;
+        }
+    }
+    uint64_t t1 = bench_now_ns();
+    if (t.got < bytes) {
+        bench_fail(why, n, "TCP bulk stalled at %llu of %llu bytes (err %d)",
+                   (unsigned long long)t.got, (unsigned long long)bytes, t.err);
+        goto out;
+    }
+    *ns = (double)(t1 - t0) / (double)(f->n * iters);
+    rc = 0;
+out:
+    if (c && !t.err && tcp_close(c) != ERR_OK) tcp_abort(c);
+    if (t.srv) {
+        tcp_arg(t.srv, NULL);
+        tcp_recv(t.srv, NULL);
+        if (tcp_close(t.srv) != ERR_OK) tcp_abort(t.srv);
+    }
+    run_pending();
+    if (l) tcp_close(l);
+    tw_purge();
+    free(buf);
+    free(t.rbuf);
+    t.rbuf = NULL;
+    return rc;
+}
+
+static int run_tcp_conn(uint64_t iters, double *ns, char *why, size_t n)
+{
+    static struct tcp_side t;
+    static uint64_t k;
+    static char rbuf[BENCH_TCP_WRITE];
+    memset(&t, 0, sizeof(t));
+    t.rbuf = rbuf;
+    struct tcp_pcb *l[BENCH_TCP_NLISTEN];
+    unsigned nl = 0;
+    int rc = -1;
+    tw_purge();
+    for (; nl < BENCH_TCP_NLISTEN; nl++)
+        if (!(l[nl] = lwip_listener((u16_t)(BENCH_TCP_LISTEN_PORT + nl), &t, why, n))) goto out;
+    uint64_t total = 0, t0 = bench_now_ns();
+    for (uint64_t i = 0; i < iters; i++, k++) {
+        if (i && i % LWIP_TW_PURGE == 0) {
+            total += bench_now_ns() - t0;
+            tw_purge();
+            t0 = bench_now_ns();
+        }
+        struct tcp_pcb *c = lwip_connect((u16_t)(BENCH_TCP_LISTEN_PORT + k % BENCH_TCP_NLISTEN),
+                                         &t);
+        if (!c) {
+            bench_fail(why, n, "connection %llu: connect failed", (unsigned long long)k);
+            goto out;
+        }
+        struct tcp_pcb *s = t.srv;
+        t.fin = 0;
+        tcp_arg(c, NULL);
+        tcp_err(c, NULL);
+        if (tcp_close(c) != ERR_OK) { /* FIN_WAIT_1; lwIP owns it from here */
+            bench_fail(why, n, "connection %llu: tcp_close(client) failed", (unsigned long long)k);
+            goto out;
+        }
+        run_pending();
+        if (!t.fin) {
+            bench_fail(why, n, "connection %llu: no FIN at the server", (unsigned long long)k);
+            goto out;
+        }
+        tcp_arg(s, NULL);
+        tcp_recv(s, NULL);
+        if (tcp_close(s) != ERR_OK) { /* LAST_ACK; freed when its FIN is acknowledged */
+            bench_fail(why, n, "connection %llu: tcp_close(server) failed", (unsigned long long)k);
+            goto out;
+        }
+        run_pending();
+    }
+    total += bench_now_ns() - t0;
+    *ns = (double)total / (double)iters;
+    rc = 0;
+out:
+    while (nl-- > 0)
+        tcp_close(l[nl]);
+    tw_purge();
+    return rc;
+}
+
 /* ---- RAM ---- */
 
 static int run_ram(const struct figspec *f, double *bytes, char *note, char *why, size_t n)
@@ -535,6 +798,13 @@ static int run_ram(const struct figspec *f, double *bytes, char *note, char *why
      * udp_pcbs / tcp_bound_pcbs). */
     size_t req = LWIP_MEM_ALIGN_SIZE(sz);
     *bytes = (double)req;
+    if (f->op == OP_RAM_EST) {
+        snprintf(note, BENCH_NOTE,
+                 "lwip: per endpoint, sizeof(struct tcp_pcb) = %zu B rounded to MEM_ALIGNMENT "
+                 "(raw API; buffers are pbufs allocated as data moves, none while idle)",
+                 sz);
+        return 0;
+    }
     if (f->op == OP_RAM_TW) {
         snprintf(note, BENCH_NOTE,
                  "lwip: a TIME_WAIT connection stays a full struct tcp_pcb (%zu B, rounded to "
@@ -570,7 +840,8 @@ static int run_ram(const struct figspec *f, double *bytes, char *note, char *why
 static int lwip_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                     size_t n)
 {
-    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW)
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW ||
+        f->op == OP_RAM_EST)
         return run_ram(f, ns, note, why, n);
     if (!g_inited) return bench_fail(why, n, "lwIP not initialised");
     IP_ADDR4(&g_lo_ip, 127, 0, 0, 1);
@@ -593,6 +864,10 @@ static int lwip_run(const struct figspec *f, uint64_t iters, double *ns, char *n
     case OP_REUSEPORT:
     case OP_CONNECT:
         return run_batch(f, iters, ns, why, n);
+    case OP_TCP_BULK_LO:
+        return run_tcp_bulk(f, iters, ns, why, n);
+    case OP_TCP_CONN:
+        return run_tcp_conn(iters, ns, why, n);
     default:
         return bench_fail(why, n, "no such figure");
     }

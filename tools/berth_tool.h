@@ -52,8 +52,8 @@ struct host {
     struct host_opts o;
     berth_stack *st;
     berth_netif *ifp;
-    int ctl_fd;                  /* berth UDP socket the signal thread shuts down */
-    _Atomic int stop;            /* set by the signal thread */
+    int ctl_fd;       /* berth UDP socket the signal thread shuts down */
+    _Atomic int stop; /* set by the signal thread */
     _Atomic int stop_signal;
     pthread_t sig_thread;
     bool sig_thread_started;

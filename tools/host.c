@@ -309,23 +309,40 @@ static const struct {
     int e;
     const char *name;
 } errnames[] = {
-    {EPERM, "EPERM"},           {ENOENT, "ENOENT"},
-    {EINTR, "EINTR"},           {EIO, "EIO"},
-    {ENXIO, "ENXIO"},           {EBADF, "EBADF"},
-    {EAGAIN, "EAGAIN"},         {ENOMEM, "ENOMEM"},
-    {EACCES, "EACCES"},         {EFAULT, "EFAULT"},
-    {EBUSY, "EBUSY"},           {EEXIST, "EEXIST"},
-    {ENODEV, "ENODEV"},         {EINVAL, "EINVAL"},
-    {EPIPE, "EPIPE"},           {EMSGSIZE, "EMSGSIZE"},
-    {ENOPROTOOPT, "ENOPROTOOPT"}, {EPROTO, "EPROTO"},
-    {EOPNOTSUPP, "EOPNOTSUPP"}, {EADDRINUSE, "EADDRINUSE"},
-    {EADDRNOTAVAIL, "EADDRNOTAVAIL"}, {ENETDOWN, "ENETDOWN"},
-    {ENETUNREACH, "ENETUNREACH"}, {ECONNABORTED, "ECONNABORTED"},
-    {ECONNRESET, "ECONNRESET"}, {ENOBUFS, "ENOBUFS"},
-    {EISCONN, "EISCONN"},       {ENOTCONN, "ENOTCONN"},
-    {ETIMEDOUT, "ETIMEDOUT"},   {ECONNREFUSED, "ECONNREFUSED"},
-    {EHOSTDOWN, "EHOSTDOWN"},   {EHOSTUNREACH, "EHOSTUNREACH"},
-    {ENONET, "ENONET"},         {EBADFD, "EBADFD"},
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {ENODEV, "ENODEV"},
+    {EINVAL, "EINVAL"},
+    {EPIPE, "EPIPE"},
+    {EMSGSIZE, "EMSGSIZE"},
+    {ENOPROTOOPT, "ENOPROTOOPT"},
+    {EPROTO, "EPROTO"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EADDRINUSE, "EADDRINUSE"},
+    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+    {ENETDOWN, "ENETDOWN"},
+    {ENETUNREACH, "ENETUNREACH"},
+    {ECONNABORTED, "ECONNABORTED"},
+    {ECONNRESET, "ECONNRESET"},
+    {ENOBUFS, "ENOBUFS"},
+    {EISCONN, "EISCONN"},
+    {ENOTCONN, "ENOTCONN"},
+    {ETIMEDOUT, "ETIMEDOUT"},
+    {ECONNREFUSED, "ECONNREFUSED"},
+    {EHOSTDOWN, "EHOSTDOWN"},
+    {EHOSTUNREACH, "EHOSTUNREACH"},
+    {ENONET, "ENONET"},
+    {EBADFD, "EBADFD"},
 };
 
 const char *errno_name(int e)
@@ -364,9 +381,8 @@ static void attach_error(const struct host_opts *o, int e)
                 "missing (modprobe tun), or /dev/net/tun was not created in this container\n");
         break;
     case EACCES:
-        fprintf(stderr,
-                "berth: cannot open /dev/net/tun: permission denied — run as root, or give "
-                "your user access to /dev/net/tun\n");
+        fprintf(stderr, "berth: cannot open /dev/net/tun: permission denied — run as root, or give "
+                        "your user access to /dev/net/tun\n");
         break;
     case ENODEV:
         fprintf(stderr,
@@ -568,8 +584,8 @@ void host_print_stats(struct host *h, FILE *f)
         char a[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &nb[i].addr, a, sizeof(a));
         fprintf(f, "  neigh %s lladdr %02x:%02x:%02x:%02x:%02x:%02x %s\n", a, nb[i].hwaddr[0],
-                nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4],
-                nb[i].hwaddr[5], berth_nud_state_name(nb[i].state));
+                nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4], nb[i].hwaddr[5],
+                berth_nud_state_name(nb[i].state));
     }
     fprintf(f, "counters (non-zero, as nstat):\n");
     berth_snmp_foreach(h->st, snmp_line, f);

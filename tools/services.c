@@ -55,19 +55,18 @@ struct host_cmd {
 
 void usage_host(FILE *f)
 {
-    fprintf(f,
-            "usage: berth host --tap NAME --addr A.B.C.D/LEN [options]\n"
-            "\n"
-            "Run a berth host on an existing TAP (or TUN) device until SIGINT/SIGTERM.\n"
-            "\n"
-            "  --serve SERVICE:PORT[/udp|/tcp]   start a service (repeatable):\n"
-            "        echo:PORT     RFC 862 echo (UDP; TCP once berth has TCP)\n"
-            "        discard:PORT  RFC 863 discard (UDP; TCP once berth has TCP)\n"
-            "        http:PORT     status page of sockets and counters (needs TCP)\n"
-            "  --save-discard FILE   append every datagram the discard service gets to FILE\n"
-            "  --status-file FILE    write the status page (HTML) to FILE at exit\n"
-            "  --rcvbuf BYTES        receive buffer of the service sockets\n"
-            "\n");
+    fprintf(f, "usage: berth host --tap NAME --addr A.B.C.D/LEN [options]\n"
+               "\n"
+               "Run a berth host on an existing TAP (or TUN) device until SIGINT/SIGTERM.\n"
+               "\n"
+               "  --serve SERVICE:PORT[/udp|/tcp]   start a service (repeatable):\n"
+               "        echo:PORT     RFC 862 echo (UDP; TCP once berth has TCP)\n"
+               "        discard:PORT  RFC 863 discard (UDP; TCP once berth has TCP)\n"
+               "        http:PORT     status page of sockets and counters (needs TCP)\n"
+               "  --save-discard FILE   append every datagram the discard service gets to FILE\n"
+               "  --status-file FILE    write the status page (HTML) to FILE at exit\n"
+               "  --rcvbuf BYTES        receive buffer of the service sockets\n"
+               "\n");
     usage_common(f);
 }
 
@@ -78,7 +77,7 @@ static int parse_service(struct host_cmd *c, const char *spec)
     int pos = -1;
     bool ok = sscanf(spec, "%15[a-z]:%u%n", name, &port, &pos) == 2 && pos > 0 &&
               spec[strlen(name) + 1] >= '0' && spec[strlen(name) + 1] <= '9';
-    if (ok && spec[pos] == '/' && strlen(spec + pos + 1) < sizeof(proto))
+    if (ok && spec[pos] == '/' && spec[pos + 1] && strlen(spec + pos + 1) < sizeof(proto))
         strcpy(proto, spec + pos + 1);
     else if (ok && spec[pos])
         ok = false;
@@ -173,10 +172,7 @@ static int service_open(struct host_cmd *c, struct service *s)
 
 /* inetd's loop check: never answer the well-known UDP services that answer
  * back (echo, daytime, chargen, time), or two of them chat forever. */
-static bool loop_port(uint16_t port)
-{
-    return port == 7 || port == 13 || port == 19 || port == 37;
-}
+static bool loop_port(uint16_t port) { return port == 7 || port == 13 || port == 19 || port == 37; }
 
 static void udp_readable(struct host_cmd *c, struct service *s)
 {
@@ -232,8 +228,9 @@ static void render_status(struct host_cmd *c, FILE *f)
     berth_netif_hwaddr(h->ifp, mac);
     fprintf(f, "<!DOCTYPE html>\n<html><head><title>berth host</title></head><body>\n");
     fprintf(f, "<h1>berth host on %s</h1>\n", h->o.dev);
-    fprintf(f, "<p>interface %s mtu %u lladdr %02x:%02x:%02x:%02x:%02x:%02x", berth_netif_name(h->ifp),
-            berth_netif_mtu(h->ifp), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    fprintf(f, "<p>interface %s mtu %u lladdr %02x:%02x:%02x:%02x:%02x:%02x",
+            berth_netif_name(h->ifp), berth_netif_mtu(h->ifp), mac[0], mac[1], mac[2], mac[3],
+            mac[4], mac[5]);
     for (int i = 0; i < h->o.naddrs; i++)
         fprintf(f, " inet %s", h->o.addrs[i].text);
     fprintf(f, "</p>\n<h2>Sockets</h2>\n<table border=1>\n"
@@ -243,10 +240,12 @@ static void render_status(struct host_cmd *c, FILE *f)
         struct service *s = &c->svc[i];
         if (s->fd < 0)
             continue;
-        fprintf(f, "<tr><td>%s</td><td>%s</td><td>0.0.0.0:%u (%s)</td><td>%llu</td><td>%llu</td></tr>\n",
-                s->proto == IPPROTO_UDP ? "udp" : "tcp",
-                s->proto == IPPROTO_UDP ? "UNCONN" : "LISTEN", s->port, svc_names[s->kind],
-                (unsigned long long)s->datagrams, (unsigned long long)s->bytes);
+        fprintf(
+            f,
+            "<tr><td>%s</td><td>%s</td><td>0.0.0.0:%u (%s)</td><td>%llu</td><td>%llu</td></tr>\n",
+            s->proto == IPPROTO_UDP ? "udp" : "tcp", s->proto == IPPROTO_UDP ? "UNCONN" : "LISTEN",
+            s->port, svc_names[s->kind], (unsigned long long)s->datagrams,
+            (unsigned long long)s->bytes);
     }
     fprintf(f, "</table>\n<h2>Neighbours</h2>\n<table border=1>\n"
                "<tr><th>Address</th><th>lladdr</th><th>State</th></tr>\n");
@@ -256,8 +255,8 @@ static void render_status(struct host_cmd *c, FILE *f)
         char a[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &nb[i].addr, a, sizeof(a));
         fprintf(f, "<tr><td>%s</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td><td>%s</td></tr>\n", a,
-                nb[i].hwaddr[0], nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3],
-                nb[i].hwaddr[4], nb[i].hwaddr[5], berth_nud_state_name(nb[i].state));
+                nb[i].hwaddr[0], nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4],
+                nb[i].hwaddr[5], berth_nud_state_name(nb[i].state));
     }
     fprintf(f, "</table>\n<h2>Counters</h2>\n<table border=1>\n");
     berth_snmp_foreach(h->st, snmp_row, f);
@@ -308,9 +307,8 @@ int cmd_host(int argc, char **argv)
             usage_host(stdout);
             return 0;
         }
-        if (i + 1 >= argc &&
-            (!strcmp(a, "--serve") || !strcmp(a, "--save-discard") || !strcmp(a, "--status-file") ||
-             !strcmp(a, "--rcvbuf"))) {
+        if (i + 1 >= argc && (!strcmp(a, "--serve") || !strcmp(a, "--save-discard") ||
+                              !strcmp(a, "--status-file") || !strcmp(a, "--rcvbuf"))) {
             fprintf(stderr, "berth: %s needs a value (berth host --help)\n", a);
             return EXIT_USAGE;
         }
@@ -326,7 +324,8 @@ int cmd_host(int argc, char **argv)
             errno = 0;
             unsigned long long v = strtoull(argv[++i], &end, 0);
             if (errno || *end || !v || v > (1u << 30)) {
-                fprintf(stderr, "berth: bad value '%s' for --rcvbuf: expected bytes (up to 1 GiB)\n",
+                fprintf(stderr,
+                        "berth: bad value '%s' for --rcvbuf: expected bytes (up to 1 GiB)\n",
                         argv[i]);
                 return EXIT_USAGE;
             }

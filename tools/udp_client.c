@@ -19,30 +19,30 @@
 
 void usage_udp(FILE *f)
 {
-    fprintf(f,
-            "usage: berth udp --tap NAME --addr A.B.C.D/LEN --to A.B.C.D:PORT [options]\n"
-            "\n"
-            "Send datagrams from a berth host through a connected UDP socket.\n"
-            "\n"
-            "  --to A.B.C.D:PORT   destination (connect(2)ed)\n"
-            "  --bind PORT         local port (default: ephemeral)\n"
-            "  --count N           datagrams to send (default 1)\n"
-            "  --size BYTES        datagram size (default 64, at least 8); numbered pattern\n"
-            "  --pps N             at most N datagrams per second (default: no limit)\n"
-            "  --interval MS       pause between datagrams\n"
-            "  --expect-echo       wait for each datagram to come back and compare it\n"
-            "  --timeout MS        how long to wait for an echo (default 2000)\n"
-            "  --recverr           set IP_RECVERR (all ICMP errors reach the socket)\n"
-            "  --expect-error NAME succeed only if a call fails with NAME (ECONNREFUSED...)\n"
-            "  --linger MS         wait before leaving (default 200; lets queued frames out)\n"
-            "  --resolve           resolve the next hop (ARP) before sending, like arping\n"
-            "\n");
+    fprintf(f, "usage: berth udp --tap NAME --addr A.B.C.D/LEN --to A.B.C.D:PORT [options]\n"
+               "\n"
+               "Send datagrams from a berth host through a connected UDP socket.\n"
+               "\n"
+               "  --to A.B.C.D:PORT   destination (connect(2)ed)\n"
+               "  --bind PORT         local port (default: ephemeral)\n"
+               "  --count N           datagrams to send (default 1)\n"
+               "  --size BYTES        datagram size (default 64, at least 8); numbered pattern\n"
+               "  --pps N             at most N datagrams per second (default: no limit)\n"
+               "  --interval MS       pause between datagrams\n"
+               "  --expect-echo       wait for each datagram to come back and compare it\n"
+               "  --timeout MS        how long to wait for an echo (default 2000)\n"
+               "  --recverr           set IP_RECVERR (all ICMP errors reach the socket)\n"
+               "  --expect-error NAME succeed only if a call fails with NAME (ECONNREFUSED...)\n"
+               "  --linger MS         wait before leaving (default 200; lets queued frames out)\n"
+               "  --resolve           resolve the next hop (ARP) before sending, like arping\n"
+               "\n");
     usage_common(f);
 }
 
 static void sleep_us(uint64_t us)
 {
-    struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
+    struct timespec ts = {.tv_sec = (time_t)(us / 1000000u),
+                          .tv_nsec = (long)(us % 1000000u) * 1000};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 }
@@ -145,9 +145,9 @@ int cmd_udp(int argc, char **argv)
             resolve = true;
             continue;
         }
-        static const char *const valued[] = {"--to",      "--count",   "--size",
-                                             "--pps",     "--interval", "--timeout",
-                                             "--bind",    "--expect-error", "--linger"};
+        static const char *const valued[] = {"--to",   "--count",        "--size",
+                                             "--pps",  "--interval",     "--timeout",
+                                             "--bind", "--expect-error", "--linger"};
         bool known = false;
         for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
             known |= !strcmp(a, valued[k]);
@@ -204,7 +204,8 @@ int cmd_udp(int argc, char **argv)
     berth_stack *st = h.st;
     int fd = berth_socket(st, AF_INET, SOCK_DGRAM, 0);
     int one = 1;
-    if (fd < 0 || (recverr && berth_setsockopt(st, fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)))) {
+    if (fd < 0 ||
+        (recverr && berth_setsockopt(st, fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)))) {
         fprintf(stderr, "berth: socket: %s\n", strerror(errno));
         host_stop(&h);
         return EXIT_FAIL;

@@ -78,21 +78,21 @@ int berth_arp_params_set(berth_netif *ifp, const struct berth_arp_params *p);
 /* Counters. The first group is Linux's /proc/net/stat/arp_cache (struct
  * neigh_statistics); the second is berth's own. */
 struct berth_arp_stats {
-    uint64_t entries;             /* now in the cache */
-    uint64_t allocs, destroys;    /* entries created / freed */
-    uint64_t lookups, hits;       /* output lookups / found an entry */
-    uint64_t res_failed;          /* resolutions that failed (FAILED) */
-    uint64_t rcv_probes_mcast;    /* broadcast requests for one of our addresses */
-    uint64_t rcv_probes_ucast;    /* unicast requests for one of our addresses */
+    uint64_t entries;          /* now in the cache */
+    uint64_t allocs, destroys; /* entries created / freed */
+    uint64_t lookups, hits;    /* output lookups / found an entry */
+    uint64_t res_failed;       /* resolutions that failed (FAILED) */
+    uint64_t rcv_probes_mcast; /* broadcast requests for one of our addresses */
+    uint64_t rcv_probes_ucast; /* unicast requests for one of our addresses */
     uint64_t periodic_gc_runs, forced_gc_runs;
     uint64_t unresolved_discards; /* packets dropped from a full INCOMPLETE queue */
     uint64_t table_fulls;         /* an entry was needed and the cache was full */
     /* berth's own */
     uint64_t requests_sent, replies_sent, gratuitous_sent;
     uint64_t requests_received, replies_received;
-    uint64_t rx_malformed;        /* short, wrong hardware/protocol type or lengths, bad opcode */
-    uint64_t rx_ignored;          /* well formed but about nothing of ours (martian addresses) */
-    uint64_t host_unreach_sent;   /* ICMP host unreachable generated for waiting packets */
+    uint64_t rx_malformed;      /* short, wrong hardware/protocol type or lengths, bad opcode */
+    uint64_t rx_ignored;        /* well formed but about nothing of ours (martian addresses) */
+    uint64_t host_unreach_sent; /* ICMP host unreachable generated for waiting packets */
 };
 int berth_arp_stats(berth_netif *ifp, struct berth_arp_stats *out);
 
@@ -102,8 +102,8 @@ struct berth_neigh {
     uint8_t hwaddr[BERTH_ETH_ALEN]; /* meaningful when the state has one */
     unsigned state;                 /* BERTH_NUD_* */
     uint64_t updated_us, used_us, confirmed_us;
-    unsigned probes;                /* requests sent in the current INCOMPLETE/PROBE round */
-    unsigned queued;                /* packets waiting for resolution */
+    unsigned probes; /* requests sent in the current INCOMPLETE/PROBE round */
+    unsigned queued; /* packets waiting for resolution */
 };
 /* Copy up to max entries into out (in no particular order); returns how
  * many the cache holds (may exceed max), or -1 with errno. */

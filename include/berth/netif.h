@@ -79,7 +79,7 @@ int berth_netif_hwaddr(berth_netif *ifp, uint8_t addr[BERTH_ETH_ALEN]);
 struct berth_netif_stats {
     uint64_t rx_packets, tx_packets;
     uint64_t rx_bytes, tx_bytes;
-    uint64_t rx_errors, tx_errors;  /* malformed frames in; driver errors out */
+    uint64_t rx_errors, tx_errors;   /* malformed frames in; driver errors out */
     uint64_t rx_dropped, tx_dropped; /* no memory in; interface down or queue full out */
     uint64_t multicast;              /* multicast and broadcast frames received */
     uint64_t rx_length_errors;       /* runt frames (shorter than their header) */

@@ -83,11 +83,11 @@ uint64_t berth_tap_next_deadline(berth_netif *ifp);
 int berth_tap_service(berth_netif *ifp);
 
 struct berth_tap_stats {
-    uint64_t rx_frames, tx_frames;       /* read from / written to the device */
-    uint64_t rx_lost, tx_lost;           /* dropped by the fault model */
+    uint64_t rx_frames, tx_frames; /* read from / written to the device */
+    uint64_t rx_lost, tx_lost;     /* dropped by the fault model */
     uint64_t rx_duplicated, tx_duplicated;
     uint64_t rx_reordered, tx_reordered;
-    uint64_t rx_delayed, tx_delayed;     /* held in the driver's delay queue */
+    uint64_t rx_delayed, tx_delayed;         /* held in the driver's delay queue */
     uint64_t rx_queue_drops, tx_queue_drops; /* bandwidth queue or delay queue full */
     uint64_t read_errors, write_errors;
     uint64_t device_gone; /* 1 once the device went away (deleted on the kernel side) */

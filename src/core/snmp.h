@@ -56,6 +56,47 @@
     X(Udp, IgnoredMulti)                                                                           \
     X(Udp, MemErrors)
 
+/* Tcp: Linux's /proc/net/snmp, without the constants RtoAlgorithm, RtoMin,
+ * RtoMax, MaxConn. CurrEstab is a gauge: connections in ESTABLISHED or
+ * CLOSE_WAIT now. */
+#define BERTH_SNMP_TCP(X)                                                                          \
+    X(Tcp, ActiveOpens)                                                                            \
+    X(Tcp, PassiveOpens)                                                                           \
+    X(Tcp, AttemptFails)                                                                           \
+    X(Tcp, EstabResets)                                                                            \
+    X(Tcp, CurrEstab)                                                                              \
+    X(Tcp, InSegs)                                                                                 \
+    X(Tcp, OutSegs)                                                                                \
+    X(Tcp, RetransSegs)                                                                            \
+    X(Tcp, InErrs)                                                                                 \
+    X(Tcp, OutRsts)                                                                                \
+    X(Tcp, InCsumErrors)
+
+/* TcpExt: the /proc/net/netstat counters TCP maintains, Linux's names. */
+#define BERTH_SNMP_TCPEXT(X)                                                                       \
+    X(TcpExt, SyncookiesSent)                                                                      \
+    X(TcpExt, SyncookiesRecv)                                                                      \
+    X(TcpExt, SyncookiesFailed)                                                                    \
+    X(TcpExt, TW)                                                                                  \
+    X(TcpExt, TWRecycled)                                                                          \
+    X(TcpExt, TWKilled)                                                                            \
+    X(TcpExt, PAWSEstab)                                                                           \
+    X(TcpExt, DelayedACKs)                                                                         \
+    X(TcpExt, ListenOverflows)                                                                     \
+    X(TcpExt, ListenDrops)                                                                         \
+    X(TcpExt, TCPFastRetrans)                                                                      \
+    X(TcpExt, TCPTimeouts)                                                                         \
+    X(TcpExt, TCPAbortOnData)                                                                      \
+    X(TcpExt, TCPAbortOnClose)                                                                     \
+    X(TcpExt, TCPAbortOnTimeout)                                                                   \
+    X(TcpExt, TCPAbortOnLinger)                                                                    \
+    X(TcpExt, TCPSynRetrans)                                                                       \
+    X(TcpExt, TCPOFOQueue)                                                                         \
+    X(TcpExt, TCPChallengeACK)                                                                     \
+    X(TcpExt, TCPReqQFullDoCookies)                                                                \
+    X(TcpExt, TCPReqQFullDrop)                                                                     \
+    X(TcpExt, TCPTimeWaitOverflow)
+
 /* IpExt keeps InCsumErrors for IP header checksum failures (which also count
  * as Ip InHdrErrors), as Linux does. */
 #define BERTH_SNMP_IPEXT(X)                                                                        \
@@ -63,7 +104,9 @@
     X(IpExt, InNoRoutes)                                                                           \
     X(IpExt, InTruncatedPkts)
 
-#define BERTH_SNMP_ALL(X) BERTH_SNMP_IP(X) BERTH_SNMP_ICMP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X)
+#define BERTH_SNMP_ALL(X)                                                                          \
+    BERTH_SNMP_IP(X)                                                                               \
+    BERTH_SNMP_ICMP(X) BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X)
 
 struct berth_snmp {
 #define BERTH_SNMP_FIELD(g, n) uint64_t g##_##n;

@@ -33,12 +33,17 @@
 #include <string.h>
 
 #include "core/stack_impl.h"
+#if BERTH_WITH_TCP
+#include "tcp/tcp.h"
+#endif
 
 /* Linux's SOCK_MIN_RCVBUF / SOCK_MIN_SNDBUF on x86-64 (see sockopt.c). */
 #define SYSCTL_MIN_RCVBUF 2304
 #define SYSCTL_MIN_SNDBUF 4608
 #define SYSCTL_PAGE_LEFT 4095 /* PAGE_SIZE - 1: int handlers read no further */
 #define SYSCTL_TMPBUFLEN 22   /* proc_get_long's buffer */
+#define SYSCTL_HZ 1000        /* proc_dointvec_jiffies: |value| <= INT_MAX / HZ */
+#define SYSCTL_CA_NAME_MAX 16 /* TCP_CA_NAME_MAX */
 
 /* ---- Linux's text parsing ------------------------------------------------ */
 
@@ -293,6 +298,12 @@ enum knob_kind {
     K_PORT_RANGE, /* ipv4_local_port_range */
     K_PROT_SOCK,  /* ipv4_privileged_ports */
     K_BITMAP,     /* proc_do_large_bitmap */
+    /* TCP's knobs live in struct tcp_stack (src/tcp/tcp.h): off is there */
+    K_TCP_INT,    /* proc_dointvec(_minmax), one int */
+    K_TCP_U8,     /* proc_dou8vec_minmax */
+    K_TCP_JIFFIES, /* proc_dointvec_jiffies: seconds, |v| <= INT_MAX / HZ */
+    K_TCP_VEC3,   /* tcp_rmem / tcp_wmem: three ints, each within [min, max] */
+    K_TCP_CC,     /* tcp_congestion_control: a module name */
 };
 
 struct knob {
@@ -303,6 +314,7 @@ struct knob {
 };
 
 #define NET_OFF(f) offsetof(struct berth_net_cfg, f)
+#define TCP_OFF(f) offsetof(struct tcp_stack, f)
 
 static const struct knob knobs[] = {
     {"net.core.rmem_default", K_INT, NET_OFF(rmem_default), SYSCTL_MIN_RCVBUF, INT_MAX},
@@ -316,6 +328,24 @@ static const struct knob knobs[] = {
     {"net.ipv4.ip_local_reserved_ports", K_BITMAP, 0, 0, 65535},
     {"net.ipv4.ip_nonlocal_bind", K_U8, NET_OFF(ip_nonlocal_bind), 0, 255},
     {"net.ipv4.ip_unprivileged_port_start", K_PROT_SOCK, 0, 0, 65535},
+#if BERTH_WITH_TCP
+    {"net.ipv4.tcp_congestion_control", K_TCP_CC, 0, 0, 0},
+    {"net.ipv4.tcp_fin_timeout", K_TCP_JIFFIES, TCP_OFF(fin_timeout), 0, 0},
+    {"net.ipv4.tcp_keepalive_intvl", K_TCP_JIFFIES, TCP_OFF(keepalive_intvl), 0, 0},
+    {"net.ipv4.tcp_keepalive_probes", K_TCP_U8, TCP_OFF(keepalive_probes), 0, 255},
+    {"net.ipv4.tcp_keepalive_time", K_TCP_JIFFIES, TCP_OFF(keepalive_time), 0, 0},
+    {"net.ipv4.tcp_max_syn_backlog", K_TCP_INT, TCP_OFF(max_syn_backlog), INT_MIN, INT_MAX},
+    {"net.ipv4.tcp_max_tw_buckets", K_TCP_INT, TCP_OFF(max_tw_buckets), INT_MIN, INT_MAX},
+    {"net.ipv4.tcp_rmem", K_TCP_VEC3, TCP_OFF(rmem), 1, INT_MAX},
+    {"net.ipv4.tcp_sack", K_TCP_U8, TCP_OFF(sack), 0, 255},
+    {"net.ipv4.tcp_syn_retries", K_TCP_U8, TCP_OFF(syn_retries), 1, 127},
+    {"net.ipv4.tcp_synack_retries", K_TCP_U8, TCP_OFF(synack_retries), 0, 255},
+    {"net.ipv4.tcp_syncookies", K_TCP_U8, TCP_OFF(syncookies), 0, 255},
+    {"net.ipv4.tcp_timestamps", K_TCP_U8, TCP_OFF(timestamps), 0, 255},
+    {"net.ipv4.tcp_tw_reuse", K_TCP_U8, TCP_OFF(tw_reuse), 0, 2},
+    {"net.ipv4.tcp_window_scaling", K_TCP_U8, TCP_OFF(window_scaling), 0, 255},
+    {"net.ipv4.tcp_wmem", K_TCP_VEC3, TCP_OFF(wmem), 1, INT_MAX},
+#endif
     {"net.ipv6.bindv6only", K_U8, NET_OFF(ipv6_bindv6only), 0, 255},
     {"net.ipv6.ip_nonlocal_bind", K_U8, NET_OFF(ipv6_ip_nonlocal_bind), 0, 255},
 };
@@ -367,10 +397,70 @@ static int *knob_int(struct berth_stack *st, const struct knob *k)
     return (int *)(void *)((char *)&st->net + k->off);
 }
 
+#if BERTH_WITH_TCP
+static int *knob_tcp(struct berth_stack *st, const struct knob *k)
+{
+    return (int *)(void *)((char *)st->tcp + k->off);
+}
+
+/* proc_dostring then tcp_set_default_congestion_control: the name up to
+ * the first newline (at most TCP_CA_NAME_MAX - 1 characters kept), ENOENT
+ * for a module that does not exist. */
+static int knob_set_cc(struct berth_stack *st, const char *v)
+{
+    char name[SYSCTL_CA_NAME_MAX];
+    size_t n = strcspn(v, "\n");
+    if (n >= sizeof(name))
+        n = sizeof(name) - 1;
+    memcpy(name, v, n);
+    name[n] = 0;
+    const struct tcp_cc_ops *cc = tcp_cc_find(name);
+    if (!cc)
+        return -ENOENT;
+    st->tcp->cc_default = cc;
+    return 0;
+}
+#endif
+
 static int knob_set(struct berth_stack *st, const struct knob *k, const char *v)
 {
     struct berth_net_cfg *n = &st->net;
     switch (k->kind) {
+#if BERTH_WITH_TCP
+    case K_TCP_INT:
+    case K_TCP_VEC3: {
+        int x[3];
+        unsigned cnt = k->kind == K_TCP_VEC3 ? 3 : 1;
+        memcpy(x, knob_tcp(st, k), cnt * sizeof(int));
+        if (parse_intvec(v, x, cnt, k->min, k->max))
+            return -EINVAL;
+        memcpy(knob_tcp(st, k), x, cnt * sizeof(int));
+        return 0;
+    }
+    case K_TCP_U8: {
+        unsigned x;
+        if (parse_uint(v, &x, (unsigned)k->min, (unsigned)k->max))
+            return -EINVAL;
+        *knob_tcp(st, k) = (int)x;
+        return 0;
+    }
+    case K_TCP_JIFFIES: {
+        int x = *knob_tcp(st, k);
+        if (parse_intvec(v, &x, 1, -(INT_MAX / SYSCTL_HZ), INT_MAX / SYSCTL_HZ))
+            return -EINVAL;
+        *knob_tcp(st, k) = x;
+        return 0;
+    }
+    case K_TCP_CC:
+        return knob_set_cc(st, v);
+#else
+    case K_TCP_INT:
+    case K_TCP_VEC3:
+    case K_TCP_U8:
+    case K_TCP_JIFFIES:
+    case K_TCP_CC:
+        return -EINVAL;
+#endif
     case K_INT: {
         int x = *knob_int(st, k);
         if (parse_intvec(v, &x, 1, k->min, k->max))
@@ -450,6 +540,26 @@ static void knob_get(struct berth_stack *st, const struct knob *k, struct outbuf
     case K_BITMAP:
         out_bitmap(o, n->ip_local_reserved_ports);
         break;
+#if BERTH_WITH_TCP
+    case K_TCP_INT:
+    case K_TCP_U8:
+    case K_TCP_JIFFIES:
+        out_long(o, *knob_tcp(st, k));
+        break;
+    case K_TCP_VEC3:
+        for (int i = 0; i < 3; i++) {
+            if (i)
+                out_str(o, "\t");
+            out_long(o, knob_tcp(st, k)[i]);
+        }
+        break;
+    case K_TCP_CC:
+        out_str(o, st->tcp->cc_default->name);
+        break;
+#else
+    default:
+        break;
+#endif
     }
 }
 

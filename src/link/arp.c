@@ -37,7 +37,7 @@
 
 #define ARP_BUCKETS 64 /* a power of two */
 #define ICMP_HOST_UNREACH 1
-#define MS(x) ((uint64_t)(x) * 1000u)
+#define MS(x) ((uint64_t)(x)*1000u)
 #define NUD_IN_TIMER (BERTH_NUD_INCOMPLETE | BERTH_NUD_DELAY | BERTH_NUD_PROBE)
 #define NUD_VALID                                                                                  \
     (BERTH_NUD_PERMANENT | BERTH_NUD_NOARP | BERTH_NUD_REACHABLE | BERTH_NUD_PROBE |               \
@@ -45,8 +45,8 @@
 #define NUD_CONNECTED (BERTH_NUD_PERMANENT | BERTH_NUD_NOARP | BERTH_NUD_REACHABLE)
 
 struct arp_entry {
-    struct arp_entry *hnext;        /* hash chain */
-    struct arp_entry *prev, *next;  /* creation order */
+    struct arp_entry *hnext;       /* hash chain */
+    struct arp_entry *prev, *next; /* creation order */
     struct arp_cache *c;
     struct btimer timer;
     struct in_addr ip;
@@ -91,16 +91,26 @@ void berth_arp_params_init(struct berth_arp_params *p)
 const char *berth_nud_state_name(unsigned state)
 {
     switch (state) {
-    case BERTH_NUD_NONE: return "NONE";
-    case BERTH_NUD_INCOMPLETE: return "INCOMPLETE";
-    case BERTH_NUD_REACHABLE: return "REACHABLE";
-    case BERTH_NUD_STALE: return "STALE";
-    case BERTH_NUD_DELAY: return "DELAY";
-    case BERTH_NUD_PROBE: return "PROBE";
-    case BERTH_NUD_FAILED: return "FAILED";
-    case BERTH_NUD_NOARP: return "NOARP";
-    case BERTH_NUD_PERMANENT: return "PERMANENT";
-    default: return "?";
+    case BERTH_NUD_NONE:
+        return "NONE";
+    case BERTH_NUD_INCOMPLETE:
+        return "INCOMPLETE";
+    case BERTH_NUD_REACHABLE:
+        return "REACHABLE";
+    case BERTH_NUD_STALE:
+        return "STALE";
+    case BERTH_NUD_DELAY:
+        return "DELAY";
+    case BERTH_NUD_PROBE:
+        return "PROBE";
+    case BERTH_NUD_FAILED:
+        return "FAILED";
+    case BERTH_NUD_NOARP:
+        return "NOARP";
+    case BERTH_NUD_PERMANENT:
+        return "PERMANENT";
+    default:
+        return "?";
     }
 }
 
@@ -398,7 +408,7 @@ static void update(struct arp_entry *e, const uint8_t *lladdr, unsigned new, uns
     if (!(flags & UPD_ADMIN) && (old & (BERTH_NUD_NOARP | BERTH_NUD_PERMANENT)))
         return;
     bool same = (old & NUD_VALID) && eth_equal(lladdr, e->ha);
-    if (new & NUD_CONNECTED)
+    if (new &NUD_CONNECTED)
         e->confirmed = now;
     if (old & NUD_VALID) {
         if (!same && !(flags & UPD_OVERRIDE))
@@ -410,13 +420,13 @@ static void update(struct arp_entry *e, const uint8_t *lladdr, unsigned new, uns
         e->updated = now;
     if (new != old) {
         timer_cancel(cst(c), &e->timer);
-        if (new & BERTH_NUD_PROBE)
+        if (new &BERTH_NUD_PROBE)
             e->probes = 0;
-        e->state = (uint8_t)new;
+        e->state = (uint8_t) new;
     }
     if (!same) {
         memcpy(e->ha, lladdr, ETH_ALEN);
-        if (!(new & NUD_CONNECTED)) {
+        if (!(new &NUD_CONNECTED)) {
             uint64_t back = MS(c->p.base_reachable_time_ms) * 2;
             e->confirmed = now > back ? now - back : 0;
         }
@@ -609,7 +619,8 @@ void arp_input(struct berth_netif *ifp, struct pkt *p, enum eth_pkt_type type)
     }
     bool override = now > e->updated + MS(c->p.locktime_ms) || is_garp;
     /* Broadcast replies and requests do not prove reachability. */
-    unsigned state = op == ARPOP_REPLY && type == ETH_PKT_HOST ? BERTH_NUD_REACHABLE : BERTH_NUD_STALE;
+    unsigned state =
+        op == ARPOP_REPLY && type == ETH_PKT_HOST ? BERTH_NUD_REACHABLE : BERTH_NUD_STALE;
     update(e, sha, state, override ? UPD_OVERRIDE : 0);
 out:
     pkt_free(st, p);
@@ -659,8 +670,8 @@ int berth_arp_params_set(berth_netif *ifp, const struct berth_arp_params *p)
 {
     if (!p->base_reachable_time_ms || !p->retrans_time_ms || !p->delay_first_probe_time_ms ||
         !p->mcast_solicit || !p->ucast_solicit || p->mcast_solicit > 255 ||
-        p->ucast_solicit > 255 || p->gc_thresh1 > p->gc_thresh2 ||
-        p->gc_thresh2 > p->gc_thresh3 || !p->gc_thresh3) {
+        p->ucast_solicit > 255 || p->gc_thresh1 > p->gc_thresh2 || p->gc_thresh2 > p->gc_thresh3 ||
+        !p->gc_thresh3) {
         errno = EINVAL;
         return -1;
     }

@@ -75,8 +75,8 @@ int eth_output(struct berth_netif *ifp, struct pkt *p, struct in_addr nh)
         return eth_send(ifp, p, eth_broadcast_addr, ETH_P_IP);
     if (ip4_is_multicast(nh)) {
         uint32_t g = ntohl(nh.s_addr);
-        uint8_t mc[ETH_ALEN] = {0x01, 0x00, 0x5e, (uint8_t)((g >> 16) & 0x7f), (uint8_t)(g >> 8),
-                                (uint8_t)g};
+        uint8_t mc[ETH_ALEN] = {
+            0x01, 0x00, 0x5e, (uint8_t)((g >> 16) & 0x7f), (uint8_t)(g >> 8), (uint8_t)g};
         return eth_send(ifp, p, mc, ETH_P_IP);
     }
     return arp_output(ifp, p, nh);

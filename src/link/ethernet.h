@@ -45,7 +45,10 @@ static inline bool eth_is_valid_unicast(const uint8_t *a)
 {
     return !eth_is_multicast(a) && !eth_is_zero(a);
 }
-static inline bool eth_equal(const uint8_t *a, const uint8_t *b) { return memcmp(a, b, ETH_ALEN) == 0; }
+static inline bool eth_equal(const uint8_t *a, const uint8_t *b)
+{
+    return memcmp(a, b, ETH_ALEN) == 0;
+}
 
 /* Initialise an Ethernet interface (random MAC, ARP cache). 0 or ENOMEM. */
 int eth_attach(struct berth_netif *ifp);

@@ -77,7 +77,8 @@ int berth_pcap_open(berth_netif *ifp, const char *path)
     put32(hdr + 8, 0);  /* thiszone: timestamps are UTC (or virtual) */
     put32(hdr + 12, 0); /* sigfigs */
     put32(hdr + 16, PCAP_SNAPLEN);
-    put32(hdr + 20, berth_netif_link(ifp) == BERTH_LINK_ETHERNET ? LINKTYPE_ETHERNET : LINKTYPE_RAW);
+    put32(hdr + 20,
+          berth_netif_link(ifp) == BERTH_LINK_ETHERNET ? LINKTYPE_ETHERNET : LINKTYPE_RAW);
     if (fwrite(hdr, sizeof(hdr), 1, w->f) != 1) {
         int e = errno ? errno : EIO;
         pcap_tap_close(w);

@@ -44,9 +44,9 @@
 #include "netif/fault.h"
 #include "netif/netif_impl.h"
 
-#define TAP_BATCH 64             /* frames read per wakeup before looking around */
-#define TAP_MAX_DELAYED 65536    /* frames in the delay queue, both directions */
-#define TAP_BUFSZ (65535 + 18)   /* the largest frame a tun descriptor can hand us */
+#define TAP_BATCH 64           /* frames read per wakeup before looking around */
+#define TAP_MAX_DELAYED 65536  /* frames in the delay queue, both directions */
+#define TAP_BUFSZ (65535 + 18) /* the largest frame a tun descriptor can hand us */
 
 struct tap_frame {
     uint64_t when, seq;
@@ -414,14 +414,16 @@ static void dev_query(const char *dev, unsigned *mtu, uint8_t mac[BERTH_ETH_ALEN
     close(s);
 }
 
-berth_netif *berth_tap_attach(berth_stack *st, const char *dev, const struct berth_tap_config *cfg_in)
+berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
+                              const struct berth_tap_config *cfg_in)
 {
     struct berth_tap_config cfg;
     if (cfg_in)
         cfg = *cfg_in;
     else
         berth_tap_config_init(&cfg);
-    if (!dev || !*dev || strlen(dev) >= IFNAMSIZ || (cfg.mtu && (cfg.mtu < 68 || cfg.mtu > 65535))) {
+    if (!dev || !*dev || strlen(dev) >= IFNAMSIZ ||
+        (cfg.mtu && (cfg.mtu < 68 || cfg.mtu > 65535))) {
         errno = EINVAL;
         return NULL;
     }

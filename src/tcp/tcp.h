@@ -190,6 +190,7 @@ struct tcp_listen {
     struct tcp_req *synq;
     struct tcp_sock *acc_head, *acc_tail; /* established, not accepted yet */
     unsigned acc_len;
+    uint64_t last_overflow; /* us: the SYN queue last overflowed (cookies sent); 0: never */
 };
 
 /* A connection request in SYN_RECV (Linux's request_sock): small; becomes
@@ -208,6 +209,7 @@ struct tcp_req {
     uint8_t snd_wscale, rcv_wscale;
     uint8_t retrans;
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1, acked : 1;
+    bool cookie : 1; /* a SYN cookie's request: never stored (tcp_syncookie) */
     unsigned ifindex;
 };
 
@@ -335,13 +337,6 @@ static inline int tcp_state(const struct tcp_sock *tp) { return tp->inet.state; 
 
 /* ---- per-stack state (tcp_hash.c) ---- */
 #define TCP_PERTURB 256
-struct tcp_mib {
-    uint64_t ActiveOpens, PassiveOpens, AttemptFails, EstabResets, InSegs, OutSegs, RetransSegs,
-        InErrs, OutRsts, InCsumErrors;
-    uint64_t ListenOverflows, ListenDrops, ChallengeACK, TWKilled, TWRecycled, Timeouts,
-        FastRetrans, AbortOnData, AbortOnClose, AbortOnLinger, AbortOnTimeout, PAWSEstab,
-        SynRetrans, OFOQueue, DelayedACKs;
-};
 struct tcp_stack {
     struct tcp_eh **ehash;
     unsigned ehash_mask;
@@ -359,8 +354,8 @@ struct tcp_stack {
     int timestamps, sack, window_scaling, rfc1337, challenge_ack_limit, retries2, orphan_retries;
     int rmem[3], wmem[3];
     int keepalive_time, keepalive_intvl, keepalive_probes;
+    int syncookies, max_syn_backlog;
     const struct tcp_cc_ops *cc_default;
-    struct tcp_mib mib;
 };
 static inline struct tcp_stack *tcp_of(struct berth_stack *st);
 
@@ -387,6 +382,17 @@ int tcp_hash_connect(struct tcp_sock *tp);
 /* Is the 4-tuple free for tp (which has its local port)? Takes over a
  * TIME_WAIT entry when Linux would (tcp_twsk_unique). */
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind);
+
+/* SYN cookies (tcp_hash.c; Linux's syncookies.c) */
+/* The ISN for a SYN answered without a request; sets req->mss_clamp to the
+ * MSS the cookie encodes. */
+uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg);
+/* The TSval (before ts_off) of a cookie SYN-ACK: the options in its low 6 bits. */
+uint32_t tcp_cookie_tsval(struct berth_stack *st, const struct tcp_req *req);
+/* The final ACK of a cookie handshake: fills *req (not stored) from the
+ * cookie in seg->ack - 1 and the options in the TS echo. */
+bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct tcp_seg *seg,
+                      struct tcp_req *req);
 
 /* tcp_input.c */
 void tcp_input(struct berth_stack *st, struct pkt *p);
@@ -526,6 +532,30 @@ int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t 
 #include "core/stack_impl.h"
 static inline struct tcp_stack *tcp_of(struct berth_stack *st) { return st->tcp; }
 static inline uint32_t tcp_ts_now(struct berth_stack *st) { return (uint32_t)(st_now(st) / 1000); }
-#define TCP_INC(st, f) (tcp_of(st)->mib.f++)
+/* tcp_fin_time: how long an orphan waits in FIN_WAIT_2 (ms): TCP_LINGER2
+ * or tcp_fin_timeout, at least 3.5 RTO (so a negative sysctl means that). */
+static inline uint32_t tcp_fin_time_ms(const struct tcp_sock *tp)
+{
+    int s = tp->linger2 ? tp->linger2 : tcp_of(tcp_st(tp))->fin_timeout;
+    uint64_t floor_us = (uint64_t)tp->rto_us * 4 - tp->rto_us / 2;
+    uint64_t ms = s > 0 ? (uint64_t)s * 1000u : 0;
+    if (ms * 1000u < floor_us)
+        ms = (floor_us + 999) / 1000;
+    return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+/* Keepalive settings: the socket's (TCP_KEEPIDLE...) or, while it set none,
+ * the sysctl's current value (Linux's keepalive_time_when & co). */
+static inline int tcp_keepidle(const struct tcp_sock *tp)
+{
+    return tp->keepidle ? tp->keepidle : tcp_of(tcp_st(tp))->keepalive_time;
+}
+static inline int tcp_keepintvl(const struct tcp_sock *tp)
+{
+    return tp->keepintvl ? tp->keepintvl : tcp_of(tcp_st(tp))->keepalive_intvl;
+}
+static inline int tcp_keepcnt(const struct tcp_sock *tp)
+{
+    return tp->keepcnt ? tp->keepcnt : tcp_of(tcp_st(tp))->keepalive_probes;
+}
 
 #endif

@@ -43,6 +43,8 @@ int tcp_stack_init(struct berth_stack *st)
     ts->keepalive_time = TCP_KEEPALIVE_TIME_S;
     ts->keepalive_intvl = TCP_KEEPALIVE_INTVL_S;
     ts->keepalive_probes = TCP_KEEPALIVE_PROBES;
+    ts->syncookies = 1;
+    ts->max_syn_backlog = 4096; /* Linux: max(128, ehash entries / 128) */
     ts->cc_default = tcp_cc_default();
     st->plat.random(st->plat.ctx, ts->perturb, sizeof(ts->perturb));
     st->tcp = ts;
@@ -262,6 +264,112 @@ uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_a
     return stack_hash32(st, k, sizeof(k));
 }
 
+/* ---- SYN cookies (Linux's net/ipv4/syncookies.c) ----
+ *
+ * The ISN of a SYN-ACK sent without keeping a request:
+ *   H1(4-tuple) + peer's ISN + (count << 24) + ((H2(4-tuple, count) + mss index) mod 2^24)
+ * with count a minute counter and H1, H2 keyed hashes (the stack secret).
+ * The final ACK gives back the ISN (ack - 1) and the peer's ISN (seq - 1):
+ * a cookie at most two minutes old whose low 24 bits decode to a valid MSS
+ * index recreates the connection. With timestamps the SYN-ACK's TSval
+ * carries the peer's window scale and SACK permission in its low 6 bits,
+ * and the ACK's echo returns them; without timestamps the SYN-ACK offers
+ * neither (Linux's tcp_clear_options). */
+#define COOKIE_BITS 24
+#define COOKIE_MASK ((1u << COOKIE_BITS) - 1)
+#define COOKIE_MAX_AGE 2 /* minutes (MAX_SYNCOOKIE_AGE) */
+#define TS_OPT_WSCALE_MASK 0xfu
+#define TS_OPT_SACK (1u << 4)
+#define TSBITS 6
+static const uint16_t cookie_msstab[] = {536, 1300, 1440, 1460};
+
+static uint32_t cookie_count(struct berth_stack *st) { return (uint32_t)(st_now(st) / 60000000u); }
+
+static uint32_t cookie_hash(struct berth_stack *st, const struct tcp_seg *seg, uint32_t count,
+                            uint32_t c)
+{
+    uint32_t k[5] = {seg->saddr.s_addr, seg->daddr.s_addr,
+                     ((uint32_t)seg->sport << 16) | seg->dport, count, 0x434b4900u + c};
+    return stack_hash32(st, k, sizeof(k));
+}
+
+uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg)
+{
+    uint16_t mss = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+    uint32_t idx = 0;
+    for (uint32_t i = sizeof(cookie_msstab) / sizeof(cookie_msstab[0]); i-- > 0;)
+        if (mss >= cookie_msstab[i]) {
+            idx = i;
+            break;
+        }
+    req->mss_clamp = cookie_msstab[idx];
+    uint32_t count = cookie_count(st);
+    return cookie_hash(st, seg, 0, 0) + seg->seq + (count << COOKIE_BITS) +
+           ((cookie_hash(st, seg, count, 1) + idx) & COOKIE_MASK);
+}
+
+uint32_t tcp_cookie_tsval(struct berth_stack *st, const struct tcp_req *req)
+{
+    uint32_t now = tcp_ts_now(st);
+    uint32_t opt = req->wscale_ok ? req->snd_wscale : TS_OPT_WSCALE_MASK;
+    if (req->sack_ok)
+        opt |= TS_OPT_SACK;
+    uint32_t ts = ((now >> TSBITS) << TSBITS) | opt;
+    if (ts > now)
+        ts -= 1u << TSBITS;
+    return ts;
+}
+
+bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct tcp_seg *seg,
+                      struct tcp_req *req)
+{
+    struct tcp_stack *ts = tcp_of(st);
+    /* __cookie_v4_check */
+    uint32_t cookie = seg->ack - 1, sseq = seg->seq - 1;
+    cookie -= cookie_hash(st, seg, 0, 0) + sseq;
+    uint32_t count = cookie_count(st);
+    uint32_t diff = (count - (cookie >> COOKIE_BITS)) & 0xffu;
+    if (diff >= COOKIE_MAX_AGE)
+        return false;
+    uint32_t idx = (cookie - cookie_hash(st, seg, count - diff, 1)) & COOKIE_MASK;
+    if (idx >= sizeof(cookie_msstab) / sizeof(cookie_msstab[0]))
+        return false;
+    memset(req, 0, sizeof(*req));
+    req->eh.kind = TCP_EH_REQ;
+    req->cookie = true;
+    req->laddr = seg->daddr;
+    req->eh.raddr = seg->saddr;
+    req->lport = seg->dport;
+    req->eh.rport = seg->sport;
+    req->listener = l;
+    req->iss = seg->ack - 1;
+    req->irs = sseq;
+    req->mss_clamp = cookie_msstab[idx];
+    req->ifindex = seg->ifindex;
+    /* cookie_timestamp_decode */
+    if (seg->has_ts) {
+        if (!ts->timestamps)
+            return false;
+        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, seg->daddr, seg->saddr) : 0;
+        uint32_t opt = (seg->tsecr - ts_off) & ((1u << TSBITS) - 1);
+        uint32_t ws = opt & TS_OPT_WSCALE_MASK;
+        req->ts_ok = true;
+        req->ts_off = ts_off;
+        req->ts_recent = seg->tsval;
+        if ((opt & TS_OPT_SACK) && !ts->sack)
+            return false;
+        req->sack_ok = (opt & TS_OPT_SACK) != 0;
+        if (ws != TS_OPT_WSCALE_MASK) {
+            if (!ts->window_scaling || ws > TCP_MAX_WSCALE)
+                return false;
+            req->wscale_ok = true;
+            req->snd_wscale = (uint8_t)ws;
+            req->rcv_wscale = tcp_pick_wscale(l);
+        }
+    }
+    return true;
+}
+
 /* ---- connect()'s port ---- */
 
 static bool is_loopback4(struct in_addr a) { return (ntohl(a.s_addr) >> 24) == 127; }
@@ -292,7 +400,7 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
     tp->write_seq = seq ? seq : 1;
     tp->ts_recent = ts_recent;
     tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
-    TCP_INC(st, TWRecycled);
+    SNMP_INC(st, TcpExt, TWRecycled);
     tcp_tw_kill(st, tw);
     return true;
 }

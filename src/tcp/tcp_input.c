@@ -89,9 +89,19 @@ void tcp_set_state(struct tcp_sock *tp, int state)
 {
     struct berth_stack *st = tcp_st(tp);
     int old = tcp_state(tp);
+    /* Linux's tcp_set_state: CurrEstab counts ESTABLISHED and CLOSE_WAIT;
+     * leaving them for CLOSE is an EstabReset. */
+    bool was_est = old == TCPS_ESTABLISHED || old == TCPS_CLOSE_WAIT;
+    bool is_est = state == TCPS_ESTABLISHED || state == TCPS_CLOSE_WAIT;
+    if (is_est && !was_est)
+        SNMP_INC(st, Tcp, CurrEstab);
+    else if (was_est && !is_est)
+        st->snmp.Tcp_CurrEstab--;
+    if (state == TCPS_CLOSE && was_est)
+        SNMP_INC(st, Tcp, EstabResets);
     if (state == TCPS_CLOSE && old != TCPS_CLOSE) {
         if (old == TCPS_SYN_SENT || old == TCPS_SYN_RECV)
-            TCP_INC(st, AttemptFails);
+            SNMP_INC(st, Tcp, AttemptFails);
         if (tp->eh.kind == TCP_EH_SOCK) {
             tcp_eh_remove(st, &tp->eh);
             memset(&tp->eh, 0, sizeof(tp->eh));
@@ -135,7 +145,6 @@ void tcp_abort(struct tcp_sock *tp, int err)
 /* tcp_reset: the peer reset the connection. */
 static void tcp_reset(struct tcp_sock *tp)
 {
-    struct berth_stack *st = tcp_st(tp);
     int err;
     switch (tcp_state(tp)) {
     case TCPS_SYN_SENT:
@@ -149,8 +158,6 @@ static void tcp_reset(struct tcp_sock *tp)
     default:
         err = ECONNRESET;
     }
-    if (tcp_state(tp) == TCPS_ESTABLISHED || tcp_state(tp) == TCPS_CLOSE_WAIT)
-        TCP_INC(st, EstabResets);
     tcp_abort(tp, err);
 }
 
@@ -233,7 +240,7 @@ static void send_challenge_ack(struct tcp_sock *tp)
 {
     if (!tcp_challenge_ack_allowed(tp))
         return;
-    TCP_INC(tcp_st(tp), ChallengeACK);
+    SNMP_INC(tcp_st(tp), TcpExt, TCPChallengeACK);
     tcp_send_ack(tp);
 }
 
@@ -442,7 +449,7 @@ static bool sack_lost_head(const struct tcp_sock *tp)
 
 static void enter_recovery(struct tcp_sock *tp)
 {
-    TCP_INC(tcp_st(tp), FastRetrans);
+    SNMP_INC(tcp_st(tp), TcpExt, TCPFastRetrans);
     TRACE(tcp_st(tp), "tcp %u: recovery at una %u max %u cwnd %u sacked ranges %u",
           inet_num(&tp->inet), tp->snd_una, tp->snd_max, tp->cwnd, tp->nsacked);
     tp->prior_cwnd = tp->cwnd;
@@ -667,13 +674,12 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
             tp->inet.sk.shut |= SEND_SHUTDOWN;
             tcp_wake(tp);
             if (tp->orphan) {
-                int l2 = tp->linger2 ? tp->linger2 : tcp_of(st)->fin_timeout;
                 if (tp->linger2 < 0) {
                     tcp_send_active_rst(tp);
                     tcp_done(tp);
                     return 1;
                 }
-                uint32_t tmo = (uint32_t)l2 * 1000u;
+                uint32_t tmo = tcp_fin_time_ms(tp);
                 if (tmo > TCP_TIMEWAIT_LEN_MS) {
                     tcp_timer_set(tp, TCP_T_KEEP,
                                   st_now(st) + (uint64_t)(tmo - TCP_TIMEWAIT_LEN_MS) * 1000u);
@@ -817,7 +823,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         return false;
     int added = tcp_ooq_insert(st, &tp->ooq, seq, d, len);
     if (added > 0) {
-        TCP_INC(st, OFOQueue);
+        SNMP_INC(st, TcpExt, TCPOFOQueue);
         tp->rcv_ooopack++;
     }
     tp->last_ooo_seq = seq;
@@ -878,7 +884,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
     if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->ts_recent_stamp &&
         (int32_t)(tp->ts_recent - seg->tsval) > 1 &&
         (uint32_t)(st_now(st) / 1000000) - tp->ts_recent_stamp < PAWS_24DAYS) {
-        TCP_INC(st, PAWSEstab);
+        SNMP_INC(st, TcpExt, PAWSEstab);
         send_dupack(tp, seg);
         goto done;
     }
@@ -950,7 +956,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
     /* Data after close (or SHUT_RD with our FIN out): Linux resets. */
     if ((state == TCPS_FIN_WAIT1 || state == TCPS_FIN_WAIT2) && (so->shut & RCV_SHUTDOWN) &&
         seg->len && seq_gt(seg->end_seq - ((seg->flags & TH_FIN) ? 1 : 0), tp->rcv_nxt)) {
-        TCP_INC(st, AbortOnData);
+        SNMP_INC(st, TcpExt, TCPAbortOnData);
         tcp_send_active_rst(tp);
         tcp_reset(tp);
         goto done;
@@ -999,6 +1005,53 @@ static uint8_t pick_wscale(const struct tcp_sock *l)
 uint8_t tcp_pick_wscale(const struct tcp_sock *tp);
 uint8_t tcp_pick_wscale(const struct tcp_sock *tp) { return pick_wscale(tp); }
 
+/* Queue a child made from a request (or a cookie) and hand it the ACK. */
+static void child_queue(struct tcp_sock *l, struct tcp_sock *child, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(l);
+    SNMP_INC(st, Tcp, PassiveOpens);
+    /* Queue first: the ACK may carry data or a FIN. */
+    struct tcp_listen *lq = l->lq;
+    child->parent = l;
+    child->acc_next = NULL;
+    if (lq->acc_tail)
+        lq->acc_tail->acc_next = child;
+    else
+        lq->acc_head = child;
+    lq->acc_tail = child;
+    lq->acc_len++;
+    tcp_rcv(child, seg);
+    tcp_wake(l);
+}
+
+/* Two minutes (TCP_SYNCOOKIE_VALID) since the SYN queue last overflowed? */
+static bool synq_no_recent_overflow(struct berth_stack *st, const struct tcp_listen *lq)
+{
+    return !lq->last_overflow || st_now(st) > lq->last_overflow + 120000000u;
+}
+
+/* cookie_v4_check: an ACK for a listener may complete a cookie handshake.
+ * Returns true when the segment was consumed. */
+static bool cookie_input(struct tcp_sock *l, struct tcp_seg *seg)
+{
+    struct berth_stack *st = tcp_st(l);
+    struct tcp_stack *ts = tcp_of(st);
+    if (!ts->syncookies || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
+        return false;
+    if (ts->syncookies != 2 && synq_no_recent_overflow(st, l->lq))
+        return false;
+    struct tcp_req req;
+    if (!tcp_cookie_check(st, l, seg, &req)) {
+        SNMP_INC(st, TcpExt, SyncookiesFailed);
+        return false; /* the listener answers it: RST */
+    }
+    SNMP_INC(st, TcpExt, SyncookiesRecv);
+    struct tcp_sock *child = tcp_child_create(l, &req, seg);
+    if (child)
+        child_queue(l, child, seg);
+    return true;
+}
+
 static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
 {
     struct berth_stack *st = tcp_st(l);
@@ -1007,6 +1060,8 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     if (seg->flags & TH_RST)
         return;
     if (seg->flags & TH_ACK) {
+        if (!(seg->flags & TH_SYN) && cookie_input(l, seg))
+            return;
         tcp_send_reset(st, seg);
         return;
     }
@@ -1014,22 +1069,40 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
         return;
     if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
         return;
-    /* tcp_conn_request: a full SYN queue or accept queue drops the SYN
-     * (the client retransmits it). */
-    if (lq->qlen > (unsigned)lq->backlog) {
-        TCP_INC(st, ListenDrops);
-        return;
+    /* tcp_conn_request: a full SYN queue means a cookie (tcp_syncookies 1;
+     * always with 2) or, without cookies, a drop (the client retransmits
+     * it); a full accept queue drops the SYN. */
+    bool want_cookie = false;
+    if ((ts->syncookies == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
+        if (!ts->syncookies) {
+            SNMP_INC(st, TcpExt, ListenDrops);
+            return;
+        }
+        want_cookie = true;
+        if (ts->syncookies != 2)
+            SNMP_INC(st, TcpExt, TCPReqQFullDoCookies);
     }
     if (lq->acc_len > (unsigned)lq->backlog) {
-        TCP_INC(st, ListenOverflows);
-        TCP_INC(st, ListenDrops);
+        SNMP_INC(st, TcpExt, ListenOverflows);
+        SNMP_INC(st, TcpExt, ListenDrops);
         return;
     }
-    struct tcp_req *req = st_zalloc(st, sizeof(*req));
+    /* Without cookies, the last quarter of tcp_max_syn_backlog is kept for
+     * peers already proven (Linux: tcp_peer_is_proven); berth keeps no
+     * peer history, so the quarter stays unused. */
+    if (!want_cookie && !isn && !ts->syncookies &&
+        (unsigned)ts->max_syn_backlog - lq->qlen < (unsigned)ts->max_syn_backlog >> 2) {
+        SNMP_INC(st, TcpExt, ListenDrops);
+        return;
+    }
+    struct tcp_req cookie_req;
+    struct tcp_req *req = want_cookie ? &cookie_req : st_zalloc(st, sizeof(*req));
     if (!req) {
-        TCP_INC(st, ListenDrops);
+        SNMP_INC(st, TcpExt, ListenDrops);
         return;
     }
+    if (want_cookie)
+        memset(req, 0, sizeof(*req));
     req->eh.kind = TCP_EH_REQ;
     req->laddr = seg->daddr;
     req->eh.raddr = seg->saddr;
@@ -1047,6 +1120,17 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     req->snd_wscale = req->wscale_ok ? seg->ws : 0;
     req->rcv_wscale = req->wscale_ok ? pick_wscale(l) : 0;
     req->ifindex = seg->ifindex;
+    if (want_cookie) {
+        /* No timestamps, no room for the other options (tcp_clear_options). */
+        if (!req->ts_ok)
+            req->sack_ok = req->wscale_ok = false, req->snd_wscale = req->rcv_wscale = 0;
+        req->cookie = true;
+        req->iss = tcp_cookie_isn(st, req, seg);
+        lq->last_overflow = st_now(st) + 1; /* 0 means never */
+        SNMP_INC(st, TcpExt, SyncookiesSent);
+        tcp_send_synack(st, req);
+        return;
+    }
     timer_init(&req->timer, tcp_req_timer_fire);
     tcp_eh_insert(st, &req->eh);
     req->qnext = lq->synq;
@@ -1090,7 +1174,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
         return;
     }
     if (seg->flags & (TH_RST | TH_SYN)) {
-        TCP_INC(st, AttemptFails);
+        SNMP_INC(st, Tcp, AttemptFails);
         if (!(seg->flags & TH_RST))
             tcp_send_reset(st, seg);
         tcp_req_drop(st, req);
@@ -1106,19 +1190,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
         return;
     }
     tcp_req_drop(st, req);
-    TCP_INC(st, PassiveOpens);
-    /* Queue first: the ACK may carry data or a FIN. */
-    struct tcp_listen *lq = l->lq;
-    child->parent = l;
-    child->acc_next = NULL;
-    if (lq->acc_tail)
-        lq->acc_tail->acc_next = child;
-    else
-        lq->acc_head = child;
-    lq->acc_tail = child;
-    lq->acc_len++;
-    tcp_rcv(child, seg);
-    tcp_wake(l);
+    child_queue(l, child, seg);
 }
 
 /* ---- entry ---- */
@@ -1131,23 +1203,22 @@ static void drop_seg(struct berth_stack *st, struct pkt *p, const char *why)
 
 void tcp_input(struct berth_stack *st, struct pkt *p)
 {
-    struct tcp_stack *ts = tcp_of(st);
-    ts->mib.InSegs++;
+    SNMP_INC(st, Tcp, InSegs);
     if (p->len < TCP_HLEN) {
-        ts->mib.InErrs++;
+        SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "short segment");
     }
     struct tcp_hdr h;
     memcpy(&h, p->data, sizeof(h));
     unsigned doff = (unsigned)(h.doff >> 4) * 4;
     if (doff < TCP_HLEN || doff > p->len) {
-        ts->mib.InErrs++;
+        SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad data offset");
     }
     uint32_t sum = inet_pseudo4(p->src, p->dst, IPPROTO_TCP, (uint16_t)p->len);
     if (inet_csum_fold(inet_csum_add(sum, p->data, p->len)) != 0) {
-        ts->mib.InCsumErrors++;
-        ts->mib.InErrs++;
+        SNMP_INC(st, Tcp, InCsumErrors);
+        SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad checksum");
     }
     /* Only segments for this host (no broadcast, multicast, or from them). */

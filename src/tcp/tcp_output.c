@@ -182,7 +182,7 @@ static int out_ip(struct berth_stack *st, struct pkt *p, struct in_addr src, str
 {
     struct ip4_out o = {
         .src = src, .dst = dst, .proto = IPPROTO_TCP, .ttl = ttl, .tos = tos, .df = df};
-    TCP_INC(st, OutSegs);
+    SNMP_INC(st, Tcp, OutSegs);
     return ip4_output(st, p, &o);
 }
 
@@ -290,7 +290,7 @@ void tcp_send_syn(struct tcp_sock *tp)
 void tcp_send_active_rst(struct tcp_sock *tp)
 {
     /* tcp_send_active_reset: seq is the next to send, ACK set. */
-    TCP_INC(tcp_st(tp), OutRsts);
+    SNMP_INC(tcp_st(tp), Tcp, OutRsts);
     tcp_transmit(tp, tp->snd_nxt, 0, TH_RST | TH_ACK);
 }
 
@@ -379,7 +379,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
                 tp->snd_max = tp->snd_nxt;
             if (retx) {
                 tp->total_retrans++;
-                TCP_INC(tcp_st(tp), RetransSegs);
+                SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
             }
             sent = true;
             break;
@@ -447,7 +447,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         if (retx) {
             tp->total_retrans++;
             tp->bytes_retrans += len;
-            TCP_INC(tcp_st(tp), RetransSegs);
+            SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         } else {
             tp->bytes_sent += len;
         }
@@ -511,7 +511,7 @@ uint32_t tcp_retransmit_head(struct tcp_sock *tp)
     tp->total_retrans++;
     tp->bytes_retrans += len;
     tp->rtt_timing = false; /* Karn */
-    TCP_INC(tcp_st(tp), RetransSegs);
+    SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
     return len + (fin ? 1u : 0u);
 }
 
@@ -607,7 +607,7 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
         tp->total_retrans++;
         tp->bytes_retrans += len;
         tp->rtt_timing = false;
-        TCP_INC(tcp_st(tp), RetransSegs);
+        SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         tp->high_rxt = seq + len;
     }
 }
@@ -635,7 +635,7 @@ void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
         return;
     if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
         return;
-    TCP_INC(st, OutRsts);
+    SNMP_INC(st, Tcp, OutRsts);
     if (seg->flags & TH_ACK)
         tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
                       NULL, 0, 0);
@@ -659,7 +659,7 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     o.sack_perm = req->sack_ok;
     o.ts = req->ts_ok;
     if (o.ts) {
-        o.tsval = tcp_ts_now(st) + req->ts_off;
+        o.tsval = (req->cookie ? tcp_cookie_tsval(st, req) : tcp_ts_now(st)) + req->ts_off;
         o.tsecr = req->ts_recent;
     }
     o.ws = req->wscale_ok;

@@ -66,9 +66,7 @@ static int tcp_init(struct bsock *so)
     struct tcp_sock *tp = tcp_sk(so);
     struct tcp_stack *ts = tcp_of(so->st);
     inet_sock_init(&tp->inet, so->st->tcp_bind);
-    tp->keepidle = ts->keepalive_time;
-    tp->keepintvl = ts->keepalive_intvl;
-    tp->keepcnt = ts->keepalive_probes;
+    /* keepidle / keepintvl / keepcnt 0: the sysctls at the time of use */
     /* net.ipv4.tcp_wmem[1] / tcp_rmem[1], not the core defaults. */
     so->sndbuf = ts->wmem[1];
     so->rcvbuf = ts->rmem[1];
@@ -268,11 +266,11 @@ static void tcp_release(struct bsock *so)
     }
     if (unread) {
         /* Unread data is lost: tell the peer with a RST (RFC 2525). */
-        TCP_INC(st, AbortOnClose);
+        SNMP_INC(st, TcpExt, TCPAbortOnClose);
         tcp_send_active_rst(tp);
         tcp_done(tp);
     } else if (so->linger.l_onoff && !so->linger.l_linger) {
-        TCP_INC(st, AbortOnLinger);
+        SNMP_INC(st, TcpExt, TCPAbortOnLinger);
         tcp_disconnect(tp);
     } else if (close_state(tp)) {
         tcp_send_fin(tp);
@@ -311,7 +309,7 @@ static void tcp_release(struct bsock *so)
             tcp_done(tp);
             return;
         }
-        uint32_t tmo = (uint32_t)(tp->linger2 ? tp->linger2 : tcp_of(st)->fin_timeout) * 1000u;
+        uint32_t tmo = tcp_fin_time_ms(tp);
         if (tmo > TCP_TIMEWAIT_LEN_MS)
             tcp_timer_set(tp, TCP_T_KEEP,
                           st_now(st) + (uint64_t)(tmo - TCP_TIMEWAIT_LEN_MS) * 1000u);
@@ -328,14 +326,14 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     struct berth_stack *st = tcp_st(l);
     struct tcp_listen *lq = l->lq;
     if (lq->acc_len > (unsigned)lq->backlog) {
-        TCP_INC(st, ListenOverflows);
-        TCP_INC(st, ListenDrops);
+        SNMP_INC(st, TcpExt, ListenOverflows);
+        SNMP_INC(st, TcpExt, ListenDrops);
         return NULL;
     }
     struct bsock *ls = tcp_bs(l);
     struct bsock *so = sock_alloc(st, ls->ops, ls->protocol);
     if (!so) {
-        TCP_INC(st, ListenDrops);
+        SNMP_INC(st, TcpExt, ListenDrops);
         return NULL;
     }
     struct tcp_sock *tp = tcp_sk(so);
@@ -567,7 +565,7 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     tp->backoff = tp->retransmits = 0;
     tp->rto_us = TCP_TIMEOUT_INIT_US;
     tp->done = tp->fin_queued = false;
-    TCP_INC(st, ActiveOpens);
+    SNMP_INC(st, Tcp, ActiveOpens);
     if (!ts->timestamps) {
         tp->rtt_timing = true;
         tp->rtt_start = st_now(st);

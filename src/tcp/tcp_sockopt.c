@@ -295,13 +295,13 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
             v = tp->user_mss;
         break;
     case TCP_KEEPIDLE:
-        v = tp->keepidle;
+        v = tcp_keepidle(tp);
         break;
     case TCP_KEEPINTVL:
-        v = tp->keepintvl;
+        v = tcp_keepintvl(tp);
         break;
     case TCP_KEEPCNT:
-        v = tp->keepcnt;
+        v = tcp_keepcnt(tp);
         break;
     case TCP_SYNCNT:
         v = tp->syncnt ? tp->syncnt : ts->syn_retries;

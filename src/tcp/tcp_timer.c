@@ -80,7 +80,7 @@ void tcp_schedule_ack(struct tcp_sock *tp)
     tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + ato);
 }
 
-static int keepidle(const struct tcp_sock *tp) { return tp->keepidle; }
+static int keepidle(const struct tcp_sock *tp) { return tcp_keepidle(tp); }
 
 void tcp_reset_keepalive(struct tcp_sock *tp)
 {
@@ -129,14 +129,14 @@ static bool write_timeout(struct tcp_sock *tp)
     }
     if (tp->user_timeout && tp->retrans_stamp &&
         now - tp->retrans_stamp >= (uint64_t)tp->user_timeout * 1000u) {
-        TCP_INC(st, AbortOnTimeout);
+        SNMP_INC(st, TcpExt, TCPAbortOnTimeout);
         tcp_abort(tp, ETIMEDOUT);
         return true;
     }
     int retries = tp->orphan ? orphan_retries(tp) : tcp_of(st)->retries2;
     if (!tp->user_timeout && tp->retrans_stamp &&
         now - tp->retrans_stamp >= model_timeout((unsigned)retries, TCP_RTO_MIN_US)) {
-        TCP_INC(st, AbortOnTimeout);
+        SNMP_INC(st, TcpExt, TCPAbortOnTimeout);
         if (tp->orphan)
             tcp_send_active_rst(tp);
         tcp_abort(tp, ETIMEDOUT);
@@ -169,7 +169,7 @@ static void retransmit_timer(struct tcp_sock *tp)
     if (write_timeout(tp))
         return;
     if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECV) {
-        TCP_INC(st, Timeouts);
+        SNMP_INC(st, TcpExt, TCPTimeouts);
         tcp_send_syn(tp);
         tp->retransmits++;
         tp->backoff++;
@@ -179,7 +179,7 @@ static void retransmit_timer(struct tcp_sock *tp)
     }
     /* tcp_enter_loss: one segment of window, slow start from the head
      * again; ssthresh shrinks once per loss episode. */
-    TCP_INC(st, Timeouts);
+    SNMP_INC(st, TcpExt, TCPTimeouts);
     TRACE(st, "tcp %u: RTO, una %u nxt %u max %u cwnd %u backoff %u", inet_num(&tp->inet),
           tp->snd_una, tp->snd_nxt, tp->snd_max, tp->cwnd, tp->backoff);
     if (tp->ca_state != TCPCA_LOSS || !tp->retransmits) {
@@ -249,8 +249,8 @@ static void keepalive_timer(struct tcp_sock *tp)
     if (!tp->inet.sk.keepalive || state == TCPS_CLOSE || state == TCPS_LISTEN ||
         state == TCPS_SYN_SENT || state == TCPS_SYN_RECV)
         return;
-    uint64_t idle = (uint64_t)tp->keepidle * 1000000u;
-    uint64_t intvl = (uint64_t)tp->keepintvl * 1000000u;
+    uint64_t idle = (uint64_t)tcp_keepidle(tp) * 1000000u;
+    uint64_t intvl = (uint64_t)tcp_keepintvl(tp) * 1000000u;
     uint64_t last = tp->rcv_tstamp > tp->lrcvtime ? tp->rcv_tstamp : tp->lrcvtime;
     uint64_t elapsed = now - last;
     bool pending = tp->snd_una != tp->snd_max || seq_lt(tp->snd_nxt, tp->write_seq);
@@ -259,7 +259,7 @@ static void keepalive_timer(struct tcp_sock *tp)
         next = idle; /* data in flight: the retransmission timer watches */
     } else if (elapsed >= idle) {
         if ((tp->user_timeout && elapsed >= (uint64_t)tp->user_timeout * 1000u && tp->probes_out) ||
-            (!tp->user_timeout && tp->probes_out >= tp->keepcnt)) {
+            (!tp->user_timeout && tp->probes_out >= tcp_keepcnt(tp))) {
             tcp_send_active_rst(tp);
             tcp_abort(tp, ETIMEDOUT);
             return;
@@ -283,7 +283,7 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->t_when[TCP_T_DELACK] = 0;
         tp->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
         if (tp->ack_pending & TCP_ACK_SCHED) {
-            TCP_INC(st, DelayedACKs);
+            SNMP_INC(st, TcpExt, DelayedACKs);
             tcp_send_ack(tp);
         }
     }
@@ -312,7 +312,7 @@ void tcp_req_timer_fire(struct berth_stack *st, struct btimer *t)
         return;
     }
     req->retrans++;
-    TCP_INC(st, SynRetrans);
+    SNMP_INC(st, TcpExt, TCPSynRetrans);
     tcp_send_synack(st, req);
     uint64_t tmo = (uint64_t)TCP_TIMEOUT_INIT_US << req->retrans;
     if (tmo > TCP_RTO_MAX_US)

@@ -113,6 +113,8 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     if (ts->tw_count < (unsigned)ts->max_tw_buckets && tp->eh.kind == TCP_EH_SOCK)
         tw = st_zalloc(st, sizeof(*tw));
     if (!tw) {
+        if (ts->tw_count >= (unsigned)ts->max_tw_buckets)
+            SNMP_INC(st, TcpExt, TCPTimeWaitOverflow);
         tcp_done(tp); /* no room: the connection simply ends */
         return;
     }
@@ -160,7 +162,7 @@ void tcp_tw_kill(struct berth_stack *st, struct tcp_tw *tw)
     tcp_eh_remove(st, &tw->eh);
     bind_put_port(st, st->tcp_bind, &tw->bnode);
     tcp_of(st)->tw_count--;
-    TCP_INC(st, TWKilled);
+    SNMP_INC(st, TcpExt, TWKilled);
 }
 
 static void reschedule(struct berth_stack *st, struct tcp_tw *tw, uint32_t tmo_ms)
@@ -193,6 +195,7 @@ static void tw_timer_fire(struct berth_stack *st, struct btimer *t)
             tcp_eh_remove(st, &tw->eh);
             bind_put_port(st, st->tcp_bind, &tw->bnode);
             ts->tw_count--;
+            SNMP_INC(st, TcpExt, TW); /* ended by its timer */
         }
         st_free(st, tw);
     }

@@ -123,8 +123,8 @@ static int do_recv(char **a)
     }
     fclose(out);
     close(fd);
-    printf("udpx: received %lu datagrams of %lu bytes (%lu of another size) in %.3f s\n", got,
-           size, wrong_size, (double)(last - start) / 1e6);
+    printf("udpx: received %lu datagrams of %lu bytes (%lu of another size) in %.3f s\n", got, size,
+           wrong_size, (double)(last - start) / 1e6);
     return 0;
 }
 
@@ -187,12 +187,18 @@ static int do_check(char **a)
 static const char *ename(int e)
 {
     switch (e) {
-    case EHOSTUNREACH: return "EHOSTUNREACH";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ENETUNREACH: return "ENETUNREACH";
-    case ENOBUFS: return "ENOBUFS";
-    case EMSGSIZE: return "EMSGSIZE";
-    default: return "E?";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case ENOBUFS:
+        return "ENOBUFS";
+    case EMSGSIZE:
+        return "EMSGSIZE";
+    default:
+        return "E?";
     }
 }
 

@@ -34,7 +34,8 @@ static inline void *eth_alloc(void *ctx, size_t n)
 {
     (void)ctx;
     struct eth_alloc_hdr *h = malloc(sizeof(*h) + n);
-    if (!h) return NULL;
+    if (!h)
+        return NULL;
     h->n = n;
     eth_live_bytes += n;
     return h + 1;
@@ -43,7 +44,8 @@ static inline void *eth_alloc(void *ctx, size_t n)
 static inline void eth_free(void *ctx, void *p)
 {
     (void)ctx;
-    if (!p) return;
+    if (!p)
+        return;
     struct eth_alloc_hdr *h = (struct eth_alloc_hdr *)p - 1;
     eth_live_bytes -= h->n;
     free(h);
@@ -73,7 +75,8 @@ static inline int et_transmit(void *ctx, berth_netif *ifp, const void *p, size_t
 {
     (void)ifp;
     struct ethtest *h = ctx;
-    if (h->tx_error) return h->tx_error;
+    if (h->tx_error)
+        return h->tx_error;
     if (h->ntx == h->cap) {
         h->cap = h->cap ? h->cap * 2 : 64;
         h->tx = realloc(h->tx, h->cap * sizeof(*h->tx));
@@ -99,18 +102,24 @@ static inline struct in_addr et_ip(const char *s)
 static inline int et_init2(struct ethtest *h, bool up)
 {
     memset(h, 0, sizeof(*h));
-    if (berth_platform_inline(&h->plat, 1000000, 7) != 0) return -1;
+    if (berth_platform_inline(&h->plat, 1000000, 7) != 0)
+        return -1;
     h->plat.alloc = eth_alloc;
     h->plat.free = eth_free;
     struct berth_config cfg;
     berth_config_init(&cfg);
     cfg.platform = &h->plat;
     cfg.name = "ethtest";
-    if (!(h->st = berth_stack_new(&cfg))) return -1;
-    if (!(h->ifp = berth_netif_add(h->st, "eth0", 1500, 0, &et_driver, h))) return -1;
-    if (berth_netif_set_hwaddr(h->ifp, ET_MAC) != 0) return -1;
-    if (berth_netif_addr_add(h->ifp, et_ip("192.0.2.1"), 24) != 0) return -1;
-    if (up) berth_netif_set_up(h->ifp, true);
+    if (!(h->st = berth_stack_new(&cfg)))
+        return -1;
+    if (!(h->ifp = berth_netif_add(h->st, "eth0", 1500, 0, &et_driver, h)))
+        return -1;
+    if (berth_netif_set_hwaddr(h->ifp, ET_MAC) != 0)
+        return -1;
+    if (berth_netif_addr_add(h->ifp, et_ip("192.0.2.1"), 24) != 0)
+        return -1;
+    if (up)
+        berth_netif_set_up(h->ifp, true);
     return 0;
 }
 
@@ -175,7 +184,8 @@ static inline struct berth_netif_stats et_ifstats(struct ethtest *h)
 static inline unsigned et_state(struct ethtest *h, const char *ip)
 {
     struct berth_neigh n;
-    if (berth_arp_lookup(h->ifp, et_ip(ip), &n) != 0) return BERTH_NUD_NONE;
+    if (berth_arp_lookup(h->ifp, et_ip(ip), &n) != 0)
+        return BERTH_NUD_NONE;
     return n.state;
 }
 
@@ -224,7 +234,8 @@ static inline uint16_t et_csum(const void *d, size_t n, uint32_t sum)
         p += 2;
         n -= 2;
     }
-    if (n) sum += (uint32_t)(p[0] << 8);
+    if (n)
+        sum += (uint32_t)(p[0] << 8);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return htons((uint16_t)~sum);
@@ -257,9 +268,18 @@ static inline size_t udp_frame(uint8_t *f, const uint8_t *edst, const uint8_t *e
 
 /* ---- parsers of recorded frames ---- */
 
-static inline uint16_t fr_type(const struct eframe *f) { return (uint16_t)((f->data[12] << 8) | f->data[13]); }
-static inline bool fr_is_arp(const struct eframe *f) { return f->len >= 42 && fr_type(f) == 0x0806; }
-static inline uint16_t fr_arp_op(const struct eframe *f) { return (uint16_t)((f->data[20] << 8) | f->data[21]); }
+static inline uint16_t fr_type(const struct eframe *f)
+{
+    return (uint16_t)((f->data[12] << 8) | f->data[13]);
+}
+static inline bool fr_is_arp(const struct eframe *f)
+{
+    return f->len >= 42 && fr_type(f) == 0x0806;
+}
+static inline uint16_t fr_arp_op(const struct eframe *f)
+{
+    return (uint16_t)((f->data[20] << 8) | f->data[21]);
+}
 static inline const uint8_t *fr_arp_sha(const struct eframe *f) { return f->data + 22; }
 static inline struct in_addr fr_arp_sip(const struct eframe *f)
 {
@@ -285,7 +305,8 @@ static inline size_t et_count_arp(const struct ethtest *h, uint16_t op)
 {
     size_t n = 0;
     for (size_t i = 0; i < h->ntx; i++)
-        if (fr_is_arp(&h->tx[i]) && fr_arp_op(&h->tx[i]) == op) n++;
+        if (fr_is_arp(&h->tx[i]) && fr_arp_op(&h->tx[i]) == op)
+            n++;
     return n;
 }
 
@@ -293,7 +314,8 @@ static inline size_t et_count_ip(const struct ethtest *h)
 {
     size_t n = 0;
     for (size_t i = 0; i < h->ntx; i++)
-        if (fr_type(&h->tx[i]) == 0x0800) n++;
+        if (fr_type(&h->tx[i]) == 0x0800)
+            n++;
     return n;
 }
 
@@ -301,12 +323,15 @@ static inline size_t et_count_ip(const struct ethtest *h)
 static inline int et_udp_connected(struct ethtest *h, const char *ip, uint16_t port, bool recverr)
 {
     int fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     int one = 1;
-    if (recverr && berth_setsockopt(h->st, fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one))) return -1;
+    if (recverr && berth_setsockopt(h->st, fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)))
+        return -1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr = et_ip(ip);
-    if (berth_connect(h->st, fd, (struct sockaddr *)&a, sizeof(a)) != 0) return -1;
+    if (berth_connect(h->st, fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+        return -1;
     return fd;
 }
 

@@ -12,7 +12,7 @@
 
 #include "ethtest.h"
 
-#define S(x) ((uint64_t)(x) * 1000000u)
+#define S(x) ((uint64_t)(x)*1000000u)
 
 static int setup(void **state)
 {
@@ -598,8 +598,8 @@ static void test_solicit_source(void **state)
     int fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr = et_ip("198.51.100.1")};
     assert_int_equal(berth_bind(h->st, fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9),
-                             .sin_addr = et_ip("192.0.2.77")};
+    struct sockaddr_in to = {
+        .sin_family = AF_INET, .sin_port = htons(9), .sin_addr = et_ip("192.0.2.77")};
     assert_int_equal(berth_sendto(h->st, fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
     assert_int_equal(h->ntx, 1);
     assert_int_equal(fr_arp_sip(&h->tx[0]).s_addr, et_ip("198.51.100.1").s_addr);

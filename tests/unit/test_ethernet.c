@@ -206,7 +206,8 @@ static void test_output_broadcast_multicast(void **state)
                                        {0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb},
                                        {0x01, 0x00, 0x5e, 0x01, 0x02, 0x03}};
     for (int i = 0; i < 4; i++) {
-        struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr = et_ip(dsts[i])};
+        struct sockaddr_in to = {
+            .sin_family = AF_INET, .sin_port = htons(9), .sin_addr = et_ip(dsts[i])};
         assert_int_equal(berth_sendto(h->st, fd, "b", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
         assert_int_equal(h->ntx, (size_t)i + 1);
         const struct eframe *fr = &h->tx[i];
@@ -273,7 +274,8 @@ static void test_echo_reply_frame(void **state)
     memcpy(ip + 16, &d, 4);
     uint16_t ck = et_csum(ip, 20, 0);
     memcpy(ip + 10, &ck, 2);
-    ic[0] = 8, ic[4] = 0, ic[5] = 1, ic[6] = 0, ic[7] = 1, ic[8] = 'p', ic[9] = 'i', ic[10] = 'n', ic[11] = 'g';
+    ic[0] = 8, ic[4] = 0, ic[5] = 1, ic[6] = 0, ic[7] = 1, ic[8] = 'p', ic[9] = 'i', ic[10] = 'n',
+    ic[11] = 'g';
     ck = et_csum(ic, 12, 0);
     memcpy(ic + 2, &ck, 2);
     et_input(h, f, n + 32);

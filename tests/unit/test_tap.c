@@ -91,7 +91,8 @@ static void test_fault_determinism(void **state)
     fault_init(&fb, &b, 99);
     for (int i = 0; i < 1000; i++) {
         uint64_t ta[2], tb[2];
-        int ca = fault_decide(&fa, (uint64_t)i, 60, ta), cb = fault_decide(&fb, (uint64_t)i, 60, tb);
+        int ca = fault_decide(&fa, (uint64_t)i, 60, ta),
+            cb = fault_decide(&fb, (uint64_t)i, 60, tb);
         assert_int_equal(ca, cb);
         if (ca)
             assert_int_equal(tb[0], ta[0] + 7777);
@@ -349,12 +350,9 @@ static void test_attach_detach_loop(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fault_rates),
-        cmocka_unit_test(test_fault_determinism),
-        cmocka_unit_test(test_fault_bandwidth),
-        cmocka_unit_test(test_attach_errors),
-        cmocka_unit_test(test_roundtrip_no_thread),
-        cmocka_unit_test(test_roundtrip_thread),
+        cmocka_unit_test(test_fault_rates),         cmocka_unit_test(test_fault_determinism),
+        cmocka_unit_test(test_fault_bandwidth),     cmocka_unit_test(test_attach_errors),
+        cmocka_unit_test(test_roundtrip_no_thread), cmocka_unit_test(test_roundtrip_thread),
         cmocka_unit_test(test_attach_detach_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,7 +400,7 @@ static void nagle_cork_and_delayed_ack(void **state)
     berth_stack_poll(st);
     assert_true(last(&s));
     assert_int_equal(s.ack, seq + 1);
-    assert_int_equal(st->tcp->mib.DelayedACKs > 0, 1);
+    assert_int_equal(st->snmp.TcpExt_DelayedACKs > 0, 1);
     berth_close(st, fd);
     berth_close(st, l);
 }
