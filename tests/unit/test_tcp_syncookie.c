@@ -58,7 +58,8 @@ static void inject(berth_netif *ifp, struct in_addr src, uint16_t sport, uint16_
     t[12] = (uint8_t)(((20 + optlen) / 4) << 4);
     t[13] = flags;
     t[14] = 0xff, t[15] = 0xff;
-    memcpy(t + 20, opt, optlen);
+    if (optlen)
+        memcpy(t + 20, opt, optlen);
     uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)tl);
     ck = inet_csum_fold(inet_csum_add(sum, t, tl));
     memcpy(t + 16, &ck, 2);
