@@ -118,9 +118,39 @@ int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(f
 int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(fd, berth_connect(st, b, a, l)); }
 int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, backlog)); }
 
+/* Linux (__sys_accept4_file) reserves the new descriptor before it looks at
+ * the socket or takes a connection off the queue: at RLIMIT_NOFILE accept
+ * fails with EMFILE — even on a descriptor that is not a socket — and the
+ * connection stays queued for a later accept. So the placeholder is opened
+ * first, and given back if the accept fails. */
 int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
 {
-    SOCKCALL(fd, wrap_new(berth_accept4(st, b, a, l, flags), flags));
+    berth_stack *st = berth_posix_stack();
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (fcntl(fd, F_GETFD) == -1) {
+        errno = EBADF;
+        return -1;
+    }
+    int pfd = open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+    if (pfd < 0)
+        return -1; /* EMFILE / ENFILE from the OS, as Linux's get_unused_fd */
+    int b = sock_fd(fd), nb = b < 0 ? -1 : berth_accept4(st, b, a, l, flags);
+    if (nb < 0) {
+        int e = errno;
+        close(pfd);
+        errno = e;
+        return -1;
+    }
+    if (map_set(pfd, nb) != 0) {
+        close(pfd);
+        berth_close(st, nb);
+        errno = ENOMEM;
+        return -1;
+    }
+    return pfd;
 }
 
 int berth_posix_accept(int fd, struct sockaddr *a, socklen_t *l) { return berth_posix_accept4(fd, a, l, 0); }

@@ -179,10 +179,12 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     struct bsock *so = fd_enter(st, fd);
     if (!so)
         return -1;
-    if (!so->ops->accept)
-        return (int)leave(st, -EOPNOTSUPP);
+    /* Linux reserves the descriptor first: EMFILE before EOPNOTSUPP, and
+     * before a connection leaves the accept queue. */
     if (fd_lowest_free(st) < 0)
         return (int)leave(st, -EMFILE);
+    if (!so->ops->accept)
+        return (int)leave(st, -EOPNOTSUPP);
     struct bsock *child = NULL;
     /* The protocol only needs to know whether to wait (SOCK_NONBLOCK in
      * accept4's flags is the child's, applied below). */
