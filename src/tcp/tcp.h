@@ -322,7 +322,9 @@ struct tcp_sock {
     /* ACK scheduling */
     uint8_t ack_pending; /* TCP_ACK_* */
     uint8_t quick;       /* quick ACKs left */
-    uint32_t ato_us;
+    uint32_t ato_us;     /* delayed-ACK timeout: 0 until the first data byte
+                          * arrives, then TCP_ATO_MIN_US (Linux's icsk_ack.ato,
+                          * without its adaptation to the arrival interval) */
 
     /* timers */
     struct btimer timer;

@@ -784,6 +784,11 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
             tp->rcv_nxt += len;
             tp->bytes_received += len;
             tp->lrcvtime = st_now(st);
+            /* Linux's tcp_event_data_recv: the first data sets the delayed
+             * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
+             * connection that never carried data, leaves at once). */
+            if (!tp->ato_us)
+                tp->ato_us = TCP_ATO_MIN_US;
         }
         bool filled = false;
         if (tp->ooq.head) {

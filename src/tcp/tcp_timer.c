@@ -76,8 +76,12 @@ void tcp_schedule_ack(struct tcp_sock *tp)
     if (tp->ack_pending & TCP_ACK_TIMER)
         return;
     tp->ack_pending |= TCP_ACK_TIMER;
-    uint32_t ato = tp->ato_us ? tp->ato_us : TCP_ATO_MIN_US;
-    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + ato);
+    /* Linux's tcp_send_delayed_ack: the timer runs out after ato, which is
+     * 0 until data has arrived (icsk_ack.ato starts at 0 and is set by
+     * tcp_event_data_recv): a FIN on a connection that received no data
+     * is acknowledged on the next timer run (Linux: the next jiffy), not
+     * 40 ms later. packetdrill's close-remote-fin-then-close expects it. */
+    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + tp->ato_us);
 }
 
 static int keepidle(const struct tcp_sock *tp) { return tcp_keepidle(tp); }
