@@ -31,6 +31,18 @@
  *                       packet (default 70) and hands packetdrill an empty
  *                       packet, which fails the script instead of hanging it
  *   sysctl=NAME=VALUE   a berth_sysctl_set before the script starts
+ *   proc_sysctls        follow the script's own sysctl writes: packetdrill
+ *                       scripts configure the stack with shell commands
+ *                       (`sysctl -q net.ipv4.tcp_rmem=...`, set_sysctls.py
+ *                       writing /proc/sys), which only reach the kernel.
+ *                       With this flag every knob berth knows
+ *                       (berth_sysctl_foreach) is read from /proc/sys at
+ *                       init and again at each socket(); a value that
+ *                       changed since is written to berth. berth's own
+ *                       defaults stay for everything the script leaves
+ *                       alone. Run packetdrill in a private network
+ *                       namespace (unshare -n, as scripts/packetdrill.sh
+ *                       does) so that those writes never touch the host.
  *   trace               berth's trace lines on stderr
  */
 #include <errno.h>
@@ -76,6 +88,16 @@ struct pd_berth {
     pthread_t ticker;
     bool ticker_started;
     volatile bool stop;
+    /* proc_sysctls: berth's knobs and the /proc/sys text last seen. */
+    bool proc_sysctls;
+    pthread_mutex_t knob_mu;
+    struct pd_knob *knobs;
+    size_t nknobs, knob_cap;
+};
+
+struct pd_knob {
+    char name[64];
+    char proc[256]; /* the /proc/sys text last read; "" when unreadable */
 };
 
 static long long wall_us(void)
@@ -172,11 +194,71 @@ static void *pd_ticker(void *arg)
     return NULL;
 }
 
+/* ---- proc_sysctls ---- */
+
+/* The text of /proc/sys/<name> with the final newline removed, or "" when
+ * the file cannot be read (a knob this kernel lacks). */
+static void pd_proc_read(const char *name, char *buf, size_t len)
+{
+    char path[128] = "/proc/sys/";
+    size_t o = strlen(path);
+    for (const char *c = name; *c && o + 1 < sizeof(path); c++)
+        path[o++] = *c == '.' ? '/' : *c;
+    path[o] = '\0';
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    while (n && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+}
+
+static void pd_knob_add(void *arg, const char *name, const char *value)
+{
+    (void)value;
+    struct pd_berth *pd = arg;
+    if (strlen(name) >= sizeof(pd->knobs[0].name))
+        return;
+    if (pd->nknobs == pd->knob_cap) {
+        size_t cap = pd->knob_cap ? 2 * pd->knob_cap : 32;
+        struct pd_knob *k = realloc(pd->knobs, cap * sizeof(*k));
+        if (!k)
+            return;
+        pd->knobs = k;
+        pd->knob_cap = cap;
+    }
+    snprintf(pd->knobs[pd->nknobs++].name, sizeof(pd->knobs[0].name), "%s", name);
+}
+
+/* Called before each socket(): what the script wrote to /proc/sys since
+ * the last look goes to berth too. */
+static void pd_proc_sync(struct pd_berth *pd)
+{
+    if (!pd->proc_sysctls)
+        return;
+    pthread_mutex_lock(&pd->knob_mu);
+    for (size_t i = 0; i < pd->nknobs; i++) {
+        struct pd_knob *k = &pd->knobs[i];
+        char now[sizeof(k->proc)];
+        pd_proc_read(k->name, now, sizeof(now));
+        if (!now[0] || strcmp(now, k->proc) == 0)
+            continue;
+        if (berth_sysctl_set(pd->st, k->name, now) < 0)
+            fprintf(stderr, "berth_packetdrill: sysctl %s=%s: %s (ignored)\n", k->name, now,
+                    strerror(errno));
+        snprintf(k->proc, sizeof(k->proc), "%s", now);
+    }
+    pthread_mutex_unlock(&pd->knob_mu);
+}
+
 /* ---- socket calls ---- */
 
 static int pd_socket(void *u, int domain, int type, int protocol)
 {
-    (void)u;
+    pd_proc_sync(u);
     return berth_posix_socket(domain, type, protocol);
 }
 static int pd_bind(void *u, int fd, const struct sockaddr *a, socklen_t l)
@@ -408,6 +490,7 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
     memset(pd, 0, sizeof(*pd));
     pthread_mutex_init(&pd->mu, NULL);
     pthread_cond_init(&pd->cv, NULL);
+    pthread_mutex_init(&pd->knob_mu, NULL);
     pd->tail = &pd->head;
     pd->sniff_timeout_s = 70;
 
@@ -437,6 +520,8 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
                 die(tok + 7, errno);
         } else if (strcmp(tok, "trace") == 0) {
             trace = true;
+        } else if (strcmp(tok, "proc_sysctls") == 0) {
+            pd->proc_sysctls = true;
         } else {
             die(tok, EINVAL);
         }
@@ -444,6 +529,12 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
     free(opts);
     if (trace)
         berth_stack_set_trace(pd->st, pd_trace, NULL);
+    if (pd->proc_sysctls) {
+        /* The baseline: only later changes are the script's. */
+        berth_sysctl_foreach(pd->st, pd_knob_add, pd);
+        for (size_t i = 0; i < pd->nknobs; i++)
+            pd_proc_read(pd->knobs[i].name, pd->knobs[i].proc, sizeof(pd->knobs[i].proc));
+    }
 
     struct in_addr addr, gw_addr, any = {0};
     unsigned plen;
