@@ -28,6 +28,8 @@ enum fig_op {
     OP_TCP_BULK_VLINK,/* ns (real) per MiB of TCP bulk between simulated hosts (berth) */
     OP_TCP_CONN,      /* ns per connect + accept + close of both ends on loopback */
     OP_RAM_EST,       /* bytes per endpoint of an established, idle TCP connection */
+    OP_TCP_BULK_TAP,  /* ns per MiB of TCP bulk with the kernel over a virtual wire, both
+                       * directions: berth over a TAP device, the kernel over a veth pair */
 };
 
 /* One figure, as the peers see it. Plain data: it crosses a pipe to the
@@ -51,6 +53,49 @@ struct figspec {
 #define BENCH_TCP_NLISTEN 16
 /* tcp_established_ram_bytes / tcp_timewait_ram_bytes: connections made. */
 #define BENCH_TCP_NCONN 500
+
+#define BENCH_WHY 256
+#define BENCH_WHY_WIRE 200
+
+/* tcp_bulk_tap_MBps (wire.c): n MiB each way per run, a connection per run;
+ * the far end is a kernel socket on a listener at BENCH_TCP_LISTEN_PORT.
+ * Every blocking call and the berth loop give up after BENCH_WIRE_TIMEOUT_S. */
+#define BENCH_WIRE_TIMEOUT_S 20
+#define BENCH_WIRE_MAXRUNS 64
+struct bench_wire {
+    int lfd;            /* the far end's listener */
+    int sfd;            /* its accepted socket while it has one (atomic), else -1 */
+    uint64_t bytes;     /* each way */
+    uint64_t t1_end;    /* far end received the last byte of phase 1 */
+    uint64_t t2_start;  /* far end starts sending phase 2 */
+    long retrans;       /* the far end's tcpi_total_retrans */
+    int rc;             /* 0, or -1 with why */
+    char why[BENCH_WHY_WIRE];
+};
+/* Per-direction MBps of the runs after the warm-up, for the note. */
+struct bench_wire_stats {
+    int skip; /* the next run is the warm-up */
+    unsigned n;
+    double d1[BENCH_WIRE_MAXRUNS], d2[BENCH_WIRE_MAXRUNS];
+    uint64_t retrans_near, retrans_far;
+};
+/* The far end's thread: accept, receive w->bytes, send w->bytes, close. */
+void *bench_wire_far_side(void *w);
+/* Unblock a far end whose near end failed. */
+void bench_wire_abort(struct bench_wire *w);
+void bench_wire_record(struct bench_wire_stats *ws, double mbps1, double mbps2, long retrans_near,
+                       long retrans_far);
+void bench_wire_medians(const struct bench_wire_stats *ws, double *m1, double *m2);
+/* Address addr/prefix on ifname and up, through sock (a socket of the
+ * interface's namespace): 0, or -1 with why. */
+int bench_if_config(int sock, const char *ifname, const char *addr, unsigned prefix, char *why,
+                    size_t n);
+/* IPv6 off on the interfaces created from now on in the calling thread's
+ * network namespace (best effort). */
+void bench_no_ipv6(void);
+int bench_set_timeouts(int fd, unsigned sec);
+/* tcpi_total_retrans of a kernel TCP socket, -1 if unknown. */
+long bench_tcp_retrans(int fd);
 
 /* Payload of a round trip. */
 #define BENCH_PAYLOAD 32
@@ -77,7 +122,6 @@ struct figspec {
  * line shows n/a; it is not a failure. */
 #define BENCH_NA (-2)
 
-#define BENCH_WHY 256
 #define BENCH_NOTE 512
 
 struct bench_peer {

@@ -68,6 +68,7 @@ static const struct figdef g_figs[] = {
     {"udp_rtt_vlink_per_s",      K_RATE,  {OP_RTT_VLINK,     UDP, 0,     0,    1}, NULL},
     {"tcp_bulk_loopback_MBps",   K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1}, NULL},
     {"tcp_bulk_vlink_MBps",      K_MBPS,  {OP_TCP_BULK_VLINK,TCP, 256,   0,    1}, NULL},
+    {"tcp_bulk_tap_MBps",        K_MBPS,  {OP_TCP_BULK_TAP,  TCP, 64,    0,    1}, NULL},
     {"tcp_conn_per_s",           K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1}, NULL},
     {"udp_socket_ram_bytes",     K_BYTES, {OP_RAM_BOUND,     UDP, 0,     0,    0}, NULL},
     {"tcp_socket_ram_bytes",     K_BYTES, {OP_RAM_IDLE,      TCP, 0,     0,    0}, NULL},
@@ -327,7 +328,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
         if (!ps[i].selected) continue;
         if (!ps[i].p) {
             /* lwIP not built: n/a, except berth-only */
-            part[i] = spec.op != OP_RTT_VLINK && spec.op != OP_TCP_BULK_VLINK;
+            part[i] = spec.op != OP_RTT_VLINK && spec.op != OP_TCP_BULK_VLINK &&
+                      spec.op != OP_TCP_BULK_TAP;
             snprintf(why[i], BENCH_WHY, "%s", ps[i].why);
             continue;
         }

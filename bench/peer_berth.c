@@ -30,6 +30,17 @@
 #include "berth/sim.h"
 #endif
 
+#if BERTH_WITH_TAP && BERTH_WITH_TCP
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "berth/tap.h"
+#endif
+
 #include "bench.h"
 
 /* 60000 explicit binds plus a chunk, with room to spare. */
@@ -985,6 +996,309 @@ out:
 }
 #endif
 
+/* ---- tcp_bulk_tap_MBps: berth <-> the kernel over a TAP device ---- *
+ *
+ * A thread moves into a new network namespace (unshare(CLONE_NEWNET)),
+ * creates the TAP device there through berth_tap_attach (create, no_thread),
+ * addresses the kernel's side (192.0.2.1/24) and berth's (192.0.2.2/24),
+ * and opens the kernel's listener; then it exits. The namespace lives as
+ * long as the listener and the TAP descriptor, which tap_drop() closes (and
+ * the kernel closes for us should the bench die). Each run: a far-end
+ * thread (wire.c) serves one connection with kernel sockets; this thread
+ * drives berth alone — berth_tap_service() when the TAP descriptor is
+ * readable, non-blocking berth_send/berth_recv, and ppoll() on the
+ * descriptor until the stack's next timer when nothing moved. */
+#if BERTH_WITH_TAP && BERTH_WITH_TCP
+#define TAP_DEV "bbench0"
+#define TAP_KERNEL_ADDR "192.0.2.1"
+#define TAP_BERTH_ADDR "192.0.2.2"
+
+static struct {
+    int built;
+    berth_stack *st;
+    berth_netif *ifp;
+    int tfd, lfd;
+    struct bench_wire_stats ws;
+} g_tap = {.tfd = -1, .lfd = -1};
+
+struct tap_setup {
+    int rc, na;
+    char why[BENCH_WHY];
+};
+
+static void tap_drop(void)
+{
+    if (g_tap.st) berth_stack_free(g_tap.st); /* closes the TAP: the device goes */
+    if (g_tap.lfd >= 0) close(g_tap.lfd);    /* the last reference to the namespace */
+    memset(&g_tap, 0, sizeof(g_tap));
+    g_tap.tfd = g_tap.lfd = -1;
+}
+
+static void *tap_setup_thread(void *arg)
+{
+    struct tap_setup *ts = arg;
+    ts->rc = -1;
+    if (unshare(CLONE_NEWNET) != 0) {
+        int e = errno;
+        ts->na = 1;
+        snprintf(ts->why, sizeof(ts->why), "unshare(CLONE_NEWNET): %s%s", strerror(e),
+                 e == EPERM ? " (needs root)" : "");
+        return NULL;
+    }
+    bench_no_ipv6();
+    struct berth_config cfg;
+    berth_config_init(&cfg);
+    cfg.name = "bench-tap";
+    g_tap.st = berth_stack_new(&cfg);
+    if (!g_tap.st) {
+        snprintf(ts->why, sizeof(ts->why), "berth_stack_new: %s", strerror(errno));
+        return NULL;
+    }
+    struct berth_tap_config tc;
+    berth_tap_config_init(&tc);
+    tc.create = true;
+    tc.no_thread = true;
+    g_tap.ifp = berth_tap_attach(g_tap.st, TAP_DEV, &tc);
+    if (!g_tap.ifp) {
+        int e = errno;
+        ts->na = e == ENOENT || e == EACCES || e == EPERM;
+        snprintf(ts->why, sizeof(ts->why), "berth_tap_attach(%s): %s%s", TAP_DEV, strerror(e),
+                 e == ENOENT ? " (no /dev/net/tun)" : "");
+        return NULL;
+    }
+    g_tap.tfd = berth_tap_fd(g_tap.ifp);
+    int ks = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ks < 0) {
+        snprintf(ts->why, sizeof(ts->why), "socket: %s", strerror(errno));
+        return NULL;
+    }
+    int rc = bench_if_config(ks, TAP_DEV, TAP_KERNEL_ADDR, 24, ts->why, sizeof(ts->why));
+    close(ks);
+    if (rc) return NULL;
+    struct in_addr a;
+    inet_pton(AF_INET, TAP_BERTH_ADDR, &a);
+    if (berth_netif_addr_add(g_tap.ifp, a, 24) != 0 || berth_netif_set_up(g_tap.ifp, true) != 0) {
+        snprintf(ts->why, sizeof(ts->why), "berth: address/up on %s: %s", TAP_DEV,
+                 strerror(errno));
+        return NULL;
+    }
+    g_tap.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    struct sockaddr_in sin = lo_addr(BENCH_TCP_LISTEN_PORT);
+    inet_pton(AF_INET, TAP_KERNEL_ADDR, &sin.sin_addr);
+    if (g_tap.lfd < 0 ||
+        setsockopt(g_tap.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(g_tap.lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(g_tap.lfd, 128) != 0 ||
+        bench_set_timeouts(g_tap.lfd, BENCH_WIRE_TIMEOUT_S) != 0) {
+        snprintf(ts->why, sizeof(ts->why), "kernel listener on %s:%d: %s", TAP_KERNEL_ADDR,
+                 BENCH_TCP_LISTEN_PORT, strerror(errno));
+        return NULL;
+    }
+    ts->rc = 0;
+    return NULL;
+}
+
+static int tap_build(char *why, size_t n)
+{
+    struct tap_setup ts;
+    memset(&ts, 0, sizeof(ts));
+    pthread_t th;
+    int e = pthread_create(&th, NULL, tap_setup_thread, &ts);
+    if (e) return bench_fail(why, n, "pthread_create: %s", strerror(e));
+    pthread_join(th, NULL);
+    if (ts.rc != 0) {
+        tap_drop();
+        snprintf(why, n, "%s", ts.why);
+        return ts.na ? BENCH_NA : -1;
+    }
+    g_tap.built = 1;
+    return 0;
+}
+
+/* Nothing moved: sleep in ppoll() on the TAP descriptor until a frame
+ * comes, the stack's next timer, or limit_ns. */
+static void tap_wait(uint64_t limit_ns)
+{
+    uint64_t next = berth_tap_next_deadline(g_tap.ifp); /* us, CLOCK_MONOTONIC */
+    uint64_t until = limit_ns;
+    if (next != BERTH_FOREVER && next * 1000u < until) until = next * 1000u;
+    uint64_t now = bench_now_ns(), d = until > now ? until - now : 0;
+    struct timespec ts = {.tv_sec = (time_t)(d / 1000000000u), .tv_nsec = (long)(d % 1000000000u)};
+    struct pollfd pf = {.fd = g_tap.tfd, .events = POLLIN};
+    ppoll(&pf, 1, &ts, NULL);
+}
+
+/* Connect c (non-blocking) to the kernel's listener, servicing the TAP. */
+static int tap_connect(int c, uint64_t limit_ns)
+{
+    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+    inet_pton(AF_INET, TAP_KERNEL_ADDR, &to.sin_addr);
+    if (berth_connect(g_tap.st, c, (struct sockaddr *)&to, sizeof(to)) == 0) return 0;
+    if (errno != EINPROGRESS) return -1;
+    for (;;) {
+        if (berth_tap_service(g_tap.ifp) < 0) return -1;
+        struct pollfd pf = {.fd = c, .events = POLLOUT};
+        if (berth_poll(g_tap.st, &pf, 1, 0) > 0) break;
+        if (bench_now_ns() > limit_ns) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        tap_wait(limit_ns);
+    }
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (berth_getsockopt(g_tap.st, c, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -1;
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+/* Send `bytes` on c, then receive `bytes` (the far end sends them once it
+ * has all of ours), in one loop: service the TAP, send what the send
+ * buffer takes, read what has arrived; wait only when none of the three
+ * moved. *t2_end: when the last byte was read. 0, or -1 with errno (and
+ * *where: bytes sent or received so far). */
+__attribute__((noinline)) int bench_berth_tcp_tap_loop(berth_stack *st, berth_netif *ifp, int c,
+                                                       uint64_t bytes, const char *buf, char *rbuf,
+                                                       uint64_t limit_ns, uint64_t *t2_end,
+                                                       uint64_t *where)
+{
+    uint64_t sent = 0, got = 0;
+    size_t off = 0;
+    while (got < bytes) {
+        int moved = berth_tap_service(ifp);
+        if (moved < 0) return -1;
+        while (sent < bytes) {
+            size_t len = BENCH_TCP_WRITE - off;
+            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            ssize_t w = berth_send(st, c, buf + off, len, MSG_DONTWAIT);
+            if (w < 0) {
+                if (errno == EAGAIN) break;
+                *where = sent;
+                return -1;
+            }
+            moved = 1;
+            sent += (uint64_t)w;
+            off = (off + (size_t)w) % BENCH_TCP_WRITE;
+            if ((size_t)w < len) break;
+        }
+        while (got < bytes) { /* not further: the far end's FIN follows its data */
+            ssize_t r = berth_recv(st, c, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
+            if (r < 0) {
+                if (errno == EAGAIN) break;
+                *where = got;
+                return -1;
+            }
+            if (r == 0) {
+                *where = got;
+                errno = EPIPE;
+                return -1;
+            }
+            moved = 1;
+            got += (uint64_t)r;
+        }
+        if (!moved) {
+            if (bench_now_ns() > limit_ns) {
+                *where = sent < bytes ? sent : got;
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            tap_wait(limit_ns);
+        }
+    }
+    *t2_end = bench_now_ns();
+    return 0;
+}
+
+static int run_tcp_tap(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+                       size_t n)
+{
+    if (!g_tap.built) {
+        int rc = tap_build(why, n);
+        if (rc != 0) return rc;
+    }
+    if (iters == 0) {
+        memset(&g_tap.ws, 0, sizeof(g_tap.ws));
+        g_tap.ws.skip = 1;
+        return 0;
+    }
+    char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
+    int rc = -1;
+    uint64_t total = 0;
+    if (!buf || !rbuf) {
+        bench_fail(why, n, "out of memory");
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    for (uint64_t it = 0; it < iters; it++) {
+        struct bench_wire w;
+        memset(&w, 0, sizeof(w));
+        w.lfd = g_tap.lfd;
+        w.sfd = -1;
+        w.bytes = (uint64_t)f->n << 20;
+        pthread_t th;
+        int e = pthread_create(&th, NULL, bench_wire_far_side, &w);
+        if (e) {
+            bench_fail(why, n, "pthread_create: %s", strerror(e));
+            goto out;
+        }
+        uint64_t limit = bench_now_ns() + BENCH_WIRE_TIMEOUT_S * 1000000000ull;
+        int c = berth_socket(g_tap.st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        int lrc = c < 0 ? -1 : tap_connect(c, limit);
+        uint64_t t1_start = bench_now_ns(), t2_end = 0, where = 0;
+        if (lrc == 0) {
+            lrc = bench_berth_tcp_tap_loop(g_tap.st, g_tap.ifp, c, w.bytes, buf, rbuf, limit,
+                                           &t2_end, &where);
+            if (lrc) bench_fail(why, n, "berth over TAP: transfer failed at %llu bytes: %s",
+                                (unsigned long long)where, strerror(errno));
+        } else {
+            bench_fail(why, n, "berth over TAP: connect to %s: %s", TAP_KERNEL_ADDR,
+                       strerror(errno));
+        }
+        struct tcp_info ti;
+        socklen_t tlen = sizeof(ti);
+        memset(&ti, 0, sizeof(ti));
+        long retrans = c >= 0 && berth_getsockopt(g_tap.st, c, IPPROTO_TCP, TCP_INFO, &ti,
+                                                  &tlen) == 0
+                           ? (long)ti.tcpi_total_retrans
+                           : -1;
+        if (lrc) bench_wire_abort(&w);
+        pthread_join(th, NULL);
+        if (c >= 0) berth_close(g_tap.st, c);
+        if (lrc) goto out;
+        if (w.rc) {
+            snprintf(why, n, "%s", w.why);
+            goto out;
+        }
+        uint64_t d1 = w.t1_end - t1_start, d2 = t2_end - w.t2_start;
+        total += d1 + d2;
+        bench_wire_record(&g_tap.ws, (double)f->n * 1e9 / (double)d1,
+                          (double)f->n * 1e9 / (double)d2, retrans, w.retrans);
+    }
+    *ns = (double)total / (double)(2 * f->n * iters);
+    rc = 0;
+    if (g_tap.ws.n) {
+        double m1, m2;
+        bench_wire_medians(&g_tap.ws, &m1, &m2);
+        snprintf(note, BENCH_NOTE,
+                 "berth: berth<->kernel over a TAP device (berth_tap_attach, no_thread: one "
+                 "thread polls the TAP fd and calls berth_tap_service), %s <-> %s, MTU %u, "
+                 "%u MiB each way per run: berth->kernel %.0f MBps, kernel->berth %.0f MBps "
+                 "(medians of %u runs; the figure is 2 x %u MiB / the time of both); segments "
+                 "retransmitted in those runs: by berth %llu, by the kernel %llu",
+                 TAP_BERTH_ADDR, TAP_KERNEL_ADDR, berth_netif_mtu(g_tap.ifp), f->n, m1, m2,
+                 g_tap.ws.n, f->n, (unsigned long long)g_tap.ws.retrans_near,
+                 (unsigned long long)g_tap.ws.retrans_far);
+    }
+out:
+    free(buf);
+    free(rbuf);
+    return rc;
+}
+#endif
+
 static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                      size_t n)
 {
@@ -1010,6 +1324,15 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
     }
     if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE)
         return run_ram(f->proto, f->op == OP_RAM_BOUND, ns, note, why, n);
+#if BERTH_WITH_TAP && BERTH_WITH_TCP
+    if (f->op == OP_TCP_BULK_TAP) return run_tcp_tap(f, iters, ns, note, why, n);
+    if (g_tap.built) tap_drop(); /* the namespace goes once the figure is done */
+#else
+    if (f->op == OP_TCP_BULK_TAP) {
+        snprintf(why, n, "berth built with BERTH_WITH_TAP=OFF (no TAP driver)");
+        return BENCH_NA;
+    }
+#endif
     if (ps_ensure(f, why, n) != 0) {
         ps_drop();
         return -1;
@@ -1055,6 +1378,9 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
 
 static void berth_fini(void)
 {
+#if BERTH_WITH_TAP && BERTH_WITH_TCP
+    tap_drop();
+#endif
     ps_drop();
     berth_stack_free(g_st);
     g_st = NULL;

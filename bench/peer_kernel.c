@@ -39,6 +39,11 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <pthread.h>
 
 #include "bench.h"
 
@@ -660,9 +665,284 @@ out:
     return rc;
 }
 
+/* ---- tcp_bulk_tap_MBps, the kernel's column: kernel <-> kernel over veth ----
+ *
+ * This child's namespace ("a", 198.51.100.1/24) and a second one ("b",
+ * 198.51.100.2/24) that a thread creates with unshare(CLONE_NEWNET), joined
+ * by a veth pair made over rtnetlink (bkveth0 here, bkveth1 in b). The
+ * thread also opens, in b, the socket used to address bkveth1 and the
+ * listener; then it exits, and b lives as long as the listener (the veth
+ * pair goes with it). Each run: a far-end thread (wire.c) serves one
+ * connection in b; this thread connects from a, sends, then receives, with
+ * blocking calls. The same amounts, 64 KiB writes and default buffers as
+ * berth's TAP transfer. */
+#define VETH_A "bkveth0"
+#define VETH_B "bkveth1"
+#define VETH_A_ADDR "198.51.100.1"
+#define VETH_B_ADDR "198.51.100.2"
+
+static struct {
+    int built;
+    int lfd;
+    struct bench_wire_stats ws;
+} g_veth = {.lfd = -1};
+
+struct veth_b {
+    int rc;
+    int nsfd, ctl, lfd;
+    char why[BENCH_WHY];
+};
+
+static void *veth_b_thread(void *arg)
+{
+    struct veth_b *b = arg;
+    b->rc = -1;
+    if (unshare(CLONE_NEWNET) != 0) {
+        snprintf(b->why, sizeof(b->why), "second namespace: unshare(CLONE_NEWNET): %s",
+                 strerror(errno));
+        return NULL;
+    }
+    bench_no_ipv6();
+    b->nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    b->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (b->nsfd < 0 || b->ctl < 0 || b->lfd < 0) {
+        snprintf(b->why, sizeof(b->why), "second namespace: %s", strerror(errno));
+        return NULL;
+    }
+    b->rc = 0;
+    return NULL;
+}
+
+/* rtnetlink attributes */
+static struct rtattr *nl_attr(struct nlmsghdr *nh, size_t cap, int type, const void *data,
+                              size_t len)
+{
+    size_t off = NLMSG_ALIGN(nh->nlmsg_len);
+    if (off + RTA_SPACE(len) > cap) return NULL;
+    struct rtattr *rta = (struct rtattr *)((char *)nh + off);
+    rta->rta_type = (unsigned short)type;
+    rta->rta_len = (unsigned short)RTA_LENGTH(len);
+    if (len) memcpy(RTA_DATA(rta), data, len);
+    nh->nlmsg_len = (uint32_t)(off + RTA_SPACE(len));
+    return rta;
+}
+
+static void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+    nest->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)nest);
+}
+
+/* ip link add name type veth peer name peer netns <peer_nsfd> */
+static int veth_create(const char *name, const char *peer, int peer_nsfd, char *why, size_t n)
+{
+    union {
+        struct nlmsghdr nh;
+        char buf[1024];
+    } req;
+    memset(&req, 0, sizeof(req));
+    struct nlmsghdr *nh = &req.nh;
+    nh->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+    nh->nlmsg_type = RTM_NEWLINK;
+    nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+    nh->nlmsg_seq = 1;
+    ((struct ifinfomsg *)NLMSG_DATA(nh))->ifi_family = AF_UNSPEC;
+    struct ifinfomsg peer_ifi;
+    memset(&peer_ifi, 0, sizeof(peer_ifi));
+    uint32_t fd32 = (uint32_t)peer_nsfd;
+    struct rtattr *li, *data, *pi;
+    if (!nl_attr(nh, sizeof(req), IFLA_IFNAME, name, strlen(name) + 1) ||
+        !(li = nl_attr(nh, sizeof(req), IFLA_LINKINFO, NULL, 0)) ||
+        !nl_attr(nh, sizeof(req), IFLA_INFO_KIND, "veth", 5) ||
+        !(data = nl_attr(nh, sizeof(req), IFLA_INFO_DATA, NULL, 0)) ||
+        !(pi = nl_attr(nh, sizeof(req), VETH_INFO_PEER, &peer_ifi, sizeof(peer_ifi))) ||
+        !nl_attr(nh, sizeof(req), IFLA_IFNAME, peer, strlen(peer) + 1) ||
+        !nl_attr(nh, sizeof(req), IFLA_NET_NS_FD, &fd32, sizeof(fd32)))
+        return bench_fail(why, n, "veth: netlink request too long");
+    nl_nest_end(nh, pi);
+    nl_nest_end(nh, data);
+    nl_nest_end(nh, li);
+    int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (s < 0) return bench_fail(why, n, "veth: netlink socket: %s", strerror(errno));
+    bench_set_timeouts(s, 5);
+    struct sockaddr_nl kern = {.nl_family = AF_NETLINK};
+    int rc = -1;
+    if (sendto(s, nh, nh->nlmsg_len, 0, (struct sockaddr *)&kern, sizeof(kern)) < 0) {
+        bench_fail(why, n, "veth: netlink send: %s", strerror(errno));
+        goto out;
+    }
+    union {
+        struct nlmsghdr nh;
+        char buf[4096];
+    } ans;
+    ssize_t r = recv(s, &ans, sizeof(ans), 0);
+    if (r < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || ans.nh.nlmsg_type != NLMSG_ERROR) {
+        bench_fail(why, n, "veth: no netlink answer (%s)", r < 0 ? strerror(errno) : "short");
+        goto out;
+    }
+    int err = ((struct nlmsgerr *)NLMSG_DATA(&ans.nh))->error;
+    if (err) {
+        bench_fail(why, n, "creating a veth pair: %s%s", strerror(-err),
+                   -err == EOPNOTSUPP ? " (no veth driver?)" : "");
+        goto out;
+    }
+    rc = 0;
+out:
+    close(s);
+    return rc;
+}
+
+static void veth_drop(void)
+{
+    if (g_veth.lfd >= 0) close(g_veth.lfd); /* namespace b and the veth pair go */
+    memset(&g_veth, 0, sizeof(g_veth));
+    g_veth.lfd = -1;
+}
+
+static int veth_build(char *why, size_t n)
+{
+    struct veth_b b;
+    memset(&b, 0, sizeof(b));
+    b.nsfd = b.ctl = b.lfd = -1;
+    pthread_t th;
+    int e = pthread_create(&th, NULL, veth_b_thread, &b);
+    if (e) return bench_fail(why, n, "pthread_create: %s", strerror(e));
+    pthread_join(th, NULL);
+    int rc = -1, ctl_a = -1;
+    if (b.rc) {
+        snprintf(why, n, "%s", b.why);
+        goto out;
+    }
+    bench_no_ipv6();
+    if (veth_create(VETH_A, VETH_B, b.nsfd, why, n) != 0) goto out;
+    ctl_a = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ctl_a < 0) {
+        bench_fail(why, n, "socket: %s", strerror(errno));
+        goto out;
+    }
+    if (bench_if_config(ctl_a, VETH_A, VETH_A_ADDR, 24, why, n) != 0 ||
+        bench_if_config(b.ctl, VETH_B, VETH_B_ADDR, 24, why, n) != 0)
+        goto out;
+    int one = 1;
+    struct sockaddr_in sin = lo_addr(BENCH_TCP_LISTEN_PORT);
+    inet_pton(AF_INET, VETH_B_ADDR, &sin.sin_addr);
+    if (setsockopt(b.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(b.lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(b.lfd, 128) != 0 ||
+        bench_set_timeouts(b.lfd, BENCH_WIRE_TIMEOUT_S) != 0) {
+        bench_fail(why, n, "listener on %s: %s", VETH_B_ADDR, strerror(errno));
+        goto out;
+    }
+    g_veth.lfd = b.lfd;
+    b.lfd = -1;
+    g_veth.built = 1;
+    rc = 0;
+out:
+    if (ctl_a >= 0) close(ctl_a);
+    if (b.ctl >= 0) close(b.ctl);
+    if (b.nsfd >= 0) close(b.nsfd);
+    if (b.lfd >= 0) close(b.lfd);
+    /* On failure nothing holds namespace b any more: it goes, and a veth
+     * pair goes with either of its ends. */
+    return rc;
+}
+
+static int k_tcp_veth(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
+                      size_t n)
+{
+    if (!g_veth.built && veth_build(why, n) != 0) return -1;
+    if (iters == 0) {
+        memset(&g_veth.ws, 0, sizeof(g_veth.ws));
+        g_veth.ws.skip = 1;
+        return 0;
+    }
+    char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
+    int rc = -1;
+    uint64_t total = 0;
+    if (!buf || !rbuf) {
+        bench_fail(why, n, "out of memory");
+        goto out;
+    }
+    memset(buf, 'x', BENCH_TCP_WRITE);
+    for (uint64_t it = 0; it < iters; it++) {
+        struct bench_wire w;
+        memset(&w, 0, sizeof(w));
+        w.lfd = g_veth.lfd;
+        w.sfd = -1;
+        w.bytes = (uint64_t)f->n << 20;
+        pthread_t th;
+        int e = pthread_create(&th, NULL, bench_wire_far_side, &w);
+        if (e) {
+            bench_fail(why, n, "pthread_create: %s", strerror(e));
+            goto out;
+        }
+        struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
+        inet_pton(AF_INET, VETH_B_ADDR, &to.sin_addr);
+        int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int lrc = -1;
+        uint64_t t1_start = 0, t2_end = 0, sent = 0, got = 0;
+        if (c < 0 || bench_set_timeouts(c, BENCH_WIRE_TIMEOUT_S) != 0 ||
+            connect(c, (struct sockaddr *)&to, sizeof(to)) != 0) {
+            bench_fail(why, n, "veth: connect to %s: %s", VETH_B_ADDR, strerror(errno));
+        } else {
+            t1_start = bench_now_ns();
+            while (sent < w.bytes) {
+                size_t len = w.bytes - sent < BENCH_TCP_WRITE ? (size_t)(w.bytes - sent)
+                                                               : BENCH_TCP_WRITE;
+                ssize_t k = send(c, buf, len, MSG_NOSIGNAL);
+                if (k <= 0) break;
+                sent += (uint64_t)k;
+            }
+            while (sent == w.bytes && got < w.bytes) {
+                ssize_t k = recv(c, rbuf, BENCH_TCP_WRITE, 0);
+                if (k <= 0) break;
+                got += (uint64_t)k;
+            }
+            t2_end = bench_now_ns();
+            if (got == w.bytes)
+                lrc = 0;
+            else
+                bench_fail(why, n, "veth: transfer failed at %llu bytes sent, %llu received: %s",
+                           (unsigned long long)sent, (unsigned long long)got, strerror(errno));
+        }
+        long retrans = c >= 0 ? bench_tcp_retrans(c) : -1;
+        if (lrc) bench_wire_abort(&w);
+        pthread_join(th, NULL);
+        if (c >= 0) close(c);
+        if (lrc) goto out;
+        if (w.rc) {
+            snprintf(why, n, "%s", w.why);
+            goto out;
+        }
+        uint64_t d1 = w.t1_end - t1_start, d2 = t2_end - w.t2_start;
+        total += d1 + d2;
+        bench_wire_record(&g_veth.ws, (double)f->n * 1e9 / (double)d1,
+                          (double)f->n * 1e9 / (double)d2, retrans, w.retrans);
+    }
+    *ns = (double)total / (double)(2 * f->n * iters);
+    rc = 0;
+    if (g_veth.ws.n) {
+        double m1, m2;
+        bench_wire_medians(&g_veth.ws, &m1, &m2);
+        snprintf(note, BENCH_NOTE,
+                 "kernel: NOT over TAP: kernel<->kernel over a veth pair between two namespaces, "
+                 "%s <-> %s, MTU 1500, veth's default offloads (TSO/GSO: 64 KiB segments "
+                 "cross the pair, no checksums), %u MiB each way per run: a->b %.0f MBps, b->a "
+                 "%.0f MBps (medians of %u runs); segments retransmitted: %llu, %llu",
+                 VETH_A_ADDR, VETH_B_ADDR, f->n, m1, m2, g_veth.ws.n,
+                 (unsigned long long)g_veth.ws.retrans_near,
+                 (unsigned long long)g_veth.ws.retrans_far);
+    }
+out:
+    free(buf);
+    free(rbuf);
+    return rc;
+}
+
 static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                  size_t n)
 {
+    if (f->op == OP_TCP_BULK_TAP) return k_tcp_veth(f, iters, ns, note, why, n);
+    if (g_veth.built) veth_drop(); /* namespace b goes once the figure is done */
     if (ps_ensure(f, why, n) != 0) {
         ps_drop();
         return -1;
@@ -783,10 +1063,11 @@ static void child_main(int rfd, int wfd)
 
 static const char *kernel_describe(void)
 {
-    static char d[200];
+    static char d[300];
     snprintf(d, sizeof(d),
              "real syscalls in a child process in a fresh %s namespace (unshare), lo up, "
-             "127.0.0.1 only, sysctls at their defaults",
+             "127.0.0.1 only (tcp_bulk_tap_MBps: a veth pair to a second namespace, "
+             "198.51.100.0/24), sysctls at their defaults",
              g_mode);
     return d;
 }

@@ -165,7 +165,8 @@ static int lwip_peer_init(char *why, size_t n)
 
 static int lwip_has(const struct figspec *f)
 {
-    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK;
+    /* tcp_bulk_tap_MBps: lwIP has no TAP driver in this build. */
+    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK && f->op != OP_TCP_BULK_TAP;
 }
 
 struct rx {
