@@ -4,9 +4,11 @@
  * listen()'s re-check and packet demux all go through it; nothing else knows
  * port ownership. Layout:
  *
- *   port -> bucket (a two-level direct index: 256 leaves of 256 slots, a
+ *   port -> slot (a two-level direct index: 256 leaves of 256 slots, a
  *           leaf allocated when one of its ports is first used)
- *        -> owners (bind_node list, newest first)
+ *        -> the owner itself, when the port has one owner (no bucket), or
+ *           a bucket (tagged pointer) holding the owners (bind_node list,
+ *           newest first) and their summary, when it has two or more
  *   occupancy bitmap, one bit per port, two levels (word summary), so the
  *   ephemeral search finds a free port in O(65536 / 64 / 64) word reads at
  *   any occupancy instead of scanning ports.
@@ -44,17 +46,18 @@ struct bind_node {
     unsigned bound_if;
 };
 
-/* A port's owners plus a summary that decides the common crowded cases
- * without walking them (SO_REUSEPORT groups of one user; UDP
- * SO_REUSEADDR sets): see bind_conflict(). */
+/* The owners of a port with two or more, plus a summary that decides the
+ * common crowded cases without walking them (SO_REUSEPORT groups of one
+ * user; UDP SO_REUSEADDR sets): see bind_conflict(). A port with a single
+ * owner has no bucket: its slot points at the owner's node. */
 struct bind_bucket {
     struct bind_node *owners;
-    uint16_t port;
-    uint32_t count;
+    uint32_t count;       /* >= 2 */
     uint32_t n_reuseaddr; /* owners with SO_REUSEADDR */
     uint32_t n_rp_uid;    /* owners with SO_REUSEPORT and uid rp_uid (a lower bound) */
     uid_t rp_uid;
 };
+_Static_assert(sizeof(struct bind_bucket) == 24, "bind_bucket layout");
 
 #define BIND_LEAF_BITS 8
 #define BIND_LEAVES (65536 >> BIND_LEAF_BITS)
@@ -65,7 +68,9 @@ struct bind_bucket {
 struct bind_table {
     int proto;
     unsigned count; /* hashed nodes */
-    struct bind_bucket **leaf[BIND_LEAVES]; /* port >> 8 -> 256 bucket slots */
+    /* port >> 8 -> 256 slots; a slot is NULL (no owner), the only owner's
+     * node, or a bucket pointer with bit 0 set (two or more owners) */
+    struct bind_node **leaf[BIND_LEAVES];
     uint64_t used[BIND_PORT_WORDS];       /* bit set: port has an owner */
     uint64_t full[BIND_SUMMARY_WORDS];    /* bit set: used[] word is all ones */
 };

@@ -1,4 +1,4 @@
-/* bind_table.c — port buckets, the conflict rule, ephemeral allocation. */
+/* bind_table.c — the port index, the conflict rule, ephemeral allocation. */
 #include "bind/bind.h"
 
 #include <errno.h>
@@ -6,6 +6,18 @@
 
 #include "core/stack_impl.h"
 #include "socket/sock.h"
+
+/* A slot holds NULL, the only owner's node, or a bucket tagged with bit 0
+ * (nodes and buckets are at least 8-byte aligned). */
+static inline bool is_bucket(const struct bind_node *v) { return (uintptr_t)v & 1; }
+static inline struct bind_bucket *as_bucket(struct bind_node *v)
+{
+    return (struct bind_bucket *)((uintptr_t)v & ~(uintptr_t)1);
+}
+static inline struct bind_node *tag_bucket(struct bind_bucket *b)
+{
+    return (struct bind_node *)((uintptr_t)b | 1);
+}
 
 struct bind_table *bind_table_new(struct berth_stack *st, int proto)
 {
@@ -23,30 +35,37 @@ void bind_table_free(struct berth_stack *st, struct bind_table *t)
         if (!t->leaf[l])
             continue;
         for (unsigned i = 0; i < BIND_LEAF_SIZE; i++)
-            if (t->leaf[l][i])
-                st_free(st, t->leaf[l][i]);
+            if (is_bucket(t->leaf[l][i]))
+                st_free(st, as_bucket(t->leaf[l][i]));
         st_free(st, t->leaf[l]);
     }
     st_free(st, t);
 }
 
-/* The bucket slot of a port (NULL when its leaf was never allocated). */
-static inline struct bind_bucket **slot(const struct bind_table *t, uint16_t port)
+/* The slot of a port (NULL when its leaf was never allocated). */
+static inline struct bind_node **slot(const struct bind_table *t, uint16_t port)
 {
-    struct bind_bucket **leaf = t->leaf[port >> BIND_LEAF_BITS];
+    struct bind_node **leaf = t->leaf[port >> BIND_LEAF_BITS];
     return leaf ? &leaf[port & (BIND_LEAF_SIZE - 1)] : NULL;
 }
 
+static inline struct bind_node *slot_value(const struct bind_table *t, uint16_t port)
+{
+    struct bind_node **s = slot(t, port);
+    return s ? *s : NULL;
+}
+
+/* The bucket of a port with two or more owners, else NULL. */
 static struct bind_bucket *bucket_find(const struct bind_table *t, uint16_t port)
 {
-    struct bind_bucket **s = slot(t, port);
-    return s ? *s : NULL;
+    struct bind_node *v = slot_value(t, port);
+    return is_bucket(v) ? as_bucket(v) : NULL;
 }
 
 struct bind_node *bind_owners(const struct bind_table *t, uint16_t port)
 {
-    struct bind_bucket *b = bucket_find(t, port);
-    return b ? b->owners : NULL;
+    struct bind_node *v = slot_value(t, port);
+    return is_bucket(v) ? as_bucket(v)->owners : v;
 }
 
 bool bind_port_used(const struct bind_table *t, uint16_t port)
@@ -137,9 +156,12 @@ static void account(struct bind_bucket *b, const struct bind_node *n, int sign)
 
 bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
 {
-    const struct bind_bucket *b = bucket_find(t, port);
-    if (!b)
+    struct bind_node *v = slot_value(t, port);
+    if (!v)
         return false;
+    if (!is_bucket(v)) /* a single owner */
+        return v != n && clash(t, n, v);
+    const struct bind_bucket *b = as_bucket(v);
     /* The crowded cases in O(1): every owner shares SO_REUSEPORT with this
      * user (n itself, if hashed here, is one of them), or, for UDP, every
      * owner set SO_REUSEADDR. Neither depends on addresses or listening. */
@@ -167,28 +189,51 @@ void bind_set_flags(struct bind_table *t, struct bind_node *n, bool reuseaddr, b
         account(b, n, +1);
 }
 
-static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port)
+/* Link n at the head of the list whose head pointer is *head (newest
+ * first, as Linux's hlist_add_head). */
+static void link_head(struct bind_node **head, struct bind_node *n)
 {
-    struct bind_bucket *b = bucket_find(t, port);
-    if (!b) {
-        unsigned l = port >> BIND_LEAF_BITS;
-        if (!t->leaf[l] && !(t->leaf[l] = st_zalloc(st, BIND_LEAF_SIZE * sizeof(*t->leaf[l]))))
-            return -ENOBUFS;
-        b = st_zalloc(st, sizeof(*b));
-        if (!b)
-            return -ENOBUFS;
-        b->port = port;
-        t->leaf[l][port & (BIND_LEAF_SIZE - 1)] = b;
-        mark_used(t, port, true);
-    }
-    n->port = port;
-    n->next = b->owners; /* newest first, as Linux's hlist_add_head */
+    n->next = *head;
     if (n->next)
         n->next->pprev = &n->next;
-    n->pprev = &b->owners;
-    b->owners = n;
-    b->count++;
-    account(b, n, +1);
+    n->pprev = head;
+    *head = n;
+}
+
+static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port)
+{
+    unsigned l = port >> BIND_LEAF_BITS;
+    if (!t->leaf[l] && !(t->leaf[l] = st_zalloc(st, BIND_LEAF_SIZE * sizeof(*t->leaf[l]))))
+        return -ENOBUFS;
+    struct bind_node **sl = &t->leaf[l][port & (BIND_LEAF_SIZE - 1)];
+    struct bind_node *v = *sl;
+    if (!v) {
+        /* The first owner: the slot points at it, no bucket. */
+        n->next = NULL;
+        n->pprev = sl;
+        *sl = n;
+        mark_used(t, port, true);
+    } else {
+        struct bind_bucket *b;
+        if (is_bucket(v)) {
+            b = as_bucket(v);
+        } else {
+            /* The second owner: the port gets a bucket, the first owner
+             * moves into its list. */
+            b = st_zalloc(st, sizeof(*b));
+            if (!b)
+                return -ENOBUFS;
+            b->owners = v;
+            v->pprev = &b->owners;
+            b->count = 1;
+            account(b, v, +1);
+            *sl = tag_bucket(b);
+        }
+        link_head(&b->owners, n);
+        b->count++;
+        account(b, n, +1);
+    }
+    n->port = port;
     n->hashed = true;
     t->count++;
     return 0;
@@ -381,17 +426,24 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
 {
     if (!n->hashed)
         return;
-    struct bind_bucket **sl = slot(t, n->port);
-    struct bind_bucket *b = *sl;
+    struct bind_node **sl = slot(t, n->port);
     *n->pprev = n->next;
     if (n->next)
         n->next->pprev = n->pprev;
-    b->count--;
-    account(b, n, -1);
-    if (!b->count) {
-        *sl = NULL;
-        mark_used(t, b->port, false);
-        st_free(st, b);
+    if (is_bucket(*sl)) {
+        struct bind_bucket *b = as_bucket(*sl);
+        b->count--;
+        account(b, n, -1);
+        if (b->count == 1) {
+            /* One owner left: it takes the slot back, the bucket goes. */
+            struct bind_node *o = b->owners;
+            *sl = o;
+            o->pprev = sl;
+            st_free(st, b);
+        }
+    } else {
+        /* n was the only owner: unlinking it emptied the slot. */
+        mark_used(t, n->port, false);
     }
     n->next = NULL;
     n->pprev = NULL;

@@ -210,6 +210,28 @@ static bool brute_conflict(const struct bind_table *t, const struct bind_node *n
     return false;
 }
 
+/* Every port's owner list is well linked (each node's pprev points at the
+ * pointer to it, whether that is the port's slot, a bucket's head or the
+ * previous node) and holds exactly the hashed nodes of that port. */
+static void check_lists(const struct bind_table *t, const struct bind_node *nodes, int n, int parity,
+                        uint16_t lo, uint16_t hi)
+{
+    for (unsigned port = lo; port <= hi; port++) {
+        int listed = 0, expect = 0;
+        for (const struct bind_node *o = bind_owners(t, (uint16_t)port); o; o = o->next) {
+            assert_ptr_equal(*o->pprev, o);
+            assert_true(o->hashed);
+            assert_int_equal(o->port, port);
+            listed++;
+        }
+        for (int i = parity; i < n; i += 2)
+            if (nodes[i].hashed && nodes[i].port == port)
+                expect++;
+        assert_int_equal(listed, expect);
+        assert_int_equal(bind_port_used(t, (uint16_t)port), expect > 0);
+    }
+}
+
 static void summary_matches_walk(void **state)
 {
     struct fixture *f = *state;
@@ -239,6 +261,10 @@ static void summary_matches_walk(void **state)
         assert_int_equal(bind_conflict(t, n, port), expect);
         if (!expect)
             assert_int_equal(bind_get_port(st, t, n, port, UDPREQ), 0);
+        if (round % 64 == 0) {
+            check_lists(st->tcp_bind, nodes, N, 0, 5000, 5002);
+            check_lists(st->udp_bind, nodes, N, 1, 5000, 5002);
+        }
     }
     for (int i = 0; i < N; i++)
         bind_put_port(st, (i & 1) ? st->udp_bind : st->tcp_bind, &nodes[i]);
