@@ -365,14 +365,14 @@ void tcp_push(struct tcp_sock *tp, bool more)
             /* A bare FIN needs one byte of window. */
             if (!tcp_send_headroom(tp))
                 break;
-            bool retx = seq_lt(seq, tp->snd_max);
-            /* Linux's tcp_cwnd_test: "don't be strict about the congestion
-             * window for the final FIN" (a FIN segment of at most one MSS).
-             * A retransmission still waits for the window. */
-            if (retx && !cwnd_allows(tp, 1)) {
+            /* The FIN waits for cwnd like data: Linux 6.10 removed the
+             * "final FIN" exception from tcp_cwnd_test (commit "tcp: remove
+             * dubious FIN exception from tcp_cwnd_test()"). */
+            if (!cwnd_allows(tp, 1)) {
                 tp->cwnd_limited = true;
                 break;
             }
+            bool retx = seq_lt(seq, tp->snd_max);
             if (tcp_transmit(tp, seq, 0, TH_FIN | TH_ACK)) {
                 failed = true;
                 break;
@@ -401,16 +401,17 @@ void tcp_push(struct tcp_sock *tp, bool more)
         }
         if (!len)
             break;
-        bool retx = seq_lt(seq, tp->snd_max);
-        /* The last segment of new data, carrying the FIN: like a bare FIN
-         * it is sent whatever cwnd, Nagle or cork say (Linux's
-         * tcp_cwnd_test and tcp_nagle_test exempt a FIN skb of one MSS). */
-        bool final_fin = !retx && tp->fin_queued && seq + len == tp->write_seq &&
-                         tcp_send_headroom(tp) > len;
-        if (!final_fin && !cwnd_allows(tp, len)) {
+        if (!cwnd_allows(tp, len)) {
             tp->cwnd_limited = true;
             break;
         }
+        bool retx = seq_lt(seq, tp->snd_max);
+        /* The last segment of data, carrying the FIN, is not held by Nagle
+         * or cork: Linux's tcp_nagle_test exempts a FIN skb ("don't use
+         * the nagle rule for urgent data (or for the final FIN)"), so
+         * close() after a small write sends data and FIN at once. */
+        bool final_fin = tp->fin_queued && seq + len == tp->write_seq &&
+                         tcp_send_headroom(tp) > len;
         if (len < mss && !retx && !final_fin) {
             if (wnd_limited) {
                 /* Sender silly-window avoidance: a partial segment only
