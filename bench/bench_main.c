@@ -237,6 +237,11 @@ static double median(double *v, unsigned n)
 #define SLOW_ONE_NS 2000000000ull
 /* Runs of a peer whose iteration is slow stop after about this much. */
 #define SLOW_BUDGET_NS 2500000000ull
+/* _MBps figures (a fixed amount per run): a peer whose warm-up run took
+ * more than MBPS_BUDGET_NS / runs gets as many runs as fit in
+ * MBPS_BUDGET_NS, but at least MBPS_MIN_RUNS (berth over TAP: ~1 s a run). */
+#define MBPS_BUDGET_NS 8000000000ull
+#define MBPS_MIN_RUNS 5
 
 struct calib {
     uint64_t iters;
@@ -373,7 +378,16 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
                 /* A fixed amount per run; one run of it is the warm-up. */
                 double dummy;
                 cal[i].iters = 1;
+                uint64_t t0 = bench_now_ns();
                 PEER_RC(i, ps[i].p->run(&spec, 1, &dummy, note[i], why[i], BENCH_WHY));
+                uint64_t el = bench_now_ns() - t0;
+                if (ok[i] && !o->iters && o->runs > MBPS_MIN_RUNS &&
+                    (uint64_t)o->runs * el > MBPS_BUDGET_NS) {
+                    unsigned r = (unsigned)(MBPS_BUDGET_NS / (el ? el : 1));
+                    nruns[i] = r < MBPS_MIN_RUNS ? MBPS_MIN_RUNS : r;
+                    snprintf(how[i], sizeof(how[i]), "%s: %u runs, not %u (one run takes %.2f s)",
+                             ps[i].name, nruns[i], o->runs, (double)el / 1e9);
+                }
                 continue;
             }
             if (o->iters) {

@@ -1067,6 +1067,8 @@ static void *tap_setup_thread(void *arg)
         return NULL;
     }
     g_tap.tfd = berth_tap_fd(g_tap.ifp);
+    /* From here on the kernel's side: a failure is the environment's (n/a). */
+    ts->na = 1;
     int ks = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (ks < 0) {
         snprintf(ts->why, sizeof(ts->why), "socket: %s", strerror(errno));
@@ -1078,6 +1080,7 @@ static void *tap_setup_thread(void *arg)
     struct in_addr a;
     inet_pton(AF_INET, TAP_BERTH_ADDR, &a);
     if (berth_netif_addr_add(g_tap.ifp, a, 24) != 0 || berth_netif_set_up(g_tap.ifp, true) != 0) {
+        ts->na = 0;
         snprintf(ts->why, sizeof(ts->why), "berth: address/up on %s: %s", TAP_DEV,
                  strerror(errno));
         return NULL;
