@@ -13,9 +13,9 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
 {
     in->table = t;
     in->bnode.so = &in->sk;
-    in->bnode.family = (uint8_t)in->sk.family;
+    in->bnode.family = (uint8_t)sock_family(&in->sk);
     /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
-    in->bnode.v6only = in->sk.family == AF_INET6 && in->sk.st->net.ipv6_bindv6only;
+    in->bnode.v6only = sock_family(&in->sk) == AF_INET6 && in->sk.st->net.ipv6_bindv6only;
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
     in->pmtudisc = IP_PMTUDISC_WANT;
@@ -24,7 +24,7 @@ void inet_sock_init(struct inet_sock *in, struct bind_table *t)
 void inet_sync_node(struct inet_sock *in)
 {
     struct bsock *so = &in->sk;
-    bind_set_flags(in->table, &in->bnode, so->reuseaddr, so->reuseport, so->cred.euid,
+    bind_set_flags(in->table, &in->bnode, so->reuseaddr, so->reuseport, so->uid,
                    so->bound_ifindex);
 }
 
@@ -82,9 +82,10 @@ void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *r
     req->hi = n->ip_local_port_range[1];
     /* IP_LOCAL_PORT_RANGE narrows the stack's range when the two overlap
      * (inet_sk_get_local_port_range). */
-    if (in->port_range_lo || in->port_range_hi) {
-        unsigned lo = in->port_range_lo ? in->port_range_lo : req->lo;
-        unsigned hi = in->port_range_hi ? in->port_range_hi : req->hi;
+    const struct sock_opts *o = sock_opt(&in->sk);
+    if (o->port_range_lo || o->port_range_hi) {
+        unsigned lo = o->port_range_lo ? o->port_range_lo : req->lo;
+        unsigned hi = o->port_range_hi ? o->port_range_hi : req->hi;
         if (lo < req->lo)
             lo = req->lo;
         if (hi > req->hi)
@@ -178,7 +179,7 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         in->uc_ttl = v;
         return 0;
     case IP_TOS:
-        if (so->type == SOCK_STREAM) {
+        if (sock_type(so) == SOCK_STREAM) {
             v &= ~3; /* ECN bits belong to TCP */
             v |= in->tos & 3;
         }
@@ -217,8 +218,13 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         uint16_t lo = (uint16_t)((uint32_t)v & 0xffff), hi = (uint16_t)((uint32_t)v >> 16);
         if (lo && hi && lo > hi)
             return -EINVAL;
-        in->port_range_lo = lo;
-        in->port_range_hi = hi;
+        if (!so->opt && !lo && !hi)
+            return 0;
+        struct sock_opts *o = sock_opt_w(so);
+        if (!o)
+            return -ENOMEM;
+        o->port_range_lo = lo;
+        o->port_range_hi = hi;
         return 0;
     }
     }
@@ -263,7 +269,7 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         v = in->pmtudisc;
         break;
     case IP_LOCAL_PORT_RANGE:
-        v = (int)(((uint32_t)in->port_range_hi << 16) | in->port_range_lo);
+        v = (int)(((uint32_t)sock_opt(so)->port_range_hi << 16) | sock_opt(so)->port_range_lo);
         break;
     default:
         return -ENOPROTOOPT;

@@ -55,7 +55,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     const struct in6_addr *a = &sin6.sin6_addr;
     bool mcast = IN6_IS_ADDR_MULTICAST(a), mapped = IN6_IS_ADDR_V4MAPPED(a);
     bool any = IN6_IS_ADDR_UNSPECIFIED(a);
-    if (mcast && so->type == SOCK_STREAM)
+    if (mcast && sock_type(so) == SOCK_STREAM)
         return -EINVAL;
     uint16_t snum = ntohs(sin6.sin6_port);
     struct berth_cred cred;

@@ -30,7 +30,7 @@ struct inet_sock {
     bool pktinfo : 1, recvttl : 1, recvtos : 1; /* control messages on receive */
     bool bindaddr_lock : 1, bindport_lock : 1;  /* explicit bind fixed addr / port */
     uint8_t pmtudisc;                           /* IP_MTU_DISCOVER, WANT by default */
-    uint16_t port_range_lo, port_range_hi;      /* IP_LOCAL_PORT_RANGE (0: unset) */
+    /* IP_LOCAL_PORT_RANGE: in the socket's rarely-set options (sock_opts) */
     /* AF_INET6 sockets: the bound address lives in bnode.addr6 (with its
      * IPv4 view in bnode.addr) and V6ONLY in bnode.v6only. */
     struct in6_addr v6_saddr; /* np->saddr: source for sending */

@@ -56,32 +56,64 @@ struct sock_ops {
 #define RCV_SHUTDOWN 1
 #define SEND_SHUTDOWN 2
 
+/* Options that are rarely set, kept out of the socket until one is set
+ * to something other than its default (sock_opt_w allocates the block).
+ * IP_LOCAL_PORT_RANGE lives here too: it is the one rarely-set IP-level
+ * option wider than a bit. */
+struct sock_opts {
+    uint64_t rcvtimeo_us, sndtimeo_us; /* 0: wait forever */
+    int rcvlowat;                      /* 1 by default */
+    int priority, mark;
+    struct linger linger;
+    uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
+};
+
 /* Field widths are chosen for size: a socket is the unit of RAM a stack
- * spends per connection (bench/ measures it). */
+ * spends per connection (bench/ measures it). The family and type are the
+ * ops table's; the ops table is an index into sock_ops_by_id[]. */
 struct bsock {
     struct berth_stack *st;
-    const struct sock_ops *ops;
-    int fd;
-    uint8_t family, type;
-    uint16_t protocol;
-    uint8_t fl;       /* SOCKF_* */
-    uint8_t shut;     /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    struct sock_opts *opt; /* NULL: every option in it has its default */
+    uid_t uid;             /* creation euid (Linux's sock_i_uid) */
+    int rcvbuf, sndbuf;    /* effective bytes (Linux doubles what is set) */
+    unsigned bound_ifindex;
     uint16_t refs;    /* descriptor + blocked callers */
-    int16_t so_error; /* pending asynchronous error (positive errno) */
+    uint8_t so_error; /* pending asynchronous error (positive errno, < 256) */
+    uint8_t protocol; /* resolved: IPPROTO_UDP or IPPROTO_TCP */
+    uint8_t ops_id;   /* sock_ops_by_id[] */
+    uint8_t fl : 2;   /* SOCKF_* */
+    uint8_t shut : 2; /* RCV_SHUTDOWN | SEND_SHUTDOWN */
     bool closed : 1;  /* descriptor gone; waiters bail out */
+    bool cap_net_bind_service : 1; /* the creator held CAP_NET_BIND_SERVICE */
 
     /* SOL_SOCKET state */
     bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1,
         oobinline : 1;
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
-    struct berth_cred cred;
-    int rcvbuf, sndbuf; /* effective bytes (Linux doubles what is set) */
-    int rcvlowat;
-    uint64_t rcvtimeo_us, sndtimeo_us; /* 0: wait forever */
-    int priority, mark;
-    struct linger linger;
-    unsigned bound_ifindex;
 };
+_Static_assert(sizeof(struct bsock) == 40, "struct bsock stays 40 bytes");
+_Static_assert(sizeof(struct sock_opts) == 40, "struct sock_opts layout");
+
+/* Every ops table, by id (sock_registry.c). */
+extern const struct sock_ops *const sock_ops_by_id[];
+static inline const struct sock_ops *so_ops(const struct bsock *so)
+{
+    return sock_ops_by_id[so->ops_id];
+}
+static inline int sock_family(const struct bsock *so) { return so_ops(so)->family; }
+static inline int sock_type(const struct bsock *so) { return so_ops(so)->type; }
+
+/* The rarely-set options: read (defaults when none was set), or get the
+ * block for writing (allocated on first use; NULL when out of memory). */
+extern const struct sock_opts sock_opts_default;
+static inline const struct sock_opts *sock_opt(const struct bsock *so)
+{
+    return so->opt ? so->opt : &sock_opts_default;
+}
+struct sock_opts *sock_opt_w(struct bsock *so);
+/* sk_clone_lock's copy of the SOL_SOCKET state from a listener to a new
+ * connection's socket: 0 or -ENOMEM. */
+int sock_inherit(struct bsock *so, const struct bsock *from);
 
 /* Allocation of a socket object from an ops table (socket layer use). */
 struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int protocol);

@@ -6,6 +6,17 @@
 
 #define LINUX_IPPROTO_MAX 263
 
+/* Every ops table; a socket keeps its table's index (bsock.ops_id). */
+const struct sock_ops *const sock_ops_by_id[] = {
+    &udp4_ops,
+    &udp6_ops,
+#if BERTH_WITH_TCP
+    &tcp4_ops,
+    &tcp6_ops,
+#endif
+};
+const unsigned sock_ops_count = sizeof(sock_ops_by_id) / sizeof(sock_ops_by_id[0]);
+
 static const struct sock_ops *const inet_types[] = {
     &udp4_ops,
 #if BERTH_WITH_TCP

@@ -9,6 +9,8 @@
 /* Returns the resolved protocol (>= 0) and *ops, or a negative errno. */
 int sock_registry_find(int domain, int type, int protocol, const struct sock_ops **ops);
 
+extern const unsigned sock_ops_count; /* entries of sock_ops_by_id[] */
+
 extern const struct sock_ops udp4_ops;
 extern const struct sock_ops tcp4_ops;
 extern const struct sock_ops udp6_ops;

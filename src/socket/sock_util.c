@@ -4,25 +4,69 @@
 
 #include "core/stack_impl.h"
 #include "socket/sock.h"
+#include "socket/sock_registry.h"
+
+const struct sock_opts sock_opts_default = {.rcvlowat = 1};
 
 struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int protocol)
 {
+    unsigned id = 0;
+    while (id < sock_ops_count && sock_ops_by_id[id] != ops)
+        id++;
+    if (id == sock_ops_count)
+        return NULL; /* not a registered table */
     struct bsock *so = st_zalloc(st, ops->obj_size);
     if (!so)
         return NULL;
     so->st = st;
-    so->ops = ops;
-    so->fd = -1;
-    so->family = ops->family;
-    so->type = ops->type;
-    so->protocol = protocol;
+    so->ops_id = (uint8_t)id;
+    so->protocol = (uint8_t)protocol;
     so->refs = 1;
     so->rcvbuf = st->net.rmem_default;
     so->sndbuf = st->net.wmem_default;
-    so->rcvlowat = 1;
-    stack_cred_current(st, &so->cred);
+    struct berth_cred cred;
+    stack_cred_current(st, &cred);
+    so->uid = cred.euid;
+    so->cap_net_bind_service = cred.cap_net_bind_service;
     st->nsockets++;
     return so;
+}
+
+struct sock_opts *sock_opt_w(struct bsock *so)
+{
+    if (!so->opt) {
+        so->opt = st_zalloc(so->st, sizeof(*so->opt));
+        if (so->opt)
+            *so->opt = sock_opts_default;
+    }
+    return so->opt;
+}
+
+int sock_inherit(struct bsock *so, const struct bsock *from)
+{
+    so->reuseaddr = from->reuseaddr;
+    so->reuseport = from->reuseport;
+    so->broadcast = from->broadcast;
+    so->keepalive = from->keepalive;
+    so->dontroute = from->dontroute;
+    so->oobinline = from->oobinline;
+    so->rcvbuf_locked = from->rcvbuf_locked;
+    so->sndbuf_locked = from->sndbuf_locked;
+    so->uid = from->uid;
+    so->cap_net_bind_service = from->cap_net_bind_service;
+    so->rcvbuf = from->rcvbuf;
+    so->sndbuf = from->sndbuf;
+    so->bound_ifindex = from->bound_ifindex;
+    if (from->opt) {
+        struct sock_opts *o = sock_opt_w(so);
+        if (!o)
+            return -ENOMEM;
+        *o = *from->opt;
+        /* IP_LOCAL_PORT_RANGE is not carried over (the child's port is its
+         * listener's). */
+        o->port_range_lo = o->port_range_hi = 0;
+    }
+    return 0;
 }
 
 void sock_hold(struct bsock *so) { so->refs++; }
@@ -33,6 +77,8 @@ void sock_put(struct bsock *so)
         return;
     struct berth_stack *st = so->st;
     st->nsockets--;
+    if (so->opt)
+        st_free(st, so->opt);
     st_free(st, so);
 }
 
@@ -42,16 +88,16 @@ void sock_close_fd(struct berth_stack *st, int fd)
     st->fds[fd] = NULL;
     if ((unsigned)fd < st->fd_hint)
         st->fd_hint = (unsigned)fd;
-    so->fd = -1;
     so->closed = true;
-    so->ops->release(so);
+    so_ops(so)->release(so);
     sock_wake(so);
     sock_put(so);
 }
 
 uint64_t sock_deadline(struct bsock *so, bool rcv)
 {
-    uint64_t t = rcv ? so->rcvtimeo_us : so->sndtimeo_us;
+    const struct sock_opts *o = sock_opt(so);
+    uint64_t t = rcv ? o->rcvtimeo_us : o->sndtimeo_us;
     if (!t)
         return BERTH_FOREVER;
     return st_now(so->st) + t;

@@ -103,7 +103,6 @@ int berth_socket(berth_stack *st, int domain, int type, int protocol)
         sock_put(so);
         return (int)leave(st, rc);
     }
-    so->fd = fd;
     st->fds[fd] = so;
     return (int)leave(st, fd);
 }
@@ -143,7 +142,7 @@ int berth_bind(berth_stack *st, int fd, const struct sockaddr *addr, socklen_t a
     struct sockaddr_storage k;
     int rc = addr_in(&k, addr, addrlen);
     if (rc == 0)
-        rc = so->ops->bind ? so->ops->bind(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
+        rc = so_ops(so)->bind ? so_ops(so)->bind(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -155,7 +154,7 @@ int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_
     struct sockaddr_storage k;
     int rc = addr_in(&k, addr, addrlen);
     if (rc == 0)
-        rc = so->ops->connect ? so->ops->connect(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
+        rc = so_ops(so)->connect ? so_ops(so)->connect(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -166,7 +165,7 @@ int berth_listen(berth_stack *st, int fd, int backlog)
         return -1;
     if ((unsigned)backlog > (unsigned)st->net.somaxconn)
         backlog = st->net.somaxconn;
-    int rc = so->ops->listen ? so->ops->listen(so, backlog) : -EOPNOTSUPP;
+    int rc = so_ops(so)->listen ? so_ops(so)->listen(so, backlog) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -183,30 +182,29 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
      * before a connection leaves the accept queue. */
     if (fd_lowest_free(st) < 0)
         return (int)leave(st, -EMFILE);
-    if (!so->ops->accept)
+    if (!so_ops(so)->accept)
         return (int)leave(st, -EOPNOTSUPP);
     struct bsock *child = NULL;
     /* The protocol only needs to know whether to wait (SOCK_NONBLOCK in
      * accept4's flags is the child's, applied below). */
-    int rc = so->ops->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
+    int rc = so_ops(so)->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
     if (rc < 0)
         return (int)leave(st, rc);
     /* The descriptor table may have changed while accept blocked. */
     int nfd = fd_lowest_free(st);
     if (nfd < 0) {
         child->closed = true;
-        child->ops->release(child); /* a real close: the connection is reset */
+        so_ops(child)->release(child); /* a real close: the connection is reset */
         sock_put(child);
         return (int)leave(st, -EMFILE);
     }
     child->fl = ((flags & SOCK_NONBLOCK) ? SOCKF_NONBLOCK : 0) |
                 ((flags & SOCK_CLOEXEC) ? SOCKF_CLOEXEC : 0);
-    child->fd = nfd;
     st->fds[nfd] = child;
     if (addr) {
         struct sockaddr_storage ss;
         socklen_t len = 0;
-        rc = child->ops->getname(child, &ss, &len, true);
+        rc = so_ops(child)->getname(child, &ss, &len, true);
         if (rc == 0)
             rc = addr_out(&ss, len, addr, addrlen);
         if (rc < 0) {
@@ -229,9 +227,9 @@ static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
     (void)st;
-    if (!so->ops->sendmsg)
+    if (!so_ops(so)->sendmsg)
         return -EOPNOTSUPP;
-    return so->ops->sendmsg(so, m, total, flags);
+    return so_ops(so)->sendmsg(so, m, total, flags);
 }
 
 ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int flags,
@@ -293,9 +291,9 @@ static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags)
 {
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    if (!so->ops->recvmsg)
+    if (!so_ops(so)->recvmsg)
         return -EOPNOTSUPP;
-    return so->ops->recvmsg(so, m, flags);
+    return so_ops(so)->recvmsg(so, m, flags);
 }
 
 ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags,
@@ -374,7 +372,7 @@ static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *ad
         return -1;
     struct sockaddr_storage ss;
     socklen_t len = 0;
-    int rc = so->ops->getname(so, &ss, &len, peer);
+    int rc = so_ops(so)->getname(so, &ss, &len, peer);
     if (rc == 0)
         rc = addr_out(&ss, len, addr, addrlen);
     return (int)leave(st, rc);
@@ -400,8 +398,8 @@ int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *v
         rc = -EINVAL;
     else if (level == SOL_SOCKET)
         rc = sock_setsockopt(so, name, val, len);
-    else if (so->ops->setsockopt)
-        rc = so->ops->setsockopt(so, level, name, val, len);
+    else if (so_ops(so)->setsockopt)
+        rc = so_ops(so)->setsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -415,8 +413,8 @@ int berth_getsockopt(berth_stack *st, int fd, int level, int name, void *val, so
     int rc;
     if (level == SOL_SOCKET)
         rc = sock_getsockopt(so, name, val, len);
-    else if (so->ops->getsockopt)
-        rc = so->ops->getsockopt(so, level, name, val, len);
+    else if (so_ops(so)->getsockopt)
+        rc = so_ops(so)->getsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -433,7 +431,7 @@ int berth_shutdown(berth_stack *st, int fd, int how)
     if (mask & ~3u || !mask)
         rc = -EINVAL;
     else
-        rc = so->ops->shutdown ? so->ops->shutdown(so, (int)mask) : -EOPNOTSUPP;
+        rc = so_ops(so)->shutdown ? so_ops(so)->shutdown(so, (int)mask) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -453,7 +451,7 @@ static short poll_one(struct berth_stack *st, struct pollfd *p)
     if ((unsigned)p->fd >= st->cfg.max_fds || !st->fds[p->fd])
         return POLLNVAL;
     struct bsock *so = st->fds[p->fd];
-    unsigned m = so->ops->poll(so);
+    unsigned m = so_ops(so)->poll(so);
     return (short)(m & ((unsigned)(unsigned short)p->events | POLLERR | POLLHUP | POLLNVAL));
 }
 
@@ -537,7 +535,7 @@ int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
                 so->fl &= ~SOCKF_NONBLOCK;
         }
     } else {
-        rc = so->ops->ioctl ? so->ops->ioctl(so, request, arg) : -ENOTTY;
+        rc = so_ops(so)->ioctl ? so_ops(so)->ioctl(so, request, arg) : -ENOTTY;
     }
     return (int)leave(st, rc);
 }

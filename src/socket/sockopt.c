@@ -18,7 +18,24 @@
 #define BERTH_HZ 250u
 #define USEC_PER_JIFFY (1000000u / BERTH_HZ)
 
-static int set_timeout(uint64_t *out, const void *val, socklen_t len)
+static int timeout_value(uint64_t *out, const void *val, socklen_t len);
+
+static int set_timeout(struct bsock *so, bool rcv, const void *val, socklen_t len)
+{
+    uint64_t v;
+    int rc = timeout_value(&v, val, len);
+    if (rc)
+        return rc;
+    if (!v && !so->opt)
+        return 0; /* the default; nothing to record */
+    struct sock_opts *o = sock_opt_w(so);
+    if (!o)
+        return -ENOMEM;
+    *(rcv ? &o->rcvtimeo_us : &o->sndtimeo_us) = v;
+    return 0;
+}
+
+static int timeout_value(uint64_t *out, const void *val, socklen_t len)
 {
     struct timeval tv;
     if (len < sizeof(tv))
@@ -51,13 +68,13 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EFAULT;
         if (!ifname[0]) {
             so->bound_ifindex = 0;
-            return so->ops->setsockopt ? so->ops->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
+            return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
         }
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
             return -ENODEV;
         so->bound_ifindex = ifp->index;
-        return so->ops->setsockopt ? so->ops->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
+        return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
     }
     if (len < sizeof(int))
         return -EINVAL;
@@ -65,6 +82,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     if (copy_from_user(&v, val, sizeof(v)))
         return -EFAULT;
     bool b = v != 0;
+    struct sock_opts *o;
     switch (name) {
     case SO_REUSEADDR:
         so->reuseaddr = b;
@@ -85,19 +103,27 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         so->oobinline = b;
         return 0;
     case SO_PRIORITY:
-        if ((v < 0 || v > 6) && !so->cred.cap_net_bind_service && so->cred.euid != 0)
+        if ((v < 0 || v > 6) && !so->cap_net_bind_service && so->uid != 0)
             return -EPERM;
-        so->priority = v;
+        if (v == sock_opt(so)->priority)
+            return 0;
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->priority = v;
         return 0;
     case SO_MARK:
-        if (so->cred.euid != 0)
+        if (so->uid != 0)
             return -EPERM;
-        so->mark = v;
+        if (v == sock_opt(so)->mark)
+            return 0;
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->mark = v;
         return 0;
     case SO_RCVBUF:
     case SO_RCVBUFFORCE: {
         unsigned u = (unsigned)v;
-        if (name == SO_RCVBUFFORCE && so->cred.euid != 0)
+        if (name == SO_RCVBUFFORCE && so->uid != 0)
             return -EPERM;
         if (name == SO_RCVBUF && u > (unsigned)st->net.rmem_max)
             u = (unsigned)st->net.rmem_max;
@@ -110,7 +136,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case SO_SNDBUF:
     case SO_SNDBUFFORCE: {
         unsigned u = (unsigned)v;
-        if (name == SO_SNDBUFFORCE && so->cred.euid != 0)
+        if (name == SO_SNDBUFFORCE && so->uid != 0)
             return -EPERM;
         if (name == SO_SNDBUF && u > (unsigned)st->net.wmem_max)
             u = (unsigned)st->net.wmem_max;
@@ -122,7 +148,12 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         return 0;
     }
     case SO_RCVLOWAT:
-        so->rcvlowat = v < 0 ? INT_MAX : (v ? v : 1);
+        v = v < 0 ? INT_MAX : (v ? v : 1);
+        if (v == sock_opt(so)->rcvlowat)
+            return 0;
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->rcvlowat = v;
         return 0;
     case SO_LINGER: {
         struct linger l;
@@ -131,20 +162,24 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (copy_from_user(&l, val, sizeof(l)))
             return -EFAULT;
         /* Turning lingering off keeps the old time (sock_setsockopt). */
-        so->linger.l_onoff = l.l_onoff ? 1 : 0;
+        if (!l.l_onoff && !so->opt)
+            return 0; /* off, time 0: the default */
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->linger.l_onoff = l.l_onoff ? 1 : 0;
         if (l.l_onoff)
-            so->linger.l_linger = l.l_linger;
+            o->linger.l_linger = l.l_linger;
         return 0;
     }
     case SO_RCVTIMEO:
-        return set_timeout(&so->rcvtimeo_us, val, len);
+        return set_timeout(so, true, val, len);
     case SO_SNDTIMEO:
-        return set_timeout(&so->sndtimeo_us, val, len);
+        return set_timeout(so, false, val, len);
     default:
         return -ENOPROTOOPT;
     }
-    if (so->ops->setsockopt)
-        return so->ops->setsockopt(so, SOL_SOCKET, name, val, len);
+    if (so_ops(so)->setsockopt)
+        return so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len);
     return 0;
 }
 
@@ -210,13 +245,13 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         v = so->keepalive;
         break;
     case SO_TYPE:
-        v = so->type;
+        v = sock_type(so);
         break;
     case SO_PROTOCOL:
         v = so->protocol;
         break;
     case SO_DOMAIN:
-        v = so->family;
+        v = sock_family(so);
         break;
     case SO_ERROR:
         v = -sock_take_error(so);
@@ -225,23 +260,23 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         v = so->oobinline;
         break;
     case SO_PRIORITY:
-        v = so->priority;
+        v = sock_opt(so)->priority;
         break;
     case SO_MARK:
-        v = so->mark;
+        v = sock_opt(so)->mark;
         break;
     case SO_RCVLOWAT:
-        v = so->rcvlowat;
+        v = sock_opt(so)->rcvlowat;
         break;
     case SO_SNDLOWAT:
         v = 1;
         break;
     case SO_ACCEPTCONN:
         v = 0;
-        if (so->ops->getsockopt) {
+        if (so_ops(so)->getsockopt) {
             int lv = 0;
             socklen_t l = sizeof(lv);
-            if (so->ops->getsockopt(so, SOL_SOCKET, SO_ACCEPTCONN, &lv, &l) == 0)
+            if (so_ops(so)->getsockopt(so, SOL_SOCKET, SO_ACCEPTCONN, &lv, &l) == 0)
                 v = lv;
         }
         break;
@@ -260,12 +295,12 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         return copy_to_user(len, &n, sizeof(n));
     }
     case SO_LINGER: {
-        struct linger l = so->linger;
+        struct linger l = sock_opt(so)->linger;
         return put_opt(&l, sizeof(l), val, len);
     }
     case SO_RCVTIMEO:
     case SO_SNDTIMEO: {
-        uint64_t us = name == SO_RCVTIMEO ? so->rcvtimeo_us : so->sndtimeo_us;
+        uint64_t us = name == SO_RCVTIMEO ? sock_opt(so)->rcvtimeo_us : sock_opt(so)->sndtimeo_us;
         struct timeval tv = {.tv_sec = (time_t)(us / 1000000u), .tv_usec = (suseconds_t)(us % 1000000u)};
         return put_opt(&tv, sizeof(tv), val, len);
     }

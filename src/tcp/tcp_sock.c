@@ -269,16 +269,16 @@ static void tcp_release(struct bsock *so)
         SNMP_INC(st, TcpExt, TCPAbortOnClose);
         tcp_send_active_rst(tp);
         tcp_done(tp);
-    } else if (so->linger.l_onoff && !so->linger.l_linger) {
+    } else if (sock_opt(so)->linger.l_onoff && !sock_opt(so)->linger.l_linger) {
         SNMP_INC(st, TcpExt, TCPAbortOnLinger);
         tcp_disconnect(tp);
     } else if (close_state(tp)) {
         tcp_send_fin(tp);
     }
-    if (so->linger.l_onoff && so->linger.l_linger > 0) {
+    if (sock_opt(so)->linger.l_onoff && sock_opt(so)->linger.l_linger > 0) {
         /* sk_stream_wait_close: until the FIN is acknowledged or the
          * linger time is over (even for a non-blocking socket). */
-        uint64_t deadline = st_now(st) + (uint64_t)so->linger.l_linger * 1000000u;
+        uint64_t deadline = st_now(st) + (uint64_t)sock_opt(so)->linger.l_linger * 1000000u;
         sock_hold(so);
         while (TCPF(tcp_state(tp)) &
                (TCPF(TCPS_FIN_WAIT1) | TCPF(TCPS_CLOSING) | TCPF(TCPS_LAST_ACK))) {
@@ -331,31 +331,18 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         return NULL;
     }
     struct bsock *ls = tcp_bs(l);
-    struct bsock *so = sock_alloc(st, ls->ops, ls->protocol);
+    struct bsock *so = sock_alloc(st, so_ops(ls), ls->protocol);
     if (!so) {
         SNMP_INC(st, TcpExt, ListenDrops);
         return NULL;
     }
     struct tcp_sock *tp = tcp_sk(so);
     /* sk_clone_lock: the socket options come from the listener. */
-    so->reuseaddr = ls->reuseaddr;
-    so->reuseport = ls->reuseport;
-    so->broadcast = ls->broadcast;
-    so->keepalive = ls->keepalive;
-    so->dontroute = ls->dontroute;
-    so->oobinline = ls->oobinline;
-    so->rcvbuf_locked = ls->rcvbuf_locked;
-    so->sndbuf_locked = ls->sndbuf_locked;
-    so->cred = ls->cred;
-    so->rcvbuf = ls->rcvbuf;
-    so->sndbuf = ls->sndbuf;
-    so->rcvlowat = ls->rcvlowat;
-    so->rcvtimeo_us = ls->rcvtimeo_us;
-    so->sndtimeo_us = ls->sndtimeo_us;
-    so->priority = ls->priority;
-    so->mark = ls->mark;
-    so->linger = ls->linger;
-    so->bound_ifindex = ls->bound_ifindex;
+    if (sock_inherit(so, ls)) {
+        sock_put(so);
+        SNMP_INC(st, TcpExt, ListenDrops);
+        return NULL;
+    }
     struct inet_sock *in = &tp->inet;
     const struct inet_sock *lin = &l->inet;
     inet_sock_init(in, st->tcp_bind);
@@ -375,7 +362,7 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->saddr = req->laddr;
     in->daddr = req->eh.raddr;
     in->dport = req->eh.rport;
-    if (so->family == AF_INET6)
+    if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     inet_sync_node(in);
     if (bind_add_owner(st, st->tcp_bind, &in->bnode, inet_num(lin))) {
@@ -540,7 +527,7 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         }
         return rc;
     }
-    if (so->family == AF_INET6)
+    if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
     tp->iss = tp->write_seq ? tp->write_seq
@@ -626,7 +613,7 @@ static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
         if (tcp_state(tp) != TCPS_CLOSE)
             return -EISCONN;
         struct sockaddr_in sin;
-        if (so->family == AF_INET6) {
+        if (sock_family(so) == AF_INET6) {
             err = v6_to_v4(tp, sa, len, &sin);
         } else {
             if (len < sizeof(sin))
@@ -878,7 +865,7 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     bool peek = flags & MSG_PEEK;
     bool nowait = flags & MSG_DONTWAIT;
     size_t target =
-        (flags & MSG_WAITALL) ? len : ((size_t)so->rcvlowat < len ? (size_t)so->rcvlowat : len);
+        (flags & MSG_WAITALL) ? len : ((size_t)sock_opt(so)->rcvlowat < len ? (size_t)sock_opt(so)->rcvlowat : len);
     if (!target)
         target = 1;
     uint64_t deadline = sock_deadline(so, true);
@@ -1019,7 +1006,7 @@ static unsigned tcp_poll(struct bsock *so)
     if (so->shut & RCV_SHUTDOWN)
         m |= POLLIN | POLLRDNORM | POLLRDHUP;
     if (state != TCPS_SYN_SENT && state != TCPS_SYN_RECV) {
-        uint32_t target = so->rcvlowat > 0 ? (uint32_t)so->rcvlowat : 1;
+        uint32_t target = sock_opt(so)->rcvlowat > 0 ? (uint32_t)sock_opt(so)->rcvlowat : 1;
         if (tp->rcvq.bytes && (tp->rcvq.bytes >= target || tp->done))
             m |= POLLIN | POLLRDNORM;
         if (!(so->shut & SEND_SHUTDOWN)) {
@@ -1074,7 +1061,7 @@ static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t 
 {
     if (peer && (tcp_state(tcp_sk(so)) == TCPS_SYN_SENT || tcp_state(tcp_sk(so)) == TCPS_CLOSE))
         return -ENOTCONN;
-    return so->family == AF_INET6 ? inet6_getname(so, ss, len, peer)
+    return sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
                                   : inet_getname(so, ss, len, peer);
 }
 
