@@ -2,6 +2,7 @@
  *
  *   berth host ...   a berth host on a TAP/TUN device with built-in services
  *   berth udp ...    a berth host that sends UDP datagrams (interop tests)
+ *   berth tcp ...    a berth host that opens a TCP connection (interop tests)
  *
  * docs/berth-host.md is the manual page. */
 #include <stdio.h>
@@ -32,7 +33,7 @@ void usage_common(FILE *f)
                "  --trace               print the stack's trace lines on stderr\n"
                "  -q, --quiet           no summary at exit\n"
                "\n"
-               "Exit status: 0 ok, 1 failure, 2 bad command line, 3 needs TCP (not built yet).\n");
+               "Exit status: 0 ok, 1 failure, 2 bad command line.\n");
 }
 
 void usage_main(FILE *f)
@@ -46,6 +47,7 @@ void usage_main(FILE *f)
                "Commands:\n"
                "  host   run a berth host with built-in services until SIGINT/SIGTERM\n"
                "  udp    send UDP datagrams from a berth host (and check echoes)\n"
+               "  tcp    open a TCP connection from a berth host, send and receive\n"
                "\n"
                "  berth COMMAND --help   options of a command\n"
                "  berth --version\n"
@@ -54,8 +56,10 @@ void usage_main(FILE *f)
                "  ip netns add demo\n"
                "  ip -n demo tuntap add dev tap0 mode tap\n"
                "  ip -n demo addr add 192.0.2.1/24 dev tap0; ip -n demo link set tap0 up\n"
-               "  ip netns exec demo berth host --tap tap0 --addr 192.0.2.2/24 --serve echo:7 &\n"
+               "  ip netns exec demo berth host --tap tap0 --addr 192.0.2.2/24 \\\n"
+               "      --serve echo:7 --serve http:80 &\n"
                "  ip netns exec demo ping -c 3 192.0.2.2\n"
+               "  ip netns exec demo curl http://192.0.2.2/\n"
                "\n"
                "See docs/berth-host.md.\n");
 }
@@ -72,6 +76,8 @@ int main(int argc, char **argv)
             usage_host(stdout);
         else if (argc > 2 && !strcmp(argv[2], "udp"))
             usage_udp(stdout);
+        else if (argc > 2 && !strcmp(argv[2], "tcp"))
+            usage_tcp(stdout);
         else
             usage_main(stdout);
         return 0;
@@ -84,6 +90,8 @@ int main(int argc, char **argv)
         return cmd_host(argc - 2, argv + 2);
     if (!strcmp(cmd, "udp"))
         return cmd_udp(argc - 2, argv + 2);
+    if (!strcmp(cmd, "tcp"))
+        return cmd_tcp(argc - 2, argv + 2);
     fprintf(stderr, "berth: unknown command '%s' (berth --help)\n", cmd);
     return EXIT_USAGE;
 }

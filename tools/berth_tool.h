@@ -1,6 +1,7 @@
 /* berth_tool.h — what the parts of the berth program share: the options
  * every subcommand takes to put a berth host on a device (host.c), the
- * services of `berth host` (services.c), and `berth udp` (udp_client.c). */
+ * services of `berth host` (services.c), `berth udp` (udp_client.c) and
+ * `berth tcp` (tcp_client.c). */
 #ifndef BERTH_TOOL_H
 #define BERTH_TOOL_H
 
@@ -19,7 +20,6 @@
 /* Exit statuses (docs/berth-host.md). */
 #define EXIT_FAIL 1        /* something failed at run time */
 #define EXIT_USAGE 2       /* bad command line */
-#define EXIT_UNAVAILABLE 3 /* a service that needs something not built yet (TCP) */
 
 #define MAX_ADDRS 8
 #define MAX_ROUTES 8
@@ -46,6 +46,7 @@ struct host_opts {
     bool faults_in, faults_out; /* directions the faults apply to */
     uint64_t seed;
     bool trace, quiet;
+    unsigned max_fds; /* berth's descriptor table (0: the default, 1024) */
 };
 
 struct host {
@@ -83,10 +84,12 @@ int parse_hostport(const char *s, struct sockaddr_in *out);
 void usage_main(FILE *f);
 void usage_host(FILE *f);
 void usage_udp(FILE *f);
+void usage_tcp(FILE *f);
 void usage_common(FILE *f);
 
 /* Subcommands. */
 int cmd_host(int argc, char **argv);
 int cmd_udp(int argc, char **argv);
+int cmd_tcp(int argc, char **argv);
 
 #endif

@@ -444,10 +444,13 @@ int host_start(struct host *h)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN); /* belt and braces: every TCP send passes MSG_NOSIGNAL */
 
     struct berth_config cfg;
     berth_config_init(&cfg);
     cfg.name = "berth";
+    if (o->max_fds)
+        cfg.max_fds = cfg.max_sockets > o->max_fds ? o->max_fds : cfg.max_sockets;
     if (!(h->st = berth_stack_new(&cfg))) {
         fprintf(stderr, "berth: cannot create the stack: %s\n", strerror(errno));
         return EXIT_FAIL;

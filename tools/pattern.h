@@ -40,4 +40,31 @@ static inline bool pattern_check(const uint8_t *buf, size_t len, size_t size)
     return true;
 }
 
+/* The byte stream of `berth tcp --send-bytes`: byte i of the stream is byte
+ * i % 8 (little-endian) of splitmix64(i / 8). Any slice can be made (or
+ * checked) from its offset alone, and it does not compress. */
+static inline uint64_t stream_word(uint64_t w)
+{
+    uint64_t z = w + 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static inline void stream_fill(uint8_t *buf, size_t len, uint64_t off)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint64_t pos = off + i, v = stream_word(pos / 8);
+        unsigned b = (unsigned)(pos % 8);
+        if (b == 0 && len - i >= 8) {
+            for (unsigned k = 0; k < 8; k++)
+                buf[i + k] = (uint8_t)(v >> (8 * k));
+            i += 8;
+        } else {
+            buf[i++] = (uint8_t)(v >> (8 * b));
+        }
+    }
+}
+
 #endif

@@ -29,8 +29,14 @@ expect bad-route 2 "bad value" host --tap tap0 --addr 192.0.2.2/24 --route defau
 expect bad-loss 2 "expected a probability" host --tap tap0 --addr 192.0.2.2/24 --loss 150%
 expect bad-service 2 "unknown service" host --tap tap0 --addr 192.0.2.2/24 --serve gopher:70
 expect bad-port 2 "bad service" host --tap tap0 --addr 192.0.2.2/24 --serve echo:70000
-expect needs-tcp-http 3 'needs TCP (not built yet)' host --tap tap0 --addr 192.0.2.2/24 --serve http:8080
-expect needs-tcp-echo 3 'needs TCP (not built yet)' host --tap tap0 --addr 192.0.2.2/24 --serve echo:7/tcp
+expect http-over-udp 2 'http runs over TCP only' host --tap tap0 --addr 192.0.2.2/24 --serve http:8080/udp
+expect bad-proto 2 "bad protocol 'sctp'" host --tap tap0 --addr 192.0.2.2/24 --serve echo:7/sctp
+expect bad-max-conns 2 "bad value '0' for --max-conns" host --tap tap0 --addr 192.0.2.2/24 --max-conns 0
+expect tcp-help 0 'usage: berth tcp' tcp --help
+expect tcp-no-to 2 'where to' tcp --tap tap0 --addr 192.0.2.2/24
+expect tcp-bad-size 2 "bad value 'lots' for --send-bytes" tcp --tap tap0 --addr 192.0.2.2/24 --to 192.0.2.1:9 --send-bytes lots
+expect tcp-bad-syncnt 2 "bad value '200' for --syncnt" tcp --tap tap0 --addr 192.0.2.2/24 --to 192.0.2.1:9 --syncnt 200
+expect tcp-echo-sink 2 'not both' tcp --tap tap0 --addr 192.0.2.2/24 --to 192.0.2.1:9 --expect-echo --sink
 expect unknown-opt 2 "unknown option '--frob'" host --tap tap0 --addr 192.0.2.2/24 --frob
 expect no-such-device 1 'no device named nosuch0' host --tap nosuch0 --addr 192.0.2.2/24
 expect not-a-tap 1 'lo is not a TAP device' host --tap lo --addr 192.0.2.2/24
