@@ -68,8 +68,10 @@ static const struct figdef g_figs[] = {
     {"udp_rtt_vlink_per_s",      K_RATE,  {OP_RTT_VLINK,     UDP, 0,     0,    1}, NULL},
     {"tcp_bulk_loopback_MBps",   K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1}, NULL},
     {"tcp_bulk_vlink_MBps",      K_MBPS,  {OP_TCP_BULK_VLINK,TCP, 256,   0,    1}, NULL},
-    {"tcp_bulk_tap_MBps",        K_MBPS,  {OP_TCP_BULK_TAP,  TCP, 64,    0,    1}, NULL},
     {"tcp_conn_per_s",           K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1}, NULL},
+    /* Last of the timed figures: ~10 s, so that it pushes none of the others
+     * past the program's 150 s budget. */
+    {"tcp_bulk_tap_MBps",        K_MBPS,  {OP_TCP_BULK_TAP,  TCP, 64,    0,    1}, NULL},
     {"udp_socket_ram_bytes",     K_BYTES, {OP_RAM_BOUND,     UDP, 0,     0,    0}, NULL},
     {"tcp_socket_ram_bytes",     K_BYTES, {OP_RAM_IDLE,      TCP, 0,     0,    0}, NULL},
     {"tcp_established_ram_bytes",K_BYTES, {OP_RAM_EST,       TCP, 0,     0,    0}, NULL},
