@@ -704,6 +704,11 @@ static void *veth_b_thread(void *arg)
     }
     bench_no_ipv6();
     b->nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (b->nsfd < 0) { /* before Linux 3.17 */
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/task/%ld/ns/net", (long)gettid());
+        b->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+    }
     b->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (b->nsfd < 0 || b->ctl < 0 || b->lfd < 0) {
