@@ -15,7 +15,8 @@
  *
  * A bind_node carries a copy of the owner's reuse flags, uid, device and
  * state, so owners that are not full sockets (TIME_WAIT entries) can sit in
- * the same lists. docs/bind.md lists the rules and invariants.
+ * the same lists. It is 32 bytes: an AF_INET6 owner's IPv6 address lives
+ * in its object, found through a 10-bit offset. docs/bind.md lists the rules and invariants.
  */
 #ifndef BERTH_BIND_H
 #define BERTH_BIND_H
@@ -29,22 +30,45 @@ struct berth_stack;
 struct bsock;
 
 struct bind_node {
-    struct bind_node *next;   /* in the bucket's owner list */
+    struct bind_node *next;   /* in the port's owner list */
     struct bind_node **pprev; /* the pointer to this node: O(1) unlink */
-    struct bsock *so;       /* NULL for non-socket owners (TIME_WAIT) */
     /* IPv4 view of the bound address (Linux's sk_rcv_saddr): INADDR_ANY for
      * the wildcard; for AF_INET6 owners 0 for [::], a.b.c.d for
      * ::ffff:a.b.c.d, and LOOPBACK4_IPV6 (127.0.0.6) for any other address. */
     struct in_addr addr;
-    struct in6_addr addr6; /* AF_INET6 owners: the bound IPv6 address */
-    uint16_t port;          /* host order; 0 while not hashed */
-    uint8_t family;         /* AF_INET or AF_INET6 */
-    bool v6only : 1;        /* IPV6_V6ONLY: takes no IPv4 traffic or ports */
-    bool hashed : 1;
-    bool reuseaddr : 1, reuseport : 1, listening : 1, timewait : 1;
     uid_t uid;
     unsigned bound_if;
+    uint16_t port; /* host order; 0 while not hashed */
+    /* AF_INET6 owners keep their IPv6 address in the same object, after the
+     * node: 4 * addr6_off bytes from its start (bind_node_addr6). 0: an
+     * AF_INET owner. */
+    uint16_t addr6_off : 10;
+    bool v6only : 1; /* IPV6_V6ONLY: takes no IPv4 traffic or ports */
+    bool hashed : 1;
+    bool reuseaddr : 1, reuseport : 1, listening : 1;
+    bool timewait : 1; /* a TIME_WAIT entry; every other owner is an inet_sock */
 };
+_Static_assert(sizeof(struct bind_node) == 32, "struct bind_node stays 32 bytes");
+
+/* The farthest an AF_INET6 owner's address may be from its node. */
+#define BIND_ADDR6_MAX_OFF (4u * 1023u)
+
+static inline bool bind_node_v6(const struct bind_node *n) { return n->addr6_off != 0; }
+static inline int bind_node_family(const struct bind_node *n)
+{
+    return n->addr6_off ? AF_INET6 : AF_INET;
+}
+/* An AF_INET6 owner's IPv6 address. */
+static inline const struct in6_addr *bind_node_addr6(const struct bind_node *n)
+{
+    return (const struct in6_addr *)(const void *)((const char *)n + 4u * n->addr6_off);
+}
+/* Make n an AF_INET6 owner whose address is kept at a6, which must lie
+ * after n in the same object, 4-byte aligned, within BIND_ADDR6_MAX_OFF. */
+static inline void bind_node_set_addr6(struct bind_node *n, const struct in6_addr *a6)
+{
+    n->addr6_off = (uint16_t)(((const char *)a6 - (const char *)n) / 4) & 0x3ff;
+}
 
 /* The owners of a port with two or more, plus a summary that decides the
  * common crowded cases without walking them (SO_REUSEPORT groups of one

@@ -104,13 +104,15 @@ static bool v6_any(const struct in6_addr *a) { return IN6_IS_ADDR_UNSPECIFIED(a)
 
 bool bind_addr_overlap(const struct bind_node *a, const struct bind_node *b)
 {
-    if (a->family != AF_INET6)
+    if (!bind_node_v6(a))
         return v4_equal(a->addr, b->addr, b->v6only);
     /* ipv6_rcv_saddr_equal(); an AF_INET peer counts as v4-mapped. */
-    bool a_mapped = IN6_IS_ADDR_V4MAPPED(&a->addr6);
-    bool b_mapped = b->family != AF_INET6 || IN6_IS_ADDR_V4MAPPED(&b->addr6);
-    bool a_any = v6_any(&a->addr6);
-    bool b_any = b->family == AF_INET6 && v6_any(&b->addr6);
+    const struct in6_addr *a6 = bind_node_addr6(a);
+    const struct in6_addr *b6 = bind_node_v6(b) ? bind_node_addr6(b) : NULL;
+    bool a_mapped = IN6_IS_ADDR_V4MAPPED(a6);
+    bool b_mapped = !b6 || IN6_IS_ADDR_V4MAPPED(b6);
+    bool a_any = v6_any(a6);
+    bool b_any = b6 && v6_any(b6);
     if (a_mapped && b_mapped)
         return v4_equal(a->addr, b->addr, b->v6only);
     if (a_any && b_any)
@@ -119,7 +121,7 @@ bool bind_addr_overlap(const struct bind_node *a, const struct bind_node *b)
         return true;
     if (a_any && !(a->v6only && b_mapped))
         return true;
-    return b->family == AF_INET6 && IN6_ARE_ADDR_EQUAL(&a->addr6, &b->addr6);
+    return b6 && IN6_ARE_ADDR_EQUAL(a6, b6);
 }
 
 static bool clash(const struct bind_table *t, const struct bind_node *n, const struct bind_node *o)

@@ -9,22 +9,28 @@
 #include "netif/netif_impl.h"
 #include "socket/inet_sock.h"
 
-void inet_sock_init(struct inet_sock *in, struct bind_table *t)
+void inet_sock_init(struct inet_sock *in)
 {
-    in->table = t;
-    in->bnode.so = &in->sk;
-    in->bnode.family = (uint8_t)sock_family(&in->sk);
-    /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
-    in->bnode.v6only = sock_family(&in->sk) == AF_INET6 && in->sk.st->net.ipv6_bindv6only;
+    if (sock_family(&in->sk) == AF_INET6) {
+        bind_node_set_addr6(&in->bnode, &inet6_info(in)->rcv_saddr);
+        /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
+        in->bnode.v6only = in->sk.st->net.ipv6_bindv6only;
+    }
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
     in->pmtudisc = IP_PMTUDISC_WANT;
 }
 
+struct bind_table *inet_table(const struct inet_sock *in)
+{
+    struct berth_stack *st = in->sk.st;
+    return in->sk.protocol == IPPROTO_TCP ? st->tcp_bind : st->udp_bind;
+}
+
 void inet_sync_node(struct inet_sock *in)
 {
     struct bsock *so = &in->sk;
-    bind_set_flags(in->table, &in->bnode, so->reuseaddr, so->reuseport, so->uid,
+    bind_set_flags(inet_table(in), &in->bnode, so->reuseaddr, so->reuseport, so->uid,
                    so->bound_ifindex);
 }
 
@@ -61,7 +67,7 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         inet_sync_node(in);
         struct bind_req req;
         inet_bind_req(in, false, &req);
-        int rc = bind_get_port(st, in->table, &in->bnode, snum, &req);
+        int rc = bind_get_port(st, inet_table(in), &in->bnode, snum, &req);
         if (rc) {
             in->bnode.addr.s_addr = 0;
             in->saddr.s_addr = 0;
@@ -95,7 +101,7 @@ void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *r
             req->hi = hi;
         }
     }
-    bool tcp = in->table->proto == IPPROTO_TCP;
+    bool tcp = in->sk.protocol == IPPROTO_TCP;
     req->kind = tcp && !autobind ? BIND_EPH_TCP_BIND : BIND_EPH_ANY;
     req->reuse_halves = tcp && in->sk.reuseaddr;
 }
@@ -107,12 +113,12 @@ int inet_autobind(struct inet_sock *in)
     inet_sync_node(in);
     struct bind_req req;
     inet_bind_req(in, true, &req);
-    return bind_get_port(in->sk.st, in->table, &in->bnode, 0, &req) ? -EAGAIN : 0;
+    return bind_get_port(in->sk.st, inet_table(in), &in->bnode, 0, &req) ? -EAGAIN : 0;
 }
 
 void inet_unhash(struct inet_sock *in)
 {
-    bind_put_port(in->sk.st, in->table, &in->bnode);
+    bind_put_port(in->sk.st, inet_table(in), &in->bnode);
 }
 
 int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)

@@ -89,12 +89,13 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
                         netif_has_local6(st, a, so->bound_ifindex)))
             return -EADDRNOTAVAIL;
     }
+    struct inet6_info *np = inet6_info(in);
     bool saved_v6only = in->bnode.v6only;
     in->bnode.addr = v4;
-    in->bnode.addr6 = *a;
+    np->rcv_saddr = *a;
     in->saddr = mcast ? (struct in_addr){0} : v4;
     if (!mcast)
-        in->v6_saddr = *a;
+        np->saddr = *a;
     /* A specific IPv6 address makes the socket IPv6-only. */
     if (!any && !mapped)
         in->bnode.v6only = true;
@@ -102,12 +103,12 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         inet_sync_node(in);
         struct bind_req req;
         inet_bind_req(in, false, &req);
-        if (bind_get_port(st, in->table, &in->bnode, snum, &req)) {
+        if (bind_get_port(st, inet_table(in), &in->bnode, snum, &req)) {
             in->bnode.v6only = saved_v6only;
             in->bnode.addr.s_addr = 0;
-            memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
+            memset(&np->rcv_saddr, 0, sizeof(np->rcv_saddr));
             in->saddr.s_addr = 0;
-            memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
+            memset(&np->saddr, 0, sizeof(np->saddr));
             return -EADDRINUSE;
         }
     }
@@ -121,6 +122,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
 {
     struct inet_sock *in = inet_sk(so);
+    const struct inet6_info *np = inet6_info(in);
     struct sockaddr_in6 sin6;
     memset(&sin6, 0, sizeof(sin6));
     sin6.sin6_family = AF_INET6;
@@ -128,11 +130,10 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
         if (!in->dport || in->state == INET_CLOSE)
             return -ENOTCONN;
         sin6.sin6_port = in->dport;
-        sin6.sin6_addr = in->v6_daddr;
+        sin6.sin6_addr = np->daddr;
     } else {
         sin6.sin6_port = htons(inet_num(in));
-        sin6.sin6_addr =
-            IN6_IS_ADDR_UNSPECIFIED(&in->bnode.addr6) ? in->v6_saddr : in->bnode.addr6;
+        sin6.sin6_addr = IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr) ? np->saddr : np->rcv_saddr;
     }
     if (needs_scope_id(&sin6.sin6_addr))
         sin6.sin6_scope_id = so->bound_ifindex;
@@ -144,14 +145,28 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
 
 void inet6_mapped_connected(struct inet_sock *in)
 {
-    set_mapped(&in->v6_daddr, in->daddr);
+    struct inet6_info *np = inet6_info(in);
+    set_mapped(&np->daddr, in->daddr);
     struct in_addr any = {0};
-    if (IN6_IS_ADDR_UNSPECIFIED(&in->v6_saddr) ||
-        (IN6_IS_ADDR_V4MAPPED(&in->v6_saddr) && !mapped_v4(&in->v6_saddr).s_addr))
-        set_mapped(&in->v6_saddr, in->saddr);
-    if (IN6_IS_ADDR_UNSPECIFIED(&in->bnode.addr6) ||
-        (IN6_IS_ADDR_V4MAPPED(&in->bnode.addr6) && !mapped_v4(&in->bnode.addr6).s_addr))
-        set_mapped(&in->bnode.addr6, in->bnode.addr.s_addr ? in->bnode.addr : any);
+    if (IN6_IS_ADDR_UNSPECIFIED(&np->saddr) ||
+        (IN6_IS_ADDR_V4MAPPED(&np->saddr) && !mapped_v4(&np->saddr).s_addr))
+        set_mapped(&np->saddr, in->saddr);
+    if (IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr) ||
+        (IN6_IS_ADDR_V4MAPPED(&np->rcv_saddr) && !mapped_v4(&np->rcv_saddr).s_addr))
+        set_mapped(&np->rcv_saddr, in->bnode.addr.s_addr ? in->bnode.addr : any);
+}
+
+void inet6_forget(struct inet_sock *in, bool peer, bool local)
+{
+    if (sock_family(&in->sk) != AF_INET6)
+        return;
+    struct inet6_info *np = inet6_info(in);
+    if (peer)
+        memset(&np->daddr, 0, sizeof(np->daddr));
+    if (local) {
+        memset(&np->rcv_saddr, 0, sizeof(np->rcv_saddr));
+        memset(&np->saddr, 0, sizeof(np->saddr));
+    }
 }
 
 void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len)

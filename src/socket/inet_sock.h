@@ -5,6 +5,7 @@
 #define BERTH_SOCKET_INET_SOCK_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 
 #include "bind/bind.h"
 #include "socket/sock.h"
@@ -18,7 +19,6 @@ enum inet_state { INET_CLOSE = 0, INET_ESTABLISHED = 1, INET_LISTEN = 10 };
 
 struct inet_sock {
     struct bsock sk;
-    struct bind_table *table; /* the protocol's port namespace */
     struct bind_node bnode;   /* rcv_saddr + local port live here */
     struct in_addr saddr;     /* source address used when sending */
     struct in_addr daddr;     /* peer (connected sockets) */
@@ -30,17 +30,48 @@ struct inet_sock {
     bool pktinfo : 1, recvttl : 1, recvtos : 1; /* control messages on receive */
     bool bindaddr_lock : 1, bindport_lock : 1;  /* explicit bind fixed addr / port */
     uint8_t pmtudisc;                           /* IP_MTU_DISCOVER, WANT by default */
-    /* IP_LOCAL_PORT_RANGE: in the socket's rarely-set options (sock_opts) */
-    /* AF_INET6 sockets: the bound address lives in bnode.addr6 (with its
-     * IPv4 view in bnode.addr) and V6ONLY in bnode.v6only. */
-    struct in6_addr v6_saddr; /* np->saddr: source for sending */
-    struct in6_addr v6_daddr; /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
+    /* IP_LOCAL_PORT_RANGE: in the socket's rarely-set options (sock_opts).
+     * The protocol's bind table: inet_table(). AF_INET6 sockets: the IPv6
+     * addresses are in their inet6_info, V6ONLY in bnode.v6only. */
 };
+_Static_assert(sizeof(struct inet_sock) == 88, "struct inet_sock stays 88 bytes");
+
+/* What an AF_INET6 socket adds (Linux's ipv6_pinfo and sk_v6_* fields): at
+ * the end of the object, so AF_INET sockets do not carry it. An AF_INET6
+ * ops table's obj_size is INET6_OBJ_SIZE(its socket type). */
+struct inet6_info {
+    struct in6_addr rcv_saddr; /* sk_v6_rcv_saddr: the bound address (the bind node's) */
+    struct in6_addr saddr;     /* np->saddr: source for sending */
+    struct in6_addr daddr;     /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
+};
+#define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
+/* The bind node's offset to the inet6_info must fit its 10-bit field. */
+#define INET6_OBJ_FITS(type)                                                                      \
+    (sizeof(type) - offsetof(struct inet_sock, bnode) <= BIND_ADDR6_MAX_OFF && sizeof(type) % 8 == 0)
 
 static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
 static inline uint16_t inet_num(const struct inet_sock *in) { return in->bnode.port; }
+/* AF_INET6 sockets only. */
+static inline struct inet6_info *inet6_info(struct inet_sock *in)
+{
+    return (struct inet6_info *)(void *)((char *)in + so_ops(&in->sk)->obj_size -
+                                         sizeof(struct inet6_info));
+}
+/* The socket that owns a bind node (NULL for a TIME_WAIT entry). */
+static inline struct inet_sock *inet_of_node(const struct bind_node *n)
+{
+    return n->timewait ? NULL
+                       : (struct inet_sock *)(void *)((char *)n - offsetof(struct inet_sock, bnode));
+}
+static inline struct bsock *inet_node_sock(const struct bind_node *n)
+{
+    struct inet_sock *in = inet_of_node(n);
+    return in ? &in->sk : NULL;
+}
+/* The protocol's port namespace (st->udp_bind or st->tcp_bind). */
+struct bind_table *inet_table(const struct inet_sock *in);
 
-void inet_sock_init(struct inet_sock *in, struct bind_table *t);
+void inet_sock_init(struct inet_sock *in);
 /* __inet_bind(): validation order, privilege, conflict. */
 int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 /* Give an unbound socket an ephemeral port (inet_autobind). */
@@ -56,6 +87,9 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 void inet6_mapped_connected(struct inet_sock *in);
+/* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
+ * its bound and source IPv6 addresses. Nothing for AF_INET. */
+void inet6_forget(struct inet_sock *in, bool peer, bool local);
 /* Rewrite a struct sockaddr_in in *ss as the v4-mapped sockaddr_in6. */
 void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len);
 

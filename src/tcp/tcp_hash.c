@@ -190,9 +190,9 @@ struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint1
  * IPv6 one. */
 static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigned ifindex)
 {
-    if (!n->so || !n->listening || n->v6only)
+    if (n->timewait || !n->listening || n->v6only)
         return -1;
-    if (tcp_state(tcp_sk(n->so)) != TCPS_LISTEN)
+    if (tcp_state(tcp_sk(inet_node_sock(n))) != TCPS_LISTEN)
         return -1;
     if (n->addr.s_addr != daddr.s_addr)
         return -1;
@@ -202,7 +202,7 @@ static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigne
             return -1;
         s = 2;
     }
-    if (n->family == AF_INET)
+    if (!bind_node_v6(n))
         s++;
     return s;
 }
@@ -240,7 +240,7 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
                 }
         }
         if (best)
-            return tcp_sk(best->so);
+            return tcp_sk(inet_node_sock(best));
         if (daddr.s_addr == INADDR_ANY)
             break;
     }
@@ -422,10 +422,10 @@ bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind)
 static bool port_shareable(const struct bind_table *t, uint16_t port)
 {
     for (struct bind_node *n = bind_owners(t, port); n; n = n->next) {
-        if (!n->so) {
+        if (n->timewait) {
             if (!tcp_tw_conn_bound(tcp_tw_of_bnode(n)))
                 return false;
-        } else if (!tcp_sk(n->so)->conn_bound) {
+        } else if (!tcp_sk(inet_node_sock(n))->conn_bound) {
             return false;
         }
     }
@@ -445,7 +445,7 @@ int tcp_hash_connect(struct tcp_sock *tp)
 {
     struct inet_sock *in = &tp->inet;
     struct berth_stack *st = tcp_st(tp);
-    struct bind_table *t = in->table;
+    struct bind_table *t = inet_table(in);
     if (inet_num(in)) {
         if (!tcp_tuple_unique(tp, inet_num(in), false))
             return -EADDRNOTAVAIL;

@@ -65,7 +65,7 @@ static int tcp_init(struct bsock *so)
 {
     struct tcp_sock *tp = tcp_sk(so);
     struct tcp_stack *ts = tcp_of(so->st);
-    inet_sock_init(&tp->inet, so->st->tcp_bind);
+    inet_sock_init(&tp->inet);
     /* keepidle / keepintvl / keepcnt 0: the sysctls at the time of use */
     /* net.ipv4.tcp_wmem[1] / tcp_rmem[1], not the core defaults. */
     so->sndbuf = ts->wmem[1];
@@ -216,12 +216,10 @@ int tcp_disconnect(struct tcp_sock *tp)
     free_queues(tp);
     in->dport = 0;
     in->daddr.s_addr = 0;
-    memset(&in->v6_daddr, 0, sizeof(in->v6_daddr));
+    inet6_forget(in, true, !in->bindaddr_lock);
     if (!in->bindaddr_lock) {
         in->saddr.s_addr = 0;
         in->bnode.addr.s_addr = 0;
-        memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
-        memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
     }
     so->shut = 0;
     tp->done = tp->fin_queued = false;
@@ -345,7 +343,7 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     }
     struct inet_sock *in = &tp->inet;
     const struct inet_sock *lin = &l->inet;
-    inet_sock_init(in, st->tcp_bind);
+    inet_sock_init(in);
     in->tos = lin->tos;
     in->uc_ttl = lin->uc_ttl;
     in->freebind = lin->freebind;
@@ -356,7 +354,6 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->pmtudisc = lin->pmtudisc;
     in->bindport_lock = lin->bindport_lock;
     in->bindaddr_lock = lin->bindaddr_lock;
-    in->bnode.family = lin->bnode.family;
     in->bnode.v6only = lin->bnode.v6only;
     in->bnode.addr = req->laddr;
     in->saddr = req->laddr;
@@ -437,11 +434,11 @@ static int tcp_listen(struct bsock *so, int backlog)
         in->bnode.listening = true;
         int rc;
         if (inet_num(in)) {
-            rc = bind_conflict(in->table, &in->bnode, inet_num(in)) ? -EADDRINUSE : 0;
+            rc = bind_conflict(inet_table(in), &in->bnode, inet_num(in)) ? -EADDRINUSE : 0;
         } else {
             struct bind_req req;
             inet_bind_req(in, false, &req);
-            rc = bind_get_port(st, in->table, &in->bnode, 0, &req) ? -EADDRINUSE : 0;
+            rc = bind_get_port(st, inet_table(in), &in->bnode, 0, &req) ? -EADDRINUSE : 0;
         }
         if (rc) {
             in->bnode.listening = false;
@@ -578,7 +575,7 @@ static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, sockle
     out->sin_port = sin6.sin6_port;
     if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
         /* connect to [::]: the loopback of the socket's kind */
-        if (!IN6_IS_ADDR_V4MAPPED(&tp->inet.bnode.addr6) || tp->inet.bnode.v6only)
+        if (!IN6_IS_ADDR_V4MAPPED(bind_node_addr6(&tp->inet.bnode)) || tp->inet.bnode.v6only)
             return -ENETUNREACH; /* would be ::1: no IPv6 packet path yet */
         out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         return 0;
@@ -1086,10 +1083,12 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
+_Static_assert(INET6_OBJ_FITS(struct tcp_sock), "tcp_sock: the inet6_info is within reach of the bind node");
+
 const struct sock_ops tcp6_ops = {
     .family = AF_INET6,
     .type = SOCK_STREAM,
-    .obj_size = sizeof(struct tcp_sock),
+    .obj_size = INET6_OBJ_SIZE(struct tcp_sock),
     .resolve_protocol = tcp_resolve_protocol,
     .init = tcp_init,
     .release = tcp_release,

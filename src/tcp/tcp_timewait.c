@@ -1,5 +1,5 @@
 /* tcp_timewait.c — TIME_WAIT (and orphaned FIN_WAIT_2) as small entries,
- * not sockets (Linux's inet_timewait_sock): 96 bytes holding the remote
+ * not sockets (Linux's inet_timewait_sock): 72 bytes (88 for AF_INET6) holding the remote
  * half of the 4-tuple, the bind-table node that keeps the local half and
  * the port with its owner's reuse flags, and what is needed to answer
  * segments (tcp_timewait_state_process). The window its ACKs offer is kept
@@ -24,12 +24,13 @@
 #define TW_WLOG_SHIFT 4 /* high nibble n: the window field is 2^n - 1 */
 
 struct tcp_tw {
-    struct tcp_eh eh;       /* kind TCP_EH_TW; tw_sub lives here */
-    struct bind_node bnode; /* so == NULL, timewait set */
-    struct tcp_tw *fnext;   /* FIFO */
-    uint32_t expire_ms;     /* tcp_ts_now() clock */
+    struct tcp_eh eh;     /* kind TCP_EH_TW; tw_sub lives here */
+    struct tcp_tw *fnext; /* FIFO */
+    uint32_t expire_ms;   /* tcp_ts_now() clock */
     uint32_t snd_nxt, rcv_nxt;
     uint32_t ts_recent;
+    struct bind_node bnode; /* timewait set */
+    struct in6_addr addr6[]; /* AF_INET6 owners only: the bound address, after the node */
 };
 
 _Static_assert(sizeof(struct tcp_tw) < 100, "a TIME_WAIT entry stays under 100 bytes");
@@ -111,7 +112,7 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     struct tcp_stack *ts = tcp_of(st);
     struct tcp_tw *tw = NULL;
     if (ts->tw_count < (unsigned)ts->max_tw_buckets && tp->eh.kind == TCP_EH_SOCK)
-        tw = st_zalloc(st, sizeof(*tw));
+        tw = st_zalloc(st, sizeof(*tw) + (bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0]) : 0));
     if (!tw) {
         if (ts->tw_count >= (unsigned)ts->max_tw_buckets)
             SNMP_INC(st, TcpExt, TCPTimeWaitOverflow);
@@ -130,8 +131,10 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
                               (tp->conn_bound ? TW_CONN : 0) | (wlog << TW_WLOG_SHIFT));
     const struct bind_node *b = &tp->inet.bnode;
     tw->bnode.addr = tp->inet.saddr; /* rcv_saddr: the connection's address */
-    tw->bnode.addr6 = b->addr6;
-    tw->bnode.family = b->family;
+    if (bind_node_v6(b)) {
+        tw->addr6[0] = *bind_node_addr6(b);
+        bind_node_set_addr6(&tw->bnode, &tw->addr6[0]);
+    }
     tw->bnode.v6only = b->v6only;
     tw->bnode.reuseaddr = b->reuseaddr;
     tw->bnode.reuseport = b->reuseport;

@@ -17,12 +17,12 @@
 static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport,
                  struct in_addr daddr, unsigned ifindex)
 {
-    const struct inet_sock *in = (const struct inet_sock *)n->so;
+    const struct inet_sock *in = inet_of_node(n);
     if (!in || n->v6only)
         return -1;
     if (n->addr.s_addr != daddr.s_addr)
         return -1;
-    int s = n->family == AF_INET ? 2 : 1; /* a plain IPv4 socket wins a tie */
+    int s = bind_node_v6(n) ? 1 : 2; /* a plain IPv4 socket wins a tie */
     if (in->daddr.s_addr) {
         if (in->daddr.s_addr != saddr.s_addr)
             return -1;
@@ -73,7 +73,7 @@ static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uin
                 }
         }
         if (best)
-            return udp_sk(best->so);
+            return udp_sk(inet_node_sock(best));
         if (daddr.s_addr == INADDR_ANY)
             break;
     }
@@ -100,7 +100,7 @@ static void deliver_multi(struct berth_stack *st, struct pkt *p, uint16_t sport,
 {
     struct bsock *last = NULL;
     for (struct bind_node *n = bind_owners(st->udp_bind, ntohs(dport)); n; n = n->next) {
-        const struct inet_sock *in = (const struct inet_sock *)n->so;
+        const struct inet_sock *in = inet_of_node(n);
         if (!in || n->v6only || (n->addr.s_addr && n->addr.s_addr != p->dst.s_addr))
             continue;
         if ((in->daddr.s_addr && in->daddr.s_addr != p->src.s_addr) ||
@@ -113,7 +113,7 @@ static void deliver_multi(struct berth_stack *st, struct pkt *p, uint16_t sport,
             if (c)
                 udp_queue_rcv(st, udp_sk(last), c);
         }
-        last = n->so;
+        last = inet_node_sock(n);
     }
     if (last)
         udp_queue_rcv(st, udp_sk(last), p);

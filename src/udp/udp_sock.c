@@ -25,7 +25,7 @@ static int udp_resolve_protocol(int protocol)
 
 static int udp_init(struct bsock *so)
 {
-    inet_sock_init(&udp_sk(so)->inet, so->st->udp_bind);
+    inet_sock_init(&udp_sk(so)->inet);
     return 0;
 }
 
@@ -54,8 +54,7 @@ static int udp_disconnect(struct inet_sock *in)
     if (!in->bindaddr_lock) {
         in->saddr.s_addr = 0;
         in->bnode.addr.s_addr = 0;
-        memset(&in->bnode.addr6, 0, sizeof(in->bnode.addr6));
-        memset(&in->v6_saddr, 0, sizeof(in->v6_saddr));
+        inet6_forget(in, false, true);
     }
     if (!in->bindport_lock)
         inet_unhash(in);
@@ -343,7 +342,7 @@ static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t l
             return -EAFNOSUPPORT;
         if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
             /* "connect to self": loopback of the socket's own kind */
-            if (IN6_IS_ADDR_V4MAPPED(&in->bnode.addr6)) {
+            if (IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->rcv_saddr)) {
                 sin6.sin6_addr.s6_addr[10] = sin6.sin6_addr.s6_addr[11] = 0xff;
                 sin6.sin6_addr.s6_addr[12] = 127;
                 sin6.sin6_addr.s6_addr[15] = 1;
@@ -382,7 +381,8 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
                 return -EINVAL;
             memset(&sin6, 0, sizeof(sin6));
             memcpy(&sin6, sa, msg->msg_namelen < sizeof(sin6) ? msg->msg_namelen : sizeof(sin6));
-            if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) && IN6_IS_ADDR_V4MAPPED(&in->v6_saddr)) {
+            if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) &&
+                IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->saddr)) {
                 sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             } else if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
                 memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
@@ -402,7 +402,7 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         default:
             return -EINVAL;
         }
-    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&in->v6_daddr)) {
+    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr)) {
         return -ENETUNREACH;
     }
     if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
@@ -434,10 +434,12 @@ static int udp6_getsockopt(struct bsock *so, int level, int name, void *val, soc
     return udp_getsockopt(so, level, name, val, len);
 }
 
+_Static_assert(INET6_OBJ_FITS(struct udp_sock), "udp_sock: the inet6_info is within reach of the bind node");
+
 const struct sock_ops udp6_ops = {
     .family = AF_INET6,
     .type = SOCK_DGRAM,
-    .obj_size = sizeof(struct udp_sock),
+    .obj_size = INET6_OBJ_SIZE(struct udp_sock),
     .resolve_protocol = udp_resolve_protocol,
     .init = udp_init,
     .release = udp_release,

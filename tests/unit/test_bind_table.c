@@ -191,6 +191,68 @@ static void conflict_rules(void **state)
     bind_put_port(st, st->tcp_bind, &a);
 }
 
+/* AF_INET6 owners keep their address after the node (as a socket's
+ * inet6_info or a TIME_WAIT entry's addr6 do). */
+struct node6 {
+    struct bind_node n;
+    uint32_t pad[3]; /* the address need not follow the node at once */
+    struct in6_addr a6;
+};
+
+static void node6_init(struct node6 *x, const char *ip6, const char *view4, bool v6only)
+{
+    memset(x, 0, sizeof(*x));
+    inet_pton(AF_INET6, ip6, &x->a6);
+    inet_pton(AF_INET, view4, &x->n.addr);
+    x->n.v6only = v6only;
+    bind_node_set_addr6(&x->n, &x->a6);
+}
+
+static void v6_owner_addresses(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    struct node6 any6, lo6, lo6b, mapped;
+    node6_init(&any6, "::", "0.0.0.0", false);
+    node6_init(&lo6, "::1", "127.0.0.6", true);
+    node6_init(&lo6b, "::1", "127.0.0.6", true);
+    node6_init(&mapped, "::ffff:127.0.0.1", "127.0.0.1", false);
+    assert_int_equal(bind_node_family(&any6.n), AF_INET6);
+    assert_ptr_equal(bind_node_addr6(&any6.n), &any6.a6);
+    struct bind_node v4 = node("127.0.0.1", false, false, 0);
+    struct bind_node v4b = node("127.0.0.2", false, false, 0);
+    assert_int_equal(bind_node_family(&v4), AF_INET);
+    /* [::] covers IPv4 unless V6ONLY */
+    assert_true(bind_addr_overlap(&v4, &any6.n));
+    assert_true(bind_addr_overlap(&any6.n, &v4));
+    any6.n.v6only = true;
+    assert_false(bind_addr_overlap(&v4, &any6.n));
+    assert_false(bind_addr_overlap(&any6.n, &v4));
+    any6.n.v6only = false;
+    /* ::1 overlaps [::] and ::1, never an IPv4 address */
+    assert_true(bind_addr_overlap(&lo6.n, &any6.n));
+    assert_true(bind_addr_overlap(&lo6.n, &lo6b.n));
+    assert_false(bind_addr_overlap(&lo6.n, &v4));
+    assert_false(bind_addr_overlap(&v4, &lo6.n));
+    /* ::ffff:a.b.c.d is a.b.c.d */
+    assert_true(bind_addr_overlap(&mapped.n, &v4));
+    assert_true(bind_addr_overlap(&v4, &mapped.n));
+    assert_false(bind_addr_overlap(&mapped.n, &v4b));
+    /* through the table */
+    assert_int_equal(bind_get_port(st, st->udp_bind, &any6.n, 9000, UDPREQ), 0);
+    assert_true(bind_conflict(st->udp_bind, &v4, 9000));
+    assert_true(bind_conflict(st->udp_bind, &lo6.n, 9000));
+    assert_int_equal(bind_get_port(st, st->udp_bind, &v4b, 9001, UDPREQ), 0);
+    assert_false(bind_conflict(st->udp_bind, &lo6.n, 9001));
+    assert_int_equal(bind_get_port(st, st->udp_bind, &lo6.n, 9001, UDPREQ), 0);
+    assert_true(bind_conflict(st->udp_bind, &lo6b.n, 9001));
+    assert_false(bind_conflict(st->udp_bind, &v4, 9001));
+    bind_put_port(st, st->udp_bind, &any6.n);
+    bind_put_port(st, st->udp_bind, &v4b);
+    bind_put_port(st, st->udp_bind, &lo6.n);
+    assert_int_equal(st->udp_bind->count, 0);
+}
+
 /* The bucket summary's O(1) answers agree with walking every owner. */
 static bool brute_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
 {
@@ -253,7 +315,7 @@ static void summary_matches_walk(void **state)
         }
         if ((i & 1) != (round & 1))
             continue; /* node i always lives in the same table */
-        n->family = AF_INET;
+        n->addr6_off = 0; /* AF_INET */
         n->addr.s_addr = (rand() % 3) ? 0 : htonl(0x7f000001 + (uint32_t)(rand() % 2));
         bind_set_flags(t, n, rand() & 1, rand() % 4 != 0, (uid_t)(rand() % 2), 0);
         uint16_t port = (uint16_t)(5000 + rand() % 3);
@@ -281,6 +343,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(every_port_reachable_at_high_occupancy, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(summary_matches_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(v6_owner_addresses, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
