@@ -92,7 +92,7 @@ void udp_queue_rcv(struct berth_stack *st, struct udp_sock *us, struct pkt *p)
         pkt_free(st, p);
         return;
     }
-    pktq_push(&us->rxq, p);
+    udp_rxq_push(&us->rxq, p);
     sock_wake(so);
 }
 

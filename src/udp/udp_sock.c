@@ -33,7 +33,9 @@ static void udp_release(struct bsock *so)
 {
     struct udp_sock *us = udp_sk(so);
     inet_unhash(&us->inet);
-    pktq_purge(so->st, &us->rxq);
+    struct pkt *p;
+    while ((p = udp_rxq_pop(&us->rxq)))
+        pkt_free(so->st, p);
 }
 
 /* Resolve the route for dst the way ip_route_connect does: an unspecified
@@ -208,7 +210,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         int err = sock_take_error(so);
         if (err)
             return err;
-        p = us->rxq.head;
+        p = udp_rxq_head(&us->rxq);
         if (p)
             break;
         /* __skb_recv_udp: a non-blocking call never waits, so it sees
@@ -232,7 +234,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         /* Linux drops the datagram it could not copy (unless peeking). */
         if (!(flags & MSG_PEEK)) {
             SNMP_INC(st, Udp, InErrors);
-            pkt_free(st, pktq_pop(&us->rxq));
+            pkt_free(st, udp_rxq_pop(&us->rxq));
         }
         return -EFAULT;
     }
@@ -248,7 +250,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     inet_put_cmsgs(&us->inet, msg, p);
     if (!(flags & MSG_PEEK)) {
         SNMP_INC(st, Udp, InDatagrams);
-        pkt_free(st, pktq_pop(&us->rxq));
+        pkt_free(st, udp_rxq_pop(&us->rxq));
     }
     return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
 }
@@ -273,7 +275,7 @@ static unsigned udp_poll(struct bsock *so)
         m |= POLLRDHUP | POLLIN | POLLRDNORM;
     if (so->shut == (RCV_SHUTDOWN | SEND_SHUTDOWN))
         m |= POLLHUP;
-    if (us->rxq.head)
+    if (udp_rxq_head(&us->rxq))
         m |= POLLIN | POLLRDNORM;
     m |= POLLOUT | POLLWRNORM | POLLWRBAND; /* datagrams never wait for buffer space here */
     return m;
@@ -285,7 +287,7 @@ static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
     int v;
     switch (req) {
     case SIOCINQ: /* == FIONREAD: size of the next datagram's payload */
-        v = us->rxq.head ? (int)(us->rxq.head->len - UDP_HLEN) : 0;
+        v = udp_rxq_head(&us->rxq) ? (int)(udp_rxq_head(&us->rxq)->len - UDP_HLEN) : 0;
         break;
     case SIOCOUTQ:
         v = 0; /* sends complete synchronously */
