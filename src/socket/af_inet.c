@@ -31,7 +31,7 @@ void inet_sync_node(struct inet_sock *in)
 {
     struct bsock *so = &in->sk;
     bind_set_flags(inet_table(in), &in->bnode, so->reuseaddr, so->reuseport, so->uid,
-                   so->bound_ifindex);
+                   sock_bound_if(so));
 }
 
 int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)

@@ -69,7 +69,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         /* Binding a v4-mapped address on a v6-only socket makes no sense. */
         if (in->bnode.v6only)
             return -EINVAL;
-        if (so->bound_ifindex && !berth_netif_by_index(st, so->bound_ifindex))
+        if (sock_bound_if(so) && !berth_netif_by_index(st, sock_bound_if(so)))
             return -ENODEV;
         v4 = mapped_v4(a);
         if (!(st->net.ip_nonlocal_bind || in->freebind || v4.s_addr == INADDR_ANY ||
@@ -77,16 +77,17 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -EADDRNOTAVAIL;
     } else if (!any) {
         if (needs_scope_id(a)) {
-            if (len >= sizeof(struct sockaddr_in6) && sin6.sin6_scope_id)
-                so->bound_ifindex = sin6.sin6_scope_id;
-            if (!so->bound_ifindex)
+            if (len >= sizeof(struct sockaddr_in6) && sin6.sin6_scope_id &&
+                sock_set_bound_if(so, sin6.sin6_scope_id))
+                return -ENOMEM;
+            if (!sock_bound_if(so))
                 return -EINVAL;
         }
-        if (so->bound_ifindex && !berth_netif_by_index(st, so->bound_ifindex))
+        if (sock_bound_if(so) && !berth_netif_by_index(st, sock_bound_if(so)))
             return -ENODEV;
         v4.s_addr = LOOPBACK4_IPV6;
         if (!mcast && !(in->freebind || st->net.ipv6_ip_nonlocal_bind ||
-                        netif_has_local6(st, a, so->bound_ifindex)))
+                        netif_has_local6(st, a, sock_bound_if(so))))
             return -EADDRNOTAVAIL;
     }
     struct inet6_info *np = inet6_info(in);
@@ -136,7 +137,7 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
         sin6.sin6_addr = IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr) ? np->saddr : np->rcv_saddr;
     }
     if (needs_scope_id(&sin6.sin6_addr))
-        sin6.sin6_scope_id = so->bound_ifindex;
+        sin6.sin6_scope_id = sock_bound_if(so);
     memset(ss, 0, sizeof(*ss));
     memcpy(ss, &sin6, sizeof(sin6));
     *len = sizeof(sin6);

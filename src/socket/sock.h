@@ -65,6 +65,7 @@ struct sock_opts {
     int rcvlowat;                      /* 1 by default */
     int priority, mark;
     struct linger linger;
+    unsigned bound_ifindex; /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
 };
 
@@ -76,7 +77,7 @@ struct bsock {
     struct sock_opts *opt; /* NULL: every option in it has its default */
     uid_t uid;             /* creation euid (Linux's sock_i_uid) */
     int rcvbuf, sndbuf;    /* effective bytes (Linux doubles what is set) */
-    unsigned bound_ifindex;
+    uint32_t rmem_alloc;   /* bytes (truesize) in a datagram receive queue (sk_rmem_alloc) */
     uint16_t refs;    /* descriptor + blocked callers */
     uint8_t so_error; /* pending asynchronous error (positive errno, < 256) */
     uint8_t protocol; /* resolved: IPPROTO_UDP or IPPROTO_TCP */
@@ -92,7 +93,7 @@ struct bsock {
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
 };
 _Static_assert(sizeof(struct bsock) == 40, "struct bsock stays 40 bytes");
-_Static_assert(sizeof(struct sock_opts) == 40, "struct sock_opts layout");
+_Static_assert(sizeof(struct sock_opts) == 48, "struct sock_opts layout");
 
 /* Every ops table, by id (sock_registry.c). */
 extern const struct sock_ops *const sock_ops_by_id[];
@@ -111,6 +112,10 @@ static inline const struct sock_opts *sock_opt(const struct bsock *so)
     return so->opt ? so->opt : &sock_opts_default;
 }
 struct sock_opts *sock_opt_w(struct bsock *so);
+/* The device the socket is bound to (sk_bound_dev_if; 0: none). */
+static inline unsigned sock_bound_if(const struct bsock *so) { return sock_opt(so)->bound_ifindex; }
+/* 0, or -ENOMEM when the options block cannot be allocated. */
+int sock_set_bound_if(struct bsock *so, unsigned ifindex);
 /* sk_clone_lock's copy of the SOL_SOCKET state from a listener to a new
  * connection's socket: 0 or -ENOMEM. */
 int sock_inherit(struct bsock *so, const struct bsock *from);

@@ -42,6 +42,17 @@ struct sock_opts *sock_opt_w(struct bsock *so)
     return so->opt;
 }
 
+int sock_set_bound_if(struct bsock *so, unsigned ifindex)
+{
+    if (!ifindex && !so->opt)
+        return 0;
+    struct sock_opts *o = sock_opt_w(so);
+    if (!o)
+        return -ENOMEM;
+    o->bound_ifindex = ifindex;
+    return 0;
+}
+
 int sock_inherit(struct bsock *so, const struct bsock *from)
 {
     so->reuseaddr = from->reuseaddr;
@@ -56,7 +67,6 @@ int sock_inherit(struct bsock *so, const struct bsock *from)
     so->cap_net_bind_service = from->cap_net_bind_service;
     so->rcvbuf = from->rcvbuf;
     so->sndbuf = from->sndbuf;
-    so->bound_ifindex = from->bound_ifindex;
     if (from->opt) {
         struct sock_opts *o = sock_opt_w(so);
         if (!o)

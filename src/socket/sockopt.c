@@ -67,13 +67,15 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (copy_from_user(ifname, val, n))
             return -EFAULT;
         if (!ifname[0]) {
-            so->bound_ifindex = 0;
+            if (sock_set_bound_if(so, 0))
+                return -ENOMEM;
             return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
         }
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
             return -ENODEV;
-        so->bound_ifindex = ifp->index;
+        if (sock_set_bound_if(so, ifp->index))
+            return -ENOMEM;
         return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
     }
     if (len < sizeof(int))
@@ -282,7 +284,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case SO_BINDTODEVICE: {
         char ifname[16] = {0};
-        berth_netif *ifp = so->bound_ifindex ? berth_netif_by_index(so->st, so->bound_ifindex) : NULL;
+        unsigned bif = sock_bound_if(so);
+        berth_netif *ifp = bif ? berth_netif_by_index(so->st, bif) : NULL;
         socklen_t n = 0;
         if (ifp) {
             n = (socklen_t)strlen(ifp->name) + 1;

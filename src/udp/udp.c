@@ -85,14 +85,14 @@ void udp_queue_rcv(struct berth_stack *st, struct udp_sock *us, struct pkt *p)
     struct bsock *so = &us->inet.sk;
     /* __udp_enqueue_schedule_skb: refuse once the queue is over rcvbuf (so
      * the last datagram admitted may overshoot it, as in Linux). */
-    if (us->rxq.bytes > (size_t)so->rcvbuf) {
+    if (so->rmem_alloc > (size_t)so->rcvbuf) {
         SNMP_INC(st, Udp, RcvbufErrors);
         SNMP_INC(st, Udp, InErrors);
         TRACE(st, "udp drop: receive buffer full on port %u", inet_num(&us->inet));
         pkt_free(st, p);
         return;
     }
-    udp_rxq_push(&us->rxq, p);
+    udp_rxq_push(us, p);
     sock_wake(so);
 }
 

@@ -34,7 +34,7 @@ static void udp_release(struct bsock *so)
     struct udp_sock *us = udp_sk(so);
     inet_unhash(&us->inet);
     struct pkt *p;
-    while ((p = udp_rxq_pop(&us->rxq)))
+    while ((p = udp_rxq_pop(us)))
         pkt_free(so->st, p);
 }
 
@@ -52,7 +52,7 @@ static int udp_disconnect(struct inet_sock *in)
     in->state = INET_CLOSE;
     in->daddr.s_addr = 0;
     in->dport = 0;
-    in->sk.bound_ifindex = 0; /* Linux clears sk_bound_dev_if here too */
+    sock_set_bound_if(&in->sk, 0); /* Linux clears sk_bound_dev_if here too (no allocation) */
     if (!in->bindaddr_lock) {
         in->saddr.s_addr = 0;
         in->bnode.addr.s_addr = 0;
@@ -210,7 +210,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         int err = sock_take_error(so);
         if (err)
             return err;
-        p = udp_rxq_head(&us->rxq);
+        p = udp_rxq_head(us);
         if (p)
             break;
         /* __skb_recv_udp: a non-blocking call never waits, so it sees
@@ -234,7 +234,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         /* Linux drops the datagram it could not copy (unless peeking). */
         if (!(flags & MSG_PEEK)) {
             SNMP_INC(st, Udp, InErrors);
-            pkt_free(st, udp_rxq_pop(&us->rxq));
+            pkt_free(st, udp_rxq_pop(us));
         }
         return -EFAULT;
     }
@@ -250,7 +250,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     inet_put_cmsgs(&us->inet, msg, p);
     if (!(flags & MSG_PEEK)) {
         SNMP_INC(st, Udp, InDatagrams);
-        pkt_free(st, udp_rxq_pop(&us->rxq));
+        pkt_free(st, udp_rxq_pop(us));
     }
     return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
 }
@@ -275,7 +275,7 @@ static unsigned udp_poll(struct bsock *so)
         m |= POLLRDHUP | POLLIN | POLLRDNORM;
     if (so->shut == (RCV_SHUTDOWN | SEND_SHUTDOWN))
         m |= POLLHUP;
-    if (udp_rxq_head(&us->rxq))
+    if (udp_rxq_head(us))
         m |= POLLIN | POLLRDNORM;
     m |= POLLOUT | POLLWRNORM | POLLWRBAND; /* datagrams never wait for buffer space here */
     return m;
@@ -287,7 +287,7 @@ static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
     int v;
     switch (req) {
     case SIOCINQ: /* == FIONREAD: size of the next datagram's payload */
-        v = udp_rxq_head(&us->rxq) ? (int)(udp_rxq_head(&us->rxq)->len - UDP_HLEN) : 0;
+        v = udp_rxq_head(us) ? (int)(udp_rxq_head(us)->len - UDP_HLEN) : 0;
         break;
     case SIOCOUTQ:
         v = 0; /* sends complete synchronously */
