@@ -452,6 +452,8 @@ uint32_t tcp_retransmit_head(struct tcp_sock *tp);
 /* SACK recovery: send retransmissions of lost holes the pipe allows. */
 void tcp_sack_retransmit(struct tcp_sock *tp);
 uint32_t tcp_sack_pipe(const struct tcp_sock *tp);
+/* Bytes of the peer's SACKed ranges above seq. */
+uint32_t tcp_sacked_bytes(const struct tcp_sock *tp, uint32_t seq);
 
 /* tcp_timer.c */
 void tcp_timer_init(struct tcp_sock *tp);

@@ -536,6 +536,9 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     }
     tp->rcv_tstamp = st_now(st);
     tp->probes_out = 0;
+    /* SACKed bytes before this ACK: cwnd grows by what is newly delivered
+     * (below). */
+    uint32_t prior_sacked = tp->sack_ok ? tcp_sacked_bytes(tp, prior_una) : 0;
     if (tp->sack_ok && seg->nsack)
         sack_update(tp, seg);
     if (seq_lt(ack, prior_una))
@@ -597,6 +600,15 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     /* Congestion control. */
     uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
     uint32_t pkts = (acked + mss - 1) / mss;
+    /* Slow start and congestion avoidance count segments delivered by this
+     * ACK, as Linux's tcp_cong_control(acked_sacked = tp->delivered
+     * growth): each segment once, when first SACKed or acknowledged. Data
+     * SACKed earlier and now acknowledged is not counted again (it was
+     * counted twice: after reordering, cwnd 10 became 13 where Linux has
+     * 11); data newly SACKed by this ACK is counted. */
+    uint32_t delivered = acked + (tp->sack_ok ? tcp_sacked_bytes(tp, tp->snd_una) : 0);
+    delivered = delivered > prior_sacked ? delivered - prior_sacked : 0;
+    uint32_t delivered_pkts = (delivered + mss - 1) / mss;
     if (tp->ca_state == TCPCA_RECOVERY && tp->undo_ok) {
         /* Eifel (RFC 3522): an ACK for the retransmitted segment that
          * echoes a timestamp older than the retransmission was caused by
@@ -645,8 +657,8 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->ca_state == TCPCA_DISORDER)
             tp->ca_state = TCPCA_OPEN;
         tp->dupacks = 0;
-        if (tcp_is_cwnd_limited(tp))
-            tp->cc->cong_avoid(tp, pkts);
+        if (tcp_is_cwnd_limited(tp) && delivered_pkts)
+            tp->cc->cong_avoid(tp, delivered_pkts);
     }
     if (!tp->sndq.bytes)
         tp->snd_hint = NULL;

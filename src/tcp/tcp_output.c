@@ -306,14 +306,24 @@ uint32_t tcp_send_headroom(const struct tcp_sock *tp)
     return seq_gt(end, tp->snd_nxt) ? end - tp->snd_nxt : 0;
 }
 
-static bool cwnd_allows(const struct tcp_sock *tp, uint32_t len)
+/* May len more bytes go out with `flight` bytes in flight? */
+static bool cwnd_room(const struct tcp_sock *tp, uint32_t flight, uint32_t len)
 {
-    uint32_t flight = tcp_flight(tp);
     /* Limited transmit (RFC 3042): a new segment for each of the first two
-     * duplicate ACKs. */
-    uint32_t extra = tp->ca_state == TCPCA_DISORDER ? (tp->dupacks < 2 ? tp->dupacks : 2) : 0;
+     * duplicate ACKs. With SACK blocks the pipe (tcp_sack_pipe) already
+     * leaves out the SACKed segments, which is how Linux lets those
+     * segments go (sacked_out lowers tcp_packets_in_flight); counting the
+     * duplicate ACKs as well sent two new segments on the first one. */
+    uint32_t extra = tp->ca_state == TCPCA_DISORDER && !(tp->sack_ok && tp->nsacked)
+                         ? (tp->dupacks < 2 ? tp->dupacks : 2)
+                         : 0;
     uint64_t cw = (uint64_t)(tp->cwnd + extra) * tp->mss_cache;
     return flight == 0 || flight + len <= cw;
+}
+
+static bool cwnd_allows(const struct tcp_sock *tp, uint32_t len)
+{
+    return cwnd_room(tp, tcp_flight(tp), len);
 }
 
 /* Skip SACKed bytes when resending after a timeout. */
@@ -337,6 +347,39 @@ static uint32_t next_sacked_start(const struct tcp_sock *tp, uint32_t seq)
     return found ? best : seq + 0x7fffffffu;
 }
 
+/* Would tcp_push send another segment right after [seq, seq + len)?
+ * The checks of the loop below, with that segment counted as sent (SACK
+ * skipping left out): more data, window, cwnd, SWS, Nagle and cork. Only
+ * used to place PSH, so an approximation costs nothing but a flag. */
+static bool next_follows(const struct tcp_sock *tp, uint32_t seq, uint32_t len, uint32_t mss,
+                         bool more)
+{
+    uint32_t next = seq + len;
+    if (!seq_lt(next, tp->write_seq))
+        return false;
+    uint32_t avail = tp->write_seq - next;
+    uint32_t n = avail < mss ? avail : mss;
+    uint32_t end = tp->snd_una + tp->snd_wnd;
+    uint32_t room = seq_gt(end, next) ? end - next : 0;
+    bool wnd_limited = n > room;
+    if (wnd_limited)
+        n = room;
+    if (!n)
+        return false;
+    if (!cwnd_room(tp, tcp_flight(tp) + len, n))
+        return false;
+    bool retx = seq_lt(next, tp->snd_max);
+    bool final_fin = tp->fin_queued && next + n == tp->write_seq && room > n;
+    if (n < mss && !retx && !final_fin) {
+        if (wnd_limited)
+            return n >= tp->max_window / 2;
+        if (n == avail &&
+            (tp->cork || more || (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una))))
+            return false;
+    }
+    return true;
+}
+
 void tcp_push(struct tcp_sock *tp, bool more)
 {
     int state = tcp_state(tp);
@@ -345,6 +388,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         return;
     uint32_t mss = tcp_current_mss(tp);
     bool sent = false, failed = false;
+    unsigned burst = 0; /* data segments sent by this call */
     tp->cwnd_limited = false;
     for (;;) {
         if (tp->sack_ok && tp->nsacked && seq_lt(tp->snd_nxt, tp->snd_max)) {
@@ -433,6 +477,13 @@ void tcp_push(struct tcp_sock *tp, bool more)
         bool with_fin = tp->fin_queued && seq + len == tp->write_seq;
         if (seq + len == tp->write_seq)
             flags |= TH_PSH;
+        /* Linux sends a burst as TSO/GSO packets and forces PSH on every
+         * packet of more than one segment (__tcp_transmit_skb: "to
+         * expedite GRO flush at receiver"); GSO leaves it on the last
+         * segment. berth sends segments, so a burst of two or more gets
+         * PSH on its last one, as one GSO packet would. */
+        if (burst && !next_follows(tp, seq, len, mss, more))
+            flags |= TH_PSH;
         if (with_fin) {
             if (tcp_send_headroom(tp) > len)
                 flags |= TH_FIN;
@@ -466,6 +517,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         if (len < mss)
             tp->snd_sml = seq + len;
         sent = true;
+        burst++;
         if (with_fin)
             break;
     }
@@ -541,6 +593,11 @@ static uint32_t sacked_above(const struct tcp_sock *tp, uint32_t seq, unsigned *
     if (ranges)
         *ranges = r;
     return n;
+}
+
+uint32_t tcp_sacked_bytes(const struct tcp_sock *tp, uint32_t seq)
+{
+    return sacked_above(tp, seq, NULL);
 }
 
 /* IsLost(): three segments' worth of SACKed bytes (or three ranges) above. */
