@@ -138,7 +138,7 @@ missing() {
     *v6.pkt) echo "IPv6 only (this runner runs IPv4)"; return ;;
     esac
     [ $kernel = 0 ] || return
-    if grep -qE 'TCP_FASTOPEN|MSG_FASTOPEN|<[^>]*\bFO\b' "$f"; then
+    if grep -qE 'TCP_FASTOPEN|MSG_FASTOPEN|tcp_fastopen|<[^>]*\bFO(EXP)?\b' "$f"; then
         echo "TCP Fast Open (not in berth)"
     elif grep -qE 'SO_ZEROCOPY|MSG_ZEROCOPY' "$f"; then
         echo "SO_ZEROCOPY / MSG_ZEROCOPY (not in berth)"
@@ -150,6 +150,10 @@ missing() {
         echo "$(grep -oE 'TCP_MD5SIG|TCP_ZEROCOPY_RECEIVE|SO_TIMESTAMPING|TCP_REPAIR|MSG_ERRQUEUE' "$f" | head -1) (not in berth)"
     elif grep -qE 'tcp_ecn=[1-9]|\[(ect0|ect1|ce)\]' "$f"; then
         echo "ECN (not in berth)"
+    elif grep -q '%{' "$f"; then
+        # packetdrill's code.c reads TCP_INFO for these with the host's
+        # getsockopt() on the descriptor: --so_filename never sees it.
+        echo "inline %{ }% assertions (packetdrill reads TCP_INFO outside --so_filename)"
     fi
 }
 
