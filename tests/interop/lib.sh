@@ -133,7 +133,23 @@ tshark_check() {
     grep -E '^[0-9]+	' "$pcap.out" >"$pcap.fields"
     grep -vE '^[0-9]+	' "$pcap.out" | sed '/^$/d' >"$pcap.expert"
     say "--- tshark expert summary of $(basename "$pcap") ---"
-    if [ -s "$pcap.expert" ]; then cat "$pcap.expert"; else say "(no expert items: no errors, warnings, notes or chats)"; fi
+    # "Duplicate ACK (#n)" comes once per n: folded into one line here (the
+    # whole list stays in $pcap.expert).
+    if [ -s "$pcap.expert" ]; then
+        awk '
+            function flush(   i) {
+                for (i = 1; i <= nl; i++)
+                    if (i == dupat) printf "%12d   Sequence                TCP  Duplicate ACK (#1..#%d)\n", dup, dupmax
+                    else print line[i]
+                nl = 0; dup = 0; dupmax = 0; dupat = 0 }
+            /^[A-Z]/ { flush() }
+            /Duplicate ACK \(#[0-9]+\)/ { n = $0; sub(/.*\(#/, "", n); sub(/\).*/, "", n)
+                dup += $1; if (n + 0 > dupmax) dupmax = n + 0; if (!dupat) dupat = ++nl; next }
+            { line[++nl] = $0 }
+            END { flush() }' "$pcap.expert"
+    else
+        say "(no expert items: no errors, warnings, notes or chats)"
+    fi
     bad=$(awk -F'\t' '
         function has0(list,   n, a, i) { n = split(list, a, ","); for (i = 1; i <= n; i++) if (a[i] == "0") return 1; return 0 }
         function worst(list,   n, a, i, m) { n = split(list, a, ","); m = 0
