@@ -544,6 +544,18 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (seq_lt(ack, prior_una))
         return 0; /* old: only the data matters */
 
+    /* Remember the peer's timestamp (RFC 7323 4.3) only now that the ACK
+     * is known to be valid, as Linux's tcp_ack (tcp_replace_ts_recent
+     * after the old-ACK and unsent-data checks): a segment acknowledging
+     * data never sent, an old ACK, a SYN or a segment without ACK must not
+     * move ts_recent, or the next genuine segment fails PAWS (packetdrill's
+     * ts_recent/invalid_ack). */
+    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->rcv_wup) &&
+        seq_geq(seg->tsval, tp->ts_recent)) {
+        tp->ts_recent = seg->tsval;
+        tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    }
+
     /* Window update (RFC 9293 3.10.7.4, Linux's tcp_may_update_window). */
     uint32_t nwin = seg->wnd << tp->snd_wscale;
     bool wnd_changed = false;
@@ -924,12 +936,6 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         else
             send_challenge_ack(tp);
         goto done;
-    }
-    /* Remember the peer's timestamp (RFC 7323 4.3). */
-    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->rcv_wup) &&
-        seq_geq(seg->tsval, tp->ts_recent)) {
-        tp->ts_recent = seg->tsval;
-        tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
     }
     if (seg->flags & TH_SYN) {
         /* RFC 5961 4.2: a SYN in the window gets a challenge ACK. A
