@@ -6,4 +6,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config libcmocka-dev \
     iproute2 tshark liblwip-dev valgrind clang \
-    socat netcat-openbsd iputils-ping >/dev/null
+    socat netcat-openbsd iputils-ping curl >/dev/null
