@@ -129,6 +129,7 @@ void berth_stack_free(berth_stack *st)
     ip4_fini(st);
     bind_table_free(st, st->udp_bind);
     bind_table_free(st, st->tcp_bind);
+    sock_opts_release(st); /* every socket is gone: only the hash is left */
     sysctl_release(st);
     st->plat.unlock(st->plat.ctx);
     struct berth_platform plat = st->plat;

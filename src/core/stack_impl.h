@@ -86,6 +86,10 @@ struct berth_stack {
     unsigned waiters; /* callers blocked in stack_wait */
     struct bind_table *udp_bind;
     struct bind_table *tcp_bind;
+    /* Sockets' rarely-set options (struct sock_opts), hashed by socket;
+     * grown lazily (sock_util.c). */
+    struct sock_opts **sockopt_hash;
+    unsigned sockopt_mask, sockopt_count;
     struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */

@@ -224,7 +224,7 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         uint16_t lo = (uint16_t)((uint32_t)v & 0xffff), hi = (uint16_t)((uint32_t)v >> 16);
         if (lo && hi && lo > hi)
             return -EINVAL;
-        if (!so->opt && !lo && !hi)
+        if (!so->has_opt && !lo && !hi)
             return 0;
         struct sock_opts *o = sock_opt_w(so);
         if (!o)

@@ -57,9 +57,10 @@ struct sock_ops {
 #define SEND_SHUTDOWN 2
 
 /* Options that are rarely set, kept out of the socket until one is set
- * to something other than its default (sock_opt_w allocates the block).
- * IP_LOCAL_PORT_RANGE lives here too: it is the one rarely-set IP-level
- * option wider than a bit. */
+ * to something other than its default: sock_opt_w allocates the block and
+ * files it in a per-stack hash keyed by the socket (the socket only has a
+ * bit saying it has one). IP_LOCAL_PORT_RANGE lives here too: it is the
+ * one rarely-set IP-level option wider than a bit. */
 struct sock_opts {
     uint64_t rcvtimeo_us, sndtimeo_us; /* 0: wait forever */
     int rcvlowat;                      /* 1 by default */
@@ -67,6 +68,8 @@ struct sock_opts {
     struct linger linger;
     unsigned bound_ifindex; /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
+    const struct bsock *owner; /* the hash's key */
+    struct sock_opts *next;    /* hash chain */
 };
 
 /* Field widths are chosen for size: a socket is the unit of RAM a stack
@@ -74,7 +77,6 @@ struct sock_opts {
  * ops table's; the ops table is an index into sock_ops_by_id[]. */
 struct bsock {
     struct berth_stack *st;
-    struct sock_opts *opt; /* NULL: every option in it has its default */
     uid_t uid;             /* creation euid (Linux's sock_i_uid) */
     int rcvbuf, sndbuf;    /* effective bytes (Linux doubles what is set) */
     uint32_t rmem_alloc;   /* bytes (truesize) in a datagram receive queue (sk_rmem_alloc) */
@@ -86,14 +88,15 @@ struct bsock {
     uint8_t shut : 2; /* RCV_SHUTDOWN | SEND_SHUTDOWN */
     bool closed : 1;  /* descriptor gone; waiters bail out */
     bool cap_net_bind_service : 1; /* the creator held CAP_NET_BIND_SERVICE */
+    bool has_opt : 1; /* a sock_opts block is filed for it; else all defaults */
 
     /* SOL_SOCKET state */
     bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1,
         oobinline : 1;
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
 };
-_Static_assert(sizeof(struct bsock) == 40, "struct bsock stays 40 bytes");
-_Static_assert(sizeof(struct sock_opts) == 48, "struct sock_opts layout");
+_Static_assert(sizeof(struct bsock) == 32, "struct bsock stays 32 bytes");
+_Static_assert(sizeof(struct sock_opts) == 64, "struct sock_opts layout");
 
 /* Every ops table, by id (sock_registry.c). */
 extern const struct sock_ops *const sock_ops_by_id[];
@@ -107,9 +110,10 @@ static inline int sock_type(const struct bsock *so) { return so_ops(so)->type; }
 /* The rarely-set options: read (defaults when none was set), or get the
  * block for writing (allocated on first use; NULL when out of memory). */
 extern const struct sock_opts sock_opts_default;
+const struct sock_opts *sock_opt_find(const struct bsock *so);
 static inline const struct sock_opts *sock_opt(const struct bsock *so)
 {
-    return so->opt ? so->opt : &sock_opts_default;
+    return so->has_opt ? sock_opt_find(so) : &sock_opts_default;
 }
 struct sock_opts *sock_opt_w(struct bsock *so);
 /* The device the socket is bound to (sk_bound_dev_if; 0: none). */
@@ -119,6 +123,8 @@ int sock_set_bound_if(struct bsock *so, unsigned ifindex);
 /* sk_clone_lock's copy of the SOL_SOCKET state from a listener to a new
  * connection's socket: 0 or -ENOMEM. */
 int sock_inherit(struct bsock *so, const struct bsock *from);
+/* Stack teardown: free the options hash. */
+void sock_opts_release(struct berth_stack *st);
 
 /* Allocation of a socket object from an ops table (socket layer use). */
 struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int protocol);

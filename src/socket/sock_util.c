@@ -32,19 +32,96 @@ struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int
     return so;
 }
 
+/* ---- rarely-set options: a per-stack hash from socket to block ---- */
+
+static unsigned opt_hash(const struct berth_stack *st, const struct bsock *so)
+{
+    uint64_t h = (uint64_t)((uintptr_t)so >> 3) * 0x9e3779b97f4a7c15ull;
+    return (unsigned)(h >> 32) & st->sockopt_mask;
+}
+
+const struct sock_opts *sock_opt_find(const struct bsock *so)
+{
+    const struct berth_stack *st = so->st;
+    for (const struct sock_opts *o = st->sockopt_hash[opt_hash(st, so)]; o; o = o->next)
+        if (o->owner == so)
+            return o;
+    return &sock_opts_default; /* not reached: has_opt means it is filed */
+}
+
+/* Double the hash (16 heads at first). On allocation failure the old one
+ * stays: chains get longer, nothing is lost. */
+static void opt_grow(struct berth_stack *st)
+{
+    unsigned n = st->sockopt_hash ? st->sockopt_mask + 1 : 0;
+    unsigned nn = n ? 2 * n : 16;
+    struct sock_opts **nb = st_zalloc(st, nn * sizeof(*nb));
+    if (!nb)
+        return;
+    struct sock_opts **old = st->sockopt_hash;
+    st->sockopt_hash = nb;
+    st->sockopt_mask = nn - 1;
+    for (unsigned i = 0; i < n; i++) {
+        struct sock_opts *o = old[i], *next;
+        for (; o; o = next) {
+            next = o->next;
+            unsigned h = opt_hash(st, o->owner);
+            o->next = nb[h];
+            nb[h] = o;
+        }
+    }
+    if (old)
+        st_free(st, old);
+}
+
 struct sock_opts *sock_opt_w(struct bsock *so)
 {
-    if (!so->opt) {
-        so->opt = st_zalloc(so->st, sizeof(*so->opt));
-        if (so->opt)
-            *so->opt = sock_opts_default;
+    if (so->has_opt)
+        return (struct sock_opts *)sock_opt_find(so);
+    struct berth_stack *st = so->st;
+    if (!st->sockopt_hash || st->sockopt_count > st->sockopt_mask)
+        opt_grow(st);
+    if (!st->sockopt_hash)
+        return NULL;
+    struct sock_opts *o = st_alloc(st, sizeof(*o));
+    if (!o)
+        return NULL;
+    *o = sock_opts_default;
+    o->owner = so;
+    unsigned h = opt_hash(st, so);
+    o->next = st->sockopt_hash[h];
+    st->sockopt_hash[h] = o;
+    st->sockopt_count++;
+    so->has_opt = true;
+    return o;
+}
+
+static void opt_remove(struct bsock *so)
+{
+    struct berth_stack *st = so->st;
+    struct sock_opts **pp = &st->sockopt_hash[opt_hash(st, so)];
+    while (*pp && (*pp)->owner != so)
+        pp = &(*pp)->next;
+    if (*pp) {
+        struct sock_opts *o = *pp;
+        *pp = o->next;
+        st_free(st, o);
+        st->sockopt_count--;
     }
-    return so->opt;
+    so->has_opt = false;
+}
+
+void sock_opts_release(struct berth_stack *st)
+{
+    if (st->sockopt_hash)
+        st_free(st, st->sockopt_hash);
+    st->sockopt_hash = NULL;
+    st->sockopt_mask = st->sockopt_count = 0;
 }
 
 int sock_set_bound_if(struct bsock *so, unsigned ifindex)
 {
-    if (!ifindex && !so->opt)
+    if (!ifindex && !so->has_opt)
         return 0;
     struct sock_opts *o = sock_opt_w(so);
     if (!o)
@@ -67,11 +144,14 @@ int sock_inherit(struct bsock *so, const struct bsock *from)
     so->cap_net_bind_service = from->cap_net_bind_service;
     so->rcvbuf = from->rcvbuf;
     so->sndbuf = from->sndbuf;
-    if (from->opt) {
+    if (from->has_opt) {
         struct sock_opts *o = sock_opt_w(so);
         if (!o)
             return -ENOMEM;
-        *o = *from->opt;
+        struct sock_opts *next = o->next;
+        *o = *sock_opt(from);
+        o->owner = so;
+        o->next = next;
         /* IP_LOCAL_PORT_RANGE is not carried over (the child's port is its
          * listener's). */
         o->port_range_lo = o->port_range_hi = 0;
@@ -87,8 +167,8 @@ void sock_put(struct bsock *so)
         return;
     struct berth_stack *st = so->st;
     st->nsockets--;
-    if (so->opt)
-        st_free(st, so->opt);
+    if (so->has_opt)
+        opt_remove(so);
     st_free(st, so);
 }
 

@@ -26,7 +26,7 @@ static int set_timeout(struct bsock *so, bool rcv, const void *val, socklen_t le
     int rc = timeout_value(&v, val, len);
     if (rc)
         return rc;
-    if (!v && !so->opt)
+    if (!v && !so->has_opt)
         return 0; /* the default; nothing to record */
     struct sock_opts *o = sock_opt_w(so);
     if (!o)
@@ -164,7 +164,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (copy_from_user(&l, val, sizeof(l)))
             return -EFAULT;
         /* Turning lingering off keeps the old time (sock_setsockopt). */
-        if (!l.l_onoff && !so->opt)
+        if (!l.l_onoff && !so->has_opt)
             return 0; /* off, time 0: the default */
         if (!(o = sock_opt_w(so)))
             return -ENOMEM;

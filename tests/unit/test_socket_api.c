@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <cmocka.h>
 
+#include "core/stack_impl.h"
 #include "testutil.h"
 
 struct fixture {
@@ -343,6 +344,109 @@ static void sockopt_errnos(void **state)
     assert_int_equal(tv.tv_usec, 4000);
 }
 
+/* The rarely-set options live in a per-stack block filed by socket: each
+ * socket reads back its own values (defaults when it never set any), across
+ * the hash's growth and sockets closing and reusing memory; setting a
+ * default allocates nothing; an accepted socket inherits its listener's. */
+static void rare_options_per_socket(void **state)
+{
+    struct berth_stack *st = ST;
+    enum { N = 300 };
+    int fd[N];
+    unsigned base = st->sockopt_count;
+    for (int i = 0; i < N; i++) {
+        fd[i] = udp(st);
+        assert_true(fd[i] >= 0);
+        int zero = 0, one = 1;
+        /* defaults: nothing is allocated */
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &zero, sizeof(zero)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one)), 0);
+        struct linger off = {0, 0};
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_LINGER, &off, sizeof(off)), 0);
+        assert_int_equal(st->sockopt_count, base + (unsigned)(i + 2) / 3);
+        if (i % 3)
+            continue;
+        int prio = i % 7, lowat = i + 2;
+        struct linger lg = {1, i};
+        struct timeval tv = {.tv_sec = i, .tv_usec = 4000};
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+    }
+    assert_int_equal(st->sockopt_count, base + (N + 2) / 3);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < N; i++) {
+            if (fd[i] < 0)
+                continue;
+            bool set = i % 3 == 0;
+            int v;
+            socklen_t l = sizeof(v);
+            assert_int_equal(berth_getsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &v, &l), 0);
+            assert_int_equal(v, set ? i % 7 : 0);
+            assert_int_equal(berth_getsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &v, &l), 0);
+            assert_int_equal(v, set ? i + 2 : 1);
+            struct linger lg;
+            l = sizeof(lg);
+            assert_int_equal(berth_getsockopt(st, fd[i], SOL_SOCKET, SO_LINGER, &lg, &l), 0);
+            assert_int_equal(lg.l_onoff, set);
+            assert_int_equal(lg.l_linger, set ? i : 0);
+            struct timeval tv;
+            l = sizeof(tv);
+            assert_int_equal(berth_getsockopt(st, fd[i], SOL_SOCKET, SO_SNDTIMEO, &tv, &l), 0);
+            assert_int_equal(tv.tv_sec, set ? i : 0);
+            assert_int_equal(tv.tv_usec, set ? 4000 : 0);
+        }
+        if (round)
+            break;
+        /* close every other socket, open as many new ones (never set) */
+        for (int i = 0; i < N; i += 2) {
+            assert_int_equal(berth_close(st, fd[i]), 0);
+            fd[i] = -1;
+        }
+        for (int i = 0; i < N; i += 2) {
+            int s = udp(st);
+            int v;
+            socklen_t l = sizeof(v);
+            assert_int_equal(berth_getsockopt(st, s, SOL_SOCKET, SO_PRIORITY, &v, &l), 0);
+            assert_int_equal(v, 0);
+            assert_int_equal(berth_getsockopt(st, s, SOL_SOCKET, SO_RCVLOWAT, &v, &l), 0);
+            assert_int_equal(v, 1);
+            assert_int_equal(berth_close(st, s), 0);
+        }
+    }
+    for (int i = 0; i < N; i++)
+        if (fd[i] >= 0)
+            berth_close(st, fd[i]);
+    assert_int_equal(st->sockopt_count, base);
+#if BERTH_WITH_TCP
+    /* accept() copies the listener's block */
+    int l = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+    int prio = 5, lowat = 7;
+    assert_int_equal(berth_setsockopt(st, l, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+    assert_int_equal(berth_setsockopt(st, l, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)), 0);
+    struct sockaddr_in a = sin4("127.0.0.1", 7010);
+    assert_int_equal(berth_bind(st, l, SA(a), sizeof(a)), 0);
+    assert_int_equal(berth_listen(st, l, 4), 0);
+    int c = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), 0);
+    int s = berth_accept4(st, l, NULL, NULL, 0);
+    assert_true(s >= 0);
+    int v;
+    socklen_t vl = sizeof(v);
+    assert_int_equal(berth_getsockopt(st, s, SOL_SOCKET, SO_PRIORITY, &v, &vl), 0);
+    assert_int_equal(v, 5);
+    assert_int_equal(berth_getsockopt(st, s, SOL_SOCKET, SO_RCVLOWAT, &v, &vl), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(berth_getsockopt(st, c, SOL_SOCKET, SO_PRIORITY, &v, &vl), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(st->sockopt_count, base + 2);
+    berth_close(st, c);
+    berth_close(st, s);
+    berth_close(st, l);
+#endif
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -351,6 +455,7 @@ int main(void)
         T(privileged_port_needs_capability), T(udp_exchange_peek_trunc_fionread),
         T(emsgsize_and_broadcast), T(connect_refused_and_unspec), T(rcvtimeo_in_virtual_time),
         T(rcvbuf_drops_are_counted), T(poll_bits), T(sockopt_errnos),
+        T(rare_options_per_socket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
