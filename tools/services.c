@@ -49,6 +49,7 @@ struct service {
     FILE *save;        /* discard: --save-discard */
     /* TCP */
     uint64_t conns, conns_open, bytes_in, bytes_out, resets, aborted, accept_errors;
+    uint64_t accept_pause_us; /* after an accept error (EMFILE, ENOMEM...): not polled until then */
     uint64_t http_status[6]; /* requests answered, by status class: 1xx..5xx (index 1..5) */
     bool have_last_sha;
     char last_sha[65]; /* TCP discard/echo: sha256 of the last connection's bytes in */
@@ -80,6 +81,7 @@ struct conn {
 #define HTTP_REQ_MAX 8192
 #define HTTP_TIMEOUT_US 10000000u /* to receive a whole request */
 #define HTTP_DRAIN_US 2000000u    /* to see the client's FIN after the response */
+#define ACCEPT_PAUSE_US 100000u     /* listener rest after an accept error */
 #define WORK_PER_WAKE (256u * 1024) /* bytes one connection moves per wake */
 #define PAGE_MAX_CONNS 256          /* connection rows on the status page */
 
@@ -345,8 +347,11 @@ static void tcp_accept(struct host_cmd *c, struct service *s)
                 return;
             if (errno == ECONNABORTED)
                 continue;
+            /* The connection stays queued and the listener readable:
+             * polling it again at once would spin. Rest a while. */
             s->accept_errors++;
             s->last_error = errno;
+            s->accept_pause_us = mono_us() + ACCEPT_PAUSE_US;
             return;
         }
         struct conn *k = &c->conns[c->nconns++];
@@ -1001,13 +1006,19 @@ int cmd_host(int argc, char **argv)
         nfds_t n = 0;
         pfd[n++] = (struct pollfd){.fd = c.h.ctl_fd, .events = POLLIN};
         bool room = c.nconns < c.max_conns;
+        uint64_t now = mono_us(), next = 0;
         for (int i = 0; i < c.nsvc; i++) {
             /* A full connection table: listeners are not polled; new
              * connections wait in their accept queues. */
-            bool listen_wait = c.svc[i].proto == IPPROTO_TCP && !room;
-            pfd[n++] = (struct pollfd){.fd = listen_wait ? -1 : c.svc[i].fd, .events = POLLIN};
+            struct service *s = &c.svc[i];
+            bool listen_wait = s->proto == IPPROTO_TCP && !room;
+            if (s->accept_pause_us > now) {
+                listen_wait = true;
+                if (!next || s->accept_pause_us < next)
+                    next = s->accept_pause_us;
+            }
+            pfd[n++] = (struct pollfd){.fd = listen_wait ? -1 : s->fd, .events = POLLIN};
         }
-        uint64_t now = mono_us(), next = 0;
         for (int i = 0; i < c.nconns; i++) {
             pfd[n++] = (struct pollfd){.fd = c.conns[i].fd, .events = conn_events(&c.conns[i])};
             uint64_t d = c.conns[i].deadline_us;
