@@ -211,6 +211,7 @@ struct tcp_req {
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1, acked : 1;
     bool cookie : 1; /* a SYN cookie's request: never stored (tcp_syncookie) */
     unsigned ifindex;
+    uint32_t snt_synack; /* when the last SYN-ACK left, us (low 32 bits) */
 };
 
 /* ---- the socket ---- */

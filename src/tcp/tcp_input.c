@@ -963,8 +963,15 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->snd_wl1 = seg->seq;
         tp->snd_wl2 = seg->ack;
         tcp_timer_clear(tp, TCP_T_RTX);
-        if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->retransmits)
+        /* Linux's tcp_synack_rtt_meas / tcp_ack_update_rtt: the SYN-ACK's
+         * own timing first, timestamps otherwise. Without a sample the RTO
+         * stayed at 1 s on a connection without timestamps, where Linux
+         * has 3 x RTT (packetdrill's user_timeout/user_timeout.pkt). */
+        if (tp->rtt_timing && !tp->retransmits)
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
+        else if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->retransmits)
             rtt_sample(tp, (tcp_ts_now(st) + tp->ts_off - seg->tsecr) * 1000 + 1);
+        tp->rtt_timing = false;
         tp->backoff = 0;
         tp->retransmits = 0;
         set_established(tp);

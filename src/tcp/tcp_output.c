@@ -732,6 +732,7 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     o.ws_val = req->rcv_wscale;
     uint32_t w = tcp_rcv_space(l);
     uint16_t wnd = (uint16_t)(w > 65535 ? 65535 : w);
+    req->snt_synack = (uint32_t)st_now(st);
     tcp_send_bare(st, req->laddr, req->eh.raddr, req->lport, req->eh.rport, req->iss, req->irs + 1,
                   TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet));
 }

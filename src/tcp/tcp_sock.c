@@ -406,6 +406,15 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->advmss = (uint16_t)adv;
     tcp_sync_mss(tp, mtu);
     tp->rcv_mss = tp->mss_cache < TCP_MSS_DEFAULT ? tp->mss_cache : TCP_MSS_DEFAULT;
+    /* tcp_synack_rtt_meas: the handshake gives the first RTT sample, timed
+     * from the SYN-ACK (if it was not retransmitted), with or without
+     * timestamps; the final ACK takes it (tcp_rcv, SYN_RECV). */
+    if (req->snt_synack && !req->retrans) {
+        uint64_t now = st_now(st);
+        tp->rtt_timing = true;
+        tp->rtt_seq = tp->snd_nxt;
+        tp->rtt_start = now - (uint32_t)((uint32_t)now - req->snt_synack);
+    }
     tp->inet.state = TCPS_SYN_RECV;
     tcp_eh_hash_sock(tp);
     (void)seg;
