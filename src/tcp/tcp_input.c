@@ -528,8 +528,13 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     uint32_t ack = seg->ack, prior_una = tp->snd_una;
-    if (seq_gt(ack, tp->snd_max))
-        return -1; /* acknowledges what was never sent */
+    if (seq_gt(ack, tp->snd_max)) {
+        /* Acknowledges what was never sent: drop the segment and answer
+         * with an ACK (RFC 9293 3.10.7.4), rate-limited like a challenge
+         * ACK. Linux 6.18 does so (one ACK, then none for 500 ms). */
+        send_challenge_ack(tp);
+        return -1;
+    }
     if (seq_lt(ack, prior_una - tp->max_window)) {
         send_challenge_ack(tp); /* RFC 5961 5.2 */
         return -1;
