@@ -1045,7 +1045,7 @@ int cmd_host(int argc, char **argv)
             if (re && conn_work(&c, i, re))
                 continue;
             if (c.conns[i].deadline_us && c.conns[i].deadline_us <= now)
-                conn_close(&c, i, c.conns[i].phase == CP_DATA ? ETIMEDOUT : 0);
+                conn_close(&c, i, c.conns[i].phase == CP_DRAIN ? 0 : ETIMEDOUT);
         }
         for (int i = 0; i < c.nsvc; i++) {
             struct service *s = &c.svc[i];
