@@ -13,7 +13,9 @@ start_berth host --tap tap0 --addr 192.0.2.2/24 --serve echo:7 --serve discard:9
     --serve http:8080 --pcap "$WORK/http.pcap" --status-file "$WORK/exit-status.html" --seed 1
 
 # An idle echo connection, held open while the page is fetched.
-(sleep 8 | ip netns exec "$NS" timeout 10 nc 192.0.2.2 7 >/dev/null 2>&1) &
+# (sleep runs in the namespace too, so the cleanup ends it; nothing of it
+# holds the test's output open.)
+ip netns exec "$NS" timeout 10 sh -c 'sleep 8 | nc 192.0.2.2 7' >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 0.5
 
