@@ -27,7 +27,7 @@ require() {
     [ -c /dev/net/tun ] || skip "interop tests need /dev/net/tun (the tun driver)"
     for t in ip timeout tshark "$@"; do
         command -v "$t" >/dev/null 2>&1 ||
-            skip "interop tests need '$t' (Debian: apt-get install iproute2 coreutils tshark socat netcat-openbsd iputils-ping)"
+            skip "interop tests need '$t' (Debian: apt-get install iproute2 coreutils tshark socat netcat-openbsd iputils-ping curl)"
     done
     [ -x "${BERTH:-}" ] || fail "BERTH is not set to the berth program"
     mkdir -p "$WORK" || fail "cannot create $WORK"
