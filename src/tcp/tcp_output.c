@@ -380,6 +380,32 @@ static bool next_follows(const struct tcp_sock *tp, uint32_t seq, uint32_t len, 
     return true;
 }
 
+/* How many segments Linux would put in one TSO/GSO packet now:
+ * tcp_tso_autosize (about 1 ms at the pacing rate of tcp_update_pacing_rate,
+ * 200 % of cwnd per RTT in slow start, 120 % after; plus 64 KB >> (min_rtt
+ * / 512 us) on short paths; at most 64 KB; at least tcp_min_tso_segs, 2),
+ * and no more than half the cwnd (tcp_cwnd_test: "at least 2 GSO packets
+ * in flight"). */
+static unsigned gso_segs(const struct tcp_sock *tp, uint32_t mss)
+{
+    uint64_t rate = (uint64_t)mss * ((1000000u / 100) << 3); /* srtt_us is x8 */
+    rate *= tp->cwnd < tp->ssthresh / 2 ? 200 : 120;
+    rate *= tp->cwnd;
+    if (tp->srtt_us)
+        rate /= tp->srtt_us;
+    uint64_t bytes = rate >> 10;
+    uint32_t r = tp->min_rtt_us >> 9;
+    if (r < 32)
+        bytes += 65536u >> r;
+    if (bytes > 65536)
+        bytes = 65536;
+    unsigned segs = (unsigned)(bytes / mss);
+    if (segs < 2)
+        segs = 2;
+    unsigned half = tp->cwnd >> 1 ? tp->cwnd >> 1 : 1;
+    return segs < half ? segs : half;
+}
+
 void tcp_push(struct tcp_sock *tp, bool more)
 {
     int state = tcp_state(tp);
@@ -388,7 +414,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         return;
     uint32_t mss = tcp_current_mss(tp);
     bool sent = false, failed = false;
-    unsigned burst = 0; /* data segments sent by this call */
+    unsigned gso = gso_segs(tp, mss), group = 0; /* see the PSH rule below */
     tp->cwnd_limited = false;
     for (;;) {
         if (tp->sack_ok && tp->nsacked && seq_lt(tp->snd_nxt, tp->snd_max)) {
@@ -479,11 +505,15 @@ void tcp_push(struct tcp_sock *tp, bool more)
             flags |= TH_PSH;
         /* Linux sends a burst as TSO/GSO packets and forces PSH on every
          * packet of more than one segment (__tcp_transmit_skb: "to
-         * expedite GRO flush at receiver"); GSO leaves it on the last
-         * segment. berth sends segments, so a burst of two or more gets
-         * PSH on its last one, as one GSO packet would. */
-        if (burst && !next_follows(tp, seq, len, mss, more))
-            flags |= TH_PSH;
+         * expedite GRO flush at receiver"); GSO leaves it on the packet's
+         * last segment. berth sends segments: it counts them into packets
+         * of gso_segs() (the last one of a burst may be shorter) and sets
+         * PSH where a packet of two or more would end. */
+        if (++group >= gso || !next_follows(tp, seq, len, mss, more)) {
+            if (group >= 2)
+                flags |= TH_PSH;
+            group = 0;
+        }
         if (with_fin) {
             if (tcp_send_headroom(tp) > len)
                 flags |= TH_FIN;
@@ -517,7 +547,6 @@ void tcp_push(struct tcp_sock *tp, bool more)
         if (len < mss)
             tp->snd_sml = seq + len;
         sent = true;
-        burst++;
         if (with_fin)
             break;
     }
