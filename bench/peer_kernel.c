@@ -3,8 +3,9 @@
  * The timed figures run in a child process that first moves into a fresh
  * network namespace (unshare(CLONE_NEWNET); when that is refused to a
  * non-root user, unshare(CLONE_NEWUSER | CLONE_NEWNET)) and brings its lo up
- * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed, and the namespace dies
- * with the child. The parent sends "figure, iterations" requests down a pipe;
+ * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed — except by
+ * tcp_bulk_tap_MBps, which joins this namespace to a second one with a veth
+ * pair (198.51.100.0/24, below) — and the namespaces die with the child. The parent sends "figure, iterations" requests down a pipe;
  * the child times the loop itself and answers with ns per operation, so the
  * pipe never sits inside a timed region. The namespace's sysctls are left
  * at a fresh namespace's defaults (ip_local_port_range 32768-60999).
