@@ -5,9 +5,10 @@
  * non-root user, unshare(CLONE_NEWUSER | CLONE_NEWNET)) and brings its lo up
  * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed — except by
  * tcp_bulk_tap_MBps, which joins this namespace to a second one with a veth
- * pair (198.51.100.0/24, below) — and the namespaces die with the child. The parent sends "figure, iterations" requests down a pipe;
- * the child times the loop itself and answers with ns per operation, so the
- * pipe never sits inside a timed region. The namespace's sysctls are left
+ * pair (198.51.100.0/24, below) — and the namespaces die with the child.
+ * The parent sends "figure, iterations" requests down a pipe; the child
+ * times the loop itself and answers with ns per operation, so the pipe
+ * never sits inside a timed region. The namespace's sysctls are left
  * at a fresh namespace's defaults (ip_local_port_range 32768-60999).
  *
  * Descriptors: the child raises RLIMIT_NOFILE to what the biggest figure
