@@ -9,7 +9,9 @@
 #    ECONNREFUSED;
 #  - to an address whose SYNs vanish (a blackhole route on the kernel side):
 #    ETIMEDOUT from the stack after TCP_SYNCNT=1 (2 SYNs, 3 s), and from
-#    --connect-timeout 1 (the tool's own deadline).
+#    --connect-timeout 1 (the tool's own deadline);
+#  - to an on-link address nobody answers ARP for: EHOSTUNREACH once ARP
+#    gave up (3 requests, 3 s), as the kernel's connect() says.
 . "$(dirname "$0")/lib.sh"
 require socat sha256sum
 setup_ns
@@ -99,6 +101,17 @@ bclient deadline --route 198.51.100.0/24 via 192.0.2.1 --to 198.51.100.99:80 --c
 grep -q 'ETIMEDOUT (no connection within --connect-timeout 1 s)' "$WORK/deadline.log" ||
     fail "--connect-timeout message"
 tshark_check "$WORK/deadline.pcap" 1
+# Nobody answers ARP for the address: after 3 requests ARP gives up, and the
+# host unreachable it reports fails connect() in SYN-SENT with EHOSTUNREACH,
+# as the kernel's own connect() does from the same wire.
+bclient noarp --to 192.0.2.99:80 --expect-error EHOSTUNREACH || fail "no EHOSTUNREACH after ARP failed"
+tshark_check "$WORK/noarp.pcap" 3
+n=$(tshark -n -r "$WORK/noarp.pcap" -Y 'arp.opcode == 1 && arp.dst.proto_ipv4 == 192.0.2.99' 2>/dev/null | wc -l)
+[ "$n" = 3 ] || fail "expected 3 ARP requests for 192.0.2.99, saw $n"
+nsx timeout 20 nc -v -w 10 192.0.2.98 80 </dev/null >"$WORK/kernel-noarp.out" 2>&1
+say "the kernel, the same way: $(cat "$WORK/kernel-noarp.out")"
+grep -q 'No route to host' "$WORK/kernel-noarp.out" || fail "the kernel's nc did not see EHOSTUNREACH"
+
 [ "$(cat "$WORK"/*.pcap.fields | awk -F'\t' '$7 == "0" && $8 == "0xffff" && $9 == "192.0.2.2"' | wc -l)" = 0 ] ||
     fail "berth sent TCP checksums 0xffff"
 say "PASS"
