@@ -96,7 +96,7 @@ grep -q '<td>TcpPassiveOpens</td>' "$WORK/exit-status.html" || fail "no --status
 
 TSHARK_OPTS="-o tcp.desegment_tcp_streams:TRUE" # whole HTTP messages
 tshark_check "$WORK/http.pcap" 100
-n=$(tshark -n -r "$WORK/http.pcap" -Y 'http.response.code == 200' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/http.pcap" 'httpcode == 200')
 say "tshark sees $n HTTP 200 responses"
 [ "$n" -ge 20 ] || fail "tshark should see the 200 responses"
 [ "$(tshark_ffff_from "$WORK/http.pcap" 192.0.2.2)" = 0 ] || fail "berth sent TCP checksums 0xffff"

@@ -129,6 +129,8 @@ tshark_check() {
         -E aggregator=, -e frame.number -e _ws.malformed -e _ws.expert.severity \
         -e ip.checksum.status -e udp.checksum.status -e icmp.checksum.status \
         -e tcp.checksum.status -e tcp.checksum -e ip.src -e frame.protocols \
+        -e ip.dst -e tcp.srcport -e tcp.dstport -e tcp.flags.syn -e tcp.flags.reset \
+        -e arp.opcode -e arp.dst.proto_ipv4 -e icmp.type -e icmp.code -e http.response.code \
         >"$pcap.out" 2>"$pcap.err" || { cat "$pcap.err"; fail "tshark cannot read $pcap"; }
     grep -E '^[0-9]+	' "$pcap.out" >"$pcap.fields"
     grep -vE '^[0-9]+	' "$pcap.out" | sed '/^$/d' >"$pcap.expert"
@@ -172,6 +174,19 @@ tshark_check() {
     fi
     [ "$frames" -ge "$min" ] || fail "only $frames frames in $pcap (expected at least $min)"
     say "tshark: all $frames frames well-formed, checksums good"
+}
+
+# tshark_count PCAP CONDITION: how many frames of PCAP (after tshark_check,
+# from its fields: no second tshark run) satisfy the awk CONDITION, which may
+# use src dst (IPv4 addresses; "a,b" for an ICMP error quoting a header),
+# sport dport syn rst (TCP), arpop arpdst, icmptype icmpcode, httpcode.
+tshark_count() {
+    awk -F'\t' '{ src = $9; dst = $11; sport = $12; dport = $13; syn = $14; rst = $15
+            arpop = $16; arpdst = $17; icmptype = $18; icmpcode = $19; httpcode = $20
+            sub(/^True$/, "1", syn); sub(/^False$/, "0", syn)
+            sub(/^True$/, "1", rst); sub(/^False$/, "0", rst) }
+        '"$2"' { n++ }
+        END { print n + 0 }' "$1.fields"
 }
 
 # tshark_ffff_from PCAP ADDR: how many TCP segments ADDR sent with checksum

@@ -81,7 +81,7 @@ tshark_check "$WORK/echo.pcap" 1000
 bclient refused --to 192.0.2.1:5999 --expect-error ECONNREFUSED || fail "no ECONNREFUSED"
 grep -q '^connect 192.0.2.1:5999: ECONNREFUSED' "$WORK/refused.log" || fail "connect did not report ECONNREFUSED"
 tshark_check "$WORK/refused.pcap" 2
-n=$(tshark -n -r "$WORK/refused.pcap" -Y 'ip.src == 192.0.2.1 && tcp.srcport == 5999 && tcp.flags.reset == 1' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/refused.pcap" 'src == "192.0.2.1" && sport == 5999 && rst == 1')
 [ "$n" = 1 ] || fail "expected the kernel's RST in the capture, saw $n"
 
 # SYNs into a blackhole: the stack gives up after TCP_SYNCNT retries...
@@ -92,7 +92,7 @@ t=$(($(date +%s) - t0))
 grep -q '^connect 198.51.100.99:80: ETIMEDOUT .* after [23]\.' "$WORK/syncnt.log" ||
     fail "connect should fail with ETIMEDOUT after about 3 s (SYN at 0 and 1 s, give up at 3 s)"
 tshark_check "$WORK/syncnt.pcap" 2
-n=$(tshark -n -r "$WORK/syncnt.pcap" -Y 'tcp.flags.syn == 1 && tcp.dstport == 80' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/syncnt.pcap" 'syn == 1 && dport == 80')
 say "SYNs sent with TCP_SYNCNT=1: $n (in ${t} s)"
 [ "$n" = 2 ] || fail "expected 2 SYNs (one retry), saw $n"
 # ...or the tool's own deadline ends the wait.
@@ -106,7 +106,7 @@ tshark_check "$WORK/deadline.pcap" 1
 # as the kernel's own connect() does from the same wire.
 bclient noarp --to 192.0.2.99:80 --expect-error EHOSTUNREACH || fail "no EHOSTUNREACH after ARP failed"
 tshark_check "$WORK/noarp.pcap" 3
-n=$(tshark -n -r "$WORK/noarp.pcap" -Y 'arp.opcode == 1 && arp.dst.proto_ipv4 == 192.0.2.99' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/noarp.pcap" 'arpop == 1 && arpdst == "192.0.2.99"')
 [ "$n" = 3 ] || fail "expected 3 ARP requests for 192.0.2.99, saw $n"
 nsx timeout 20 nc -v -w 10 192.0.2.98 80 </dev/null >"$WORK/kernel-noarp.out" 2>&1
 say "the kernel, the same way: $(cat "$WORK/kernel-noarp.out")"

@@ -71,7 +71,7 @@ grep -q 'TcpOutRsts [1-9]' "$WORK/host.log" || fail "TcpOutRsts should count the
 
 TSHARK_OPTS="-d tcp.port==4444,data"
 tshark_check "$WORK/tcp_echo.pcap" 100
-n=$(tshark -n -r "$WORK/tcp_echo.pcap" -Y 'tcp.srcport == 4444 && tcp.flags.reset == 1 && ip.src == 192.0.2.2' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/tcp_echo.pcap" 'sport == 4444 && rst == 1 && src == "192.0.2.2"')
 [ "$n" -ge 1 ] || fail "no RST from berth's port 4444 in the capture"
 [ "$(tshark_ffff_from "$WORK/tcp_echo.pcap" 192.0.2.2)" = 0 ] || fail "berth sent TCP checksums 0xffff"
 say "PASS"

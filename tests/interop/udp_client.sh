@@ -45,7 +45,7 @@ tshark_check "$WORK/gateway.pcap" 40
 bclient refused --to 192.0.2.1:9999 --count 1 --expect-echo --expect-error ECONNREFUSED ||
     fail "no ECONNREFUSED from a closed kernel port"
 tshark_check "$WORK/refused.pcap" 3
-tshark -n -r "$WORK/refused.pcap" -Y 'icmp.type == 3 && icmp.code == 3' 2>/dev/null | grep -q . ||
+[ "$(tshark_count "$WORK/refused.pcap" 'icmptype == 3 && icmpcode == 3')" -ge 1 ] ||
     fail "no port unreachable in the capture"
 
 # ARP failure: berth's side...
@@ -55,7 +55,7 @@ bclient unreach-plain --to 192.0.2.99:9 --count 2 --interval 4000 ||
     fail "a socket without IP_RECVERR must not see EHOSTUNREACH (Linux does not report it)"
 grep -q 'errors: none' "$WORK/unreach-plain.log" || fail "unexpected error without IP_RECVERR"
 tshark_check "$WORK/unreach-recverr.pcap" 3
-n=$(tshark -n -r "$WORK/unreach-recverr.pcap" -Y 'arp.opcode == 1 && arp.dst.proto_ipv4 == 192.0.2.99' 2>/dev/null | wc -l)
+n=$(tshark_count "$WORK/unreach-recverr.pcap" 'arpop == 1 && arpdst == "192.0.2.99"')
 say "ARP requests for 192.0.2.99 before giving up: $n"
 [ "$n" -eq 3 ] || fail "expected 3 ARP requests (mcast_solicit), saw $n"
 

@@ -48,6 +48,6 @@ grep -q 'IcmpOutDestUnreachs 1' "$WORK/host.log" || fail "one port unreachable e
 grep -q '<td>UdpInDatagrams</td>' "$WORK/status.html" || fail "status page lacks counters"
 
 tshark_check "$WORK/echo.pcap" 10
-tshark -n -r "$WORK/echo.pcap" -Y 'icmp.type == 3 && icmp.code == 3' 2>/dev/null | grep -q . ||
+[ "$(tshark_count "$WORK/echo.pcap" 'icmptype == 3 && icmpcode == 3')" -ge 1 ] ||
     fail "no port unreachable in the capture"
 say "PASS"
