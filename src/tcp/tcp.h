@@ -240,6 +240,8 @@ struct tcp_sock {
     bool fin_queued : 1; /* close()/SHUT_WR asked for a FIN */
     bool done : 1;       /* FIN received (Linux's SOCK_DONE) */
     bool nodelay : 1, cork : 1;
+    bool more_tail : 1;    /* the data at write_seq came with MSG_MORE: no PSH on it
+                            * (Linux's tcp_push marks PSH only without MSG_MORE) */
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;
     bool rtt_timing : 1;   /* rtt_seq is being timed (no timestamps) */
     bool cwnd_limited : 1; /* the last send stopped at the congestion window */

@@ -501,7 +501,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         }
         uint8_t flags = TH_ACK;
         bool with_fin = tp->fin_queued && seq + len == tp->write_seq;
-        if (seq + len == tp->write_seq)
+        if (seq + len == tp->write_seq && !tp->more_tail)
             flags |= TH_PSH;
         /* Linux sends a burst as TSO/GSO packets and forces PSH on every
          * packet of more than one segment (__tcp_transmit_skb: "to
@@ -591,7 +591,7 @@ uint32_t tcp_retransmit_head(struct tcp_sock *tp)
         return 0;
     if (fin)
         flags |= TH_FIN;
-    if (len && seq + len == tp->write_seq)
+    if (len && seq + len == tp->write_seq && !tp->more_tail)
         flags |= TH_PSH;
     if (tcp_transmit(tp, seq, len, flags))
         return 0;

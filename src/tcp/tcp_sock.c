@@ -789,10 +789,12 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         if (tp->write_seq - tp->snd_nxt >= 2u * tp->mss_cache)
             tcp_push(tp, true);
     }
+    tp->more_tail = (flags & MSG_MORE) != 0;
     tcp_push(tp, (flags & MSG_MORE) != 0);
     return (ssize_t)copied;
 error:
     if (copied) {
+        tp->more_tail = (flags & MSG_MORE) != 0;
         tcp_push(tp, (flags & MSG_MORE) != 0);
         return (ssize_t)copied;
     }

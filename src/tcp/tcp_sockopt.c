@@ -182,8 +182,16 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
     switch (name) {
     case TCP_NODELAY:
         tp->nodelay = v != 0;
-        if (tp->nodelay)
+        if (tp->nodelay) {
+            /* Linux (TCP_NAGLE_PUSH): setting TCP_NODELAY flushes what is
+             * queued even under TCP_CORK or MSG_MORE ("forces an explicit
+             * flush of pending output, even if TCP_CORK is currently set",
+             * tcp(7)); data written later is corked again. */
+            bool cork = tp->cork;
+            tp->cork = false;
             tcp_push(tp, false);
+            tp->cork = cork;
+        }
         return 0;
     case TCP_CORK:
         tp->cork = v != 0;

@@ -223,6 +223,9 @@ static void probe_timer(struct tcp_sock *tp)
     }
     if (tcp_send_headroom(tp)) {
         tp->backoff = 0;
+        /* Linux's tcp_write_wakeup sends the held data with PSH, MSG_MORE
+         * or not. */
+        tp->more_tail = false;
         tcp_push(tp, false);
         return;
     }
