@@ -1072,8 +1072,16 @@ int cmd_host(int argc, char **argv)
         }
     }
 out:
-    while (c.nconns)
-        conn_close(&c, c.nconns - 1, 0);
+    if (c.nconns) {
+        /* Close what is open (a FIN each, or a RST where the client's
+         * bytes were not read), then give those FINs a moment to be
+         * answered before the stack goes: the driver thread runs meanwhile. */
+        while (c.nconns)
+            conn_close(&c, c.nconns - 1, 0);
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = 300000000};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
     for (int i = 0; i < c.nsvc; i++)
         if (c.svc[i].save)
             fclose(c.svc[i].save);
