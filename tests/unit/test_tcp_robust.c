@@ -405,6 +405,66 @@ static void nagle_cork_and_delayed_ack(void **state)
     berth_close(st, l);
 }
 
+/* Differences from Linux that packetdrill found (docs/testing.md). */
+static void packetdrill_findings(void **state)
+{
+    (void)state;
+    int l = listen_on(87);
+    struct seg s;
+    /* The handshake's RTT comes from the SYN-ACK, without timestamps too:
+     * 100 ms there gives an RTO of 300 ms (Linux's 3 x RTT), not 1 s. */
+    nout = 0;
+    inject(4000, 87, 1000, 0, TH_SYN, NULL, 0);
+    assert_true(last(&s));
+    uint32_t iss = s.seq;
+    berth_platform_inline_advance(&plat, 100000);
+    berth_stack_poll(st);
+    inject(4000, 87, 1001, iss + 1, TH_ACK, NULL, 0);
+    int fd = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(fd >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, "a", 1, 0), 1);
+    assert_int_equal(nout, 1);
+    berth_platform_inline_advance(&plat, 299000);
+    berth_stack_poll(st);
+    assert_int_equal(nout, 1);
+    berth_platform_inline_advance(&plat, 2000);
+    berth_stack_poll(st);
+    assert_int_equal(nout, 2); /* the retransmission */
+    inject(4000, 87, 1001, iss + 2, TH_ACK, NULL, 0);
+    /* An ACK of data never sent is answered with an ACK, rate-limited. */
+    nout = 0;
+    inject(4000, 87, 1001, iss + 5000, TH_ACK, NULL, 0);
+    assert_int_equal(nout, 1);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 1001);
+    inject(4000, 87, 1001, iss + 5000, TH_ACK, NULL, 0);
+    assert_int_equal(nout, 1);
+    /* TCP_NODELAY flushes corked data; data written with MSG_MORE carries
+     * no PSH. */
+    int one = 1;
+    berth_setsockopt(st, fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+    nout = 0;
+    berth_send(st, fd, "bc", 2, MSG_MORE);
+    assert_int_equal(nout, 0);
+    berth_setsockopt(st, fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    assert_int_equal(nout, 1);
+    assert_true(last(&s));
+    assert_int_equal(s.len, 2);
+    assert_int_equal(s.flags, TH_ACK);
+    inject(4000, 87, 1001, iss + 4, TH_ACK, NULL, 0);
+    /* A FIN on a connection that received no data is acknowledged on the
+     * next timer run (Linux's ato is 0 until data arrives), not 40 ms on. */
+    nout = 0;
+    inject(4000, 87, 1001, iss + 4, TH_FIN | TH_ACK, NULL, 0);
+    berth_platform_inline_advance(&plat, 1000);
+    berth_stack_poll(st);
+    assert_true(last(&s));
+    assert_int_equal(s.ack, 1002);
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
 static void fin_wait2_timeout(void **state)
 {
     (void)state;
@@ -512,6 +572,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(data_and_out_of_order, setup, teardown),
         cmocka_unit_test_setup_teardown(zero_window_probe, setup, teardown),
         cmocka_unit_test_setup_teardown(nagle_cork_and_delayed_ack, setup, teardown),
+        cmocka_unit_test_setup_teardown(packetdrill_findings, setup, teardown),
         cmocka_unit_test_setup_teardown(fin_wait2_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_never_crash, setup, teardown),
     };
