@@ -240,6 +240,7 @@ struct tcp_sock {
     bool fin_queued : 1; /* close()/SHUT_WR asked for a FIN */
     bool done : 1;       /* FIN received (Linux's SOCK_DONE) */
     bool nodelay : 1, cork : 1;
+    bool recvmsg_inq : 1;  /* TCP_INQ: recvmsg adds a TCP_CM_INQ cmsg */
     bool more_tail : 1;    /* the data at write_seq came with MSG_MORE: no PSH on it
                             * (Linux's tcp_push marks PSH only without MSG_MORE) */
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
+#include <netinet/tcp.h>
 
 #include "bind/bind.h"
 #include "ip/ip4.h"
@@ -959,6 +960,14 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     }
     if (copied >= 0 && msg->msg_name)
         msg->msg_namelen = 0; /* TCP reports no address */
+    if (copied >= 0 && tp->recvmsg_inq) {
+        /* TCP_INQ (tcp_inq_hint): what is left to read, 1 once the FIN
+         * came (rcv_nxt counts it) so the reader goes on to see EOF. */
+        int inq = (int)(tp->rcv_nxt - tp->copied_seq);
+        if (inq == 0 && tp->done)
+            inq = 1;
+        put_cmsg(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
+    }
     return copied;
 }
 

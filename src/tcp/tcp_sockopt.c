@@ -170,6 +170,7 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
     case TCP_DEFER_ACCEPT:
     case TCP_WINDOW_CLAMP:
     case TCP_NOTSENT_LOWAT:
+    case TCP_INQ:
         break;
     default:
         return -ENOPROTOOPT;
@@ -253,6 +254,11 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
         return 0;
     case TCP_NOTSENT_LOWAT:
         return 0;
+    case TCP_INQ:
+        if (v < 0 || v > 1)
+            return -EINVAL;
+        tp->recvmsg_inq = v != 0;
+        return 0;
     }
     return -ENOPROTOOPT;
 }
@@ -333,6 +339,9 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
         break;
     case TCP_NOTSENT_LOWAT:
         v = 0;
+        break;
+    case TCP_INQ:
+        v = tp->recvmsg_inq;
         break;
     default:
         return -ENOPROTOOPT;
