@@ -35,6 +35,11 @@ struct berth_config {
      * (ipfrag_high_thresh), and seconds before one is dropped (ipfrag_time). */
     size_t ipfrag_high_thresh;
     unsigned ipfrag_time_s;
+    /* Bytes of freed 4-128 KiB packet and TCP queue buffers kept for reuse
+     * instead of going back to the allocator (default 8 MiB; 0: none). A
+     * bulk transfer frees and allocates its buffers in waves, which makes
+     * malloc return memory to the OS and take it back over and over. */
+    size_t buffer_cache;
 };
 
 /* Fill cfg with defaults matching a fresh Linux network namespace. */

@@ -5,16 +5,22 @@
 
 #include "core/stack_impl.h"
 
+/* Large packets come from the stack's buffer cache (core/bufcache.h), so
+ * loopback's 64 KiB segments do not make malloc trim and regrow its heap. */
+static size_t pkt_bytes(const struct pkt *p) { return sizeof(*p) + p->cap; }
+
 struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len)
 {
-    size_t cap = headroom + len;
-    struct pkt *p = st_alloc(st, sizeof(*p) + cap);
+    size_t cap = headroom + len, got;
+    struct pkt *p = bufcache_alloc(st, sizeof(*p) + cap, &got);
     if (!p)
         return NULL;
     memset(p, 0, sizeof(*p));
-    p->cap = (uint32_t)cap;
+    p->cap = (uint32_t)(got - sizeof(*p)); /* a recycled buffer may be larger */
     p->data = p->buf + headroom;
     p->len = (uint32_t)len;
+    /* A socket is charged what was asked for, recycled buffer or not, so
+     * receive-buffer accounting does not depend on the cache's history. */
     p->truesize = (uint32_t)(sizeof(*p) + cap);
     return p;
 }
@@ -22,7 +28,7 @@ struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len)
 void pkt_free(struct berth_stack *st, struct pkt *p)
 {
     if (p)
-        st_free(st, p);
+        bufcache_free(st, p, pkt_bytes(p));
 }
 
 void pkt_free_chain(struct berth_stack *st, struct pkt *p)

@@ -25,6 +25,11 @@ void berth_config_init(struct berth_config *cfg)
     cfg->loopback = true;
     cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
     cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
+#ifdef BERTH_SANITIZE_BUILD
+    cfg->buffer_cache = 0; /* every free reaches ASan, which sees use after free */
+#else
+    cfg->buffer_cache = 8u << 20; /* core/bufcache.h */
+#endif
 }
 
 static void net_cfg_defaults(struct berth_net_cfg *n)
@@ -85,6 +90,7 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->cfg.platform = NULL;
     st->cfg.name = st->name;
     net_cfg_defaults(&st->net);
+    st->bufcache.limit = cfg.buffer_cache;
     st->next_ifindex = 1;
     plat.random(plat.ctx, st->secret, sizeof(st->secret));
     uint64_t seed;
@@ -127,6 +133,7 @@ void berth_stack_free(berth_stack *st)
         netif_remove_locked(st->netifs);
     pktq_purge(st, &st->rxq);
     ip4_fini(st);
+    bufcache_drain(st);
     bind_table_free(st, st->udp_bind);
     bind_table_free(st, st->tcp_bind);
     sock_opts_release(st); /* every socket is gone: only the hash is left */

@@ -15,6 +15,7 @@
 
 #include "berth/netif.h"
 #include "berth/stack.h"
+#include "core/bufcache.h"
 #include "core/pkt.h"
 #include "core/snmp.h"
 #include "core/timer.h"
@@ -66,6 +67,7 @@ struct berth_stack {
      * holder to process them; `in_poll` stops re-entrant processing. */
     struct pktq rxq;
     bool in_poll;
+    struct bufcache bufcache; /* recycled large buffers (bufcache.h) */
     struct btimer *timers; /* sorted by expiry */
 
     /* Interfaces and routes. */

@@ -11,18 +11,28 @@
 #include "tcp/tcp.h"
 
 #define CHUNK_MIN 512u
-#define CHUNK_MAX 16384u
+/* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
+/* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
+#define CHUNK_MAX (16384u - (uint32_t)sizeof(struct tcp_chunk))
 
 static struct tcp_chunk *chunk_new(struct berth_stack *st, uint32_t seq, uint32_t cap)
 {
-    struct tcp_chunk *c = st_alloc(st, sizeof(*c) + cap);
+    size_t got;
+    struct tcp_chunk *c = bufcache_alloc(st, sizeof(*c) + cap, &got);
     if (!c)
         return NULL;
     c->next = NULL;
     c->seq = seq;
     c->off = c->len = 0;
-    c->cap = cap;
+    c->cap = (uint32_t)(got - sizeof(*c)); /* a recycled block may be larger */
     return c;
+}
+
+/* Chunks go back through the stack's buffer cache: a bulk receiver frees
+ * and allocates them in lock step (core/bufcache.h). */
+static void chunk_free(struct berth_stack *st, struct tcp_chunk *c)
+{
+    bufcache_free(st, c, sizeof(*c) + c->cap);
 }
 
 static void push_tail(struct tcp_bufq *q, struct tcp_chunk *c)
@@ -84,7 +94,7 @@ void tcp_bufq_purge(struct berth_stack *st, struct tcp_bufq *q)
     struct tcp_chunk *c = q->head;
     while (c) {
         struct tcp_chunk *n = c->next;
-        st_free(st, c);
+        chunk_free(st, c);
         c = n;
     }
     memset(q, 0, sizeof(*q));
@@ -110,7 +120,7 @@ void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t se
         q->nchunks--;
         if (hint && *hint == c)
             *hint = NULL;
-        st_free(st, c);
+        chunk_free(st, c);
     }
 }
 
@@ -200,7 +210,7 @@ uint32_t tcp_ooq_drain(struct berth_stack *st, struct tcp_bufq *ooq, struct tcp_
         ooq->bytes -= c->len;
         uint32_t cend = c->seq + c->len;
         if (seq_leq(cend, *rcv_nxt)) {
-            st_free(st, c);
+            chunk_free(st, c);
             continue;
         }
         uint32_t skip = *rcv_nxt - c->seq;

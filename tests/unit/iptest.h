@@ -117,6 +117,7 @@ static inline int iptest_init_cfg(struct iptest *h, const char *prefix, unsigned
         berth_config_init(&cfg);
     cfg.platform = &h->plat;
     cfg.name = "iptest";
+    cfg.buffer_cache = 0; /* the live-byte counts must see every free */
     h->st = berth_stack_new(&cfg);
     if (!h->st) return -1;
     h->ifp = berth_netif_add(h->st, "eth0", mtu, BERTH_IFF_BROADCAST, &iptest_driver, h);
