@@ -151,6 +151,8 @@ missing() {
         echo "$(grep -oE 'TCP_MD5SIG|TCP_ZEROCOPY_RECEIVE|SO_TIMESTAMPING|TCP_REPAIR|MSG_ERRQUEUE' "$f" | head -1) (not in berth)"
     elif grep -qE 'tcp_ecn=[1-9]|\[(ect0|ect1|ce)\]' "$f"; then
         echo "ECN (not in berth)"
+    elif grep -qE 'ip route|/proc/net/tcp' "$f"; then
+        echo "shell commands on the kernel's routes or /proc/net/tcp (berth is not there)"
     elif grep -q '%{' "$f"; then
         # packetdrill's code.c reads TCP_INFO for these with the host's
         # getsockopt() on the descriptor: --so_filename never sees it.
