@@ -4,8 +4,10 @@
  * listen()'s re-check and packet demux all go through it; nothing else knows
  * port ownership. Layout:
  *
- *   port -> slot (a two-level direct index: 256 leaves of 256 slots, a
- *           leaf allocated when one of its ports is first used)
+ *   port -> entry (a two-level index: 1024 leaves of 64 ports; a leaf
+ *           holds one entry per used port of its 64, in port order, found
+ *           by counting the used[] bits below the port, and is sized to
+ *           what it holds: ~8 bytes a used port however sparse)
  *        -> the owner itself, when the port has one owner (no bucket), or
  *           a bucket (tagged pointer) holding the owners (bind_node list,
  *           newest first) and their summary, when it has two or more
@@ -31,7 +33,9 @@ struct bsock;
 
 struct bind_node {
     struct bind_node *next;   /* in the port's owner list */
-    struct bind_node **pprev; /* the pointer to this node: O(1) unlink */
+    /* The pointer to this node in its bucket's list (O(1) unlink); NULL
+     * while it is its port's only owner (the leaf entry points at it). */
+    struct bind_node **pprev;
     /* IPv4 view of the bound address (Linux's sk_rcv_saddr): INADDR_ANY for
      * the wildcard; for AF_INET6 owners 0 for [::], a.b.c.d for
      * ::ffff:a.b.c.d, and LOOPBACK4_IPV6 (127.0.0.6) for any other address. */
@@ -83,20 +87,26 @@ struct bind_bucket {
 };
 _Static_assert(sizeof(struct bind_bucket) == 24, "bind_bucket layout");
 
-#define BIND_LEAF_BITS 8
+#define BIND_LEAF_BITS 6
 #define BIND_LEAVES (65536 >> BIND_LEAF_BITS)
-#define BIND_LEAF_SIZE (1u << BIND_LEAF_BITS)
 #define BIND_PORT_WORDS (65536 / 64)
 #define BIND_SUMMARY_WORDS (BIND_PORT_WORDS / 64)
+_Static_assert(BIND_LEAVES == BIND_PORT_WORDS, "a leaf's ports are one used[] word");
+
+/* The used ports of one 64-port block: entry i belongs to the port of the
+ * i-th set bit of used[block]. An entry is the port's only owner's node, or
+ * its bucket with bit 0 set. */
+struct bind_leaf {
+    uint8_t cap;           /* entries allocated: 1, 2, 4 ... 64 */
+    struct bind_node *e[]; /* popcount(used[block]) of them in use */
+};
 
 struct bind_table {
     int proto;
-    unsigned count; /* hashed nodes */
-    /* port >> 8 -> 256 slots; a slot is NULL (no owner), the only owner's
-     * node, or a bucket pointer with bit 0 set (two or more owners) */
-    struct bind_node **leaf[BIND_LEAVES];
-    uint64_t used[BIND_PORT_WORDS];       /* bit set: port has an owner */
-    uint64_t full[BIND_SUMMARY_WORDS];    /* bit set: used[] word is all ones */
+    unsigned count;                        /* hashed nodes */
+    struct bind_leaf *leaf[BIND_LEAVES];   /* port >> 6; NULL: no used port there */
+    uint64_t used[BIND_PORT_WORDS];        /* bit set: port has an owner */
+    uint64_t full[BIND_SUMMARY_WORDS];     /* bit set: used[] word is all ones */
 };
 
 struct bind_table *bind_table_new(struct berth_stack *st, int proto);

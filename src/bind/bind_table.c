@@ -7,7 +7,7 @@
 #include "core/stack_impl.h"
 #include "socket/sock.h"
 
-/* A slot holds NULL, the only owner's node, or a bucket tagged with bit 0
+/* An entry holds the only owner's node, or a bucket tagged with bit 0
  * (nodes and buckets are at least 8-byte aligned). */
 static inline bool is_bucket(const struct bind_node *v) { return (uintptr_t)v & 1; }
 static inline struct bind_bucket *as_bucket(struct bind_node *v)
@@ -17,6 +17,20 @@ static inline struct bind_bucket *as_bucket(struct bind_node *v)
 static inline struct bind_node *tag_bucket(struct bind_bucket *b)
 {
     return (struct bind_node *)((uintptr_t)b | 1);
+}
+
+/* Bits set in a word, inline (without -mpopcnt the builtin is a libgcc
+ * call). */
+static inline unsigned popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
 }
 
 struct bind_table *bind_table_new(struct berth_stack *st, int proto)
@@ -32,46 +46,56 @@ void bind_table_free(struct berth_stack *st, struct bind_table *t)
     if (!t)
         return;
     for (unsigned l = 0; l < BIND_LEAVES; l++) {
-        if (!t->leaf[l])
+        struct bind_leaf *lf = t->leaf[l];
+        if (!lf)
             continue;
-        for (unsigned i = 0; i < BIND_LEAF_SIZE; i++)
-            if (is_bucket(t->leaf[l][i]))
-                st_free(st, as_bucket(t->leaf[l][i]));
-        st_free(st, t->leaf[l]);
+        unsigned n = popcount64(t->used[l]);
+        for (unsigned i = 0; i < n; i++)
+            if (is_bucket(lf->e[i]))
+                st_free(st, as_bucket(lf->e[i]));
+        st_free(st, lf);
     }
     st_free(st, t);
 }
 
-/* The slot of a port (NULL when its leaf was never allocated). */
-static inline struct bind_node **slot(const struct bind_table *t, uint16_t port)
+static inline bool port_used(const struct bind_table *t, uint16_t port)
 {
-    struct bind_node **leaf = t->leaf[port >> BIND_LEAF_BITS];
-    return leaf ? &leaf[port & (BIND_LEAF_SIZE - 1)] : NULL;
+    return (t->used[port >> 6] >> (port & 63)) & 1;
 }
 
-static inline struct bind_node *slot_value(const struct bind_table *t, uint16_t port)
+bool bind_port_used(const struct bind_table *t, uint16_t port) { return port_used(t, port); }
+
+/* The index of a port's entry in its leaf: the used ports below it. */
+static inline unsigned entry_rank(const struct bind_table *t, uint16_t port)
 {
-    struct bind_node **s = slot(t, port);
-    return s ? *s : NULL;
+    uint64_t below = (1ULL << (port & 63)) - 1;
+    return popcount64(t->used[port >> 6] & below);
+}
+
+/* The entry of a used port; NULL when the port has no owner. */
+static inline struct bind_node **entry(const struct bind_table *t, uint16_t port)
+{
+    if (!port_used(t, port))
+        return NULL;
+    return &t->leaf[port >> 6]->e[entry_rank(t, port)];
 }
 
 /* The bucket of a port with two or more owners, else NULL. */
 static struct bind_bucket *bucket_find(const struct bind_table *t, uint16_t port)
 {
-    struct bind_node *v = slot_value(t, port);
-    return is_bucket(v) ? as_bucket(v) : NULL;
+    struct bind_node **e = entry(t, port);
+    return e && is_bucket(*e) ? as_bucket(*e) : NULL;
 }
 
-struct bind_node *bind_owners(const struct bind_table *t, uint16_t port)
+static inline struct bind_node *owners(const struct bind_table *t, uint16_t port)
 {
-    struct bind_node *v = slot_value(t, port);
-    return is_bucket(v) ? as_bucket(v)->owners : v;
+    struct bind_node **e = entry(t, port);
+    if (!e)
+        return NULL;
+    return is_bucket(*e) ? as_bucket(*e)->owners : *e;
 }
 
-bool bind_port_used(const struct bind_table *t, uint16_t port)
-{
-    return (t->used[port >> 6] >> (port & 63)) & 1;
-}
+struct bind_node *bind_owners(const struct bind_table *t, uint16_t port) { return owners(t, port); }
 
 static void mark_used(struct bind_table *t, uint16_t port, bool used)
 {
@@ -156,11 +180,13 @@ static void account(struct bind_bucket *b, const struct bind_node *n, int sign)
     }
 }
 
-bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
+/* bind_conflict for the port whose entry is e (NULL: no owner). */
+static bool conflict_at(const struct bind_table *t, const struct bind_node *n,
+                        struct bind_node *const *e)
 {
-    struct bind_node *v = slot_value(t, port);
-    if (!v)
+    if (!e)
         return false;
+    struct bind_node *v = *e;
     if (!is_bucket(v)) /* a single owner */
         return v != n && clash(t, n, v);
     const struct bind_bucket *b = as_bucket(v);
@@ -175,6 +201,11 @@ bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16
         if (o != n && clash(t, n, o))
             return true;
     return false;
+}
+
+bool bind_conflict(const struct bind_table *t, const struct bind_node *n, uint16_t port)
+{
+    return conflict_at(t, n, entry(t, port));
 }
 
 void bind_set_flags(struct bind_table *t, struct bind_node *n, bool reuseaddr, bool reuseport,
@@ -202,20 +233,73 @@ static void link_head(struct bind_node **head, struct bind_node *n)
     *head = n;
 }
 
-static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port)
+/* Give a port that had no owner its entry, v, in its leaf (grown by
+ * doubling when full). */
+static int leaf_add(struct berth_stack *st, struct bind_table *t, uint16_t port,
+                    struct bind_node *v)
 {
     unsigned l = port >> BIND_LEAF_BITS;
-    if (!t->leaf[l] && !(t->leaf[l] = st_zalloc(st, BIND_LEAF_SIZE * sizeof(*t->leaf[l]))))
-        return -ENOBUFS;
-    struct bind_node **sl = &t->leaf[l][port & (BIND_LEAF_SIZE - 1)];
-    struct bind_node *v = *sl;
-    if (!v) {
-        /* The first owner: the slot points at it, no bucket. */
+    struct bind_leaf *lf = t->leaf[l];
+    unsigned n = popcount64(t->used[l]), r = entry_rank(t, port);
+    if (!lf || n == lf->cap) {
+        unsigned cap = lf ? 2u * lf->cap : 1u;
+        struct bind_leaf *nl = st_alloc(st, sizeof(*nl) + cap * sizeof(nl->e[0]));
+        if (!nl)
+            return -ENOBUFS;
+        nl->cap = (uint8_t)cap;
+        if (lf) {
+            memcpy(nl->e, lf->e, r * sizeof(nl->e[0]));
+            memcpy(nl->e + r + 1, lf->e + r, (n - r) * sizeof(nl->e[0]));
+            st_free(st, lf);
+        }
+        t->leaf[l] = lf = nl;
+    } else if (n > r) {
+        memmove(lf->e + r + 1, lf->e + r, (n - r) * sizeof(lf->e[0]));
+    }
+    lf->e[r] = v;
+    mark_used(t, port, true);
+    return 0;
+}
+
+/* Remove the entry of a port whose last owner left; the leaf shrinks to
+ * half when a quarter of it is in use, and goes with its last entry. */
+static void leaf_del(struct berth_stack *st, struct bind_table *t, uint16_t port)
+{
+    unsigned l = port >> BIND_LEAF_BITS;
+    struct bind_leaf *lf = t->leaf[l];
+    unsigned n = popcount64(t->used[l]), r = entry_rank(t, port);
+    if (n > r + 1)
+        memmove(lf->e + r, lf->e + r + 1, (n - r - 1) * sizeof(lf->e[0]));
+    mark_used(t, port, false);
+    n--;
+    if (!n) {
+        st_free(st, lf);
+        t->leaf[l] = NULL;
+    } else if (lf->cap >= 4 && n <= lf->cap / 4u) {
+        unsigned cap = lf->cap / 2u;
+        struct bind_leaf *nl = st_alloc(st, sizeof(*nl) + cap * sizeof(nl->e[0]));
+        if (nl) { /* else it stays larger: nothing is lost */
+            nl->cap = (uint8_t)cap;
+            memcpy(nl->e, lf->e, n * sizeof(nl->e[0]));
+            st_free(st, lf);
+            t->leaf[l] = nl;
+        }
+    }
+}
+
+/* Add n to the owners of port, whose entry is e (NULL: no owner yet). */
+static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port,
+                  struct bind_node **e)
+{
+    if (!e) {
+        /* The first owner: the entry points at it, no bucket. */
+        int rc = leaf_add(st, t, port, n);
+        if (rc)
+            return rc;
         n->next = NULL;
-        n->pprev = sl;
-        *sl = n;
-        mark_used(t, port, true);
+        n->pprev = NULL;
     } else {
+        struct bind_node *v = *e;
         struct bind_bucket *b;
         if (is_bucket(v)) {
             b = as_bucket(v);
@@ -229,7 +313,7 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
             v->pprev = &b->owners;
             b->count = 1;
             account(b, v, +1);
-            *sl = tag_bucket(b);
+            *e = tag_bucket(b);
         }
         link_head(&b->owners, n);
         b->count++;
@@ -291,7 +375,7 @@ static unsigned next_free(const struct eph_scan *sc, unsigned from, unsigned hi,
 static bool eph_conflict(const struct eph_scan *sc, unsigned port)
 {
     const struct bind_node *n = sc->n;
-    for (const struct bind_node *o = bind_owners(sc->t, (uint16_t)port); o; o = o->next) {
+    for (const struct bind_node *o = owners(sc->t, (uint16_t)port); o; o = o->next) {
         if (o == n)
             continue;
         if (sc->rule == EPH_RULE_EXPLICIT) {
@@ -412,40 +496,42 @@ int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node
         port = (uint16_t)pick_ephemeral(st, t, n, req);
         if (!port)
             return -EADDRINUSE;
-    } else if (bind_conflict(t, n, port)) {
-        return -EADDRINUSE;
+        return insert(st, t, n, port, entry(t, port));
     }
-    return insert(st, t, n, port);
+    struct bind_node **e = entry(t, port);
+    if (conflict_at(t, n, e))
+        return -EADDRINUSE;
+    return insert(st, t, n, port, e);
 }
 
 int bind_add_owner(struct berth_stack *st, struct bind_table *t, struct bind_node *n,
                    uint16_t port)
 {
-    return insert(st, t, n, port);
+    return insert(st, t, n, port, entry(t, port));
 }
 
 void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_node *n)
 {
     if (!n->hashed)
         return;
-    struct bind_node **sl = slot(t, n->port);
-    *n->pprev = n->next;
-    if (n->next)
-        n->next->pprev = n->pprev;
-    if (is_bucket(*sl)) {
-        struct bind_bucket *b = as_bucket(*sl);
+    struct bind_node **e = entry(t, n->port);
+    if (is_bucket(*e)) {
+        struct bind_bucket *b = as_bucket(*e);
+        *n->pprev = n->next;
+        if (n->next)
+            n->next->pprev = n->pprev;
         b->count--;
         account(b, n, -1);
         if (b->count == 1) {
-            /* One owner left: it takes the slot back, the bucket goes. */
+            /* One owner left: it takes the entry back, the bucket goes. */
             struct bind_node *o = b->owners;
-            *sl = o;
-            o->pprev = sl;
+            *e = o;
+            o->pprev = NULL;
             st_free(st, b);
         }
     } else {
-        /* n was the only owner: unlinking it emptied the slot. */
-        mark_used(t, n->port, false);
+        /* n was the only owner. */
+        leaf_del(st, t, n->port);
     }
     n->next = NULL;
     n->pprev = NULL;

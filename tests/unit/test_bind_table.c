@@ -153,6 +153,63 @@ static void every_port_reachable_at_high_occupancy(void **state)
     free(nodes);
 }
 
+/* Explicit binds scattered over all ports and crowded in one region, bound
+ * and released at random: every port's index entry leads to its owner,
+ * leaves grow and shrink with what they hold and go with their last port. */
+static void explicit_ports_sparse_and_dense(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    struct bind_table *t = st->udp_bind;
+    enum { N = 4000 };
+    struct bind_node *nodes = calloc(N, sizeof(*nodes));
+    int *owner = calloc(65536, sizeof(int)); /* node index + 1 */
+    srand(3);
+    for (int round = 1; round <= 60000; round++) {
+        int i = rand() % N;
+        struct bind_node *n = &nodes[i];
+        if (n->hashed) {
+            owner[n->port] = 0;
+            bind_put_port(st, t, n);
+        } else {
+            uint16_t port = (uint16_t)((rand() & 1) ? 1 + rand() % 65535 : 20000 + rand() % 3000);
+            int rc = bind_get_port(st, t, n, port, UDPREQ);
+            assert_int_equal(rc, owner[port] ? -EADDRINUSE : 0);
+            if (!rc)
+                owner[port] = i + 1;
+        }
+        if (round % 10000 == 0) {
+            unsigned used = 0;
+            for (unsigned p = 1; p < 65536; p++) {
+                const struct bind_node *o = bind_owners(t, (uint16_t)p);
+                assert_ptr_equal(o, owner[p] ? &nodes[owner[p] - 1] : NULL);
+                assert_int_equal(bind_port_used(t, (uint16_t)p), owner[p] != 0);
+                if (o) {
+                    assert_null(o->next);
+                    assert_null(o->pprev);
+                    used++;
+                }
+            }
+            assert_int_equal(t->count, used);
+            for (unsigned l = 0; l < BIND_LEAVES; l++) {
+                unsigned k = (unsigned)__builtin_popcountll(t->used[l]);
+                assert_int_equal(t->leaf[l] != NULL, k != 0);
+                if (t->leaf[l])
+                    assert_true(k <= t->leaf[l]->cap && (t->leaf[l]->cap < 4 || k > t->leaf[l]->cap / 4u));
+            }
+        }
+    }
+    for (int i = 0; i < N; i++)
+        bind_put_port(st, t, &nodes[i]);
+    assert_int_equal(t->count, 0);
+    for (unsigned l = 0; l < BIND_LEAVES; l++) {
+        assert_int_equal(t->used[l], 0);
+        assert_null(t->leaf[l]);
+    }
+    free(nodes);
+    free(owner);
+}
+
 static struct bind_node node(const char *ip, bool ra, bool rp, uid_t uid)
 {
     struct bind_node n;
@@ -272,16 +329,19 @@ static bool brute_conflict(const struct bind_table *t, const struct bind_node *n
     return false;
 }
 
-/* Every port's owner list is well linked (each node's pprev points at the
- * pointer to it, whether that is the port's slot, a bucket's head or the
- * previous node) and holds exactly the hashed nodes of that port. */
+/* Every port's owner list is well linked (a lone owner has no pprev; in a
+ * bucket, each node's pprev points at the bucket's head or the previous
+ * node's next) and holds exactly the hashed nodes of that port. */
 static void check_lists(const struct bind_table *t, const struct bind_node *nodes, int n, int parity,
                         uint16_t lo, uint16_t hi)
 {
     for (unsigned port = lo; port <= hi; port++) {
         int listed = 0, expect = 0;
         for (const struct bind_node *o = bind_owners(t, (uint16_t)port); o; o = o->next) {
-            assert_ptr_equal(*o->pprev, o);
+            if (o->pprev) /* in a bucket's list */
+                assert_ptr_equal(*o->pprev, o);
+            else /* the port's only owner */
+                assert_true(listed == 0 && !o->next);
             assert_true(o->hashed);
             assert_int_equal(o->port, port);
             listed++;
@@ -341,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tcp_prefers_odd_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(random_churn_never_double_allocates, setup, teardown),
         cmocka_unit_test_setup_teardown(every_port_reachable_at_high_occupancy, setup, teardown),
+        cmocka_unit_test_setup_teardown(explicit_ports_sparse_and_dense, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(summary_matches_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(v6_owner_addresses, setup, teardown),
