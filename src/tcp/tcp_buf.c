@@ -128,12 +128,15 @@ void tcp_bufq_copy(const struct tcp_bufq *q, struct tcp_chunk **hint, uint32_t s
                    uint32_t len)
 {
     struct tcp_chunk *c = (hint && *hint && seq_leq((*hint)->seq, seq)) ? *hint : q->head;
+    struct tcp_chunk *first = NULL;
     uint8_t *d = dst;
     while (c && len) {
         if (seq_geq(seq, c->seq + c->len)) {
             c = c->next;
             continue;
         }
+        if (!first)
+            first = c;
         uint32_t o = seq - c->seq;
         uint32_t n = c->len - o < len ? c->len - o : len;
         memcpy(d, c->data + c->off + o, n);
@@ -143,8 +146,14 @@ void tcp_bufq_copy(const struct tcp_bufq *q, struct tcp_chunk **hint, uint32_t s
         if (len)
             c = c->next;
     }
-    if (hint && c)
-        *hint = c;
+    /* The hint is the chunk where this copy started, not where it ended: a
+     * segment the interface refuses is built again from the same sequence
+     * number, and a hint past a chunk boundary would send every retry (and
+     * every later segment: snd_nxt never catches up with it) on a walk from
+     * the head of a send queue of hundreds of chunks. The next segment
+     * starts one or two chunks on. */
+    if (hint && first)
+        *hint = first;
 }
 
 /* ---- out of order ---- */

@@ -7,7 +7,7 @@
  *
  * Link: 100 Mbit/s each way, 5 ms one way, 1000-packet queues, MTU 1500;
  * ideal = line rate with Ethernet framing plus two RTTs (8.50 s for 100 MB
- * each way). Bounds: 0 % x1.1, 1 % x10, 5 % x32, duplication+reordering
+ * each way). Bounds: 0 % x1.1, 1 % x10, 5 % x36, duplication+reordering
  * x3, BDP 1.25 MB (100 ms RTT) x1.5. docs/tcp.md lists the measured
  * figures and the real time of each case. Label "slow" (ctest -L slow). */
 #include <setjmp.h>
@@ -107,7 +107,10 @@ static void loss_1pct(void **state)
 static void loss_5pct(void **state)
 {
     (void)state;
-    check("100 MB each way, 5 % loss", 3, 0.05, 32.0);
+    /* x32 until the cwnd fixes of 1be00df's series (SACKed data no longer
+     * counted twice towards cwnd growth, limited transmit sending one
+     * segment per duplicate ACK as Linux): 226.8 s -> 273.3 s (x32.08). */
+    check("100 MB each way, 5 % loss", 3, 0.05, 36.0);
 }
 
 static void reorder_dup(void **state)
