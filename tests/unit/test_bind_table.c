@@ -354,6 +354,80 @@ static void check_lists(const struct bind_table *t, const struct bind_node *node
     }
 }
 
+/* Allocation failures (every few allocations, while ports get their first
+ * owner, a bucket, or a bigger leaf) leave the table as it was: a failed
+ * bind is -ENOBUFS and changes nothing, everything else still holds. */
+static void *(*real_alloc)(void *ctx, size_t n);
+static unsigned alloc_calls, fail_every;
+static void *flaky_alloc(void *ctx, size_t n)
+{
+    if (fail_every && ++alloc_calls % fail_every == 0)
+        return NULL;
+    return real_alloc(ctx, n);
+}
+
+static void allocation_failures_change_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct berth_stack *st = f->st;
+    struct bind_table *t = st->udp_bind;
+    enum { N = 600 };
+    struct bind_node *nodes = calloc(N, sizeof(*nodes));
+    real_alloc = st->plat.alloc;
+    st->plat.alloc = flaky_alloc;
+    fail_every = 3;
+    srand(11);
+    unsigned nobufs = 0;
+    for (int round = 1; round <= 40000; round++) {
+        int i = rand() % N;
+        struct bind_node *n = &nodes[i];
+        if (n->hashed) {
+            bind_put_port(st, t, n);
+        } else {
+            /* half the nodes share ports (SO_REUSEADDR, UDP), some ports
+             * crowded, others scattered */
+            bind_set_flags(t, n, i & 1, false, 0, 0);
+            uint16_t port = (uint16_t)((rand() & 1) ? 7000 + rand() % 40 : 1 + rand() % 65535);
+            bool expect_conflict = brute_conflict(t, n, port);
+            unsigned before = t->count;
+            int rc = bind_get_port(st, t, n, port, UDPREQ);
+            if (expect_conflict) {
+                assert_int_equal(rc, -EADDRINUSE);
+            } else if (rc) {
+                assert_int_equal(rc, -ENOBUFS);
+                nobufs++;
+            }
+            assert_int_equal(n->hashed, rc == 0);
+            assert_int_equal(t->count, before + (rc == 0));
+        }
+        if (round % 4000 == 0) {
+            for (unsigned port = 7000; port < 7040; port++) {
+                int listed = 0, expect = 0;
+                for (const struct bind_node *o = bind_owners(t, (uint16_t)port); o; o = o->next) {
+                    assert_true(o->pprev ? *o->pprev == o : (listed == 0 && !o->next));
+                    assert_int_equal(o->port, port);
+                    listed++;
+                }
+                for (int k = 0; k < N; k++)
+                    expect += nodes[k].hashed && nodes[k].port == port;
+                assert_int_equal(listed, expect);
+                assert_int_equal(bind_port_used(t, (uint16_t)port), expect > 0);
+            }
+        }
+    }
+    assert_true(nobufs > 0);
+    fail_every = 0;
+    st->plat.alloc = real_alloc;
+    for (int i = 0; i < N; i++)
+        bind_put_port(st, t, &nodes[i]);
+    assert_int_equal(t->count, 0);
+    for (unsigned l = 0; l < BIND_LEAVES; l++) {
+        assert_int_equal(t->used[l], 0);
+        assert_null(t->leaf[l]);
+    }
+    free(nodes);
+}
+
 static void summary_matches_walk(void **state)
 {
     struct fixture *f = *state;
@@ -405,6 +479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(conflict_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(summary_matches_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(v6_owner_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(allocation_failures_change_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -447,6 +447,72 @@ static void rare_options_per_socket(void **state)
 #endif
 }
 
+/* Out of memory for the options block: setsockopt fails with ENOMEM and
+ * the socket keeps its defaults; a failed doubling of the hash only makes
+ * chains longer. */
+static void *(*real_alloc)(void *ctx, size_t n);
+static int fail_in = -1; /* the allocation after this many fails; -1: none */
+static void *flaky_alloc(void *ctx, size_t n)
+{
+    if (fail_in == 0) {
+        fail_in = -1;
+        return NULL;
+    }
+    if (fail_in > 0)
+        fail_in--;
+    return real_alloc(ctx, n);
+}
+
+static void rare_options_out_of_memory(void **state)
+{
+    struct berth_stack *st = ST;
+    enum { N = 40 };
+    int fd[N], prio, v;
+    socklen_t l = sizeof(v);
+    for (int i = 0; i < N; i++)
+        fd[i] = udp(st);
+    real_alloc = st->plat.alloc;
+    st->plat.alloc = flaky_alloc;
+    /* no hash yet, and it cannot be made */
+    fail_in = 0;
+    prio = 3;
+    assert_int_equal(berth_setsockopt(st, fd[0], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), -1);
+    assert_int_equal(errno, ENOMEM);
+    assert_int_equal(berth_getsockopt(st, fd[0], SOL_SOCKET, SO_PRIORITY, &v, &l), 0);
+    assert_int_equal(v, 0);
+    for (int i = 0; i < 16; i++) { /* 16 blocks fill the hash's 16 heads */
+        prio = 1 + i % 6;
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+    }
+    assert_int_equal(st->sockopt_mask, 15);
+    /* the doubling fails: the block still goes in, on a longer chain */
+    fail_in = 0;
+    prio = 1 + 16 % 6;
+    assert_int_equal(berth_setsockopt(st, fd[16], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+    assert_int_equal(st->sockopt_mask, 15);
+    prio = 1 + 17 % 6;
+    assert_int_equal(berth_setsockopt(st, fd[17], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+    assert_int_equal(st->sockopt_mask, 31);
+    /* the block itself cannot be allocated */
+    fail_in = 0;
+    prio = 5;
+    assert_int_equal(berth_setsockopt(st, fd[18], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), -1);
+    assert_int_equal(errno, ENOMEM);
+    for (int i = 18; i < N; i++) {
+        prio = 1 + i % 6;
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+    }
+    st->plat.alloc = real_alloc;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(berth_getsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &v, &l), 0);
+        assert_int_equal(v, 1 + i % 6);
+    }
+    assert_int_equal(st->sockopt_count, N);
+    for (int i = 0; i < N; i++)
+        berth_close(st, fd[i]);
+    assert_int_equal(st->sockopt_count, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -455,7 +521,7 @@ int main(void)
         T(privileged_port_needs_capability), T(udp_exchange_peek_trunc_fionread),
         T(emsgsize_and_broadcast), T(connect_refused_and_unspec), T(rcvtimeo_in_virtual_time),
         T(rcvbuf_drops_are_counted), T(poll_bits), T(sockopt_errnos),
-        T(rare_options_per_socket),
+        T(rare_options_per_socket), T(rare_options_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
