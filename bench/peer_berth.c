@@ -800,8 +800,9 @@ static int run_ram_tcp(int op, double *bytes, char *note, char *why, size_t n)
         snprintf(note, BENCH_NOTE,
                  "berth: bytes left with the platform allocator after %d loopback connections "
                  "were closed (client first: %d TIME_WAIT entries, the servers' sockets freed) / "
-                 "%d (%.2f blocks each: the 96-B entry, the bind-table bucket of its ephemeral "
-                 "port, and amortized bind-table leaves and established-table growth)",
+                 "%d (%.2f blocks each: the 72-B entry, which is also the bind-table owner of "
+                 "its ephemeral port, and amortized port-index leaves and established-table "
+                 "growth)",
                  BENCH_TCP_NCONN, BENCH_TCP_NCONN, BENCH_TCP_NCONN,
                  (double)tw_n / BENCH_TCP_NCONN);
     }
