@@ -21,6 +21,7 @@
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "tcp/tcp.h"
+#include "segtest.h"
 
 static struct berth_platform plat;
 static berth_stack *st;
@@ -85,39 +86,12 @@ static void inject_raw(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ac
                        unsigned len, int doff_override, bool bad_csum)
 {
     uint8_t p[2048];
-    unsigned tl = 20 + optlen + len;
-    memset(p, 0, 20 + tl);
-    p[0] = 0x45;
-    p[2] = (uint8_t)((20 + tl) >> 8);
-    p[3] = (uint8_t)(20 + tl);
-    p[8] = 64;
-    p[9] = IPPROTO_TCP;
-    struct in_addr src, dst;
-    inet_pton(AF_INET, "10.0.0.2", &src);
-    inet_pton(AF_INET, "10.0.0.1", &dst);
-    memcpy(p + 12, &src, 4);
-    memcpy(p + 16, &dst, 4);
-    uint16_t ck = inet_csum_fold(inet_csum_add(0, p, 20));
-    memcpy(p + 10, &ck, 2);
-    uint8_t *t = p + 20;
-    t[0] = (uint8_t)(sport >> 8), t[1] = (uint8_t)sport;
-    t[2] = (uint8_t)(dport >> 8), t[3] = (uint8_t)dport;
-    uint32_t ns = htonl(seq), na = htonl(ack);
-    memcpy(t + 4, &ns, 4);
-    memcpy(t + 8, &na, 4);
-    t[12] = doff_override ? (uint8_t)doff_override : (uint8_t)(((20 + optlen) / 4) << 4);
-    t[13] = flags;
-    t[14] = (uint8_t)(wnd >> 8), t[15] = (uint8_t)wnd;
-    if (optlen)
-        memcpy(t + 20, opt, optlen);
-    if (len)
-        memcpy(t + 20 + optlen, data, len);
-    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)tl);
-    ck = inet_csum_fold(inet_csum_add(sum, t, tl));
-    if (bad_csum)
-        ck ^= 0x5555;
-    memcpy(t + 16, &ck, 2);
-    berth_netif_input(raw, p, 20 + tl);
+    struct seg_spec sp = {.sport = sport, .dport = dport, .seq = seq, .ack = ack, .flags = flags,
+                          .wnd = wnd, .opt = opt, .optlen = optlen, .data = data, .len = len,
+                          .doff_override = doff_override, .bad_csum = bad_csum};
+    inet_pton(AF_INET, "10.0.0.2", &sp.src);
+    inet_pton(AF_INET, "10.0.0.1", &sp.dst);
+    berth_netif_input(raw, p, seg_build(p, &sp));
 }
 
 static void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,

@@ -20,6 +20,7 @@
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "tcp/tcp.h"
+#include "segtest.h"
 
 static uint64_t rng_s = 0x1234567;
 static uint32_t rnd(void)
@@ -36,34 +37,10 @@ static void inject(berth_netif *ifp, struct in_addr src, uint16_t sport, uint16_
                    uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt, unsigned optlen)
 {
     uint8_t p[128];
-    unsigned tl = 20 + optlen;
-    memset(p, 0, sizeof(p));
-    p[0] = 0x45;
-    p[2] = (uint8_t)((20 + tl) >> 8);
-    p[3] = (uint8_t)(20 + tl);
-    p[8] = 64;
-    p[9] = IPPROTO_TCP;
-    struct in_addr dst;
-    inet_pton(AF_INET, "192.0.2.2", &dst);
-    memcpy(p + 12, &src, 4);
-    memcpy(p + 16, &dst, 4);
-    uint16_t ck = inet_csum_fold(inet_csum_add(0, p, 20));
-    memcpy(p + 10, &ck, 2);
-    uint8_t *t = p + 20;
-    t[0] = (uint8_t)(sport >> 8), t[1] = (uint8_t)sport;
-    t[2] = (uint8_t)(dport >> 8), t[3] = (uint8_t)dport;
-    uint32_t ns = htonl(seq), na = htonl(ack);
-    memcpy(t + 4, &ns, 4);
-    memcpy(t + 8, &na, 4);
-    t[12] = (uint8_t)(((20 + optlen) / 4) << 4);
-    t[13] = flags;
-    t[14] = 0xff, t[15] = 0xff;
-    if (optlen)
-        memcpy(t + 20, opt, optlen);
-    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)tl);
-    ck = inet_csum_fold(inet_csum_add(sum, t, tl));
-    memcpy(t + 16, &ck, 2);
-    berth_netif_input(ifp, p, 20 + tl);
+    struct seg_spec sp = {.src = src, .sport = sport, .dport = dport, .seq = seq, .ack = ack,
+                          .flags = flags, .wnd = 0xffff, .opt = opt, .optlen = optlen};
+    inet_pton(AF_INET, "192.0.2.2", &sp.dst);
+    berth_netif_input(ifp, p, seg_build(p, &sp));
 }
 
 static berth_netif *flood_if;
