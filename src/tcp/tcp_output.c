@@ -51,40 +51,39 @@ int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
 }
 
 /* SACK blocks for the out-of-order queue: the range holding the latest
- * arrival first (RFC 2018), then the others in sequence order. */
+ * arrival first (RFC 2018), then the others in sequence order. The walk
+ * goes on until that range is found: the latest arrival may lie above any
+ * number of holes (reporting only the lowest ranges then hides it from the
+ * sender, which retransmits data that arrived long ago). */
 static unsigned sack_blocks(const struct tcp_sock *tp, uint32_t out[4][2], unsigned max)
 {
-    uint32_t r[8][2];
-    unsigned n = 0, first = 0;
+    uint32_t r[4][2];
+    unsigned n = 0, k = 0;
     bool have_first = false;
-    for (const struct tcp_chunk *c = tp->ooq.head; c; c = c->next) {
-        if (n && r[n - 1][1] == c->seq) {
-            r[n - 1][1] = c->seq + c->len;
-        } else {
-            if (n == 8)
-                break;
-            r[n][0] = c->seq;
-            r[n][1] = c->seq + c->len;
+    const struct tcp_chunk *c = tp->ooq.head;
+    while (c && max) {
+        uint32_t s = c->seq, e = c->seq + c->len;
+        for (c = c->next; c && c->seq == e; c = c->next)
+            e = c->seq + c->len;
+        if (!have_first && seq_leq(s, tp->last_ooo_seq) && seq_lt(tp->last_ooo_seq, e)) {
+            out[0][0] = s;
+            out[0][1] = e;
+            have_first = true;
+        } else if (n < max) {
+            r[n][0] = s;
+            r[n][1] = e;
             n++;
         }
-        if (!have_first && seq_leq(c->seq, tp->last_ooo_seq) &&
-            seq_lt(tp->last_ooo_seq, c->seq + c->len)) {
-            first = n - 1;
-            have_first = true;
-        }
+        if (have_first && n + 1 >= max)
+            break;
     }
-    unsigned k = 0;
-    if (n && k < max) {
-        out[k][0] = r[first][0];
-        out[k][1] = r[first][1];
+    if (have_first)
+        k = 1;
+    for (unsigned i = 0; i < n && k < max; i++) {
+        out[k][0] = r[i][0];
+        out[k][1] = r[i][1];
         k++;
     }
-    for (unsigned i = 0; i < n && k < max; i++)
-        if (i != first) {
-            out[k][0] = r[i][0];
-            out[k][1] = r[i][1];
-            k++;
-        }
     return k;
 }
 

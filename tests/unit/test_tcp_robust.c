@@ -439,6 +439,49 @@ static void packetdrill_findings(void **state)
     berth_close(st, l);
 }
 
+/* RFC 2018: the first SACK block holds the segment that triggered the ACK,
+ * however many holes lie below it (only the lowest eight ranges were looked
+ * at once, so the tenth island was never reported first). */
+static void sack_first_block_is_latest(void **state)
+{
+    (void)state;
+    int l = listen_on(85);
+    /* MSS 1460, SACK-permitted, window scale 0 */
+    uint8_t opt[] = {2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 0};
+    nout = 0;
+    inject_raw(4000, 85, 1000, 0, TH_SYN, 65535, opt, sizeof(opt), NULL, 0, 0, false);
+    struct seg s;
+    assert_true(last(&s));
+    assert_int_equal(s.flags, TH_SYN | TH_ACK);
+    uint32_t iss = s.seq;
+    inject(4000, 85, 1001, iss + 1, TH_ACK, NULL, 0);
+    int fd = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(fd >= 0);
+    for (unsigned i = 0; i < 10; i++) {
+        uint32_t seq = 1001 + 10 + 20 * i; /* 10 bytes, then a 10-byte hole */
+        nout = 0;
+        inject(4000, 85, seq, iss + 1, TH_ACK, "0123456789", 10);
+        assert_true(last(&s));
+        assert_int_equal(s.ack, 1001);
+        /* a SACK option (kind 5) after NOP NOP, first block = this island */
+        const uint8_t *o = s.opt;
+        unsigned k = 0;
+        while (k + 1 < s.optlen && o[k] == 1)
+            k++;
+        assert_true(k + 10 <= s.optlen);
+        assert_int_equal(o[k], 5);
+        uint32_t left, right;
+        memcpy(&left, o + k + 2, 4);
+        memcpy(&right, o + k + 6, 4);
+        assert_int_equal(ntohl(left), seq);
+        assert_int_equal(ntohl(right), seq + 10);
+        /* at most four blocks fit without timestamps */
+        assert_true(o[k + 1] <= 2 + 8 * 4);
+    }
+    berth_close(st, fd);
+    berth_close(st, l);
+}
+
 static void fin_wait2_timeout(void **state)
 {
     (void)state;
@@ -547,6 +590,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(zero_window_probe, setup, teardown),
         cmocka_unit_test_setup_teardown(nagle_cork_and_delayed_ack, setup, teardown),
         cmocka_unit_test_setup_teardown(packetdrill_findings, setup, teardown),
+        cmocka_unit_test_setup_teardown(sack_first_block_is_latest, setup, teardown),
         cmocka_unit_test_setup_teardown(fin_wait2_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_never_crash, setup, teardown),
     };
