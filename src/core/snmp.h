@@ -86,6 +86,8 @@
     X(TcpExt, ListenDrops)                                                                         \
     X(TcpExt, TCPFastRetrans)                                                                      \
     X(TcpExt, TCPTimeouts)                                                                         \
+    X(TcpExt, TCPLossProbes)                                                                       \
+    X(TcpExt, TCPLossProbeRecovery)                                                                \
     X(TcpExt, TCPAbortOnData)                                                                      \
     X(TcpExt, TCPAbortOnClose)                                                                     \
     X(TcpExt, TCPAbortOnTimeout)                                                                   \

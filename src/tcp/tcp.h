@@ -111,6 +111,8 @@ struct tcp_seg {
 #define TCP_RTO_MIN_US 200000u
 #define TCP_RTO_MAX_US 120000000u
 #define TCP_TIMEOUT_INIT_US 1000000u
+#define TCP_TIMEOUT_MIN_US 2000u /* TCP_TIMEOUT_MIN: 2 jiffies (HZ 1000) */
+#define TCP_EARLY_RETRANS 3      /* net.ipv4.tcp_early_retrans: 3 and 4 enable TLP */
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
@@ -218,7 +220,7 @@ struct tcp_req {
 
 /* Pending timer work, multiplexed on one btimer per socket. */
 enum { TCP_T_RTX, TCP_T_DELACK, TCP_T_KEEP, TCP_T_N };
-enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE };
+enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 
 /* ACK scheduling (Linux's icsk_ack). */
 #define TCP_ACK_SCHED 1 /* an ACK is owed */
@@ -246,6 +248,8 @@ struct tcp_sock {
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;
     bool rtt_timing : 1;   /* rtt_seq is being timed (no timestamps) */
     bool cwnd_limited : 1; /* the last send stopped at the congestion window */
+    bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
+    bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
 
     /* IPPROTO_TCP options */
     int user_mss;
@@ -262,7 +266,10 @@ struct tcp_sock {
     uint32_t snd_wnd;   /* peer's window, bytes (scaled) */
     uint32_t snd_wl1, snd_wl2;
     uint32_t max_window;
-    uint32_t snd_sml; /* end of the last small segment sent (Nagle, Minshall) */
+    uint32_t snd_sml;      /* end of the last small segment sent (Nagle, Minshall) */
+    uint32_t last_seg_seq; /* start of the last new segment sent (the tail a loss
+                            * probe resends; packets_out == 1 when snd_una reached it) */
+    uint32_t tlp_high_seq; /* snd_max when the loss probe went (valid while tlp_out) */
     uint8_t snd_wscale, rcv_wscale;
     uint16_t mss_clamp; /* peer's MSS option (or user's TCP_MAXSEG) */
     uint16_t advmss;    /* what we announce */
@@ -333,6 +340,8 @@ struct tcp_sock {
     /* timers */
     struct btimer timer;
     uint64_t t_when[TCP_T_N]; /* 0: not pending */
+    uint64_t rto_when;        /* the retransmission deadline while the loss probe
+                               * timer (TCP_RTX_TLP) holds TCP_T_RTX */
     uint8_t rtx_kind;
 };
 
@@ -361,6 +370,7 @@ struct tcp_stack {
     int rmem[3], wmem[3];
     int keepalive_time, keepalive_intvl, keepalive_probes;
     int syncookies, max_syn_backlog;
+    int early_retrans; /* tcp_early_retrans: 3 or 4 enable the tail loss probe */
     const struct tcp_cc_ops *cc_default;
 };
 static inline struct tcp_stack *tcp_of(struct berth_stack *st);
@@ -443,6 +453,13 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req);
 uint32_t tcp_select_window(struct tcp_sock *tp);
 uint32_t tcp_rcv_space(const struct tcp_sock *tp);
 void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu);
+/* Tail loss probe (RFC 8985 7, Linux's tcp_schedule_loss_probe): arm the
+ * probe timeout in place of the RTO when the connection may probe; false
+ * when it may not (the caller arms the RTO). advancing_rto: the RTO would
+ * restart now (an ACK of new data), else it keeps its deadline. */
+bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto);
+/* The probe timeout fired: one new segment, else the last one again. */
+void tcp_send_loss_probe(struct tcp_sock *tp);
 /* tcp_sync_mss for the route to the peer. */
 void tcp_sync_mss_route(struct tcp_sock *tp);
 unsigned tcp_path_mtu(struct tcp_sock *tp);
@@ -465,6 +482,8 @@ void tcp_timer_set(struct tcp_sock *tp, int which, uint64_t when);
 void tcp_timer_clear(struct tcp_sock *tp, int which);
 void tcp_timer_stop_all(struct tcp_sock *tp);
 void tcp_rearm_rto(struct tcp_sock *tp);
+/* The RTO with the current back-off, at most TCP_RTO_MAX (us). */
+uint64_t tcp_backed_off_rto(const struct tcp_sock *tp);
 void tcp_schedule_ack(struct tcp_sock *tp);
 void tcp_reset_keepalive(struct tcp_sock *tp);
 void tcp_req_timer_fire(struct berth_stack *st, struct btimer *t);

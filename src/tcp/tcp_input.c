@@ -461,6 +461,7 @@ static void enter_recovery(struct tcp_sock *tp)
     tp->ssthresh = tp->cc->ssthresh(tp);
     tp->high_seq = tp->snd_max;
     tp->ca_state = TCPCA_RECOVERY;
+    tp->tlp_out = false; /* tcp_init_cwnd_reduction ends a probe episode */
     if (tp->cc->event)
         tp->cc->event(tp, CA_EVENT_RECOVERY);
     if (tp->sack_ok && tp->nsacked) {
@@ -523,6 +524,47 @@ static void on_dupack(struct tcp_sock *tp)
     }
 }
 
+/* tcp_check_dsack: the first SACK block is a D-SACK (RFC 2883) when it lies
+ * below the cumulative ACK or inside the second block. */
+static bool is_dsack(const struct tcp_seg *seg)
+{
+    if (!seg->nsack)
+        return false;
+    if (seq_lt(seg->sack[0][0], seg->ack))
+        return true;
+    return seg->nsack > 1 && seq_geq(seg->sack[0][0], seg->sack[1][0]) &&
+           seq_leq(seg->sack[0][1], seg->sack[1][1]);
+}
+
+/* tcp_process_tlp_ack: the ACKs of a loss probe episode. Once the
+ * cumulative ACK reaches what was sent when the probe went: a probe of new
+ * data ends the episode; so does a D-SACK (the probe duplicated a segment
+ * that had arrived) or a pure duplicate ACK (the peer saw both copies);
+ * an ACK beyond it with neither means the probe repaired a loss, and
+ * Linux reduces the congestion window once (CWR, ended at once: cwnd =
+ * ssthresh). */
+static void tlp_ack(struct tcp_sock *tp, uint32_t ack, bool dsack, bool not_dup, bool sacked)
+{
+    if (!tp->tlp_out || seq_lt(ack, tp->tlp_high_seq))
+        return;
+    if (!tp->tlp_retrans || dsack) {
+        tp->tlp_out = false;
+    } else if (seq_gt(ack, tp->tlp_high_seq)) {
+        struct berth_stack *st = tcp_st(tp);
+        tp->tlp_out = false;
+        tp->high_seq = tp->snd_max;
+        tp->cwnd_cnt = 0;
+        tp->ssthresh = tp->cc->ssthresh(tp);
+        tp->cwnd = tp->ssthresh;
+        /* tcp_try_keep_open */
+        tp->ca_state = tp->nsacked ? TCPCA_DISORDER : TCPCA_OPEN;
+        SNMP_INC(st, TcpExt, TCPLossProbeRecovery);
+        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %u", inet_num(&tp->inet), tp->cwnd);
+    } else if (!not_dup && !sacked) {
+        tp->tlp_out = false;
+    }
+}
+
 /* Returns -1 to drop the segment, 0 to go on, 1 when tp is over. */
 static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
 {
@@ -548,6 +590,9 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
         sack_update(tp, seg);
     if (seq_lt(ack, prior_una))
         return 0; /* old: only the data matters */
+    /* New SACK information (Linux's FLAG_DATA_SACKED), for the probe. */
+    bool newly_sacked =
+        tp->tlp_out && tp->sack_ok && seg->nsack && tcp_sacked_bytes(tp, prior_una) > prior_sacked;
 
     /* Remember the peer's timestamp (RFC 7323 4.3) only now that the ACK
      * is known to be valid, as Linux's tcp_ack (tcp_replace_ts_recent
@@ -563,9 +608,10 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
 
     /* Window update (RFC 9293 3.10.7.4, Linux's tcp_may_update_window). */
     uint32_t nwin = seg->wnd << tp->snd_wscale;
-    bool wnd_changed = false;
+    bool wnd_changed = false, wnd_update = false;
     if (seq_gt(ack, prior_una) || seq_gt(seg->seq, tp->snd_wl1) ||
         (seg->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
+        wnd_update = true; /* Linux's FLAG_WIN_UPDATE */
         wnd_changed = nwin != tp->snd_wnd;
         tp->snd_wnd = nwin;
         tp->snd_wl1 = seg->seq;
@@ -575,6 +621,8 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     }
 
     if (ack == prior_una) {
+        if (tp->tlp_out)
+            tlp_ack(tp, ack, is_dsack(seg), seg->len || wnd_update, newly_sacked);
         if (!seg->len && !wnd_changed && !(seg->flags & (TH_SYN | TH_FIN)) &&
             tp->snd_una != tp->snd_max)
             on_dupack(tp);
@@ -613,6 +661,9 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     tp->retrans_stamp = 0;
     if (tp->rtx_kind == TCP_RTX_PROBE)
         tcp_timer_clear(tp, TCP_T_RTX);
+
+    if (tp->tlp_out)
+        tlp_ack(tp, ack, is_dsack(seg), true, newly_sacked);
 
     /* Congestion control. */
     uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
@@ -679,9 +730,11 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     }
     if (!tp->sndq.bytes)
         tp->snd_hint = NULL;
+    /* tcp_set_xmit_timer: the loss probe if the connection may probe, the
+     * RTO otherwise. */
     if (tp->snd_una == tp->snd_max)
         tcp_timer_clear(tp, TCP_T_RTX);
-    else
+    else if (!tcp_schedule_loss_probe(tp, true))
         tcp_rearm_rto(tp);
     /* Send buffer autotuning (tcp_sndbuf_expand, roughly): room for two
      * congestion windows. */

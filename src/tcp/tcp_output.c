@@ -405,14 +405,18 @@ static unsigned gso_segs(const struct tcp_sock *tp, uint32_t mss)
     return segs < half ? segs : half;
 }
 
-void tcp_push(struct tcp_sock *tp, bool more)
+/* tcp_write_xmit. `probe` is Linux's push_one == 2, a tail loss probe: one
+ * new segment, whatever the congestion window, Nagle and cork say (the
+ * receiver's window still rules). Returns true when new data (or a new FIN)
+ * went out. */
+static bool push(struct tcp_sock *tp, bool more, bool probe)
 {
     int state = tcp_state(tp);
     if (!(TCPF(state) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT) | TCPF(TCPS_FIN_WAIT1) |
                          TCPF(TCPS_LAST_ACK) | TCPF(TCPS_CLOSING))))
-        return;
+        return false;
     uint32_t mss = tcp_current_mss(tp);
-    bool sent = false, failed = false;
+    bool sent = false, failed = false, sent_new = false;
     unsigned gso = gso_segs(tp, mss), group = 0; /* see the PSH rule below */
     tp->cwnd_limited = false;
     for (;;) {
@@ -436,8 +440,9 @@ void tcp_push(struct tcp_sock *tp, bool more)
                 break;
             /* The FIN waits for cwnd like data: Linux 6.10 removed the
              * "final FIN" exception from tcp_cwnd_test (commit "tcp: remove
-             * dubious FIN exception from tcp_cwnd_test()"). */
-            if (!cwnd_allows(tp, 1)) {
+             * dubious FIN exception from tcp_cwnd_test()"). A loss probe
+             * is the exception (the kernel sends a held FIN as its TLP). */
+            if (!probe && !cwnd_allows(tp, 1)) {
                 tp->cwnd_limited = true;
                 break;
             }
@@ -452,6 +457,9 @@ void tcp_push(struct tcp_sock *tp, bool more)
             if (retx) {
                 tp->total_retrans++;
                 SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
+            } else {
+                tp->last_seg_seq = seq;
+                sent_new = true;
             }
             sent = true;
             break;
@@ -470,7 +478,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
         }
         if (!len)
             break;
-        if (!cwnd_allows(tp, len)) {
+        if (!probe && !cwnd_allows(tp, len)) {
             tp->cwnd_limited = true;
             break;
         }
@@ -481,7 +489,7 @@ void tcp_push(struct tcp_sock *tp, bool more)
          * close() after a small write sends data and FIN at once. */
         bool final_fin = tp->fin_queued && seq + len == tp->write_seq &&
                          tcp_send_headroom(tp) > len;
-        if (len < mss && !retx && !final_fin) {
+        if (len < mss && !retx && !final_fin && !probe) {
             if (wnd_limited) {
                 /* Sender silly-window avoidance: a partial segment only
                  * when it is at least half the largest window seen, or
@@ -539,6 +547,8 @@ void tcp_push(struct tcp_sock *tp, bool more)
             SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         } else {
             tp->bytes_sent += len;
+            tp->last_seg_seq = seq;
+            sent_new = true;
         }
         tp->snd_nxt = seq + len + (with_fin ? 1 : 0);
         if (seq_gt(tp->snd_nxt, tp->snd_max))
@@ -546,11 +556,15 @@ void tcp_push(struct tcp_sock *tp, bool more)
         if (len < mss)
             tp->snd_sml = seq + len;
         sent = true;
-        if (with_fin)
+        if (with_fin || probe)
             break;
     }
     if ((sent || failed) && !tp->t_when[TCP_T_RTX])
         tcp_rearm_rto(tp);
+    /* "Send one loss probe per tail loss episode": new data re-arms the
+     * probe timeout, except the probe's own. */
+    if (sent_new && !probe)
+        tcp_schedule_loss_probe(tp, false);
     /* Data waits for a window that is closed and nothing in flight will
      * open it: probe (the persist timer). */
     bool pending = seq_lt(tp->snd_nxt, tp->write_seq) ||
@@ -562,7 +576,10 @@ void tcp_push(struct tcp_sock *tp, bool more)
             t = TCP_RTO_MAX_US;
         tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + t);
     }
+    return sent_new;
 }
+
+void tcp_push(struct tcp_sock *tp, bool more) { push(tp, more, false); }
 
 void tcp_send_fin(struct tcp_sock *tp)
 {
@@ -602,6 +619,127 @@ uint32_t tcp_retransmit_head(struct tcp_sock *tp)
     tp->rtt_timing = false; /* Karn */
     SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
     return len + (fin ? 1u : 0u);
+}
+
+/* ---- tail loss probe (RFC 8985 section 7, Linux's TLP) ---- */
+
+/* tcp_schedule_loss_probe. Linux probes on SACK connections in the Open
+ * (or CWR) state with tcp_early_retrans 3 or 4: PTO = 2 SRTT, plus the
+ * minimum RTO when one segment is in flight (the peer may be delaying its
+ * ACK), else plus TCP_TIMEOUT_MIN; 1 s without an RTT sample; never later
+ * than the RTO would fire. */
+bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto)
+{
+    struct berth_stack *st = tcp_st(tp);
+    int er = tcp_of(st)->early_retrans;
+    int state = tcp_state(tp);
+    if ((er != 3 && er != 4) || tp->snd_una == tp->snd_max || !tp->sack_ok ||
+        tp->ca_state != TCPCA_OPEN || state == TCPS_SYN_SENT || state == TCPS_SYN_RECV)
+        return false;
+    uint64_t now = st_now(st);
+    uint64_t pto;
+    if (tp->srtt_us) {
+        pto = tp->srtt_us >> 2; /* srtt is kept x8 */
+        /* packets_out == 1: only the last segment sent is unacknowledged */
+        pto += seq_geq(tp->snd_una, tp->last_seg_seq) ? TCP_RTO_MIN_US : TCP_TIMEOUT_MIN_US;
+    } else {
+        pto = TCP_TIMEOUT_INIT_US;
+    }
+    /* Where the RTO is: restarting now (an ACK of new data), else where it
+     * stands. Linux measures it from the head's transmission; berth from
+     * when it was armed. */
+    uint64_t deadline;
+    if (advancing_rto || !tp->t_when[TCP_T_RTX] || tp->rtx_kind == TCP_RTX_PROBE)
+        deadline = now + tcp_backed_off_rto(tp);
+    else if (tp->rtx_kind == TCP_RTX_TLP)
+        deadline = tp->rto_when;
+    else
+        deadline = tp->t_when[TCP_T_RTX];
+    if (deadline <= now)
+        deadline = now + 1;
+    if (deadline - now < pto)
+        pto = deadline - now;
+    tp->rto_when = deadline;
+    tp->rtx_kind = TCP_RTX_TLP;
+    tcp_timer_set(tp, TCP_T_RTX, now + pto);
+    return true;
+}
+
+/* Resend the last segment sent (Linux: the last skb of the retransmission
+ * queue, its last MSS if it holds more), with the FIN if the FIN is out. */
+static bool retransmit_tail(struct tcp_sock *tp)
+{
+    uint32_t data_end = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
+    bool fin = tp->fin_queued && tp->snd_max == tp->write_seq + 1;
+    uint32_t start = seq_max(tp->snd_una, tp->last_seg_seq);
+    if (seq_gt(start, data_end))
+        start = data_end;
+    uint32_t len = data_end - start;
+    uint32_t mss = tcp_current_mss(tp);
+    if (len > mss) {
+        start = data_end - ((len - 1) % mss + 1);
+        len = data_end - start;
+    }
+    if (!len && !fin)
+        return false;
+    /* __tcp_retransmit_skb: not beyond a window the peer shrank (unless it
+     * is the head: then it serves as a window probe). */
+    if (!seq_lt(start, tp->snd_una + tp->snd_wnd) && start != tp->snd_una)
+        return false;
+    uint8_t flags = TH_ACK;
+    if (fin)
+        flags |= TH_FIN;
+    if (len && start + len == tp->write_seq && !tp->more_tail)
+        flags |= TH_PSH;
+    if (tcp_transmit(tp, start, len, flags))
+        return false;
+    tp->total_retrans++;
+    tp->bytes_retrans += len;
+    if (tp->rtt_timing && seq_gt(tp->rtt_seq, start))
+        tp->rtt_timing = false; /* Karn */
+    SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
+    return true;
+}
+
+/* tcp_send_loss_probe: the probe timeout fired. One new segment if the
+ * send queue has one and the peer's window takes it, else the last segment
+ * again; at most one probe outstanding. Then the RTO: from now after a
+ * probe, at its old deadline otherwise. */
+void tcp_send_loss_probe(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    uint64_t now = st_now(st);
+    if (tp->snd_una == tp->snd_max)
+        return; /* everything was acknowledged meanwhile */
+    if (tp->tlp_out)
+        goto rearm;
+    tp->tlp_retrans = false;
+    uint32_t avail = seq_lt(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
+    bool fin = tp->fin_queued && tp->snd_nxt == tp->write_seq;
+    if (avail || fin) {
+        /* tcp_snd_wnd_test: the first segment of the send head fits. */
+        uint32_t mss = tcp_current_mss(tp);
+        uint32_t need = avail ? (avail < mss ? avail : mss) : 1;
+        if (tcp_send_headroom(tp) >= need) {
+            if (push(tp, false, true))
+                goto sent;
+            goto rearm;
+        }
+    }
+    if (!retransmit_tail(tp))
+        goto rearm;
+    tp->tlp_retrans = true;
+sent:
+    tp->tlp_high_seq = tp->snd_max;
+    tp->tlp_out = true;
+    SNMP_INC(st, TcpExt, TCPLossProbes);
+    TRACE(st, "tcp %u: loss probe (%s), una %u max %u", inet_num(&tp->inet),
+          tp->tlp_retrans ? "tail again" : "new data", tp->snd_una, tp->snd_max);
+    tcp_rearm_rto(tp);
+    return;
+rearm:
+    tp->rtx_kind = TCP_RTX_RETRANS;
+    tcp_timer_set(tp, TCP_T_RTX, tp->rto_when > now ? tp->rto_when : now + 1);
 }
 
 /* ---- SACK-based recovery (RFC 6675) ---- */

@@ -234,6 +234,7 @@ int tcp_disconnect(struct tcp_sock *tp)
     tp->nsacked = 0;
     tp->dupacks = 0;
     tp->ca_state = TCPCA_OPEN;
+    tp->tlp_out = false;
     tp->ts_ok = tp->sack_ok = tp->wscale_ok = false;
     init_common(tp);
     tp->sstate = SS_UNCONNECTED;

@@ -1,6 +1,6 @@
 /* tcp_timer.c — the timers of a connection, multiplexed on one btimer per
- * socket (three deadlines: retransmission or window probe, delayed ACK,
- * keepalive or FIN_WAIT_2), and the SYN-ACK timer of a request.
+ * socket (three deadlines: retransmission, tail loss probe or window probe,
+ * delayed ACK, keepalive or FIN_WAIT_2), and the SYN-ACK timer of a request.
  *
  * Retransmission follows RFC 6298 with Linux's bounds (200 ms .. 120 s,
  * 1 s before the first RTT sample, doubling per timeout) and Linux's
@@ -59,7 +59,7 @@ void tcp_timer_stop_all(struct tcp_sock *tp)
     timer_cancel(tcp_st(tp), &tp->timer);
 }
 
-static uint64_t backed_off_rto(const struct tcp_sock *tp)
+uint64_t tcp_backed_off_rto(const struct tcp_sock *tp)
 {
     uint64_t t = (uint64_t)tp->rto_us << (tp->backoff < 20 ? tp->backoff : 20);
     return t > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : t;
@@ -68,7 +68,7 @@ static uint64_t backed_off_rto(const struct tcp_sock *tp)
 void tcp_rearm_rto(struct tcp_sock *tp)
 {
     tp->rtx_kind = TCP_RTX_RETRANS;
-    tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + backed_off_rto(tp));
+    tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + tcp_backed_off_rto(tp));
 }
 
 void tcp_schedule_ack(struct tcp_sock *tp)
@@ -168,6 +168,8 @@ static void retransmit_timer(struct tcp_sock *tp)
         return;
     }
     int state = tcp_state(tp);
+    /* Linux's tcp_retransmit_timer ends a loss probe episode. */
+    tp->tlp_out = false;
     if (!tp->retrans_stamp)
         tp->retrans_stamp = st_now(st);
     if (write_timeout(tp))
@@ -239,7 +241,7 @@ static void probe_timer(struct tcp_sock *tp)
     if (tp->backoff < 20)
         tp->backoff++;
     tp->rtx_kind = TCP_RTX_PROBE;
-    tcp_timer_set(tp, TCP_T_RTX, st_now(st) + backed_off_rto(tp));
+    tcp_timer_set(tp, TCP_T_RTX, st_now(st) + tcp_backed_off_rto(tp));
 }
 
 static void keepalive_timer(struct tcp_sock *tp)
@@ -298,6 +300,8 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->t_when[TCP_T_RTX] = 0;
         if (tp->rtx_kind == TCP_RTX_PROBE)
             probe_timer(tp);
+        else if (tp->rtx_kind == TCP_RTX_TLP)
+            tcp_send_loss_probe(tp);
         else
             retransmit_timer(tp);
     }

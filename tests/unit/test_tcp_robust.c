@@ -22,6 +22,7 @@
 #include "ip/ip4.h"
 #include "tcp/tcp.h"
 #include "segtest.h"
+#include "berth/sysctl.h"
 
 static struct berth_platform plat;
 static berth_stack *st;
@@ -482,6 +483,185 @@ static void sack_first_block_is_latest(void **state)
     berth_close(st, l);
 }
 
+/* Tail loss probe (RFC 8985 7, Linux's TLP): a connection from
+ * 10.0.0.2:4000+port with MSS 1000 and (if sack) SACK-permitted, whose
+ * handshake took 10 ms: SRTT 10 ms, RTO 210 ms. */
+static int establish_rtt(int l, uint16_t port, bool sack, uint32_t *iss)
+{
+    uint8_t opt[] = {2, 4, 0x03, 0xe8, 1, 1, 4, 2}; /* MSS 1000, NOP NOP SACK-permitted */
+    struct seg s;
+    nout = 0;
+    inject_raw(4000, port, 1000, 0, TH_SYN, 65535, opt, sack ? 8 : 4, NULL, 0, 0, false);
+    assert_true(last(&s));
+    *iss = s.seq;
+    berth_platform_inline_advance(&plat, 10000);
+    berth_stack_poll(st);
+    inject(4000, port, 1001, s.seq + 1, TH_ACK, NULL, 0);
+    int fd = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(fd >= 0);
+    return fd;
+}
+
+static void advance_ms(unsigned ms)
+{
+    berth_platform_inline_advance(&plat, ms * 1000ull);
+    berth_stack_poll(st);
+}
+
+/* close() with SO_LINGER 0: a RST, nothing left retransmitting. */
+static void abort_fd(int fd)
+{
+    struct linger lg = {1, 0};
+    assert_int_equal(berth_setsockopt(st, fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+    berth_close(st, fd);
+}
+
+static void tail_loss_probe(void **state)
+{
+    (void)state;
+    static char data[12000];
+    memset(data, 'x', sizeof(data));
+    struct seg s;
+    struct tcp_info ti;
+    socklen_t tl = sizeof(ti);
+    int l = listen_on(88);
+    uint32_t iss;
+    int fd = establish_rtt(l, 88, true, &iss);
+    uint32_t d = iss + 1; /* the first data byte */
+
+    /* Five segments; the peer acknowledges three: the tail (two segments)
+     * is lost. The probe goes 2 SRTT + 2 ms after that ACK (22 ms), long
+     * before the RTO (210 ms), and resends the last segment. */
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, data, 5000, 0), 5000);
+    assert_int_equal(nout, 5);
+    advance_ms(10);
+    inject(4000, 88, 1001, d + 3000, TH_ACK, NULL, 0);
+    nout = 0;
+    advance_ms(21);
+    assert_int_equal(nout, 0);
+    advance_ms(2);
+    assert_int_equal(nout, 1);
+    assert_true(last(&s));
+    assert_int_equal(s.seq, d + 4000);
+    assert_int_equal(s.len, 1000);
+    assert_int_equal(s.flags, TH_ACK | TH_PSH);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 1);
+    assert_int_equal(st->snmp.TcpExt_TCPTimeouts, 0);
+    /* The peer SACKs the probe: the segment before it is lost, recovery
+     * resends it. In recovery there is no probe: nothing more until the
+     * RTO, well after 2 SRTT. */
+    uint8_t sackopt[12] = {1, 1, 5, 10};
+    uint32_t b0 = htonl(d + 4000), b1 = htonl(d + 5000);
+    memcpy(sackopt + 4, &b0, 4);
+    memcpy(sackopt + 8, &b1, 4);
+    nout = 0;
+    inject_raw(4000, 88, 1001, d + 3000, TH_ACK, 65535, sackopt, 12, NULL, 0, 0, false);
+    assert_true(last(&s));
+    assert_int_equal(s.seq, d + 3000);
+    assert_int_equal(s.len, 1000);
+    assert_int_equal(berth_getsockopt(st, fd, IPPROTO_TCP, TCP_INFO, &ti, &tl), 0);
+    assert_int_equal(ti.tcpi_ca_state, TCPCA_RECOVERY);
+    nout = 0;
+    advance_ms(100);
+    assert_int_equal(nout, 0);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 1);
+    inject(4000, 88, 1001, d + 5000, TH_ACK, NULL, 0);
+    assert_int_equal(berth_getsockopt(st, fd, IPPROTO_TCP, TCP_INFO, &ti, &tl), 0);
+    assert_int_equal(ti.tcpi_ca_state, TCPCA_OPEN);
+    abort_fd(fd);
+
+    /* A probe that repairs a loss by itself: three segments, the last one
+     * lost and resent by the probe. The ACK of exactly what was sent
+     * leaves the episode open (a D-SACK might still say the probe was a
+     * duplicate); an ACK beyond it, of new data, proves the loss: cwnd is
+     * reduced once (TCPLossProbeRecovery), as Linux's CWR. */
+    fd = establish_rtt(l, 88, true, &iss);
+    d = iss + 1;
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, data, 3000, 0), 3000);
+    assert_int_equal(nout, 3);
+    advance_ms(10);
+    inject(4000, 88, 1001, d + 1000, TH_ACK, NULL, 0);
+    nout = 0;
+    advance_ms(23);
+    assert_int_equal(nout, 1);
+    assert_true(last(&s));
+    assert_int_equal(s.seq, d + 2000);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 2);
+    inject(4000, 88, 1001, d + 3000, TH_ACK, NULL, 0);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbeRecovery, 0);
+    assert_int_equal(berth_getsockopt(st, fd, IPPROTO_TCP, TCP_INFO, &ti, &tl), 0);
+    uint32_t cwnd = ti.tcpi_snd_cwnd;
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, data, 1000, 0), 1000);
+    assert_int_equal(nout, 1);
+    advance_ms(10);
+    inject(4000, 88, 1001, d + 4000, TH_ACK, NULL, 0);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbeRecovery, 1);
+    assert_int_equal(berth_getsockopt(st, fd, IPPROTO_TCP, TCP_INFO, &ti, &tl), 0);
+    assert_true(ti.tcpi_snd_cwnd < cwnd);
+    assert_int_equal(ti.tcpi_ca_state, TCPCA_OPEN);
+    abort_fd(fd);
+
+    /* New data first: twelve segments' worth against a window of ten,
+     * and no ACK. The probe sends the eleventh segment, beyond cwnd. */
+    fd = establish_rtt(l, 88, true, &iss);
+    d = iss + 1;
+    nout = 0;
+    assert_int_equal(berth_send(st, fd, data, 12000, 0), 12000);
+    assert_int_equal(nout, 10);
+    advance_ms(21);
+    assert_int_equal(nout, 10);
+    advance_ms(2);
+    assert_int_equal(nout, 11);
+    assert_true(last(&s));
+    assert_int_equal(s.seq, d + 10000);
+    assert_int_equal(s.len, 1000);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 3);
+    /* At most one probe outstanding: the next timeout is the RTO, 210 ms
+     * after the probe, which resends the head. */
+    nout = 0;
+    advance_ms(200);
+    assert_int_equal(nout, 0);
+    advance_ms(11);
+    assert_true(last(&s));
+    assert_int_equal(s.seq, d);
+    assert_int_equal(st->snmp.TcpExt_TCPTimeouts, 1);
+    assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 3);
+    abort_fd(fd);
+
+    /* Without SACK (and with net.ipv4.tcp_early_retrans 0) Linux does not
+     * probe: the lost tail waits for the RTO, 210 ms after the last ACK.
+     * The knob is Linux's: 3 by default, 0 to 4. */
+    char v[8];
+    assert_int_equal(berth_sysctl_get(st, "net.ipv4.tcp_early_retrans", v, sizeof(v)), 1);
+    assert_string_equal(v, "3");
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_early_retrans", "5"), -1);
+    assert_int_equal(errno, EINVAL);
+    for (int off = 0; off < 2; off++) {
+        if (off)
+            assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_early_retrans", "0"), 0);
+        fd = establish_rtt(l, 88, off, &iss);
+        d = iss + 1;
+        nout = 0;
+        assert_int_equal(berth_send(st, fd, data, 5000, 0), 5000);
+        assert_int_equal(nout, 5);
+        advance_ms(10);
+        inject(4000, 88, 1001, d + 3000, TH_ACK, NULL, 0);
+        nout = 0;
+        advance_ms(209);
+        assert_int_equal(nout, 0);
+        advance_ms(2);
+        assert_true(last(&s));
+        assert_int_equal(s.seq, d + 3000); /* the RTO resends the head */
+        assert_int_equal(st->snmp.TcpExt_TCPLossProbes, 3);
+        assert_int_equal(st->snmp.TcpExt_TCPTimeouts, 2 + off);
+        abort_fd(fd);
+    }
+    berth_close(st, l);
+}
+
 static void fin_wait2_timeout(void **state)
 {
     (void)state;
@@ -591,6 +771,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(nagle_cork_and_delayed_ack, setup, teardown),
         cmocka_unit_test_setup_teardown(packetdrill_findings, setup, teardown),
         cmocka_unit_test_setup_teardown(sack_first_block_is_latest, setup, teardown),
+        cmocka_unit_test_setup_teardown(tail_loss_probe, setup, teardown),
         cmocka_unit_test_setup_teardown(fin_wait2_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_never_crash, setup, teardown),
     };
