@@ -29,14 +29,7 @@
 
 static void check(const char *what, uint64_t seed, double loss, double factor)
 {
-    struct berth_link_params p;
-    link_params(&p, 100 * MB, 5000, loss);
-    uint64_t ideal = ideal_us(BYTES, p.bandwidth_bps, p.latency_us);
-    struct run x = transfer(seed, &p, BYTES, 3600 * 1000000ull, NULL);
-    report(what, &x, ideal);
-    assert_int_equal(x.r.err, 0);
-    assert_true(x.r.ok);
-    assert_true((double)x.r.t_end <= factor * (double)ideal);
+    tt_check_loss(what, seed, loss, factor, BYTES, 3600 * 1000000ull);
 }
 
 static void lossless(void **state)
@@ -63,18 +56,7 @@ static void loss_5pct(void **state)
 static void reorder_dup(void **state)
 {
     (void)state;
-    struct berth_link_params p;
-    link_params(&p, 100 * MB, 5000, 0.0);
-    p.duplicate = 0.02;
-    p.reorder = 0.05;
-    p.reorder_us = 3000;
-    p.jitter_us = 500;
-    uint64_t ideal = ideal_us(BYTES, p.bandwidth_bps, p.latency_us);
-    struct run x = transfer(4, &p, BYTES, 3600 * 1000000ull, NULL);
-    report("100 MB each way, reorder+dup", &x, ideal);
-    assert_true(x.r.ok);
-    assert_true(x.s.duplicated > 0 && x.s.reordered > 0);
-    assert_true((double)x.r.t_end <= 3.0 * (double)ideal);
+    tt_check_reorder_dup("100 MB each way, reorder+dup", 3.0, BYTES, 3600 * 1000000ull);
 }
 
 /* 100 Mbit/s with 100 ms RTT: 1.25 MB in flight. */

@@ -64,4 +64,36 @@ static void report(const char *what, const struct run *x, uint64_t ideal)
                   x->wall_s);
 }
 
+/* A lossy link: finish within `factor` x the ideal, every byte intact. */
+static void tt_check_loss(const char *what, uint64_t seed, double loss, double factor,
+                          uint64_t bytes, uint64_t limit_us)
+{
+    struct berth_link_params p;
+    link_params(&p, 100 * MB, 5000, loss);
+    uint64_t ideal = ideal_us(bytes, p.bandwidth_bps, p.latency_us);
+    struct run x = transfer(seed, &p, bytes, limit_us, NULL);
+    report(what, &x, ideal);
+    assert_int_equal(x.r.err, 0);
+    assert_true(x.r.ok);
+    assert_true((double)x.r.t_end <= factor * (double)ideal);
+}
+
+/* 2 % duplication and 5 % reordering by 3 ms (+-0.5 ms jitter), no loss. */
+static void tt_check_reorder_dup(const char *what, double factor, uint64_t bytes,
+                                 uint64_t limit_us)
+{
+    struct berth_link_params p;
+    link_params(&p, 100 * MB, 5000, 0.0);
+    p.duplicate = 0.02;
+    p.reorder = 0.05;
+    p.reorder_us = 3000;
+    p.jitter_us = 500;
+    uint64_t ideal = ideal_us(bytes, p.bandwidth_bps, p.latency_us);
+    struct run x = transfer(4, &p, bytes, limit_us, NULL);
+    report(what, &x, ideal);
+    assert_true(x.r.ok);
+    assert_true(x.s.duplicated > 0 && x.s.reordered > 0);
+    assert_true((double)x.r.t_end <= factor * (double)ideal);
+}
+
 #endif
