@@ -31,6 +31,9 @@ struct sock_ops {
     /* Last close: release ports and queued data (the bsock itself is freed
      * by the socket layer). */
     void (*release)(struct bsock *so);
+    /* The last reference is gone: free what the protocol allocated beside
+     * the socket object (may be NULL). */
+    void (*destruct)(struct bsock *so);
     int (*bind)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
     int (*connect)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
     int (*listen)(struct bsock *so, int backlog);

@@ -167,6 +167,8 @@ void sock_put(struct bsock *so)
         return;
     struct berth_stack *st = so->st;
     st->nsockets--;
+    if (so_ops(so)->destruct)
+        so_ops(so)->destruct(so);
     if (so->has_opt)
         opt_remove(so);
     st_free(st, so);

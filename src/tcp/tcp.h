@@ -229,36 +229,11 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 
 #define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
 
-struct tcp_sock {
-    struct inet_sock inet;
-    struct tcp_eh eh;          /* in the established table while it has a peer */
-    struct tcp_sock *acc_next; /* in a listener's accept queue */
-    struct tcp_sock *parent;   /* listener whose accept queue holds it */
-    struct tcp_listen *lq;     /* listeners only */
-
-    uint8_t sstate;      /* SS_* */
-    bool orphan : 1;     /* closed; TCP holds the last reference */
-    bool conn_bound : 1; /* port chosen by connect() (shareable) */
-    bool fin_queued : 1; /* close()/SHUT_WR asked for a FIN */
-    bool done : 1;       /* FIN received (Linux's SOCK_DONE) */
-    bool nodelay : 1, cork : 1;
-    bool recvmsg_inq : 1;  /* TCP_INQ: recvmsg adds a TCP_CM_INQ cmsg */
-    bool more_tail : 1;    /* the data at write_seq came with MSG_MORE: no PSH on it
-                            * (Linux's tcp_push marks PSH only without MSG_MORE) */
-    bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;
-    bool rtt_timing : 1;   /* rtt_seq is being timed (no timestamps) */
-    bool cwnd_limited : 1; /* the last send stopped at the congestion window */
-    bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
-    bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
-
-    /* IPPROTO_TCP options */
-    int user_mss;
-    int keepidle, keepintvl, keepcnt; /* seconds / probes */
-    int syncnt;
-    unsigned user_timeout; /* ms */
-    int linger2;           /* TCP_LINGER2 (s; 0: tcp_fin_timeout, <0: none) */
-    int window_clamp;
-
+/* What only a connecting or synchronized connection needs (Linux keeps it
+ * all in struct tcp_sock; berth allocates it on first use so that an idle
+ * or listening socket stays small). */
+struct tcp_conn {
+    struct tcp_sock *tp; /* owner (the timer's way back) */
     /* send sequence space */
     uint32_t iss;
     uint32_t snd_una, snd_nxt, snd_max;
@@ -303,7 +278,6 @@ struct tcp_sock {
     uint8_t backoff, retransmits, probes_out;
 
     /* congestion control */
-    const struct tcp_cc_ops *cc;
     uint32_t cwnd, ssthresh, cwnd_cnt, prior_cwnd;
     uint32_t high_seq; /* snd_max when recovery started (NewReno "recover") */
     uint32_t dupacks;
@@ -344,6 +318,62 @@ struct tcp_sock {
                                * timer (TCP_RTX_TLP) holds TCP_T_RTX */
     uint8_t rtx_kind;
 };
+
+struct tcp_sock {
+    struct inet_sock inet;
+    struct tcp_eh eh;          /* in the established table while it has a peer */
+    struct tcp_sock *acc_next; /* in a listener's accept queue */
+    struct tcp_sock *parent;   /* listener whose accept queue holds it */
+    struct tcp_listen *lq;     /* listeners only */
+
+    uint8_t sstate;      /* SS_* */
+    bool orphan : 1;     /* closed; TCP holds the last reference */
+    bool conn_bound : 1; /* port chosen by connect() (shareable) */
+    bool fin_queued : 1; /* close()/SHUT_WR asked for a FIN */
+    bool done : 1;       /* FIN received (Linux's SOCK_DONE) */
+    bool nodelay : 1, cork : 1;
+    bool recvmsg_inq : 1; /* TCP_INQ: recvmsg adds a TCP_CM_INQ cmsg */
+    bool more_tail : 1;   /* the data at write_seq came with MSG_MORE: no PSH on it
+                           * (Linux's tcp_push marks PSH only without MSG_MORE) */
+    bool ts_ok : 1, sack_ok : 1, wscale_ok : 1;
+    bool rtt_timing : 1;   /* rtt_seq is being timed (no timestamps) */
+    bool cwnd_limited : 1; /* the last send stopped at the congestion window */
+    bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
+    bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
+
+    /* IPPROTO_TCP options */
+    int user_mss;
+    int keepidle, keepintvl, keepcnt; /* seconds / probes */
+    int syncnt;
+    unsigned user_timeout; /* ms */
+    int linger2;           /* TCP_LINGER2 (s; 0: tcp_fin_timeout, <0: none) */
+    int window_clamp;
+
+    const struct tcp_cc_ops *cc; /* congestion control (TCP_CONGESTION) */
+    /* The connection: sequence spaces, timers, queues... Allocated at
+     * connect() or when a child is created (tcp_conn_get); until then (and
+     * after the last close) it points at tcp_conn_idle, a read-only copy
+     * of what a fresh connection holds, so that reads need no test. */
+    struct tcp_conn *c;
+};
+
+/* An idle tcp_sock: no bigger than lwIP's struct tcp_pcb (288 bytes). */
+_Static_assert(sizeof(struct tcp_sock) <= 288, "an idle TCP socket stays within 288 bytes");
+_Static_assert(INET6_OBJ_SIZE(struct tcp_sock) <= 288 + sizeof(struct inet6_info),
+               "an idle AF_INET6 TCP socket stays within 288 bytes plus its IPv6 addresses");
+_Static_assert(sizeof(struct tcp_conn) <= 680, "struct tcp_conn grows only on purpose");
+
+/* The read-only connection of a socket that has none (tcp_sock.c). */
+extern const struct tcp_conn tcp_conn_idle;
+static inline bool tcp_has_conn(const struct tcp_sock *tp)
+{
+    return tp->c && tp->c != &tcp_conn_idle; /* NULL: before tcp_init */
+}
+/* Give tp its own connection (a fresh one) if it has none: 0 or -ENOBUFS. */
+int tcp_conn_get(struct tcp_sock *tp);
+/* Free tp's connection (timers stopped, queues freed); tp->c goes back to
+ * tcp_conn_idle. */
+void tcp_conn_put(struct tcp_sock *tp);
 
 static inline struct tcp_sock *tcp_sk(struct bsock *so) { return (struct tcp_sock *)so; }
 static inline struct bsock *tcp_bs(struct tcp_sock *tp) { return &tp->inet.sk; }
@@ -564,7 +594,7 @@ static inline uint32_t tcp_ts_now(struct berth_stack *st) { return (uint32_t)(st
 static inline uint32_t tcp_fin_time_ms(const struct tcp_sock *tp)
 {
     int s = tp->linger2 ? tp->linger2 : tcp_of(tcp_st(tp))->fin_timeout;
-    uint64_t floor_us = (uint64_t)tp->rto_us * 4 - tp->rto_us / 2;
+    uint64_t floor_us = (uint64_t)tp->c->rto_us * 4 - tp->c->rto_us / 2;
     uint64_t ms = s > 0 ? (uint64_t)s * 1000u : 0;
     if (ms * 1000u < floor_us)
         ms = (floor_us + 999) / 1000;

@@ -15,19 +15,19 @@ bool tcp_is_cwnd_limited(const struct tcp_sock *tp)
 {
     if (tp->cwnd_limited)
         return true;
-    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-    uint32_t flight = (tp->snd_nxt - tp->snd_una) / mss;
+    uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t flight = (tp->c->snd_nxt - tp->c->snd_una) / mss;
     /* In slow start, let cwnd reach twice what is in flight. */
-    return tp->cwnd < tp->ssthresh && tp->cwnd < 2 * flight;
+    return tp->c->cwnd < tp->c->ssthresh && tp->c->cwnd < 2 * flight;
 }
 
 uint32_t tcp_slow_start(struct tcp_sock *tp, uint32_t acked)
 {
-    uint32_t cwnd = tp->cwnd + acked;
-    if (cwnd > tp->ssthresh)
-        cwnd = tp->ssthresh;
-    acked -= cwnd - tp->cwnd;
-    tp->cwnd = cwnd < CWND_CLAMP ? cwnd : CWND_CLAMP;
+    uint32_t cwnd = tp->c->cwnd + acked;
+    if (cwnd > tp->c->ssthresh)
+        cwnd = tp->c->ssthresh;
+    acked -= cwnd - tp->c->cwnd;
+    tp->c->cwnd = cwnd < CWND_CLAMP ? cwnd : CWND_CLAMP;
     return acked;
 }
 
@@ -35,18 +35,18 @@ void tcp_cong_avoid_ai(struct tcp_sock *tp, uint32_t w, uint32_t acked)
 {
     if (!w)
         w = 1;
-    if (tp->cwnd_cnt >= w) {
-        tp->cwnd_cnt = 0;
-        tp->cwnd++;
+    if (tp->c->cwnd_cnt >= w) {
+        tp->c->cwnd_cnt = 0;
+        tp->c->cwnd++;
     }
-    tp->cwnd_cnt += acked;
-    if (tp->cwnd_cnt >= w) {
-        uint32_t delta = tp->cwnd_cnt / w;
-        tp->cwnd_cnt -= delta * w;
-        tp->cwnd += delta;
+    tp->c->cwnd_cnt += acked;
+    if (tp->c->cwnd_cnt >= w) {
+        uint32_t delta = tp->c->cwnd_cnt / w;
+        tp->c->cwnd_cnt -= delta * w;
+        tp->c->cwnd += delta;
     }
-    if (tp->cwnd > CWND_CLAMP)
-        tp->cwnd = CWND_CLAMP;
+    if (tp->c->cwnd > CWND_CLAMP)
+        tp->c->cwnd = CWND_CLAMP;
 }
 
 /* ---- reno ---- */
@@ -55,18 +55,18 @@ static void reno_init(struct tcp_sock *tp) { (void)tp; }
 
 static uint32_t reno_ssthresh(struct tcp_sock *tp)
 {
-    uint32_t s = tp->cwnd >> 1;
+    uint32_t s = tp->c->cwnd >> 1;
     return s > 2 ? s : 2;
 }
 
 static void reno_cong_avoid(struct tcp_sock *tp, uint32_t acked)
 {
-    if (tp->cwnd < tp->ssthresh) {
+    if (tp->c->cwnd < tp->c->ssthresh) {
         acked = tcp_slow_start(tp, acked);
         if (!acked)
             return;
     }
-    tcp_cong_avoid_ai(tp, tp->cwnd, acked);
+    tcp_cong_avoid_ai(tp, tp->c->cwnd, acked);
 }
 
 static const struct tcp_cc_ops reno = {
@@ -99,7 +99,10 @@ struct cubic {
 };
 _Static_assert(sizeof(struct cubic) <= TCP_CC_PRIV, "cubic state fits");
 
-static struct cubic *cubic_of(struct tcp_sock *tp) { return (struct cubic *)(void *)tp->cc_priv; }
+static struct cubic *cubic_of(struct tcp_sock *tp)
+{
+    return (struct cubic *)(void *)tp->c->cc_priv;
+}
 
 static uint64_t cube_factor(void) { return (1ull << (10 + 3 * BICTCP_HZ)) / CUBIC_RTT_SCALE; }
 
@@ -131,7 +134,7 @@ static void cubic_reset(struct cubic *c)
     c->delay_min = dm;
 }
 
-static void cubic_init(struct tcp_sock *tp) { memset(tp->cc_priv, 0, sizeof(tp->cc_priv)); }
+static void cubic_init(struct tcp_sock *tp) { memset(tp->c->cc_priv, 0, sizeof(tp->c->cc_priv)); }
 
 static void cubic_update(struct tcp_sock *tp, uint32_t cwnd, uint32_t acked)
 {
@@ -189,12 +192,12 @@ static void cubic_update(struct tcp_sock *tp, uint32_t cwnd, uint32_t acked)
 
 static void cubic_cong_avoid(struct tcp_sock *tp, uint32_t acked)
 {
-    if (tp->cwnd < tp->ssthresh) {
+    if (tp->c->cwnd < tp->c->ssthresh) {
         acked = tcp_slow_start(tp, acked);
         if (!acked)
             return;
     }
-    cubic_update(tp, tp->cwnd, acked);
+    cubic_update(tp, tp->c->cwnd, acked);
     tcp_cong_avoid_ai(tp, cubic_of(tp)->cnt, acked);
 }
 
@@ -202,11 +205,12 @@ static uint32_t cubic_ssthresh(struct tcp_sock *tp)
 {
     struct cubic *c = cubic_of(tp);
     c->epoch = false;
-    if (tp->cwnd < c->last_max_cwnd)
-        c->last_max_cwnd = (tp->cwnd * (BICTCP_BETA_SCALE + CUBIC_BETA)) / (2 * BICTCP_BETA_SCALE);
+    if (tp->c->cwnd < c->last_max_cwnd)
+        c->last_max_cwnd =
+            (tp->c->cwnd * (BICTCP_BETA_SCALE + CUBIC_BETA)) / (2 * BICTCP_BETA_SCALE);
     else
-        c->last_max_cwnd = tp->cwnd;
-    uint32_t s = (tp->cwnd * CUBIC_BETA) / BICTCP_BETA_SCALE;
+        c->last_max_cwnd = tp->c->cwnd;
+    uint32_t s = (tp->c->cwnd * CUBIC_BETA) / BICTCP_BETA_SCALE;
     return s > 2 ? s : 2;
 }
 

@@ -398,9 +398,9 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
     if (autobind && !(reuse && tcp_tw_age_ms(st, tw) > (uint32_t)ts->tw_reuse_delay_ms))
         return false;
     uint32_t seq = tcp_tw_snd_nxt(tw) + 65535 + 2;
-    tp->write_seq = seq ? seq : 1;
-    tp->ts_recent = ts_recent;
-    tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    tp->c->write_seq = seq ? seq : 1;
+    tp->c->ts_recent = ts_recent;
+    tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
     SNMP_INC(st, TcpExt, TWRecycled);
     tcp_tw_kill(st, tw);
     return true;

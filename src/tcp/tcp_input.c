@@ -116,10 +116,10 @@ void tcp_set_state(struct tcp_sock *tp, int state)
 static void orphan_finish(struct tcp_sock *tp)
 {
     struct berth_stack *st = tcp_st(tp);
-    tcp_bufq_purge(st, &tp->sndq);
-    tcp_bufq_purge(st, &tp->rcvq);
-    tcp_bufq_purge(st, &tp->ooq);
-    tp->snd_hint = NULL;
+    tcp_bufq_purge(st, &tp->c->sndq);
+    tcp_bufq_purge(st, &tp->c->rcvq);
+    tcp_bufq_purge(st, &tp->c->ooq);
+    tp->c->snd_hint = NULL;
     inet_unhash(&tp->inet);
     tp->orphan = false;
     tcp_of(st)->orphans--;
@@ -165,42 +165,42 @@ static void tcp_reset(struct tcp_sock *tp)
 
 void tcp_update_rto(struct tcp_sock *tp)
 {
-    uint64_t rto = (tp->srtt_us >> 3) + tp->rttvar_us;
+    uint64_t rto = (tp->c->srtt_us >> 3) + tp->c->rttvar_us;
     if (rto > TCP_RTO_MAX_US)
         rto = TCP_RTO_MAX_US;
-    tp->rto_us = (uint32_t)rto;
+    tp->c->rto_us = (uint32_t)rto;
 }
 
 static void rtt_sample(struct tcp_sock *tp, uint32_t m)
 {
     if (!m)
         m = 1;
-    if (!tp->min_rtt_us || m < tp->min_rtt_us)
-        tp->min_rtt_us = m;
-    if (tp->srtt_us) {
-        int32_t d = (int32_t)m - (int32_t)(tp->srtt_us >> 3);
-        tp->srtt_us += (uint32_t)d; /* srtt += (m - srtt) / 8, srtt kept x8 */
+    if (!tp->c->min_rtt_us || m < tp->c->min_rtt_us)
+        tp->c->min_rtt_us = m;
+    if (tp->c->srtt_us) {
+        int32_t d = (int32_t)m - (int32_t)(tp->c->srtt_us >> 3);
+        tp->c->srtt_us += (uint32_t)d; /* srtt += (m - srtt) / 8, srtt kept x8 */
         if (d < 0)
             d = -d;
-        d -= (int32_t)(tp->mdev_us >> 2);
-        tp->mdev_us += (uint32_t)d; /* mdev += (|err| - mdev) / 4, kept x4 */
-        if (tp->mdev_us > tp->mdev_max_us) {
-            tp->mdev_max_us = tp->mdev_us;
-            if (tp->mdev_max_us > tp->rttvar_us)
-                tp->rttvar_us = tp->mdev_max_us;
+        d -= (int32_t)(tp->c->mdev_us >> 2);
+        tp->c->mdev_us += (uint32_t)d; /* mdev += (|err| - mdev) / 4, kept x4 */
+        if (tp->c->mdev_us > tp->c->mdev_max_us) {
+            tp->c->mdev_max_us = tp->c->mdev_us;
+            if (tp->c->mdev_max_us > tp->c->rttvar_us)
+                tp->c->rttvar_us = tp->c->mdev_max_us;
         }
-        if (seq_gt(tp->snd_una, tp->rtt_seq)) {
-            if (tp->mdev_max_us < tp->rttvar_us)
-                tp->rttvar_us -= (tp->rttvar_us - tp->mdev_max_us) >> 2;
-            tp->rtt_seq = tp->snd_nxt;
-            tp->mdev_max_us = TCP_RTO_MIN_US;
+        if (seq_gt(tp->c->snd_una, tp->c->rtt_seq)) {
+            if (tp->c->mdev_max_us < tp->c->rttvar_us)
+                tp->c->rttvar_us -= (tp->c->rttvar_us - tp->c->mdev_max_us) >> 2;
+            tp->c->rtt_seq = tp->c->snd_nxt;
+            tp->c->mdev_max_us = TCP_RTO_MIN_US;
         }
     } else {
-        tp->srtt_us = m << 3;
-        tp->mdev_us = m << 1; /* rttvar = m / 2, x4 */
-        tp->mdev_max_us = tp->mdev_us > TCP_RTO_MIN_US ? tp->mdev_us : TCP_RTO_MIN_US;
-        tp->rttvar_us = tp->mdev_max_us;
-        tp->rtt_seq = tp->snd_nxt;
+        tp->c->srtt_us = m << 3;
+        tp->c->mdev_us = m << 1; /* rttvar = m / 2, x4 */
+        tp->c->mdev_max_us = tp->c->mdev_us > TCP_RTO_MIN_US ? tp->c->mdev_us : TCP_RTO_MIN_US;
+        tp->c->rttvar_us = tp->c->mdev_max_us;
+        tp->c->rtt_seq = tp->c->snd_nxt;
     }
     tcp_update_rto(tp);
     if (tp->cc->rtt_sample)
@@ -212,9 +212,9 @@ static void rtt_sample(struct tcp_sock *tp, uint32_t m)
 static bool oow_rate_limited(struct tcp_sock *tp)
 {
     uint64_t now = st_now(tcp_st(tp));
-    if (tp->last_oow_ack && now - tp->last_oow_ack < 500000)
+    if (tp->c->last_oow_ack && now - tp->c->last_oow_ack < 500000)
         return true; /* net.ipv4.tcp_invalid_ratelimit: 500 ms */
-    tp->last_oow_ack = now;
+    tp->c->last_oow_ack = now;
     return false;
 }
 
@@ -257,18 +257,18 @@ static void send_dupack(struct tcp_sock *tp, const struct tcp_seg *seg)
 
 static void init_transfer(struct tcp_sock *tp)
 {
-    tp->cwnd = TCP_INIT_CWND;
-    tp->ssthresh = 0x7fffffff;
-    tp->cwnd_cnt = 0;
-    tp->ca_state = TCPCA_OPEN;
+    tp->c->cwnd = TCP_INIT_CWND;
+    tp->c->ssthresh = 0x7fffffff;
+    tp->c->cwnd_cnt = 0;
+    tp->c->ca_state = TCPCA_OPEN;
     tp->cc->init(tp);
-    tp->rcv_tstamp = tp->lrcvtime = st_now(tcp_st(tp));
-    uint32_t space = 10u * tp->advmss;
-    tp->rcvq_space = tp->rcv_wnd < space ? tp->rcv_wnd : space;
-    tp->rcvq_space_seq = tp->copied_seq;
-    tp->rcvq_space_time = tp->rcv_tstamp;
-    uint32_t q = tp->rcv_wnd / (2u * (tp->rcv_mss ? tp->rcv_mss : TCP_MSS_DEFAULT));
-    tp->quick = (uint8_t)(q > TCP_MAX_QUICKACKS ? TCP_MAX_QUICKACKS : (q ? q : 2));
+    tp->c->rcv_tstamp = tp->c->lrcvtime = st_now(tcp_st(tp));
+    uint32_t space = 10u * tp->c->advmss;
+    tp->c->rcvq_space = tp->c->rcv_wnd < space ? tp->c->rcv_wnd : space;
+    tp->c->rcvq_space_seq = tp->c->copied_seq;
+    tp->c->rcvq_space_time = tp->c->rcv_tstamp;
+    uint32_t q = tp->c->rcv_wnd / (2u * (tp->c->rcv_mss ? tp->c->rcv_mss : TCP_MSS_DEFAULT));
+    tp->c->quick = (uint8_t)(q > TCP_MAX_QUICKACKS ? TCP_MAX_QUICKACKS : (q ? q : 2));
     tcp_reset_keepalive(tp);
 }
 
@@ -285,7 +285,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
     struct berth_stack *st = tcp_st(tp);
     struct tcp_stack *ts = tcp_of(st);
     if (seg->flags & TH_ACK) {
-        if (seq_leq(seg->ack, tp->iss) || seq_gt(seg->ack, tp->snd_max)) {
+        if (seq_leq(seg->ack, tp->c->iss) || seq_gt(seg->ack, tp->c->snd_max)) {
             tcp_send_reset(st, seg);
             return;
         }
@@ -298,41 +298,41 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         /* SYN-ACK */
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
-            tp->ts_recent = seg->tsval;
-            tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+            tp->c->ts_recent = seg->tsval;
+            tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
         }
         tp->sack_ok = seg->sack_ok && ts->sack;
         tp->wscale_ok = seg->has_ws && ts->window_scaling;
         if (tp->wscale_ok) {
-            tp->snd_wscale = seg->ws;
+            tp->c->snd_wscale = seg->ws;
         } else {
-            tp->snd_wscale = 0;
-            tp->rcv_wscale = 0;
+            tp->c->snd_wscale = 0;
+            tp->c->rcv_wscale = 0;
         }
-        tp->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
-        if (tp->user_mss && tp->mss_clamp > tp->user_mss)
-            tp->mss_clamp = (uint16_t)tp->user_mss;
+        tp->c->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+        if (tp->user_mss && tp->c->mss_clamp > tp->user_mss)
+            tp->c->mss_clamp = (uint16_t)tp->user_mss;
         tcp_sync_mss_route(tp);
-        tp->irs = seg->seq;
-        tp->rcv_nxt = tp->copied_seq = seg->seq + 1;
-        tp->rcv_wup = tp->rcv_nxt;
-        tp->snd_una = seg->ack;
-        if (seq_lt(tp->snd_nxt, tp->snd_una))
-            tp->snd_nxt = tp->snd_una;
-        tp->snd_wnd = seg->wnd; /* never scaled in a SYN */
-        tp->max_window = tp->snd_wnd;
-        tp->snd_wl1 = seg->seq;
-        tp->snd_wl2 = seg->ack;
-        if (tp->ts_ok && seg->tsecr && !tp->retransmits) {
-            uint32_t r = tcp_ts_now(st) + tp->ts_off - seg->tsecr;
+        tp->c->irs = seg->seq;
+        tp->c->rcv_nxt = tp->c->copied_seq = seg->seq + 1;
+        tp->c->rcv_wup = tp->c->rcv_nxt;
+        tp->c->snd_una = seg->ack;
+        if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
+            tp->c->snd_nxt = tp->c->snd_una;
+        tp->c->snd_wnd = seg->wnd; /* never scaled in a SYN */
+        tp->c->max_window = tp->c->snd_wnd;
+        tp->c->snd_wl1 = seg->seq;
+        tp->c->snd_wl2 = seg->ack;
+        if (tp->ts_ok && seg->tsecr && !tp->c->retransmits) {
+            uint32_t r = tcp_ts_now(st) + tp->c->ts_off - seg->tsecr;
             rtt_sample(tp, r * 1000);
-        } else if (tp->rtt_timing && !tp->retransmits) {
-            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
+        } else if (tp->rtt_timing && !tp->c->retransmits) {
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->c->rtt_start));
         }
         tp->rtt_timing = false;
-        tp->backoff = 0;
-        tp->retransmits = 0;
-        tp->retrans_stamp = 0;
+        tp->c->backoff = 0;
+        tp->c->retransmits = 0;
+        tp->c->retrans_stamp = 0;
         tcp_timer_clear(tp, TCP_T_RTX);
         set_established(tp);
         if (tp->inet.sk.keepalive)
@@ -354,27 +354,27 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         /* Simultaneous open: SYN_RECV, answer with SYN-ACK. */
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
-            tp->ts_recent = seg->tsval;
-            tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+            tp->c->ts_recent = seg->tsval;
+            tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
         }
         tp->sack_ok = seg->sack_ok && ts->sack;
         tp->wscale_ok = seg->has_ws && ts->window_scaling;
         if (tp->wscale_ok) {
-            tp->snd_wscale = seg->ws;
+            tp->c->snd_wscale = seg->ws;
         } else {
-            tp->snd_wscale = 0;
-            tp->rcv_wscale = 0;
+            tp->c->snd_wscale = 0;
+            tp->c->rcv_wscale = 0;
         }
-        tp->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
-        if (tp->user_mss && tp->mss_clamp > tp->user_mss)
-            tp->mss_clamp = (uint16_t)tp->user_mss;
+        tp->c->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
+        if (tp->user_mss && tp->c->mss_clamp > tp->user_mss)
+            tp->c->mss_clamp = (uint16_t)tp->user_mss;
         tcp_sync_mss_route(tp);
-        tp->irs = seg->seq;
-        tp->rcv_nxt = tp->copied_seq = seg->seq + 1;
-        tp->rcv_wup = tp->rcv_nxt;
-        tp->snd_wnd = seg->wnd;
-        tp->max_window = tp->snd_wnd;
-        tp->snd_wl1 = seg->seq;
+        tp->c->irs = seg->seq;
+        tp->c->rcv_nxt = tp->c->copied_seq = seg->seq + 1;
+        tp->c->rcv_wup = tp->c->rcv_nxt;
+        tp->c->snd_wnd = seg->wnd;
+        tp->c->max_window = tp->c->snd_wnd;
+        tp->c->snd_wl1 = seg->seq;
         tcp_set_state(tp, TCPS_SYN_RECV);
         tcp_send_syn(tp);
     }
@@ -388,53 +388,53 @@ static void sack_update(struct tcp_sock *tp, const struct tcp_seg *seg)
     for (unsigned b = 0; b < seg->nsack; b++) {
         uint32_t s = seg->sack[b][0], e = seg->sack[b][1];
         /* Ignore D-SACKs and nonsense (RFC 2883, RFC 6675 4). */
-        if (!seq_lt(s, e) || seq_leq(e, tp->snd_una) || seq_gt(e, tp->snd_max) ||
-            e - s > tp->snd_max - tp->snd_una)
+        if (!seq_lt(s, e) || seq_leq(e, tp->c->snd_una) || seq_gt(e, tp->c->snd_max) ||
+            e - s > tp->c->snd_max - tp->c->snd_una)
             continue;
-        if (seq_lt(s, tp->snd_una))
-            s = tp->snd_una;
+        if (seq_lt(s, tp->c->snd_una))
+            s = tp->c->snd_una;
         /* merge with overlapping / adjacent ranges */
         unsigned i = 0;
-        while (i < tp->nsacked) {
-            uint32_t a0 = tp->sacked[i][0], a1 = tp->sacked[i][1];
+        while (i < tp->c->nsacked) {
+            uint32_t a0 = tp->c->sacked[i][0], a1 = tp->c->sacked[i][1];
             if (seq_leq(a0, e) && seq_leq(s, a1)) {
                 s = seq_min(s, a0);
                 e = seq_max(e, a1);
-                tp->sacked[i][0] = tp->sacked[tp->nsacked - 1][0];
-                tp->sacked[i][1] = tp->sacked[tp->nsacked - 1][1];
-                tp->nsacked--;
+                tp->c->sacked[i][0] = tp->c->sacked[tp->c->nsacked - 1][0];
+                tp->c->sacked[i][1] = tp->c->sacked[tp->c->nsacked - 1][1];
+                tp->c->nsacked--;
                 continue;
             }
             i++;
         }
-        if (tp->nsacked == TCP_SACK_MAX) {
+        if (tp->c->nsacked == TCP_SACK_MAX) {
             /* drop the lowest range: its holes get resent by the RTO */
             unsigned lo = 0;
-            for (unsigned k = 1; k < tp->nsacked; k++)
-                if (seq_lt(tp->sacked[k][0], tp->sacked[lo][0]))
+            for (unsigned k = 1; k < tp->c->nsacked; k++)
+                if (seq_lt(tp->c->sacked[k][0], tp->c->sacked[lo][0]))
                     lo = k;
-            tp->sacked[lo][0] = tp->sacked[tp->nsacked - 1][0];
-            tp->sacked[lo][1] = tp->sacked[tp->nsacked - 1][1];
-            tp->nsacked--;
+            tp->c->sacked[lo][0] = tp->c->sacked[tp->c->nsacked - 1][0];
+            tp->c->sacked[lo][1] = tp->c->sacked[tp->c->nsacked - 1][1];
+            tp->c->nsacked--;
         }
-        tp->sacked[tp->nsacked][0] = s;
-        tp->sacked[tp->nsacked][1] = e;
-        tp->nsacked++;
+        tp->c->sacked[tp->c->nsacked][0] = s;
+        tp->c->sacked[tp->c->nsacked][1] = e;
+        tp->c->nsacked++;
     }
 }
 
 static void sack_trim(struct tcp_sock *tp)
 {
     unsigned i = 0;
-    while (i < tp->nsacked) {
-        if (seq_leq(tp->sacked[i][1], tp->snd_una)) {
-            tp->sacked[i][0] = tp->sacked[tp->nsacked - 1][0];
-            tp->sacked[i][1] = tp->sacked[tp->nsacked - 1][1];
-            tp->nsacked--;
+    while (i < tp->c->nsacked) {
+        if (seq_leq(tp->c->sacked[i][1], tp->c->snd_una)) {
+            tp->c->sacked[i][0] = tp->c->sacked[tp->c->nsacked - 1][0];
+            tp->c->sacked[i][1] = tp->c->sacked[tp->c->nsacked - 1][1];
+            tp->c->nsacked--;
             continue;
         }
-        if (seq_lt(tp->sacked[i][0], tp->snd_una))
-            tp->sacked[i][0] = tp->snd_una;
+        if (seq_lt(tp->c->sacked[i][0], tp->c->snd_una))
+            tp->c->sacked[i][0] = tp->c->snd_una;
         i++;
     }
 }
@@ -442,37 +442,38 @@ static void sack_trim(struct tcp_sock *tp)
 static bool sack_lost_head(const struct tcp_sock *tp)
 {
     uint32_t above = 0;
-    for (unsigned i = 0; i < tp->nsacked; i++)
-        above += tp->sacked[i][1] - tp->sacked[i][0];
-    return tp->nsacked >= tp->reordering || above >= (uint32_t)tp->reordering * tp->mss_cache;
+    for (unsigned i = 0; i < tp->c->nsacked; i++)
+        above += tp->c->sacked[i][1] - tp->c->sacked[i][0];
+    return tp->c->nsacked >= tp->c->reordering ||
+           above >= (uint32_t)tp->c->reordering * tp->c->mss_cache;
 }
 
 static void enter_recovery(struct tcp_sock *tp)
 {
     SNMP_INC(tcp_st(tp), TcpExt, TCPFastRetrans);
     TRACE(tcp_st(tp), "tcp %u: recovery at una %u max %u cwnd %u sacked ranges %u",
-          inet_num(&tp->inet), tp->snd_una, tp->snd_max, tp->cwnd, tp->nsacked);
-    tp->prior_cwnd = tp->cwnd;
-    tp->prior_ssthresh = tp->ssthresh;
+          inet_num(&tp->inet), tp->c->snd_una, tp->c->snd_max, tp->c->cwnd, tp->c->nsacked);
+    tp->c->prior_cwnd = tp->c->cwnd;
+    tp->c->prior_ssthresh = tp->c->ssthresh;
     /* Undo is judged against the first retransmission of the head: not
      * possible when an earlier episode resent it already. */
-    tp->undo_ok = tp->ts_ok && !seq_lt(tp->snd_una, tp->high_rxt);
-    tp->undo_tsval = tcp_ts_now(tcp_st(tp)) + tp->ts_off;
-    tp->ssthresh = tp->cc->ssthresh(tp);
-    tp->high_seq = tp->snd_max;
-    tp->ca_state = TCPCA_RECOVERY;
+    tp->c->undo_ok = tp->ts_ok && !seq_lt(tp->c->snd_una, tp->c->high_rxt);
+    tp->c->undo_tsval = tcp_ts_now(tcp_st(tp)) + tp->c->ts_off;
+    tp->c->ssthresh = tp->cc->ssthresh(tp);
+    tp->c->high_seq = tp->c->snd_max;
+    tp->c->ca_state = TCPCA_RECOVERY;
     tp->tlp_out = false; /* tcp_init_cwnd_reduction ends a probe episode */
     if (tp->cc->event)
         tp->cc->event(tp, CA_EVENT_RECOVERY);
-    if (tp->sack_ok && tp->nsacked) {
+    if (tp->sack_ok && tp->c->nsacked) {
         /* RFC 6675: cwnd = ssthresh, retransmit what is lost as the pipe
          * allows. */
-        tp->cwnd = tp->ssthresh;
-        tp->high_rxt = tp->snd_una + tcp_retransmit_head(tp);
+        tp->c->cwnd = tp->c->ssthresh;
+        tp->c->high_rxt = tp->c->snd_una + tcp_retransmit_head(tp);
         tcp_sack_retransmit(tp);
     } else {
         /* RFC 6582: cwnd = ssthresh + 3 segments, retransmit the head. */
-        tp->cwnd = tp->ssthresh + 3;
+        tp->c->cwnd = tp->c->ssthresh + 3;
         tcp_retransmit_head(tp);
     }
     tcp_rearm_rto(tp);
@@ -484,43 +485,43 @@ static void enter_recovery(struct tcp_sock *tp)
  * the holes from the head again. */
 static void lost_retrans(struct tcp_sock *tp)
 {
-    if (!seq_lt(tp->snd_una, tp->high_rxt))
+    if (!seq_lt(tp->c->snd_una, tp->c->high_rxt))
         return; /* the head was not resent yet */
-    uint32_t hi = tp->snd_una;
-    for (unsigned i = 0; i < tp->nsacked; i++)
-        hi = seq_max(hi, tp->sacked[i][1]);
-    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-    if (seq_gt(hi, tp->head_rtx_max + (uint32_t)tp->reordering * mss)) {
-        TRACE(tcp_st(tp), "tcp %u: retransmission of %u lost", inet_num(&tp->inet), tp->snd_una);
-        tp->high_rxt = tp->snd_una;
+    uint32_t hi = tp->c->snd_una;
+    for (unsigned i = 0; i < tp->c->nsacked; i++)
+        hi = seq_max(hi, tp->c->sacked[i][1]);
+    uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
+    if (seq_gt(hi, tp->c->head_rtx_max + (uint32_t)tp->c->reordering * mss)) {
+        TRACE(tcp_st(tp), "tcp %u: retransmission of %u lost", inet_num(&tp->inet), tp->c->snd_una);
+        tp->c->high_rxt = tp->c->snd_una;
     }
 }
 
 static void on_dupack(struct tcp_sock *tp)
 {
-    tp->dupacks++;
-    if (tp->ca_state == TCPCA_RECOVERY) {
-        if (tp->sack_ok && tp->nsacked) {
+    tp->c->dupacks++;
+    if (tp->c->ca_state == TCPCA_RECOVERY) {
+        if (tp->sack_ok && tp->c->nsacked) {
             lost_retrans(tp);
             tcp_sack_retransmit(tp);
         } else
-            tp->cwnd++; /* inflation: one segment left the network */
+            tp->c->cwnd++; /* inflation: one segment left the network */
         return;
     }
-    if (tp->ca_state == TCPCA_LOSS)
+    if (tp->c->ca_state == TCPCA_LOSS)
         return;
     /* Early retransmit (RFC 5827): with fewer than four segments out and
      * nothing new to send, fewer duplicate ACKs will ever come. */
-    uint32_t thresh = tp->reordering;
-    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-    uint32_t oseg = (tp->snd_max - tp->snd_una + mss - 1) / mss;
-    if (oseg >= 2 && oseg < 4 && !seq_lt(tp->snd_max, tp->write_seq) && oseg - 1 < thresh)
+    uint32_t thresh = tp->c->reordering;
+    uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t oseg = (tp->c->snd_max - tp->c->snd_una + mss - 1) / mss;
+    if (oseg >= 2 && oseg < 4 && !seq_lt(tp->c->snd_max, tp->c->write_seq) && oseg - 1 < thresh)
         thresh = oseg - 1;
-    bool lost = tp->dupacks >= thresh || (tp->sack_ok && tp->nsacked && sack_lost_head(tp));
+    bool lost = tp->c->dupacks >= thresh || (tp->sack_ok && tp->c->nsacked && sack_lost_head(tp));
     if (lost) {
         enter_recovery(tp);
     } else {
-        tp->ca_state = TCPCA_DISORDER;
+        tp->c->ca_state = TCPCA_DISORDER;
     }
 }
 
@@ -545,21 +546,21 @@ static bool is_dsack(const struct tcp_seg *seg)
  * ssthresh). */
 static void tlp_ack(struct tcp_sock *tp, uint32_t ack, bool dsack, bool not_dup, bool sacked)
 {
-    if (!tp->tlp_out || seq_lt(ack, tp->tlp_high_seq))
+    if (!tp->tlp_out || seq_lt(ack, tp->c->tlp_high_seq))
         return;
     if (!tp->tlp_retrans || dsack) {
         tp->tlp_out = false;
-    } else if (seq_gt(ack, tp->tlp_high_seq)) {
+    } else if (seq_gt(ack, tp->c->tlp_high_seq)) {
         struct berth_stack *st = tcp_st(tp);
         tp->tlp_out = false;
-        tp->high_seq = tp->snd_max;
-        tp->cwnd_cnt = 0;
-        tp->ssthresh = tp->cc->ssthresh(tp);
-        tp->cwnd = tp->ssthresh;
+        tp->c->high_seq = tp->c->snd_max;
+        tp->c->cwnd_cnt = 0;
+        tp->c->ssthresh = tp->cc->ssthresh(tp);
+        tp->c->cwnd = tp->c->ssthresh;
         /* tcp_try_keep_open */
-        tp->ca_state = tp->nsacked ? TCPCA_DISORDER : TCPCA_OPEN;
+        tp->c->ca_state = tp->c->nsacked ? TCPCA_DISORDER : TCPCA_OPEN;
         SNMP_INC(st, TcpExt, TCPLossProbeRecovery);
-        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %u", inet_num(&tp->inet), tp->cwnd);
+        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %u", inet_num(&tp->inet), tp->c->cwnd);
     } else if (!not_dup && !sacked) {
         tp->tlp_out = false;
     }
@@ -569,20 +570,20 @@ static void tlp_ack(struct tcp_sock *tp, uint32_t ack, bool dsack, bool not_dup,
 static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
-    uint32_t ack = seg->ack, prior_una = tp->snd_una;
-    if (seq_gt(ack, tp->snd_max)) {
+    uint32_t ack = seg->ack, prior_una = tp->c->snd_una;
+    if (seq_gt(ack, tp->c->snd_max)) {
         /* Acknowledges what was never sent: drop the segment and answer
          * with an ACK (RFC 9293 3.10.7.4), rate-limited like a challenge
          * ACK. Linux 6.18 does so (one ACK, then none for 500 ms). */
         send_challenge_ack(tp);
         return -1;
     }
-    if (seq_lt(ack, prior_una - tp->max_window)) {
+    if (seq_lt(ack, prior_una - tp->c->max_window)) {
         send_challenge_ack(tp); /* RFC 5961 5.2 */
         return -1;
     }
-    tp->rcv_tstamp = st_now(st);
-    tp->probes_out = 0;
+    tp->c->rcv_tstamp = st_now(st);
+    tp->c->probes_out = 0;
     /* SACKed bytes before this ACK: cwnd grows by what is newly delivered
      * (below). */
     uint32_t prior_sacked = tp->sack_ok ? tcp_sacked_bytes(tp, prior_una) : 0;
@@ -600,73 +601,73 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
      * data never sent, an old ACK, a SYN or a segment without ACK must not
      * move ts_recent, or the next genuine segment fails PAWS (packetdrill's
      * ts_recent/invalid_ack). */
-    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->rcv_wup) &&
-        seq_geq(seg->tsval, tp->ts_recent)) {
-        tp->ts_recent = seg->tsval;
-        tp->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->c->rcv_wup) &&
+        seq_geq(seg->tsval, tp->c->ts_recent)) {
+        tp->c->ts_recent = seg->tsval;
+        tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
     }
 
     /* Window update (RFC 9293 3.10.7.4, Linux's tcp_may_update_window). */
-    uint32_t nwin = seg->wnd << tp->snd_wscale;
+    uint32_t nwin = seg->wnd << tp->c->snd_wscale;
     bool wnd_changed = false, wnd_update = false;
-    if (seq_gt(ack, prior_una) || seq_gt(seg->seq, tp->snd_wl1) ||
-        (seg->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
+    if (seq_gt(ack, prior_una) || seq_gt(seg->seq, tp->c->snd_wl1) ||
+        (seg->seq == tp->c->snd_wl1 && (nwin > tp->c->snd_wnd || !nwin))) {
         wnd_update = true; /* Linux's FLAG_WIN_UPDATE */
-        wnd_changed = nwin != tp->snd_wnd;
-        tp->snd_wnd = nwin;
-        tp->snd_wl1 = seg->seq;
-        tp->snd_wl2 = ack;
-        if (nwin > tp->max_window)
-            tp->max_window = nwin;
+        wnd_changed = nwin != tp->c->snd_wnd;
+        tp->c->snd_wnd = nwin;
+        tp->c->snd_wl1 = seg->seq;
+        tp->c->snd_wl2 = ack;
+        if (nwin > tp->c->max_window)
+            tp->c->max_window = nwin;
     }
 
     if (ack == prior_una) {
         if (tp->tlp_out)
             tlp_ack(tp, ack, is_dsack(seg), seg->len || wnd_update, newly_sacked);
         if (!seg->len && !wnd_changed && !(seg->flags & (TH_SYN | TH_FIN)) &&
-            tp->snd_una != tp->snd_max)
+            tp->c->snd_una != tp->c->snd_max)
             on_dupack(tp);
-        if (wnd_changed && tp->snd_wnd && tp->rtx_kind == TCP_RTX_PROBE) {
+        if (wnd_changed && tp->c->snd_wnd && tp->c->rtx_kind == TCP_RTX_PROBE) {
             tcp_timer_clear(tp, TCP_T_RTX);
-            tp->backoff = 0;
+            tp->c->backoff = 0;
         }
         return 0;
     }
 
     /* New data acknowledged. */
     uint32_t acked = ack - prior_una;
-    bool fin_acked = tp->fin_queued && seq_gt(ack, tp->write_seq);
-    uint32_t data_end = seq_min(ack, tp->write_seq);
+    bool fin_acked = tp->fin_queued && seq_gt(ack, tp->c->write_seq);
+    uint32_t data_end = seq_min(ack, tp->c->write_seq);
     uint32_t acked_data = seq_gt(data_end, prior_una) ? data_end - prior_una : 0;
-    tcp_bufq_trim_front(st, &tp->sndq, data_end, &tp->snd_hint);
-    tp->snd_una = ack;
-    if (seq_lt(tp->snd_nxt, ack))
-        tp->snd_nxt = ack;
-    tp->bytes_acked += acked_data;
+    tcp_bufq_trim_front(st, &tp->c->sndq, data_end, &tp->c->snd_hint);
+    tp->c->snd_una = ack;
+    if (seq_lt(tp->c->snd_nxt, ack))
+        tp->c->snd_nxt = ack;
+    tp->c->bytes_acked += acked_data;
     if (tp->sack_ok)
         sack_trim(tp);
 
     /* RTT: timestamps (RFC 7323 4.1) or the one timed segment. */
     if (tp->ts_ok && seg->has_ts && seg->tsecr) {
-        uint32_t r = tcp_ts_now(st) + tp->ts_off - seg->tsecr;
+        uint32_t r = tcp_ts_now(st) + tp->c->ts_off - seg->tsecr;
         if (r < 0x7fffffffu / 1000)
             rtt_sample(tp, r ? r * 1000 : 500);
-    } else if (tp->rtt_timing && seq_geq(ack, tp->rtt_seq)) {
+    } else if (tp->rtt_timing && seq_geq(ack, tp->c->rtt_seq)) {
         tp->rtt_timing = false;
-        if (!tp->retransmits)
-            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
+        if (!tp->c->retransmits)
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->c->rtt_start));
     }
-    tp->backoff = 0;
-    tp->retransmits = 0;
-    tp->retrans_stamp = 0;
-    if (tp->rtx_kind == TCP_RTX_PROBE)
+    tp->c->backoff = 0;
+    tp->c->retransmits = 0;
+    tp->c->retrans_stamp = 0;
+    if (tp->c->rtx_kind == TCP_RTX_PROBE)
         tcp_timer_clear(tp, TCP_T_RTX);
 
     if (tp->tlp_out)
         tlp_ack(tp, ack, is_dsack(seg), true, newly_sacked);
 
     /* Congestion control. */
-    uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+    uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
     uint32_t pkts = (acked + mss - 1) / mss;
     /* Slow start and congestion avoidance count segments delivered by this
      * ACK, as Linux's tcp_cong_control(acked_sacked = tp->delivered
@@ -674,65 +675,65 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
      * SACKed earlier and now acknowledged is not counted again (it was
      * counted twice: after reordering, cwnd 10 became 13 where Linux has
      * 11); data newly SACKed by this ACK is counted. */
-    uint32_t delivered = acked + (tp->sack_ok ? tcp_sacked_bytes(tp, tp->snd_una) : 0);
+    uint32_t delivered = acked + (tp->sack_ok ? tcp_sacked_bytes(tp, tp->c->snd_una) : 0);
     delivered = delivered > prior_sacked ? delivered - prior_sacked : 0;
     uint32_t delivered_pkts = (delivered + mss - 1) / mss;
-    if (tp->ca_state == TCPCA_RECOVERY && tp->undo_ok) {
+    if (tp->c->ca_state == TCPCA_RECOVERY && tp->c->undo_ok) {
         /* Eifel (RFC 3522): an ACK for the retransmitted segment that
          * echoes a timestamp older than the retransmission was caused by
          * the original: it was reordered, not lost. Undo, and wait for
          * more duplicate ACKs next time. */
-        tp->undo_ok = false;
-        if (seg->has_ts && seq_lt(seg->tsecr, tp->undo_tsval)) {
+        tp->c->undo_ok = false;
+        if (seg->has_ts && seq_lt(seg->tsecr, tp->c->undo_tsval)) {
             TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %u)", inet_num(&tp->inet),
-                  tp->dupacks);
-            if (tp->cwnd < tp->prior_cwnd)
-                tp->cwnd = tp->prior_cwnd;
-            if (tp->ssthresh < tp->prior_ssthresh)
-                tp->ssthresh = tp->prior_ssthresh;
-            uint32_t r = tp->dupacks + 1;
-            if (r > tp->reordering)
-                tp->reordering = (uint16_t)(r < 300 ? r : 300);
-            tp->ca_state = TCPCA_OPEN;
-            tp->dupacks = 0;
+                  tp->c->dupacks);
+            if (tp->c->cwnd < tp->c->prior_cwnd)
+                tp->c->cwnd = tp->c->prior_cwnd;
+            if (tp->c->ssthresh < tp->c->prior_ssthresh)
+                tp->c->ssthresh = tp->c->prior_ssthresh;
+            uint32_t r = tp->c->dupacks + 1;
+            if (r > tp->c->reordering)
+                tp->c->reordering = (uint16_t)(r < 300 ? r : 300);
+            tp->c->ca_state = TCPCA_OPEN;
+            tp->c->dupacks = 0;
         }
     }
-    if (tp->ca_state == TCPCA_RECOVERY) {
-        if (seq_geq(ack, tp->high_seq)) {
+    if (tp->c->ca_state == TCPCA_RECOVERY) {
+        if (seq_geq(ack, tp->c->high_seq)) {
             /* Full ACK: leave recovery (RFC 6582 3.2 step 3). */
-            uint32_t flight = (tp->snd_max - tp->snd_una + mss - 1) / mss;
-            tp->cwnd = tp->ssthresh < flight + 1 ? tp->ssthresh : flight + 1;
-            if (tp->cwnd < 2)
-                tp->cwnd = 2;
-            tp->ca_state = TCPCA_OPEN;
-            tp->dupacks = 0;
-        } else if (tp->sack_ok && tp->nsacked) {
-            if (seq_lt(tp->high_rxt, tp->snd_una))
-                tp->high_rxt = tp->snd_una;
+            uint32_t flight = (tp->c->snd_max - tp->c->snd_una + mss - 1) / mss;
+            tp->c->cwnd = tp->c->ssthresh < flight + 1 ? tp->c->ssthresh : flight + 1;
+            if (tp->c->cwnd < 2)
+                tp->c->cwnd = 2;
+            tp->c->ca_state = TCPCA_OPEN;
+            tp->c->dupacks = 0;
+        } else if (tp->sack_ok && tp->c->nsacked) {
+            if (seq_lt(tp->c->high_rxt, tp->c->snd_una))
+                tp->c->high_rxt = tp->c->snd_una;
             lost_retrans(tp);
             tcp_sack_retransmit(tp);
         } else {
             /* Partial ACK: the next hole is lost too (NewReno). */
             tcp_retransmit_head(tp);
-            tp->cwnd = tp->cwnd > pkts ? tp->cwnd - pkts + 1 : 1;
-            if (tp->cwnd < tp->ssthresh / 2)
-                tp->cwnd = tp->ssthresh / 2 ? tp->ssthresh / 2 : 1;
+            tp->c->cwnd = tp->c->cwnd > pkts ? tp->c->cwnd - pkts + 1 : 1;
+            if (tp->c->cwnd < tp->c->ssthresh / 2)
+                tp->c->cwnd = tp->c->ssthresh / 2 ? tp->c->ssthresh / 2 : 1;
             tcp_rearm_rto(tp);
         }
     } else {
-        if (tp->ca_state == TCPCA_LOSS && seq_geq(ack, tp->high_seq))
-            tp->ca_state = TCPCA_OPEN;
-        if (tp->ca_state == TCPCA_DISORDER)
-            tp->ca_state = TCPCA_OPEN;
-        tp->dupacks = 0;
+        if (tp->c->ca_state == TCPCA_LOSS && seq_geq(ack, tp->c->high_seq))
+            tp->c->ca_state = TCPCA_OPEN;
+        if (tp->c->ca_state == TCPCA_DISORDER)
+            tp->c->ca_state = TCPCA_OPEN;
+        tp->c->dupacks = 0;
         if (tcp_is_cwnd_limited(tp) && delivered_pkts)
             tp->cc->cong_avoid(tp, delivered_pkts);
     }
-    if (!tp->sndq.bytes)
-        tp->snd_hint = NULL;
+    if (!tp->c->sndq.bytes)
+        tp->c->snd_hint = NULL;
     /* tcp_set_xmit_timer: the loss probe if the connection may probe, the
      * RTO otherwise. */
-    if (tp->snd_una == tp->snd_max)
+    if (tp->c->snd_una == tp->c->snd_max)
         tcp_timer_clear(tp, TCP_T_RTX);
     else if (!tcp_schedule_loss_probe(tp, true))
         tcp_rearm_rto(tp);
@@ -740,7 +741,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
      * congestion windows. */
     struct bsock *so = tcp_bs(tp);
     if (!so->sndbuf_locked) {
-        uint64_t want = (uint64_t)tp->cwnd * mss * 4;
+        uint64_t want = (uint64_t)tp->c->cwnd * mss * 4;
         int max = tcp_of(st)->wmem[2];
         if (want > (uint64_t)max)
             want = (uint64_t)max;
@@ -793,18 +794,18 @@ static void tcp_fin(struct tcp_sock *tp)
 {
     tp->inet.sk.shut |= RCV_SHUTDOWN;
     tp->done = true;
-    tp->ack_pending |= TCP_ACK_SCHED;
+    tp->c->ack_pending |= TCP_ACK_SCHED;
     switch (tcp_state(tp)) {
     case TCPS_SYN_RECV:
     case TCPS_ESTABLISHED:
         /* Linux enters "ping-pong" mode here: the ACK of the FIN is
          * delayed, hoping to ride on the application's own FIN. */
         tcp_set_state(tp, TCPS_CLOSE_WAIT);
-        tp->quick = 0;
+        tp->c->quick = 0;
         break;
     case TCPS_FIN_WAIT1:
         /* Our FIN is not acknowledged yet: simultaneous close. */
-        tp->ack_pending |= TCP_ACK_NOW;
+        tp->c->ack_pending |= TCP_ACK_NOW;
         tcp_set_state(tp, TCPS_CLOSING);
         break;
     case TCPS_FIN_WAIT2:
@@ -814,13 +815,13 @@ static void tcp_fin(struct tcp_sock *tp)
     default:
         break;
     }
-    tcp_bufq_purge(tcp_st(tp), &tp->ooq);
+    tcp_bufq_purge(tcp_st(tp), &tp->c->ooq);
     tcp_wake(tp);
 }
 
 static bool mem_ok(struct tcp_sock *tp, uint32_t len)
 {
-    uint64_t used = (uint64_t)tp->rcvq.bytes + tp->ooq.bytes + len;
+    uint64_t used = (uint64_t)tp->c->rcvq.bytes + tp->c->ooq.bytes + len;
     return used <= (uint64_t)tp->inet.sk.rcvbuf;
 }
 
@@ -832,21 +833,21 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
     const uint8_t *d = seg->data;
     bool fin = seg->flags & TH_FIN;
     uint32_t end = seq + len; /* FIN (if any) is at `end` */
-    if (len > tp->rcv_mss && len <= 65535)
-        tp->rcv_mss = (uint16_t)(len < tp->advmss ? len : tp->advmss);
+    if (len > tp->c->rcv_mss && len <= 65535)
+        tp->c->rcv_mss = (uint16_t)(len < tp->c->advmss ? len : tp->c->advmss);
     /* Wholly old: a duplicate; acknowledge at once. */
-    if (seq_lt(end, tp->rcv_nxt) || (seq_leq(end, tp->rcv_nxt) && !fin)) {
-        tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+    if (seq_lt(end, tp->c->rcv_nxt) || (seq_leq(end, tp->c->rcv_nxt) && !fin)) {
+        tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
         return false;
     }
-    if (seq_lt(seq, tp->rcv_nxt)) {
-        uint32_t skip = tp->rcv_nxt - seq;
+    if (seq_lt(seq, tp->c->rcv_nxt)) {
+        uint32_t skip = tp->c->rcv_nxt - seq;
         d += skip;
         len -= skip;
-        seq = tp->rcv_nxt;
+        seq = tp->c->rcv_nxt;
     }
     /* Beyond the window: keep what fits. */
-    uint32_t wnd_end = tp->rcv_wup + tp->rcv_wnd;
+    uint32_t wnd_end = tp->c->rcv_wup + tp->c->rcv_wnd;
     if (seq_gt(seq + len, wnd_end) && len) {
         uint32_t fit = seq_gt(wnd_end, seq) ? wnd_end - seq : 0;
         if (fit < len) {
@@ -854,47 +855,47 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
             fin = false;
         }
     }
-    if (seq == tp->rcv_nxt) {
+    if (seq == tp->c->rcv_nxt) {
         if (len) {
-            if (!tp->rcv_wnd || !mem_ok(tp, len)) {
+            if (!tp->c->rcv_wnd || !mem_ok(tp, len)) {
                 /* Zero window or no memory: drop, tell the peer. */
-                tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+                tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
                 return false;
             }
-            if (tcp_bufq_append(st, &tp->rcvq, seq, d, len, 4096))
+            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, 4096))
                 return false;
-            tp->rcv_nxt += len;
-            tp->bytes_received += len;
-            tp->lrcvtime = st_now(st);
+            tp->c->rcv_nxt += len;
+            tp->c->bytes_received += len;
+            tp->c->lrcvtime = st_now(st);
             /* Linux's tcp_event_data_recv: the first data sets the delayed
              * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
              * connection that never carried data, leaves at once). */
-            if (!tp->ato_us)
-                tp->ato_us = TCP_ATO_MIN_US;
+            if (!tp->c->ato_us)
+                tp->c->ato_us = TCP_ATO_MIN_US;
         }
         bool filled = false;
-        if (tp->ooq.head) {
+        if (tp->c->ooq.head) {
             filled = true;
-            uint32_t moved = tcp_ooq_drain(st, &tp->ooq, &tp->rcvq, &tp->rcv_nxt);
-            tp->bytes_received += moved;
-            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+            uint32_t moved = tcp_ooq_drain(st, &tp->c->ooq, &tp->c->rcvq, &tp->c->rcv_nxt);
+            tp->c->bytes_received += moved;
+            tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
         }
         /* A FIN is taken in order only; one that arrives out of order is
          * dropped and comes back with the peer's retransmission. */
-        if (fin && seq + len == tp->rcv_nxt) {
-            tp->rcv_nxt++;
+        if (fin && seq + len == tp->c->rcv_nxt) {
+            tp->c->rcv_nxt++;
             tcp_fin(tp);
             if (tcp_state(tp) == TCPS_CLOSE)
                 return true;
         }
         (void)filled;
-        tp->ack_pending |= TCP_ACK_SCHED;
-        if (tp->quick) {
-            tp->quick--;
-            tp->ack_pending |= TCP_ACK_NOW;
-        } else if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss) {
+        tp->c->ack_pending |= TCP_ACK_SCHED;
+        if (tp->c->quick) {
+            tp->c->quick--;
+            tp->c->ack_pending |= TCP_ACK_NOW;
+        } else if (tp->c->rcv_nxt - tp->c->rcv_wup > tp->c->rcv_mss) {
             /* more than one full segment unacknowledged (ACK every other) */
-            tp->ack_pending |= TCP_ACK_NOW;
+            tp->c->ack_pending |= TCP_ACK_NOW;
         }
         if (len)
             tcp_wake(tp);
@@ -903,25 +904,25 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
     /* Out of order. */
     if (!len)
         return false;
-    tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+    tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
     if (!seq_lt(seq, wnd_end))
         return false;
-    if (tp->ooq.nchunks >= OOQ_MAX_CHUNKS || !mem_ok(tp, len))
+    if (tp->c->ooq.nchunks >= OOQ_MAX_CHUNKS || !mem_ok(tp, len))
         return false;
-    int added = tcp_ooq_insert(st, &tp->ooq, seq, d, len);
+    int added = tcp_ooq_insert(st, &tp->c->ooq, seq, d, len);
     if (added > 0) {
         SNMP_INC(st, TcpExt, TCPOFOQueue);
-        tp->rcv_ooopack++;
+        tp->c->rcv_ooopack++;
     }
-    tp->last_ooo_seq = seq;
+    tp->c->last_ooo_seq = seq;
     return false;
 }
 
 static void ack_snd_check(struct tcp_sock *tp)
 {
-    if (!(tp->ack_pending & TCP_ACK_SCHED))
+    if (!(tp->c->ack_pending & TCP_ACK_SCHED))
         return;
-    if (tp->ack_pending & TCP_ACK_NOW) {
+    if (tp->c->ack_pending & TCP_ACK_NOW) {
         tcp_send_ack(tp);
         return;
     }
@@ -932,20 +933,20 @@ static void ack_snd_check(struct tcp_sock *tp)
  * received, measured from the window last advertised. */
 static bool seq_acceptable(const struct tcp_sock *tp, const struct tcp_seg *seg)
 {
-    uint32_t rwnd = seq_gt(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
-                        ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+    uint32_t rwnd = seq_gt(tp->c->rcv_wup + tp->c->rcv_wnd, tp->c->rcv_nxt)
+                        ? tp->c->rcv_wup + tp->c->rcv_wnd - tp->c->rcv_nxt
                         : 0;
-    return !seq_lt(seg->end_seq, tp->rcv_wup) && !seq_gt(seg->seq, tp->rcv_nxt + rwnd);
+    return !seq_lt(seg->end_seq, tp->c->rcv_wup) && !seq_gt(seg->seq, tp->c->rcv_nxt + rwnd);
 }
 
 static bool rst_seq_ok(const struct tcp_sock *tp, const struct tcp_seg *seg)
 {
-    if (seg->seq == tp->rcv_nxt)
+    if (seg->seq == tp->c->rcv_nxt)
         return true;
-    if (seg->seq == tp->rcv_nxt - 1 &&
+    if (seg->seq == tp->c->rcv_nxt - 1 &&
         (TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE_WAIT) | TCPF(TCPS_LAST_ACK) | TCPF(TCPS_CLOSING))))
         return true;
-    if (tp->ooq.tail && seg->seq == tp->ooq.tail->seq + tp->ooq.tail->len)
+    if (tp->c->ooq.tail && seg->seq == tp->c->ooq.tail->seq + tp->c->ooq.tail->len)
         return true; /* the right edge of the highest SACK block */
     return false;
 }
@@ -954,9 +955,9 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     struct bsock *so = tcp_bs(tp);
-    tp->segs_in++;
+    tp->c->segs_in++;
     if (seg->len)
-        tp->data_segs_in++;
+        tp->c->data_segs_in++;
     int state = tcp_state(tp);
     if (state == TCPS_CLOSE || state == TCPS_LISTEN) {
         tcp_send_reset(st, seg);
@@ -968,9 +969,9 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         goto out;
     }
     /* PAWS (RFC 7323 5). */
-    if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->ts_recent_stamp &&
-        (int32_t)(tp->ts_recent - seg->tsval) > 1 &&
-        (uint32_t)(st_now(st) / 1000000) - tp->ts_recent_stamp < PAWS_24DAYS) {
+    if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->c->ts_recent_stamp &&
+        (int32_t)(tp->c->ts_recent - seg->tsval) > 1 &&
+        (uint32_t)(st_now(st) / 1000000) - tp->c->ts_recent_stamp < PAWS_24DAYS) {
         SNMP_INC(st, TcpExt, PAWSEstab);
         send_dupack(tp, seg);
         goto done;
@@ -981,7 +982,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
                 send_challenge_ack(tp);
             else
                 send_dupack(tp, seg);
-        } else if (rst_seq_ok(tp, seg) && seg->seq != tp->rcv_nxt) {
+        } else if (rst_seq_ok(tp, seg) && seg->seq != tp->c->rcv_nxt) {
             tcp_reset(tp); /* rcv_nxt - 1 after the peer's FIN (tcp_reset_check) */
         }
         goto done;
@@ -999,7 +1000,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         /* RFC 5961 4.2: a SYN in the window gets a challenge ACK. A
          * retransmitted SYN-ACK in SYN_RECV (simultaneous open) passes. */
         if (!(state == TCPS_SYN_RECV && (seg->flags & TH_ACK) && seg->seq + 1 == seg->end_seq &&
-              seg->seq + 1 == tp->rcv_nxt && seg->ack == tp->snd_nxt)) {
+              seg->seq + 1 == tp->c->rcv_nxt && seg->ack == tp->c->snd_nxt)) {
             send_challenge_ack(tp);
             goto done;
         }
@@ -1009,29 +1010,29 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
     if (!(seg->flags & TH_ACK))
         goto done;
     if (state == TCPS_SYN_RECV) {
-        if (!seq_between(seg->ack, tp->snd_una + 1, tp->snd_max)) {
+        if (!seq_between(seg->ack, tp->c->snd_una + 1, tp->c->snd_max)) {
             tcp_send_reset(st, seg);
             goto done;
         }
-        tp->snd_una = seg->ack;
-        if (seq_lt(tp->snd_nxt, tp->snd_una))
-            tp->snd_nxt = tp->snd_una;
-        tp->snd_wnd = seg->wnd << tp->snd_wscale;
-        tp->max_window = tp->snd_wnd;
-        tp->snd_wl1 = seg->seq;
-        tp->snd_wl2 = seg->ack;
+        tp->c->snd_una = seg->ack;
+        if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
+            tp->c->snd_nxt = tp->c->snd_una;
+        tp->c->snd_wnd = seg->wnd << tp->c->snd_wscale;
+        tp->c->max_window = tp->c->snd_wnd;
+        tp->c->snd_wl1 = seg->seq;
+        tp->c->snd_wl2 = seg->ack;
         tcp_timer_clear(tp, TCP_T_RTX);
         /* Linux's tcp_synack_rtt_meas / tcp_ack_update_rtt: the SYN-ACK's
          * own timing first, timestamps otherwise. Without a sample the RTO
          * stayed at 1 s on a connection without timestamps, where Linux
          * has 3 x RTT (packetdrill's user_timeout/user_timeout.pkt). */
-        if (tp->rtt_timing && !tp->retransmits)
-            rtt_sample(tp, (uint32_t)(st_now(st) - tp->rtt_start));
-        else if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->retransmits)
-            rtt_sample(tp, (tcp_ts_now(st) + tp->ts_off - seg->tsecr) * 1000 + 1);
+        if (tp->rtt_timing && !tp->c->retransmits)
+            rtt_sample(tp, (uint32_t)(st_now(st) - tp->c->rtt_start));
+        else if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->c->retransmits)
+            rtt_sample(tp, (tcp_ts_now(st) + tp->c->ts_off - seg->tsecr) * 1000 + 1);
         tp->rtt_timing = false;
-        tp->backoff = 0;
-        tp->retransmits = 0;
+        tp->c->backoff = 0;
+        tp->c->retransmits = 0;
         set_established(tp);
         if (tp->parent)
             tcp_wake(tp->parent);
@@ -1043,7 +1044,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
     state = tcp_state(tp);
     /* Data after close (or SHUT_RD with our FIN out): Linux resets. */
     if ((state == TCPS_FIN_WAIT1 || state == TCPS_FIN_WAIT2) && (so->shut & RCV_SHUTDOWN) &&
-        seg->len && seq_gt(seg->end_seq - ((seg->flags & TH_FIN) ? 1 : 0), tp->rcv_nxt)) {
+        seg->len && seq_gt(seg->end_seq - ((seg->flags & TH_FIN) ? 1 : 0), tp->c->rcv_nxt)) {
         SNMP_INC(st, TcpExt, TCPAbortOnData);
         tcp_send_active_rst(tp);
         tcp_reset(tp);
@@ -1054,12 +1055,12 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
                            TCPF(TCPS_SYN_RECV))) {
             if (tcp_data(tp, seg))
                 goto done;
-        } else if (seq_gt(seg->end_seq, tp->rcv_nxt)) {
+        } else if (seq_gt(seg->end_seq, tp->c->rcv_nxt)) {
             /* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already;
              * anything new is bogus. Acknowledge. */
-            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+            tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
         } else if (seg->len || (seg->flags & TH_FIN)) {
-            tp->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW; /* retransmitted FIN */
+            tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW; /* retransmitted FIN */
         }
     }
 done:
@@ -1406,7 +1407,7 @@ void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, con
     if (e->kind != TCP_EH_SOCK)
         return;
     struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
-    if (!seq_between(seq, tp->snd_una, tp->snd_max))
+    if (!seq_between(seq, tp->c->snd_una, tp->c->snd_max))
         return;
     if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
         return; /* path MTU discovery: not implemented (docs/tcp.md) */

@@ -60,12 +60,12 @@ static unsigned sack_blocks(const struct tcp_sock *tp, uint32_t out[4][2], unsig
     uint32_t r[4][2];
     unsigned n = 0, k = 0;
     bool have_first = false;
-    const struct tcp_chunk *c = tp->ooq.head;
+    const struct tcp_chunk *c = tp->c->ooq.head;
     while (c && max) {
         uint32_t s = c->seq, e = c->seq + c->len;
         for (c = c->next; c && c->seq == e; c = c->next)
             e = c->seq + c->len;
-        if (!have_first && seq_leq(s, tp->last_ooo_seq) && seq_lt(tp->last_ooo_seq, e)) {
+        if (!have_first && seq_leq(s, tp->c->last_ooo_seq) && seq_lt(tp->c->last_ooo_seq, e)) {
             out[0][0] = s;
             out[0][1] = e;
             have_first = true;
@@ -91,11 +91,11 @@ static unsigned sack_blocks(const struct tcp_sock *tp, uint32_t out[4][2], unsig
  * carries while out-of-order data waits (the packet must fit the MTU). */
 uint32_t tcp_current_mss(const struct tcp_sock *tp)
 {
-    uint32_t mss = tp->mss_cache;
-    if (tp->sack_ok && tp->ooq.head) {
+    uint32_t mss = tp->c->mss_cache;
+    if (tp->sack_ok && tp->c->ooq.head) {
         unsigned n = 0, max = tp->ts_ok ? 3 : 4;
         uint32_t end = 0;
-        for (const struct tcp_chunk *c = tp->ooq.head; c && n < max + 1; c = c->next) {
+        for (const struct tcp_chunk *c = tp->c->ooq.head; c && n < max + 1; c = c->next) {
             if (!n || c->seq != end)
                 n++;
             end = c->seq + c->len;
@@ -111,7 +111,7 @@ uint32_t tcp_current_mss(const struct tcp_sock *tp)
 
 uint32_t tcp_rcv_space(const struct tcp_sock *tp)
 {
-    int64_t space = (int64_t)tp->inet.sk.rcvbuf / 2 - (int64_t)tp->rcvq.bytes - tp->ooq.bytes;
+    int64_t space = (int64_t)tp->inet.sk.rcvbuf / 2 - (int64_t)tp->c->rcvq.bytes - tp->c->ooq.bytes;
     return space > 0 ? (uint32_t)space : 0;
 }
 
@@ -123,24 +123,24 @@ uint32_t tcp_select_window(struct tcp_sock *tp)
 {
     uint32_t space = tcp_rcv_space(tp);
     uint32_t full = (uint32_t)tp->inet.sk.rcvbuf / 2;
-    uint32_t max_wnd = 65535u << tp->rcv_wscale;
+    uint32_t max_wnd = 65535u << tp->c->rcv_wscale;
     if (tp->window_clamp && (uint32_t)tp->window_clamp < max_wnd)
         max_wnd = (uint32_t)tp->window_clamp;
     if (space > max_wnd)
         space = max_wnd;
-    uint32_t mss = tp->rcv_mss ? tp->rcv_mss : tp->advmss;
+    uint32_t mss = tp->c->rcv_mss ? tp->c->rcv_mss : tp->c->advmss;
     if (space < full / 2 && space < mss)
         space = 0;
-    uint32_t gran = 1u << tp->rcv_wscale;
+    uint32_t gran = 1u << tp->c->rcv_wscale;
     space &= ~(gran - 1);
-    int32_t cur = (int32_t)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+    int32_t cur = (int32_t)(tp->c->rcv_wup + tp->c->rcv_wnd - tp->c->rcv_nxt);
     if (cur < 0)
         cur = 0;
     if (space < (uint32_t)cur)
         space = ((uint32_t)cur + gran - 1) & ~(gran - 1);
-    tp->rcv_wnd = space;
-    tp->rcv_wup = tp->rcv_nxt;
-    uint32_t w = space >> tp->rcv_wscale;
+    tp->c->rcv_wnd = space;
+    tp->c->rcv_wup = tp->c->rcv_nxt;
+    uint32_t w = space >> tp->c->rcv_wscale;
     return w > 65535 ? 65535 : w;
 }
 
@@ -149,20 +149,20 @@ uint32_t tcp_select_window(struct tcp_sock *tp)
 void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu)
 {
     int mss = (int)pmtu - IP4_HLEN - TCP_HLEN;
-    if (tp->mss_clamp && mss > tp->mss_clamp)
-        mss = tp->mss_clamp;
+    if (tp->c->mss_clamp && mss > tp->c->mss_clamp)
+        mss = tp->c->mss_clamp;
     if (tp->ts_ok)
         mss -= 12;
     if (mss < 48)
         mss = 48;
-    tp->mss_cache = (uint16_t)mss;
+    tp->c->mss_cache = (uint16_t)mss;
 }
 
 uint32_t tcp_flight(const struct tcp_sock *tp)
 {
-    if (tp->sack_ok && tp->nsacked)
+    if (tp->sack_ok && tp->c->nsacked)
         return tcp_sack_pipe(tp);
-    return tp->snd_nxt - tp->snd_una;
+    return tp->c->snd_nxt - tp->c->snd_una;
 }
 
 unsigned tcp_path_mtu(struct tcp_sock *tp)
@@ -174,7 +174,7 @@ unsigned tcp_path_mtu(struct tcp_sock *tp)
 
 /* ---- transmission ---- */
 
-static uint32_t ts_val(struct tcp_sock *tp) { return tcp_ts_now(tcp_st(tp)) + tp->ts_off; }
+static uint32_t ts_val(struct tcp_sock *tp) { return tcp_ts_now(tcp_st(tp)) + tp->c->ts_off; }
 
 static int out_ip(struct berth_stack *st, struct pkt *p, struct in_addr src, struct in_addr dst,
                   uint8_t ttl, uint8_t tos, bool df)
@@ -216,54 +216,54 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
     if (syn) {
         struct tcp_stack *ts = tcp_of(st);
         o.mss = true;
-        o.mss_val = tp->advmss;
+        o.mss_val = tp->c->advmss;
         o.ts = ts->timestamps != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->ts_ok);
         o.sack_perm = ts->sack != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->sack_ok);
         o.ws = ts->window_scaling != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->wscale_ok);
-        o.ws_val = tp->rcv_wscale;
+        o.ws_val = tp->c->rcv_wscale;
     } else {
         o.ts = tp->ts_ok;
-        if (tp->sack_ok && tp->ooq.head)
+        if (tp->sack_ok && tp->c->ooq.head)
             o.nsack = (uint8_t)sack_blocks(tp, o.sack, tp->ts_ok ? 3 : 4);
     }
     if (o.ts) {
         o.tsval = ts_val(tp);
-        o.tsecr = tp->ts_recent;
+        o.tsecr = tp->c->ts_recent;
     }
     unsigned optlen = (unsigned)tcp_build_options(opt, &o);
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, TCP_HLEN + optlen + len);
     if (!p)
         return ENOBUFS;
     if (len)
-        tcp_bufq_copy(&tp->sndq, seq == tp->snd_nxt ? &tp->snd_hint : NULL, seq,
+        tcp_bufq_copy(&tp->c->sndq, seq == tp->c->snd_nxt ? &tp->c->snd_hint : NULL, seq,
                       p->data + TCP_HLEN + optlen, len);
     uint32_t ack = 0;
     if (tcp_state(tp) != TCPS_SYN_SENT || (flags & TH_ACK)) {
         flags |= TH_ACK;
-        ack = tp->rcv_nxt;
+        ack = tp->c->rcv_nxt;
     }
     uint16_t wnd;
     if (syn) {
         /* RFC 7323: the window of a SYN is never scaled. */
         uint32_t w = tcp_rcv_space(tp);
-        tp->rcv_wnd = w > 65535 ? 65535 : w;
-        tp->rcv_wup = tp->rcv_nxt;
-        wnd = (uint16_t)tp->rcv_wnd;
+        tp->c->rcv_wnd = w > 65535 ? 65535 : w;
+        tp->c->rcv_wup = tp->c->rcv_nxt;
+        wnd = (uint16_t)tp->c->rcv_wnd;
     } else {
         wnd = (uint16_t)tcp_select_window(tp);
     }
     fill_hdr(p, htons(inet_num(in)), in->dport, seq, ack, flags, wnd, opt, optlen, in->saddr,
              in->daddr);
     if (flags & TH_ACK) {
-        tp->ack_pending = 0;
+        tp->c->ack_pending = 0;
         tcp_timer_clear(tp, TCP_T_DELACK);
     }
     TRACE(st, "tcp out %u>%u seq %u ack %u len %u flags %02x wnd %u state %d", inet_num(in),
           ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
-    tp->segs_out++;
+    tp->c->segs_out++;
     if (len) {
-        tp->data_segs_out++;
-        tp->lsndtime = st_now(st);
+        tp->c->data_segs_out++;
+        tp->c->lsndtime = st_now(st);
     }
     int rc = out_ip(st, p, in->saddr, in->daddr, (uint8_t)inet_ttl(in), in->tos,
                     in->pmtudisc != IP_PMTUDISC_DONT);
@@ -275,7 +275,7 @@ void tcp_send_ack(struct tcp_sock *tp)
     if (tcp_state(tp) == TCPS_CLOSE || tcp_state(tp) == TCPS_LISTEN ||
         tcp_state(tp) == TCPS_SYN_SENT)
         return;
-    tcp_transmit(tp, tp->snd_nxt, 0, TH_ACK);
+    tcp_transmit(tp, tp->c->snd_nxt, 0, TH_ACK);
 }
 
 void tcp_send_syn(struct tcp_sock *tp)
@@ -283,26 +283,26 @@ void tcp_send_syn(struct tcp_sock *tp)
     uint8_t flags = TH_SYN;
     if (tcp_state(tp) == TCPS_SYN_RECV)
         flags |= TH_ACK;
-    tcp_transmit(tp, tp->iss, 0, flags);
+    tcp_transmit(tp, tp->c->iss, 0, flags);
 }
 
 void tcp_send_active_rst(struct tcp_sock *tp)
 {
     /* tcp_send_active_reset: seq is the next to send, ACK set. */
     SNMP_INC(tcp_st(tp), Tcp, OutRsts);
-    tcp_transmit(tp, tp->snd_nxt, 0, TH_RST | TH_ACK);
+    tcp_transmit(tp, tp->c->snd_nxt, 0, TH_RST | TH_ACK);
 }
 
 /* tcp_xmit_probe_skb: a segment the peer must answer with its window, made
  * of an already acknowledged sequence number. */
-void tcp_send_probe(struct tcp_sock *tp) { tcp_transmit(tp, tp->snd_una - 1, 0, TH_ACK); }
+void tcp_send_probe(struct tcp_sock *tp) { tcp_transmit(tp, tp->c->snd_una - 1, 0, TH_ACK); }
 
 /* ---- what to send now ---- */
 
 uint32_t tcp_send_headroom(const struct tcp_sock *tp)
 {
-    uint32_t end = tp->snd_una + tp->snd_wnd;
-    return seq_gt(end, tp->snd_nxt) ? end - tp->snd_nxt : 0;
+    uint32_t end = tp->c->snd_una + tp->c->snd_wnd;
+    return seq_gt(end, tp->c->snd_nxt) ? end - tp->c->snd_nxt : 0;
 }
 
 /* May len more bytes go out with `flight` bytes in flight? */
@@ -313,10 +313,10 @@ static bool cwnd_room(const struct tcp_sock *tp, uint32_t flight, uint32_t len)
      * leaves out the SACKed segments, which is how Linux lets those
      * segments go (sacked_out lowers tcp_packets_in_flight); counting the
      * duplicate ACKs as well sent two new segments on the first one. */
-    uint32_t extra = tp->ca_state == TCPCA_DISORDER && !(tp->sack_ok && tp->nsacked)
-                         ? (tp->dupacks < 2 ? tp->dupacks : 2)
+    uint32_t extra = tp->c->ca_state == TCPCA_DISORDER && !(tp->sack_ok && tp->c->nsacked)
+                         ? (tp->c->dupacks < 2 ? tp->c->dupacks : 2)
                          : 0;
-    uint64_t cw = (uint64_t)(tp->cwnd + extra) * tp->mss_cache;
+    uint64_t cw = (uint64_t)(tp->c->cwnd + extra) * tp->c->mss_cache;
     return flight == 0 || flight + len <= cw;
 }
 
@@ -328,9 +328,9 @@ static bool cwnd_allows(const struct tcp_sock *tp, uint32_t len)
 /* Skip SACKed bytes when resending after a timeout. */
 static uint32_t sacked_end(const struct tcp_sock *tp, uint32_t seq)
 {
-    for (unsigned i = 0; i < tp->nsacked; i++)
-        if (seq_leq(tp->sacked[i][0], seq) && seq_lt(seq, tp->sacked[i][1]))
-            return tp->sacked[i][1];
+    for (unsigned i = 0; i < tp->c->nsacked; i++)
+        if (seq_leq(tp->c->sacked[i][0], seq) && seq_lt(seq, tp->c->sacked[i][1]))
+            return tp->c->sacked[i][1];
     return seq;
 }
 
@@ -338,9 +338,9 @@ static uint32_t next_sacked_start(const struct tcp_sock *tp, uint32_t seq)
 {
     uint32_t best = 0;
     bool found = false;
-    for (unsigned i = 0; i < tp->nsacked; i++)
-        if (seq_gt(tp->sacked[i][0], seq) && (!found || seq_lt(tp->sacked[i][0], best))) {
-            best = tp->sacked[i][0];
+    for (unsigned i = 0; i < tp->c->nsacked; i++)
+        if (seq_gt(tp->c->sacked[i][0], seq) && (!found || seq_lt(tp->c->sacked[i][0], best))) {
+            best = tp->c->sacked[i][0];
             found = true;
         }
     return found ? best : seq + 0x7fffffffu;
@@ -354,11 +354,11 @@ static bool next_follows(const struct tcp_sock *tp, uint32_t seq, uint32_t len, 
                          bool more)
 {
     uint32_t next = seq + len;
-    if (!seq_lt(next, tp->write_seq))
+    if (!seq_lt(next, tp->c->write_seq))
         return false;
-    uint32_t avail = tp->write_seq - next;
+    uint32_t avail = tp->c->write_seq - next;
     uint32_t n = avail < mss ? avail : mss;
-    uint32_t end = tp->snd_una + tp->snd_wnd;
+    uint32_t end = tp->c->snd_una + tp->c->snd_wnd;
     uint32_t room = seq_gt(end, next) ? end - next : 0;
     bool wnd_limited = n > room;
     if (wnd_limited)
@@ -367,13 +367,13 @@ static bool next_follows(const struct tcp_sock *tp, uint32_t seq, uint32_t len, 
         return false;
     if (!cwnd_room(tp, tcp_flight(tp) + len, n))
         return false;
-    bool retx = seq_lt(next, tp->snd_max);
-    bool final_fin = tp->fin_queued && next + n == tp->write_seq && room > n;
+    bool retx = seq_lt(next, tp->c->snd_max);
+    bool final_fin = tp->fin_queued && next + n == tp->c->write_seq && room > n;
     if (n < mss && !retx && !final_fin) {
         if (wnd_limited)
-            return n >= tp->max_window / 2;
+            return n >= tp->c->max_window / 2;
         if (n == avail &&
-            (tp->cork || more || (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una))))
+            (tp->cork || more || (!tp->nodelay && seq_gt(tp->c->snd_sml, tp->c->snd_una))))
             return false;
     }
     return true;
@@ -388,12 +388,12 @@ static bool next_follows(const struct tcp_sock *tp, uint32_t seq, uint32_t len, 
 static unsigned gso_segs(const struct tcp_sock *tp, uint32_t mss)
 {
     uint64_t rate = (uint64_t)mss * ((1000000u / 100) << 3); /* srtt_us is x8 */
-    rate *= tp->cwnd < tp->ssthresh / 2 ? 200 : 120;
-    rate *= tp->cwnd;
-    if (tp->srtt_us)
-        rate /= tp->srtt_us;
+    rate *= tp->c->cwnd < tp->c->ssthresh / 2 ? 200 : 120;
+    rate *= tp->c->cwnd;
+    if (tp->c->srtt_us)
+        rate /= tp->c->srtt_us;
     uint64_t bytes = rate >> 10;
-    uint32_t r = tp->min_rtt_us >> 9;
+    uint32_t r = tp->c->min_rtt_us >> 9;
     if (r < 32)
         bytes += 65536u >> r;
     if (bytes > 65536)
@@ -401,7 +401,7 @@ static unsigned gso_segs(const struct tcp_sock *tp, uint32_t mss)
     unsigned segs = (unsigned)(bytes / mss);
     if (segs < 2)
         segs = 2;
-    unsigned half = tp->cwnd >> 1 ? tp->cwnd >> 1 : 1;
+    unsigned half = tp->c->cwnd >> 1 ? tp->c->cwnd >> 1 : 1;
     return segs < half ? segs : half;
 }
 
@@ -420,18 +420,18 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
     unsigned gso = gso_segs(tp, mss), group = 0; /* see the PSH rule below */
     tp->cwnd_limited = false;
     for (;;) {
-        if (tp->sack_ok && tp->nsacked && seq_lt(tp->snd_nxt, tp->snd_max)) {
-            uint32_t s = sacked_end(tp, tp->snd_nxt);
-            if (s != tp->snd_nxt) {
-                tp->snd_nxt = s;
-                if (tp->snd_hint && seq_gt(tp->snd_hint->seq, s))
-                    tp->snd_hint = NULL;
+        if (tp->sack_ok && tp->c->nsacked && seq_lt(tp->c->snd_nxt, tp->c->snd_max)) {
+            uint32_t s = sacked_end(tp, tp->c->snd_nxt);
+            if (s != tp->c->snd_nxt) {
+                tp->c->snd_nxt = s;
+                if (tp->c->snd_hint && seq_gt(tp->c->snd_hint->seq, s))
+                    tp->c->snd_hint = NULL;
                 continue;
             }
         }
-        uint32_t seq = tp->snd_nxt;
-        uint32_t avail = seq_lt(seq, tp->write_seq) ? tp->write_seq - seq : 0;
-        bool fin = tp->fin_queued && seq == tp->write_seq;
+        uint32_t seq = tp->c->snd_nxt;
+        uint32_t avail = seq_lt(seq, tp->c->write_seq) ? tp->c->write_seq - seq : 0;
+        bool fin = tp->fin_queued && seq == tp->c->write_seq;
         if (!avail && !fin)
             break;
         if (fin) {
@@ -446,26 +446,26 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
                 tp->cwnd_limited = true;
                 break;
             }
-            bool retx = seq_lt(seq, tp->snd_max);
+            bool retx = seq_lt(seq, tp->c->snd_max);
             if (tcp_transmit(tp, seq, 0, TH_FIN | TH_ACK)) {
                 failed = true;
                 break;
             }
-            tp->snd_nxt = seq + 1;
-            if (seq_gt(tp->snd_nxt, tp->snd_max))
-                tp->snd_max = tp->snd_nxt;
+            tp->c->snd_nxt = seq + 1;
+            if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
+                tp->c->snd_max = tp->c->snd_nxt;
             if (retx) {
-                tp->total_retrans++;
+                tp->c->total_retrans++;
                 SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
             } else {
-                tp->last_seg_seq = seq;
+                tp->c->last_seg_seq = seq;
                 sent_new = true;
             }
             sent = true;
             break;
         }
         uint32_t len = avail < mss ? avail : mss;
-        if (tp->sack_ok && tp->nsacked && seq_lt(seq, tp->snd_max)) {
+        if (tp->sack_ok && tp->c->nsacked && seq_lt(seq, tp->c->snd_max)) {
             uint32_t lim = next_sacked_start(tp, seq) - seq;
             if (len > lim)
                 len = lim;
@@ -482,19 +482,19 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
             tp->cwnd_limited = true;
             break;
         }
-        bool retx = seq_lt(seq, tp->snd_max);
+        bool retx = seq_lt(seq, tp->c->snd_max);
         /* The last segment of data, carrying the FIN, is not held by Nagle
          * or cork: Linux's tcp_nagle_test exempts a FIN skb ("don't use
          * the nagle rule for urgent data (or for the final FIN)"), so
          * close() after a small write sends data and FIN at once. */
-        bool final_fin = tp->fin_queued && seq + len == tp->write_seq &&
-                         tcp_send_headroom(tp) > len;
+        bool final_fin =
+            tp->fin_queued && seq + len == tp->c->write_seq && tcp_send_headroom(tp) > len;
         if (len < mss && !retx && !final_fin && !probe) {
             if (wnd_limited) {
                 /* Sender silly-window avoidance: a partial segment only
                  * when it is at least half the largest window seen, or
                  * nothing is in flight. */
-                if (len < tp->max_window / 2 && tcp_flight(tp))
+                if (len < tp->c->max_window / 2 && tcp_flight(tp))
                     break;
             } else if (len == avail) {
                 /* Nagle (Minshall's variant) and cork: the tail waits
@@ -502,13 +502,13 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
                  * application said more is coming. */
                 if (tp->cork || more)
                     break;
-                if (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una) && tcp_flight(tp))
+                if (!tp->nodelay && seq_gt(tp->c->snd_sml, tp->c->snd_una) && tcp_flight(tp))
                     break;
             }
         }
         uint8_t flags = TH_ACK;
-        bool with_fin = tp->fin_queued && seq + len == tp->write_seq;
-        if (seq + len == tp->write_seq && !tp->more_tail)
+        bool with_fin = tp->fin_queued && seq + len == tp->c->write_seq;
+        if (seq + len == tp->c->write_seq && !tp->more_tail)
             flags |= TH_PSH;
         /* Linux sends a burst as TSO/GSO packets and forces PSH on every
          * packet of more than one segment (__tcp_transmit_skb: "to
@@ -529,37 +529,37 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
         }
         if (!retx && !tp->ts_ok && !tp->rtt_timing) {
             tp->rtt_timing = true;
-            tp->rtt_seq = seq + len;
-            tp->rtt_start = st_now(tcp_st(tp));
+            tp->c->rtt_seq = seq + len;
+            tp->c->rtt_start = st_now(tcp_st(tp));
         }
         if (tcp_transmit(tp, seq, len, flags)) {
             /* The interface queue is full (or the route is gone): the
              * segment stays unsent and goes out with a later ACK or the
              * retransmission timer, as Linux keeps it in its write queue. */
-            if (!retx && tp->rtt_seq == seq + len)
+            if (!retx && tp->c->rtt_seq == seq + len)
                 tp->rtt_timing = false;
             failed = true;
             break;
         }
         if (retx) {
-            tp->total_retrans++;
-            tp->bytes_retrans += len;
+            tp->c->total_retrans++;
+            tp->c->bytes_retrans += len;
             SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         } else {
-            tp->bytes_sent += len;
-            tp->last_seg_seq = seq;
+            tp->c->bytes_sent += len;
+            tp->c->last_seg_seq = seq;
             sent_new = true;
         }
-        tp->snd_nxt = seq + len + (with_fin ? 1 : 0);
-        if (seq_gt(tp->snd_nxt, tp->snd_max))
-            tp->snd_max = tp->snd_nxt;
+        tp->c->snd_nxt = seq + len + (with_fin ? 1 : 0);
+        if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
+            tp->c->snd_max = tp->c->snd_nxt;
         if (len < mss)
-            tp->snd_sml = seq + len;
+            tp->c->snd_sml = seq + len;
         sent = true;
         if (with_fin || probe)
             break;
     }
-    if ((sent || failed) && !tp->t_when[TCP_T_RTX])
+    if ((sent || failed) && !tp->c->t_when[TCP_T_RTX])
         tcp_rearm_rto(tp);
     /* "Send one loss probe per tail loss episode": new data re-arms the
      * probe timeout, except the probe's own. */
@@ -567,11 +567,11 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
         tcp_schedule_loss_probe(tp, false);
     /* Data waits for a window that is closed and nothing in flight will
      * open it: probe (the persist timer). */
-    bool pending = seq_lt(tp->snd_nxt, tp->write_seq) ||
-                   (tp->fin_queued && seq_leq(tp->snd_nxt, tp->write_seq));
-    if (pending && tp->snd_una == tp->snd_max && !tp->t_when[TCP_T_RTX]) {
-        tp->rtx_kind = TCP_RTX_PROBE;
-        uint64_t t = (uint64_t)tp->rto_us << (tp->backoff < 16 ? tp->backoff : 16);
+    bool pending = seq_lt(tp->c->snd_nxt, tp->c->write_seq) ||
+                   (tp->fin_queued && seq_leq(tp->c->snd_nxt, tp->c->write_seq));
+    if (pending && tp->c->snd_una == tp->c->snd_max && !tp->c->t_when[TCP_T_RTX]) {
+        tp->c->rtx_kind = TCP_RTX_PROBE;
+        uint64_t t = (uint64_t)tp->c->rto_us << (tp->c->backoff < 16 ? tp->c->backoff : 16);
         if (t > TCP_RTO_MAX_US)
             t = TCP_RTO_MAX_US;
         tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + t);
@@ -590,32 +590,33 @@ void tcp_send_fin(struct tcp_sock *tp)
 /* Retransmit the first unacknowledged segment (fast retransmit, RTO). */
 uint32_t tcp_retransmit_head(struct tcp_sock *tp)
 {
-    uint32_t seq = tp->snd_una;
-    if (seq == tp->iss && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_SYN_RECV)) {
+    uint32_t seq = tp->c->snd_una;
+    if (seq == tp->c->iss && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_SYN_RECV)) {
         tcp_send_syn(tp);
         return 1;
     }
     /* Only what was sent before (segment sizes change with the options,
      * so a retransmission must not reach past snd_max). */
-    uint32_t data_max = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
+    uint32_t data_max =
+        seq_lt(tp->c->snd_max, tp->c->write_seq) ? tp->c->snd_max : tp->c->write_seq;
     uint32_t avail = seq_lt(seq, data_max) ? data_max - seq : 0;
     uint32_t mss = tcp_current_mss(tp);
     uint32_t len = avail < mss ? avail : mss;
     uint8_t flags = TH_ACK;
-    bool fin = tp->fin_queued && seq + len == tp->write_seq && seq_lt(seq + len, tp->snd_max);
+    bool fin = tp->fin_queued && seq + len == tp->c->write_seq && seq_lt(seq + len, tp->c->snd_max);
     if (!len && !fin)
         return 0;
     if (fin)
         flags |= TH_FIN;
-    if (len && seq + len == tp->write_seq && !tp->more_tail)
+    if (len && seq + len == tp->c->write_seq && !tp->more_tail)
         flags |= TH_PSH;
     if (tcp_transmit(tp, seq, len, flags))
         return 0;
-    tp->head_rtx_max = tp->snd_max;
-    if (seq_gt(seq + len, tp->high_rxt))
-        tp->high_rxt = seq + len;
-    tp->total_retrans++;
-    tp->bytes_retrans += len;
+    tp->c->head_rtx_max = tp->c->snd_max;
+    if (seq_gt(seq + len, tp->c->high_rxt))
+        tp->c->high_rxt = seq + len;
+    tp->c->total_retrans++;
+    tp->c->bytes_retrans += len;
     tp->rtt_timing = false; /* Karn */
     SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
     return len + (fin ? 1u : 0u);
@@ -633,15 +634,15 @@ bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto)
     struct berth_stack *st = tcp_st(tp);
     int er = tcp_of(st)->early_retrans;
     int state = tcp_state(tp);
-    if ((er != 3 && er != 4) || tp->snd_una == tp->snd_max || !tp->sack_ok ||
-        tp->ca_state != TCPCA_OPEN || state == TCPS_SYN_SENT || state == TCPS_SYN_RECV)
+    if ((er != 3 && er != 4) || tp->c->snd_una == tp->c->snd_max || !tp->sack_ok ||
+        tp->c->ca_state != TCPCA_OPEN || state == TCPS_SYN_SENT || state == TCPS_SYN_RECV)
         return false;
     uint64_t now = st_now(st);
     uint64_t pto;
-    if (tp->srtt_us) {
-        pto = tp->srtt_us >> 2; /* srtt is kept x8 */
+    if (tp->c->srtt_us) {
+        pto = tp->c->srtt_us >> 2; /* srtt is kept x8 */
         /* packets_out == 1: only the last segment sent is unacknowledged */
-        pto += seq_geq(tp->snd_una, tp->last_seg_seq) ? TCP_RTO_MIN_US : TCP_TIMEOUT_MIN_US;
+        pto += seq_geq(tp->c->snd_una, tp->c->last_seg_seq) ? TCP_RTO_MIN_US : TCP_TIMEOUT_MIN_US;
     } else {
         pto = TCP_TIMEOUT_INIT_US;
     }
@@ -649,18 +650,18 @@ bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto)
      * stands. Linux measures it from the head's transmission; berth from
      * when it was armed. */
     uint64_t deadline;
-    if (advancing_rto || !tp->t_when[TCP_T_RTX] || tp->rtx_kind == TCP_RTX_PROBE)
+    if (advancing_rto || !tp->c->t_when[TCP_T_RTX] || tp->c->rtx_kind == TCP_RTX_PROBE)
         deadline = now + tcp_backed_off_rto(tp);
-    else if (tp->rtx_kind == TCP_RTX_TLP)
-        deadline = tp->rto_when;
+    else if (tp->c->rtx_kind == TCP_RTX_TLP)
+        deadline = tp->c->rto_when;
     else
-        deadline = tp->t_when[TCP_T_RTX];
+        deadline = tp->c->t_when[TCP_T_RTX];
     if (deadline <= now)
         deadline = now + 1;
     if (deadline - now < pto)
         pto = deadline - now;
-    tp->rto_when = deadline;
-    tp->rtx_kind = TCP_RTX_TLP;
+    tp->c->rto_when = deadline;
+    tp->c->rtx_kind = TCP_RTX_TLP;
     tcp_timer_set(tp, TCP_T_RTX, now + pto);
     return true;
 }
@@ -669,9 +670,10 @@ bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto)
  * queue, its last MSS if it holds more), with the FIN if the FIN is out. */
 static bool retransmit_tail(struct tcp_sock *tp)
 {
-    uint32_t data_end = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
-    bool fin = tp->fin_queued && tp->snd_max == tp->write_seq + 1;
-    uint32_t start = seq_max(tp->snd_una, tp->last_seg_seq);
+    uint32_t data_end =
+        seq_lt(tp->c->snd_max, tp->c->write_seq) ? tp->c->snd_max : tp->c->write_seq;
+    bool fin = tp->fin_queued && tp->c->snd_max == tp->c->write_seq + 1;
+    uint32_t start = seq_max(tp->c->snd_una, tp->c->last_seg_seq);
     if (seq_gt(start, data_end))
         start = data_end;
     uint32_t len = data_end - start;
@@ -684,18 +686,18 @@ static bool retransmit_tail(struct tcp_sock *tp)
         return false;
     /* __tcp_retransmit_skb: not beyond a window the peer shrank (unless it
      * is the head: then it serves as a window probe). */
-    if (!seq_lt(start, tp->snd_una + tp->snd_wnd) && start != tp->snd_una)
+    if (!seq_lt(start, tp->c->snd_una + tp->c->snd_wnd) && start != tp->c->snd_una)
         return false;
     uint8_t flags = TH_ACK;
     if (fin)
         flags |= TH_FIN;
-    if (len && start + len == tp->write_seq && !tp->more_tail)
+    if (len && start + len == tp->c->write_seq && !tp->more_tail)
         flags |= TH_PSH;
     if (tcp_transmit(tp, start, len, flags))
         return false;
-    tp->total_retrans++;
-    tp->bytes_retrans += len;
-    if (tp->rtt_timing && seq_gt(tp->rtt_seq, start))
+    tp->c->total_retrans++;
+    tp->c->bytes_retrans += len;
+    if (tp->rtt_timing && seq_gt(tp->c->rtt_seq, start))
         tp->rtt_timing = false; /* Karn */
     SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
     return true;
@@ -709,13 +711,14 @@ void tcp_send_loss_probe(struct tcp_sock *tp)
 {
     struct berth_stack *st = tcp_st(tp);
     uint64_t now = st_now(st);
-    if (tp->snd_una == tp->snd_max)
+    if (tp->c->snd_una == tp->c->snd_max)
         return; /* everything was acknowledged meanwhile */
     if (tp->tlp_out)
         goto rearm;
     tp->tlp_retrans = false;
-    uint32_t avail = seq_lt(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
-    bool fin = tp->fin_queued && tp->snd_nxt == tp->write_seq;
+    uint32_t avail =
+        seq_lt(tp->c->snd_nxt, tp->c->write_seq) ? tp->c->write_seq - tp->c->snd_nxt : 0;
+    bool fin = tp->fin_queued && tp->c->snd_nxt == tp->c->write_seq;
     if (avail || fin) {
         /* tcp_snd_wnd_test: the first segment of the send head fits. */
         uint32_t mss = tcp_current_mss(tp);
@@ -730,16 +733,16 @@ void tcp_send_loss_probe(struct tcp_sock *tp)
         goto rearm;
     tp->tlp_retrans = true;
 sent:
-    tp->tlp_high_seq = tp->snd_max;
+    tp->c->tlp_high_seq = tp->c->snd_max;
     tp->tlp_out = true;
     SNMP_INC(st, TcpExt, TCPLossProbes);
     TRACE(st, "tcp %u: loss probe (%s), una %u max %u", inet_num(&tp->inet),
-          tp->tlp_retrans ? "tail again" : "new data", tp->snd_una, tp->snd_max);
+          tp->tlp_retrans ? "tail again" : "new data", tp->c->snd_una, tp->c->snd_max);
     tcp_rearm_rto(tp);
     return;
 rearm:
-    tp->rtx_kind = TCP_RTX_RETRANS;
-    tcp_timer_set(tp, TCP_T_RTX, tp->rto_when > now ? tp->rto_when : now + 1);
+    tp->c->rtx_kind = TCP_RTX_RETRANS;
+    tcp_timer_set(tp, TCP_T_RTX, tp->c->rto_when > now ? tp->c->rto_when : now + 1);
 }
 
 /* ---- SACK-based recovery (RFC 6675) ---- */
@@ -748,12 +751,12 @@ static uint32_t sacked_above(const struct tcp_sock *tp, uint32_t seq, unsigned *
 {
     uint32_t n = 0;
     unsigned r = 0;
-    for (unsigned i = 0; i < tp->nsacked; i++)
-        if (seq_geq(tp->sacked[i][0], seq)) {
-            n += tp->sacked[i][1] - tp->sacked[i][0];
+    for (unsigned i = 0; i < tp->c->nsacked; i++)
+        if (seq_geq(tp->c->sacked[i][0], seq)) {
+            n += tp->c->sacked[i][1] - tp->c->sacked[i][0];
             r++;
-        } else if (seq_gt(tp->sacked[i][1], seq)) {
-            n += tp->sacked[i][1] - seq;
+        } else if (seq_gt(tp->c->sacked[i][1], seq)) {
+            n += tp->c->sacked[i][1] - seq;
             r++;
         }
     if (ranges)
@@ -771,31 +774,31 @@ static bool is_lost(const struct tcp_sock *tp, uint32_t seq)
 {
     unsigned ranges;
     uint32_t above = sacked_above(tp, seq, &ranges);
-    return above >= (uint32_t)tp->reordering * tp->mss_cache || ranges >= tp->reordering;
+    return above >= (uint32_t)tp->c->reordering * tp->c->mss_cache || ranges >= tp->c->reordering;
 }
 
 uint32_t tcp_sack_pipe(const struct tcp_sock *tp)
 {
     /* Bytes outstanding, less SACKed ones and holes deemed lost that were
      * not retransmitted yet (RFC 6675 SetPipe, by ranges). */
-    uint32_t out = tp->snd_nxt - tp->snd_una;
-    uint32_t sacked = sacked_above(tp, tp->snd_una, NULL);
+    uint32_t out = tp->c->snd_nxt - tp->c->snd_una;
+    uint32_t sacked = sacked_above(tp, tp->c->snd_una, NULL);
     if (sacked > out)
         return 0;
     out -= sacked;
-    if (tp->ca_state == TCPCA_RECOVERY) {
+    if (tp->c->ca_state == TCPCA_RECOVERY) {
         /* Holes below high_rxt were retransmitted (in flight again);
          * lost holes above it are not in the network. */
-        uint32_t seq = seq_max(tp->snd_una, tp->high_rxt);
-        while (seq_lt(seq, tp->snd_nxt)) {
+        uint32_t seq = seq_max(tp->c->snd_una, tp->c->high_rxt);
+        while (seq_lt(seq, tp->c->snd_nxt)) {
             uint32_t s = sacked_end(tp, seq);
             if (s != seq) {
                 seq = s;
                 continue;
             }
             uint32_t e = next_sacked_start(tp, seq);
-            if (seq_gt(e, tp->snd_nxt))
-                e = tp->snd_nxt;
+            if (seq_gt(e, tp->c->snd_nxt))
+                e = tp->c->snd_nxt;
             if (!is_lost(tp, seq))
                 break;
             uint32_t hole = e - seq;
@@ -810,13 +813,13 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
 {
     uint32_t mss = tcp_current_mss(tp);
     for (int guard = 0; guard < 64; guard++) {
-        uint32_t seq = seq_max(tp->snd_una, tp->high_rxt);
+        uint32_t seq = seq_max(tp->c->snd_una, tp->c->high_rxt);
         seq = sacked_end(tp, seq);
         /* next hole below the highest SACKed byte */
-        uint32_t hi = tp->snd_una;
-        for (unsigned i = 0; i < tp->nsacked; i++)
-            hi = seq_max(hi, tp->sacked[i][1]);
-        if (seq_geq(seq, hi) || seq_geq(seq, tp->snd_max))
+        uint32_t hi = tp->c->snd_una;
+        for (unsigned i = 0; i < tp->c->nsacked; i++)
+            hi = seq_max(hi, tp->c->sacked[i][1]);
+        if (seq_geq(seq, hi) || seq_geq(seq, tp->c->snd_max))
             return;
         uint32_t e = next_sacked_start(tp, seq);
         if (seq_gt(e, hi))
@@ -824,23 +827,24 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
         if (!is_lost(tp, seq))
             return;
         uint32_t len = e - seq < mss ? e - seq : mss;
-        uint32_t data_max = seq_lt(tp->snd_max, tp->write_seq) ? tp->snd_max : tp->write_seq;
+        uint32_t data_max =
+            seq_lt(tp->c->snd_max, tp->c->write_seq) ? tp->c->snd_max : tp->c->write_seq;
         if (seq_gt(seq + len, data_max))
             len = seq_lt(seq, data_max) ? data_max - seq : 0;
         if (!len)
             return;
-        uint64_t cw = (uint64_t)tp->cwnd * mss;
+        uint64_t cw = (uint64_t)tp->c->cwnd * mss;
         if (tcp_sack_pipe(tp) + len > cw)
             return;
         if (tcp_transmit(tp, seq, len, TH_ACK))
             return;
-        if (seq == tp->snd_una)
-            tp->head_rtx_max = tp->snd_max;
-        tp->total_retrans++;
-        tp->bytes_retrans += len;
+        if (seq == tp->c->snd_una)
+            tp->c->head_rtx_max = tp->c->snd_max;
+        tp->c->total_retrans++;
+        tp->c->bytes_retrans += len;
         tp->rtt_timing = false;
         SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
-        tp->high_rxt = seq + len;
+        tp->c->high_rxt = seq + len;
     }
 }
 

@@ -45,21 +45,62 @@ static int tcp_resolve_protocol(int protocol)
     return -EPROTONOSUPPORT;
 }
 
-/* tcp_init_sock. */
+/* What tcp_init_sock gives a connection; tcp_conn_idle is the same. */
+#define TCP_CONN_INIT                                                                              \
+    .rto_us = TCP_TIMEOUT_INIT_US, .mdev_us = TCP_TIMEOUT_INIT_US, .cwnd = TCP_INIT_CWND,          \
+    .ssthresh = 0x7fffffff, .mss_cache = TCP_MSS_DEFAULT, .advmss = TCP_MSS_DEFAULT,               \
+    .reordering = 3, .rcv_mss = TCP_MSS_DEFAULT
+
+const struct tcp_conn tcp_conn_idle = {TCP_CONN_INIT};
+
+static void conn_init(struct tcp_sock *tp)
+{
+    struct tcp_conn *c = tp->c;
+    c->rto_us = TCP_TIMEOUT_INIT_US;
+    c->mdev_us = TCP_TIMEOUT_INIT_US;
+    c->cwnd = TCP_INIT_CWND;
+    c->ssthresh = 0x7fffffff;
+    c->mss_cache = TCP_MSS_DEFAULT;
+    c->advmss = TCP_MSS_DEFAULT;
+    c->reordering = 3;
+    c->rcv_mss = TCP_MSS_DEFAULT;
+    tcp_timer_init(tp);
+}
+
+int tcp_conn_get(struct tcp_sock *tp)
+{
+    if (tcp_has_conn(tp))
+        return 0;
+    struct tcp_conn *c = st_zalloc(tcp_st(tp), sizeof(*c));
+    if (!c)
+        return -ENOBUFS;
+    c->tp = tp;
+    tp->c = c;
+    conn_init(tp);
+    return 0;
+}
+
+void tcp_conn_put(struct tcp_sock *tp)
+{
+    if (!tcp_has_conn(tp))
+        return;
+    struct berth_stack *st = tcp_st(tp);
+    tcp_timer_stop_all(tp);
+    tcp_bufq_purge(st, &tp->c->sndq);
+    tcp_bufq_purge(st, &tp->c->rcvq);
+    tcp_bufq_purge(st, &tp->c->ooq);
+    st_free(st, tp->c);
+    tp->c = (struct tcp_conn *)&tcp_conn_idle;
+}
+
+/* tcp_init_sock (the connection's part is conn_init). */
 static void init_common(struct tcp_sock *tp)
 {
     struct tcp_stack *ts = tcp_of(tcp_st(tp));
     tp->sstate = SS_UNCONNECTED;
-    tp->rto_us = TCP_TIMEOUT_INIT_US;
-    tp->mdev_us = TCP_TIMEOUT_INIT_US;
-    tp->cwnd = TCP_INIT_CWND;
-    tp->ssthresh = 0x7fffffff;
-    tp->mss_cache = TCP_MSS_DEFAULT;
-    tp->advmss = TCP_MSS_DEFAULT;
-    tp->reordering = 3;
-    tp->rcv_mss = TCP_MSS_DEFAULT;
     tp->cc = ts->cc_default;
-    tcp_timer_init(tp);
+    if (tcp_has_conn(tp))
+        conn_init(tp);
 }
 
 static int tcp_init(struct bsock *so)
@@ -67,6 +108,7 @@ static int tcp_init(struct bsock *so)
     struct tcp_sock *tp = tcp_sk(so);
     struct tcp_stack *ts = tcp_of(so->st);
     inet_sock_init(&tp->inet);
+    tp->c = (struct tcp_conn *)&tcp_conn_idle;
     /* keepidle / keepintvl / keepcnt 0: the sysctls at the time of use */
     /* net.ipv4.tcp_wmem[1] / tcp_rmem[1], not the core defaults. */
     so->sndbuf = ts->wmem[1];
@@ -80,10 +122,12 @@ static int tcp_init(struct bsock *so)
 static void free_queues(struct tcp_sock *tp)
 {
     struct berth_stack *st = tcp_st(tp);
-    tcp_bufq_purge(st, &tp->sndq);
-    tcp_bufq_purge(st, &tp->rcvq);
-    tcp_bufq_purge(st, &tp->ooq);
-    tp->snd_hint = NULL;
+    if (!tcp_has_conn(tp))
+        return;
+    tcp_bufq_purge(st, &tp->c->sndq);
+    tcp_bufq_purge(st, &tp->c->rcvq);
+    tcp_bufq_purge(st, &tp->c->ooq);
+    tp->c->snd_hint = NULL;
 }
 
 void tcp_req_drop(struct berth_stack *st, struct tcp_req *req)
@@ -202,9 +246,10 @@ int tcp_disconnect(struct tcp_sock *tp)
     struct inet_sock *in = &tp->inet;
     int old = tcp_state(tp);
     /* The RST goes out before CLOSE gives an automatic port back. */
-    bool rst = old != TCPS_LISTEN &&
-               (need_reset(old) || (tp->snd_nxt != tp->write_seq + (tp->fin_queued ? 1u : 0u) &&
-                                    (TCPF(old) & (TCPF(TCPS_CLOSING) | TCPF(TCPS_LAST_ACK)))));
+    bool rst =
+        old != TCPS_LISTEN &&
+        (need_reset(old) || (tp->c->snd_nxt != tp->c->write_seq + (tp->fin_queued ? 1u : 0u) &&
+                             (TCPF(old) & (TCPF(TCPS_CLOSING) | TCPF(TCPS_LAST_ACK)))));
     if (rst)
         tcp_send_active_rst(tp);
     if (old != TCPS_CLOSE)
@@ -225,15 +270,17 @@ int tcp_disconnect(struct tcp_sock *tp)
     so->shut = 0;
     tp->done = tp->fin_queued = false;
     tp->conn_bound = false;
-    tp->ts_recent = tp->ts_recent_stamp = 0;
-    tp->srtt_us = tp->mdev_max_us = tp->rttvar_us = 0;
-    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->write_seq = 0;
-    tp->rcv_nxt = tp->copied_seq = tp->rcv_wnd = tp->rcv_wup = 0;
-    tp->snd_wnd = tp->max_window = 0;
-    tp->backoff = tp->retransmits = tp->probes_out = 0;
-    tp->nsacked = 0;
-    tp->dupacks = 0;
-    tp->ca_state = TCPCA_OPEN;
+    if (tcp_has_conn(tp)) {
+        tp->c->ts_recent = tp->c->ts_recent_stamp = 0;
+        tp->c->srtt_us = tp->c->mdev_max_us = tp->c->rttvar_us = 0;
+        tp->c->snd_una = tp->c->snd_nxt = tp->c->snd_max = tp->c->write_seq = 0;
+        tp->c->rcv_nxt = tp->c->copied_seq = tp->c->rcv_wnd = tp->c->rcv_wup = 0;
+        tp->c->snd_wnd = tp->c->max_window = 0;
+        tp->c->backoff = tp->c->retransmits = tp->c->probes_out = 0;
+        tp->c->nsacked = 0;
+        tp->c->dupacks = 0;
+        tp->c->ca_state = TCPCA_OPEN;
+    }
     tp->tlp_out = false;
     tp->ts_ok = tp->sack_ok = tp->wscale_ok = false;
     init_common(tp);
@@ -255,9 +302,11 @@ static void tcp_release(struct bsock *so)
         inet_unhash(&tp->inet);
         return;
     }
-    uint32_t unread = tp->rcvq.bytes;
-    tcp_bufq_purge(st, &tp->rcvq);
-    tcp_bufq_purge(st, &tp->ooq);
+    uint32_t unread = tp->c->rcvq.bytes;
+    if (tcp_has_conn(tp)) {
+        tcp_bufq_purge(st, &tp->c->rcvq);
+        tcp_bufq_purge(st, &tp->c->ooq);
+    }
     if (state == TCPS_CLOSE) {
         tcp_timer_stop_all(tp);
         free_queues(tp);
@@ -318,6 +367,9 @@ static void tcp_release(struct bsock *so)
     }
 }
 
+/* The last reference: the connection goes with the socket. */
+static void tcp_destruct(struct bsock *so) { tcp_conn_put(tcp_sk(so)); }
+
 /* ---- passive open ---- */
 
 struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
@@ -337,6 +389,13 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         return NULL;
     }
     struct tcp_sock *tp = tcp_sk(so);
+    /* The connection's state, allocated with the socket (counted as an
+     * allocation failure of the socket). */
+    if (tcp_conn_get(tp)) {
+        sock_put(so);
+        SNMP_INC(st, TcpExt, ListenDrops);
+        return NULL;
+    }
     /* sk_clone_lock: the socket options come from the listener. */
     if (sock_inherit(so, ls)) {
         sock_put(so);
@@ -382,40 +441,40 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->cc = l->cc;
     tp->sstate = SS_CONNECTED;
     /* tcp_create_openreq_child: the handshake's state. */
-    tp->iss = req->iss;
-    tp->irs = req->irs;
-    tp->snd_una = req->iss;
-    tp->snd_nxt = tp->snd_max = req->iss + 1;
-    tp->write_seq = tp->snd_sml = req->iss + 1;
-    tp->rcv_nxt = tp->copied_seq = tp->rcv_wup = req->irs + 1;
+    tp->c->iss = req->iss;
+    tp->c->irs = req->irs;
+    tp->c->snd_una = req->iss;
+    tp->c->snd_nxt = tp->c->snd_max = req->iss + 1;
+    tp->c->write_seq = tp->c->snd_sml = req->iss + 1;
+    tp->c->rcv_nxt = tp->c->copied_seq = tp->c->rcv_wup = req->irs + 1;
     uint32_t w = tcp_rcv_space(tp);
-    tp->rcv_wnd = w > 65535 ? 65535 : w;
+    tp->c->rcv_wnd = w > 65535 ? 65535 : w;
     tp->ts_ok = req->ts_ok;
-    tp->ts_recent = req->ts_recent;
-    tp->ts_recent_stamp = tp->ts_ok ? (uint32_t)(st_now(st) / 1000000) : 0;
-    tp->ts_off = req->ts_off;
+    tp->c->ts_recent = req->ts_recent;
+    tp->c->ts_recent_stamp = tp->ts_ok ? (uint32_t)(st_now(st) / 1000000) : 0;
+    tp->c->ts_off = req->ts_off;
     tp->sack_ok = req->sack_ok;
     tp->wscale_ok = req->wscale_ok;
-    tp->snd_wscale = req->snd_wscale;
-    tp->rcv_wscale = req->rcv_wscale;
-    tp->mss_clamp = req->mss_clamp;
-    if (tp->user_mss && tp->mss_clamp > tp->user_mss)
-        tp->mss_clamp = (uint16_t)tp->user_mss;
+    tp->c->snd_wscale = req->snd_wscale;
+    tp->c->rcv_wscale = req->rcv_wscale;
+    tp->c->mss_clamp = req->mss_clamp;
+    if (tp->user_mss && tp->c->mss_clamp > tp->user_mss)
+        tp->c->mss_clamp = (uint16_t)tp->user_mss;
     unsigned mtu = tcp_path_mtu(tp);
     int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
     if (tp->user_mss && adv > tp->user_mss)
         adv = tp->user_mss;
-    tp->advmss = (uint16_t)adv;
+    tp->c->advmss = (uint16_t)adv;
     tcp_sync_mss(tp, mtu);
-    tp->rcv_mss = tp->mss_cache < TCP_MSS_DEFAULT ? tp->mss_cache : TCP_MSS_DEFAULT;
+    tp->c->rcv_mss = tp->c->mss_cache < TCP_MSS_DEFAULT ? tp->c->mss_cache : TCP_MSS_DEFAULT;
     /* tcp_synack_rtt_meas: the handshake gives the first RTT sample, timed
      * from the SYN-ACK (if it was not retransmitted), with or without
      * timestamps; the final ACK takes it (tcp_rcv, SYN_RECV). */
     if (req->snt_synack && !req->retrans) {
         uint64_t now = st_now(st);
         tp->rtt_timing = true;
-        tp->rtt_seq = tp->snd_nxt;
-        tp->rtt_start = now - (uint32_t)((uint32_t)now - req->snt_synack);
+        tp->c->rtt_seq = tp->c->snd_nxt;
+        tp->c->rtt_start = now - (uint32_t)((uint32_t)now - req->snt_synack);
     }
     tp->inet.state = TCPS_SYN_RECV;
     tcp_eh_hash_sock(tp);
@@ -511,18 +570,22 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         return -ENETUNREACH;
     if (ip4_is_multicast(dst) || netif_is_bcast4(st, dst))
         return -ENETUNREACH;
+    /* The connection's state, before anything changes (Linux allocates
+     * the SYN's skb here: ENOBUFS when it cannot). */
+    if (tcp_conn_get(tp))
+        return -ENOBUFS;
     if (!in->saddr.s_addr)
         in->saddr = src;
     if (!in->bnode.addr.s_addr)
         in->bnode.addr = in->saddr;
-    if (tp->ts_recent_stamp && in->daddr.s_addr != dst.s_addr) {
-        tp->ts_recent = tp->ts_recent_stamp = 0;
-        tp->write_seq = 0;
+    if (tp->c->ts_recent_stamp && in->daddr.s_addr != dst.s_addr) {
+        tp->c->ts_recent = tp->c->ts_recent_stamp = 0;
+        tp->c->write_seq = 0;
     }
     in->daddr = dst;
     in->dport = sin->sin_port;
-    tp->mss_clamp = tp->user_mss ? (uint16_t)tp->user_mss : TCP_MSS_DEFAULT;
-    tp->write_seq = 0;
+    tp->c->mss_clamp = tp->user_mss ? (uint16_t)tp->user_mss : TCP_MSS_DEFAULT;
+    tp->c->write_seq = 0;
     tcp_set_state(tp, TCPS_SYN_SENT);
     int rc = tcp_hash_connect(tp);
     if (rc) {
@@ -538,33 +601,34 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
-    tp->iss = tp->write_seq ? tp->write_seq
-                            : tcp_isn(st, in->saddr, htons(inet_num(in)), in->daddr, in->dport);
+    tp->c->iss = tp->c->write_seq
+                     ? tp->c->write_seq
+                     : tcp_isn(st, in->saddr, htons(inet_num(in)), in->daddr, in->dport);
     struct tcp_stack *ts = tcp_of(st);
-    tp->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, in->saddr, in->daddr) : 0;
+    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, in->saddr, in->daddr) : 0;
     int adv = (int)ifp->mtu - IP4_HLEN - TCP_HLEN;
     if (tp->user_mss && adv > tp->user_mss)
         adv = tp->user_mss;
-    tp->advmss = (uint16_t)adv;
+    tp->c->advmss = (uint16_t)adv;
     tp->ts_ok = ts->timestamps != 0;
     tcp_sync_mss(tp, ifp->mtu);
     tp->ts_ok = false;
-    tp->rcv_wscale = ts->window_scaling ? tcp_pick_wscale(tp) : 0;
-    tp->snd_wscale = 0;
-    tp->snd_una = tp->iss;
-    tp->snd_nxt = tp->snd_max = tp->iss + 1;
-    tp->write_seq = tp->snd_sml = tp->iss + 1;
-    tp->snd_wnd = 0;
-    tp->rcv_nxt = tp->rcv_wup = tp->copied_seq = 0;
-    tp->rcv_mss = TCP_MSS_DEFAULT;
-    tp->backoff = tp->retransmits = 0;
-    tp->rto_us = TCP_TIMEOUT_INIT_US;
+    tp->c->rcv_wscale = ts->window_scaling ? tcp_pick_wscale(tp) : 0;
+    tp->c->snd_wscale = 0;
+    tp->c->snd_una = tp->c->iss;
+    tp->c->snd_nxt = tp->c->snd_max = tp->c->iss + 1;
+    tp->c->write_seq = tp->c->snd_sml = tp->c->iss + 1;
+    tp->c->snd_wnd = 0;
+    tp->c->rcv_nxt = tp->c->rcv_wup = tp->c->copied_seq = 0;
+    tp->c->rcv_mss = TCP_MSS_DEFAULT;
+    tp->c->backoff = tp->c->retransmits = 0;
+    tp->c->rto_us = TCP_TIMEOUT_INIT_US;
     tp->done = tp->fin_queued = false;
     SNMP_INC(st, Tcp, ActiveOpens);
     if (!ts->timestamps) {
         tp->rtt_timing = true;
-        tp->rtt_start = st_now(st);
-        tp->rtt_seq = tp->iss + 1;
+        tp->c->rtt_start = st_now(st);
+        tp->c->rtt_seq = tp->c->iss + 1;
     }
     tcp_send_syn(tp);
     tcp_rearm_rto(tp);
@@ -726,7 +790,7 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
 static bool writable_space(const struct tcp_sock *tp)
 {
     const struct bsock *so = &tp->inet.sk;
-    return tp->sndq.bytes < (uint32_t)so->sndbuf;
+    return tp->c->sndq.bytes < (uint32_t)so->sndbuf;
 }
 
 static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
@@ -771,10 +835,10 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
             }
             continue;
         }
-        uint32_t space = (uint32_t)so->sndbuf - tp->sndq.bytes;
+        uint32_t space = (uint32_t)so->sndbuf - tp->c->sndq.bytes;
         size_t want = total - copied < space ? total - copied : space;
         uint32_t room;
-        uint8_t *d = tcp_bufq_room(st, &tp->sndq, tp->write_seq, (uint32_t)want,
+        uint8_t *d = tcp_bufq_room(st, &tp->c->sndq, tp->c->write_seq, (uint32_t)want,
                                    (uint32_t)(want > 65536 ? 65536 : want), &room);
         if (!d) {
             err = -ENOBUFS;
@@ -784,11 +848,11 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
             err = -EFAULT;
             goto error;
         }
-        tcp_bufq_commit(&tp->sndq, room);
-        tp->write_seq += room;
+        tcp_bufq_commit(&tp->c->sndq, room);
+        tp->c->write_seq += room;
         copied += room;
         /* Keep the pipe full while copying a large write. */
-        if (tp->write_seq - tp->snd_nxt >= 2u * tp->mss_cache)
+        if (tp->c->write_seq - tp->c->snd_nxt >= 2u * tp->c->mss_cache)
             tcp_push(tp, true);
     }
     tp->more_tail = (flags & MSG_MORE) != 0;
@@ -813,14 +877,14 @@ static void rcv_space_adjust(struct tcp_sock *tp)
 {
     struct bsock *so = tcp_bs(tp);
     uint64_t now = st_now(so->st);
-    uint32_t rtt = tp->srtt_us >> 3;
-    if (!rtt || now - tp->rcvq_space_time < rtt)
+    uint32_t rtt = tp->c->srtt_us >> 3;
+    if (!rtt || now - tp->c->rcvq_space_time < rtt)
         return;
-    uint32_t copied = tp->copied_seq - tp->rcvq_space_seq;
-    if (copied > tp->rcvq_space) {
-        if (!so->rcvbuf_locked && tp->rcvq_space) {
-            uint64_t rcvwin = ((uint64_t)copied << 1) + 16u * tp->advmss;
-            uint64_t grow = rcvwin * (copied - tp->rcvq_space) / tp->rcvq_space;
+    uint32_t copied = tp->c->copied_seq - tp->c->rcvq_space_seq;
+    if (copied > tp->c->rcvq_space) {
+        if (!so->rcvbuf_locked && tp->c->rcvq_space) {
+            uint64_t rcvwin = ((uint64_t)copied << 1) + 16u * tp->c->advmss;
+            uint64_t grow = rcvwin * (copied - tp->c->rcvq_space) / tp->c->rcvq_space;
             rcvwin += grow << 1;
             uint64_t buf = rcvwin * 2; /* the window is half the buffer */
             int max = tcp_of(so->st)->rmem[2];
@@ -829,10 +893,10 @@ static void rcv_space_adjust(struct tcp_sock *tp)
             if ((int)buf > so->rcvbuf)
                 so->rcvbuf = (int)buf;
         }
-        tp->rcvq_space = copied;
+        tp->c->rcvq_space = copied;
     }
-    tp->rcvq_space_seq = tp->copied_seq;
-    tp->rcvq_space_time = now;
+    tp->c->rcvq_space_seq = tp->c->copied_seq;
+    tp->c->rcvq_space_time = now;
 }
 
 /* tcp_cleanup_rbuf: after a read, tell the peer about a much larger window. */
@@ -843,18 +907,18 @@ static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
     if (!(TCPF(tcp_state(tp)) &
           (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_FIN_WAIT1) | TCPF(TCPS_FIN_WAIT2))))
         return;
-    uint32_t cur = seq_gt(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
-                       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt
+    uint32_t cur = seq_gt(tp->c->rcv_wup + tp->c->rcv_wnd, tp->c->rcv_nxt)
+                       ? tp->c->rcv_wup + tp->c->rcv_wnd - tp->c->rcv_nxt
                        : 0;
     uint32_t space = tcp_rcv_space(tp);
-    uint32_t max_wnd = 65535u << tp->rcv_wscale;
+    uint32_t max_wnd = 65535u << tp->c->rcv_wscale;
     if (space > max_wnd)
         space = max_wnd;
-    space &= ~((1u << tp->rcv_wscale) - 1);
-    uint32_t mss = tp->rcv_mss ? tp->rcv_mss : TCP_MSS_DEFAULT;
+    space &= ~((1u << tp->c->rcv_wscale) - 1);
+    uint32_t mss = tp->c->rcv_mss ? tp->c->rcv_mss : TCP_MSS_DEFAULT;
     if (space >= 2 * cur && space >= mss)
         tcp_send_ack(tp);
-    else if ((tp->ack_pending & TCP_ACK_SCHED) && !tp->rcvq.bytes)
+    else if ((tp->c->ack_pending & TCP_ACK_SCHED) && !tp->c->rcvq.bytes)
         tcp_send_ack(tp);
 }
 
@@ -883,16 +947,16 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     ssize_t copied = 0;
     /* A do-while as Linux's: even a zero-length read looks at the state. */
     do {
-        uint32_t avail = tp->rcvq.bytes > (uint32_t)(peek ? copied : 0)
-                             ? tp->rcvq.bytes - (uint32_t)(peek ? copied : 0)
+        uint32_t avail = tp->c->rcvq.bytes > (uint32_t)(peek ? copied : 0)
+                             ? tp->c->rcvq.bytes - (uint32_t)(peek ? copied : 0)
                              : 0;
         if (avail) {
             size_t n = len - (size_t)copied < avail ? len - (size_t)copied : avail;
-            uint32_t seq = tp->copied_seq + (uint32_t)(peek ? copied : 0);
+            uint32_t seq = tp->c->copied_seq + (uint32_t)(peek ? copied : 0);
             if (!(flags & MSG_TRUNC)) {
                 /* Copy chunk by chunk straight to the user's buffers. */
                 size_t done = 0;
-                struct tcp_chunk *c = tp->rcvq.head;
+                struct tcp_chunk *c = tp->c->rcvq.head;
                 while (c && done < n) {
                     if (seq_geq(seq + (uint32_t)done, c->seq + c->len)) {
                         c = c->next;
@@ -912,8 +976,8 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
                     break;
             }
             if (!peek) {
-                tp->copied_seq += (uint32_t)n;
-                tcp_bufq_trim_front(st, &tp->rcvq, tp->copied_seq, NULL);
+                tp->c->copied_seq += (uint32_t)n;
+                tcp_bufq_trim_front(st, &tp->c->rcvq, tp->c->copied_seq, NULL);
             }
             copied += (ssize_t)n;
             continue;
@@ -964,7 +1028,7 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     if (copied >= 0 && tp->recvmsg_inq) {
         /* TCP_INQ (tcp_inq_hint): what is left to read, 1 once the FIN
          * came (rcv_nxt counts it) so the reader goes on to see EOF. */
-        int inq = (int)(tp->rcv_nxt - tp->copied_seq);
+        int inq = (int)(tp->c->rcv_nxt - tp->c->copied_seq);
         if (inq == 0 && tp->done)
             inq = 1;
         put_cmsg(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
@@ -1025,13 +1089,13 @@ static unsigned tcp_poll(struct bsock *so)
         m |= POLLIN | POLLRDNORM | POLLRDHUP;
     if (state != TCPS_SYN_SENT && state != TCPS_SYN_RECV) {
         uint32_t target = sock_opt(so)->rcvlowat > 0 ? (uint32_t)sock_opt(so)->rcvlowat : 1;
-        if (tp->rcvq.bytes && (tp->rcvq.bytes >= target || tp->done))
+        if (tp->c->rcvq.bytes && (tp->c->rcvq.bytes >= target || tp->done))
             m |= POLLIN | POLLRDNORM;
         if (!(so->shut & SEND_SHUTDOWN)) {
             /* __sk_stream_is_writeable: free space at least half of what
              * is queued. */
-            int64_t wspace = (int64_t)so->sndbuf - tp->sndq.bytes;
-            if (wspace >= (int64_t)(tp->sndq.bytes / 2))
+            int64_t wspace = (int64_t)so->sndbuf - tp->c->sndq.bytes;
+            if (wspace >= (int64_t)(tp->c->sndq.bytes / 2))
                 m |= POLLOUT | POLLWRNORM;
         } else {
             m |= POLLOUT | POLLWRNORM;
@@ -1051,7 +1115,7 @@ static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
     case SIOCINQ:
         if (state == TCPS_LISTEN)
             return -EINVAL;
-        v = (int)tp->rcvq.bytes;
+        v = (int)tp->c->rcvq.bytes;
         break;
     case SIOCATMARK:
         v = 0;
@@ -1059,15 +1123,16 @@ static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
     case SIOCOUTQ:
         if (state == TCPS_LISTEN)
             return -EINVAL;
-        v = (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) ? 0 : (int)tp->sndq.bytes;
+        v = (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) ? 0
+                                                                        : (int)tp->c->sndq.bytes;
         break;
     case SIOCOUTQNSD:
         if (state == TCPS_LISTEN)
             return -EINVAL;
         v = (TCPF(state) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) ||
-                    !seq_gt(tp->write_seq, tp->snd_nxt)
+                    !seq_gt(tp->c->write_seq, tp->c->snd_nxt)
                 ? 0
-                : (int)(tp->write_seq - tp->snd_nxt);
+                : (int)(tp->c->write_seq - tp->c->snd_nxt);
         break;
     default:
         return -ENOTTY;
@@ -1090,6 +1155,7 @@ const struct sock_ops tcp4_ops = {
     .resolve_protocol = tcp_resolve_protocol,
     .init = tcp_init,
     .release = tcp_release,
+    .destruct = tcp_destruct,
     .bind = inet_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,
@@ -1113,6 +1179,7 @@ const struct sock_ops tcp6_ops = {
     .resolve_protocol = tcp_resolve_protocol,
     .init = tcp_init,
     .release = tcp_release,
+    .destruct = tcp_destruct,
     .bind = inet6_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,

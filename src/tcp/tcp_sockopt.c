@@ -60,63 +60,64 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
     memset(i, 0, sizeof(*i));
     int state = tcp_state(tp);
     i->tcpi_state = (uint8_t)(state == TCPS_CLOSE ? TCP_LINUX_CLOSE : state);
-    i->tcpi_ca_state = tp->ca_state;
-    i->tcpi_retransmits = tp->retransmits;
-    i->tcpi_probes = tp->probes_out;
-    i->tcpi_backoff = tp->backoff;
+    i->tcpi_ca_state = tp->c->ca_state;
+    i->tcpi_retransmits = tp->c->retransmits;
+    i->tcpi_probes = tp->c->probes_out;
+    i->tcpi_backoff = tp->c->backoff;
     if (tp->ts_ok)
         i->tcpi_options |= 1; /* TCPI_OPT_TIMESTAMPS */
     if (tp->sack_ok)
         i->tcpi_options |= 2; /* TCPI_OPT_SACK */
     if (tp->wscale_ok) {
         i->tcpi_options |= 4; /* TCPI_OPT_WSCALE */
-        i->tcpi_snd_wscale = tp->snd_wscale & 15;
-        i->tcpi_rcv_wscale = tp->rcv_wscale & 15;
+        i->tcpi_snd_wscale = tp->c->snd_wscale & 15;
+        i->tcpi_rcv_wscale = tp->c->rcv_wscale & 15;
     }
-    uint64_t rto = (uint64_t)tp->rto_us << (tp->backoff < 20 ? tp->backoff : 20);
+    uint64_t rto = (uint64_t)tp->c->rto_us << (tp->c->backoff < 20 ? tp->c->backoff : 20);
     i->tcpi_rto = (uint32_t)(rto > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : rto);
-    i->tcpi_ato = tp->ato_us;
-    i->tcpi_snd_mss = tp->mss_cache;
-    i->tcpi_rcv_mss = tp->rcv_mss;
+    i->tcpi_ato = tp->c->ato_us;
+    i->tcpi_snd_mss = tp->c->mss_cache;
+    i->tcpi_rcv_mss = tp->c->rcv_mss;
     if (state == TCPS_LISTEN) {
         i->tcpi_unacked = tp->lq ? tp->lq->acc_len : 0;
         i->tcpi_sacked = tp->lq ? (uint32_t)tp->lq->backlog : 0;
     } else {
-        uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-        i->tcpi_unacked = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+        uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
+        i->tcpi_unacked = (tp->c->snd_max - tp->c->snd_una + mss - 1) / mss;
         uint32_t sk = 0;
-        for (unsigned k = 0; k < tp->nsacked; k++)
-            sk += tp->sacked[k][1] - tp->sacked[k][0];
+        for (unsigned k = 0; k < tp->c->nsacked; k++)
+            sk += tp->c->sacked[k][1] - tp->c->sacked[k][0];
         i->tcpi_sacked = (sk + mss - 1) / mss;
     }
-    i->tcpi_last_data_sent = tp->lsndtime ? (uint32_t)((now - tp->lsndtime) / 1000) : 0;
-    i->tcpi_last_data_recv = tp->lrcvtime ? (uint32_t)((now - tp->lrcvtime) / 1000) : 0;
-    i->tcpi_last_ack_recv = tp->rcv_tstamp ? (uint32_t)((now - tp->rcv_tstamp) / 1000) : 0;
+    i->tcpi_last_data_sent = tp->c->lsndtime ? (uint32_t)((now - tp->c->lsndtime) / 1000) : 0;
+    i->tcpi_last_data_recv = tp->c->lrcvtime ? (uint32_t)((now - tp->c->lrcvtime) / 1000) : 0;
+    i->tcpi_last_ack_recv = tp->c->rcv_tstamp ? (uint32_t)((now - tp->c->rcv_tstamp) / 1000) : 0;
     i->tcpi_pmtu = tcp_state(tp) == TCPS_CLOSE || !tp->inet.dport ? 0 : tcp_path_mtu(tp);
-    i->tcpi_rcv_ssthresh = tp->rcv_wnd;
-    i->tcpi_rtt = tp->srtt_us >> 3;
-    i->tcpi_rttvar = tp->mdev_us >> 2;
-    i->tcpi_snd_ssthresh = tp->ssthresh;
-    i->tcpi_snd_cwnd = tp->cwnd;
-    i->tcpi_advmss = tp->advmss;
+    i->tcpi_rcv_ssthresh = tp->c->rcv_wnd;
+    i->tcpi_rtt = tp->c->srtt_us >> 3;
+    i->tcpi_rttvar = tp->c->mdev_us >> 2;
+    i->tcpi_snd_ssthresh = tp->c->ssthresh;
+    i->tcpi_snd_cwnd = tp->c->cwnd;
+    i->tcpi_advmss = tp->c->advmss;
     i->tcpi_reordering = 3;
     i->tcpi_rcv_space = tcp_rcv_space(tp);
-    i->tcpi_total_retrans = tp->total_retrans;
+    i->tcpi_total_retrans = tp->c->total_retrans;
     i->tcpi_pacing_rate = ~0ull;
     i->tcpi_max_pacing_rate = ~0ull;
-    i->tcpi_bytes_acked = tp->bytes_acked;
-    i->tcpi_bytes_received = tp->bytes_received;
-    i->tcpi_segs_out = tp->segs_out;
-    i->tcpi_segs_in = tp->segs_in;
-    i->tcpi_notsent_bytes = seq_gt(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
-    i->tcpi_min_rtt = tp->min_rtt_us ? tp->min_rtt_us : ~0u;
-    i->tcpi_data_segs_in = tp->data_segs_in;
-    i->tcpi_data_segs_out = tp->data_segs_out;
-    i->tcpi_bytes_sent = tp->bytes_sent + tp->bytes_retrans;
-    i->tcpi_bytes_retrans = tp->bytes_retrans;
-    i->tcpi_rcv_ooopack = tp->rcv_ooopack;
-    i->tcpi_snd_wnd = tp->snd_wnd;
-    i->tcpi_rcv_wnd = tp->rcv_wnd;
+    i->tcpi_bytes_acked = tp->c->bytes_acked;
+    i->tcpi_bytes_received = tp->c->bytes_received;
+    i->tcpi_segs_out = tp->c->segs_out;
+    i->tcpi_segs_in = tp->c->segs_in;
+    i->tcpi_notsent_bytes =
+        seq_gt(tp->c->write_seq, tp->c->snd_nxt) ? tp->c->write_seq - tp->c->snd_nxt : 0;
+    i->tcpi_min_rtt = tp->c->min_rtt_us ? tp->c->min_rtt_us : ~0u;
+    i->tcpi_data_segs_in = tp->c->data_segs_in;
+    i->tcpi_data_segs_out = tp->c->data_segs_out;
+    i->tcpi_bytes_sent = tp->c->bytes_sent + tp->c->bytes_retrans;
+    i->tcpi_bytes_retrans = tp->c->bytes_retrans;
+    i->tcpi_rcv_ooopack = tp->c->rcv_ooopack;
+    i->tcpi_snd_wnd = tp->c->snd_wnd;
+    i->tcpi_rcv_wnd = tp->c->rcv_wnd;
 }
 
 static bool keepalive_states(const struct tcp_sock *tp)
@@ -233,8 +234,8 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
         return 0;
     case TCP_QUICKACK:
         if (v && keepalive_states(tp)) {
-            tp->quick = TCP_MAX_QUICKACKS;
-            if (tp->ack_pending & TCP_ACK_SCHED)
+            tp->c->quick = TCP_MAX_QUICKACKS;
+            if (tp->c->ack_pending & TCP_ACK_SCHED)
                 tcp_send_ack(tp);
         }
         return 0;
@@ -304,7 +305,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
         v = tp->cork;
         break;
     case TCP_MAXSEG:
-        v = tp->mss_cache;
+        v = tp->c->mss_cache;
         if (tp->user_mss && (TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN))))
             v = tp->user_mss;
         break;

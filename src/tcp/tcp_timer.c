@@ -14,74 +14,76 @@ static void fire(struct berth_stack *st, struct btimer *t);
 
 void tcp_timer_init(struct tcp_sock *tp)
 {
-    timer_init(&tp->timer, fire);
+    timer_init(&tp->c->timer, fire);
     for (int i = 0; i < TCP_T_N; i++)
-        tp->t_when[i] = 0;
+        tp->c->t_when[i] = 0;
 }
 
 static void rearm(struct tcp_sock *tp)
 {
     uint64_t when = 0;
     for (int i = 0; i < TCP_T_N; i++)
-        if (tp->t_when[i] && (!when || tp->t_when[i] < when))
-            when = tp->t_when[i];
+        if (tp->c->t_when[i] && (!when || tp->c->t_when[i] < when))
+            when = tp->c->t_when[i];
     struct berth_stack *st = tcp_st(tp);
     if (!when) {
-        timer_cancel(st, &tp->timer);
+        timer_cancel(st, &tp->c->timer);
         return;
     }
-    if (tp->timer.armed && tp->timer.when == when)
+    if (tp->c->timer.armed && tp->c->timer.when == when)
         return;
-    timer_arm(st, &tp->timer, when);
+    timer_arm(st, &tp->c->timer, when);
 }
 
 void tcp_timer_set(struct tcp_sock *tp, int which, uint64_t when)
 {
-    tp->t_when[which] = when ? when : 1;
+    tp->c->t_when[which] = when ? when : 1;
     rearm(tp);
 }
 
 void tcp_timer_clear(struct tcp_sock *tp, int which)
 {
-    if (!tp->t_when[which])
+    if (!tp->c->t_when[which])
         return;
-    tp->t_when[which] = 0;
+    tp->c->t_when[which] = 0;
     if (which == TCP_T_DELACK)
-        tp->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
+        tp->c->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
     rearm(tp);
 }
 
 void tcp_timer_stop_all(struct tcp_sock *tp)
 {
+    if (!tcp_has_conn(tp))
+        return;
     for (int i = 0; i < TCP_T_N; i++)
-        tp->t_when[i] = 0;
-    tp->ack_pending = 0;
-    timer_cancel(tcp_st(tp), &tp->timer);
+        tp->c->t_when[i] = 0;
+    tp->c->ack_pending = 0;
+    timer_cancel(tcp_st(tp), &tp->c->timer);
 }
 
 uint64_t tcp_backed_off_rto(const struct tcp_sock *tp)
 {
-    uint64_t t = (uint64_t)tp->rto_us << (tp->backoff < 20 ? tp->backoff : 20);
+    uint64_t t = (uint64_t)tp->c->rto_us << (tp->c->backoff < 20 ? tp->c->backoff : 20);
     return t > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : t;
 }
 
 void tcp_rearm_rto(struct tcp_sock *tp)
 {
-    tp->rtx_kind = TCP_RTX_RETRANS;
+    tp->c->rtx_kind = TCP_RTX_RETRANS;
     tcp_timer_set(tp, TCP_T_RTX, st_now(tcp_st(tp)) + tcp_backed_off_rto(tp));
 }
 
 void tcp_schedule_ack(struct tcp_sock *tp)
 {
-    if (tp->ack_pending & TCP_ACK_TIMER)
+    if (tp->c->ack_pending & TCP_ACK_TIMER)
         return;
-    tp->ack_pending |= TCP_ACK_TIMER;
+    tp->c->ack_pending |= TCP_ACK_TIMER;
     /* Linux's tcp_send_delayed_ack: the timer runs out after ato, which is
      * 0 until data has arrived (icsk_ack.ato starts at 0 and is set by
      * tcp_event_data_recv): a FIN on a connection that received no data
      * is acknowledged on the next timer run (Linux: the next jiffy), not
      * 40 ms later. packetdrill's close-remote-fin-then-close expects it. */
-    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + tp->ato_us);
+    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + tp->c->ato_us);
 }
 
 static int keepidle(const struct tcp_sock *tp) { return tcp_keepidle(tp); }
@@ -125,21 +127,21 @@ static bool write_timeout(struct tcp_sock *tp)
     int state = tcp_state(tp);
     if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECV) {
         int until = tp->syncnt ? tp->syncnt : tcp_of(st)->syn_retries;
-        if (tp->retransmits >= until) {
+        if (tp->c->retransmits >= until) {
             tcp_abort(tp, ETIMEDOUT);
             return true;
         }
         return false;
     }
-    if (tp->user_timeout && tp->retrans_stamp &&
-        now - tp->retrans_stamp >= (uint64_t)tp->user_timeout * 1000u) {
+    if (tp->user_timeout && tp->c->retrans_stamp &&
+        now - tp->c->retrans_stamp >= (uint64_t)tp->user_timeout * 1000u) {
         SNMP_INC(st, TcpExt, TCPAbortOnTimeout);
         tcp_abort(tp, ETIMEDOUT);
         return true;
     }
     int retries = tp->orphan ? orphan_retries(tp) : tcp_of(st)->retries2;
-    if (!tp->user_timeout && tp->retrans_stamp &&
-        now - tp->retrans_stamp >= model_timeout((unsigned)retries, TCP_RTO_MIN_US)) {
+    if (!tp->user_timeout && tp->c->retrans_stamp &&
+        now - tp->c->retrans_stamp >= model_timeout((unsigned)retries, TCP_RTO_MIN_US)) {
         SNMP_INC(st, TcpExt, TCPAbortOnTimeout);
         if (tp->orphan)
             tcp_send_active_rst(tp);
@@ -153,15 +155,15 @@ static bool write_timeout(struct tcp_sock *tp)
 static void retransmit_timer(struct tcp_sock *tp)
 {
     struct berth_stack *st = tcp_st(tp);
-    if (tp->snd_una == tp->snd_max) {
+    if (tp->c->snd_una == tp->c->snd_max) {
         /* Nothing in flight: a send that the interface refused. */
-        bool pending = seq_lt(tp->snd_nxt, tp->write_seq) ||
-                       (tp->fin_queued && seq_leq(tp->snd_nxt, tp->write_seq));
+        bool pending = seq_lt(tp->c->snd_nxt, tp->c->write_seq) ||
+                       (tp->fin_queued && seq_leq(tp->c->snd_nxt, tp->c->write_seq));
         if (pending) {
             tcp_push(tp, false);
-            if (tp->snd_una == tp->snd_max && !tp->t_when[TCP_T_RTX]) {
-                if (tp->backoff < 20)
-                    tp->backoff++;
+            if (tp->c->snd_una == tp->c->snd_max && !tp->c->t_when[TCP_T_RTX]) {
+                if (tp->c->backoff < 20)
+                    tp->c->backoff++;
                 tcp_rearm_rto(tp);
             }
         }
@@ -170,15 +172,15 @@ static void retransmit_timer(struct tcp_sock *tp)
     int state = tcp_state(tp);
     /* Linux's tcp_retransmit_timer ends a loss probe episode. */
     tp->tlp_out = false;
-    if (!tp->retrans_stamp)
-        tp->retrans_stamp = st_now(st);
+    if (!tp->c->retrans_stamp)
+        tp->c->retrans_stamp = st_now(st);
     if (write_timeout(tp))
         return;
     if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECV) {
         SNMP_INC(st, TcpExt, TCPTimeouts);
         tcp_send_syn(tp);
-        tp->retransmits++;
-        tp->backoff++;
+        tp->c->retransmits++;
+        tp->c->backoff++;
         tp->rtt_timing = false;
         tcp_rearm_rto(tp);
         return;
@@ -187,28 +189,28 @@ static void retransmit_timer(struct tcp_sock *tp)
      * again; ssthresh shrinks once per loss episode. */
     SNMP_INC(st, TcpExt, TCPTimeouts);
     TRACE(st, "tcp %u: RTO, una %u nxt %u max %u cwnd %u backoff %u", inet_num(&tp->inet),
-          tp->snd_una, tp->snd_nxt, tp->snd_max, tp->cwnd, tp->backoff);
-    if (tp->ca_state != TCPCA_LOSS || !tp->retransmits) {
-        if (tp->ca_state != TCPCA_LOSS)
-            tp->ssthresh = tp->cc->ssthresh(tp);
+          tp->c->snd_una, tp->c->snd_nxt, tp->c->snd_max, tp->c->cwnd, tp->c->backoff);
+    if (tp->c->ca_state != TCPCA_LOSS || !tp->c->retransmits) {
+        if (tp->c->ca_state != TCPCA_LOSS)
+            tp->c->ssthresh = tp->cc->ssthresh(tp);
         if (tp->cc->event)
             tp->cc->event(tp, CA_EVENT_LOSS);
     }
-    tp->cwnd = 1;
-    tp->cwnd_cnt = 0;
-    tp->ca_state = TCPCA_LOSS;
-    tp->high_seq = tp->snd_max;
-    tp->dupacks = 0;
+    tp->c->cwnd = 1;
+    tp->c->cwnd_cnt = 0;
+    tp->c->ca_state = TCPCA_LOSS;
+    tp->c->high_seq = tp->c->snd_max;
+    tp->c->dupacks = 0;
     tp->rtt_timing = false;
-    tp->snd_nxt = tp->snd_una;
-    tp->snd_hint = NULL;
-    tp->high_rxt = tp->snd_una;
+    tp->c->snd_nxt = tp->c->snd_una;
+    tp->c->snd_hint = NULL;
+    tp->c->high_rxt = tp->c->snd_una;
     uint32_t n = tcp_retransmit_head(tp);
-    tp->snd_nxt = tp->snd_una + n;
-    if (seq_gt(tp->snd_nxt, tp->snd_max))
-        tp->snd_max = tp->snd_nxt;
-    tp->backoff++;
-    tp->retransmits++;
+    tp->c->snd_nxt = tp->c->snd_una + n;
+    if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
+        tp->c->snd_max = tp->c->snd_nxt;
+    tp->c->backoff++;
+    tp->c->retransmits++;
     tcp_rearm_rto(tp);
 }
 
@@ -216,15 +218,15 @@ static void retransmit_timer(struct tcp_sock *tp)
 static void probe_timer(struct tcp_sock *tp)
 {
     struct berth_stack *st = tcp_st(tp);
-    bool pending = seq_lt(tp->snd_nxt, tp->write_seq) ||
-                   (tp->fin_queued && seq_leq(tp->snd_nxt, tp->write_seq));
-    if (tp->snd_una != tp->snd_max || !pending) {
-        tp->probes_out = 0;
-        tp->backoff = 0;
+    bool pending = seq_lt(tp->c->snd_nxt, tp->c->write_seq) ||
+                   (tp->fin_queued && seq_leq(tp->c->snd_nxt, tp->c->write_seq));
+    if (tp->c->snd_una != tp->c->snd_max || !pending) {
+        tp->c->probes_out = 0;
+        tp->c->backoff = 0;
         return;
     }
     if (tcp_send_headroom(tp)) {
-        tp->backoff = 0;
+        tp->c->backoff = 0;
         /* Linux's tcp_write_wakeup sends the held data with PSH, MSG_MORE
          * or not. */
         tp->more_tail = false;
@@ -232,15 +234,15 @@ static void probe_timer(struct tcp_sock *tp)
         return;
     }
     int max_probes = tp->orphan ? orphan_retries(tp) : tcp_of(st)->retries2;
-    if (tp->probes_out >= max_probes) {
+    if (tp->c->probes_out >= max_probes) {
         tcp_abort(tp, ETIMEDOUT);
         return;
     }
     tcp_send_probe(tp);
-    tp->probes_out++;
-    if (tp->backoff < 20)
-        tp->backoff++;
-    tp->rtx_kind = TCP_RTX_PROBE;
+    tp->c->probes_out++;
+    if (tp->c->backoff < 20)
+        tp->c->backoff++;
+    tp->c->rtx_kind = TCP_RTX_PROBE;
     tcp_timer_set(tp, TCP_T_RTX, st_now(st) + tcp_backed_off_rto(tp));
 }
 
@@ -260,21 +262,22 @@ static void keepalive_timer(struct tcp_sock *tp)
         return;
     uint64_t idle = (uint64_t)tcp_keepidle(tp) * 1000000u;
     uint64_t intvl = (uint64_t)tcp_keepintvl(tp) * 1000000u;
-    uint64_t last = tp->rcv_tstamp > tp->lrcvtime ? tp->rcv_tstamp : tp->lrcvtime;
+    uint64_t last = tp->c->rcv_tstamp > tp->c->lrcvtime ? tp->c->rcv_tstamp : tp->c->lrcvtime;
     uint64_t elapsed = now - last;
-    bool pending = tp->snd_una != tp->snd_max || seq_lt(tp->snd_nxt, tp->write_seq);
+    bool pending = tp->c->snd_una != tp->c->snd_max || seq_lt(tp->c->snd_nxt, tp->c->write_seq);
     uint64_t next;
     if (pending) {
         next = idle; /* data in flight: the retransmission timer watches */
     } else if (elapsed >= idle) {
-        if ((tp->user_timeout && elapsed >= (uint64_t)tp->user_timeout * 1000u && tp->probes_out) ||
-            (!tp->user_timeout && tp->probes_out >= tcp_keepcnt(tp))) {
+        if ((tp->user_timeout && elapsed >= (uint64_t)tp->user_timeout * 1000u &&
+             tp->c->probes_out) ||
+            (!tp->user_timeout && tp->c->probes_out >= tcp_keepcnt(tp))) {
             tcp_send_active_rst(tp);
             tcp_abort(tp, ETIMEDOUT);
             return;
         }
         tcp_send_probe(tp);
-        tp->probes_out++;
+        tp->c->probes_out++;
         next = intvl;
     } else {
         next = idle - elapsed;
@@ -284,29 +287,31 @@ static void keepalive_timer(struct tcp_sock *tp)
 
 static void fire(struct berth_stack *st, struct btimer *t)
 {
-    struct tcp_sock *tp = (struct tcp_sock *)((char *)t - offsetof(struct tcp_sock, timer));
+    struct tcp_sock *tp = ((struct tcp_conn *)((char *)t - offsetof(struct tcp_conn, timer)))->tp;
     struct bsock *so = tcp_bs(tp);
     uint64_t now = st_now(st);
     sock_hold(so);
-    if (tp->t_when[TCP_T_DELACK] && tp->t_when[TCP_T_DELACK] <= now) {
-        tp->t_when[TCP_T_DELACK] = 0;
-        tp->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
-        if (tp->ack_pending & TCP_ACK_SCHED) {
+    if (tp->c->t_when[TCP_T_DELACK] && tp->c->t_when[TCP_T_DELACK] <= now) {
+        tp->c->t_when[TCP_T_DELACK] = 0;
+        tp->c->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
+        if (tp->c->ack_pending & TCP_ACK_SCHED) {
             SNMP_INC(st, TcpExt, DelayedACKs);
             tcp_send_ack(tp);
         }
     }
-    if (tcp_state(tp) != TCPS_CLOSE && tp->t_when[TCP_T_RTX] && tp->t_when[TCP_T_RTX] <= now) {
-        tp->t_when[TCP_T_RTX] = 0;
-        if (tp->rtx_kind == TCP_RTX_PROBE)
+    if (tcp_state(tp) != TCPS_CLOSE && tp->c->t_when[TCP_T_RTX] &&
+        tp->c->t_when[TCP_T_RTX] <= now) {
+        tp->c->t_when[TCP_T_RTX] = 0;
+        if (tp->c->rtx_kind == TCP_RTX_PROBE)
             probe_timer(tp);
-        else if (tp->rtx_kind == TCP_RTX_TLP)
+        else if (tp->c->rtx_kind == TCP_RTX_TLP)
             tcp_send_loss_probe(tp);
         else
             retransmit_timer(tp);
     }
-    if (tcp_state(tp) != TCPS_CLOSE && tp->t_when[TCP_T_KEEP] && tp->t_when[TCP_T_KEEP] <= now) {
-        tp->t_when[TCP_T_KEEP] = 0;
+    if (tcp_state(tp) != TCPS_CLOSE && tp->c->t_when[TCP_T_KEEP] &&
+        tp->c->t_when[TCP_T_KEEP] <= now) {
+        tp->c->t_when[TCP_T_KEEP] = 0;
         keepalive_timer(tp);
     }
     if (tcp_state(tp) != TCPS_CLOSE)

@@ -123,7 +123,7 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     tw->eh.kind = TCP_EH_TW;
     tw->eh.raddr = tp->eh.raddr;
     tw->eh.rport = tp->eh.rport;
-    uint32_t w = tcp_rcv_space(tp) >> tp->rcv_wscale;
+    uint32_t w = tcp_rcv_space(tp) >> tp->c->rcv_wscale;
     unsigned wlog = 0; /* the largest 2^n - 1 not above w */
     while (wlog < 15 && (2u << wlog) - 1 <= w)
         wlog++;
@@ -141,9 +141,9 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     tw->bnode.timewait = true;
     tw->bnode.uid = b->uid;
     tw->bnode.bound_if = b->bound_if;
-    tw->snd_nxt = tp->snd_nxt;
-    tw->rcv_nxt = tp->rcv_nxt;
-    tw->ts_recent = tp->ts_recent;
+    tw->snd_nxt = tp->c->snd_nxt;
+    tw->rcv_nxt = tp->c->rcv_nxt;
+    tw->ts_recent = tp->c->ts_recent;
     tw->expire_ms = tcp_ts_now(st) + tmo_ms;
     if (!port || bind_add_owner(st, st->tcp_bind, &tw->bnode, port)) {
         st_free(st, tw);

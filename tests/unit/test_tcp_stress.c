@@ -105,7 +105,7 @@ static unsigned long sent_kinds[8];
 static void garbage_conn(berth_stack *st, berth_netif *ifp, const struct conn_view *v)
 {
     struct tcp_sock *tp = find(st, v);
-    uint32_t rcv_nxt = tp ? tp->rcv_nxt : rnd();
+    uint32_t rcv_nxt = tp ? tp->c->rcv_nxt : rnd();
     uint8_t t[1500];
     unsigned optlen = rand_opts(t + 20);
     unsigned len = rnd() % 4 == 0 ? rnd() % 1200 : rnd() % 64;
@@ -142,7 +142,7 @@ static void garbage_conn(berth_stack *st, berth_netif *ifp, const struct conn_vi
     }
     sent_kinds[kind]++;
     put32(t + 4, seq);
-    put32(t + 8, rnd() % 2 ? rnd() : (tp ? tp->snd_una + rnd() % 100000 - 50000 : rnd()));
+    put32(t + 8, rnd() % 2 ? rnd() : (tp ? tp->c->snd_una + rnd() % 100000 - 50000 : rnd()));
     t[12] = (uint8_t)(doff << 4);
     uint8_t flags = (uint8_t)rnd();
     if (rnd() % 4 == 0)
