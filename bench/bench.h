@@ -13,23 +13,23 @@
 
 /* What a figure measures. docs/bench.md describes each one. */
 enum fig_op {
-    OP_RTT_LO,        /* ns per UDP round trip on loopback */
-    OP_SOCKET_CLOSE,  /* ns per socket() + close() */
-    OP_RTT_VLINK,     /* round trips per real second between simulated hosts (berth) */
-    OP_BIND_EXPLICIT, /* ns per bind() to a distinct explicit port, n sockets */
-    OP_BIND0,         /* ns per bind(port 0) + close() with occ of the range in use */
-    OP_BIND0_FAIL,    /* ns per failing bind(port 0), the range 100 % in use */
-    OP_REUSEPORT,     /* ns per bind() among the last BENCH_REUSE_BATCH of n on one port */
-    OP_CONNECT,       /* ns per connect() autobind of an unbound UDP socket, n connected */
-    OP_RAM_BOUND,     /* bytes per bound socket */
-    OP_RAM_IDLE,      /* bytes per idle (unbound) socket */
-    OP_RAM_TW,        /* bytes per TIME_WAIT entry */
-    OP_TCP_BULK_LO,   /* ns per MiB of one TCP connection's bulk transfer on loopback */
-    OP_TCP_BULK_VLINK,/* ns (real) per MiB of TCP bulk between simulated hosts (berth) */
-    OP_TCP_CONN,      /* ns per connect + accept + close of both ends on loopback */
-    OP_RAM_EST,       /* bytes per endpoint of an established, idle TCP connection */
-    OP_TCP_BULK_TAP,  /* ns per MiB of TCP bulk with the kernel over a virtual wire, both
-                       * directions: berth over a TAP device, the kernel over a veth pair */
+    OP_RTT_LO,         /* ns per UDP round trip on loopback */
+    OP_SOCKET_CLOSE,   /* ns per socket() + close() */
+    OP_RTT_VLINK,      /* round trips per real second between simulated hosts (berth) */
+    OP_BIND_EXPLICIT,  /* ns per bind() to a distinct explicit port, n sockets */
+    OP_BIND0,          /* ns per bind(port 0) + close() with occ of the range in use */
+    OP_BIND0_FAIL,     /* ns per failing bind(port 0), the range 100 % in use */
+    OP_REUSEPORT,      /* ns per bind() among the last BENCH_REUSE_BATCH of n on one port */
+    OP_CONNECT,        /* ns per connect() autobind of an unbound UDP socket, n connected */
+    OP_RAM_BOUND,      /* bytes per bound socket */
+    OP_RAM_IDLE,       /* bytes per idle (unbound) socket */
+    OP_RAM_TW,         /* bytes per TIME_WAIT entry */
+    OP_TCP_BULK_LO,    /* ns per MiB of one TCP connection's bulk transfer on loopback */
+    OP_TCP_BULK_VLINK, /* ns (real) per MiB of TCP bulk between simulated hosts (berth) */
+    OP_TCP_CONN,       /* ns per connect + accept + close of both ends on loopback */
+    OP_RAM_EST,        /* bytes per endpoint of an established, idle TCP connection */
+    OP_TCP_BULK_TAP,   /* ns per MiB of TCP bulk with the kernel over a virtual wire, both
+                        * directions: berth over a TAP device, the kernel over a veth pair */
 };
 
 /* One figure, as the peers see it. Plain data: it crosses a pipe to the
@@ -63,13 +63,13 @@ struct figspec {
 #define BENCH_WIRE_TIMEOUT_S 20
 #define BENCH_WIRE_MAXRUNS 64
 struct bench_wire {
-    int lfd;            /* the far end's listener */
-    int sfd;            /* its accepted socket while it has one (atomic), else -1 */
-    uint64_t bytes;     /* each way */
-    uint64_t t1_end;    /* far end received the last byte of phase 1 */
-    uint64_t t2_start;  /* far end starts sending phase 2 */
-    long retrans;       /* the far end's tcpi_total_retrans */
-    int rc;             /* 0, or -1 with why */
+    int lfd;           /* the far end's listener */
+    int sfd;           /* its accepted socket while it has one (atomic), else -1 */
+    uint64_t bytes;    /* each way */
+    uint64_t t1_end;   /* far end received the last byte of phase 1 */
+    uint64_t t2_start; /* far end starts sending phase 2 */
+    long retrans;      /* the far end's tcpi_total_retrans */
+    int rc;            /* 0, or -1 with why */
     char why[BENCH_WHY_WIRE];
 };
 /* Per-direction MBps of the runs after the warm-up, for the note. */

@@ -177,7 +177,8 @@ static int parse_u64(const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *s == 0 || *end != 0 || v == 0) return -1;
+    if (errno || *s == 0 || *end != 0 || v == 0)
+        return -1;
     *out = v;
     return 0;
 }
@@ -213,7 +214,8 @@ static int select_peers(struct peer_state *ps, const char *list)
          tok = strtok_r(NULL, ",", &save)) {
         int hit = 0;
         for (int i = 0; i < MAX_PEERS; i++)
-            if (strcmp(ps[i].name, tok) == 0) ps[i].selected = hit = 1;
+            if (strcmp(ps[i].name, tok) == 0)
+                ps[i].selected = hit = 1;
         if (!hit) {
             fprintf(stderr, "berth-bench: no peer named %s (berth, kernel, lwip)\n", tok);
             return -1;
@@ -265,7 +267,8 @@ static int calibrate(const struct bench_peer *p, const struct figspec *f, uint64
         double ns;
         uint64_t t0 = bench_now_ns();
         int rc = p->run(f, n, &ns, note, why, BENCH_WHY);
-        if (rc != 0) return rc;
+        if (rc != 0)
+            return rc;
         uint64_t el = bench_now_ns() - t0;
         if (n == 1 && el >= SLOW_ONE_NS) {
             c->iters = 1;
@@ -308,8 +311,10 @@ static struct figspec spec_for(const struct figdef *fd, const struct opts *o)
         s.n /= 16; /* 256 MiB -> 16 MiB */
     } else if (o->quick && s.n) {
         s.n /= QUICK_SCALE;
-        if (s.op == OP_REUSEPORT && s.n < 2 * BENCH_REUSE_BATCH) s.n = 2 * BENCH_REUSE_BATCH;
-        if (s.op == OP_BIND_EXPLICIT) s.batch = s.n;
+        if (s.op == OP_REUSEPORT && s.n < 2 * BENCH_REUSE_BATCH)
+            s.n = 2 * BENCH_REUSE_BATCH;
+        if (s.op == OP_BIND_EXPLICIT)
+            s.batch = s.n;
     }
     return s;
 }
@@ -332,7 +337,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
     memset(cal, 0, sizeof(cal));
     for (int i = 0; i < MAX_PEERS; i++) {
         why[i][0] = note[i][0] = how[i][0] = 0;
-        if (!ps[i].selected) continue;
+        if (!ps[i].selected)
+            continue;
         if (!ps[i].p) {
             /* lwIP not built: n/a, except berth-only */
             part[i] = spec.op != OP_RTT_VLINK && spec.op != OP_TCP_BULK_VLINK &&
@@ -341,7 +347,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
             continue;
         }
         part[i] = ps[i].p->has(&spec);
-        if (!part[i]) continue;
+        if (!part[i])
+            continue;
         /* RAM is read or counted, not timed: it needs no working data path. */
         if (!ps[i].ok && fd->kind != K_BYTES) {
             snprintf(why[i], BENCH_WHY, "%s", ps[i].why);
@@ -361,11 +368,13 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
 
     if (fd->kind == K_BYTES) {
         for (int i = 0; i < MAX_PEERS; i++)
-            if (ok[i]) PEER_RC(i, ps[i].p->run(&spec, 0, &val[i], note[i], why[i], BENCH_WHY));
+            if (ok[i])
+                PEER_RC(i, ps[i].p->run(&spec, 0, &val[i], note[i], why[i], BENCH_WHY));
     } else {
         /* Build each peer's state (the filled range, ...), untimed. */
         for (int i = 0; i < MAX_PEERS; i++) {
-            if (!ok[i]) continue;
+            if (!ok[i])
+                continue;
             double dummy;
             uint64_t t0 = bench_now_ns();
             PEER_RC(i, ps[i].p->run(&spec, 0, &dummy, note[i], why[i], BENCH_WHY));
@@ -374,7 +383,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
                        (double)(bench_now_ns() - t0) / 1e9);
         }
         for (int i = 0; i < MAX_PEERS; i++) {
-            if (!ok[i]) continue;
+            if (!ok[i])
+                continue;
             nruns[i] = o->runs;
             if (fd->kind == K_MBPS) {
                 /* A fixed amount per run; one run of it is the warm-up. */
@@ -397,7 +407,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
                 continue;
             }
             PEER_RC(i, calibrate(ps[i].p, &spec, o->target_ns, &cal[i], why[i]));
-            if (!ok[i]) continue;
+            if (!ok[i])
+                continue;
             if (cal[i].single) {
                 nruns[i] = 1;
                 runs[i][0] = cal[i].single_ns;
@@ -407,7 +418,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
             } else {
                 uint64_t run_ns = cal[i].iters * cal[i].one_ns;
                 uint64_t budget = (uint64_t)o->runs * o->target_ns;
-                if (budget < SLOW_BUDGET_NS) budget = SLOW_BUDGET_NS;
+                if (budget < SLOW_BUDGET_NS)
+                    budget = SLOW_BUDGET_NS;
                 if ((uint64_t)o->runs * run_ns > budget) {
                     unsigned r = (unsigned)(budget / (run_ns ? run_ns : 1));
                     nruns[i] = r < 1 ? 1 : r;
@@ -421,10 +433,12 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
         }
         unsigned maxruns = 0;
         for (int i = 0; i < MAX_PEERS; i++)
-            if (ok[i] && !cal[i].single && nruns[i] > maxruns) maxruns = nruns[i];
+            if (ok[i] && !cal[i].single && nruns[i] > maxruns)
+                maxruns = nruns[i];
         for (unsigned r = 0; r < maxruns; r++)
             for (int i = 0; i < MAX_PEERS; i++) {
-                if (!ok[i] || cal[i].single || r >= nruns[i]) continue;
+                if (!ok[i] || cal[i].single || r >= nruns[i])
+                    continue;
                 PEER_RC(i,
                         ps[i].p->run(&spec, cal[i].iters, &runs[i][r], note[i], why[i], BENCH_WHY));
             }
@@ -438,22 +452,26 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
                     printf("\n");
                 }
                 val[i] = median(runs[i], nruns[i]);
-                if (fd->kind == K_RATE || fd->kind == K_MBPS) val[i] = 1e9 / val[i];
+                if (fd->kind == K_RATE || fd->kind == K_MBPS)
+                    val[i] = 1e9 / val[i];
             }
     }
 #undef PEER_RC
     /* A berth failure is a bug; n/a with a reason (a feature not built or
      * not written yet) is not. */
-    if (ps[0].selected && part[0] && tried[0] && !ok[0] && !na[0]) berth_broken = 1;
+    if (ps[0].selected && part[0] && tried[0] && !ok[0] && !na[0])
+        berth_broken = 1;
 
     int any = 0;
     for (int i = 0; i < MAX_PEERS; i++)
         any |= part[i];
-    if (!any) return 0; /* e.g. the berth-only figure with --peers kernel */
+    if (!any)
+        return 0; /* e.g. the berth-only figure with --peers kernel */
     g_res[k].done = 1;
     printf("%-24s", fd->name);
     for (int i = 0; i < MAX_PEERS; i++) {
-        if (!part[i]) continue;
+        if (!part[i])
+            continue;
         char v[32];
         fmt_value(v, sizeof(v), ok[i], val[i]);
         printf("  %s=%-10s", ps[i].name, v);
@@ -462,7 +480,8 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
     }
     if (part[0])
         for (int i = 1; i < MAX_PEERS; i++) {
-            if (!part[i]) continue;
+            if (!part[i])
+                continue;
             if (ok[0] && ok[i] && val[i] > 0) {
                 char r[32];
                 fmt_ratio(r, sizeof(r), val[0] / val[i]);
@@ -474,9 +493,12 @@ static int do_figure(size_t k, struct peer_state *ps, const struct opts *o)
     printf("\n");
     for (int i = 0; i < MAX_PEERS; i++) {
         /* Peers that could not start at all are explained in the legend. */
-        if (tried[i] && !ok[i]) printf("#   %s n/a: %s\n", ps[i].name, why[i]);
-        if (ok[i] && how[i][0]) printf("#   (%s)\n", how[i]);
-        if (ok[i] && note[i][0]) printf("#   %s\n", note[i]);
+        if (tried[i] && !ok[i])
+            printf("#   %s n/a: %s\n", ps[i].name, why[i]);
+        if (ok[i] && how[i][0])
+            printf("#   (%s)\n", how[i]);
+        if (ok[i] && note[i][0])
+            printf("#   %s\n", note[i]);
     }
     fflush(stdout);
     return berth_broken ? -1 : 0;
@@ -488,11 +510,14 @@ static void print_rows(struct peer_state *ps)
     int header = 0;
     for (size_t k = 0; k < NFIGS; k++) {
         const char *row = g_figs[k].row;
-        if (!row || !g_res[k].done) continue;
+        if (!row || !g_res[k].done)
+            continue;
         int first = 1;
         for (size_t j = 0; j < k; j++)
-            if (g_figs[j].row && strcmp(g_figs[j].row, row) == 0) first = 0;
-        if (!first) continue;
+            if (g_figs[j].row && strcmp(g_figs[j].row, row) == 0)
+                first = 0;
+        if (!first)
+            continue;
         double lo[MAX_PEERS], hi[MAX_PEERS];
         int ok[MAX_PEERS], nfig = 0;
         const char *from = NULL, *to = NULL;
@@ -501,20 +526,25 @@ static void print_rows(struct peer_state *ps)
             ok[i] = 1;
         }
         for (size_t j = k; j < NFIGS; j++) {
-            if (!g_figs[j].row || strcmp(g_figs[j].row, row) != 0 || !g_res[j].done) continue;
+            if (!g_figs[j].row || strcmp(g_figs[j].row, row) != 0 || !g_res[j].done)
+                continue;
             nfig++;
-            if (!from) from = g_figs[j].name;
+            if (!from)
+                from = g_figs[j].name;
             to = g_figs[j].name;
             for (int i = 0; i < MAX_PEERS; i++) {
                 if (!g_res[j].ok[i]) {
                     ok[i] = 0;
                     continue;
                 }
-                if (g_res[j].val[i] < lo[i]) lo[i] = g_res[j].val[i];
-                if (g_res[j].val[i] > hi[i]) hi[i] = g_res[j].val[i];
+                if (g_res[j].val[i] < lo[i])
+                    lo[i] = g_res[j].val[i];
+                if (g_res[j].val[i] > hi[i])
+                    hi[i] = g_res[j].val[i];
             }
         }
-        if (nfig < 2) continue;
+        if (nfig < 2)
+            continue;
         if (!header) {
             printf("# rows: largest / smallest value over each row's N or occupancy "
                    "(berth's target: <= 2, i.e. flat within 2x)\n");
@@ -522,7 +552,8 @@ static void print_rows(struct peer_state *ps)
         }
         printf("#   %-18s", row);
         for (int i = 0; i < MAX_PEERS; i++) {
-            if (!ps[i].selected) continue;
+            if (!ps[i].selected)
+                continue;
             if (ok[i] && lo[i] > 0)
                 printf("  %s=%.2f", ps[i].name, hi[i] / lo[i]);
             else
@@ -539,7 +570,8 @@ int main(int argc, char **argv)
     struct peer_state ps[MAX_PEERS] = {{.name = "berth"}, {.name = "kernel"}, {.name = "lwip"}};
     for (size_t i = 0; i < NPEERS_BUILT; i++)
         for (int j = 0; j < MAX_PEERS; j++)
-            if (strcmp(g_all_peers[i]->name, ps[j].name) == 0) ps[j].p = g_all_peers[i];
+            if (strcmp(g_all_peers[i]->name, ps[j].name) == 0)
+                ps[j].p = g_all_peers[i];
     for (int j = 0; j < MAX_PEERS; j++)
         ps[j].selected = 1;
 
@@ -559,10 +591,12 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--only") == 0 && next) {
-            if (select_figs(&o, next) != 0) return 2;
+            if (select_figs(&o, next) != 0)
+                return 2;
             i++;
         } else if (strcmp(a, "--peers") == 0 && next) {
-            if (select_peers(ps, next) != 0) return 2;
+            if (select_peers(ps, next) != 0)
+                return 2;
             i++;
         } else if (strcmp(a, "--runs") == 0 && next && parse_u64(next, &v) == 0 && v <= MAX_RUNS) {
             o.runs = (unsigned)v;
@@ -583,17 +617,21 @@ int main(int argc, char **argv)
         }
     }
     if (o.quick) {
-        if (!runs_set) o.runs = 3;
-        if (!target_set) o.target_ns = 3000000;
+        if (!runs_set)
+            o.runs = 3;
+        if (!target_set)
+            o.target_ns = 3000000;
     }
-    if (o.iters && !runs_set) o.runs = 1;
+    if (o.iters && !runs_set)
+        o.runs = 1;
 
     uint64_t start = bench_now_ns();
     /* The kernel peer forks: do it first, while the process is small. */
     int order[MAX_PEERS] = {1, 0, 2};
     for (int k = 0; k < MAX_PEERS; k++) {
         struct peer_state *s = &ps[order[k]];
-        if (!s->selected) continue;
+        if (!s->selected)
+            continue;
         if (!s->p) {
             snprintf(s->why, sizeof(s->why),
                      "lwIP not found at build time (install liblwip-dev and re-run cmake)");
@@ -611,7 +649,8 @@ int main(int argc, char **argv)
                (unsigned long long)(o.target_ns / 1000000),
                o.quick ? " (--quick: socket counts / 10, e.g. the 60k figures bind 6000)" : "");
     for (int i = 0; i < MAX_PEERS; i++) {
-        if (!ps[i].selected) continue;
+        if (!ps[i].selected)
+            continue;
         if (ps[i].ok)
             printf("# %-6s: %s\n", ps[i].name, ps[i].p->describe());
         else
@@ -623,7 +662,8 @@ int main(int argc, char **argv)
 
     int rc = 0;
     for (size_t k = 0; k < NFIGS; k++) {
-        if (o.any_only && !o.only[k]) continue;
+        if (o.any_only && !o.only[k])
+            continue;
         struct opts fo = o;
         /* Stay inside three minutes even on a slow, busy machine. */
         if (!o.quick && !o.iters && bench_now_ns() - start > 150000000000ull) {
@@ -631,11 +671,13 @@ int main(int argc, char **argv)
             fo.target_ns = o.target_ns / 10;
             printf("#   (time budget: this figure uses 3 short runs)\n");
         }
-        if (do_figure(k, ps, &fo) != 0) rc = 1;
+        if (do_figure(k, ps, &fo) != 0)
+            rc = 1;
     }
     print_rows(ps);
     for (int i = 0; i < MAX_PEERS; i++)
-        if (ps[i].ok && ps[i].p->fini) ps[i].p->fini();
+        if (ps[i].ok && ps[i].p->fini)
+            ps[i].p->fini();
     printf("# done in %.1f s\n", (double)(bench_now_ns() - start) / 1e9);
     return rc;
 }

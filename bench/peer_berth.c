@@ -61,7 +61,8 @@ static int berth_init(char *why, size_t n)
     cfg.max_fds = BERTH_BENCH_FDS;
     cfg.max_sockets = BERTH_BENCH_FDS;
     g_st = berth_stack_new(&cfg);
-    if (!g_st) return bench_fail(why, n, "berth_stack_new: %s", strerror(errno));
+    if (!g_st)
+        return bench_fail(why, n, "berth_stack_new: %s", strerror(errno));
     return 0;
 }
 
@@ -81,17 +82,15 @@ static struct sockaddr_in lo_addr(uint16_t port)
     return sin;
 }
 
-static int sock_type(int proto)
-{
-    return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
-}
+static int sock_type(int proto) { return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM; }
 
 /* A UDP socket on st bound to addr:0; its address in *out. */
 static int bound_socket(berth_stack *st, struct in_addr addr, struct sockaddr_in *out, char *why,
                         size_t n)
 {
     int fd = berth_socket(st, AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+    if (fd < 0)
+        return bench_fail(why, n, "berth_socket: %s", strerror(errno));
     struct sockaddr_in sin = lo_addr(0);
     sin.sin_addr = addr;
     socklen_t len = sizeof(*out);
@@ -112,14 +111,16 @@ __attribute__((noinline)) int bench_berth_rtt_loop(struct berth_stack *st, int a
     for (uint64_t i = 0; i < iters; i++) {
         struct sockaddr_in from;
         socklen_t fromlen = sizeof(from);
-        if (berth_sendto(st, a, out, sizeof(out), 0, to_b, tolen) != BENCH_PAYLOAD) return -1;
+        if (berth_sendto(st, a, out, sizeof(out), 0, to_b, tolen) != BENCH_PAYLOAD)
+            return -1;
         if (berth_recvfrom(st, b, in, sizeof(in), 0, (struct sockaddr *)&from, &fromlen) !=
             BENCH_PAYLOAD)
             return -1;
         if (berth_sendto(st, b, in, BENCH_PAYLOAD, 0, (struct sockaddr *)&from, fromlen) !=
             BENCH_PAYLOAD)
             return -1;
-        if (berth_recvfrom(st, a, in, sizeof(in), 0, NULL, NULL) != BENCH_PAYLOAD) return -1;
+        if (berth_recvfrom(st, a, in, sizeof(in), 0, NULL, NULL) != BENCH_PAYLOAD)
+            return -1;
     }
     return 0;
 }
@@ -129,7 +130,8 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     struct sockaddr_in sa, sb;
     struct in_addr lo = {htonl(INADDR_LOOPBACK)};
     int a = bound_socket(g_st, lo, &sa, why, n);
-    if (a < 0) return -1;
+    if (a < 0)
+        return -1;
     int b = bound_socket(g_st, lo, &sb, why, n);
     if (b < 0) {
         berth_close(g_st, a);
@@ -138,7 +140,8 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     uint64_t t0 = bench_now_ns();
     int rc = bench_berth_rtt_loop(g_st, a, b, &sb, sizeof(sb), iters);
     uint64_t t1 = bench_now_ns();
-    if (rc) bench_fail(why, n, "round trip failed: %s", strerror(errno));
+    if (rc)
+        bench_fail(why, n, "round trip failed: %s", strerror(errno));
     berth_close(g_st, a);
     berth_close(g_st, b);
     *ns = (double)(t1 - t0) / (double)iters;
@@ -151,7 +154,8 @@ static int run_socket_close(int proto, uint64_t iters, double *ns, char *why, si
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
         int fd = berth_socket(g_st, AF_INET, type, 0);
-        if (fd < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+        if (fd < 0)
+            return bench_fail(why, n, "berth_socket: %s", strerror(errno));
         if (berth_close(g_st, fd) != 0)
             return bench_fail(why, n, "berth_close: %s", strerror(errno));
     }
@@ -170,7 +174,8 @@ static int make_socks(berth_stack *st, int proto, int *fds, unsigned cnt, int re
         fds[i] = -1;
     for (unsigned i = 0; i < cnt; i++) {
         fds[i] = berth_socket(st, AF_INET, sock_type(proto), 0);
-        if (fds[i] < 0) return bench_fail(why, n, "berth_socket #%u: %s", i, strerror(errno));
+        if (fds[i] < 0)
+            return bench_fail(why, n, "berth_socket #%u: %s", i, strerror(errno));
         int one = 1;
         if (reuseport &&
             berth_setsockopt(st, fds[i], SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
@@ -197,7 +202,8 @@ static long bind_range(berth_stack *st, const int *fds, unsigned cnt, unsigned p
 {
     for (unsigned i = 0; i < cnt; i++) {
         struct sockaddr_in sin = lo_addr((uint16_t)(same_port ? port : port + i));
-        if (berth_bind(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0) return i;
+        if (berth_bind(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0)
+            return i;
     }
     return -1;
 }
@@ -215,7 +221,8 @@ __attribute__((noinline)) long bench_berth_bind0_loop(berth_stack *st, int *fds,
 {
     struct sockaddr_in sin = lo_addr(0);
     for (unsigned i = 0; i < cnt; i++) {
-        if (berth_bind(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0) return i;
+        if (berth_bind(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0)
+            return i;
         berth_close(st, fds[i]);
         fds[i] = -1;
     }
@@ -237,7 +244,8 @@ static long connect_range(berth_stack *st, const int *fds, unsigned cnt, unsigne
 {
     for (unsigned i = 0; i < cnt; i++) {
         struct sockaddr_in sin = lo_addr((uint16_t)(dport + i));
-        if (berth_connect(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0) return i;
+        if (berth_connect(st, fds[i], (struct sockaddr *)&sin, sizeof(sin)) != 0)
+            return i;
     }
     return -1;
 }
@@ -267,7 +275,8 @@ static struct {
 
 static void ps_drop(void)
 {
-    if (g_ps.fds) close_socks(g_st, g_ps.fds, g_ps.count);
+    if (g_ps.fds)
+        close_socks(g_st, g_ps.fds, g_ps.count);
     free(g_ps.fds);
     free(g_ps.order);
     memset(&g_ps, 0, sizeof(g_ps));
@@ -290,8 +299,10 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
                : f->op == OP_CONNECT                       ? ST_CONN
                                                            : ST_NONE;
     unsigned fn = kind == ST_FILL ? 0 : f->n;
-    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn) ps_drop();
-    if (kind == ST_NONE) return 0;
+    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn)
+        ps_drop();
+    if (kind == ST_NONE)
+        return 0;
     if (!g_ps.fds) {
         g_ps.kind = kind;
         g_ps.proto = f->proto;
@@ -299,16 +310,19 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
         unsigned cap = f->n;
         if (kind == ST_FILL) {
             unsigned lo, hi;
-            if (range_of(&lo, &hi, why, n) != 0) return -1;
+            if (range_of(&lo, &hi, why, n) != 0)
+                return -1;
             g_ps.lo = lo;
             g_ps.size = hi - lo + 1;
             g_ps.order = malloc(sizeof(*g_ps.order) * g_ps.size);
-            if (!g_ps.order) return bench_fail(why, n, "out of memory");
+            if (!g_ps.order)
+                return bench_fail(why, n, "out of memory");
             bench_fill_order(g_ps.size, g_ps.order);
             cap = g_ps.size;
         }
         g_ps.fds = malloc(sizeof(*g_ps.fds) * cap);
-        if (!g_ps.fds) return bench_fail(why, n, "out of memory");
+        if (!g_ps.fds)
+            return bench_fail(why, n, "out of memory");
     }
     unsigned want = kind == ST_FILL    ? bench_fill_count(g_ps.size, f->occ)
                     : kind == ST_REUSE ? f->n - f->batch
@@ -337,7 +351,8 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
             }
         }
         g_ps.count += add; /* close_socks skips the -1 slots */
-        if (rc != 0) return -1;
+        if (rc != 0)
+            return -1;
         if (bad >= 0)
             return bench_fail(why, n, "setting up: socket #%ld: %s", (long)g_ps.count - add + bad,
                               strerror(errno));
@@ -351,7 +366,8 @@ static int run_bind_explicit(const struct figspec *f, uint64_t rounds, double *n
                              size_t n)
 {
     int *fds = malloc(sizeof(*fds) * f->n);
-    if (!fds) return bench_fail(why, n, "out of memory");
+    if (!fds)
+        return bench_fail(why, n, "out of memory");
     uint64_t total = 0;
     int rc = 0;
     for (uint64_t r = 0; r < rounds && rc == 0; r++) {
@@ -398,7 +414,8 @@ static int run_bind0(const struct figspec *f, uint64_t iters, double *ns, char *
 static int run_bind0_fail(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
     int fd;
-    if (make_socks(g_st, f->proto, &fd, 1, 0, why, n) != 0) return -1;
+    if (make_socks(g_st, f->proto, &fd, 1, 0, why, n) != 0)
+        return -1;
     uint64_t t0 = bench_now_ns();
     long bad = bench_berth_bind0_fail_loop(g_st, fd, iters);
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
@@ -422,7 +439,8 @@ static int run_reuseport(const struct figspec *f, uint64_t rounds, double *ns, c
             total += bench_now_ns() - t0;
         }
         close_socks(g_st, fds, f->batch);
-        if (rc) return -1;
+        if (rc)
+            return -1;
         if (bad >= 0)
             return bench_fail(why, n, "SO_REUSEPORT bind #%ld: %s", g_ps.count + bad,
                               strerror(errno));
@@ -444,13 +462,14 @@ static int run_connect(const struct figspec *f, uint64_t rounds, double *ns, cha
             total += bench_now_ns() - t0;
         }
         close_socks(g_st, fds, f->batch);
-        if (rc) return -1;
-        if (bad >= 0) return bench_fail(why, n, "connect #%ld: %s", f->n + bad, strerror(errno));
+        if (rc)
+            return -1;
+        if (bad >= 0)
+            return bench_fail(why, n, "connect #%ld: %s", f->n + bad, strerror(errno));
     }
     *ns = (double)total / (double)(rounds * f->batch);
     return 0;
 }
-
 
 /* ---- TCP on loopback ---- */
 
@@ -458,7 +477,8 @@ static int run_connect(const struct figspec *f, uint64_t rounds, double *ns, cha
 static int tcp_listener(berth_stack *st, struct in_addr addr, uint16_t port, char *why, size_t n)
 {
     int fd = berth_socket(st, AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+    if (fd < 0)
+        return bench_fail(why, n, "berth_socket: %s", strerror(errno));
     int one = 1;
     struct sockaddr_in sin = lo_addr(port);
     sin.sin_addr = addr;
@@ -477,7 +497,8 @@ static int tcp_pair(berth_stack *st, int lfd, const struct sockaddr_in *to, int 
                     char *why, size_t n)
 {
     *c = berth_socket(st, AF_INET, SOCK_STREAM, 0);
-    if (*c < 0) return bench_fail(why, n, "berth_socket: %s", strerror(errno));
+    if (*c < 0)
+        return bench_fail(why, n, "berth_socket: %s", strerror(errno));
     if (berth_connect(st, *c, (const struct sockaddr *)to, sizeof(*to)) != 0) {
         bench_fail(why, n, "berth_connect: %s", strerror(errno));
         berth_close(st, *c);
@@ -499,8 +520,7 @@ static int tcp_pair(berth_stack *st, int lfd, const struct sockaddr_in *to, int 
  * returns.) Should neither side move — data held for a timer — it blocks
  * in poll. 0, or -1 with errno. */
 __attribute__((noinline)) int bench_berth_tcp_bulk_loop(berth_stack *st, int c, int s,
-                                                        uint64_t bytes, const char *buf,
-                                                        char *rbuf)
+                                                        uint64_t bytes, const char *buf, char *rbuf)
 {
     uint64_t sent = 0, got = 0;
     size_t off = 0;
@@ -508,21 +528,25 @@ __attribute__((noinline)) int bench_berth_tcp_bulk_loop(berth_stack *st, int c, 
         int moved = 0;
         while (sent < bytes) {
             size_t len = BENCH_TCP_WRITE - off;
-            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            if (len > bytes - sent)
+                len = (size_t)(bytes - sent);
             ssize_t w = berth_send(st, c, buf + off, len, MSG_DONTWAIT);
             if (w < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 return -1;
             }
             moved = 1;
             sent += (uint64_t)w;
             off = (off + (size_t)w) % BENCH_TCP_WRITE;
-            if ((size_t)w < len) break;
+            if ((size_t)w < len)
+                break;
         }
         for (;;) {
             ssize_t r = berth_recv(st, s, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
             if (r < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 return -1;
             }
             if (r == 0) {
@@ -535,7 +559,8 @@ __attribute__((noinline)) int bench_berth_tcp_bulk_loop(berth_stack *st, int c, 
         if (!moved) {
             struct pollfd pfd[2] = {{.fd = s, .events = POLLIN}, {.fd = c, .events = POLLOUT}};
             if (berth_poll(st, pfd, sent < bytes ? 2 : 1, 1000) <= 0) {
-                if (errno == 0) errno = ETIMEDOUT;
+                if (errno == 0)
+                    errno = ETIMEDOUT;
                 return -1;
             }
         }
@@ -547,7 +572,8 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
 {
     struct in_addr lo = {htonl(INADDR_LOOPBACK)};
     int lfd = tcp_listener(g_st, lo, BENCH_TCP_LISTEN_PORT, why, n);
-    if (lfd < 0) return -1;
+    if (lfd < 0)
+        return -1;
     struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
     int c, s, rc = -1;
     char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
@@ -556,12 +582,14 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
         goto out;
     }
     memset(buf, 'x', BENCH_TCP_WRITE);
-    if (tcp_pair(g_st, lfd, &to, &c, &s, why, n) != 0) goto out;
+    if (tcp_pair(g_st, lfd, &to, &c, &s, why, n) != 0)
+        goto out;
     uint64_t bytes = (uint64_t)f->n * iters << 20;
     uint64_t t0 = bench_now_ns();
     rc = bench_berth_tcp_bulk_loop(g_st, c, s, bytes, buf, rbuf);
     uint64_t t1 = bench_now_ns();
-    if (rc) bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
+    if (rc)
+        bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
     *ns = (double)(t1 - t0) / (double)(f->n * iters);
     berth_close(g_st, c);
     berth_close(g_st, s);
@@ -584,7 +612,8 @@ __attribute__((noinline)) int bench_berth_tcp_conn_loop(berth_stack *st, const i
     for (uint64_t i = 0; i < iters; i++, (*k)++) {
         unsigned l = (unsigned)(*k % BENCH_TCP_NLISTEN);
         int c = berth_socket(st, AF_INET, SOCK_STREAM, 0);
-        if (c < 0) return -1;
+        if (c < 0)
+            return -1;
         if (berth_connect(st, c, (const struct sockaddr *)&to[l], sizeof(to[l])) != 0) {
             int e = errno;
             berth_close(st, c);
@@ -592,8 +621,10 @@ __attribute__((noinline)) int bench_berth_tcp_conn_loop(berth_stack *st, const i
             return -1;
         }
         int s = berth_accept4(st, lfd[l], NULL, NULL, 0);
-        if (s < 0) return -1;
-        if (berth_close(st, c) != 0 || berth_close(st, s) != 0) return -1;
+        if (s < 0)
+            return -1;
+        if (berth_close(st, c) != 0 || berth_close(st, s) != 0)
+            return -1;
     }
     return 0;
 }
@@ -608,13 +639,15 @@ static int run_tcp_conn(uint64_t iters, double *ns, char *why, size_t n)
     unsigned nl = 0;
     for (; nl < BENCH_TCP_NLISTEN; nl++) {
         lfd[nl] = tcp_listener(g_st, lo, (uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
-        if (lfd[nl] < 0) goto out;
+        if (lfd[nl] < 0)
+            goto out;
         to[nl] = lo_addr((uint16_t)(BENCH_TCP_LISTEN_PORT + nl));
     }
     uint64_t t0 = bench_now_ns();
     rc = bench_berth_tcp_conn_loop(g_st, lfd, to, iters, &k);
     uint64_t t1 = bench_now_ns();
-    if (rc) bench_fail(why, n, "connection %llu: %s", (unsigned long long)k, strerror(errno));
+    if (rc)
+        bench_fail(why, n, "connection %llu: %s", (unsigned long long)k, strerror(errno));
     *ns = (double)(t1 - t0) / (double)iters;
 out:
     while (nl-- > 0)
@@ -634,39 +667,22 @@ struct count_ctx {
  * the block stays aligned for any type). */
 #define COUNT_HDR 16
 
-static struct berth_platform *inner(void *c)
-{
-    return &((struct count_ctx *)c)->inner;
-}
-static uint64_t cnt_now(void *c)
-{
-    return inner(c)->now_us(inner(c)->ctx);
-}
-static void cnt_lock(void *c)
-{
-    inner(c)->lock(inner(c)->ctx);
-}
-static void cnt_unlock(void *c)
-{
-    inner(c)->unlock(inner(c)->ctx);
-}
+static struct berth_platform *inner(void *c) { return &((struct count_ctx *)c)->inner; }
+static uint64_t cnt_now(void *c) { return inner(c)->now_us(inner(c)->ctx); }
+static void cnt_lock(void *c) { inner(c)->lock(inner(c)->ctx); }
+static void cnt_unlock(void *c) { inner(c)->unlock(inner(c)->ctx); }
 static int cnt_wait(void *c, struct berth_stack *st, uint64_t d)
 {
     return inner(c)->wait(inner(c)->ctx, st, d);
 }
-static void cnt_wake(void *c)
-{
-    inner(c)->wake(inner(c)->ctx);
-}
-static void cnt_random(void *c, void *buf, size_t n)
-{
-    inner(c)->random(inner(c)->ctx, buf, n);
-}
+static void cnt_wake(void *c) { inner(c)->wake(inner(c)->ctx); }
+static void cnt_random(void *c, void *buf, size_t n) { inner(c)->random(inner(c)->ctx, buf, n); }
 static void *cnt_alloc(void *c, size_t n)
 {
     struct count_ctx *cc = c;
     unsigned char *p = malloc(n + COUNT_HDR);
-    if (!p) return NULL;
+    if (!p)
+        return NULL;
     memcpy(p, &n, sizeof(n));
     cc->live += n;
     cc->nallocs++;
@@ -675,7 +691,8 @@ static void *cnt_alloc(void *c, size_t n)
 static void cnt_free(void *c, void *q)
 {
     struct count_ctx *cc = c;
-    if (!q) return;
+    if (!q)
+        return;
     unsigned char *p = (unsigned char *)q - COUNT_HDR;
     size_t n;
     memcpy(&n, p, sizeof(n));
@@ -704,7 +721,8 @@ static int run_ram(int proto, int bind, double *bytes, char *note, char *why, si
 {
     struct count_ctx cc = {0};
     int e = berth_platform_posix(&cc.inner);
-    if (e) return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
+    if (e)
+        return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
     struct berth_platform plat = count_platform(&cc);
     struct berth_config cfg;
     berth_config_init(&cfg);
@@ -748,7 +766,6 @@ out:
     return rc;
 }
 
-
 /* TCP RAM on a counting stack: a listener on 127.0.0.1, then
  * BENCH_TCP_NCONN loopback connections (connect + accept, default buffers,
  * no data). OP_RAM_EST: the bytes they added / (2 x BENCH_TCP_NCONN), both
@@ -759,7 +776,8 @@ static int run_ram_tcp(int op, double *bytes, char *note, char *why, size_t n)
 {
     struct count_ctx cc = {0};
     int e = berth_platform_posix(&cc.inner);
-    if (e) return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
+    if (e)
+        return bench_fail(why, n, "berth_platform_posix: %s", strerror(e));
     struct berth_platform plat = count_platform(&cc);
     struct berth_config cfg;
     berth_config_init(&cfg);
@@ -775,11 +793,13 @@ static int run_ram_tcp(int op, double *bytes, char *note, char *why, size_t n)
     }
     struct in_addr lo = {htonl(INADDR_LOOPBACK)};
     lfd = tcp_listener(st, lo, BENCH_TCP_LISTEN_PORT, why, n);
-    if (lfd < 0) goto out;
+    if (lfd < 0)
+        goto out;
     struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
     size_t base = cc.live, base_n = cc.nallocs;
     for (; made < BENCH_TCP_NCONN; made++)
-        if (tcp_pair(st, lfd, &to, &cfd[made], &sfd[made], why, n) != 0) goto out;
+        if (tcp_pair(st, lfd, &to, &cfd[made], &sfd[made], why, n) != 0)
+            goto out;
     size_t est = cc.live - base, est_n = cc.nallocs - base_n;
     for (unsigned i = 0; i < made; i++)
         berth_close(st, cfd[i]);
@@ -803,8 +823,7 @@ static int run_ram_tcp(int op, double *bytes, char *note, char *why, size_t n)
                  "%d (%.2f blocks each: the 72-B entry, which is also the bind-table owner of "
                  "its ephemeral port, and amortized port-index leaves and established-table "
                  "growth)",
-                 BENCH_TCP_NCONN, BENCH_TCP_NCONN, BENCH_TCP_NCONN,
-                 (double)tw_n / BENCH_TCP_NCONN);
+                 BENCH_TCP_NCONN, BENCH_TCP_NCONN, BENCH_TCP_NCONN, (double)tw_n / BENCH_TCP_NCONN);
     }
     rc = 0;
 out:
@@ -813,7 +832,8 @@ out:
         berth_close(st, sfd[i]);
     }
     if (st) {
-        if (lfd >= 0) berth_close(st, lfd);
+        if (lfd >= 0)
+            berth_close(st, lfd);
         berth_stack_free(st);
     }
     berth_platform_posix_release(&cc.inner);
@@ -827,7 +847,8 @@ static int run_vlink(uint64_t iters, double *ns, char *why, size_t n)
 {
     int rc = -1;
     berth_sim *sim = berth_sim_new(1);
-    if (!sim) return bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
+    if (!sim)
+        return bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
     berth_stack *ha = berth_sim_add_host(sim, "a", NULL);
     berth_stack *hb = berth_sim_add_host(sim, "b", NULL);
     struct berth_link_params lp;
@@ -853,7 +874,8 @@ static int run_vlink(uint64_t iters, double *ns, char *why, size_t n)
     struct sockaddr_in sa, sb;
     int a = bound_socket(ha, a_addr, &sa, why, n);
     int b = a < 0 ? -1 : bound_socket(hb, b_addr, &sb, why, n);
-    if (a < 0 || b < 0) goto out;
+    if (a < 0 || b < 0)
+        goto out;
     /* A broken simulation must not hang the benchmark: 1 s of virtual time. */
     struct timeval tv = {.tv_sec = 1};
     berth_setsockopt(ha, a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -902,7 +924,8 @@ static void vl_drain(void *arg, berth_stack *host)
             r->got += (uint64_t)k;
             continue;
         }
-        if (k == 0 || errno != EAGAIN) r->err = k == 0 ? EPIPE : errno;
+        if (k == 0 || errno != EAGAIN)
+            r->err = k == 0 ? EPIPE : errno;
         return;
     }
 }
@@ -940,7 +963,8 @@ static int run_tcp_vlink(const struct figspec *f, uint64_t iters, double *ns, ch
         goto out;
     }
     int lfd = tcp_listener(hb, b_addr, BENCH_TCP_LISTEN_PORT, why, n);
-    if (lfd < 0) goto out;
+    if (lfd < 0)
+        goto out;
     struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
     to.sin_addr = b_addr;
     /* The hosts and their sockets go with sim. */
@@ -990,7 +1014,8 @@ static int run_tcp_vlink(const struct figspec *f, uint64_t iters, double *ns, ch
     *ns = (double)(t1 - t0) / (double)(f->n * iters);
     rc = 0;
 out:
-    if (sim) berth_sim_free(sim);
+    if (sim)
+        berth_sim_free(sim);
     free(buf);
     free(rx.buf);
     return rc;
@@ -1029,8 +1054,10 @@ struct tap_setup {
 
 static void tap_drop(void)
 {
-    if (g_tap.st) berth_stack_free(g_tap.st); /* closes the TAP: the device goes */
-    if (g_tap.lfd >= 0) close(g_tap.lfd);    /* the last reference to the namespace */
+    if (g_tap.st)
+        berth_stack_free(g_tap.st); /* closes the TAP: the device goes */
+    if (g_tap.lfd >= 0)
+        close(g_tap.lfd); /* the last reference to the namespace */
     memset(&g_tap, 0, sizeof(g_tap));
     g_tap.tfd = g_tap.lfd = -1;
 }
@@ -1077,21 +1104,20 @@ static void *tap_setup_thread(void *arg)
     }
     int rc = bench_if_config(ks, TAP_DEV, TAP_KERNEL_ADDR, 24, ts->why, sizeof(ts->why));
     close(ks);
-    if (rc) return NULL;
+    if (rc)
+        return NULL;
     struct in_addr a;
     inet_pton(AF_INET, TAP_BERTH_ADDR, &a);
     if (berth_netif_addr_add(g_tap.ifp, a, 24) != 0 || berth_netif_set_up(g_tap.ifp, true) != 0) {
         ts->na = 0;
-        snprintf(ts->why, sizeof(ts->why), "berth: address/up on %s: %s", TAP_DEV,
-                 strerror(errno));
+        snprintf(ts->why, sizeof(ts->why), "berth: address/up on %s: %s", TAP_DEV, strerror(errno));
         return NULL;
     }
     g_tap.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     struct sockaddr_in sin = lo_addr(BENCH_TCP_LISTEN_PORT);
     inet_pton(AF_INET, TAP_KERNEL_ADDR, &sin.sin_addr);
-    if (g_tap.lfd < 0 ||
-        setsockopt(g_tap.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+    if (g_tap.lfd < 0 || setsockopt(g_tap.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
         bind(g_tap.lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(g_tap.lfd, 128) != 0 ||
         bench_set_timeouts(g_tap.lfd, BENCH_WIRE_TIMEOUT_S) != 0) {
         snprintf(ts->why, sizeof(ts->why), "kernel listener on %s:%d: %s", TAP_KERNEL_ADDR,
@@ -1108,7 +1134,8 @@ static int tap_build(char *why, size_t n)
     memset(&ts, 0, sizeof(ts));
     pthread_t th;
     int e = pthread_create(&th, NULL, tap_setup_thread, &ts);
-    if (e) return bench_fail(why, n, "pthread_create: %s", strerror(e));
+    if (e)
+        return bench_fail(why, n, "pthread_create: %s", strerror(e));
     pthread_join(th, NULL);
     if (ts.rc != 0) {
         tap_drop();
@@ -1125,7 +1152,8 @@ static void tap_wait(uint64_t limit_ns)
 {
     uint64_t next = berth_tap_next_deadline(g_tap.ifp); /* us, CLOCK_MONOTONIC */
     uint64_t until = limit_ns;
-    if (next != BERTH_FOREVER && next * 1000u < until) until = next * 1000u;
+    if (next != BERTH_FOREVER && next * 1000u < until)
+        until = next * 1000u;
     uint64_t now = bench_now_ns(), d = until > now ? until - now : 0;
     struct timespec ts = {.tv_sec = (time_t)(d / 1000000000u), .tv_nsec = (long)(d % 1000000000u)};
     struct pollfd pf = {.fd = g_tap.tfd, .events = POLLIN};
@@ -1137,12 +1165,16 @@ static int tap_connect(int c, uint64_t limit_ns)
 {
     struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
     inet_pton(AF_INET, TAP_KERNEL_ADDR, &to.sin_addr);
-    if (berth_connect(g_tap.st, c, (struct sockaddr *)&to, sizeof(to)) == 0) return 0;
-    if (errno != EINPROGRESS) return -1;
+    if (berth_connect(g_tap.st, c, (struct sockaddr *)&to, sizeof(to)) == 0)
+        return 0;
+    if (errno != EINPROGRESS)
+        return -1;
     for (;;) {
-        if (berth_tap_service(g_tap.ifp) < 0) return -1;
+        if (berth_tap_service(g_tap.ifp) < 0)
+            return -1;
         struct pollfd pf = {.fd = c, .events = POLLOUT};
-        if (berth_poll(g_tap.st, &pf, 1, 0) > 0) break;
+        if (berth_poll(g_tap.st, &pf, 1, 0) > 0)
+            break;
         if (bench_now_ns() > limit_ns) {
             errno = ETIMEDOUT;
             return -1;
@@ -1151,7 +1183,8 @@ static int tap_connect(int c, uint64_t limit_ns)
     }
     int err = 0;
     socklen_t len = sizeof(err);
-    if (berth_getsockopt(g_tap.st, c, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -1;
+    if (berth_getsockopt(g_tap.st, c, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        return -1;
     if (err) {
         errno = err;
         return -1;
@@ -1173,25 +1206,30 @@ __attribute__((noinline)) int bench_berth_tcp_tap_loop(berth_stack *st, berth_ne
     size_t off = 0;
     while (got < bytes) {
         int moved = berth_tap_service(ifp);
-        if (moved < 0) return -1;
+        if (moved < 0)
+            return -1;
         while (sent < bytes) {
             size_t len = BENCH_TCP_WRITE - off;
-            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            if (len > bytes - sent)
+                len = (size_t)(bytes - sent);
             ssize_t w = berth_send(st, c, buf + off, len, MSG_DONTWAIT);
             if (w < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 *where = sent;
                 return -1;
             }
             moved = 1;
             sent += (uint64_t)w;
             off = (off + (size_t)w) % BENCH_TCP_WRITE;
-            if ((size_t)w < len) break;
+            if ((size_t)w < len)
+                break;
         }
         while (got < bytes) { /* not further: the far end's FIN follows its data */
             ssize_t r = berth_recv(st, c, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
             if (r < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 *where = got;
                 return -1;
             }
@@ -1221,7 +1259,8 @@ static int run_tcp_tap(const struct figspec *f, uint64_t iters, double *ns, char
 {
     if (!g_tap.built) {
         int rc = tap_build(why, n);
-        if (rc != 0) return rc;
+        if (rc != 0)
+            return rc;
     }
     if (iters == 0) {
         memset(&g_tap.ws, 0, sizeof(g_tap.ws));
@@ -1255,8 +1294,9 @@ static int run_tcp_tap(const struct figspec *f, uint64_t iters, double *ns, char
         if (lrc == 0) {
             lrc = bench_berth_tcp_tap_loop(g_tap.st, g_tap.ifp, c, w.bytes, buf, rbuf, limit,
                                            &t2_end, &where);
-            if (lrc) bench_fail(why, n, "berth over TAP: transfer failed at %llu bytes: %s",
-                                (unsigned long long)where, strerror(errno));
+            if (lrc)
+                bench_fail(why, n, "berth over TAP: transfer failed at %llu bytes: %s",
+                           (unsigned long long)where, strerror(errno));
         } else {
             bench_fail(why, n, "berth over TAP: connect to %s: %s", TAP_KERNEL_ADDR,
                        strerror(errno));
@@ -1264,14 +1304,17 @@ static int run_tcp_tap(const struct figspec *f, uint64_t iters, double *ns, char
         struct tcp_info ti;
         socklen_t tlen = sizeof(ti);
         memset(&ti, 0, sizeof(ti));
-        long retrans = c >= 0 && berth_getsockopt(g_tap.st, c, IPPROTO_TCP, TCP_INFO, &ti,
-                                                  &tlen) == 0
-                           ? (long)ti.tcpi_total_retrans
-                           : -1;
-        if (lrc) bench_wire_abort(&w);
+        long retrans =
+            c >= 0 && berth_getsockopt(g_tap.st, c, IPPROTO_TCP, TCP_INFO, &ti, &tlen) == 0
+                ? (long)ti.tcpi_total_retrans
+                : -1;
+        if (lrc)
+            bench_wire_abort(&w);
         pthread_join(th, NULL);
-        if (c >= 0) berth_close(g_tap.st, c);
-        if (lrc) goto out;
+        if (c >= 0)
+            berth_close(g_tap.st, c);
+        if (lrc)
+            goto out;
         if (w.rc) {
             snprintf(why, n, "%s", w.why);
             goto out;
@@ -1319,7 +1362,8 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
         int e = fd < 0                                                          ? errno
                 : berth_connect(g_st, fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno
                                                                                 : 0;
-        if (fd >= 0) berth_close(g_st, fd);
+        if (fd >= 0)
+            berth_close(g_st, fd);
         if (e == EOPNOTSUPP) {
             snprintf(why, n, "berth has no TCP state machine (connect is EOPNOTSUPP)");
             return BENCH_NA;
@@ -1329,8 +1373,10 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
     if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE)
         return run_ram(f->proto, f->op == OP_RAM_BOUND, ns, note, why, n);
 #if BERTH_WITH_TAP && BERTH_WITH_TCP
-    if (f->op == OP_TCP_BULK_TAP) return run_tcp_tap(f, iters, ns, note, why, n);
-    if (g_tap.built) tap_drop(); /* the namespace goes once the figure is done */
+    if (f->op == OP_TCP_BULK_TAP)
+        return run_tcp_tap(f, iters, ns, note, why, n);
+    if (g_tap.built)
+        tap_drop(); /* the namespace goes once the figure is done */
 #else
     if (f->op == OP_TCP_BULK_TAP) {
         snprintf(why, n, "berth built with BERTH_WITH_TAP=OFF (no TAP driver)");
@@ -1341,7 +1387,8 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
         ps_drop();
         return -1;
     }
-    if (iters == 0) return 0; /* state built */
+    if (iters == 0)
+        return 0; /* state built */
     switch (f->op) {
     case OP_RTT_LO:
         return run_rtt(iters, ns, why, n);

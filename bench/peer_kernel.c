@@ -77,8 +77,10 @@ static int write_full(int fd, const void *buf, size_t len)
     const char *p = buf;
     while (len) {
         ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
         p += w;
         len -= (size_t)w;
     }
@@ -90,8 +92,10 @@ static int read_full(int fd, void *buf, size_t len)
     char *p = buf;
     while (len) {
         ssize_t r = read(fd, p, len);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
         p += r;
         len -= (size_t)r;
     }
@@ -114,15 +118,13 @@ static struct sockaddr_in lo_addr(uint16_t port)
     return sin;
 }
 
-static int sock_type(int proto)
-{
-    return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
-}
+static int sock_type(int proto) { return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM; }
 
 static int k_bound_socket(struct sockaddr_in *out, char *why, size_t n)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (fd < 0)
+        return bench_fail(why, n, "socket: %s", strerror(errno));
     struct sockaddr_in sin = lo_addr(0);
     socklen_t len = sizeof(*out);
     if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
@@ -138,7 +140,8 @@ static int k_rtt(uint64_t iters, double *ns, char *why, size_t n)
 {
     struct sockaddr_in sa, sb;
     int a = k_bound_socket(&sa, why, n);
-    if (a < 0) return -1;
+    if (a < 0)
+        return -1;
     int b = k_bound_socket(&sb, why, n);
     if (b < 0) {
         close(a);
@@ -171,8 +174,10 @@ static int k_socket_close(int proto, uint64_t iters, double *ns, char *why, size
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
         int fd = socket(AF_INET, type, 0);
-        if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
-        if (close(fd) != 0) return bench_fail(why, n, "close: %s", strerror(errno));
+        if (fd < 0)
+            return bench_fail(why, n, "socket: %s", strerror(errno));
+        if (close(fd) != 0)
+            return bench_fail(why, n, "close: %s", strerror(errno));
     }
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
     return 0;
@@ -206,7 +211,8 @@ static int k_make(int proto, enum kact act, const uint32_t *order, unsigned from
         fds[i] = -1;
     for (unsigned i = 0; i < cnt; i++) {
         fds[i] = socket(AF_INET, sock_type(proto), 0);
-        if (fds[i] < 0) return bench_fail(why, n, "socket #%u: %s", from + i, strerror(errno));
+        if (fds[i] < 0)
+            return bench_fail(why, n, "socket #%u: %s", from + i, strerror(errno));
         int one = 1;
         if (act == KA_REUSE && setsockopt(fds[i], SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
             return bench_fail(why, n, "SO_REUSEPORT: %s", strerror(errno));
@@ -261,7 +267,8 @@ static void kset_init(struct kset *s, int proto, enum kact act, const uint32_t *
 
 static void kset_clear(struct kset *s)
 {
-    if (s->fds) close_fds(s->fds, s->nfds);
+    if (s->fds)
+        close_fds(s->fds, s->nfds);
     free(s->fds);
     s->fds = NULL;
     s->nfds = 0;
@@ -280,7 +287,8 @@ static int kset_spawn(struct kset *s, unsigned from, unsigned cnt, uint64_t *op_
     if (s->nh == K_MAX_HOLDERS)
         return bench_fail(why, n, "more than %d holder processes needed", K_MAX_HOLDERS);
     int ctl[2], res[2];
-    if (pipe(ctl) != 0) return bench_fail(why, n, "pipe: %s", strerror(errno));
+    if (pipe(ctl) != 0)
+        return bench_fail(why, n, "pipe: %s", strerror(errno));
     if (pipe(res) != 0) {
         close(ctl[0]), close(ctl[1]);
         return bench_fail(why, n, "pipe: %s", strerror(errno));
@@ -296,8 +304,10 @@ static int kset_spawn(struct kset *s, unsigned from, unsigned cnt, uint64_t *op_
          * while any copy is open), not other holders' control pipes. */
         int keep_a = ctl[0] < res[1] ? ctl[0] : res[1];
         int keep_b = ctl[0] < res[1] ? res[1] : ctl[0];
-        if (keep_a > 3) close_range(3, (unsigned)keep_a - 1, 0);
-        if (keep_b > keep_a + 1) close_range((unsigned)keep_a + 1, (unsigned)keep_b - 1, 0);
+        if (keep_a > 3)
+            close_range(3, (unsigned)keep_a - 1, 0);
+        if (keep_b > keep_a + 1)
+            close_range((unsigned)keep_a + 1, (unsigned)keep_b - 1, 0);
         close_range((unsigned)keep_b + 1, ~0u, 0);
         struct kresp r;
         memset(&r, 0, sizeof(r));
@@ -306,7 +316,8 @@ static int kset_spawn(struct kset *s, unsigned from, unsigned cnt, uint64_t *op_
         r.rc = fds ? k_make(s->proto, s->act, s->order, from, cnt, fds, &t, r.why, sizeof(r.why))
                    : bench_fail(r.why, sizeof(r.why), "out of memory");
         r.ns = (double)t;
-        if (write_full(res[1], &r, sizeof(r)) != 0 || r.rc != 0) _exit(1);
+        if (write_full(res[1], &r, sizeof(r)) != 0 || r.rc != 0)
+            _exit(1);
         char c;
         while (read(ctl[0], &c, 1) != 0 && errno == EINTR)
             ;
@@ -320,7 +331,8 @@ static int kset_spawn(struct kset *s, unsigned from, unsigned cnt, uint64_t *op_
     s->h[s->nh].pid = pid;
     s->h[s->nh].ctl = ctl[1];
     s->nh++;
-    if (got != 0) return bench_fail(why, n, "holder process died");
+    if (got != 0)
+        return bench_fail(why, n, "holder process died");
     r.why[sizeof(r.why) - 1] = 0;
     if (r.rc != 0) {
         snprintf(why, n, "holder: %.200s", r.why);
@@ -335,11 +347,13 @@ static int kset_grow(struct kset *s, unsigned want, uint64_t *op_ns, char *why, 
 {
     if (!s->fds) {
         s->fds = malloc(sizeof(*s->fds) * (g_fdcap ? g_fdcap : 1));
-        if (!s->fds) return bench_fail(why, n, "out of memory");
+        if (!s->fds)
+            return bench_fail(why, n, "out of memory");
     }
     unsigned used = 0; /* this process's sockets in other live sets */
     for (int i = 0; i < 2; i++)
-        if (g_sets[i] && g_sets[i] != s) used += g_sets[i]->nfds;
+        if (g_sets[i] && g_sets[i] != s)
+            used += g_sets[i]->nfds;
     while (s->count < want) {
         unsigned room = g_fdcap > used + s->nfds ? g_fdcap - used - s->nfds : 0;
         if (s->nh == 0 && room > 0) {
@@ -349,10 +363,12 @@ static int kset_grow(struct kset *s, unsigned want, uint64_t *op_ns, char *why, 
             *op_ns += t;
             s->nfds += c; /* the -1 slots of a failure are skipped when closing */
             s->count += c;
-            if (rc != 0) return -1;
+            if (rc != 0)
+                return -1;
         } else {
             unsigned c = want - s->count < g_fdcap ? want - s->count : g_fdcap;
-            if (kset_spawn(s, s->count, c, op_ns, why, n) != 0) return -1;
+            if (kset_spawn(s, s->count, c, op_ns, why, n) != 0)
+                return -1;
             s->count += c;
         }
     }
@@ -362,7 +378,8 @@ static int kset_grow(struct kset *s, unsigned want, uint64_t *op_ns, char *why, 
 /* Shrink s to `want` sockets: possible in place only while all are ours. */
 static int kset_shrink(struct kset *s, unsigned want)
 {
-    if (s->nh) return -1;
+    if (s->nh)
+        return -1;
     close_fds(s->fds + want, s->nfds - want);
     s->nfds = s->count = want;
     return 0;
@@ -394,8 +411,10 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
                : f->op == OP_CONNECT                       ? ST_CONN
                                                            : ST_NONE;
     unsigned fn = kind == ST_FILL ? 0 : f->n;
-    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn) ps_drop();
-    if (kind == ST_NONE) return 0;
+    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn)
+        ps_drop();
+    if (kind == ST_NONE)
+        return 0;
     if (!g_ps.kind) {
         g_ps.kind = kind;
         g_ps.proto = f->proto;
@@ -403,7 +422,8 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
         if (kind == ST_FILL) {
             g_ps.size = g_eph_hi - g_eph_lo + 1;
             g_ps.order = malloc(sizeof(*g_ps.order) * g_ps.size);
-            if (!g_ps.order) return bench_fail(why, n, "out of memory");
+            if (!g_ps.order)
+                return bench_fail(why, n, "out of memory");
             bench_fill_order(g_ps.size, g_ps.order);
         }
         kset_init(&g_ps.set, f->proto,
@@ -492,7 +512,8 @@ static int k_bind0(const struct figspec *f, uint64_t iters, double *ns, char *wh
 static int k_bind0_fail(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
     int fd = socket(AF_INET, sock_type(f->proto), 0);
-    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (fd < 0)
+        return bench_fail(why, n, "socket: %s", strerror(errno));
     struct sockaddr_in sin = lo_addr(0);
     int bad = 0;
     uint64_t t0 = bench_now_ns();
@@ -519,19 +540,20 @@ static int k_batch(const struct figspec *f, uint64_t rounds, double *ns, char *w
         int rc = k_make(f->proto, act, NULL, from, f->batch, fds, &t, why, n);
         total += t;
         close_fds(fds, f->batch);
-        if (rc) return -1;
+        if (rc)
+            return -1;
     }
     *ns = (double)total / (double)(rounds * f->batch);
     return 0;
 }
-
 
 /* ---- TCP on loopback (as in peer_berth.c) ---- */
 
 static int k_listener(uint16_t port, char *why, size_t n)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (fd < 0)
+        return bench_fail(why, n, "socket: %s", strerror(errno));
     int one = 1;
     struct sockaddr_in sin = lo_addr(port);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -552,21 +574,25 @@ static int k_bulk_loop(int c, int s, uint64_t bytes, const char *buf, char *rbuf
         int moved = 0;
         while (sent < bytes) {
             size_t len = BENCH_TCP_WRITE - off;
-            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            if (len > bytes - sent)
+                len = (size_t)(bytes - sent);
             ssize_t w = send(c, buf + off, len, MSG_DONTWAIT);
             if (w < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 return -1;
             }
             moved = 1;
             sent += (uint64_t)w;
             off = (off + (size_t)w) % BENCH_TCP_WRITE;
-            if ((size_t)w < len) break;
+            if ((size_t)w < len)
+                break;
         }
         for (;;) {
             ssize_t r = recv(s, rbuf, BENCH_TCP_WRITE, MSG_DONTWAIT);
             if (r < 0) {
-                if (errno == EAGAIN) break;
+                if (errno == EAGAIN)
+                    break;
                 return -1;
             }
             if (r == 0) {
@@ -579,7 +605,8 @@ static int k_bulk_loop(int c, int s, uint64_t bytes, const char *buf, char *rbuf
         if (!moved) {
             struct pollfd pfd[2] = {{.fd = s, .events = POLLIN}, {.fd = c, .events = POLLOUT}};
             if (poll(pfd, sent < bytes ? 2 : 1, 1000) <= 0) {
-                if (errno == 0) errno = ETIMEDOUT;
+                if (errno == 0)
+                    errno = ETIMEDOUT;
                 return -1;
             }
         }
@@ -590,7 +617,8 @@ static int k_bulk_loop(int c, int s, uint64_t bytes, const char *buf, char *rbuf
 static int k_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
     int lfd = k_listener(BENCH_TCP_LISTEN_PORT, why, n);
-    if (lfd < 0) return -1;
+    if (lfd < 0)
+        return -1;
     int rc = -1, c = -1, s = -1;
     char *buf = malloc(BENCH_TCP_WRITE), *rbuf = malloc(BENCH_TCP_WRITE);
     if (!buf || !rbuf) {
@@ -609,11 +637,14 @@ static int k_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char 
     uint64_t t0 = bench_now_ns();
     rc = k_bulk_loop(c, s, bytes, buf, rbuf);
     uint64_t t1 = bench_now_ns();
-    if (rc) bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
+    if (rc)
+        bench_fail(why, n, "TCP bulk transfer failed: %s", strerror(errno));
     *ns = (double)(t1 - t0) / (double)(f->n * iters);
 out:
-    if (c >= 0) close(c);
-    if (s >= 0) close(s);
+    if (c >= 0)
+        close(c);
+    if (s >= 0)
+        close(s);
     close(lfd);
     free(buf);
     free(rbuf);
@@ -631,14 +662,16 @@ static int k_tcp_conn(uint64_t iters, double *ns, char *note, char *why, size_t 
     unsigned nl = 0;
     for (; nl < BENCH_TCP_NLISTEN; nl++) {
         lfd[nl] = k_listener((uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
-        if (lfd[nl] < 0) goto out;
+        if (lfd[nl] < 0)
+            goto out;
         to[nl] = lo_addr((uint16_t)(BENCH_TCP_LISTEN_PORT + nl));
     }
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++, k++) {
         unsigned l = (unsigned)(k % BENCH_TCP_NLISTEN);
         int c = socket(AF_INET, SOCK_STREAM, 0);
-        if (c < 0) goto fail;
+        if (c < 0)
+            goto fail;
         if (connect(c, (struct sockaddr *)&to[l], sizeof(to[l])) != 0) {
             int e = errno;
             close(c);
@@ -646,7 +679,8 @@ static int k_tcp_conn(uint64_t iters, double *ns, char *note, char *why, size_t 
             goto fail;
         }
         int s = accept(lfd[l], NULL, NULL);
-        if (s < 0) goto fail;
+        if (s < 0)
+            goto fail;
         close(c);
         close(s);
     }
@@ -726,11 +760,13 @@ static struct rtattr *nl_attr(struct nlmsghdr *nh, size_t cap, int type, const v
                               size_t len)
 {
     size_t off = NLMSG_ALIGN(nh->nlmsg_len);
-    if (off + RTA_SPACE(len) > cap) return NULL;
+    if (off + RTA_SPACE(len) > cap)
+        return NULL;
     struct rtattr *rta = (struct rtattr *)((char *)nh + off);
     rta->rta_type = (unsigned short)type;
     rta->rta_len = (unsigned short)RTA_LENGTH(len);
-    if (len) memcpy(RTA_DATA(rta), data, len);
+    if (len)
+        memcpy(RTA_DATA(rta), data, len);
     nh->nlmsg_len = (uint32_t)(off + RTA_SPACE(len));
     return rta;
 }
@@ -770,7 +806,8 @@ static int veth_create(const char *name, const char *peer, int peer_nsfd, char *
     nl_nest_end(nh, data);
     nl_nest_end(nh, li);
     int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (s < 0) return bench_fail(why, n, "veth: netlink socket: %s", strerror(errno));
+    if (s < 0)
+        return bench_fail(why, n, "veth: netlink socket: %s", strerror(errno));
     bench_set_timeouts(s, 5);
     struct sockaddr_nl kern = {.nl_family = AF_NETLINK};
     int rc = -1;
@@ -801,7 +838,8 @@ out:
 
 static void veth_drop(void)
 {
-    if (g_veth.lfd >= 0) close(g_veth.lfd); /* namespace b and the veth pair go */
+    if (g_veth.lfd >= 0)
+        close(g_veth.lfd); /* namespace b and the veth pair go */
     memset(&g_veth, 0, sizeof(g_veth));
     g_veth.lfd = -1;
 }
@@ -813,7 +851,8 @@ static int veth_build(char *why, size_t n)
     b.nsfd = b.ctl = b.lfd = -1;
     pthread_t th;
     int e = pthread_create(&th, NULL, veth_b_thread, &b);
-    if (e) return bench_fail(why, n, "pthread_create: %s", strerror(e));
+    if (e)
+        return bench_fail(why, n, "pthread_create: %s", strerror(e));
     pthread_join(th, NULL);
     int rc = -1, ctl_a = -1;
     if (b.rc) {
@@ -821,7 +860,8 @@ static int veth_build(char *why, size_t n)
         goto out;
     }
     bench_no_ipv6();
-    if (veth_create(VETH_A, VETH_B, b.nsfd, why, n) != 0) goto out;
+    if (veth_create(VETH_A, VETH_B, b.nsfd, why, n) != 0)
+        goto out;
     ctl_a = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (ctl_a < 0) {
         bench_fail(why, n, "socket: %s", strerror(errno));
@@ -844,10 +884,14 @@ static int veth_build(char *why, size_t n)
     g_veth.built = 1;
     rc = 0;
 out:
-    if (ctl_a >= 0) close(ctl_a);
-    if (b.ctl >= 0) close(b.ctl);
-    if (b.nsfd >= 0) close(b.nsfd);
-    if (b.lfd >= 0) close(b.lfd);
+    if (ctl_a >= 0)
+        close(ctl_a);
+    if (b.ctl >= 0)
+        close(b.ctl);
+    if (b.nsfd >= 0)
+        close(b.nsfd);
+    if (b.lfd >= 0)
+        close(b.lfd);
     /* On failure nothing holds namespace b any more: it goes, and a veth
      * pair goes with either of its ends. */
     return rc;
@@ -856,7 +900,8 @@ out:
 static int k_tcp_veth(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                       size_t n)
 {
-    if (!g_veth.built && veth_build(why, n) != 0) return -1;
+    if (!g_veth.built && veth_build(why, n) != 0)
+        return -1;
     if (iters == 0) {
         memset(&g_veth.ws, 0, sizeof(g_veth.ws));
         g_veth.ws.skip = 1;
@@ -893,15 +938,17 @@ static int k_tcp_veth(const struct figspec *f, uint64_t iters, double *ns, char 
         } else {
             t1_start = bench_now_ns();
             while (sent < w.bytes) {
-                size_t len = w.bytes - sent < BENCH_TCP_WRITE ? (size_t)(w.bytes - sent)
-                                                               : BENCH_TCP_WRITE;
+                size_t len =
+                    w.bytes - sent < BENCH_TCP_WRITE ? (size_t)(w.bytes - sent) : BENCH_TCP_WRITE;
                 ssize_t k = send(c, buf, len, MSG_NOSIGNAL);
-                if (k <= 0) break;
+                if (k <= 0)
+                    break;
                 sent += (uint64_t)k;
             }
             while (sent == w.bytes && got < w.bytes) {
                 ssize_t k = recv(c, rbuf, BENCH_TCP_WRITE, 0);
-                if (k <= 0) break;
+                if (k <= 0)
+                    break;
                 got += (uint64_t)k;
             }
             t2_end = bench_now_ns();
@@ -912,10 +959,13 @@ static int k_tcp_veth(const struct figspec *f, uint64_t iters, double *ns, char 
                            (unsigned long long)sent, (unsigned long long)got, strerror(errno));
         }
         long retrans = c >= 0 ? bench_tcp_retrans(c) : -1;
-        if (lrc) bench_wire_abort(&w);
+        if (lrc)
+            bench_wire_abort(&w);
         pthread_join(th, NULL);
-        if (c >= 0) close(c);
-        if (lrc) goto out;
+        if (c >= 0)
+            close(c);
+        if (lrc)
+            goto out;
         if (w.rc) {
             snprintf(why, n, "%s", w.why);
             goto out;
@@ -948,14 +998,17 @@ out:
 static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                  size_t n)
 {
-    if (f->op == OP_TCP_BULK_TAP) return k_tcp_veth(f, iters, ns, note, why, n);
-    if (g_veth.built) veth_drop(); /* namespace b goes once the figure is done */
+    if (f->op == OP_TCP_BULK_TAP)
+        return k_tcp_veth(f, iters, ns, note, why, n);
+    if (g_veth.built)
+        veth_drop(); /* namespace b goes once the figure is done */
     if (ps_ensure(f, why, n) != 0) {
         ps_drop();
         return -1;
     }
     spread_note(&g_ps.set, note, BENCH_NOTE);
-    if (iters == 0) return 0;
+    if (iters == 0)
+        return 0;
     switch (f->op) {
     case OP_RTT_LO:
         return k_rtt(iters, ns, why, n);
@@ -982,7 +1035,8 @@ static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note
 static int lo_up(char *why, size_t n)
 {
     int s = socket(AF_INET, SOCK_DGRAM, 0);
-    if (s < 0) return bench_fail(why, n, "socket: %s", strerror(errno));
+    if (s < 0)
+        return bench_fail(why, n, "socket: %s", strerror(errno));
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
@@ -993,7 +1047,8 @@ static int lo_up(char *why, size_t n)
     }
     int e = errno;
     close(s);
-    if (rc != 0) return bench_fail(why, n, "bringing lo up (SIOCSIFFLAGS): %s", strerror(e));
+    if (rc != 0)
+        return bench_fail(why, n, "bringing lo up (SIOCSIFFLAGS): %s", strerror(e));
     return 0;
 }
 
@@ -1051,16 +1106,19 @@ static void child_main(int rfd, int wfd)
     FILE *pr = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
     if (pr) {
         unsigned lo, hi;
-        if (fscanf(pr, "%u %u", &lo, &hi) == 2 && lo <= hi) g_eph_lo = lo, g_eph_hi = hi;
+        if (fscanf(pr, "%u %u", &lo, &hi) == 2 && lo <= hi)
+            g_eph_lo = lo, g_eph_hi = hi;
         fclose(pr);
     }
     raise_nofile();
-    if (write_full(wfd, &resp, sizeof(resp)) != 0 || resp.rc != 0) _exit(1);
+    if (write_full(wfd, &resp, sizeof(resp)) != 0 || resp.rc != 0)
+        _exit(1);
     struct kreq req;
     while (read_full(rfd, &req, sizeof(req)) == 0 && req.cmd) {
         memset(&resp, 0, sizeof(resp));
         resp.rc = k_run(&req.spec, req.iters, &resp.ns, resp.note, resp.why, sizeof(resp.why));
-        if (write_full(wfd, &resp, sizeof(resp)) != 0) break;
+        if (write_full(wfd, &resp, sizeof(resp)) != 0)
+            break;
     }
     ps_drop();
     _exit(0);
@@ -1082,7 +1140,8 @@ static const char *kernel_describe(void)
 static int kernel_init(char *why, size_t n)
 {
     int down[2], up[2];
-    if (pipe2(down, O_CLOEXEC) != 0) return bench_fail(why, n, "pipe: %s", strerror(errno));
+    if (pipe2(down, O_CLOEXEC) != 0)
+        return bench_fail(why, n, "pipe: %s", strerror(errno));
     if (pipe2(up, O_CLOEXEC) != 0) {
         close(down[0]);
         close(down[1]);
@@ -1126,7 +1185,8 @@ fail:
 
 static void kernel_fini(void)
 {
-    if (g_child < 0) return;
+    if (g_child < 0)
+        return;
     struct kreq req;
     memset(&req, 0, sizeof(req));
     write_full(g_to_child, &req, sizeof(req));
@@ -1144,9 +1204,11 @@ static int kernel_has(const struct figspec *f)
 static long read_long_file(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     long v = -1;
-    if (fscanf(f, "%ld", &v) != 1) v = -1;
+    if (fscanf(f, "%ld", &v) != 1)
+        v = -1;
     fclose(f);
     return v;
 }
@@ -1163,7 +1225,8 @@ static long slab_object_size(const char *cache, const char **src)
         return v;
     }
     FILE *f = fopen("/proc/slabinfo", "r");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     char line[512];
     while (fgets(line, sizeof(line), f)) {
         char name[64];
@@ -1231,10 +1294,10 @@ static int kernel_ram(const struct figspec *f, double *bytes, char *note, char *
 static int kernel_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                       size_t n)
 {
-    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW ||
-        f->op == OP_RAM_EST)
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW || f->op == OP_RAM_EST)
         return kernel_ram(f, ns, note, why, n);
-    if (g_child < 0) return bench_fail(why, n, "no kernel child");
+    if (g_child < 0)
+        return bench_fail(why, n, "no kernel child");
     struct kreq req;
     memset(&req, 0, sizeof(req));
     req.cmd = 1;
@@ -1246,7 +1309,8 @@ static int kernel_run(const struct figspec *f, uint64_t iters, double *ns, char 
         return bench_fail(why, n, "kernel child died");
     resp.why[sizeof(resp.why) - 1] = 0;
     resp.note[sizeof(resp.note) - 1] = 0;
-    if (resp.note[0]) snprintf(note, BENCH_NOTE, "%s", resp.note);
+    if (resp.note[0])
+        snprintf(note, BENCH_NOTE, "%s", resp.note);
     if (resp.rc != 0) {
         snprintf(why, n, "%s", resp.why);
         return -1;

@@ -129,7 +129,8 @@ static const char *lwip_describe(void)
 {
     return "lwIP " LWIP_VERSION_STRING " (Debian liblwip, NO_SYS=0 build) raw API: "
            "udp_new/udp_bind/udp_connect/udp_sendto + udp_recv callback, tcp_new/tcp_bind/"
-           "tcp_close, tcp_connect/tcp_accept/tcp_write/tcp_output/tcp_recved + tcp_recv callback, netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
+           "tcp_close, tcp_connect/tcp_accept/tcp_write/tcp_output/tcp_recved + tcp_recv callback, "
+           "netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
            "the tcpip thread runs inline instead (tcpip_try_callback interposed), so one thread "
            "and no tcpip thread; ephemeral ports from its compiled-in range 49152-65535 (TCP "
            "never picks 65535)";
@@ -137,7 +138,8 @@ static const char *lwip_describe(void)
 
 static int lwip_peer_init(char *why, size_t n)
 {
-    if (g_inited) return 0;
+    if (g_inited)
+        return 0;
     /* Our tcpip_try_callback must be the one the library calls. */
     void *seen = dlsym(RTLD_DEFAULT, "tcpip_try_callback");
     if (seen != (void *)tcpip_try_callback)
@@ -204,7 +206,8 @@ static struct udp_pcb *bound_pcb(u16_t port, struct rx *r, char *why, size_t n)
         udp_remove(pcb);
         return NULL;
     }
-    if (r) udp_recv(pcb, on_recv, r);
+    if (r)
+        udp_recv(pcb, on_recv, r);
     return pcb;
 }
 
@@ -214,7 +217,8 @@ static err_t send_copy(struct udp_pcb *pcb, const void *data, u16_t len, const i
                        u16_t port)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, len, PBUF_RAM);
-    if (!p) return ERR_MEM;
+    if (!p)
+        return ERR_MEM;
     pbuf_take(p, data, len);
     err_t e = udp_sendto(pcb, p, to, port);
     pbuf_free(p);
@@ -227,7 +231,8 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     memset(&ra, 0, sizeof(ra));
     memset(&rb, 0, sizeof(rb));
     struct udp_pcb *a = bound_pcb(0, &ra, why, n);
-    if (!a) return -1;
+    if (!a)
+        return -1;
     struct udp_pcb *b = bound_pcb(0, &rb, why, n);
     if (!b) {
         udp_remove(a);
@@ -241,13 +246,17 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
     int rc = 0;
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
-        if (send_copy(a, out, sizeof(out), &lo, bport) != ERR_OK) goto fail;
+        if (send_copy(a, out, sizeof(out), &lo, bport) != ERR_OK)
+            goto fail;
         run_pending();
-        if (rb.got != 1 || rb.len != BENCH_PAYLOAD) goto fail;
+        if (rb.got != 1 || rb.len != BENCH_PAYLOAD)
+            goto fail;
         rb.got = 0;
-        if (send_copy(b, rb.buf, rb.len, &rb.addr, rb.port) != ERR_OK) goto fail;
+        if (send_copy(b, rb.buf, rb.len, &rb.addr, rb.port) != ERR_OK)
+            goto fail;
         run_pending();
-        if (ra.got != 1 || ra.len != BENCH_PAYLOAD) goto fail;
+        if (ra.got != 1 || ra.len != BENCH_PAYLOAD)
+            goto fail;
         ra.got = 0;
         continue;
     fail:
@@ -275,11 +284,13 @@ static void *pcb_new(int proto, int reuse)
 {
     if (proto == IPPROTO_TCP) {
         struct tcp_pcb *p = tcp_new();
-        if (p && reuse) ip_set_option(p, SOF_REUSEADDR);
+        if (p && reuse)
+            ip_set_option(p, SOF_REUSEADDR);
         return p;
     }
     struct udp_pcb *p = udp_new();
-    if (p && reuse) ip_set_option(p, SOF_REUSEADDR);
+    if (p && reuse)
+        ip_set_option(p, SOF_REUSEADDR);
     return p;
 }
 
@@ -291,7 +302,8 @@ static err_t pcb_bind(int proto, void *pcb, u16_t port)
 static void pcb_free(int proto, void *pcb)
 {
     if (proto == IPPROTO_TCP) {
-        if (tcp_close(pcb) != ERR_OK) tcp_abort(pcb);
+        if (tcp_close(pcb) != ERR_OK)
+            tcp_abort(pcb);
     } else {
         udp_remove(pcb);
     }
@@ -322,7 +334,8 @@ static int run_socket_close(int proto, uint64_t iters, double *ns, char *why, si
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
         void *pcb = pcb_new(proto, 0);
-        if (!pcb) return bench_fail(why, n, "pcb allocation failed");
+        if (!pcb)
+            return bench_fail(why, n, "pcb allocation failed");
         pcb_free(proto, pcb);
     }
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
@@ -370,7 +383,8 @@ static struct {
 
 static void ps_drop(void)
 {
-    if (g_ps.pcbs) free_pcbs(g_ps.proto, g_ps.pcbs, g_ps.count);
+    if (g_ps.pcbs)
+        free_pcbs(g_ps.proto, g_ps.pcbs, g_ps.count);
     free(g_ps.pcbs);
     free(g_ps.order);
     memset(&g_ps, 0, sizeof(g_ps));
@@ -383,8 +397,10 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
                : f->op == OP_CONNECT                       ? ST_CONN
                                                            : ST_NONE;
     unsigned fn = kind == ST_FILL ? 0 : f->n;
-    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn) ps_drop();
-    if (kind == ST_NONE) return 0;
+    if (g_ps.kind != kind || g_ps.proto != f->proto || g_ps.n != fn)
+        ps_drop();
+    if (kind == ST_NONE)
+        return 0;
     if (!g_ps.pcbs) {
         g_ps.kind = kind;
         g_ps.proto = f->proto;
@@ -395,12 +411,14 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
             g_ps.size =
                 (f->proto == IPPROTO_TCP ? LWIP_EPH_HI_TCP : LWIP_EPH_HI_UDP) - LWIP_EPH_LO + 1;
             g_ps.order = malloc(sizeof(*g_ps.order) * g_ps.size);
-            if (!g_ps.order) return bench_fail(why, n, "out of memory");
+            if (!g_ps.order)
+                return bench_fail(why, n, "out of memory");
             bench_fill_order(g_ps.size, g_ps.order);
             cap = g_ps.size;
         }
         g_ps.pcbs = calloc(cap, sizeof(*g_ps.pcbs));
-        if (!g_ps.pcbs) return bench_fail(why, n, "out of memory");
+        if (!g_ps.pcbs)
+            return bench_fail(why, n, "out of memory");
     }
     unsigned want = kind == ST_FILL    ? bench_fill_count(g_ps.size, f->occ)
                     : kind == ST_REUSE ? f->n - f->batch
@@ -428,7 +446,8 @@ static int ps_ensure(const struct figspec *f, char *why, size_t n)
             }
         }
         g_ps.count += add;
-        if (rc != 0) return -1;
+        if (rc != 0)
+            return -1;
         if (bad >= 0)
             return bench_fail(why, n, "setting up: pcb #%ld: err %d",
                               (long)(g_ps.count - add) + bad, (int)e);
@@ -442,7 +461,8 @@ static int run_bind_explicit(const struct figspec *f, uint64_t rounds, double *n
                              size_t n)
 {
     void **pcbs = calloc(f->n, sizeof(*pcbs));
-    if (!pcbs) return bench_fail(why, n, "out of memory");
+    if (!pcbs)
+        return bench_fail(why, n, "out of memory");
     uint64_t total = 0;
     int rc = 0;
     for (uint64_t r = 0; r < rounds && rc == 0; r++) {
@@ -499,15 +519,18 @@ static int run_bind0(const struct figspec *f, uint64_t iters, double *ns, char *
 static int run_bind0_fail(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
     void *pcb = pcb_new(f->proto, 0);
-    if (!pcb) return bench_fail(why, n, "pcb allocation failed");
+    if (!pcb)
+        return bench_fail(why, n, "pcb allocation failed");
     err_t e = ERR_OK;
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
         e = pcb_bind(f->proto, pcb, 0);
-        if (e == ERR_OK) break;
+        if (e == ERR_OK)
+            break;
     }
     *ns = (double)(bench_now_ns() - t0) / (double)iters;
-    if (e == ERR_OK) return bench_fail(why, n, "bind(0) with the range full succeeded");
+    if (e == ERR_OK)
+        return bench_fail(why, n, "bind(0) with the range full succeeded");
     pcb_free(f->proto, pcb);
     return 0;
 }
@@ -528,7 +551,8 @@ static int run_batch(const struct figspec *f, uint64_t rounds, double *ns, char 
             total += bench_now_ns() - t0;
         }
         free_pcbs(f->proto, pcbs, f->batch);
-        if (rc) return -1;
+        if (rc)
+            return -1;
         if (bad >= 0)
             return bench_fail(why, n, "%s #%ld: err %d", reuse ? "bind" : "connect",
                               (long)g_ps.count + bad, (int)e);
@@ -536,7 +560,6 @@ static int run_batch(const struct figspec *f, uint64_t rounds, double *ns, char 
     *ns = (double)total / (double)(rounds * f->batch);
     return 0;
 }
-
 
 /* ---- TCP (raw API, one thread) ---- */
 
@@ -576,9 +599,10 @@ static err_t on_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
     /* What a reader does: copy the bytes out (BENCH_TCP_WRITE at a time). */
     u16_t off = 0;
     while (off < p->tot_len) {
-        u16_t k = pbuf_copy_partial(p, t->rbuf, BENCH_TCP_WRITE < 65535 ? BENCH_TCP_WRITE : 65535,
-                                    off);
-        if (!k) break;
+        u16_t k =
+            pbuf_copy_partial(p, t->rbuf, BENCH_TCP_WRITE < 65535 ? BENCH_TCP_WRITE : 65535, off);
+        if (!k)
+            break;
         off = (u16_t)(off + k);
     }
     t->got += p->tot_len;
@@ -596,7 +620,8 @@ static void on_tcp_err(void *arg, err_t err)
 static err_t on_tcp_accept(void *arg, struct tcp_pcb *npcb, err_t err)
 {
     struct tcp_side *t = arg;
-    if (err != ERR_OK || !npcb) return ERR_VAL;
+    if (err != ERR_OK || !npcb)
+        return ERR_VAL;
     t->srv = npcb;
     tcp_arg(npcb, t);
     tcp_recv(npcb, on_tcp_recv);
@@ -640,7 +665,8 @@ static struct tcp_pcb *lwip_listener(u16_t port, struct tcp_side *t, char *why, 
 static struct tcp_pcb *lwip_connect(u16_t port, struct tcp_side *t)
 {
     struct tcp_pcb *c = tcp_new();
-    if (!c) return NULL;
+    if (!c)
+        return NULL;
     tcp_arg(c, t);
     tcp_err(c, on_tcp_err);
     t->connected = 0;
@@ -650,7 +676,8 @@ static struct tcp_pcb *lwip_connect(u16_t port, struct tcp_side *t)
         return NULL;
     }
     run_pending();
-    if (!t->connected || !t->srv) return NULL; /* c is then owned by lwIP's error path */
+    if (!t->connected || !t->srv)
+        return NULL; /* c is then owned by lwIP's error path */
     return c;
 }
 
@@ -669,7 +696,8 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
     }
     memset(buf, 'x', BENCH_TCP_WRITE);
     l = lwip_listener(BENCH_TCP_LISTEN_PORT, &t, why, n);
-    if (!l) goto out;
+    if (!l)
+        goto out;
     c = lwip_connect(BENCH_TCP_LISTEN_PORT, &t);
     if (!c) {
         bench_fail(why, n, "tcp_connect on loopback failed");
@@ -683,11 +711,15 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
         int moved = 0;
         while (sent < bytes) {
             size_t len = BENCH_TCP_WRITE - off;
-            if (len > bytes - sent) len = (size_t)(bytes - sent);
+            if (len > bytes - sent)
+                len = (size_t)(bytes - sent);
             size_t room = tcp_sndbuf(c);
-            if (len > room) len = room;
-            if (len > 0xffff) len = 0xffff; /* tcp_write takes a u16_t */
-            if (!len || tcp_write(c, buf + off, (u16_t)len, TCP_WRITE_FLAG_COPY) != ERR_OK) break;
+            if (len > room)
+                len = room;
+            if (len > 0xffff)
+                len = 0xffff; /* tcp_write takes a u16_t */
+            if (!len || tcp_write(c, buf + off, (u16_t)len, TCP_WRITE_FLAG_COPY) != ERR_OK)
+                break;
             moved = 1;
             sent += len;
             off = (off + len) % BENCH_TCP_WRITE;
@@ -695,14 +727,16 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
         tcp_output(c);
         uint64_t before = t.got;
         run_pending();
-        if (t.got != before) moved = 1;
+        if (t.got != before)
+            moved = 1;
         if (!moved) {
             /* A delayed ACK holds the window: what lwIP's 250 ms tcp_fasttmr
              * would send, sent now. */
             stalls++;
             tcp_fasttmr();
             run_pending();
-            if (stalls > 1000000) break;
+            if (stalls > 1000000)
+                break;
         }
     }
     uint64_t t1 = bench_now_ns();
@@ -714,14 +748,17 @@ static int run_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, cha
     *ns = (double)(t1 - t0) / (double)(f->n * iters);
     rc = 0;
 out:
-    if (c && !t.err && tcp_close(c) != ERR_OK) tcp_abort(c);
+    if (c && !t.err && tcp_close(c) != ERR_OK)
+        tcp_abort(c);
     if (t.srv) {
         tcp_arg(t.srv, NULL);
         tcp_recv(t.srv, NULL);
-        if (tcp_close(t.srv) != ERR_OK) tcp_abort(t.srv);
+        if (tcp_close(t.srv) != ERR_OK)
+            tcp_abort(t.srv);
     }
     run_pending();
-    if (l) tcp_close(l);
+    if (l)
+        tcp_close(l);
     tw_purge();
     free(buf);
     free(t.rbuf);
@@ -741,7 +778,8 @@ static int run_tcp_conn(uint64_t iters, double *ns, char *why, size_t n)
     int rc = -1;
     tw_purge();
     for (; nl < BENCH_TCP_NLISTEN; nl++)
-        if (!(l[nl] = lwip_listener((u16_t)(BENCH_TCP_LISTEN_PORT + nl), &t, why, n))) goto out;
+        if (!(l[nl] = lwip_listener((u16_t)(BENCH_TCP_LISTEN_PORT + nl), &t, why, n)))
+            goto out;
     uint64_t total = 0, t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++, k++) {
         if (i && i % LWIP_TW_PURGE == 0) {
@@ -749,8 +787,8 @@ static int run_tcp_conn(uint64_t iters, double *ns, char *why, size_t n)
             tw_purge();
             t0 = bench_now_ns();
         }
-        struct tcp_pcb *c = lwip_connect((u16_t)(BENCH_TCP_LISTEN_PORT + k % BENCH_TCP_NLISTEN),
-                                         &t);
+        struct tcp_pcb *c =
+            lwip_connect((u16_t)(BENCH_TCP_LISTEN_PORT + k % BENCH_TCP_NLISTEN), &t);
         if (!c) {
             bench_fail(why, n, "connection %llu: connect failed", (unsigned long long)k);
             goto out;
@@ -790,7 +828,8 @@ out:
 
 static int run_ram(const struct figspec *f, double *bytes, char *note, char *why, size_t n)
 {
-    if (!g_inited && lwip_peer_init(why, n) != 0) return -1;
+    if (!g_inited && lwip_peer_init(why, n) != 0)
+        return -1;
     int tcp = f->proto == IPPROTO_TCP;
     size_t sz = tcp ? sizeof(struct tcp_pcb) : sizeof(struct udp_pcb);
     /* memp_malloc(MEMP_UDP_PCB / MEMP_TCP_PCB) with MEMP_MEM_MALLOC +
@@ -823,7 +862,8 @@ static int run_ram(const struct figspec *f, double *bytes, char *note, char *why
         rc = bench_fail(why, n, "bind: err %d", (int)e);
     struct mallinfo2 m1 = mallinfo2();
     free_pcbs(f->proto, pcbs, BENCH_NSOCK);
-    if (rc) return -1;
+    if (rc)
+        return -1;
     char heap[64] = "glibc chunk overhead unknown";
     if (m1.uordblks >= m0.uordblks + req * BENCH_NSOCK)
         snprintf(heap, sizeof(heap), "%.0f B with glibc chunk overhead",
@@ -841,16 +881,17 @@ static int run_ram(const struct figspec *f, double *bytes, char *note, char *why
 static int lwip_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                     size_t n)
 {
-    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW ||
-        f->op == OP_RAM_EST)
+    if (f->op == OP_RAM_BOUND || f->op == OP_RAM_IDLE || f->op == OP_RAM_TW || f->op == OP_RAM_EST)
         return run_ram(f, ns, note, why, n);
-    if (!g_inited) return bench_fail(why, n, "lwIP not initialised");
+    if (!g_inited)
+        return bench_fail(why, n, "lwIP not initialised");
     IP_ADDR4(&g_lo_ip, 127, 0, 0, 1);
     if (ps_ensure(f, why, n) != 0) {
         ps_drop();
         return -1;
     }
-    if (iters == 0) return 0;
+    if (iters == 0)
+        return 0;
     switch (f->op) {
     case OP_RTT_LO:
         return run_rtt(iters, ns, why, n);

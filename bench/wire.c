@@ -67,7 +67,8 @@ void bench_no_ipv6(void)
      * IPv6 off, interfaces created from now on send no router
      * solicitations, DAD or MLD frames during a transfer. */
     int fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0)
+        return;
     ssize_t w = write(fd, "1\n", 2);
     (void)w;
     close(fd);
@@ -78,7 +79,8 @@ long bench_tcp_retrans(int fd)
     struct tcp_info ti;
     socklen_t len = sizeof(ti);
     memset(&ti, 0, sizeof(ti));
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0) return -1;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return -1;
     return (long)ti.tcpi_total_retrans;
 }
 
@@ -114,8 +116,8 @@ void *bench_wire_far_side(void *arg)
     w->t1_end = bench_now_ns();
     w->t2_start = bench_now_ns();
     while (sent < w->bytes) {
-        size_t len = w->bytes - sent < BENCH_TCP_WRITE ? (size_t)(w->bytes - sent)
-                                                        : BENCH_TCP_WRITE;
+        size_t len =
+            w->bytes - sent < BENCH_TCP_WRITE ? (size_t)(w->bytes - sent) : BENCH_TCP_WRITE;
         ssize_t k = send(s, buf, len, MSG_NOSIGNAL);
         if (k <= 0) {
             snprintf(w->why, sizeof(w->why), "far end: send at %llu of %llu bytes: %s",
@@ -139,7 +141,8 @@ out:
 void bench_wire_abort(struct bench_wire *w)
 {
     int s = __atomic_load_n(&w->sfd, __ATOMIC_ACQUIRE);
-    if (s >= 0) shutdown(s, SHUT_RDWR);
+    if (s >= 0)
+        shutdown(s, SHUT_RDWR);
     shutdown(w->lfd, SHUT_RDWR); /* an accept() still waiting returns */
 }
 
@@ -152,7 +155,8 @@ static double med(double *v, unsigned n)
             v[j] = v[j - 1];
             v[j - 1] = t;
         }
-    if (!n) return 0;
+    if (!n)
+        return 0;
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -168,8 +172,10 @@ void bench_wire_record(struct bench_wire_stats *ws, double mbps1, double mbps2, 
         ws->d2[ws->n] = mbps2;
         ws->n++;
     }
-    if (retrans_near > 0) ws->retrans_near += (uint64_t)retrans_near;
-    if (retrans_far > 0) ws->retrans_far += (uint64_t)retrans_far;
+    if (retrans_near > 0)
+        ws->retrans_near += (uint64_t)retrans_near;
+    if (retrans_far > 0)
+        ws->retrans_far += (uint64_t)retrans_far;
 }
 
 void bench_wire_medians(const struct bench_wire_stats *ws, double *m1, double *m2)

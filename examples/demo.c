@@ -92,8 +92,7 @@ static int setup_host(berth_stack *st, berth_netif *ifp, const char *prefix)
 {
     struct in_addr a;
     unsigned plen;
-    if (!st || !ifp || berth_parse_prefix(prefix, &a, &plen) ||
-        berth_netif_addr_add(ifp, a, plen))
+    if (!st || !ifp || berth_parse_prefix(prefix, &a, &plen) || berth_netif_addr_add(ifp, a, plen))
         return -1;
     return 0;
 }
@@ -223,7 +222,8 @@ int main(int argc, char **argv)
     berth_sim_run_idle(d.sim, 1000000); /* let stray echoes land */
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double real_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    double real_ms =
+        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     uint64_t vt = berth_sim_now(d.sim);
     struct berth_vlink_stats s;
     berth_vlink_stats(d.link, &s);
@@ -232,9 +232,9 @@ int main(int argc, char **argv)
            (unsigned long long)(vt % 1000000), real_ms);
     printf("link:    %llu sent, %llu delivered, %llu lost, %llu duplicated, %llu reordered, "
            "%llu queue drops\n",
-           (unsigned long long)s.sent, (unsigned long long)s.delivered,
-           (unsigned long long)s.lost, (unsigned long long)s.duplicated,
-           (unsigned long long)s.reordered, (unsigned long long)s.queue_drops);
+           (unsigned long long)s.sent, (unsigned long long)s.delivered, (unsigned long long)s.lost,
+           (unsigned long long)s.duplicated, (unsigned long long)s.reordered,
+           (unsigned long long)s.queue_drops);
     printf("pcap:    %s (the client's eth0)\n", pcap);
     berth_sim_free(d.sim); /* closes the capture with the interface */
     return replies == REQUESTS ? 0 : 1;

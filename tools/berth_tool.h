@@ -18,8 +18,8 @@
 #include "berth/stack.h"
 
 /* Exit statuses (docs/berth-host.md). */
-#define EXIT_FAIL 1        /* something failed at run time */
-#define EXIT_USAGE 2       /* bad command line */
+#define EXIT_FAIL 1  /* something failed at run time */
+#define EXIT_USAGE 2 /* bad command line */
 
 #define MAX_ADDRS 8
 #define MAX_ROUTES 8

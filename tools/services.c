@@ -50,7 +50,7 @@ struct service {
     /* TCP */
     uint64_t conns, conns_open, bytes_in, bytes_out, resets, aborted, accept_errors;
     uint64_t accept_pause_us; /* after an accept error (EMFILE, ENOMEM...): not polled until then */
-    uint64_t http_status[6]; /* requests answered, by status class: 1xx..5xx (index 1..5) */
+    uint64_t http_status[6];  /* requests answered, by status class: 1xx..5xx (index 1..5) */
     bool have_last_sha;
     char last_sha[65]; /* TCP discard/echo: sha256 of the last connection's bytes in */
 };
@@ -79,8 +79,8 @@ struct conn {
 
 #define MAX_SERVICES 16
 #define HTTP_REQ_MAX 8192
-#define HTTP_TIMEOUT_US 10000000u /* to receive a whole request */
-#define HTTP_DRAIN_US 2000000u    /* to see the client's FIN after the response */
+#define HTTP_TIMEOUT_US 10000000u   /* to receive a whole request */
+#define HTTP_DRAIN_US 2000000u      /* to see the client's FIN after the response */
 #define ACCEPT_PAUSE_US 100000u     /* listener rest after an accept error */
 #define WORK_PER_WAKE (256u * 1024) /* bytes one connection moves per wake */
 #define PAGE_MAX_CONNS 256          /* connection rows on the status page */
@@ -464,14 +464,22 @@ static void render_status(struct host_cmd *c, FILE *f);
 static const char *http_reason(int code)
 {
     switch (code) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 431: return "Request Header Fields Too Large";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Internal Server Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Internal Server Error";
     }
 }
 
@@ -483,8 +491,8 @@ static void http_respond(struct host_cmd *c, struct conn *k, int code)
         /* request-line = method SP request-target SP HTTP-version */
         const char *req = (const char *)k->buf;
         int pos = 0;
-        if (sscanf(req, "%15[!#$%&'*+.^_`|~0-9A-Za-z-] %1023[^ \r\n] %15[^ \r\n]%n", method,
-                   target, version, &pos) != 3 ||
+        if (sscanf(req, "%15[!#$%&'*+.^_`|~0-9A-Za-z-] %1023[^ \r\n] %15[^ \r\n]%n", method, target,
+                   version, &pos) != 3 ||
             (req[pos] != '\r' && req[pos] != '\n'))
             code = 400;
         else if (strncmp(version, "HTTP/", 5) || version[5] < '0' || version[5] > '9')
@@ -675,11 +683,20 @@ static void html_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -687,9 +704,9 @@ static void html_text(FILE *f, const char *s)
 /* ss's names for Linux's TCP states (tcpi_state). */
 static const char *tcp_state_name(int s)
 {
-    static const char *const names[] = {"UNKNOWN",   "ESTAB",      "SYN-SENT",   "SYN-RECV",
-                                        "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT",  "UNCONN",
-                                        "CLOSE-WAIT", "LAST-ACK",   "LISTEN",     "CLOSING"};
+    static const char *const names[] = {"UNKNOWN",    "ESTAB",      "SYN-SENT",  "SYN-RECV",
+                                        "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN",
+                                        "CLOSE-WAIT", "LAST-ACK",   "LISTEN",    "CLOSING"};
     return s >= 0 && s < (int)(sizeof(names) / sizeof(names[0])) ? names[s] : "UNKNOWN";
 }
 
@@ -763,8 +780,7 @@ static void snmp_row(void *arg, const char *group, const char *name, uint64_t va
 {
     FILE *f = arg;
     if (value) /* as nstat: the non-zero ones */
-        fprintf(f, "<tr><td>%s%s</td><td>%llu</td></tr>\n", group, name,
-                (unsigned long long)value);
+        fprintf(f, "<tr><td>%s%s</td><td>%llu</td></tr>\n", group, name, (unsigned long long)value);
 }
 
 /* The http service's page: plain HTML, like `ss -tuna` and `nstat -a`. */
@@ -914,8 +930,8 @@ int cmd_host(int argc, char **argv)
             c.log_conns = true;
             continue;
         }
-        static const char *const valued[] = {"--serve",     "--save-discard", "--status-file",
-                                             "--rcvbuf",    "--max-conns",    "--conn-buffer",
+        static const char *const valued[] = {"--serve",  "--save-discard", "--status-file",
+                                             "--rcvbuf", "--max-conns",    "--conn-buffer",
                                              "--backlog"};
         bool known = false;
         for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)

@@ -26,29 +26,28 @@
 
 void usage_tcp(FILE *f)
 {
-    fprintf(f,
-            "usage: berth tcp --tap NAME --addr A.B.C.D/LEN --to A.B.C.D:PORT [options]\n"
-            "\n"
-            "Open a TCP connection from a berth host, send a byte stream, read what comes\n"
-            "back until the peer closes, and report errors by their errno names.\n"
-            "\n"
-            "  --to A.B.C.D:PORT     the peer (connect(2))\n"
-            "  --bind PORT           local port (default: ephemeral)\n"
-            "  --send-bytes N        send N bytes of a pattern stream (K, M, G: KiB, MiB,\n"
-            "                        GiB; default 0), then shut down the sending side\n"
-            "  --expect-echo         the peer must send back exactly what was sent\n"
-            "  --sink                do not shut down the sending side before the peer\n"
-            "                        closes (for peers that stop at our FIN); read all\n"
-            "  --sha256              print the sha256 of what was sent and received\n"
-            "  --connect-timeout S   give up connecting after S seconds (ETIMEDOUT);\n"
-            "                        default: the stack's SYN retries decide\n"
-            "  --syncnt N            TCP_SYNCNT: SYN retransmissions before ETIMEDOUT\n"
-            "                        (Linux's default 6 takes 127 s; 1 takes 3 s)\n"
-            "  --timeout S           fail if the transfer makes no progress for S seconds\n"
-            "                        (default 30)\n"
-            "  --expect-error NAME   succeed only if a call fails with NAME (ECONNREFUSED...)\n"
-            "  --linger MS           wait before leaving (default 200)\n"
-            "\n");
+    fprintf(f, "usage: berth tcp --tap NAME --addr A.B.C.D/LEN --to A.B.C.D:PORT [options]\n"
+               "\n"
+               "Open a TCP connection from a berth host, send a byte stream, read what comes\n"
+               "back until the peer closes, and report errors by their errno names.\n"
+               "\n"
+               "  --to A.B.C.D:PORT     the peer (connect(2))\n"
+               "  --bind PORT           local port (default: ephemeral)\n"
+               "  --send-bytes N        send N bytes of a pattern stream (K, M, G: KiB, MiB,\n"
+               "                        GiB; default 0), then shut down the sending side\n"
+               "  --expect-echo         the peer must send back exactly what was sent\n"
+               "  --sink                do not shut down the sending side before the peer\n"
+               "                        closes (for peers that stop at our FIN); read all\n"
+               "  --sha256              print the sha256 of what was sent and received\n"
+               "  --connect-timeout S   give up connecting after S seconds (ETIMEDOUT);\n"
+               "                        default: the stack's SYN retries decide\n"
+               "  --syncnt N            TCP_SYNCNT: SYN retransmissions before ETIMEDOUT\n"
+               "                        (Linux's default 6 takes 127 s; 1 takes 3 s)\n"
+               "  --timeout S           fail if the transfer makes no progress for S seconds\n"
+               "                        (default 30)\n"
+               "  --expect-error NAME   succeed only if a call fails with NAME (ECONNREFUSED...)\n"
+               "  --linger MS           wait before leaving (default 200)\n"
+               "\n");
     usage_common(f);
 }
 
@@ -151,9 +150,9 @@ int cmd_tcp(int argc, char **argv)
             want_sha = true;
             continue;
         }
-        static const char *const valued[] = {"--to",      "--bind",   "--send-bytes",
-                                             "--connect-timeout",     "--syncnt",
-                                             "--timeout", "--linger", "--expect-error"};
+        static const char *const valued[] = {
+            "--to",     "--bind",    "--send-bytes", "--connect-timeout",
+            "--syncnt", "--timeout", "--linger",     "--expect-error"};
         bool known = false;
         for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
             known |= !strcmp(a, valued[k]);
@@ -262,8 +261,7 @@ int cmd_tcp(int argc, char **argv)
                     break;
                 }
                 struct pollfd p = {.fd = fd, .events = POLLOUT};
-                int r = berth_poll(st, &p, 1,
-                                   deadline ? (int)((deadline - now + 999) / 1000) : -1);
+                int r = berth_poll(st, &p, 1, deadline ? (int)((deadline - now + 999) / 1000) : -1);
                 if (h.stop) {
                     err = EINTR;
                     break;
@@ -387,8 +385,8 @@ int cmd_tcp(int argc, char **argv)
             if (n < 0) {
                 if (errno != EAGAIN) {
                     seen_error = errno;
-                    printf("send: %s (%s) after %llu bytes\n", errno_name(errno),
-                           strerror(errno), (unsigned long long)(sent - pend_len));
+                    printf("send: %s (%s) after %llu bytes\n", errno_name(errno), strerror(errno),
+                           (unsigned long long)(sent - pend_len));
                 }
                 break;
             }
@@ -426,8 +424,7 @@ int cmd_tcp(int argc, char **argv)
         printf("tcp_info: rtt %.3f ms rttvar %.3f ms rto %u ms snd_mss %u cwnd %u ssthresh %u "
                "retransmitted %u segments, reordering %u\n",
                ti.tcpi_rtt / 1000.0, ti.tcpi_rttvar / 1000.0, ti.tcpi_rto / 1000, ti.tcpi_snd_mss,
-               ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_total_retrans,
-               ti.tcpi_reordering);
+               ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_total_retrans, ti.tcpi_reordering);
     if (!seen_error && !h.stop)
         printf("errors: none\n");
     if (h.stop)

@@ -32,7 +32,7 @@ struct berth_stack;
 struct bsock;
 
 struct bind_node {
-    struct bind_node *next;   /* in the port's owner list */
+    struct bind_node *next; /* in the port's owner list */
     /* The pointer to this node in its bucket's list (O(1) unlink); NULL
      * while it is its port's only owner (the leaf entry points at it). */
     struct bind_node **pprev;
@@ -103,10 +103,10 @@ struct bind_leaf {
 
 struct bind_table {
     int proto;
-    unsigned count;                        /* hashed nodes */
-    struct bind_leaf *leaf[BIND_LEAVES];   /* port >> 6; NULL: no used port there */
-    uint64_t used[BIND_PORT_WORDS];        /* bit set: port has an owner */
-    uint64_t full[BIND_SUMMARY_WORDS];     /* bit set: used[] word is all ones */
+    unsigned count;                      /* hashed nodes */
+    struct bind_leaf *leaf[BIND_LEAVES]; /* port >> 6; NULL: no used port there */
+    uint64_t used[BIND_PORT_WORDS];      /* bit set: port has an owner */
+    uint64_t full[BIND_SUMMARY_WORDS];   /* bit set: used[] word is all ones */
 };
 
 struct bind_table *bind_table_new(struct berth_stack *st, int proto);

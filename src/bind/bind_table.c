@@ -352,7 +352,9 @@ static inline uint64_t blocked_word(const struct eph_scan *sc, unsigned w)
 static unsigned next_free(const struct eph_scan *sc, unsigned from, unsigned hi, unsigned step)
 {
     unsigned p = from;
-    const uint64_t pmask = step == 1 ? ~0ULL : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL;
+    const uint64_t pmask = step == 1    ? ~0ULL
+                           : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL
+                                        : 0x5555555555555555ULL;
     while (p <= hi) {
         unsigned w = p >> 6;
         if (((sc->t->full[w >> 6] >> (w & 63)) & 1) == 0) {
@@ -398,7 +400,9 @@ static bool eph_conflict(const struct eph_scan *sc, unsigned port)
 /* First occupied, unreserved, compatible port in [from, hi] stepping `step`. */
 static unsigned next_shared(const struct eph_scan *sc, unsigned from, unsigned hi, unsigned step)
 {
-    const uint64_t pmask = step == 1 ? ~0ULL : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL;
+    const uint64_t pmask = step == 1    ? ~0ULL
+                           : (from & 1) ? 0xaaaaaaaaaaaaaaaaULL
+                                        : 0x5555555555555555ULL;
     for (unsigned w = from >> 6; w <= hi >> 6; w++) {
         /* occupied, unreserved ports of the class, a word at a time */
         uint64_t bits = sc->t->used[w] & pmask & ~(sc->reserved ? sc->reserved[w] : 0);
@@ -456,8 +460,8 @@ static unsigned pick_ephemeral(struct berth_stack *st, struct bind_table *t,
     unsigned lo = req->lo, hi = req->hi;
     if (lo > hi || hi == 0)
         return 0;
-    struct eph_scan sc = {.t = t, .reserved = st->net.ip_local_reserved_ports, .n = n,
-                          .rule = EPH_RULE_EXPLICIT};
+    struct eph_scan sc = {
+        .t = t, .reserved = st->net.ip_local_reserved_ports, .n = n, .rule = EPH_RULE_EXPLICIT};
     if (req->kind == BIND_EPH_ANY)
         return scan_class(st, &sc, lo, hi, -1);
     for (int round = 0; round < (st->net.ip_autobind_reuse ? 2 : 1); round++) {
@@ -504,8 +508,7 @@ int bind_get_port(struct berth_stack *st, struct bind_table *t, struct bind_node
     return insert(st, t, n, port, e);
 }
 
-int bind_add_owner(struct berth_stack *st, struct bind_table *t, struct bind_node *n,
-                   uint16_t port)
+int bind_add_owner(struct berth_stack *st, struct bind_table *t, struct bind_node *n, uint16_t port)
 {
     return insert(st, t, n, port, entry(t, port));
 }

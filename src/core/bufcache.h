@@ -14,10 +14,9 @@
  * Like Linux's slab caches, freed blocks of BUFCACHE_MIN bytes and more
  * (up to BUFCACHE_MAX) are kept on free lists, one per 4 KiB size class,
  * up to `berth_config.buffer_cache` bytes per stack (default 8 MiB, 0 in the
- * sanitizer build so ASan sees every free; 0 turns the cache off and blocks are allocated at their exact size). With the
- * cache on, such a block is allocated rounded up to its class, and the
- * caller learns the real size so it can use the extra room. Everything
- * runs under the stack lock. */
+ * sanitizer build so ASan sees every free; 0 turns the cache off and blocks are allocated at their
+ * exact size). With the cache on, such a block is allocated rounded up to its class, and the caller
+ * learns the real size so it can use the extra room. Everything runs under the stack lock. */
 #ifndef BERTH_CORE_BUFCACHE_H
 #define BERTH_CORE_BUFCACHE_H
 

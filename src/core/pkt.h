@@ -20,16 +20,16 @@ struct berth_netif;
 
 struct pkt {
     struct pkt *next;
-    uint8_t *data;            /* current start */
-    uint32_t len;             /* bytes from data */
-    uint32_t cap;             /* bytes in buf */
-    struct berth_netif *ifp;  /* receiving interface (input path) */
+    uint8_t *data;           /* current start */
+    uint32_t len;            /* bytes from data */
+    uint32_t cap;            /* bytes in buf */
+    struct berth_netif *ifp; /* receiving interface (input path) */
     uint32_t truesize;
     /* Filled by ip4_input for the transports. */
     struct in_addr src, dst;
     uint8_t ttl, tos;
-    uint16_t ip_hlen;         /* IP header length of the datagram (ICMP quoting) */
-    uint8_t *nh;              /* network header within buf */
+    uint16_t ip_hlen; /* IP header length of the datagram (ICMP quoting) */
+    uint8_t *nh;      /* network header within buf */
     uint8_t buf[];
 };
 

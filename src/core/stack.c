@@ -20,7 +20,7 @@ void berth_config_init(struct berth_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->name = "berth";
-    cfg->max_fds = 1024;     /* RLIMIT_NOFILE soft default on Linux */
+    cfg->max_fds = 1024; /* RLIMIT_NOFILE soft default on Linux */
     cfg->max_sockets = 65536;
     cfg->loopback = true;
     cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
@@ -300,7 +300,4 @@ uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len
  * stream seeded once from the platform, so a port pick costs no system call.
  * Secrets (ISNs, port-hash keys) come from st->secret through
  * stack_hash32 instead. */
-uint32_t stack_random32(struct berth_stack *st)
-{
-    return (uint32_t)(rng_next(&st->rng) >> 32);
-}
+uint32_t stack_random32(struct berth_stack *st) { return (uint32_t)(rng_next(&st->rng) >> 32); }

@@ -29,7 +29,7 @@ struct tcp_stack;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
-    uint16_t ip_local_port_range[2];    /* net.ipv4.ip_local_port_range */
+    uint16_t ip_local_port_range[2];     /* net.ipv4.ip_local_port_range */
     unsigned ip_unprivileged_port_start; /* net.ipv4.ip_unprivileged_port_start */
     int ip_nonlocal_bind;                /* net.ipv4.ip_nonlocal_bind */
     int ip_default_ttl;                  /* net.ipv4.ip_default_ttl */
@@ -38,9 +38,9 @@ struct berth_net_cfg {
     int somaxconn;                       /* net.core.somaxconn */
     /* Set through berth_sysctl_set (src/core/sysctl.c); zero is Linux's
      * default for each. */
-    int ip_autobind_reuse;               /* net.ipv4.ip_autobind_reuse */
-    int ipv6_bindv6only;                 /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
-    int ipv6_ip_nonlocal_bind;           /* net.ipv6.ip_nonlocal_bind */
+    int ip_autobind_reuse;     /* net.ipv4.ip_autobind_reuse */
+    int ipv6_bindv6only;       /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
+    int ipv6_ip_nonlocal_bind; /* net.ipv6.ip_nonlocal_bind */
     /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
      * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
      * the layout of bind_table.used, so the allocator can mask whole words.
@@ -68,7 +68,7 @@ struct berth_stack {
     struct pktq rxq;
     bool in_poll;
     struct bufcache bufcache; /* recycled large buffers (bufcache.h) */
-    struct btimer *timers; /* sorted by expiry */
+    struct btimer *timers;    /* sorted by expiry */
 
     /* Interfaces and routes. */
     struct berth_netif *netifs;
@@ -103,7 +103,10 @@ struct berth_stack {
     void *trace_arg;
 };
 
-static inline void *st_alloc(struct berth_stack *st, size_t n) { return st->plat.alloc(st->plat.ctx, n); }
+static inline void *st_alloc(struct berth_stack *st, size_t n)
+{
+    return st->plat.alloc(st->plat.ctx, n);
+}
 void *st_zalloc(struct berth_stack *st, size_t n);
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }

@@ -299,11 +299,11 @@ enum knob_kind {
     K_PROT_SOCK,  /* ipv4_privileged_ports */
     K_BITMAP,     /* proc_do_large_bitmap */
     /* TCP's knobs live in struct tcp_stack (src/tcp/tcp.h): off is there */
-    K_TCP_INT,    /* proc_dointvec(_minmax), one int */
-    K_TCP_U8,     /* proc_dou8vec_minmax */
+    K_TCP_INT,     /* proc_dointvec(_minmax), one int */
+    K_TCP_U8,      /* proc_dou8vec_minmax */
     K_TCP_JIFFIES, /* proc_dointvec_jiffies: seconds, |v| <= INT_MAX / HZ */
-    K_TCP_VEC3,   /* tcp_rmem / tcp_wmem: three ints, each within [min, max] */
-    K_TCP_CC,     /* tcp_congestion_control: a module name */
+    K_TCP_VEC3,    /* tcp_rmem / tcp_wmem: three ints, each within [min, max] */
+    K_TCP_CC,      /* tcp_congestion_control: a module name */
 };
 
 struct knob {
@@ -620,8 +620,8 @@ int berth_sysctl_get(berth_stack *st, const char *name, char *buf, size_t len)
     return (int)o.pos;
 }
 
-void berth_sysctl_foreach(berth_stack *st, void (*fn)(void *arg, const char *name, const char *value),
-                          void *arg)
+void berth_sysctl_foreach(berth_stack *st,
+                          void (*fn)(void *arg, const char *name, const char *value), void *arg)
 {
     /* The longest value is a reserved-port list of alternating ports:
      * 32768 items of at most 6 characters. */

@@ -25,10 +25,10 @@ static const struct {
     int err;
     bool fatal;
 } unreach_err[16] = {
-    {ENETUNREACH, false}, {EHOSTUNREACH, false}, {ENOPROTOOPT, true},  {ECONNREFUSED, true},
-    {EMSGSIZE, false},    {EOPNOTSUPP, false},   {ENETUNREACH, true},  {EHOSTDOWN, true},
-    {ENONET, true},       {ENETUNREACH, true},   {EHOSTUNREACH, true}, {ENETUNREACH, false},
-    {EHOSTUNREACH, false}, {EHOSTUNREACH, true}, {EHOSTUNREACH, true}, {EHOSTUNREACH, true},
+    {ENETUNREACH, false},  {EHOSTUNREACH, false}, {ENOPROTOOPT, true},  {ECONNREFUSED, true},
+    {EMSGSIZE, false},     {EOPNOTSUPP, false},   {ENETUNREACH, true},  {EHOSTDOWN, true},
+    {ENONET, true},        {ENETUNREACH, true},   {EHOSTUNREACH, true}, {ENETUNREACH, false},
+    {EHOSTUNREACH, false}, {EHOSTUNREACH, true},  {EHOSTUNREACH, true}, {EHOSTUNREACH, true},
 };
 
 static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_t code)
@@ -95,8 +95,11 @@ static void icmp_echo(struct berth_stack *st, struct pkt *p)
     r->data[2] = r->data[3] = 0;
     uint16_t ck = inet_csum_fold(inet_csum_add(0, r->data, r->len));
     memcpy(r->data + 2, &ck, 2);
-    struct ip4_out o = {.src = p->dst, .dst = p->src, .proto = IPPROTO_ICMP,
-                        .ttl = (uint8_t)st->net.ip_default_ttl, .tos = p->tos};
+    struct ip4_out o = {.src = p->dst,
+                        .dst = p->src,
+                        .proto = IPPROTO_ICMP,
+                        .ttl = (uint8_t)st->net.ip_default_ttl,
+                        .tos = p->tos};
     SNMP_INC(st, Icmp, OutMsgs);
     SNMP_INC(st, Icmp, OutEchoReps);
     ip4_output(st, r, &o);

@@ -109,14 +109,16 @@ static void reasm_expire(struct berth_stack *st, struct btimer *t);
 
 static struct ip4_reasm *reasm_get(struct berth_stack *st)
 {
-    if (st->reasm) return st->reasm;
+    if (st->reasm)
+        return st->reasm;
     /* About one bucket per 4 KiB of allowed memory, 16..4096. */
     size_t want = st->cfg.ipfrag_high_thresh / 4096;
     unsigned n = 16;
     while (n < want && n < 4096)
         n <<= 1;
     struct ip4_reasm *r = st_zalloc(st, sizeof(*r) + n * sizeof(r->buckets[0]));
-    if (!r) return NULL;
+    if (!r)
+        return NULL;
     r->nbuckets = n;
     timer_init(&r->timer, reasm_expire);
     st->reasm = r;
@@ -144,7 +146,8 @@ static uint64_t ipq_expiry(const struct berth_stack *st, const struct ipq *q)
 static struct ipq *ipq_create(struct berth_stack *st, struct ip4_reasm *r, const struct ip4_hdr *h)
 {
     struct ipq *q = st_zalloc(st, sizeof(*q));
-    if (!q) return NULL;
+    if (!q)
+        return NULL;
     q->saddr = h->saddr;
     q->daddr = h->daddr;
     q->id = h->id;
@@ -163,7 +166,8 @@ static struct ipq *ipq_create(struct berth_stack *st, struct ip4_reasm *r, const
     r->nqueues++;
     r->mem += q->mem;
     uint64_t when = ipq_expiry(st, r->oldest);
-    if (!r->timer.armed || r->timer.when != when) timer_arm(st, &r->timer, when);
+    if (!r->timer.armed || r->timer.when != when)
+        timer_arm(st, &r->timer, when);
     return q;
 }
 
@@ -196,7 +200,8 @@ static void ipq_kill(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q)
     st_free(st, q);
     /* A timer left armed for a queue killed early just re-arms itself for
      * the next oldest; with no queue left nothing needs to wake the stack. */
-    if (!r->oldest) timer_cancel(st, &r->timer);
+    if (!r->oldest)
+        timer_cancel(st, &r->timer);
 }
 
 /* Room for `cost` more bytes in queue q: evict the oldest other queues.
@@ -206,7 +211,8 @@ static bool make_room(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q
     size_t limit = st->cfg.ipfrag_high_thresh;
     while (r->mem + cost > limit) {
         struct ipq *victim = r->oldest == q ? q->newer : r->oldest;
-        if (!victim) return false;
+        if (!victim)
+            return false;
         TRACE(st, "ip reasm: memory full, evicting a queue of %u bytes", (unsigned)victim->mem);
         ipq_kill(st, r, victim);
         SNMP_INC(st, Ip, ReasmFails);
@@ -219,18 +225,23 @@ static bool make_room(struct berth_stack *st, struct ip4_reasm *r, struct ipq *q
 /* ICMP time exceeded, code 1, quoting the first fragment (ip_expire). */
 static void send_time_exceeded(struct berth_stack *st, const struct ipq *q)
 {
-    if (!(q->flags & IPQ_FIRST_IN) || !q->frags || q->frags->off != 0) return;
+    if (!(q->flags & IPQ_FIRST_IN) || !q->frags || q->frags->off != 0)
+        return;
     struct in_addr dst = {q->daddr};
     /* icmp_send refuses datagrams received as broadcast or multicast, and
      * Linux needs the receiving interface to still exist. */
-    if (netif_is_bcast4(st, dst) || ip4_is_multicast(dst)) return;
+    if (netif_is_bcast4(st, dst) || ip4_is_multicast(dst))
+        return;
     berth_netif *ifp = berth_netif_by_index(st, q->iif);
-    if (!ifp) return;
+    if (!ifp)
+        return;
     const struct ip4_frag *head = q->frags;
     size_t dlen = head->end - head->off;
-    if (dlen > 576) dlen = 576; /* icmp4_send_error quotes less than that anyway */
+    if (dlen > 576)
+        dlen = 576; /* icmp4_send_error quotes less than that anyway */
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, q->hlen + dlen);
-    if (!p) return;
+    if (!p)
+        return;
     memcpy(p->data, q->hdr, q->hlen);
     memcpy(p->data + q->hlen, head->data, dlen);
     p->nh = p->data;
@@ -255,7 +266,8 @@ static void reasm_expire(struct berth_stack *st, struct btimer *t)
         send_time_exceeded(st, q);
         ipq_kill(st, r, q);
     }
-    if (r->oldest) timer_arm(st, &r->timer, ipq_expiry(st, r->oldest));
+    if (r->oldest)
+        timer_arm(st, &r->timer, ipq_expiry(st, r->oldest));
 }
 
 /* ---- fragment insertion ---- */
@@ -269,21 +281,26 @@ static enum ins_kind frag_classify(const struct ipq *q, uint32_t off, uint32_t e
 {
     struct ip4_frag *last = q->tail;
     *after = last;
-    if (!last) return INS_NEW_RUN_TAIL;
+    if (!last)
+        return INS_NEW_RUN_TAIL;
     if (last->end < end) {
         /* The common case: beyond everything held. */
-        if (off < last->end) return INS_OVERLAP;
+        if (off < last->end)
+            return INS_OVERLAP;
         return off == last->end ? INS_APPEND_RUN : INS_NEW_RUN_TAIL;
     }
     struct ip4_frag *prev = NULL;
     for (struct ip4_frag *f = q->frags; f; prev = f, f = f->next) {
-        if (!f->run_end) continue; /* inside a run: its head decided already */
+        if (!f->run_end)
+            continue; /* inside a run: its head decided already */
         if (end <= f->off) {
             *after = prev;
             return INS_NEW_RUN_MID;
         }
-        if (off >= f->run_end) continue;
-        if (off >= f->off && end <= f->run_end) return INS_DUP;
+        if (off >= f->run_end)
+            continue;
+        if (off >= f->off && end <= f->run_end)
+            return INS_DUP;
         return INS_OVERLAP;
     }
     return INS_OVERLAP; /* unreachable: the tail's run ends at or after `end` */
@@ -319,7 +336,8 @@ static void frag_link(struct ipq *q, struct ip4_frag *f, enum ins_kind kind, str
  * OR into the reassembled header's TOS. */
 static int ecn_combine(uint8_t bits)
 {
-    if ((bits & IPFRAG_ECN_NOT_ECT) && (bits & ~IPFRAG_ECN_NOT_ECT)) return -1;
+    if ((bits & IPFRAG_ECN_NOT_ECT) && (bits & ~IPFRAG_ECN_NOT_ECT))
+        return -1;
     if ((bits & IPFRAG_ECN_CE) && (bits & (IPFRAG_ECN_ECT_0 | IPFRAG_ECN_ECT_1)))
         return INET_ECN_CE;
     return 0;
@@ -339,7 +357,8 @@ static struct pkt *ipq_build(struct berth_stack *st, struct ipq *q, const struct
         return NULL;
     }
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, tot);
-    if (!p) return NULL;
+    if (!p)
+        return NULL;
     memcpy(p->data, q->hdr, q->hlen);
     uint8_t *payload = p->data + q->hlen;
     uint32_t covered = 0;
@@ -382,26 +401,31 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
 {
     SNMP_INC(st, Ip, ReasmReqds);
     struct ip4_hdr h;
-    if (p->len < IP4_HLEN) return reasm_fail(st, p, "short header");
+    if (p->len < IP4_HLEN)
+        return reasm_fail(st, p, "short header");
     memcpy(&h, p->data, sizeof(h));
     unsigned ihl = (unsigned)(h.ver_ihl & 0x0f) * 4;
-    if (ihl < IP4_HLEN || ihl > p->len) return reasm_fail(st, p, "bad header length");
+    if (ihl < IP4_HLEN || ihl > p->len)
+        return reasm_fail(st, p, "bad header length");
     uint16_t fo = ntohs(h.frag_off);
     bool mf = (fo & IP4_MF) != 0;
     uint32_t off = (uint32_t)(fo & IP4_OFFMASK) << 3;
     uint32_t plen = p->len - ihl;
     uint32_t end = off + plen;
-    if (mf) end &= ~7u; /* non-last fragments carry multiples of 8: the excess is cut */
+    if (mf)
+        end &= ~7u; /* non-last fragments carry multiples of 8: the excess is cut */
 
     struct ip4_reasm *r = reasm_get(st);
-    if (!r) return reasm_fail(st, p, "no memory");
+    if (!r)
+        return reasm_fail(st, p, "no memory");
     struct ipq *q = ipq_find(st, r, &h);
 
     /* Fragments that always kill their queue (Linux creates the queue and
      * discards it at once; the counters are the same): nothing left after
      * trimming, or data beyond the largest possible datagram. */
     if (end == off || end + IP4_HLEN > IP4_MAXPACKET) {
-        if (q) ipq_kill(st, r, q);
+        if (q)
+            ipq_kill(st, r, q);
         return reasm_fail(st, p, end == off ? "empty fragment" : "fragment beyond 65535");
     }
 
@@ -411,17 +435,20 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
         if (limit == 0 || r->mem + sizeof(struct ipq) + cost > limit)
             return reasm_fail(st, p, "reassembly memory full, new datagram refused");
         q = ipq_create(st, r, &h);
-        if (!q) return reasm_fail(st, p, "no memory");
+        if (!q)
+            return reasm_fail(st, p, "no memory");
     }
 
     /* ip_frag_queue: the final fragment fixes the length; nothing may lie
      * beyond it, and it may not change. */
     if (!mf) {
-        if (end < q->len || ((q->flags & IPQ_LAST_IN) && end != q->len)) goto discard_qp;
+        if (end < q->len || ((q->flags & IPQ_LAST_IN) && end != q->len))
+            goto discard_qp;
         q->flags |= IPQ_LAST_IN;
         q->len = end;
     } else if (end > q->len) {
-        if (q->flags & IPQ_LAST_IN) goto discard_qp;
+        if (q->flags & IPQ_LAST_IN)
+            goto discard_qp;
         q->len = end;
     }
 
@@ -437,9 +464,11 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
               (unsigned)end);
         goto discard_qp;
     }
-    if (!make_room(st, r, q, cost)) goto discard_qp;
+    if (!make_room(st, r, q, cost))
+        goto discard_qp;
     struct ip4_frag *f = st_alloc(st, cost);
-    if (!f) goto discard_qp;
+    if (!f)
+        goto discard_qp;
     f->off = off;
     f->end = end;
     memcpy(f->data, p->data + ihl, end - off);
@@ -448,15 +477,18 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
     r->mem += cost;
     q->meat += end - off;
     q->ecn |= (uint8_t)(1u << (h.tos & 3));
-    if (p->ifp) q->iif = berth_netif_index(p->ifp);
+    if (p->ifp)
+        q->iif = berth_netif_index(p->ifp);
     if (off == 0) {
         q->flags |= IPQ_FIRST_IN;
         q->hlen = (uint8_t)ihl;
         memcpy(q->hdr, p->data, ihl);
     }
     uint32_t fragsize = (end - off) + ihl;
-    if (fragsize > q->max_size) q->max_size = fragsize;
-    if ((fo & IP4_DF) && fragsize > q->max_df_size) q->max_df_size = fragsize;
+    if (fragsize > q->max_size)
+        q->max_size = fragsize;
+    if ((fo & IP4_DF) && fragsize > q->max_df_size)
+        q->max_df_size = fragsize;
 
     if (q->flags == (IPQ_FIRST_IN | IPQ_LAST_IN) && q->meat == q->len) {
         struct pkt *d = ipq_build(st, q, p);
@@ -480,7 +512,8 @@ discard_qp:
 void ip4_reasm_fini(struct berth_stack *st)
 {
     struct ip4_reasm *r = st->reasm;
-    if (!r) return;
+    if (!r)
+        return;
     while (r->oldest)
         ipq_kill(st, r, r->oldest);
     timer_cancel(st, &r->timer);
@@ -497,15 +530,19 @@ static void options_fragment(uint8_t *opt, size_t len)
     size_t i = 0;
     while (i < len) {
         uint8_t type = opt[i];
-        if (type == 0 /* IPOPT_END */) return;
+        if (type == 0 /* IPOPT_END */)
+            return;
         if (type == 1 /* IPOPT_NOOP */) {
             i++;
             continue;
         }
-        if (i + 1 >= len) return;
+        if (i + 1 >= len)
+            return;
         size_t olen = opt[i + 1];
-        if (olen < 2 || olen > len - i) return;
-        if (!(type & 0x80)) memset(opt + i, 1, olen);
+        if (olen < 2 || olen > len - i)
+            return;
+        if (!(type & 0x80))
+            memset(opt + i, 1, olen);
         i += olen;
     }
 }

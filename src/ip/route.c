@@ -164,6 +164,9 @@ struct berth_netif *ip4_route_output(struct berth_stack *st, struct in_addr dst,
     return ifp;
 }
 
-bool ip4_is_local(struct berth_stack *st, struct in_addr a) { return netif_find_local4(st, a) != NULL; }
+bool ip4_is_local(struct berth_stack *st, struct in_addr a)
+{
+    return netif_find_local4(st, a) != NULL;
+}
 
 bool ip4_is_multicast(struct in_addr a) { return (ntohl(a.s_addr) & 0xf0000000u) == 0xe0000000u; }

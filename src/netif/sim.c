@@ -173,7 +173,10 @@ static void advance_to(berth_sim *sim, uint64_t t)
 
 static uint64_t sp_now(void *ctx) { return ((berth_sim *)ctx)->now; }
 static void sp_nop(void *ctx) { (void)ctx; }
-static void sp_random(void *ctx, void *buf, size_t n) { rng_fill(&((berth_sim *)ctx)->rng, buf, n); }
+static void sp_random(void *ctx, void *buf, size_t n)
+{
+    rng_fill(&((berth_sim *)ctx)->rng, buf, n);
+}
 
 static void *sp_alloc(void *ctx, size_t n)
 {

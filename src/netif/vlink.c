@@ -84,7 +84,10 @@ void vlink_free(berth_vlink *l)
     free(l);
 }
 
-void berth_vlink_set_params(berth_vlink *l, const struct berth_link_params *params) { l->p = *params; }
+void berth_vlink_set_params(berth_vlink *l, const struct berth_link_params *params)
+{
+    l->p = *params;
+}
 
 void berth_vlink_stats(const berth_vlink *l, struct berth_vlink_stats *out) { *out = l->stats; }
 

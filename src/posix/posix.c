@@ -114,8 +114,14 @@ int berth_posix_socket(int domain, int type, int protocol)
         return expr;                                                                               \
     } while (0)
 
-int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(fd, berth_bind(st, b, a, l)); }
-int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l) { SOCKCALL(fd, berth_connect(st, b, a, l)); }
+int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l)
+{
+    SOCKCALL(fd, berth_bind(st, b, a, l));
+}
+int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l)
+{
+    SOCKCALL(fd, berth_connect(st, b, a, l));
+}
 int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, backlog)); }
 
 /* Linux (__sys_accept4_file) reserves the new descriptor before it looks at
@@ -153,15 +159,18 @@ int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
     return pfd;
 }
 
-int berth_posix_accept(int fd, struct sockaddr *a, socklen_t *l) { return berth_posix_accept4(fd, a, l, 0); }
+int berth_posix_accept(int fd, struct sockaddr *a, socklen_t *l)
+{
+    return berth_posix_accept4(fd, a, l, 0);
+}
 
 ssize_t berth_posix_send(int fd, const void *buf, size_t len, int flags)
 {
     SOCKCALL(fd, berth_send(st, b, buf, len, flags));
 }
 
-ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
-                           socklen_t tolen)
+ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags,
+                           const struct sockaddr *to, socklen_t tolen)
 {
     SOCKCALL(fd, berth_sendto(st, b, buf, len, flags, to, tolen));
 }
@@ -187,8 +196,14 @@ ssize_t berth_posix_recvmsg(int fd, struct msghdr *msg, int flags)
     SOCKCALL(fd, berth_recvmsg(st, b, msg, flags));
 }
 
-int berth_posix_getsockname(int fd, struct sockaddr *a, socklen_t *l) { SOCKCALL(fd, berth_getsockname(st, b, a, l)); }
-int berth_posix_getpeername(int fd, struct sockaddr *a, socklen_t *l) { SOCKCALL(fd, berth_getpeername(st, b, a, l)); }
+int berth_posix_getsockname(int fd, struct sockaddr *a, socklen_t *l)
+{
+    SOCKCALL(fd, berth_getsockname(st, b, a, l));
+}
+int berth_posix_getpeername(int fd, struct sockaddr *a, socklen_t *l)
+{
+    SOCKCALL(fd, berth_getpeername(st, b, a, l));
+}
 
 int berth_posix_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {

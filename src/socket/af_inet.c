@@ -116,10 +116,7 @@ int inet_autobind(struct inet_sock *in)
     return bind_get_port(in->sk.st, inet_table(in), &in->bnode, 0, &req) ? -EAGAIN : 0;
 }
 
-void inet_unhash(struct inet_sock *in)
-{
-    bind_put_port(in->sk.st, inet_table(in), &in->bnode);
-}
+void inet_unhash(struct inet_sock *in) { bind_put_port(in->sk.st, inet_table(in), &in->bnode); }
 
 int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
 {

@@ -19,13 +19,13 @@ enum inet_state { INET_CLOSE = 0, INET_ESTABLISHED = 1, INET_LISTEN = 10 };
 
 struct inet_sock {
     struct bsock sk;
-    struct bind_node bnode;   /* rcv_saddr + local port live here */
-    struct in_addr saddr;     /* source address used when sending */
-    struct in_addr daddr;     /* peer (connected sockets) */
-    uint16_t dport;           /* peer port, network order */
-    uint8_t state;            /* enum inet_state (TCP: its own states) */
+    struct bind_node bnode; /* rcv_saddr + local port live here */
+    struct in_addr saddr;   /* source address used when sending */
+    struct in_addr daddr;   /* peer (connected sockets) */
+    uint16_t dport;         /* peer port, network order */
+    uint8_t state;          /* enum inet_state (TCP: its own states) */
     uint8_t tos;
-    int16_t uc_ttl;           /* IP_TTL, -1: ip_default_ttl */
+    int16_t uc_ttl; /* IP_TTL, -1: ip_default_ttl */
     bool freebind : 1, bind_address_no_port : 1, recverr : 1;
     bool pktinfo : 1, recvttl : 1, recvtos : 1; /* control messages on receive */
     bool bindaddr_lock : 1, bindport_lock : 1;  /* explicit bind fixed addr / port */
@@ -46,8 +46,9 @@ struct inet6_info {
 };
 #define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
 /* The bind node's offset to the inet6_info must fit its 10-bit field. */
-#define INET6_OBJ_FITS(type)                                                                      \
-    (sizeof(type) - offsetof(struct inet_sock, bnode) <= BIND_ADDR6_MAX_OFF && sizeof(type) % 8 == 0)
+#define INET6_OBJ_FITS(type)                                                                       \
+    (sizeof(type) - offsetof(struct inet_sock, bnode) <= BIND_ADDR6_MAX_OFF &&                     \
+     sizeof(type) % 8 == 0)
 
 static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
 static inline uint16_t inet_num(const struct inet_sock *in) { return in->bnode.port; }
@@ -60,8 +61,9 @@ static inline struct inet6_info *inet6_info(struct inet_sock *in)
 /* The socket that owns a bind node (NULL for a TIME_WAIT entry). */
 static inline struct inet_sock *inet_of_node(const struct bind_node *n)
 {
-    return n->timewait ? NULL
-                       : (struct inet_sock *)(void *)((char *)n - offsetof(struct inet_sock, bnode));
+    return n->timewait
+               ? NULL
+               : (struct inet_sock *)(void *)((char *)n - offsetof(struct inet_sock, bnode));
 }
 static inline struct bsock *inet_node_sock(const struct bind_node *n)
 {

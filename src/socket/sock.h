@@ -49,7 +49,7 @@ struct sock_ops {
     int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
     int (*getsockopt)(struct bsock *so, int level, int name, void *val, socklen_t *len);
     int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
-    unsigned (*poll)(struct bsock *so);          /* POLLIN | POLLOUT | ... */
+    unsigned (*poll)(struct bsock *so);         /* POLLIN | POLLOUT | ... */
     int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
 };
 
@@ -69,10 +69,10 @@ struct sock_opts {
     int rcvlowat;                      /* 1 by default */
     int priority, mark;
     struct linger linger;
-    unsigned bound_ifindex; /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
+    unsigned bound_ifindex;                /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
-    const struct bsock *owner; /* the hash's key */
-    struct sock_opts *next;    /* hash chain */
+    const struct bsock *owner;             /* the hash's key */
+    struct sock_opts *next;                /* hash chain */
 };
 
 /* Field widths are chosen for size: a socket is the unit of RAM a stack
@@ -80,22 +80,21 @@ struct sock_opts {
  * ops table's; the ops table is an index into sock_ops_by_id[]. */
 struct bsock {
     struct berth_stack *st;
-    uid_t uid;             /* creation euid (Linux's sock_i_uid) */
-    int rcvbuf, sndbuf;    /* effective bytes (Linux doubles what is set) */
-    uint32_t rmem_alloc;   /* bytes (truesize) in a datagram receive queue (sk_rmem_alloc) */
-    uint16_t refs;    /* descriptor + blocked callers */
-    uint8_t so_error; /* pending asynchronous error (positive errno, < 256) */
-    uint8_t protocol; /* resolved: IPPROTO_UDP or IPPROTO_TCP */
-    uint8_t ops_id;   /* sock_ops_by_id[] */
-    uint8_t fl : 2;   /* SOCKF_* */
-    uint8_t shut : 2; /* RCV_SHUTDOWN | SEND_SHUTDOWN */
-    bool closed : 1;  /* descriptor gone; waiters bail out */
+    uid_t uid;           /* creation euid (Linux's sock_i_uid) */
+    int rcvbuf, sndbuf;  /* effective bytes (Linux doubles what is set) */
+    uint32_t rmem_alloc; /* bytes (truesize) in a datagram receive queue (sk_rmem_alloc) */
+    uint16_t refs;       /* descriptor + blocked callers */
+    uint8_t so_error;    /* pending asynchronous error (positive errno, < 256) */
+    uint8_t protocol;    /* resolved: IPPROTO_UDP or IPPROTO_TCP */
+    uint8_t ops_id;      /* sock_ops_by_id[] */
+    uint8_t fl : 2;      /* SOCKF_* */
+    uint8_t shut : 2;    /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    bool closed : 1;     /* descriptor gone; waiters bail out */
     bool cap_net_bind_service : 1; /* the creator held CAP_NET_BIND_SERVICE */
-    bool has_opt : 1; /* a sock_opts block is filed for it; else all defaults */
+    bool has_opt : 1;              /* a sock_opts block is filed for it; else all defaults */
 
     /* SOL_SOCKET state */
-    bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1,
-        oobinline : 1;
+    bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1, oobinline : 1;
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
 };
 _Static_assert(sizeof(struct bsock) == 32, "struct bsock stays 32 bytes");
@@ -161,8 +160,6 @@ void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t 
 /* Gather/scatter between an iovec and a flat buffer. */
 int iov_gather(void *dst, const struct msghdr *msg, size_t len);
 int iov_scatter(const struct msghdr *msg, const void *src, size_t len);
-
-
 
 /* SOL_SOCKET options (sockopt.c), sock_setsockopt()/sk_getsockopt() in Linux. */
 int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);

@@ -287,7 +287,8 @@ void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t 
     struct cmsghdr h = {.cmsg_len = cmlen, .cmsg_level = level, .cmsg_type = type};
     if (copy_to_user(msg->msg_control, &h, sizeof(h)))
         return;
-    if (cmlen > sizeof(h) && copy_to_user((char *)msg->msg_control + CMSG_LEN(0), data, cmlen - CMSG_LEN(0)))
+    if (cmlen > sizeof(h) &&
+        copy_to_user((char *)msg->msg_control + CMSG_LEN(0), data, cmlen - CMSG_LEN(0)))
         return;
     size_t adv = CMSG_SPACE(len) < msg->msg_controllen ? CMSG_SPACE(len) : msg->msg_controllen;
     msg->msg_control = (char *)msg->msg_control + adv;

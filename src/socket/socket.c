@@ -154,7 +154,8 @@ int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_
     struct sockaddr_storage k;
     int rc = addr_in(&k, addr, addrlen);
     if (rc == 0)
-        rc = so_ops(so)->connect ? so_ops(so)->connect(so, (struct sockaddr *)&k, addrlen) : -EOPNOTSUPP;
+        rc = so_ops(so)->connect ? so_ops(so)->connect(so, (struct sockaddr *)&k, addrlen)
+                                 : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -466,8 +467,7 @@ int berth_poll(berth_stack *st, struct pollfd *fds, nfds_t nfds, int timeout_ms)
         return -1;
     }
     st_lock(st);
-    uint64_t deadline =
-        timeout_ms < 0 ? BERTH_FOREVER : st_now(st) + (uint64_t)timeout_ms * 1000u;
+    uint64_t deadline = timeout_ms < 0 ? BERTH_FOREVER : st_now(st) + (uint64_t)timeout_ms * 1000u;
     for (;;) {
         stack_run_pending(st);
         int n = 0;

@@ -69,7 +69,8 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (!ifname[0]) {
             if (sock_set_bound_if(so, 0))
                 return -ENOMEM;
-            return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
+            return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len)
+                                          : 0;
         }
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
@@ -304,7 +305,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     case SO_RCVTIMEO:
     case SO_SNDTIMEO: {
         uint64_t us = name == SO_RCVTIMEO ? sock_opt(so)->rcvtimeo_us : sock_opt(so)->sndtimeo_us;
-        struct timeval tv = {.tv_sec = (time_t)(us / 1000000u), .tv_usec = (suseconds_t)(us % 1000000u)};
+        struct timeval tv = {.tv_sec = (time_t)(us / 1000000u),
+                             .tv_usec = (suseconds_t)(us % 1000000u)};
         return put_opt(&tv, sizeof(tv), val, len);
     }
     default:

@@ -30,7 +30,10 @@ static int il_wait(void *ctx, struct berth_stack *st, uint64_t deadline)
     return ETIMEDOUT;
 }
 
-static void il_random(void *ctx, void *buf, size_t n) { rng_fill(&((struct inline_ctx *)ctx)->rng, buf, n); }
+static void il_random(void *ctx, void *buf, size_t n)
+{
+    rng_fill(&((struct inline_ctx *)ctx)->rng, buf, n);
+}
 
 static void *il_alloc(void *ctx, size_t n)
 {

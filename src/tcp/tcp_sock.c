@@ -939,7 +939,9 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     bool peek = flags & MSG_PEEK;
     bool nowait = flags & MSG_DONTWAIT;
     size_t target =
-        (flags & MSG_WAITALL) ? len : ((size_t)sock_opt(so)->rcvlowat < len ? (size_t)sock_opt(so)->rcvlowat : len);
+        (flags & MSG_WAITALL)
+            ? len
+            : ((size_t)sock_opt(so)->rcvlowat < len ? (size_t)sock_opt(so)->rcvlowat : len);
     if (!target)
         target = 1;
     uint64_t deadline = sock_deadline(so, true);
@@ -1145,7 +1147,7 @@ static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t 
     if (peer && (tcp_state(tcp_sk(so)) == TCPS_SYN_SENT || tcp_state(tcp_sk(so)) == TCPS_CLOSE))
         return -ENOTCONN;
     return sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
-                                  : inet_getname(so, ss, len, peer);
+                                       : inet_getname(so, ss, len, peer);
 }
 
 const struct sock_ops tcp4_ops = {
@@ -1170,7 +1172,8 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
-_Static_assert(INET6_OBJ_FITS(struct tcp_sock), "tcp_sock: the inet6_info is within reach of the bind node");
+_Static_assert(INET6_OBJ_FITS(struct tcp_sock),
+               "tcp_sock: the inet6_info is within reach of the bind node");
 
 const struct sock_ops tcp6_ops = {
     .family = AF_INET6,

@@ -29,7 +29,7 @@ struct tcp_tw {
     uint32_t expire_ms;   /* tcp_ts_now() clock */
     uint32_t snd_nxt, rcv_nxt;
     uint32_t ts_recent;
-    struct bind_node bnode; /* timewait set */
+    struct bind_node bnode;  /* timewait set */
     struct in6_addr addr6[]; /* AF_INET6 owners only: the bound address, after the node */
 };
 
@@ -112,7 +112,8 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     struct tcp_stack *ts = tcp_of(st);
     struct tcp_tw *tw = NULL;
     if (ts->tw_count < (unsigned)ts->max_tw_buckets && tp->eh.kind == TCP_EH_SOCK)
-        tw = st_zalloc(st, sizeof(*tw) + (bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0]) : 0));
+        tw =
+            st_zalloc(st, sizeof(*tw) + (bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0]) : 0));
     if (!tw) {
         if (ts->tw_count >= (unsigned)ts->max_tw_buckets)
             SNMP_INC(st, TcpExt, TCPTimeWaitOverflow);

@@ -147,8 +147,8 @@ void udp_input(struct berth_stack *st, struct pkt *p, bool multi)
         deliver_multi(st, p, uh.source, uh.dest);
         return;
     }
-    struct udp_sock *us = lookup(st, p->src, uh.source, p->dst, uh.dest,
-                                 p->ifp ? berth_netif_index(p->ifp) : 0);
+    struct udp_sock *us =
+        lookup(st, p->src, uh.source, p->dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
     if (!us) {
         SNMP_INC(st, Udp, NoPorts);
         TRACE(st, "udp: no socket on port %u, port unreachable", ntohs(uh.dest));

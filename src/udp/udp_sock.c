@@ -182,9 +182,14 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     if (ck == 0)
         ck = 0xffff; /* RFC 768: a computed zero is sent as all ones */
     memcpy(p->data + 6, &ck, 2);
-    struct ip4_out o = {.src = src, .dst = dst, .proto = IPPROTO_UDP,
-                        .ttl = (uint8_t)inet_ttl(in), .tos = in->tos, .df = false,
-                        .oif = ifp, .nexthop = nexthop};
+    struct ip4_out o = {.src = src,
+                        .dst = dst,
+                        .proto = IPPROTO_UDP,
+                        .ttl = (uint8_t)inet_ttl(in),
+                        .tos = in->tos,
+                        .df = false,
+                        .oif = ifp,
+                        .nexthop = nexthop};
     SNMP_INC(st, Udp, OutDatagrams);
     int rc = ip4_output(st, p, &o);
     if (rc == ENOBUFS && !in->recverr) {
@@ -436,7 +441,8 @@ static int udp6_getsockopt(struct bsock *so, int level, int name, void *val, soc
     return udp_getsockopt(so, level, name, val, len);
 }
 
-_Static_assert(INET6_OBJ_FITS(struct udp_sock), "udp_sock: the inet6_info is within reach of the bind node");
+_Static_assert(INET6_OBJ_FITS(struct udp_sock),
+               "udp_sock: the inet6_info is within reach of the bind node");
 
 const struct sock_ops udp6_ops = {
     .family = AF_INET6,

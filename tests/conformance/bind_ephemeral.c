@@ -22,7 +22,8 @@ int main(void)
     int distinct = 1;
     for (int i = 0; i < 4; i++)
         for (int j = i + 1; j < 4; j++)
-            if (p[i] == p[j]) distinct = 0;
+            if (p[i] == p[j])
+                distinct = 0;
     conf_printf("udp ports distinct = %d\n", distinct);
 
     /* Wildcard bind(0). */

@@ -15,10 +15,7 @@ static int bind_raw(int s, int family, const char *ip, int port, socklen_t len)
     return bind(s, SA(&a), len) < 0 ? -errno : 0;
 }
 
-static void line(const char *what, int r)
-{
-    conf_printf("%s: %s\n", what, conf_res(r));
-}
+static void line(const char *what, int r) { conf_printf("%s: %s\n", what, conf_res(r)); }
 
 int main(void)
 {

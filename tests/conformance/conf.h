@@ -80,9 +80,11 @@ static const struct {
 static inline const char *conf_errname(int e)
 {
     static char buf[32];
-    if (e == 0) return "0";
+    if (e == 0)
+        return "0";
     for (size_t i = 0; i < sizeof conf_errnames / sizeof conf_errnames[0]; i++)
-        if (conf_errnames[i].e == e) return conf_errnames[i].name;
+        if (conf_errnames[i].e == e)
+            return conf_errnames[i].name;
     snprintf(buf, sizeof buf, "E#%d", e);
     return buf;
 }
@@ -219,7 +221,8 @@ static inline unsigned conf_local_port(int fd)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
-    if (getsockname(fd, SA(&a), &len) < 0) return 0;
+    if (getsockname(fd, SA(&a), &len) < 0)
+        return 0;
     return ntohs(a.sin_port);
 }
 
@@ -257,7 +260,8 @@ static inline void conf_setint(const char *label, int fd, int level, int opt, in
 static inline int conf_wait(int fd, short events, int ms)
 {
     struct pollfd p = {.fd = fd, .events = events, .revents = 0};
-    if (poll(&p, 1, ms) <= 0) return 0;
+    if (poll(&p, 1, ms) <= 0)
+        return 0;
     return p.revents;
 }
 
@@ -281,12 +285,15 @@ static inline const char *conf_pollbits(int rev)
     buf[0] = 0;
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
         if (rev & bits[i].bit) {
-            if (buf[0]) strcat(buf, "|");
+            if (buf[0])
+                strcat(buf, "|");
             strcat(buf, bits[i].name);
             rev &= ~bits[i].bit;
         }
-    if (rev) snprintf(buf + strlen(buf), 128 - strlen(buf), "%s0x%x", buf[0] ? "|" : "", rev);
-    if (!buf[0]) strcpy(buf, "0");
+    if (rev)
+        snprintf(buf + strlen(buf), 128 - strlen(buf), "%s0x%x", buf[0] ? "|" : "", rev);
+    if (!buf[0])
+        strcpy(buf, "0");
     return buf;
 }
 

@@ -64,7 +64,8 @@ static inline int conf_sysctl(const char *name, const char *value)
     char path[256];
     conf_sysctl_path(name, path, sizeof path);
     int fd = open(path, O_WRONLY);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     ssize_t r = write(fd, value, strlen(value));
     int e = errno;
     close(fd);
@@ -82,7 +83,8 @@ static inline int conf_sysctl_get(const char *name, char *buf, size_t len)
     char path[256];
     conf_sysctl_path(name, path, sizeof path);
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     ssize_t n = read(fd, buf, len - 1);
     int e = errno;
     close(fd);
@@ -91,7 +93,8 @@ static inline int conf_sysctl_get(const char *name, char *buf, size_t len)
         return -1;
     }
     buf[n] = 0;
-    if (n > 0 && buf[n - 1] == '\n') buf[n - 1] = 0;
+    if (n > 0 && buf[n - 1] == '\n')
+        buf[n - 1] = 0;
     return 0;
 #endif
 }
@@ -127,7 +130,8 @@ static inline int conf_capset_effective(int uid, int keep)
 {
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct d[2];
-    if (syscall(SYS_capget, &h, d) < 0) return -1;
+    if (syscall(SYS_capget, &h, d) < 0)
+        return -1;
     int w = CAP_NET_BIND_SERVICE / 32;
     uint32_t bit = 1u << (CAP_NET_BIND_SERVICE % 32);
     for (int i = 0; i < 2; i++) {
@@ -163,10 +167,7 @@ static inline void conf_as(int uid, int keep_cap)
     }
 #endif
 }
-static inline void conf_as_root(void)
-{
-    conf_as(0, 1);
-}
+static inline void conf_as_root(void) { conf_as(0, 1); }
 
 /* Prints "as uid=U cap_net_bind_service=K", then switches. */
 #define AS(uid, keep)                                                                              \
@@ -182,8 +183,10 @@ static inline int conf_sock(int family, int type, int reuseaddr, int reuseport)
 {
     int s, one = 1;
     MUST(s = socket(family, type, 0));
-    if (reuseaddr) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
-    if (reuseport) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
+    if (reuseaddr)
+        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+    if (reuseport)
+        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
     return s;
 }
 
@@ -196,9 +199,6 @@ static inline int conf_bind4(int s, const char *ip, int port)
 }
 
 /* "0" or the errno name of a -errno result. */
-static inline const char *conf_res(int r)
-{
-    return r < 0 ? conf_errname(-r) : "0";
-}
+static inline const char *conf_res(int r) { return r < 0 ? conf_errname(-r) : "0"; }
 
 #endif

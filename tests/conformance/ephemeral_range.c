@@ -50,11 +50,14 @@ static int fill(const char *label, int type, const char *ip, int *s)
         int p = (int)conf_local_port(fd);
         inr &= p >= lo && p <= hi;
         for (int i = 0; i < n; i++)
-            if ((int)conf_local_port(s[i]) == p) uniq = 0;
-        if (p >= lo && p - lo < N + 3) used[p - lo] = 1;
+            if ((int)conf_local_port(s[i]) == p)
+                uniq = 0;
+        if (p >= lo && p - lo < N + 3)
+            used[p - lo] = 1;
         parity[n] = ((p - lo) & 1) ? 'o' : 'e';
         s[n++] = fd;
-        if (n == N + 2) break;
+        if (n == N + 2)
+            break;
     }
     parity[n] = 0;
     for (int i = 0; i < N + 3; i++)
@@ -63,7 +66,8 @@ static int fill(const char *label, int type, const char *ip, int *s)
                      i);
     conf_printf("%s: %d ports, all in range=%d, distinct=%d, then %s\n", label, n, inr, uniq,
                 conf_errname(e));
-    if (hi - lo < N) conf_printf("%s: offsets from the low end: %s\n", label, offs);
+    if (hi - lo < N)
+        conf_printf("%s: offsets from the low end: %s\n", label, offs);
     if (type == SOCK_STREAM)
         conf_printf("%s: offset parity in order of allocation: %s\n", label, parity);
     return n;
@@ -128,9 +132,11 @@ int main(void)
 
     /* A range of one port. */
     for (int i = 0; i < nu; i++)
-        if (i != 3) close(u[i]);
+        if (i != 3)
+            close(u[i]);
     for (int i = 0; i < nt; i++)
-        if (i != 7) close(t[i]);
+        if (i != 7)
+            close(t[i]);
     range("40100 40100", 40100, 40100);
     int a = bind0(SOCK_DGRAM, "127.0.0.1");
     conf_printf("one-port range: udp bind(0) -> %s\n",

@@ -5,10 +5,7 @@
  * EAGAIN. Never prints a chosen port: only whether it is reserved. */
 #include "confx.h"
 
-static int is_reserved(unsigned p)
-{
-    return p >= 40000 && p <= 40004;
-}
+static int is_reserved(unsigned p) { return p >= 40000 && p <= 40004; }
 
 static void show(const char *name)
 {
@@ -33,7 +30,8 @@ static void fill(const char *label, int type, int *s, int *n)
         }
         reserved |= is_reserved(conf_local_port(fd));
         s[(*n)++] = fd;
-        if (*n == 12) break;
+        if (*n == 12)
+            break;
     }
     conf_printf("%s: %d ports, any reserved=%d, then %s\n", label, *n, reserved, conf_errname(e));
 }

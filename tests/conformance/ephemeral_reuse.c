@@ -103,7 +103,8 @@ int main(void)
         int ra, rp;
     } opt[] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
     for (int a = 0; a < 2; a++) {
-        if (a) SYSCTL("net.ipv4.ip_autobind_reuse", "1");
+        if (a)
+            SYSCTL("net.ipv4.ip_autobind_reuse", "1");
         for (int i = 0; i < 4; i++) {
             int fd = bind0(SOCK_STREAM, opt[i].ra, opt[i].rp);
             int shared =
@@ -111,7 +112,8 @@ int main(void)
             conf_printf("tcp autobind_reuse=%d ra=%d rp=%d bind(0) on a full range: %s\n", a,
                         opt[i].ra, opt[i].rp,
                         fd >= 0 ? (shared ? "shares a port" : "?") : conf_errname(-fd));
-            if (fd >= 0) close(fd);
+            if (fd >= 0)
+                close(fd);
         }
     }
     closeall(s, n);
@@ -121,7 +123,8 @@ int main(void)
         int fd = bind0(SOCK_STREAM, opt[i].ra, opt[i].rp);
         conf_printf("tcp autobind_reuse=1 ra=%d rp=%d bind(0), range full of ra+rp: %s\n",
                     opt[i].ra, opt[i].rp, fd >= 0 ? "shares a port" : conf_errname(-fd));
-        if (fd >= 0) close(fd);
+        if (fd >= 0)
+            close(fd);
     }
     closeall(s, n);
     SYSCTL("net.ipv4.ip_autobind_reuse", "0");
@@ -134,7 +137,8 @@ int main(void)
             conf_printf("udp range full of ra=%d rp=%d (%d), bind(0) ra=%d rp=%d: %s\n", opt[o].ra,
                         opt[o].rp, m, opt[i].ra, opt[i].rp,
                         fd >= 0 ? "shares a port" : conf_errname(-fd));
-            if (fd >= 0) close(fd);
+            if (fd >= 0)
+                close(fd);
         }
         closeall(t, m);
     }

@@ -12,10 +12,7 @@
  *    before "already bound" EINVAL and before EADDRINUSE. */
 #include "confx.h"
 
-static const char *tn(int type)
-{
-    return type == SOCK_STREAM ? "tcp" : "udp";
-}
+static const char *tn(int type) { return type == SOCK_STREAM ? "tcp" : "udp"; }
 
 static void timing(int type)
 {

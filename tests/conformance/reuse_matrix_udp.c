@@ -21,11 +21,13 @@ static void scenario(int ra1, int rp1, int ra2, int rp2, const char *a1, const c
     int r1 = conf_bind4(s1, a1, p);
     if (r1 == 0 && mode >= 1) {
         struct sockaddr_in peer = conf_sin("127.0.0.1", 9);
-        if (connect(s1, SA(&peer), sizeof peer) < 0) r1 = -errno;
+        if (connect(s1, SA(&peer), sizeof peer) < 0)
+            r1 = -errno;
     }
     if (r1 == 0 && mode == 2) {
         struct sockaddr un = {.sa_family = AF_UNSPEC};
-        if (connect(s1, &un, sizeof un) < 0) r1 = -errno;
+        if (connect(s1, &un, sizeof un) < 0)
+            r1 = -errno;
     }
     int r2 = r1 == 0 ? conf_bind4(s2, a2, p) : 1;
     conf_printf("udp ra=%d/%d rp=%d/%d %s vs %s%s: %s\n", ra1, ra2, rp1, rp2, a1, a2,
@@ -42,7 +44,8 @@ int main(void)
                 for (int i = 0; i < 3; i++)
                     for (int j = 0; j < 3; j++) {
                         /* connected+disconnected only matters for a wildcard first */
-                        if (mode == 2 && i != 0) continue;
+                        if (mode == 2 && i != 0)
+                            continue;
                         scenario(o1 & 1, o1 >> 1, o2 & 1, o2 >> 1, addrs[i], addrs[j], mode);
                     }
     return 0;

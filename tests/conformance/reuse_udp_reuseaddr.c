@@ -7,7 +7,8 @@ static int sock(int reuse, const char *ip, int port)
     char l[80];
     struct sockaddr_in a = conf_sin(ip, port);
     MUST(s = socket(AF_INET, SOCK_DGRAM, 0));
-    if (reuse) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse));
+    if (reuse)
+        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse));
     snprintf(l, sizeof l, "bind(udp%s, %s:%d)", reuse ? " REUSEADDR" : "", ip, port);
     CHECKL(l, bind(s, SA(&a), sizeof a));
     return s;

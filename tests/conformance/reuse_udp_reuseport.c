@@ -7,8 +7,10 @@ static int sock(int rport, int raddr, const char *ip, int port)
     char l[96];
     struct sockaddr_in a = conf_sin(ip, port);
     MUST(s = socket(AF_INET, SOCK_DGRAM, 0));
-    if (rport) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
-    if (raddr) MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+    if (rport)
+        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
+    if (raddr)
+        MUST(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
     snprintf(l, sizeof l, "bind(udp%s%s, %s:%d)", rport ? " REUSEPORT" : "",
              raddr ? " REUSEADDR" : "", ip, port);
     CHECKL(l, bind(s, SA(&a), sizeof a));

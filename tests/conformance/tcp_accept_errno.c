@@ -55,7 +55,8 @@ int main(void)
     socklen_t neg = (socklen_t)-1;
     c = accept(l, SA(&small), &neg);
     conf_report("accept(addrlen -1)", c < 0 ? -1 : 0, errno);
-    if (c >= 0) close(c);
+    if (c >= 0)
+        close(c);
     close(s);
     /* a pending connection makes the listener readable */
     MUST(s = socket(AF_INET, SOCK_STREAM, 0));

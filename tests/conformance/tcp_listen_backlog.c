@@ -34,8 +34,8 @@ static void run(int port, int backlog, int clients)
         acc++;
         close(s);
     }
-    conf_printf("listen(%d), %d clients: %d connected, %d accepted, then %s\n", backlog, clients,
-                n, acc, conf_errname(errno));
+    conf_printf("listen(%d), %d clients: %d connected, %d accepted, then %s\n", backlog, clients, n,
+                acc, conf_errname(errno));
     for (int i = 0; i < clients; i++)
         close(fds[i]);
     close(l);

@@ -29,7 +29,8 @@ static int open_ep(const struct ep *e, int ra, int rp)
 
 static int bind_ep(int s, const struct ep *e, int port)
 {
-    if (e->family == AF_INET) return conf_bind4(s, e->ip, port);
+    if (e->family == AF_INET)
+        return conf_bind4(s, e->ip, port);
     struct sockaddr_in6 a;
     memset(&a, 0, sizeof a);
     a.sin6_family = AF_INET6;
@@ -50,7 +51,8 @@ int main(void)
                 int s1 = open_ep(&eps[i], o == 1, o == 2);
                 int s2 = open_ep(&eps[j], o == 1, o == 2);
                 int r1 = bind_ep(s1, &eps[i], p);
-                if (r1 == 0 && listen(s1, 5) < 0) r1 = -errno;
+                if (r1 == 0 && listen(s1, 5) < 0)
+                    r1 = -errno;
                 int r2 = r1 ? 1 : bind_ep(s2, &eps[j], p);
                 conf_printf("tcp %s listening %s vs %s: %s\n", optname[o], eps[i].name, eps[j].name,
                             r1 ? conf_res(r1) : conf_res(r2));

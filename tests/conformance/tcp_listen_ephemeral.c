@@ -51,7 +51,8 @@ int main(void)
                  : (p & 1)              ? 'o'
                                         : 'e');
         c[n++] = s;
-        if (n == 6) break;
+        if (n == 6)
+            break;
     }
     conf_printf("connect to :5000: %d connections, offset parity %s, then %s\n", n, seq,
                 conf_errname(e));
@@ -72,7 +73,8 @@ int main(void)
                 conf_res(conf_bind4(bx, "127.0.0.1", 0)));
     for (int i = 0; i < n; i++)
         close(c[i]);
-    if (d >= 0) close(d);
+    if (d >= 0)
+        close(d);
     close(lx);
     close(bx);
 
@@ -93,7 +95,8 @@ int main(void)
         got_bound |= conf_local_port(s) == 40100;
         got_reserved |= conf_local_port(s) == 40102;
         c[n++] = s;
-        if (n == 6) break;
+        if (n == 6)
+            break;
     }
     conf_printf("connect with 40100 bound, 40102 reserved: %d connections, used 40100=%d, used "
                 "40102=%d, then %s\n",

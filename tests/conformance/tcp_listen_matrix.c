@@ -19,7 +19,8 @@ static void listening_vs(int ra1, int rp1, int ra2, int rp2, const char *a1, con
     int s1 = conf_sock(AF_INET, SOCK_STREAM, ra1, rp1);
     int s2 = conf_sock(AF_INET, SOCK_STREAM, ra2, rp2);
     int r1 = conf_bind4(s1, a1, p);
-    if (r1 == 0 && listen(s1, 5) < 0) r1 = -errno;
+    if (r1 == 0 && listen(s1, 5) < 0)
+        r1 = -errno;
     int r2 = r1 == 0 ? conf_bind4(s2, a2, p) : 1;
     conf_printf("tcp ra=%d/%d rp=%d/%d listening %s vs %s: %s\n", ra1, ra2, rp1, rp2, a1, a2,
                 r1 ? conf_res(r1) : conf_res(r2));

@@ -37,7 +37,8 @@ int main(void)
     MUST(u = socket(AF_INET, SOCK_STREAM, 0));
     CHECKL("send(never connected)", send(u, "x", 1, 0));
     conf_printf("sigpipes=%d\n", sigpipes);
-    CHECKL("sendto(never connected, with address)", sendto(u, "x", 1, MSG_NOSIGNAL, SA(&a), sizeof a));
+    CHECKL("sendto(never connected, with address)",
+           sendto(u, "x", 1, MSG_NOSIGNAL, SA(&a), sizeof a));
     CHECKL("recv(never connected)", recv(u, buf, sizeof buf, 0));
     CHECKL("recv(never connected, len 0)", recv(u, buf, 0, 0));
     CHECKL("recv(never connected, MSG_OOB)", recv(u, buf, 1, MSG_OOB));

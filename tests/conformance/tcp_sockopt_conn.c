@@ -1,8 +1,8 @@
 /* IPPROTO_TCP options across a connection's life: TCP_MAXSEG before and
  * after the handshake (with and without a user MSS), TCP_INFO's state and
  * negotiated options, TCP_CONGESTION (default, setting, unknown names,
- * length rules; not the default, which is the host's), TCP_LINGER2, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_WINDOW_CLAMP,
- * and what a listener passes on to the sockets it accepts. */
+ * length rules; not the default, which is the host's), TCP_LINGER2, TCP_SYNCNT, TCP_USER_TIMEOUT,
+ * TCP_WINDOW_CLAMP, and what a listener passes on to the sockets it accepts. */
 #include "conf.h"
 
 static void info(const char *label, int fd)
@@ -11,8 +11,8 @@ static void info(const char *label, int fd)
     memset(&ti, 0, sizeof ti);
     socklen_t l = sizeof ti;
     int r = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &l);
-    conf_printf("%s: TCP_INFO=%d state=%d options=%s%s%s retransmits=%d\n", label, r,
-                ti.tcpi_state, (ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? "ts," : "",
+    conf_printf("%s: TCP_INFO=%d state=%d options=%s%s%s retransmits=%d\n", label, r, ti.tcpi_state,
+                (ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? "ts," : "",
                 (ti.tcpi_options & TCPI_OPT_SACK) ? "sack," : "",
                 (ti.tcpi_options & TCPI_OPT_WSCALE) ? "wscale" : "", ti.tcpi_retransmits);
 }

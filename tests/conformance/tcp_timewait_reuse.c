@@ -23,7 +23,8 @@ static int make_timewait(int p, int ra, int rp)
     if (bind(l, SA(&a), sizeof a) < 0 || listen(l, 5) < 0 || connect(c, SA(&a), sizeof a) < 0)
         return -errno;
     int s = accept(l, NULL, NULL);
-    if (s < 0) return -errno;
+    if (s < 0)
+        return -errno;
     close(l);
     close(s); /* active close: this side gets TIME_WAIT */
     conf_wait(c, POLLIN, 1000);

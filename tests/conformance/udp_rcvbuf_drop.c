@@ -14,7 +14,8 @@ int main(void)
     for (int i = 0; i < 200; i++) {
         memset(msg, 'a' + i % 26, sizeof msg);
         msg[0] = (char)i;
-        if (sendto(b, msg, sizeof msg, 0, SA(&to), sizeof to) == (long)sizeof msg) sent++;
+        if (sendto(b, msg, sizeof msg, 0, SA(&to), sizeof to) == (long)sizeof msg)
+            sent++;
     }
     conf_printf("all 200 sends succeeded = %d\n", sent == 200);
     conf_wait(a, POLLIN, 1000);
@@ -25,10 +26,13 @@ int main(void)
             conf_printf("drained: %s\n", conf_errname(errno));
             break;
         }
-        if (r != (long)sizeof msg) ok = 0;
+        if (r != (long)sizeof msg)
+            ok = 0;
         int idx = (unsigned char)buf[0];
-        if (first < 0) first = idx;
-        if (idx <= last) inorder = 0;
+        if (first < 0)
+            first = idx;
+        if (idx <= last)
+            inorder = 0;
         last = idx;
         got++;
     }

@@ -24,10 +24,7 @@ static struct sockaddr_in6 sin6(const char *ip, int port, unsigned scope)
     return a;
 }
 
-static const char *tn(int type)
-{
-    return type == SOCK_STREAM ? "tcp" : "udp";
-}
+static const char *tn(int type) { return type == SOCK_STREAM ? "tcp" : "udp"; }
 
 static char *fmt6(const struct sockaddr_in6 *a, socklen_t len)
 {
@@ -55,7 +52,8 @@ static char *fmt6(const struct sockaddr_in6 *a, socklen_t len)
 static void try(int type, int v6only, const char *ip, int port, unsigned scope, socklen_t len)
 {
     int s = conf_sock(AF_INET6, type, 0, 0);
-    if (v6only >= 0) MUST(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only));
+    if (v6only >= 0)
+        MUST(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only));
     struct sockaddr_in6 a = sin6(ip, port, scope);
     errno = 0;
     int r = bind(s, SA(&a), len) < 0 ? -errno : 0;

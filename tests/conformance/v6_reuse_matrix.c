@@ -32,7 +32,8 @@ static int open_ep(const struct ep *e, int type, int ra, int rp)
 
 static int bind_ep(int s, const struct ep *e, int port)
 {
-    if (e->family == AF_INET) return conf_bind4(s, e->ip, port);
+    if (e->family == AF_INET)
+        return conf_bind4(s, e->ip, port);
     struct sockaddr_in6 a;
     memset(&a, 0, sizeof a);
     a.sin6_family = AF_INET6;

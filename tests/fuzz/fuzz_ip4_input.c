@@ -56,7 +56,8 @@ static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
         p += 2;
         n -= 2;
     }
-    if (n) sum += (uint32_t)(p[0] << 8);
+    if (n)
+        sum += (uint32_t)(p[0] << 8);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)~sum;
@@ -80,12 +81,15 @@ static const struct berth_netif_driver fz_driver = {.transmit = fz_transmit};
 
 static void fix_checksums(uint8_t *p, size_t len, int ctl)
 {
-    if (len < 20) return;
+    if (len < 20)
+        return;
     size_t ihl = (size_t)(p[0] & 0x0f) * 4;
-    if (ihl < 20 || ihl > len) return;
+    if (ihl < 20 || ihl > len)
+        return;
     if (ctl & 2) {
         size_t tot = (size_t)((p[2] << 8) | p[3]);
-        if (tot > len) tot = len;
+        if (tot > len)
+            tot = len;
         if (tot > ihl && !((p[6] & 0x3f) | p[7])) { /* whole datagrams only: no MF, offset 0 */
             uint8_t *t = p + ihl;
             size_t tl = tot - ihl;
@@ -98,7 +102,8 @@ static void fix_checksums(uint8_t *p, size_t len, int ctl)
                     s += IPPROTO_UDP + (uint32_t)ul;
                     t[6] = t[7] = 0;
                     uint16_t c = csum(t, ul, s);
-                    if (c == 0) c = 0xffff;
+                    if (c == 0)
+                        c = 0xffff;
                     t[6] = (uint8_t)(c >> 8);
                     t[7] = (uint8_t)c;
                 }
@@ -127,7 +132,8 @@ static uint8_t image[65536]; /* the datagram fragments are cut from */
 
 static void image_init(void)
 {
-    if (image[1] == 7) return;
+    if (image[1] == 7)
+        return;
     for (size_t i = 0; i < sizeof(image); i++)
         image[i] = (uint8_t)(i * 31 + (i >> 8));
     static const uint8_t udp[8] = {0x0f, 0xa0, 0, 7, 0, 8, 0, 0}; /* 4000 -> 7, len 8, no sum */
@@ -142,7 +148,8 @@ static size_t synth_fragment(uint8_t *p, const uint8_t *rec, size_t reclen)
     static const uint8_t protos[4] = {IPPROTO_UDP, IPPROTO_ICMP, 253, IPPROTO_UDP};
     unsigned off = ((unsigned)(r[1] << 8) | r[2]) & 0x1fff;
     size_t plen = (size_t)((r[3] << 8) | r[4]);
-    if (plen > 65535 - 20) plen = 65535 - 20;
+    if (plen > 65535 - 20)
+        plen = 65535 - 20;
     size_t start = (size_t)off * 8;
     size_t tot = 20 + plen;
     uint16_t fo = (uint16_t)(off | ((r[0] & 0x10) ? 0x2000 : 0) | ((r[0] & 0x20) ? 0x4000 : 0));
@@ -173,18 +180,21 @@ static size_t synth_fragment(uint8_t *p, const uint8_t *rec, size_t reclen)
 static void print_counter(void *arg, const char *g, const char *n, uint64_t v)
 {
     (void)arg;
-    if (v) fprintf(stderr, "  %s %s %llu\n", g, n, (unsigned long long)v);
+    if (v)
+        fprintf(stderr, "  %s %s %llu\n", g, n, (unsigned long long)v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0) return 0;
+    if (size == 0)
+        return 0;
     image_init();
     uint8_t conf = data[0];
     struct berth_platform plat;
-    if (berth_platform_inline(&plat, 1000000, 1) != 0) return 0;
+    if (berth_platform_inline(&plat, 1000000, 1) != 0)
+        return 0;
     struct berth_config cfg;
     berth_config_init(&cfg);
     cfg.platform = &plat;
@@ -226,7 +236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             pos = size;
         }
-        if (len > size - pos) len = size - pos;
+        if (len > size - pos)
+            len = size - pos;
         if (ctl & 0x40) {
             size_t rl = len;
             len = synth_fragment(pkt, data + pos, rl);
@@ -246,7 +257,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             socklen_t fl = sizeof(from);
             ssize_t n = berth_recvfrom(st, echo, rbuf, sizeof(rbuf), MSG_DONTWAIT,
                                        (struct sockaddr *)&from, &fl);
-            if (n < 0) break;
+            if (n < 0)
+                break;
             if (ctl & 0x20)
                 berth_sendto(st, echo, rbuf, (size_t)n, 0, (struct sockaddr *)&from, fl);
         }

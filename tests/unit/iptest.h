@@ -37,10 +37,13 @@ struct iptest_hdr {
 static inline void *iptest_alloc(void *ctx, size_t n)
 {
     (void)ctx;
-    if (iptest_alloc_budget == 0) return NULL;
-    if (iptest_alloc_budget > 0) iptest_alloc_budget--;
+    if (iptest_alloc_budget == 0)
+        return NULL;
+    if (iptest_alloc_budget > 0)
+        iptest_alloc_budget--;
     struct iptest_hdr *h = malloc(sizeof(*h) + n);
-    if (!h) return NULL;
+    if (!h)
+        return NULL;
     h->n = n;
     iptest_live_bytes += n;
     return h + 1;
@@ -49,7 +52,8 @@ static inline void *iptest_alloc(void *ctx, size_t n)
 static inline void iptest_free(void *ctx, void *p)
 {
     (void)ctx;
-    if (!p) return;
+    if (!p)
+        return;
     struct iptest_hdr *h = (struct iptest_hdr *)p - 1;
     iptest_live_bytes -= h->n;
     free(h);
@@ -78,8 +82,10 @@ static inline int iptest_transmit(void *ctx, berth_netif *ifp, const void *pkt, 
     (void)ifp;
     struct iptest *h = ctx;
     h->tx_total++;
-    if (h->tx_error) return h->tx_error;
-    if (!h->record) return 0;
+    if (h->tx_error)
+        return h->tx_error;
+    if (!h->record)
+        return 0;
     if (h->ntx == h->cap) {
         h->cap = h->cap ? h->cap * 2 : 64;
         h->tx = realloc(h->tx, h->cap * sizeof(*h->tx));
@@ -107,7 +113,8 @@ static inline int iptest_init_cfg(struct iptest *h, const char *prefix, unsigned
 {
     memset(h, 0, sizeof(*h));
     h->record = true;
-    if (berth_platform_inline(&h->plat, 1000000, 42) != 0) return -1;
+    if (berth_platform_inline(&h->plat, 1000000, 42) != 0)
+        return -1;
     h->plat.alloc = iptest_alloc;
     h->plat.free = iptest_free;
     struct berth_config cfg;
@@ -119,9 +126,11 @@ static inline int iptest_init_cfg(struct iptest *h, const char *prefix, unsigned
     cfg.name = "iptest";
     cfg.buffer_cache = 0; /* the live-byte counts must see every free */
     h->st = berth_stack_new(&cfg);
-    if (!h->st) return -1;
+    if (!h->st)
+        return -1;
     h->ifp = berth_netif_add(h->st, "eth0", mtu, BERTH_IFF_BROADCAST, &iptest_driver, h);
-    if (!h->ifp) return -1;
+    if (!h->ifp)
+        return -1;
     struct in_addr a;
     unsigned plen;
     if (berth_parse_prefix(prefix, &a, &plen) != 0 || berth_netif_addr_add(h->ifp, a, plen) != 0)
@@ -168,7 +177,8 @@ static inline void iptest_advance(struct iptest *h, uint64_t us)
 static inline uint64_t iptest_ctr(struct iptest *h, const char *g, const char *n)
 {
     uint64_t v = 0;
-    if (berth_snmp_get(h->st, g, n, &v) != 0) return UINT64_MAX;
+    if (berth_snmp_get(h->st, g, n, &v) != 0)
+        return UINT64_MAX;
     return v;
 }
 
@@ -176,13 +186,16 @@ static inline uint64_t iptest_ctr(struct iptest *h, const char *g, const char *n
 static inline int iptest_udp_bind(struct iptest *h, const char *addr, uint16_t port)
 {
     int fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     struct sockaddr_in s;
     memset(&s, 0, sizeof(s));
     s.sin_family = AF_INET;
     s.sin_port = htons(port);
-    if (addr) s.sin_addr = ipa(addr);
-    if (berth_bind(h->st, fd, (struct sockaddr *)&s, sizeof(s)) != 0) return -1;
+    if (addr)
+        s.sin_addr = ipa(addr);
+    if (berth_bind(h->st, fd, (struct sockaddr *)&s, sizeof(s)) != 0)
+        return -1;
     return fd;
 }
 
@@ -196,16 +209,14 @@ static inline uint16_t iptest_csum(const void *d, size_t n, uint32_t sum)
         p += 2;
         n -= 2;
     }
-    if (n) sum += (uint32_t)(p[0] << 8);
+    if (n)
+        sum += (uint32_t)(p[0] << 8);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return htons((uint16_t)~sum);
 }
 
-static inline bool iptest_csum_ok(const void *d, size_t n)
-{
-    return iptest_csum(d, n, 0) == 0;
-}
+static inline bool iptest_csum_ok(const void *d, size_t n) { return iptest_csum(d, n, 0) == 0; }
 
 struct iptest_ip {
     struct in_addr src, dst;
@@ -235,10 +246,12 @@ static inline size_t iptest_ip(uint8_t *buf, const struct iptest_ip *ip, const v
     buf[10] = buf[11] = 0;
     memcpy(buf + 12, &ip->src, 4);
     memcpy(buf + 16, &ip->dst, 4);
-    if (ip->optlen) memcpy(buf + 20, ip->opts, ip->optlen);
+    if (ip->optlen)
+        memcpy(buf + 20, ip->opts, ip->optlen);
     uint16_t ck = iptest_csum(buf, hlen, 0);
     memcpy(buf + 10, &ck, 2);
-    if (plen) memmove(buf + hlen, payload, plen);
+    if (plen)
+        memmove(buf + hlen, payload, plen);
     return tot;
 }
 
@@ -263,7 +276,8 @@ static inline size_t iptest_udp(uint8_t *buf, struct in_addr src, uint16_t sport
     buf[4] = (uint8_t)(ulen >> 8);
     buf[5] = (uint8_t)ulen;
     buf[6] = buf[7] = 0;
-    if (dlen) memmove(buf + 8, data, dlen);
+    if (dlen)
+        memmove(buf + 8, data, dlen);
     uint8_t ph[12];
     memcpy(ph, &src, 4);
     memcpy(ph + 4, &dst, 4);
@@ -275,7 +289,8 @@ static inline size_t iptest_udp(uint8_t *buf, struct in_addr src, uint16_t sport
     for (int i = 0; i < 12; i += 2)
         sum += (uint32_t)((ph[i] << 8) | ph[i + 1]);
     uint16_t ck = iptest_csum(buf, ulen, sum);
-    if (ck == 0) ck = 0xffff;
+    if (ck == 0)
+        ck = 0xffff;
     memcpy(buf + 6, &ck, 2);
     return ulen;
 }
@@ -290,7 +305,8 @@ static inline size_t iptest_icmp(uint8_t *buf, uint8_t type, uint8_t code, uint3
     buf[2] = buf[3] = 0;
     uint32_t r = htonl(rest);
     memcpy(buf + 4, &r, 4);
-    if (blen) memmove(buf + 8, body, blen);
+    if (blen)
+        memmove(buf + 8, body, blen);
     uint16_t ck = iptest_csum(buf, 8 + blen, 0);
     memcpy(buf + 2, &ck, 2);
     return 8 + blen;
@@ -351,10 +367,7 @@ static inline void iptest_shuffle(struct iptest_pkt *p, size_t n, uint64_t *seed
 }
 
 /* Fields of a recorded packet. */
-static inline uint8_t iptest_proto(const struct iptest_pkt *p)
-{
-    return p->data[9];
-}
+static inline uint8_t iptest_proto(const struct iptest_pkt *p) { return p->data[9]; }
 static inline size_t iptest_hlen(const struct iptest_pkt *p)
 {
     return (size_t)(p->data[0] & 0x0f) * 4;
@@ -370,9 +383,11 @@ static inline size_t iptest_count_icmp(const struct iptest *h, int type, int cod
     size_t n = 0;
     for (size_t i = 0; i < h->ntx; i++) {
         const struct iptest_pkt *p = &h->tx[i];
-        if (p->len < 28 || iptest_proto(p) != IPPROTO_ICMP) continue;
+        if (p->len < 28 || iptest_proto(p) != IPPROTO_ICMP)
+            continue;
         const uint8_t *ic = p->data + iptest_hlen(p);
-        if (ic[0] == type && (code < 0 || ic[1] == code)) n++;
+        if (ic[0] == type && (code < 0 || ic[1] == code))
+            n++;
     }
     return n;
 }

@@ -93,7 +93,8 @@ static void tcp_prefers_odd_ports(void **state)
     /* With SO_REUSEADDR: the lower half of the range first (odd, then
      * even), then the upper half. */
     for (int i = 0; i < 100; i++) {
-        assert_int_equal(bind_get_port(st, st->tcp_bind, &nodes[i], 0, req(st, BIND_EPH_TCP_BIND, true)), 0);
+        assert_int_equal(
+            bind_get_port(st, st->tcp_bind, &nodes[i], 0, req(st, BIND_EPH_TCP_BIND, true)), 0);
         assert_int_equal(nodes[i].port < 50050, i < 50);
         assert_int_equal(nodes[i].port & 1, (i % 50) < 25 ? 1 : 0);
     }
@@ -117,7 +118,8 @@ static void random_churn_never_double_allocates(void **state)
             owner[nodes[i].port] = 0;
             bind_put_port(st, st->udp_bind, &nodes[i]);
         } else {
-            assert_int_equal(bind_get_port(st, st->udp_bind, &nodes[i], 0, (round & 1) ? TCPREQ : UDPREQ), 0);
+            assert_int_equal(
+                bind_get_port(st, st->udp_bind, &nodes[i], 0, (round & 1) ? TCPREQ : UDPREQ), 0);
             assert_false(owner[nodes[i].port]);
             owner[nodes[i].port] = 1;
         }
@@ -195,7 +197,8 @@ static void explicit_ports_sparse_and_dense(void **state)
                 unsigned k = (unsigned)__builtin_popcountll(t->used[l]);
                 assert_int_equal(t->leaf[l] != NULL, k != 0);
                 if (t->leaf[l])
-                    assert_true(k <= t->leaf[l]->cap && (t->leaf[l]->cap < 4 || k > t->leaf[l]->cap / 4u));
+                    assert_true(k <= t->leaf[l]->cap &&
+                                (t->leaf[l]->cap < 4 || k > t->leaf[l]->cap / 4u));
             }
         }
     }
@@ -332,8 +335,8 @@ static bool brute_conflict(const struct bind_table *t, const struct bind_node *n
 /* Every port's owner list is well linked (a lone owner has no pprev; in a
  * bucket, each node's pprev points at the bucket's head or the previous
  * node's next) and holds exactly the hashed nodes of that port. */
-static void check_lists(const struct bind_table *t, const struct bind_node *nodes, int n, int parity,
-                        uint16_t lo, uint16_t hi)
+static void check_lists(const struct bind_table *t, const struct bind_node *nodes, int n,
+                        int parity, uint16_t lo, uint16_t hi)
 {
     for (unsigned port = lo; port <= hi; port++) {
         int listed = 0, expect = 0;
@@ -448,7 +451,7 @@ static void summary_matches_walk(void **state)
             continue;
         }
         if ((i & 1) != (round & 1))
-            continue; /* node i always lives in the same table */
+            continue;     /* node i always lives in the same table */
         n->addr6_off = 0; /* AF_INET */
         n->addr.s_addr = (rand() % 3) ? 0 : htonl(0x7f000001 + (uint32_t)(rand() % 2));
         bind_set_flags(t, n, rand() & 1, rand() % 4 != 0, (uid_t)(rand() % 2), 0);

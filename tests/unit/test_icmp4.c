@@ -34,10 +34,7 @@ static int teardown(void **state)
 
 static uint8_t pkt[4096], msg[4096], seg[4096], rbuf[4096];
 
-static uint64_t icmp(struct iptest *h, const char *n)
-{
-    return iptest_ctr(h, "Icmp", n);
-}
+static uint64_t icmp(struct iptest *h, const char *n) { return iptest_ctr(h, "Icmp", n); }
 
 static size_t echo_request(uint8_t *buf, const char *src, const char *dst, uint8_t tos, size_t plen)
 {

@@ -77,10 +77,7 @@ static void expect_nothing(struct iptest *h, int fd)
     assert_int_equal(errno, EAGAIN);
 }
 
-static uint64_t ctr(struct iptest *h, const char *n)
-{
-    return iptest_ctr(h, "Ip", n);
-}
+static uint64_t ctr(struct iptest *h, const char *n) { return iptest_ctr(h, "Ip", n); }
 
 /* No queue left means no reassembly timer: nothing should wake the stack. */
 static void expect_no_queue(struct iptest *h)
@@ -97,9 +94,11 @@ struct fx {
 static int setup_cfg(void **state, const struct berth_config *cfg)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    if (iptest_init_cfg(&f->h, SELF "/24", 1500, cfg) != 0) return -1;
+    if (iptest_init_cfg(&f->h, SELF "/24", 1500, cfg) != 0)
+        return -1;
     f->fd = iptest_udp_bind(&f->h, NULL, PORT);
-    if (f->fd < 0) return -1;
+    if (f->fd < 0)
+        return -1;
     /* Warm up: the reassembly table is allocated by the first fragment. */
     uint8_t b[64];
     size_t n = raw_frag(b, 1, IPPROTO_UDP, 0x2000, "12345678", 8);
@@ -110,10 +109,7 @@ static int setup_cfg(void **state, const struct berth_config *cfg)
     return 0;
 }
 
-static int setup(void **state)
-{
-    return setup_cfg(state, NULL);
-}
+static int setup(void **state) { return setup_cfg(state, NULL); }
 
 static int setup_small_mem(void **state)
 {
@@ -750,8 +746,10 @@ static void test_memory_flood(void **state)
         size_t plen = 8 + (size_t)((r >> 24) % 1400);
         iptest_input(&f->h, b, raw_frag(b, id, IPPROTO_UDP, 0x2000 | off, data, plen));
         size_t used = iptest_live_bytes - f->base_mem;
-        if (used > peak) peak = used;
-        if (i % 1000 == 999) iptest_advance(&f->h, 2000000);
+        if (used > peak)
+            peak = used;
+        if (i % 1000 == 999)
+            iptest_advance(&f->h, 2000000);
     }
     assert_true(peak <= 20000);
     iptest_advance(&f->h, 31000000);

@@ -29,7 +29,8 @@ struct ctrs {
 static void ctr_cb(void *arg, const char *g, const char *n, uint64_t v)
 {
     struct ctrs *c = arg;
-    if (c->n >= MAXCTR) return;
+    if (c->n >= MAXCTR)
+        return;
     snprintf(c->name[c->n], sizeof(c->name[0]), "%s.%s", g, n);
     c->v[c->n++] = v;
 }
@@ -55,7 +56,8 @@ static void expect_deltas(struct iptest *h, struct ctrs *before, const struct de
     for (size_t i = 0; i < after->n; i++) {
         uint64_t d = after->v[i] - before->v[i], expect = 0;
         for (const struct delta *w = want; w->name; w++)
-            if (strcmp(w->name, after->name[i]) == 0) expect = w->d;
+            if (strcmp(w->name, after->name[i]) == 0)
+                expect = w->d;
         if (d != expect)
             fail_msg("counter %s changed by %llu, expected %llu", after->name[i],
                      (unsigned long long)d, (unsigned long long)expect);
@@ -64,7 +66,8 @@ static void expect_deltas(struct iptest *h, struct ctrs *before, const struct de
         bool found = false;
         for (size_t i = 0; i < after->n; i++)
             found |= strcmp(w->name, after->name[i]) == 0;
-        if (!found) fail_msg("no counter %s", w->name);
+        if (!found)
+            fail_msg("no counter %s", w->name);
     }
     free(before);
     free(after);
@@ -80,7 +83,8 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    if (iptest_init(&f->h, SELF "/24", 1500) != 0) return -1;
+    if (iptest_init(&f->h, SELF "/24", 1500) != 0)
+        return -1;
     f->fd = iptest_udp_bind(&f->h, NULL, PORT);
     *state = f;
     return f->fd < 0 ? -1 : 0;

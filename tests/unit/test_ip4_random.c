@@ -21,10 +21,7 @@
 static uint64_t seed = 0x5eed2024;
 static uint8_t seg[2048], body[2048];
 
-static uint32_t rnd(uint32_t n)
-{
-    return (uint32_t)(iptest_rand(&seed) % n);
-}
+static uint32_t rnd(uint32_t n) { return (uint32_t)(iptest_rand(&seed) % n); }
 
 /* Templates: valid packets of every kind the input path knows. */
 enum {
@@ -82,7 +79,8 @@ static size_t make_template(uint8_t *buf, int kind)
         uint16_t off = kind == T_FRAG_FIRST ? 0 : (uint16_t)(1 + rnd(40));
         ip.frag_off = (uint16_t)(off | (kind == T_FRAG_LAST ? 0 : 0x2000));
         ip.proto = rnd(4) ? IPPROTO_UDP : IPPROTO_ICMP;
-        if (kind == T_FRAG_FIRST) iptest_udp(body, src, 5000, dst, PORT, body + 8, plen * 3);
+        if (kind == T_FRAG_FIRST)
+            iptest_udp(body, src, 5000, dst, PORT, body + 8, plen * 3);
         return iptest_ip(buf, &ip, body, plen);
     }
     case T_OPTIONS: {
@@ -107,17 +105,20 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
     for (int r = 0; r < rounds; r++) {
         switch (rnd(8)) {
         case 0: /* flip bits */
-            if (len) buf[rnd((uint32_t)len)] ^= (uint8_t)(1u << rnd(8));
+            if (len)
+                buf[rnd((uint32_t)len)] ^= (uint8_t)(1u << rnd(8));
             break;
         case 1: /* random byte */
-            if (len) buf[rnd((uint32_t)len)] = (uint8_t)rnd(256);
+            if (len)
+                buf[rnd((uint32_t)len)] = (uint8_t)rnd(256);
             break;
         case 2: /* truncate */
             len = rnd((uint32_t)len + 1);
             break;
         case 3: /* extend */ {
             size_t add = rnd(64);
-            if (len + add > cap) add = cap - len;
+            if (len + add > cap)
+                add = cap - len;
             for (size_t i = 0; i < add; i++)
                 buf[len + i] = (uint8_t)rnd(256);
             len += add;
@@ -146,7 +147,8 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
             }
             break;
         default: /* transport checksum damage */
-            if (len >= 28) buf[20 + rnd(8)] ^= 0xff;
+            if (len >= 28)
+                buf[20 + rnd(8)] ^= 0xff;
             break;
         }
     }
@@ -192,10 +194,12 @@ static void test_random_packets(void **state)
             }
         } else {
             len = make_template(buf, (int)rnd(T_COUNT));
-            if (how < 9) len = mutate(buf, len, sizeof(buf));
+            if (how < 9)
+                len = mutate(buf, len, sizeof(buf));
         }
         berth_netif_input(h.ifp, buf, len);
-        if (i % 64 == 0) berth_stack_poll(st);
+        if (i % 64 == 0)
+            berth_stack_poll(st);
         if (i % 1000 == 999) {
             iptest_advance(&h, rnd(3000000)); /* let reassembly queues expire */
             uint8_t r[2048];

@@ -27,10 +27,10 @@ struct net {
     berth_stack *a, *b;
     berth_netif *ia, *ib;
     int fa, fb;
-    unsigned n;              /* datagrams b received */
-    uint64_t t[MAXREC];      /* when */
-    uint32_t seq[MAXREC];    /* first 4 payload bytes */
-    bool echo;               /* b sends each datagram back */
+    unsigned n;           /* datagrams b received */
+    uint64_t t[MAXREC];   /* when */
+    uint32_t seq[MAXREC]; /* first 4 payload bytes */
+    bool echo;            /* b sends each datagram back */
 };
 
 static void b_app(void *arg, berth_stack *host)

@@ -170,7 +170,8 @@ static void udp_exchange_peek_trunc_fionread(void **state)
     assert_int_equal(berth_sendto(ST, c, "0123456789", 10, 0, SA(a), sizeof(a)), 10);
     struct sockaddr_in from;
     struct iovec iov = {.iov_base = buf, .iov_len = 4};
-    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
+    struct msghdr m = {
+        .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
     assert_int_equal(berth_recvmsg(ST, s, &m, 0), 4);
     assert_true(m.msg_flags & MSG_TRUNC);
     assert_int_equal(m.msg_namelen, sizeof(from));
@@ -293,7 +294,8 @@ static void poll_bits(void **state)
     int s = udp(ST), c = udp(ST);
     struct sockaddr_in a = sin4("127.0.0.1", 7004);
     assert_int_equal(berth_bind(ST, s, SA(a), sizeof(a)), 0);
-    struct pollfd p[3] = {{.fd = s, .events = POLLIN | POLLOUT}, {.fd = -1, .events = POLLIN},
+    struct pollfd p[3] = {{.fd = s, .events = POLLIN | POLLOUT},
+                          {.fd = -1, .events = POLLIN},
                           {.fd = 77, .events = POLLIN}};
     assert_int_equal(berth_poll(ST, p, 3, 0), 2);
     assert_int_equal(p[0].revents, POLLOUT);
@@ -359,8 +361,10 @@ static void rare_options_per_socket(void **state)
         assert_true(fd[i] >= 0);
         int zero = 0, one = 1;
         /* defaults: nothing is allocated */
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &zero, sizeof(zero)), 0);
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &zero, sizeof(zero)),
+                         0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one)),
+                         0);
         struct linger off = {0, 0};
         assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_LINGER, &off, sizeof(off)), 0);
         assert_int_equal(st->sockopt_count, base + (unsigned)(i + 2) / 3);
@@ -369,8 +373,10 @@ static void rare_options_per_socket(void **state)
         int prio = i % 7, lowat = i + 2;
         struct linger lg = {1, i};
         struct timeval tv = {.tv_sec = i, .tv_usec = 4000};
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)),
+                         0);
+        assert_int_equal(
+            berth_setsockopt(st, fd[i], SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)), 0);
         assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
         assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
     }
@@ -482,7 +488,8 @@ static void rare_options_out_of_memory(void **state)
     assert_int_equal(v, 0);
     for (int i = 0; i < 16; i++) { /* 16 blocks fill the hash's 16 heads */
         prio = 1 + i % 6;
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)),
+                         0);
     }
     assert_int_equal(st->sockopt_mask, 15);
     /* the doubling fails: the block still goes in, on a longer chain */
@@ -496,11 +503,13 @@ static void rare_options_out_of_memory(void **state)
     /* the block itself cannot be allocated */
     fail_in = 0;
     prio = 5;
-    assert_int_equal(berth_setsockopt(st, fd[18], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), -1);
+    assert_int_equal(berth_setsockopt(st, fd[18], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)),
+                     -1);
     assert_int_equal(errno, ENOMEM);
     for (int i = 18; i < N; i++) {
         prio = 1 + i % 6;
-        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+        assert_int_equal(berth_setsockopt(st, fd[i], SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)),
+                         0);
     }
     st->plat.alloc = real_alloc;
     for (int i = 0; i < N; i++) {
@@ -517,11 +526,20 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(descriptors_lowest_free_first), T(emfile_and_enfile), T(socket_errnos), T(bind_errnos),
-        T(privileged_port_needs_capability), T(udp_exchange_peek_trunc_fionread),
-        T(emsgsize_and_broadcast), T(connect_refused_and_unspec), T(rcvtimeo_in_virtual_time),
-        T(rcvbuf_drops_are_counted), T(poll_bits), T(sockopt_errnos),
-        T(rare_options_per_socket), T(rare_options_out_of_memory),
+        T(descriptors_lowest_free_first),
+        T(emfile_and_enfile),
+        T(socket_errnos),
+        T(bind_errnos),
+        T(privileged_port_needs_capability),
+        T(udp_exchange_peek_trunc_fionread),
+        T(emsgsize_and_broadcast),
+        T(connect_refused_and_unspec),
+        T(rcvtimeo_in_virtual_time),
+        T(rcvbuf_drops_are_counted),
+        T(poll_bits),
+        T(sockopt_errnos),
+        T(rare_options_per_socket),
+        T(rare_options_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -441,7 +441,8 @@ static void on_knob(void *arg, const char *name, const char *value)
 {
     struct seen *s = arg;
     s->n++;
-    if (!strcmp(name, "net.ipv4.ip_local_port_range")) s->range = !strcmp(value, "40000\t40009");
+    if (!strcmp(name, "net.ipv4.ip_local_port_range"))
+        s->range = !strcmp(value, "40000\t40009");
     if (!strcmp(name, "net.ipv4.ip_local_reserved_ports"))
         s->reserved = !strcmp(value, "40001,40003-40004");
 }

@@ -87,9 +87,18 @@ static void inject_raw(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ac
                        unsigned len, int doff_override, bool bad_csum)
 {
     uint8_t p[2048];
-    struct seg_spec sp = {.sport = sport, .dport = dport, .seq = seq, .ack = ack, .flags = flags,
-                          .wnd = wnd, .opt = opt, .optlen = optlen, .data = data, .len = len,
-                          .doff_override = doff_override, .bad_csum = bad_csum};
+    struct seg_spec sp = {.sport = sport,
+                          .dport = dport,
+                          .seq = seq,
+                          .ack = ack,
+                          .flags = flags,
+                          .wnd = wnd,
+                          .opt = opt,
+                          .optlen = optlen,
+                          .data = data,
+                          .len = len,
+                          .doff_override = doff_override,
+                          .bad_csum = bad_csum};
     inet_pton(AF_INET, "10.0.0.2", &sp.src);
     inet_pton(AF_INET, "10.0.0.1", &sp.dst);
     berth_netif_input(raw, p, seg_build(p, &sp));

@@ -232,8 +232,8 @@ static void garbage_during_transfer(void **state)
     vb.rport = va.lport;
     uint64_t start = berth_sim_now(n.sim);
     unsigned long injected = 0;
-    while (!(x->ea.eof && x->eb.eof) && berth_sim_now(n.sim) - start < 120000000ull &&
-           !x->ea.err && !x->eb.err) {
+    while (!(x->ea.eof && x->eb.eof) && berth_sim_now(n.sim) - start < 120000000ull && !x->ea.err &&
+           !x->eb.err) {
         berth_sim_run_until(n.sim, berth_sim_now(n.sim) + 1000);
         tt_pump(x, &x->ea);
         tt_pump(x, &x->eb);
@@ -374,8 +374,7 @@ static void hundred_k_connections(void **state)
                 * owner of its port: no bucket; the leaf goes with its block's last port) */
     print_message("  100k connections: %ld blocks live after (baseline %ld), TIME_WAIT peak %u, "
                   "PassiveOpens %llu ActiveOpens %llu CurrEstab %llu\n",
-                  live_blocks, base, max_tw,
-                  (unsigned long long)st->snmp.Tcp_PassiveOpens,
+                  live_blocks, base, max_tw, (unsigned long long)st->snmp.Tcp_PassiveOpens,
                   (unsigned long long)st->snmp.Tcp_ActiveOpens,
                   (unsigned long long)st->snmp.Tcp_CurrEstab);
     assert_int_equal(st->snmp.Tcp_ActiveOpens, 100000);

@@ -37,8 +37,15 @@ static void inject(berth_netif *ifp, struct in_addr src, uint16_t sport, uint16_
                    uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt, unsigned optlen)
 {
     uint8_t p[128];
-    struct seg_spec sp = {.src = src, .sport = sport, .dport = dport, .seq = seq, .ack = ack,
-                          .flags = flags, .wnd = 0xffff, .opt = opt, .optlen = optlen};
+    struct seg_spec sp = {.src = src,
+                          .sport = sport,
+                          .dport = dport,
+                          .seq = seq,
+                          .ack = ack,
+                          .flags = flags,
+                          .wnd = 0xffff,
+                          .opt = opt,
+                          .optlen = optlen};
     inet_pton(AF_INET, "192.0.2.2", &sp.dst);
     berth_netif_input(ifp, p, seg_build(p, &sp));
 }
@@ -51,7 +58,8 @@ static unsigned flood_n;
  * scaling, as Linux clients send them. */
 static void flood(berth_netif *ifp, unsigned n, uint16_t dport)
 {
-    static const uint8_t opt[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+    static const uint8_t opt[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+                                    0, 1, 0,    0,    0, 0, 1, 3,  3, 7};
     for (unsigned i = 0; i < n; i++) {
         struct in_addr src;
         src.s_addr = htonl(0xc0000200u | (3 + rnd() % 252));
@@ -223,7 +231,7 @@ static void no_cookies(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(flood_ts),    cmocka_unit_test(flood_no_ts),
+        cmocka_unit_test(flood_ts),       cmocka_unit_test(flood_no_ts),
         cmocka_unit_test(cookie_options), cmocka_unit_test(forged_acks),
         cmocka_unit_test(no_cookies),
     };

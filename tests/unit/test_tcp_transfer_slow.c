@@ -20,7 +20,6 @@
 
 #include "tcptest.h"
 
-
 #if BERTH_WITH_SIM && BERTH_WITH_TCP
 
 #include "transfertest.h"

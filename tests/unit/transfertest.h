@@ -79,8 +79,7 @@ static void tt_check_loss(const char *what, uint64_t seed, double loss, double f
 }
 
 /* 2 % duplication and 5 % reordering by 3 ms (+-0.5 ms jitter), no loss. */
-static void tt_check_reorder_dup(const char *what, double factor, uint64_t bytes,
-                                 uint64_t limit_us)
+static void tt_check_reorder_dup(const char *what, double factor, uint64_t bytes, uint64_t limit_us)
 {
     struct berth_link_params p;
     link_params(&p, 100 * MB, 5000, 0.0);

@@ -42,8 +42,7 @@ struct pd_interface {
     int (*close)(void *userdata, int fd);
     int (*shutdown)(void *userdata, int fd, int how);
     int (*getsockopt)(void *userdata, int fd, int level, int name, void *val, socklen_t *len);
-    int (*setsockopt)(void *userdata, int fd, int level, int name, const void *val,
-                      socklen_t len);
+    int (*setsockopt)(void *userdata, int fd, int level, int name, const void *val, socklen_t len);
     int (*poll)(void *userdata, struct pollfd *fds, nfds_t nfds, int timeout);
     /* A packet from the script to the stack: 0, or -1. */
     int (*netdev_send)(void *userdata, const void *buf, size_t count);
