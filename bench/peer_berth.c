@@ -843,34 +843,51 @@ out:
 /* ---- vlink: two simulated hosts on a zero-latency wire ---- */
 
 #if BERTH_WITH_SIM
-static int run_vlink(uint64_t iters, double *ns, char *why, size_t n)
+/* Two hosts, a (192.0.2.1) and b (192.0.2.2), on a zero-latency,
+ * infinite-bandwidth vlink, MTU 1500: documentation addresses of hosts that
+ * exist only inside this process. Returns the simulation (the caller frees
+ * it, with the hosts and their sockets), NULL with `why` filled. */
+static berth_sim *two_hosts(berth_stack **ha, berth_stack **hb, struct in_addr *a_addr,
+                            struct in_addr *b_addr, char *why, size_t n)
 {
-    int rc = -1;
     berth_sim *sim = berth_sim_new(1);
-    if (!sim)
-        return bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
-    berth_stack *ha = berth_sim_add_host(sim, "a", NULL);
-    berth_stack *hb = berth_sim_add_host(sim, "b", NULL);
+    if (!sim) {
+        bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
+        return NULL;
+    }
+    *ha = berth_sim_add_host(sim, "a", NULL);
+    *hb = berth_sim_add_host(sim, "b", NULL);
     struct berth_link_params lp;
     berth_link_params_init(&lp);
     lp.latency_us = 0;
     lp.jitter_us = 0;
     lp.bandwidth_bps = 0;
-    berth_vlink *link = ha && hb ? berth_vlink_new(sim, &lp) : NULL;
-    berth_netif *ia = link ? berth_vlink_attach(link, ha, "eth0", 1500) : NULL;
-    berth_netif *ib = link ? berth_vlink_attach(link, hb, "eth0", 1500) : NULL;
+    berth_vlink *link = *ha && *hb ? berth_vlink_new(sim, &lp) : NULL;
+    berth_netif *ia = link ? berth_vlink_attach(link, *ha, "eth0", 1500) : NULL;
+    berth_netif *ib = link ? berth_vlink_attach(link, *hb, "eth0", 1500) : NULL;
     if (!ia || !ib) {
-        bench_fail(why, n, "simulation setup failed (sim.c/vlink.c a stub?): %s", strerror(errno));
-        goto out;
+        bench_fail(why, n, "simulation setup failed: %s", strerror(errno));
+        berth_sim_free(sim);
+        return NULL;
     }
-    /* Documentation range: these hosts exist only inside this process. */
-    struct in_addr a_addr, b_addr;
-    inet_pton(AF_INET, "192.0.2.1", &a_addr);
-    inet_pton(AF_INET, "192.0.2.2", &b_addr);
-    if (berth_netif_addr_add(ia, a_addr, 24) || berth_netif_addr_add(ib, b_addr, 24)) {
+    inet_pton(AF_INET, "192.0.2.1", a_addr);
+    inet_pton(AF_INET, "192.0.2.2", b_addr);
+    if (berth_netif_addr_add(ia, *a_addr, 24) || berth_netif_addr_add(ib, *b_addr, 24)) {
         bench_fail(why, n, "berth_netif_addr_add: %s", strerror(errno));
-        goto out;
+        berth_sim_free(sim);
+        return NULL;
     }
+    return sim;
+}
+
+static int run_vlink(uint64_t iters, double *ns, char *why, size_t n)
+{
+    int rc = -1;
+    berth_stack *ha, *hb;
+    struct in_addr a_addr, b_addr;
+    berth_sim *sim = two_hosts(&ha, &hb, &a_addr, &b_addr, why, n);
+    if (!sim)
+        return -1;
     struct sockaddr_in sa, sb;
     int a = bound_socket(ha, a_addr, &sa, why, n);
     int b = a < 0 ? -1 : bound_socket(hb, b_addr, &sb, why, n);
@@ -935,33 +952,17 @@ static int run_tcp_vlink(const struct figspec *f, uint64_t iters, double *ns, ch
     int rc = -1;
     char *buf = malloc(BENCH_TCP_WRITE);
     struct vl_rx rx = {.fd = -1, .buf = malloc(BENCH_TCP_WRITE)};
-    berth_sim *sim = buf && rx.buf ? berth_sim_new(1) : NULL;
-    if (!sim) {
-        bench_fail(why, n, "berth_sim_new: %s", strerror(errno));
-        goto out;
-    }
-    memset(buf, 'x', BENCH_TCP_WRITE);
-    berth_stack *ha = berth_sim_add_host(sim, "a", NULL);
-    berth_stack *hb = berth_sim_add_host(sim, "b", NULL);
-    struct berth_link_params lp;
-    berth_link_params_init(&lp);
-    lp.latency_us = 0;
-    lp.jitter_us = 0;
-    lp.bandwidth_bps = 0;
-    berth_vlink *link = ha && hb ? berth_vlink_new(sim, &lp) : NULL;
-    berth_netif *ia = link ? berth_vlink_attach(link, ha, "eth0", 1500) : NULL;
-    berth_netif *ib = link ? berth_vlink_attach(link, hb, "eth0", 1500) : NULL;
-    if (!ia || !ib) {
-        bench_fail(why, n, "simulation setup failed: %s", strerror(errno));
-        goto out;
-    }
+    berth_stack *ha, *hb;
     struct in_addr a_addr, b_addr;
-    inet_pton(AF_INET, "192.0.2.1", &a_addr);
-    inet_pton(AF_INET, "192.0.2.2", &b_addr);
-    if (berth_netif_addr_add(ia, a_addr, 24) || berth_netif_addr_add(ib, b_addr, 24)) {
-        bench_fail(why, n, "berth_netif_addr_add: %s", strerror(errno));
+    berth_sim *sim = NULL;
+    if (!buf || !rx.buf) {
+        bench_fail(why, n, "malloc: %s", strerror(errno));
         goto out;
     }
+    sim = two_hosts(&ha, &hb, &a_addr, &b_addr, why, n);
+    if (!sim)
+        goto out;
+    memset(buf, 'x', BENCH_TCP_WRITE);
     int lfd = tcp_listener(hb, b_addr, BENCH_TCP_LISTEN_PORT, why, n);
     if (lfd < 0)
         goto out;
