@@ -65,6 +65,11 @@ void host_opts_init(struct host_opts *o);
  * *i moved past its arguments), 0 (not one of these), or -1 (bad value,
  * message printed). */
 int host_opt(struct host_opts *o, int argc, char **argv, int *i);
+/* A command's own option that takes a value: `a` (argv[*i]) must be one of
+ * valued[0..n); its value is argv[++*i], returned in *v. 0, or EXIT_USAGE
+ * after the message for an unknown option or a missing value. */
+int cmd_opt_value(const char *cmd, const char *const *valued, size_t n, int argc, char **argv,
+                  int *i, const char **v);
 /* After parsing: the checks every subcommand needs. 0 or an exit status. */
 int host_opts_check(const struct host_opts *o);
 /* Stack, device, capture, addresses, routes, signal thread. 0 or an exit

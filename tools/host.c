@@ -286,6 +286,25 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
+int cmd_opt_value(const char *cmd, const char *const *valued, size_t n, int argc, char **argv,
+                  int *i, const char **v)
+{
+    const char *a = argv[*i];
+    bool known = false;
+    for (size_t k = 0; k < n; k++)
+        known |= !strcmp(a, valued[k]);
+    if (!known) {
+        fprintf(stderr, "berth %s: unknown option '%s' (berth %s --help)\n", cmd, a, cmd);
+        return EXIT_USAGE;
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "berth: %s needs a value (berth %s --help)\n", a, cmd);
+        return EXIT_USAGE;
+    }
+    *v = argv[++*i];
+    return 0;
+}
+
 int host_opts_check(const struct host_opts *o)
 {
     if (!o->dev) {

@@ -933,18 +933,9 @@ int cmd_host(int argc, char **argv)
         static const char *const valued[] = {"--serve",  "--save-discard", "--status-file",
                                              "--rcvbuf", "--max-conns",    "--conn-buffer",
                                              "--backlog"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
-            known |= !strcmp(a, valued[k]);
-        if (!known) {
-            fprintf(stderr, "berth host: unknown option '%s' (berth host --help)\n", a);
+        const char *v;
+        if (cmd_opt_value("host", valued, sizeof(valued) / sizeof(valued[0]), argc, argv, &i, &v))
             return EXIT_USAGE;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "berth: %s needs a value (berth host --help)\n", a);
-            return EXIT_USAGE;
-        }
-        const char *v = argv[++i];
         unsigned long long x;
         if (!strcmp(a, "--serve")) {
             if ((rc = parse_service(&c, v)) != 0)

@@ -153,18 +153,9 @@ int cmd_tcp(int argc, char **argv)
         static const char *const valued[] = {
             "--to",     "--bind",    "--send-bytes", "--connect-timeout",
             "--syncnt", "--timeout", "--linger",     "--expect-error"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
-            known |= !strcmp(a, valued[k]);
-        if (!known) {
-            fprintf(stderr, "berth tcp: unknown option '%s' (berth tcp --help)\n", a);
+        const char *v;
+        if (cmd_opt_value("tcp", valued, sizeof(valued) / sizeof(valued[0]), argc, argv, &i, &v))
             return EXIT_USAGE;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "berth: %s needs a value (berth tcp --help)\n", a);
-            return EXIT_USAGE;
-        }
-        const char *v = argv[++i];
         const char *want = NULL;
         uint64_t x;
         if (!strcmp(a, "--to")) {

@@ -148,18 +148,9 @@ int cmd_udp(int argc, char **argv)
         static const char *const valued[] = {"--to",   "--count",        "--size",
                                              "--pps",  "--interval",     "--timeout",
                                              "--bind", "--expect-error", "--linger"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
-            known |= !strcmp(a, valued[k]);
-        if (!known) {
-            fprintf(stderr, "berth udp: unknown option '%s' (berth udp --help)\n", a);
+        const char *v;
+        if (cmd_opt_value("udp", valued, sizeof(valued) / sizeof(valued[0]), argc, argv, &i, &v))
             return EXIT_USAGE;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "berth: %s needs a value (berth udp --help)\n", a);
-            return EXIT_USAGE;
-        }
-        const char *v = argv[++i];
         int bad = 0;
         if (!strcmp(a, "--to")) {
             if (parse_hostport(v, &to) || !to.sin_port) {
