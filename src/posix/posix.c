@@ -82,21 +82,39 @@ static int sock_fd(int fd)
     return -1;
 }
 
-/* Give berth descriptor bfd an OS placeholder. */
+/* An OS placeholder descriptor (what the application sees) for a socket. */
+static int placeholder_open(int flags)
+{
+    return open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+}
+
+/* Map placeholder fd to berth descriptor bfd; on failure both are closed
+ * (ENOMEM). Returns fd or -1. */
+static int placeholder_map(int fd, int bfd)
+{
+    if (map_set(fd, bfd) == 0)
+        return fd;
+    close(fd);
+    berth_close(g_stack, bfd);
+    errno = ENOMEM;
+    return -1;
+}
+
+/* Give berth descriptor bfd an OS placeholder. socket() allocates the
+ * descriptor after the socket, as Linux (sock_map_fd) does: an argument
+ * error comes before EMFILE. */
 static int wrap_new(int bfd, int flags)
 {
     if (bfd < 0)
         return -1;
-    int fd = open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
-    if (fd < 0 || map_set(fd, bfd) != 0) {
-        int e = fd < 0 ? errno : ENOMEM;
-        if (fd >= 0)
-            close(fd);
+    int fd = placeholder_open(flags);
+    if (fd < 0) {
+        int e = errno;
         berth_close(g_stack, bfd);
         errno = e;
         return -1;
     }
-    return fd;
+    return placeholder_map(fd, bfd);
 }
 
 int berth_posix_socket(int domain, int type, int protocol)
@@ -140,7 +158,7 @@ int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
         errno = EBADF;
         return -1;
     }
-    int pfd = open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+    int pfd = placeholder_open(flags);
     if (pfd < 0)
         return -1; /* EMFILE / ENFILE from the OS, as Linux's get_unused_fd */
     int b = sock_fd(fd), nb = b < 0 ? -1 : berth_accept4(st, b, a, l, flags);
@@ -150,13 +168,7 @@ int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
         errno = e;
         return -1;
     }
-    if (map_set(pfd, nb) != 0) {
-        close(pfd);
-        berth_close(st, nb);
-        errno = ENOMEM;
-        return -1;
-    }
-    return pfd;
+    return placeholder_map(pfd, nb);
 }
 
 int berth_posix_accept(int fd, struct sockaddr *a, socklen_t *l)
