@@ -82,7 +82,12 @@ bclient refused --to 192.0.2.1:5999 --expect-error ECONNREFUSED || fail "no ECON
 grep -q '^connect 192.0.2.1:5999: ECONNREFUSED' "$WORK/refused.log" || fail "connect did not report ECONNREFUSED"
 tshark_check "$WORK/refused.pcap" 2
 n=$(tshark_count "$WORK/refused.pcap" 'src == "192.0.2.1" && sport == 5999 && rst == 1')
-[ "$n" = 1 ] || fail "expected the kernel's RST in the capture, saw $n"
+# One RST per SYN that reached the kernel. Usually one SYN; two when the
+# first ARP request went unanswered (the kernel's side just came up): the SYN
+# waits in the neighbour queue, its 1 s retransmission joins it, and both
+# leave when ARP resolves (as in Linux's arp_queue). connect() fails at the
+# first RST either way.
+[ "$n" -ge 1 ] 2>/dev/null && [ "$n" -le 2 ] || fail "expected the kernel's RST (one per SYN) in the capture, saw $n"
 
 # SYNs into a blackhole: the stack gives up after TCP_SYNCNT retries...
 t0=$(date +%s)
