@@ -60,11 +60,18 @@ void berth_stack_poll(berth_stack *st);
  * Also reports pending input as "now". */
 uint64_t berth_stack_next_deadline(berth_stack *st);
 
-/* Credentials of the sockets created from now on (per thread on the posix
- * flavour, per stack otherwise): effective uid and whether the creator holds
- * CAP_NET_BIND_SERVICE. Default: the process's euid, capability iff euid 0. */
+/* Credentials of the calling thread as berth sees them (per thread on the
+ * posix flavour, per stack otherwise): effective uid and gid, the process id
+ * that AF_UNIX's SO_PEERCRED reports, and whether the caller holds
+ * CAP_NET_BIND_SERVICE. A socket records them when it is created (Linux's
+ * sock_i_uid, sk_peer_cred); bind() checks the privileged-port rule against
+ * the credentials current at the call (Linux's ns_capable(current)).
+ * Default: the process's euid/egid/pid, capability iff euid 0. berth/posix.h
+ * refreshes them from the OS on every call, so seteuid() takes effect. */
 struct berth_cred {
     uid_t euid;
+    gid_t egid;
+    pid_t pid;
     bool cap_net_bind_service;
 };
 void berth_cred_set(berth_stack *st, const struct berth_cred *cred);

@@ -99,6 +99,8 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     plat.random(plat.ctx, &st->ip_id_next, sizeof(st->ip_id_next));
     uid_t euid = geteuid();
     st->cred.euid = euid;
+    st->cred.egid = getegid();
+    st->cred.pid = getpid();
     st->cred.cap_net_bind_service = euid == 0;
 
     st->fds = st_zalloc(st, sizeof(*st->fds) * cfg.max_fds);
