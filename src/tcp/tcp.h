@@ -352,11 +352,12 @@ struct tcp_sock {
     bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
     bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
     /* TCP Fast Open, client side without cookies (RFC 7413; tcp_fastopen.c) */
-    bool fastopen_connect : 1;   /* TCP_FASTOPEN_CONNECT */
-    bool fastopen_no_cookie : 1; /* TCP_FASTOPEN_NO_COOKIE (stored; no effect) */
-    bool fastopen_req : 1;       /* Linux's tp->fastopen_req: SYNs carry the option */
-    bool syn_fastopen : 1;       /* the SYN asked for a cookie: the SYN-ACK is checked */
-    bool syn_fastopen_exp : 1;   /* ... with the experimental option (kind 254) */
+    bool fastopen_connect : 1;        /* TCP_FASTOPEN_CONNECT */
+    bool fastopen_no_cookie : 1;      /* TCP_FASTOPEN_NO_COOKIE (stored; no effect) */
+    bool fastopen_req : 1;            /* Linux's tp->fastopen_req: SYNs carry the option */
+    bool syn_fastopen : 1;            /* the SYN asked for a cookie: the SYN-ACK is checked */
+    bool syn_fastopen_exp : 1;        /* ... with the experimental option (kind 254) */
+    uint8_t fastopen_client_fail : 2; /* TCP_INFO's: 1 (TFO_COOKIE_UNAVAILABLE) once asked */
 
     /* IPPROTO_TCP options */
     int user_mss;

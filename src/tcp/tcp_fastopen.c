@@ -37,6 +37,7 @@ void tcp_fastopen_syn_init(struct tcp_sock *tp)
     const struct tcp_fo_dst *d = fo_find(tcp_of(tcp_st(tp)), tp->inet.saddr, tp->inet.daddr);
     tp->syn_fastopen = true;
     tp->syn_fastopen_exp = d && d->try_exp == 1;
+    tp->fastopen_client_fail = 1; /* tcp_fastopen_cookie_check: TFO_COOKIE_UNAVAILABLE */
 }
 
 uint8_t tcp_fastopen_syn_option(const struct tcp_sock *tp)
@@ -72,4 +73,5 @@ void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg)
 void tcp_fastopen_clear(struct tcp_sock *tp)
 {
     tp->fastopen_req = tp->syn_fastopen = tp->syn_fastopen_exp = false;
+    tp->fastopen_client_fail = 0;
 }

@@ -82,6 +82,7 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
         i->tcpi_snd_wscale = tp->c->snd_wscale & 15;
         i->tcpi_rcv_wscale = tp->c->rcv_wscale & 15;
     }
+    i->tcpi_fastopen_client_fail = tp->fastopen_client_fail;
     uint64_t rto = (uint64_t)tp->c->rto_us << (tp->c->backoff < 20 ? tp->c->backoff : 20);
     i->tcpi_rto = (uint32_t)(rto > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : rto);
     i->tcpi_ato = tp->c->ato_us;

@@ -22,6 +22,20 @@
 
 static int l; /* the listener */
 
+/* tcpi_fastopen_client_fail (Linux 5.5): two bits of struct tcp_info's
+ * eighth byte, after tcpi_delivery_rate_app_limited (not in every libc's
+ * struct tcp_info, so read by offset). 1 = TFO_COOKIE_UNAVAILABLE. */
+static void client_fail(const char *label, int fd)
+{
+    unsigned char ti[104];
+    socklen_t tl = sizeof ti;
+    memset(ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &tl) < 0)
+        conf_printf("%s: TCP_INFO = -1 %s\n", label, conf_errname(errno));
+    else
+        conf_printf("%s: tcpi_fastopen_client_fail = %d\n", label, (ti[7] >> 1) & 3);
+}
+
 /* Accepts the next connection and prints what it received. */
 static void peer_reads(const char *label)
 {
@@ -55,8 +69,10 @@ int main(void)
 
     conf_printf("-- blocking sendto(MSG_FASTOPEN): connects, then sends\n");
     MUST(s = socket(AF_INET, SOCK_STREAM, 0));
+    client_fail("fresh", s);
     CHECK(sendto(s, "hello", 5, MSG_FASTOPEN, SA(&la), sizeof la));
     PEERNAME("s", s, 0);
+    client_fail("connected", s);
     peer_reads("unbound");
     CHECK(sendto(s, "again", 5, MSG_FASTOPEN, SA(&la), sizeof la));
     CHECK(sendto(s, "again", 5, MSG_FASTOPEN, NULL, 0));
@@ -108,6 +124,7 @@ int main(void)
     CHECK(sendto(l, "x", 1, MSG_FASTOPEN, SA(&la), sizeof la));
     CHECK(sendto(s, "x", 1, MSG_FASTOPEN, SA(&closed), sizeof closed));
     GETINT(s, SOL_SOCKET, SO_ERROR);
+    client_fail("refused", s);
     CHECK(sendto(s, "retry", 5, MSG_FASTOPEN, SA(&la), sizeof la));
     peer_reads("after a refusal");
     close(s);
@@ -187,10 +204,12 @@ int main(void)
     CHECK(connect(s, SA(&la), sizeof la));
     CHECK(send(s, "nb", 2, 0));
     peer_reads("TCP_FASTOPEN_CONNECT non-blocking");
+    client_fail("TCP_FASTOPEN_CONNECT", s);
     {
         struct sockaddr un = {.sa_family = AF_UNSPEC};
         CHECK(connect(s, &un, sizeof un)); /* disconnect drops the request */
     }
+    client_fail("disconnected", s);
     GETINT(s, IPPROTO_TCP, TCP_FASTOPEN_CONNECT);
     close(s);
 
