@@ -358,6 +358,7 @@ struct tcp_sock {
     bool syn_fastopen : 1;            /* the SYN asked for a cookie: the SYN-ACK is checked */
     bool syn_fastopen_exp : 1;        /* ... with the experimental option (kind 254) */
     uint8_t fastopen_client_fail : 2; /* TCP_INFO's: 1 (TFO_COOKIE_UNAVAILABLE) once asked */
+    bool fastopen_opt_sent : 1;       /* the first SYN went: retransmissions go without */
 
     /* IPPROTO_TCP options */
     int user_mss;
@@ -615,8 +616,8 @@ void tcp_listen_stop(struct tcp_sock *tp);
  * pending, choose the option (kind 34, or 254 as Linux tries once after a
  * request went unanswered) and arm the SYN-ACK check. */
 void tcp_fastopen_syn_init(struct tcp_sock *tp);
-/* The option the SYN carries (TCP_FO_OPT_*). */
-uint8_t tcp_fastopen_syn_option(const struct tcp_sock *tp);
+/* The option the SYN being sent carries (TCP_FO_OPT_*): the first one only. */
+uint8_t tcp_fastopen_syn_option(struct tcp_sock *tp);
 /* The SYN-ACK of a connection that asked for a cookie arrived (Linux's
  * tcp_rcv_fastopen_synack, without a cookie cache). */
 void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg);

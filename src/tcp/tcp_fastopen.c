@@ -30,7 +30,7 @@ static struct tcp_fo_dst *fo_find(struct tcp_stack *ts, struct in_addr saddr, st
 
 void tcp_fastopen_syn_init(struct tcp_sock *tp)
 {
-    tp->syn_fastopen = tp->syn_fastopen_exp = false;
+    tp->syn_fastopen = tp->syn_fastopen_exp = tp->fastopen_opt_sent = false;
     if (!tp->fastopen_req)
         return;
     /* tcp_send_syn_data: the request is made whatever the cache says. */
@@ -40,10 +40,13 @@ void tcp_fastopen_syn_init(struct tcp_sock *tp)
     tp->fastopen_client_fail = 1; /* tcp_fastopen_cookie_check: TFO_COOKIE_UNAVAILABLE */
 }
 
-uint8_t tcp_fastopen_syn_option(const struct tcp_sock *tp)
+uint8_t tcp_fastopen_syn_option(struct tcp_sock *tp)
 {
-    if (!tp->fastopen_req || !tp->syn_fastopen)
+    /* Only the first SYN asks: Linux's retransmitted SYNs carry no Fast
+     * Open option, blocking call or not (seen on 6.18). */
+    if (!tp->fastopen_req || !tp->syn_fastopen || tp->fastopen_opt_sent)
         return TCP_FO_OPT_NONE;
+    tp->fastopen_opt_sent = true;
     return tp->syn_fastopen_exp ? TCP_FO_OPT_EXP : TCP_FO_OPT_RFC;
 }
 
