@@ -52,7 +52,7 @@ int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
     if (o->fastopen == TCP_FO_OPT_RFC)
         p = put32(p, (TCPOPT_FASTOPEN << 24) | (2 << 16) | (TCPOPT_NOP << 8) | TCPOPT_NOP);
     else if (o->fastopen == TCP_FO_OPT_EXP)
-        p = put32(p, (TCPOPT_EXP << 24) | (4 << 16) | TCPOPT_FASTOPEN_MAGIC);
+        p = put32(p, ((uint32_t)TCPOPT_EXP << 24) | (4u << 16) | TCPOPT_FASTOPEN_MAGIC);
     return (int)(p - buf);
 }
 

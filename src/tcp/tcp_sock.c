@@ -439,6 +439,8 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->user_timeout = l->user_timeout;
     tp->linger2 = l->linger2;
     tp->window_clamp = l->window_clamp;
+    tp->fastopen_connect = l->fastopen_connect; /* sock_copy; not TCP_FASTOPEN's queue */
+    tp->fastopen_no_cookie = l->fastopen_no_cookie;
     tp->cc = l->cc;
     tp->sstate = SS_CONNECTED;
     /* tcp_create_openreq_child: the handshake's state. */
@@ -830,14 +832,15 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     struct tcp_sock *tp = tcp_sk(so);
     struct berth_stack *st = so->st;
     bool nowait = flags & MSG_DONTWAIT;
+    if (flags & MSG_FASTOPEN) {
+        int ferr = sendmsg_fastopen(so, msg, flags);
+        if (ferr)
+            return stream_error(so, flags, ferr);
+    }
+    /* After the Fast Open connect: SO_SNDTIMEO counts again for the data. */
     uint64_t deadline = sock_deadline(so, false);
     int err = 0;
     size_t copied = 0;
-    if (flags & MSG_FASTOPEN) {
-        err = sendmsg_fastopen(so, msg, flags);
-        if (err)
-            return stream_error(so, flags, err);
-    }
     /* sk_stream_wait_connect */
     while (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
         if (so->so_error)

@@ -213,6 +213,30 @@ int main(void)
     GETINT(s, IPPROTO_TCP, TCP_FASTOPEN_CONNECT);
     close(s);
 
+    conf_printf("-- what an accepted socket inherits\n");
+    {
+        struct sockaddr_in l2a = conf_sin("127.0.0.1", 6103);
+        int l2, c, a;
+        MUST(l2 = socket(AF_INET, SOCK_STREAM, 0));
+        SETINT(l2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 1);
+        SETINT(l2, IPPROTO_TCP, TCP_FASTOPEN_NO_COOKIE, 1);
+        SETINT(l2, IPPROTO_TCP, TCP_FASTOPEN, 9);
+        MUST(bind(l2, SA(&l2a), sizeof l2a));
+        MUST(listen(l2, 4));
+        GETINT(l2, IPPROTO_TCP, TCP_FASTOPEN);
+        MUST(c = socket(AF_INET, SOCK_STREAM, 0));
+        MUST(connect(c, SA(&l2a), sizeof l2a));
+        MUST(a = accept(l2, NULL, NULL));
+        GETINT(a, IPPROTO_TCP, TCP_FASTOPEN);
+        GETINT(a, IPPROTO_TCP, TCP_FASTOPEN_CONNECT);
+        GETINT(a, IPPROTO_TCP, TCP_FASTOPEN_NO_COOKIE);
+        client_fail("accepted", a);
+        CHECK(send(a, "z", 1, MSG_FASTOPEN));
+        close(a);
+        close(c);
+        close(l2);
+    }
+
     conf_printf("-- net.ipv4.tcp_fastopen = 0\n");
     MUST(s = socket(AF_INET, SOCK_STREAM, 0));
     SETINT(s, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 1);
