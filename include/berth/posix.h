@@ -17,6 +17,12 @@
  * 1 ms steps. Threads: any number may call in at once (posix platform).
  * fork(): the child gets its own copy of the stack and may go on using it
  * with no background thread.
+ *
+ * Credentials and limits follow the OS as the kernel's do: socket(), bind()
+ * and privileged setsockopt() see the calling thread's current euid, egid and
+ * capabilities (a seteuid() or capset() counts at the next call), and the
+ * number of sockets is bounded by RLIMIT_NOFILE (each holds a placeholder
+ * descriptor), not by a table size.
  */
 #ifndef BERTH_POSIX_H
 #define BERTH_POSIX_H
