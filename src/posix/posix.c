@@ -3,6 +3,7 @@
 #define BERTH_POSIX_NO_MACROS
 #include "berth/posix.h"
 
+#include <limits.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -447,4 +448,68 @@ int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout)
     if (bf != small)
         free(bf);
     return n;
+}
+
+int berth_posix_sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+    SOCKCALL(fd, berth_sendmmsg(st, b, vec, vlen, flags));
+}
+
+int berth_posix_recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+                         struct timespec *timeout)
+{
+    berth_stack *st = berth_posix_stack();
+    int b = berth_posix_fd(fd);
+    if (b < 0) {
+        if (fcntl(fd, F_GETFD) != -1) {
+            errno = ENOTSOCK;
+            return -1;
+        }
+        b = INT_MAX; /* EBADF from berth, after its timeout checks */
+    }
+    return berth_recvmmsg(st, b, vec, vlen, flags, timeout);
+}
+
+/* A socket's file has no position: lseek (no_llseek), pread and pwrite
+ * (FMODE_PREAD/PWRITE unset) are ESPIPE. */
+off_t berth_posix_lseek(int fd, off_t off, int whence)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return lseek(fd, off, whence);
+}
+
+ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return pread(fd, buf, len, off);
+}
+
+ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return pwrite(fd, buf, len, off);
+}
+
+/* The placeholder's own status (a character device), reshaped as a
+ * socket's: sockfs inodes are S_IFSOCK | 0777 with size 0. */
+int berth_posix_fstat(int fd, struct stat *sb)
+{
+    int rc = fstat(fd, sb);
+    if (rc == 0 && berth_posix_fd(fd) >= 0) {
+        sb->st_mode = S_IFSOCK | 0777;
+        sb->st_size = 0;
+        sb->st_rdev = 0;
+        sb->st_blocks = 0;
+        sb->st_blksize = 4096;
+    }
+    return rc;
 }

@@ -569,3 +569,15 @@ int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
     }
     return (int)leave(st, rc);
 }
+
+/* recvmmsg's error after the first entry waits as the socket's pending
+ * error, reported by the next call (do_recvmmsg: sk->sk_err = -err). */
+void socket_defer_error(berth_stack *st, int fd, int err)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return;
+    if (err > 0 && err < 256)
+        so->so_error = (uint8_t)err;
+    leave(st, 0);
+}
