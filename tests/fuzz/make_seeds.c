@@ -78,6 +78,12 @@ static void eth_arp_seeds(const char *d)
     /* REACHABLE -> STALE -> DELAY -> PROBE -> FAILED */
     SEED(d, "eth_arp", "probe_fail", 4, 1, 1, 0x20, 0, 1, 0, 4, 3, 6, 3, 6, 4, 1, 3, 4, 3, 3, 3, 3,
          3, 3, 3, 3);
+    /* what fuzz_eth_arp found on its own, from an empty corpus, in 48 s on
+     * the code before the fix (commit bb7c6a4): a datagram waits, a default
+     * route, small thresholds, its source address removed — the entry
+     * timer's ICMP ran the forced collection on the failing entry */
+    SEED(d, "eth_arp", "found_uaf_timer", 0x1a, 0x01, 0x53, 0x53, 0xad, 0xac, 0x53, 0xad, 0xac,
+         0xac, 0xac, 0xac, 0xac, 0xac, 0x89, 0x5c, 0x33);
     /* flush with waiting packets and a small cache */
     SEED(d, "eth_arp", "flush_waiting", 7, 0x04, 0, 0, 5, 1, 6, 0x10, 4, 1, 4, 2, 5, 4, 8, 3, 0, 3,
          4);
