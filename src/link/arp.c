@@ -892,7 +892,9 @@ int berth_arp_flush(berth_netif *ifp)
                 continue;
             /* Deleting e sends; the collection that may cause must not
              * free the entry the walk goes to next. Entries created
-             * meanwhile join the tail and are flushed too. */
+             * meanwhile join the tail: the walk reaches them unless they
+             * appear while the last one is deleted (its ICMP then waits
+             * in the new entry). */
             if (n)
                 entry_hold(n);
             admin_delete(c, e);
