@@ -339,14 +339,13 @@ static void app(struct fz_in *in)
         break;
     }
     default:
-        if (c->fd >= 0) {
+        if (c == conns)
+            break; /* the listener stays: new SYNs need it */
+        if (c->fd >= 0)
             berth_close(st, c->fd);
-            c->fd = -1;
-        }
-        if (c != conns) {
-            c->seen = false;
-            active(c, c->rport); /* a new connection from the same peer port */
-        }
+        c->fd = -1;
+        c->seen = false;
+        active(c, c->rport); /* a new connection to the same peer port */
         break;
     }
 }
