@@ -40,6 +40,9 @@ struct berth_config {
      * bulk transfer frees and allocates its buffers in waves, which makes
      * malloc return memory to the OS and take it back over and over. */
     size_t buffer_cache;
+    /* AF_UNIX path names in a file system (berth/platform.h); NULL: a
+     * per-stack table. berth_config_init sets berth_fs_posix(). */
+    const struct berth_fs *fs;
 };
 
 /* Fill cfg with defaults matching a fresh Linux network namespace. */

@@ -26,6 +26,7 @@ struct bind_table;
 struct ip4_route;
 struct ip4_reasm;
 struct tcp_stack;
+struct unix_table;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
@@ -93,6 +94,7 @@ struct berth_stack {
     struct sock_opts **sockopt_hash;
     unsigned sockopt_mask, sockopt_count;
     struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
+    struct unix_table *unix_names; /* AF_UNIX bound names (src/unix/; NULL while none) */
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */

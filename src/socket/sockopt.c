@@ -174,6 +174,11 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             o->linger.l_linger = l.l_linger;
         return 0;
     }
+    case SO_PASSCRED:
+        /* A flag of the socket in Linux; only AF_UNIX acts on it here. */
+        if (sock_family(so) != AF_UNIX)
+            return -ENOPROTOOPT;
+        break;
     case SO_RCVTIMEO:
         return set_timeout(so, true, val, len);
     case SO_SNDTIMEO:
@@ -283,6 +288,12 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
                 v = lv;
         }
         break;
+    case SO_PASSCRED:
+    case SO_PEERCRED:
+        /* AF_UNIX keeps these (src/unix/unix_sock.c). */
+        if (sock_family(so) != AF_UNIX || !so_ops(so)->getsockopt)
+            return -ENOPROTOOPT;
+        return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
     case SO_BINDTODEVICE: {
         char ifname[16] = {0};
         unsigned bif = sock_bound_if(so);
