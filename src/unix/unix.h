@@ -22,8 +22,9 @@
 /* The longest name: a 108-byte path without NUL is reported as 111 bytes
  * (unix_mkname_bsd terminates it inside the kernel's sockaddr_storage). */
 #define UNIX_NAME_MAX 112
-/* net.unix.max_dgram_qlen: a DGRAM receiver is full past this many queued. */
-#define UNIX_MAX_DGRAM_QLEN 512
+/* net.unix.max_dgram_qlen (Linux's default 10): a DGRAM receiver is full
+ * past this many queued messages, except for its own connected peer. */
+#define UNIX_MAX_DGRAM_QLEN 10
 /* SCM_MAX_FD: descriptors in one SCM_RIGHTS message. */
 #define UNIX_SCM_MAX_FD 253
 

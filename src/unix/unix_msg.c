@@ -8,11 +8,21 @@
 #include "core/stack_impl.h"
 #include "unix/unix.h"
 
-/* What a message costs its sender: the payload rounded to a cache line
- * plus the fixed overhead of an skb and its shared info on x86-64
- * (SKB_TRUESIZE: 256 + 320 bytes), so buffer sizes fill about as soon as
- * Linux's do. */
-size_t unix_truesize(size_t len) { return ((len + 63) & ~(size_t)63) + 576; }
+/* What a message costs its sender, modelled on an skb's truesize on
+ * x86-64: the 256-byte sk_buff plus the kmalloc'ed head (payload aligned
+ * to 64 plus 320 bytes of skb_shared_info, rounded up to a power of two),
+ * or page-sized fragments beyond 32 KiB. A 1-byte datagram costs 768, so
+ * SO_SNDBUF fills after as many messages as on Linux. */
+size_t unix_truesize(size_t len)
+{
+    size_t head = ((len + 63) & ~(size_t)63) + 320;
+    if (head > 32768)
+        return 256 + ((len + 4095) & ~(size_t)4095) + 512;
+    size_t k = 64;
+    while (k < head)
+        k <<= 1;
+    return 256 + k;
+}
 
 void unix_cred_now(struct berth_stack *st, struct unix_cred *c)
 {
