@@ -280,13 +280,8 @@ static void detach_fds(struct unix_sock *u, struct unix_msg *m, struct msghdr *m
                 sock_file_put(so);
             break;
         }
-        if (!peek) {
-            /* The in-flight reference becomes the descriptor's. */
-            if (so->xfiles) {
-                so->xfiles--;
-            }
-            m->fds[i] = NULL;
-        }
+        if (!peek)
+            m->fds[i] = NULL; /* the in-flight reference becomes the descriptor's */
         fdv[got++] = fd;
     }
     if (got)
