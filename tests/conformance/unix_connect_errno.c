@@ -121,8 +121,11 @@ int main(void)
     CHECK(connect(c, SA(&la), 0));
     CHECK(connect(c, SA(&la), 1));
     CHECK(connect(c, SA(&la), 2));
-    CHECK(connect(c, SA(&la), sizeof la + 1));
-    CHECK(connect(c, SA(&la), 200));
+    struct sockaddr_storage big[2]; /* lengths past sockaddr_un, from readable memory */
+    memset(big, 0, sizeof big);
+    memcpy(big, &la, sizeof la);
+    CHECKL("connect(c, SA(&la), sizeof la + 1)", connect(c, SA(big), sizeof la + 1));
+    CHECKL("connect(c, SA(&la), 200)", connect(c, SA(big), 200));
     struct sockaddr_un bad = la;
     bad.sun_family = AF_INET;
     CHECK(connect(c, SA(&bad), sizeof bad));
@@ -138,7 +141,9 @@ int main(void)
     CHECK(sendto(c, "x", 1, 0, SA(&da), 0));
     CHECK(sendto(c, "x", 1, 0, SA(&da), 1));
     CHECK(sendto(c, "x", 1, 0, SA(&da), 2));
-    CHECK(sendto(c, "x", 1, 0, SA(&da), sizeof da + 1));
+    memcpy(big, &da, sizeof da);
+    CHECKL("sendto(c, \"x\", 1, 0, SA(&da), sizeof da + 1)",
+           sendto(c, "x", 1, 0, SA(big), sizeof da + 1));
     CHECK(send(c, "x", 1, 0));
     close(c);
 

@@ -46,7 +46,12 @@ int main(void)
     strcpy(a.sun_path, "s2");
     CHECK(bind(fd, SA(&a), sizeof a));
     a.sun_family = AF_UNIX;
-    CHECK(bind(fd, SA(&a), sizeof a + 1));
+    {
+        struct sockaddr_storage big; /* lengths past sockaddr_un, from readable memory */
+        memset(&big, 0, sizeof big);
+        memcpy(&big, &a, sizeof a);
+        CHECKL("bind(fd, SA(&a), sizeof a + 1)", bind(fd, SA(&big), sizeof a + 1));
+    }
     CHECK(bind(fd, SA(&a), 2 + 2 + 1 + 5)); /* trailing zeros */
     pname("s2", fd, 0);
     close(fd);

@@ -1,0 +1,325 @@
+/* test_unix.c — AF_UNIX on an inline (virtual-time) stack: path names in
+ * the per-stack table when there is no file system (berth_config.fs NULL,
+ * the bare-metal case), the berth_fs hook contract through an in-memory
+ * file system, data and timeouts, and that descriptors in flight and
+ * queued connections are released (no socket left behind). The behaviour
+ * against the kernel is in tests/conformance/unix_*.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <cmocka.h>
+
+#include "core/stack_impl.h"
+#include "testutil.h"
+
+/* ---- an in-memory file system behind struct berth_fs ---- */
+
+#define MEMFS_MAX 16
+struct memfs {
+    struct {
+        char path[112];
+        uint64_t ino;
+        bool sock;
+    } node[MEMFS_MAX];
+    uint64_t next_ino;
+    unsigned mknods, unlinks;
+    unsigned last_mode;
+};
+
+static int memfs_find(struct memfs *m, const char *path)
+{
+    for (int i = 0; i < MEMFS_MAX; i++)
+        if (m->node[i].ino && strcmp(m->node[i].path, path) == 0)
+            return i;
+    return -1;
+}
+
+static int memfs_mknod(void *ctx, const char *path, unsigned mode, struct berth_fs_node *out)
+{
+    struct memfs *m = ctx;
+    m->mknods++;
+    m->last_mode = mode;
+    if (memfs_find(m, path) >= 0)
+        return -EEXIST;
+    if (strncmp(path, "ro/", 3) == 0)
+        return -EROFS;
+    for (int i = 0; i < MEMFS_MAX; i++)
+        if (!m->node[i].ino) {
+            snprintf(m->node[i].path, sizeof(m->node[i].path), "%s", path);
+            m->node[i].ino = ++m->next_ino;
+            m->node[i].sock = true;
+            out->dev = 1;
+            out->ino = m->node[i].ino;
+            out->is_sock = 1;
+            return 0;
+        }
+    return -ENOSPC;
+}
+
+static int memfs_unlink(void *ctx, const char *path)
+{
+    struct memfs *m = ctx;
+    m->unlinks++;
+    int i = memfs_find(m, path);
+    if (i < 0)
+        return -ENOENT;
+    m->node[i].ino = 0;
+    return 0;
+}
+
+static int memfs_lookup(void *ctx, const char *path, struct berth_fs_node *out)
+{
+    struct memfs *m = ctx;
+    int i = memfs_find(m, path);
+    if (i < 0)
+        return -ENOENT;
+    out->dev = 1;
+    out->ino = m->node[i].ino;
+    out->is_sock = m->node[i].sock;
+    return 0;
+}
+
+struct fixture {
+    struct berth_platform plat;
+    berth_stack *st;
+    struct memfs memfs;
+    struct berth_fs fs;
+};
+
+static int setup_with(void **state, bool with_fs)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    berth_platform_inline(&f->plat, 1000000, 5);
+    struct berth_config cfg;
+    berth_config_init(&cfg);
+    cfg.platform = &f->plat;
+    cfg.fs = NULL;
+    if (with_fs) {
+        f->fs = (struct berth_fs){.ctx = &f->memfs,
+                                  .mknod_sock = memfs_mknod,
+                                  .unlink = memfs_unlink,
+                                  .lookup = memfs_lookup};
+        cfg.fs = &f->fs;
+    }
+    f->st = berth_stack_new(&cfg);
+    *state = f;
+    return f->st ? 0 : -1;
+}
+static int setup_table(void **state) { return setup_with(state, false); }
+static int setup_memfs(void **state) { return setup_with(state, true); }
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    berth_stack_free(f->st);
+    berth_platform_inline_release(&f->plat);
+    free(f);
+    return 0;
+}
+
+#define F ((struct fixture *)*state)
+#define ST (F->st)
+
+static struct sockaddr_un upath(const char *p)
+{
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", p);
+    return a;
+}
+
+static int usock(berth_stack *st, int type) { return berth_socket(st, AF_UNIX, type, 0); }
+
+/* No file system: a path name lives while its socket does; the same
+ * errors arise where they can (EADDRINUSE, ENOENT, EPROTOTYPE). */
+static void table_path_names(void **state)
+{
+    struct sockaddr_un a = upath("/run/x");
+    int s = usock(ST, SOCK_STREAM), d = usock(ST, SOCK_DGRAM);
+    assert_int_equal(berth_bind(ST, s, SA(a), sizeof(a)), 0);
+    assert_int_equal(berth_bind(ST, d, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, EADDRINUSE); /* one name whatever the type */
+    assert_int_equal(berth_listen(ST, s, 1), 0);
+    int c = usock(ST, SOCK_STREAM);
+    assert_int_equal(berth_connect(ST, c, SA(a), sizeof(a)), 0);
+    assert_int_equal(berth_sendto(ST, d, "x", 1, 0, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, EPROTOTYPE);
+    struct sockaddr_un b = upath("/run/none");
+    assert_int_equal(berth_connect(ST, d, SA(b), sizeof(b)), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_int_equal(berth_close(ST, s), 0);
+    int c2 = usock(ST, SOCK_STREAM);
+    assert_int_equal(berth_connect(ST, c2, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, ENOENT); /* released with its socket */
+    assert_int_equal(berth_bind(ST, d, SA(a), sizeof(a)), 0);
+    assert_non_null(ST->unix_names);
+    berth_close(ST, c);
+    berth_close(ST, c2);
+    berth_close(ST, d);
+    assert_null(ST->unix_names); /* the table goes with its last name */
+}
+
+/* The hook contract: mknod with 0777 (the fs applies the umask), EEXIST
+ * is EADDRINUSE, a node made for a bound socket is unlinked again, a node
+ * stays after close, a file that is not a socket is ECONNREFUSED. */
+static void fs_hook_contract(void **state)
+{
+    struct memfs *m = &F->memfs;
+    struct sockaddr_un a = upath("srv");
+    int s = usock(ST, SOCK_DGRAM);
+    assert_int_equal(berth_bind(ST, s, SA(a), sizeof(a)), 0);
+    assert_int_equal(m->last_mode, 0777);
+    assert_int_equal(memfs_find(m, "srv") >= 0, 1);
+    struct sockaddr_un b = upath("other");
+    assert_int_equal(berth_bind(ST, s, SA(b), sizeof(b)), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(memfs_find(m, "other"), -1);
+    assert_int_equal(m->unlinks, 1);
+    int t = usock(ST, SOCK_DGRAM);
+    assert_int_equal(berth_bind(ST, t, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, EADDRINUSE);
+    struct sockaddr_un r = upath("ro/s");
+    assert_int_equal(berth_bind(ST, t, SA(r), sizeof(r)), -1);
+    assert_int_equal(errno, EROFS);
+    assert_int_equal(berth_sendto(ST, t, "hi", 2, 0, SA(a), sizeof(a)), 2);
+    char buf[4];
+    assert_int_equal(berth_recv(ST, s, buf, sizeof(buf), 0), 2);
+    berth_close(ST, s);
+    assert_int_equal(memfs_find(m, "srv") >= 0, 1); /* the node stays */
+    assert_int_equal(berth_sendto(ST, t, "hi", 2, 0, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, ECONNREFUSED);
+    m->node[memfs_find(m, "srv")].sock = false;
+    assert_int_equal(berth_sendto(ST, t, "hi", 2, 0, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, ECONNREFUSED);
+    /* The node is removed and a new socket binds the path: the new owner
+     * is found by its node. */
+    memfs_unlink(m, "srv");
+    int u = usock(ST, SOCK_DGRAM);
+    assert_int_equal(berth_bind(ST, u, SA(a), sizeof(a)), 0);
+    assert_int_equal(berth_sendto(ST, t, "ok", 2, 0, SA(a), sizeof(a)), 2);
+    assert_int_equal(berth_recv(ST, u, buf, sizeof(buf), MSG_DONTWAIT), 2);
+    berth_close(ST, t);
+    berth_close(ST, u);
+}
+
+/* Autobind never hands out a name twice. */
+static void autobind_distinct(void **state)
+{
+    enum { N = 200 };
+    int fd[N];
+    struct sockaddr_un names[N];
+    for (int i = 0; i < N; i++) {
+        fd[i] = usock(ST, SOCK_DGRAM);
+        sa_family_t fam = AF_UNIX;
+        assert_int_equal(berth_bind(ST, fd[i], (struct sockaddr *)&fam, sizeof(fam)), 0);
+        socklen_t l = sizeof(names[i]);
+        assert_int_equal(berth_getsockname(ST, fd[i], SA(names[i]), &l), 0);
+        assert_int_equal(l, 8);
+        for (int j = 0; j < i; j++)
+            assert_memory_not_equal(names[i].sun_path, names[j].sun_path, 6);
+    }
+    for (int i = 0; i < N; i++)
+        berth_close(ST, fd[i]);
+    assert_null(ST->unix_names);
+}
+
+/* Virtual time: SO_RCVTIMEO expires as EAGAIN; a stream moves a large
+ * buffer through a small SO_SNDBUF in pieces. */
+static void stream_data_and_timeout(void **state)
+{
+    int sv[2];
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    struct timeval tv = {0, 200000};
+    assert_int_equal(berth_setsockopt(ST, sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+    char buf[64];
+    uint64_t t0 = berth_stack_platform(ST)->now_us(berth_stack_platform(ST)->ctx);
+    assert_int_equal(berth_recv(ST, sv[1], buf, sizeof(buf), 0), -1);
+    assert_int_equal(errno, EAGAIN);
+    uint64_t t1 = berth_stack_platform(ST)->now_us(berth_stack_platform(ST)->ctx);
+    assert_true(t1 - t0 >= 200000);
+    static char big[100000], got[100000];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (char)(i * 7);
+    int sz = 8192;
+    assert_int_equal(berth_setsockopt(ST, sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)), 0);
+    size_t sent = 0, rcvd = 0;
+    while (rcvd < sizeof(big)) {
+        if (sent < sizeof(big)) {
+            ssize_t n = berth_send(ST, sv[0], big + sent, sizeof(big) - sent, MSG_DONTWAIT);
+            if (n > 0)
+                sent += (size_t)n;
+            else
+                assert_int_equal(errno, EAGAIN);
+        }
+        ssize_t n = berth_recv(ST, sv[1], got + rcvd, sizeof(got) - rcvd, MSG_DONTWAIT);
+        if (n > 0)
+            rcvd += (size_t)n;
+    }
+    assert_memory_equal(big, got, sizeof(big));
+    berth_close(ST, sv[0]);
+    berth_close(ST, sv[1]);
+}
+
+/* Descriptors in flight, queued connections and datagrams from closed
+ * senders: when everything is closed no socket is left. */
+static void nothing_left_behind(void **state)
+{
+    unsigned before = ST->nsockets;
+    int sv[2], q[2];
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, q), 0);
+    int udp = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
+    char cbuf[CMSG_SPACE(3 * sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    int fds[3] = {q[0], q[1], udp};
+    struct iovec iov = {"x", 1};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(fds));
+    memcpy(CMSG_DATA(c), fds, sizeof(fds));
+    assert_int_equal(berth_sendmsg(ST, sv[0], &mh, 0), 1);
+    berth_close(ST, q[0]);
+    berth_close(ST, q[1]);
+    berth_close(ST, udp);
+    assert_int_equal(ST->nsockets, before + 5); /* in flight */
+    /* A listener with a connection waiting, its client gone. */
+    int l = usock(ST, SOCK_STREAM), cl = usock(ST, SOCK_STREAM);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    memcpy(a.sun_path, "\0lst", 4);
+    assert_int_equal(berth_bind(ST, l, SA(a), 6), 0);
+    assert_int_equal(berth_listen(ST, l, 4), 0);
+    assert_int_equal(berth_connect(ST, cl, SA(a), 6), 0);
+    assert_int_equal(berth_send(ST, cl, "data", 4, 0), 4);
+    berth_close(ST, cl);
+    berth_close(ST, l);
+    berth_close(ST, sv[0]);
+    berth_close(ST, sv[1]); /* the receiver closes with the message queued */
+    assert_int_equal(ST->nsockets, before);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(table_path_names, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(fs_hook_contract, setup_memfs, teardown),
+        cmocka_unit_test_setup_teardown(autobind_distinct, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(stream_data_and_timeout, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(nothing_left_behind, setup_table, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
