@@ -293,8 +293,7 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         }
         break;
     case SO_PASSCRED:
-    case SO_PEERCRED:
-        /* AF_UNIX keeps these (src/unix/unix_sock.c). */
+        /* AF_UNIX keeps it (src/unix/unix_sock.c). */
         if (sock_family(so) != AF_UNIX || !so_ops(so)->getsockopt)
             return -ENOPROTOOPT;
         return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
@@ -318,6 +317,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         return put_opt(&l, sizeof(l), val, len);
     }
     case SO_PEERCRED: {
+        if (sock_family(so) == AF_UNIX && so_ops(so)->getsockopt)
+            return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
         /* An inet socket has no peer credentials: cred_to_ucred with no
          * cred gives pid 0 and the overflow ids, which the kernel (6.x)
          * reports as -1. Families with peers (AF_UNIX) answer in their
