@@ -27,6 +27,7 @@ struct ip4_route;
 struct ip4_reasm;
 struct tcp_stack;
 struct unix_table;
+struct unix_sock;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
@@ -96,6 +97,8 @@ struct berth_stack {
     unsigned sockopt_mask, sockopt_count;
     struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
     struct unix_table *unix_names; /* AF_UNIX bound names (src/unix/; NULL while none) */
+    struct unix_sock *unix_inflight; /* AF_UNIX sockets in SCM_RIGHTS messages (unix_gc.c) */
+    bool unix_gc_running;
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */

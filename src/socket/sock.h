@@ -53,6 +53,10 @@ struct sock_ops {
     int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
     /* Join two new sockets (socketpair); NULL: EOPNOTSUPP. */
     int (*socketpair)(struct bsock *a, struct bsock *b);
+    /* A file reference went and others remain (a descriptor closed while
+     * the socket is in flight): AF_UNIX looks for unreachable cycles of
+     * sockets in flight (unix_gc). May be NULL. */
+    void (*file_dropped)(struct bsock *so);
 };
 
 #define SOCKF_NONBLOCK 0x1

@@ -187,6 +187,8 @@ void sock_file_put(struct bsock *so)
 {
     if (so->xfiles) {
         so->xfiles--;
+        if (so_ops(so)->file_dropped)
+            so_ops(so)->file_dropped(so);
         sock_put(so);
         return;
     }

@@ -78,7 +78,12 @@ struct unix_sock {
     int backlog;
     uint64_t dev, ino; /* the file-system node of a path name (keyed in the table) */
     struct unix_cred peercred;
-    uint8_t state;    /* enum unix_state */
+    uint8_t state; /* enum unix_state */
+    /* Garbage collection (unix_gc.c): messages holding this socket, the
+     * st->unix_inflight list while that is not zero, and scratch state. */
+    uint32_t inflight, gc_count;
+    struct unix_sock *gc_next, **gc_pprev, *gc_held;
+    bool gc_cand : 1, gc_mark : 1;
     bool hashed : 1;  /* its name is in the name table */
     bool by_node : 1; /* hashed by (dev, ino), not by name */
     bool dead : 1;    /* released (SOCK_DEAD) */
@@ -113,6 +118,12 @@ void unix_msg_recv_control(struct unix_sock *u, struct unix_msg *m, struct msghd
 void unix_copy_addr(struct msghdr *msg, struct unix_sock *from);
 void unix_cred_now(struct berth_stack *st, struct unix_cred *c);
 size_t unix_truesize(size_t len);
+
+/* unix_gc.c: descriptors entering and leaving flight, and the collector
+ * of sockets only reachable from their own messages (Linux's unix_gc). */
+void unix_inflight_add(struct bsock *so);
+void unix_inflight_del(struct bsock *so);
+void unix_file_dropped(struct bsock *so);
 
 /* unix_stream.c */
 ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags);

@@ -80,8 +80,10 @@ struct unix_msg *unix_msg_new(struct unix_sock *from, size_t len, int flags, int
 
 void unix_msg_free(struct berth_stack *st, struct unix_msg *m)
 {
-    for (unsigned i = 0; i < m->nfds; i++)
+    for (unsigned i = 0; i < m->nfds; i++) {
+        unix_inflight_del(m->fds[i]);
         sock_file_put(m->fds[i]); /* a descriptor that was never received */
+    }
     if (m->fds)
         st_free(st, m->fds);
     struct unix_sock *from = m->from;
@@ -143,6 +145,8 @@ static int add_rights(struct unix_msg *m, const int *fdv, size_t n)
             return rc;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        unix_inflight_add(nv[m->nfds + i]);
     if (m->fds) {
         memcpy(nv, m->fds, m->nfds * sizeof(*nv));
         st_free(st, m->fds);
@@ -280,8 +284,10 @@ static void detach_fds(struct unix_sock *u, struct unix_msg *m, struct msghdr *m
                 sock_file_put(so);
             break;
         }
-        if (!peek)
+        if (!peek) {
+            unix_inflight_del(so);
             m->fds[i] = NULL; /* the in-flight reference becomes the descriptor's */
+        }
         fdv[got++] = fd;
     }
     if (got)
@@ -291,8 +297,10 @@ static void detach_fds(struct unix_sock *u, struct unix_msg *m, struct msghdr *m
     if (!peek) {
         /* Whatever did not fit is closed now (its reference dropped). */
         for (size_t i = 0; i < m->nfds; i++)
-            if (m->fds[i])
+            if (m->fds[i]) {
+                unix_inflight_del(m->fds[i]);
                 sock_file_put(m->fds[i]);
+            }
         st_free(st, m->fds);
         m->fds = NULL;
         m->nfds = 0;
@@ -308,8 +316,10 @@ void unix_msg_recv_control(struct unix_sock *u, struct unix_msg *m, struct msghd
         if (u->passcred || m->nfds)
             msg->msg_flags |= MSG_CTRUNC;
         if (m->nfds && !(flags & MSG_PEEK)) {
-            for (size_t i = 0; i < m->nfds; i++)
+            for (size_t i = 0; i < m->nfds; i++) {
+                unix_inflight_del(m->fds[i]);
                 sock_file_put(m->fds[i]);
+            }
             st_free(u->sk.st, m->fds);
             m->fds = NULL;
             m->nfds = 0;

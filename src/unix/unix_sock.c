@@ -365,7 +365,8 @@ static int unix_socketpair(struct bsock *a, struct bsock *b)
     .resolve_protocol = unix_resolve_protocol, .init = unix_init, .release = unix_release,         \
     .destruct = unix_destruct, .bind = unix_bind, .getname = unix_getname,                         \
     .setsockopt = unix_setsockopt, .getsockopt = unix_getsockopt, .shutdown = unix_shutdown,       \
-    .poll = unix_poll, .ioctl = unix_ioctl, .socketpair = unix_socketpair
+    .poll = unix_poll, .ioctl = unix_ioctl, .socketpair = unix_socketpair,                         \
+    .file_dropped = unix_file_dropped
 
 const struct sock_ops unix_stream_ops = {
     UNIX_COMMON,

@@ -22,6 +22,68 @@
 #include "testutil.h"
 
 #if !BERTH_WITH_UNIX
+static int send_fd(berth_stack *st, int via, int fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    struct iovec iov = {"f", 1};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return (int)berth_sendmsg(st, via, &mh, 0);
+}
+
+/* Sockets only reachable from their own queues are collected (unix_gc):
+ * a socket sent over itself, two sent over each other, a cycle that also
+ * holds a UDP socket; a cycle still reachable from a live socket's queue
+ * is kept until that socket goes. */
+static void cycles_are_collected(void **state)
+{
+    unsigned before = ST->nsockets;
+    int a[2], b[2];
+    /* b[1]'s own descriptor in b[1]'s queue */
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, b), 0);
+    assert_int_equal(send_fd(ST, b[0], b[1]), 1);
+    berth_close(ST, b[0]);
+    berth_close(ST, b[1]);
+    assert_int_equal(ST->nsockets, before);
+    assert_null(ST->unix_inflight);
+    /* two stream pairs, each end in the other pair's queue, plus a UDP
+     * socket inside the cycle */
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, a), 0);
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, b), 0);
+    int udp = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sin = sin4("127.0.0.1", 4444);
+    assert_int_equal(berth_bind(ST, udp, SA(sin), sizeof(sin)), 0);
+    assert_int_equal(send_fd(ST, a[0], b[1]), 1); /* b[1] queued on a[1] */
+    assert_int_equal(send_fd(ST, b[0], a[1]), 1); /* a[1] queued on b[1] */
+    assert_int_equal(send_fd(ST, a[0], udp), 1);
+    berth_close(ST, udp);
+    berth_close(ST, a[0]);
+    berth_close(ST, b[0]);
+    berth_close(ST, a[1]);
+    /* b[1] still has a descriptor: a[1], b[1] and the UDP socket live, and
+     * the closed a[0] and b[0] as their peers. */
+    assert_int_equal(ST->nsockets, before + 5);
+    /* A live socket holds the cycle: kept. */
+    int h[2];
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, h), 0);
+    assert_int_equal(send_fd(ST, h[0], b[1]), 1);
+    berth_close(ST, b[1]);
+    assert_int_equal(ST->nsockets, before + 7);
+    berth_close(ST, h[0]);
+    berth_close(ST, h[1]); /* its queue goes: now the cycle is garbage */
+    assert_int_equal(ST->nsockets, before);
+    assert_null(ST->unix_inflight);
+    int again = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(berth_bind(ST, again, SA(sin), sizeof(sin)), 0); /* the port is free */
+    berth_close(ST, again);
+}
+
 int main(void)
 {
     puts("test_unix: berth built with BERTH_WITH_UNIX=OFF, nothing to test");
@@ -320,6 +382,68 @@ static void nothing_left_behind(void **state)
     assert_int_equal(ST->nsockets, before);
 }
 
+static int send_fd(berth_stack *st, int via, int fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    struct iovec iov = {"f", 1};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return (int)berth_sendmsg(st, via, &mh, 0);
+}
+
+/* Sockets only reachable from their own queues are collected (unix_gc):
+ * a socket sent over itself, two sent over each other, a cycle that also
+ * holds a UDP socket; a cycle still reachable from a live socket's queue
+ * is kept until that socket goes. */
+static void cycles_are_collected(void **state)
+{
+    unsigned before = ST->nsockets;
+    int a[2], b[2];
+    /* b[1]'s own descriptor in b[1]'s queue */
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, b), 0);
+    assert_int_equal(send_fd(ST, b[0], b[1]), 1);
+    berth_close(ST, b[0]);
+    berth_close(ST, b[1]);
+    assert_int_equal(ST->nsockets, before);
+    assert_null(ST->unix_inflight);
+    /* two stream pairs, each end in the other pair's queue, plus a UDP
+     * socket inside the cycle */
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, a), 0);
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, b), 0);
+    int udp = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sin = sin4("127.0.0.1", 4444);
+    assert_int_equal(berth_bind(ST, udp, SA(sin), sizeof(sin)), 0);
+    assert_int_equal(send_fd(ST, a[0], b[1]), 1); /* b[1] queued on a[1] */
+    assert_int_equal(send_fd(ST, b[0], a[1]), 1); /* a[1] queued on b[1] */
+    assert_int_equal(send_fd(ST, a[0], udp), 1);
+    berth_close(ST, udp);
+    berth_close(ST, a[0]);
+    berth_close(ST, b[0]);
+    berth_close(ST, a[1]);
+    /* b[1] still has a descriptor: a[1], b[1] and the UDP socket live, and
+     * the closed a[0] and b[0] as their peers. */
+    assert_int_equal(ST->nsockets, before + 5);
+    /* A live socket holds the cycle: kept. */
+    int h[2];
+    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, h), 0);
+    assert_int_equal(send_fd(ST, h[0], b[1]), 1);
+    berth_close(ST, b[1]);
+    assert_int_equal(ST->nsockets, before + 7);
+    berth_close(ST, h[0]);
+    berth_close(ST, h[1]); /* its queue goes: now the cycle is garbage */
+    assert_int_equal(ST->nsockets, before);
+    assert_null(ST->unix_inflight);
+    int again = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(berth_bind(ST, again, SA(sin), sizeof(sin)), 0); /* the port is free */
+    berth_close(ST, again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(autobind_distinct, setup_table, teardown),
         cmocka_unit_test_setup_teardown(stream_data_and_timeout, setup_table, teardown),
         cmocka_unit_test_setup_teardown(nothing_left_behind, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(cycles_are_collected, setup_table, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
