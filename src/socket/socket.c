@@ -62,16 +62,14 @@ static bool fd_open(const struct berth_stack *st, int fd)
 
 struct bsock *sock_fd_lookup(struct berth_stack *st, int fd)
 {
-    if (fd < 0 || (unsigned)fd >= st->cfg.max_fds)
-        return NULL;
-    return st->fds[fd];
+    return fd_open(st, fd) ? st->fds[fd] : NULL;
 }
 
 int sock_fd_install(struct berth_stack *st, struct bsock *so, bool cloexec)
 {
     int fd = fd_lowest_free(st);
     if (fd < 0)
-        return -EMFILE;
+        return fd;
     st->fds[fd] = so;
     if (cloexec)
         so->fl |= SOCKF_CLOEXEC;
@@ -169,12 +167,17 @@ int berth_socketpair(berth_stack *st, int domain, int type, int protocol, int sv
     st_lock(st);
     int fd1 = fd_lowest_free(st);
     if (fd1 < 0)
-        return (int)leave(st, -EMFILE);
-    int fd2 = fd1 + 1; /* the next free one */
-    while ((unsigned)fd2 < st->cfg.max_fds && st->fds[fd2])
+        return (int)leave(st, fd1);
+    int fd2 = fd1 + 1; /* the next free one, growing the table if need be */
+    while ((unsigned)fd2 < st->fds_len && st->fds[fd2])
         fd2++;
-    if ((unsigned)fd2 >= st->cfg.max_fds)
-        return (int)leave(st, -EMFILE);
+    if ((unsigned)fd2 >= st->fds_len) {
+        if (st->fds_len >= st->cfg.max_fds)
+            return (int)leave(st, -EMFILE);
+        int rc = fd_table_grow(st);
+        if (rc < 0)
+            return (int)leave(st, rc);
+    }
     int pair[2] = {fd1, fd2};
     if (copy_to_user(sv, pair, sizeof(pair)))
         return (int)leave(st, -EFAULT);

@@ -84,6 +84,148 @@ static void cycles_are_collected(void **state)
     berth_close(ST, again);
 }
 
+/* Random operations on a few descriptors (every call non-blocking), with
+ * descriptors passed around: nothing may crash (run under ASan), and once
+ * everything is closed nothing may be left: no socket, no name, nothing in
+ * flight. */
+static void random_operations_leave_nothing(void **state)
+{
+    enum { NFD = 12, OPS = 200000 };
+    unsigned passed = 0, received = 0;
+    int fd[NFD];
+    for (int i = 0; i < NFD; i++)
+        fd[i] = -1;
+    /* BERTH_UNIX_SEED explores other sequences (the default is fixed). */
+    const char *seed = getenv("BERTH_UNIX_SEED");
+    uint32_t x = seed ? (uint32_t)strtoul(seed, NULL, 0) | 1u : 12345;
+#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+    const int types[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
+    char buf[256];
+    for (int op = 0; op < OPS; op++) {
+        int i = (int)(RND() % NFD), j = (int)(RND() % NFD);
+        struct sockaddr_un a;
+        memset(&a, 0, sizeof(a));
+        a.sun_family = AF_UNIX;
+        socklen_t al = (socklen_t)(sizeof(sa_family_t) + 2);
+        a.sun_path[1] = (char)('a' + RND() % 4);
+        if (RND() % 3 == 0) {
+            a.sun_path[0] = '/';
+            al = sizeof(a);
+        }
+        switch (RND() % 12) {
+        case 0:
+            if (fd[i] < 0)
+                fd[i] = berth_socket(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0);
+            break;
+        case 1:
+            if (fd[i] < 0 && fd[j] < 0 && i != j) {
+                int sv[2];
+                if (berth_socketpair(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0, sv) == 0) {
+                    fd[i] = sv[0];
+                    fd[j] = sv[1];
+                }
+            }
+            break;
+        case 2:
+            berth_bind(ST, fd[i], SA(a), RND() % 4 == 0 ? sizeof(sa_family_t) : al);
+            break;
+        case 3:
+            berth_listen(ST, fd[i], (int)(RND() % 3));
+            break;
+        case 4:
+            berth_connect(ST, fd[i], SA(a), al);
+            break;
+        case 5: {
+            int k = fd[j] < 0 ? -1 : berth_accept4(ST, fd[j], NULL, NULL, SOCK_NONBLOCK);
+            if (k >= 0 && fd[i] < 0)
+                fd[i] = k;
+            else if (k >= 0)
+                berth_close(ST, k);
+            break;
+        }
+        case 6:
+            berth_send(ST, fd[i], buf, RND() % sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+            break;
+        case 7:
+            berth_sendto(ST, fd[i], buf, RND() % 64, MSG_DONTWAIT | MSG_NOSIGNAL, SA(a), al);
+            break;
+        case 8: {
+            char cbuf[CMSG_SPACE(2 * sizeof(int))];
+            memset(cbuf, 0, sizeof(cbuf));
+            struct iovec iov = {buf, 1 + RND() % 8};
+            struct msghdr mh = {.msg_iov = &iov,
+                                .msg_iovlen = 1,
+                                .msg_control = cbuf,
+                                .msg_controllen = sizeof(cbuf)};
+            struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+            int two[2] = {fd[j], RND() % 2 ? fd[j] : fd[RND() % NFD]};
+            memcpy(CMSG_DATA(c), two, sizeof(two));
+            if (berth_sendmsg(ST, fd[i], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+                passed++;
+            break;
+        }
+        case 9: {
+            char cbuf[CMSG_SPACE(sizeof(int))];
+            struct iovec iov = {buf, RND() % 16};
+            struct msghdr mh = {.msg_iov = &iov,
+                                .msg_iovlen = 1,
+                                .msg_control = RND() % 2 ? cbuf : NULL,
+                                .msg_controllen = sizeof(cbuf)};
+            int flags = MSG_DONTWAIT | (RND() % 4 == 0 ? MSG_PEEK : 0);
+            if (berth_recvmsg(ST, fd[i], &mh, flags) >= 0 && mh.msg_controllen) {
+                received++;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                if (c && c->cmsg_type == SCM_RIGHTS) {
+                    int got;
+                    memcpy(&got, CMSG_DATA(c), sizeof(got));
+                    if (fd[j] < 0)
+                        fd[j] = got;
+                    else
+                        berth_close(ST, got);
+                }
+            }
+            break;
+        }
+        case 10:
+            berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            break;
+        case 11:
+            if (fd[i] >= 0) {
+                berth_close(ST, fd[i]);
+                /* another slot may hold the same number if it was reused */
+                for (int k = 0; k < NFD; k++)
+                    if (k != i && fd[k] == fd[i])
+                        fd[k] = -1;
+                fd[i] = -1;
+            }
+            break;
+        }
+        /* A number closed elsewhere may have been reused: keep slots unique. */
+        for (int k = 0; k < NFD; k++)
+            if (fd[k] >= 0 && !berth_fd_valid(ST, fd[k]))
+                fd[k] = -1;
+        for (int k = 0; k < NFD; k++)
+            for (int m = k + 1; m < NFD; m++)
+                if (fd[k] >= 0 && fd[k] == fd[m])
+                    fd[m] = -1;
+    }
+#undef RND
+    /* The run must have exercised descriptor passing both ways. */
+    print_message("passed %u received %u\n", passed, received);
+    assert_true(passed > 500);
+    assert_true(received > 100);
+    /* Descriptors received but never stored in a slot. */
+    for (int k = 0; k < (int)ST->cfg.max_fds; k++)
+        if (berth_fd_valid(ST, k))
+            berth_close(ST, k);
+    assert_int_equal(ST->nsockets, 0);
+    assert_null(ST->unix_inflight);
+    assert_null(ST->unix_names);
+}
+
 int main(void)
 {
     puts("test_unix: berth built with BERTH_WITH_UNIX=OFF, nothing to test");
@@ -444,6 +586,148 @@ static void cycles_are_collected(void **state)
     berth_close(ST, again);
 }
 
+/* Random operations on a few descriptors (every call non-blocking), with
+ * descriptors passed around: nothing may crash (run under ASan), and once
+ * everything is closed nothing may be left: no socket, no name, nothing in
+ * flight. */
+static void random_operations_leave_nothing(void **state)
+{
+    enum { NFD = 12, OPS = 200000 };
+    unsigned passed = 0, received = 0;
+    int fd[NFD];
+    for (int i = 0; i < NFD; i++)
+        fd[i] = -1;
+    /* BERTH_UNIX_SEED explores other sequences (the default is fixed). */
+    const char *seed = getenv("BERTH_UNIX_SEED");
+    uint32_t x = seed ? (uint32_t)strtoul(seed, NULL, 0) | 1u : 12345;
+#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+    const int types[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
+    char buf[256];
+    for (int op = 0; op < OPS; op++) {
+        int i = (int)(RND() % NFD), j = (int)(RND() % NFD);
+        struct sockaddr_un a;
+        memset(&a, 0, sizeof(a));
+        a.sun_family = AF_UNIX;
+        socklen_t al = (socklen_t)(sizeof(sa_family_t) + 2);
+        a.sun_path[1] = (char)('a' + RND() % 4);
+        if (RND() % 3 == 0) {
+            a.sun_path[0] = '/';
+            al = sizeof(a);
+        }
+        switch (RND() % 12) {
+        case 0:
+            if (fd[i] < 0)
+                fd[i] = berth_socket(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0);
+            break;
+        case 1:
+            if (fd[i] < 0 && fd[j] < 0 && i != j) {
+                int sv[2];
+                if (berth_socketpair(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0, sv) == 0) {
+                    fd[i] = sv[0];
+                    fd[j] = sv[1];
+                }
+            }
+            break;
+        case 2:
+            berth_bind(ST, fd[i], SA(a), RND() % 4 == 0 ? sizeof(sa_family_t) : al);
+            break;
+        case 3:
+            berth_listen(ST, fd[i], (int)(RND() % 3));
+            break;
+        case 4:
+            berth_connect(ST, fd[i], SA(a), al);
+            break;
+        case 5: {
+            int k = fd[j] < 0 ? -1 : berth_accept4(ST, fd[j], NULL, NULL, SOCK_NONBLOCK);
+            if (k >= 0 && fd[i] < 0)
+                fd[i] = k;
+            else if (k >= 0)
+                berth_close(ST, k);
+            break;
+        }
+        case 6:
+            berth_send(ST, fd[i], buf, RND() % sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+            break;
+        case 7:
+            berth_sendto(ST, fd[i], buf, RND() % 64, MSG_DONTWAIT | MSG_NOSIGNAL, SA(a), al);
+            break;
+        case 8: {
+            char cbuf[CMSG_SPACE(2 * sizeof(int))];
+            memset(cbuf, 0, sizeof(cbuf));
+            struct iovec iov = {buf, 1 + RND() % 8};
+            struct msghdr mh = {.msg_iov = &iov,
+                                .msg_iovlen = 1,
+                                .msg_control = cbuf,
+                                .msg_controllen = sizeof(cbuf)};
+            struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+            int two[2] = {fd[j], RND() % 2 ? fd[j] : fd[RND() % NFD]};
+            memcpy(CMSG_DATA(c), two, sizeof(two));
+            if (berth_sendmsg(ST, fd[i], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+                passed++;
+            break;
+        }
+        case 9: {
+            char cbuf[CMSG_SPACE(sizeof(int))];
+            struct iovec iov = {buf, RND() % 16};
+            struct msghdr mh = {.msg_iov = &iov,
+                                .msg_iovlen = 1,
+                                .msg_control = RND() % 2 ? cbuf : NULL,
+                                .msg_controllen = sizeof(cbuf)};
+            int flags = MSG_DONTWAIT | (RND() % 4 == 0 ? MSG_PEEK : 0);
+            if (berth_recvmsg(ST, fd[i], &mh, flags) >= 0 && mh.msg_controllen) {
+                received++;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                if (c && c->cmsg_type == SCM_RIGHTS) {
+                    int got;
+                    memcpy(&got, CMSG_DATA(c), sizeof(got));
+                    if (fd[j] < 0)
+                        fd[j] = got;
+                    else
+                        berth_close(ST, got);
+                }
+            }
+            break;
+        }
+        case 10:
+            berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            break;
+        case 11:
+            if (fd[i] >= 0) {
+                berth_close(ST, fd[i]);
+                /* another slot may hold the same number if it was reused */
+                for (int k = 0; k < NFD; k++)
+                    if (k != i && fd[k] == fd[i])
+                        fd[k] = -1;
+                fd[i] = -1;
+            }
+            break;
+        }
+        /* A number closed elsewhere may have been reused: keep slots unique. */
+        for (int k = 0; k < NFD; k++)
+            if (fd[k] >= 0 && !berth_fd_valid(ST, fd[k]))
+                fd[k] = -1;
+        for (int k = 0; k < NFD; k++)
+            for (int m = k + 1; m < NFD; m++)
+                if (fd[k] >= 0 && fd[k] == fd[m])
+                    fd[m] = -1;
+    }
+#undef RND
+    /* The run must have exercised descriptor passing both ways. */
+    print_message("passed %u received %u\n", passed, received);
+    assert_true(passed > 500);
+    assert_true(received > 100);
+    /* Descriptors received but never stored in a slot. */
+    for (int k = 0; k < (int)ST->cfg.max_fds; k++)
+        if (berth_fd_valid(ST, k))
+            berth_close(ST, k);
+    assert_int_equal(ST->nsockets, 0);
+    assert_null(ST->unix_inflight);
+    assert_null(ST->unix_names);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +737,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stream_data_and_timeout, setup_table, teardown),
         cmocka_unit_test_setup_teardown(nothing_left_behind, setup_table, teardown),
         cmocka_unit_test_setup_teardown(cycles_are_collected, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(random_operations_leave_nothing, setup_table, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
