@@ -738,6 +738,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(nothing_left_behind, setup_table, teardown),
         cmocka_unit_test_setup_teardown(cycles_are_collected, setup_table, teardown),
         cmocka_unit_test_setup_teardown(random_operations_leave_nothing, setup_table, teardown),
+        cmocka_unit_test_setup_teardown(random_operations_leave_nothing, setup_memfs, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
