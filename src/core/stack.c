@@ -43,6 +43,7 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->rmem_default = n->rmem_max = 212992;
     n->wmem_default = n->wmem_max = 212992;
     n->somaxconn = 4096;
+    n->unix_max_dgram_qlen = 10;
 }
 
 void *st_zalloc(struct berth_stack *st, size_t n)

@@ -43,6 +43,7 @@ struct berth_net_cfg {
     int ip_autobind_reuse;     /* net.ipv4.ip_autobind_reuse */
     int ipv6_bindv6only;       /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
     int ipv6_ip_nonlocal_bind; /* net.ipv6.ip_nonlocal_bind */
+    int unix_max_dgram_qlen;   /* net.unix.max_dgram_qlen (10; read at socket creation) */
     /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
      * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
      * the layout of bind_table.used, so the allocator can mask whole words.

@@ -22,9 +22,6 @@
 /* The longest name: a 108-byte path without NUL is reported as 111 bytes
  * (unix_mkname_bsd terminates it inside the kernel's sockaddr_storage). */
 #define UNIX_NAME_MAX 112
-/* net.unix.max_dgram_qlen (Linux's default 10): a DGRAM receiver is full
- * past this many queued messages, except for its own connected peer. */
-#define UNIX_MAX_DGRAM_QLEN 10
 /* SCM_MAX_FD: descriptors in one SCM_RIGHTS message. */
 #define UNIX_SCM_MAX_FD 253
 
@@ -76,6 +73,10 @@ struct unix_sock {
     struct unix_sock *aq_head, *aq_tail, *qnext;
     uint32_t aq_len;
     int backlog;
+    /* net.unix.max_dgram_qlen when the socket was made (sk_max_ack_backlog):
+     * a datagram receiver is full past this many queued messages, except
+     * for its own connected peer. */
+    uint32_t max_qlen;
     uint64_t dev, ino; /* the file-system node of a path name (keyed in the table) */
     struct unix_cred peercred;
     uint8_t state; /* enum unix_state */

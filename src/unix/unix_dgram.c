@@ -8,8 +8,9 @@
 #include "core/stack_impl.h"
 #include "unix/unix.h"
 
-/* unix_recvq_full: more than max_dgram_qlen messages queued. */
-bool unix_recvq_full(const struct unix_sock *u) { return u->rq_len > UNIX_MAX_DGRAM_QLEN; }
+/* unix_recvq_full: more than max_dgram_qlen messages queued (compared as
+ * unsigned, as the kernel's u32 sk_max_ack_backlog). */
+bool unix_recvq_full(const struct unix_sock *u) { return u->rq_len > u->max_qlen; }
 
 /* unix_may_send: a socket connected elsewhere takes nothing from us. */
 static bool may_send(const struct unix_sock *from, const struct unix_sock *to)

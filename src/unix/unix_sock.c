@@ -87,6 +87,7 @@ static void unix_destruct(struct bsock *so)
 static int unix_init(struct bsock *so)
 {
     unix_sk(so)->state = UNIX_CLOSE;
+    unix_sk(so)->max_qlen = (uint32_t)so->st->net.unix_max_dgram_qlen;
     return 0;
 }
 
@@ -150,6 +151,7 @@ static int unix_stream_connect(struct bsock *so, const struct sockaddr *sa, sock
     if (!nso)
         return -ENOMEM;
     struct unix_sock *n = unix_sk(nso);
+    unix_init(nso);
     n->state = UNIX_ESTABLISHED;
     init_peercred(n);
     if (other->addr) {
