@@ -179,7 +179,9 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         return 0;
     }
     case SO_PASSCRED:
-        /* A flag of the socket in Linux; only AF_UNIX acts on it here. */
+    case SO_PEEK_OFF:
+        /* Only AF_UNIX acts on these here (SO_PASSCRED is a flag of any
+         * socket in Linux; SO_PEEK_OFF also works for UDP and TCP). */
         if (sock_family(so) != AF_UNIX)
             return -ENOPROTOOPT;
         break;
@@ -293,7 +295,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         }
         break;
     case SO_PASSCRED:
-        /* AF_UNIX keeps it (src/unix/unix_sock.c). */
+    case SO_PEEK_OFF:
+        /* AF_UNIX keeps them (src/unix/unix_sock.c). */
         if (sock_family(so) != AF_UNIX || !so_ops(so)->getsockopt)
             return -ENOPROTOOPT;
         return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);

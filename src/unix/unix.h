@@ -77,6 +77,7 @@ struct unix_sock {
      * a datagram receiver is full past this many queued messages, except
      * for its own connected peer. */
     uint32_t max_qlen;
+    int32_t peek_off; /* SO_PEEK_OFF (-1: off) */
     uint64_t dev, ino; /* the file-system node of a path name (keyed in the table) */
     struct unix_cred peercred;
     uint8_t state; /* enum unix_state */

@@ -147,18 +147,34 @@ ssize_t unix_dgram_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     return (ssize_t)total;
 }
 
+/* The first message a peek at offset *skip looks into: whole messages
+ * the offset covers are stepped over (__skb_try_recv_from_queue). */
+static struct unix_msg *peek_at(struct unix_sock *u, size_t *skip)
+{
+    struct unix_msg *m = u->rq_head;
+    while (m && *skip && *skip >= m->len) {
+        *skip -= m->len;
+        m = m->next;
+    }
+    return m;
+}
+
 ssize_t unix_dgram_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
 {
     struct unix_sock *u = unix_sk(so);
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
     uint64_t deadline = sock_deadline(so, true);
+    bool peek = flags & MSG_PEEK;
     struct unix_msg *m;
+    size_t skip;
     for (;;) {
         int err = sock_take_error(so);
         if (err)
             return err;
-        m = u->rq_head;
+        /* SO_PEEK_OFF: a peek starts that many bytes in. */
+        skip = peek && u->peek_off > 0 ? (size_t)u->peek_off : 0;
+        m = peek ? peek_at(u, &skip) : u->rq_head;
         if (m)
             break;
         /* A seqpacket socket whose peer is gone reads end of file, even
@@ -175,18 +191,23 @@ ssize_t unix_dgram_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     size_t want = 0;
     for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)
         want += msg->msg_iov[i].iov_len;
-    size_t copied = want < m->len ? want : m->len;
-    if (copied < m->len)
+    size_t mlen = m->len - skip;
+    size_t copied = want < mlen ? want : mlen;
+    if (copied < mlen)
         msg->msg_flags |= MSG_TRUNC;
-    size_t mlen = m->len;
-    bool peek = flags & MSG_PEEK;
     if (!peek)
         unix_dequeue(u);
-    int rc = iov_scatter(msg, m->data, copied);
+    int rc = iov_scatter(msg, m->data + skip, copied);
     if (!rc)
         unix_msg_recv_control(u, m, msg, flags);
-    if (!peek)
+    if (peek) {
+        if (u->peek_off >= 0)
+            u->peek_off += (int32_t)copied; /* sk_peek_offset_fwd */
+    } else {
+        if (u->peek_off >= 0) /* sk_peek_offset_bwd */
+            u->peek_off = u->peek_off > (int32_t)m->len ? u->peek_off - (int32_t)m->len : 0;
         unix_msg_free(so->st, m);
+    }
     if (rc)
         return rc;
     return (ssize_t)((flags & MSG_TRUNC) ? mlen : copied);

@@ -88,6 +88,7 @@ static int unix_init(struct bsock *so)
 {
     unix_sk(so)->state = UNIX_CLOSE;
     unix_sk(so)->max_qlen = (uint32_t)so->st->net.unix_max_dgram_qlen;
+    unix_sk(so)->peek_off = -1;
     return 0;
 }
 
@@ -303,12 +304,15 @@ static int unix_setsockopt(struct bsock *so, int level, int name, const void *va
 {
     if (level != SOL_SOCKET)
         return -EOPNOTSUPP; /* sock_no_setsockopt-like: AF_UNIX has no other level */
-    if (name == SO_PASSCRED) {
+    if (name == SO_PASSCRED || name == SO_PEEK_OFF) {
         int v;
         if (copy_from_user(&v, val, sizeof(v)))
             return -EFAULT;
         (void)len; /* the socket layer checked len >= sizeof(int) */
-        unix_sk(so)->passcred = v != 0;
+        if (name == SO_PASSCRED)
+            unix_sk(so)->passcred = v != 0;
+        else
+            unix_sk(so)->peek_off = v; /* unix_set_peek_off: any value */
     }
     return 0;
 }
@@ -324,6 +328,8 @@ static int unix_getsockopt(struct bsock *so, int level, int name, void *val, soc
         return 0;
     case SO_PASSCRED:
         return sockopt_put_int(u->passcred, val, len);
+    case SO_PEEK_OFF:
+        return sockopt_put_int(u->peek_off, val, len);
     case SO_PEERCRED: {
         /* cred_to_ucred: no peer credentials read as pid 0, uid and gid -1. */
         struct ucred uc = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};

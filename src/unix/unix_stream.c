@@ -115,6 +115,19 @@ static int copy_out(const struct msghdr *msg, size_t done, const struct unix_msg
     return 0;
 }
 
+/* The message holding unread byte `skip` of the queue, and the offset
+ * into its unread part; NULL when the queue is shorter. */
+static struct unix_msg *skip_bytes(struct unix_sock *u, size_t skip, size_t *off)
+{
+    struct unix_msg *m = u->rq_head;
+    while (m && skip >= m->len - m->off) {
+        skip -= m->len - m->off;
+        m = m->next;
+    }
+    *off = m ? skip : 0;
+    return m;
+}
+
 ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
 {
     struct unix_sock *u = unix_sk(so);
@@ -136,11 +149,14 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     bool name_done = false, have_cred = false;
     struct unix_cred cred = {0};
     struct unix_msg *ctl = NULL; /* the message whose control data is delivered */
-    struct unix_msg *m = u->rq_head;
+    /* MSG_PEEK starts SO_PEEK_OFF bytes in (0 when it is off). */
+    size_t skip0 = peek && u->peek_off > 0 ? (size_t)u->peek_off : 0;
     size_t peek_off = 0; /* MSG_PEEK: bytes of m already looked at */
+    struct unix_msg *m = peek ? skip_bytes(u, skip0, &peek_off) : u->rq_head;
     while (copied < size) {
         if (!m) {
-            if (copied >= target)
+            /* A peek never waits for more once it has something. */
+            if (copied >= target || (peek && copied))
                 break;
             err = sock_take_error(so);
             if (err)
@@ -158,17 +174,9 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
                 err = 0;
                 break;
             }
-            /* Start over: a peek looks at the queue again from `copied`. */
-            m = u->rq_head;
+            /* Start over (a peek has copied nothing yet). */
             peek_off = 0;
-            if (peek) {
-                size_t skip = copied;
-                while (m && skip >= m->len - m->off) {
-                    skip -= m->len - m->off;
-                    m = m->next;
-                }
-                peek_off = skip;
-            }
+            m = peek ? skip_bytes(u, skip0, &peek_off) : u->rq_head;
             continue;
         }
         /* Never glue data from writers with different credentials. */
@@ -192,6 +200,8 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         }
         copied += chunk;
         if (peek) {
+            if (u->peek_off >= 0)
+                u->peek_off += (int32_t)chunk; /* sk_peek_offset_fwd */
             if (m->nfds) {
                 ctl = m;
                 break;
@@ -202,6 +212,8 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         }
         m->off += chunk;
         u->rq_bytes -= (uint32_t)chunk;
+        if (u->peek_off >= 0) /* sk_peek_offset_bwd */
+            u->peek_off = u->peek_off > (int32_t)chunk ? u->peek_off - (int32_t)chunk : 0;
         if (m->nfds && !ctl) {
             ctl = m; /* its descriptors go to this reader */
             unix_msg_recv_control(u, m, msg, flags);
