@@ -190,7 +190,12 @@ static void random_operations_leave_nothing(void **state)
             break;
         }
         case 10:
-            berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            if (RND() % 2) {
+                berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            } else {
+                int off = (int)(RND() % 12) - 1;
+                berth_setsockopt(ST, fd[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+            }
             break;
         case 11:
             if (fd[i] >= 0) {
@@ -692,7 +697,12 @@ static void random_operations_leave_nothing(void **state)
             break;
         }
         case 10:
-            berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            if (RND() % 2) {
+                berth_shutdown(ST, fd[i], (int)(RND() % 3));
+            } else {
+                int off = (int)(RND() % 12) - 1;
+                berth_setsockopt(ST, fd[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+            }
             break;
         case 11:
             if (fd[i] >= 0) {
