@@ -76,7 +76,8 @@ struct berth_fs {
     int (*lookup)(void *ctx, const char *path, struct berth_fs_node *out);
 };
 /* The hooks on the host's own file system (mknod, unlink, stat, faccessat);
- * berth_config_init installs them on POSIX hosts. */
+ * berth_config_init installs them on POSIX hosts (not built for bare
+ * metal, CMAKE_SYSTEM_NAME Generic). */
 const struct berth_fs *berth_fs_posix(void);
 
 /* posix flavour. Returns 0, or an errno value. The platform owns a context

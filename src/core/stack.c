@@ -25,7 +25,9 @@ void berth_config_init(struct berth_config *cfg)
     cfg->loopback = true;
     cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
     cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
-    cfg->fs = berth_fs_posix();         /* AF_UNIX path names in the file system */
+#if BERTH_HAVE_FS_POSIX
+    cfg->fs = berth_fs_posix(); /* AF_UNIX path names in the file system */
+#endif
 #ifdef BERTH_SANITIZE_BUILD
     cfg->buffer_cache = 0; /* every free reaches ASan, which sees use after free */
 #else
