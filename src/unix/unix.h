@@ -77,7 +77,7 @@ struct unix_sock {
      * a datagram receiver is full past this many queued messages, except
      * for its own connected peer. */
     uint32_t max_qlen;
-    int32_t peek_off; /* SO_PEEK_OFF (-1: off) */
+    int32_t peek_off;  /* SO_PEEK_OFF (-1: off) */
     uint64_t dev, ino; /* the file-system node of a path name (keyed in the table) */
     struct unix_cred peercred;
     uint8_t state; /* enum unix_state */
@@ -110,6 +110,12 @@ struct unix_msg *unix_msg_new(struct unix_sock *from, size_t len, int flags, int
 void unix_msg_free(struct berth_stack *st, struct unix_msg *m);
 /* Take the control messages of a send (SCM_RIGHTS, SCM_CREDENTIALS). */
 int unix_msg_control(struct unix_msg *m, const struct msghdr *msg);
+/* scm_send: the control messages are parsed before anything else about a
+ * send is checked, into a header-only message (`scm`); attach moves what
+ * they carry onto the first real message; destroy drops what is left. */
+int unix_scm_parse(struct unix_sock *u, const struct msghdr *msg, struct unix_msg *scm);
+void unix_scm_attach(struct unix_msg *m, struct unix_msg *scm);
+void unix_scm_destroy(struct berth_stack *st, struct unix_msg *scm);
 /* maybe_add_creds: record the sender's credentials when either side asked. */
 void unix_msg_creds(struct unix_msg *m, struct unix_sock *from, struct unix_sock *to);
 void unix_queue(struct unix_sock *to, struct unix_msg *m);

@@ -69,29 +69,33 @@ ssize_t unix_dgram_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     struct unix_sock *u = unix_sk(so);
     struct berth_stack *st = so->st;
     const struct sockaddr *sa = NULL;
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
-    int rc;
-    if (msg->msg_namelen) {
+    struct unix_msg scm;
+    int rc = unix_scm_parse(u, msg, &scm);
+    if (rc)
+        return rc;
+    struct unix_msg *m = NULL;
+    if (flags & MSG_OOB) {
+        rc = -EOPNOTSUPP;
+    } else if (msg->msg_namelen) {
         sa = msg->msg_name;
         rc = unix_validate_addr(sa, msg->msg_namelen);
-        if (rc)
-            return rc;
     } else if (!u->peer) {
-        return -ENOTCONN;
+        rc = -ENOTCONN;
     }
-    if (u->passcred && (rc = unix_autobind(u)))
-        return rc;
-    if (total > (size_t)so->sndbuf - 32)
-        return -EMSGSIZE;
-    struct unix_msg *m = unix_msg_new(u, total, flags, &rc);
-    if (!m)
-        return rc;
-    rc = iov_gather(m->data, msg, total);
+    if (!rc && u->passcred)
+        rc = unix_autobind(u);
+    if (!rc && total > (size_t)so->sndbuf - 32)
+        rc = -EMSGSIZE;
     if (!rc)
-        rc = unix_msg_control(m, msg);
+        m = unix_msg_new(u, total, flags, &rc);
+    if (m) {
+        unix_scm_attach(m, &scm);
+        rc = iov_gather(m->data, msg, total);
+        if (rc)
+            unix_msg_free(st, m);
+    }
     if (rc) {
-        unix_msg_free(st, m);
+        unix_scm_destroy(st, &scm);
         return rc;
     }
     uint64_t deadline = sock_deadline(so, false);

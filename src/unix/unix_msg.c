@@ -215,6 +215,39 @@ int unix_msg_control(struct unix_msg *m, const struct msghdr *msg)
     return 0;
 }
 
+int unix_scm_parse(struct unix_sock *u, const struct msghdr *msg, struct unix_msg *scm)
+{
+    memset(scm, 0, sizeof(*scm));
+    scm->from = u; /* for the stack and the credential check only */
+    int rc = unix_msg_control(scm, msg);
+    if (rc)
+        unix_scm_destroy(u->sk.st, scm);
+    return rc;
+}
+
+void unix_scm_attach(struct unix_msg *m, struct unix_msg *scm)
+{
+    m->fds = scm->fds;
+    m->nfds = scm->nfds;
+    if (scm->cred.set)
+        m->cred = scm->cred;
+    scm->fds = NULL;
+    scm->nfds = 0;
+    scm->cred.set = false;
+}
+
+void unix_scm_destroy(struct berth_stack *st, struct unix_msg *scm)
+{
+    for (unsigned i = 0; i < scm->nfds; i++) {
+        unix_inflight_del(scm->fds[i]);
+        sock_file_put(scm->fds[i]);
+    }
+    if (scm->fds)
+        st_free(st, scm->fds);
+    scm->fds = NULL;
+    scm->nfds = 0;
+}
+
 void unix_queue(struct unix_sock *to, struct unix_msg *m)
 {
     m->next = NULL;

@@ -12,21 +12,28 @@
 ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
 {
     struct unix_sock *u = unix_sk(so);
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP; /* CONFIG_AF_UNIX_OOB is not modelled (deviations.md) */
-    if (msg->msg_namelen)
-        return u->state == UNIX_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
+    struct unix_msg scm;
+    int err = unix_scm_parse(u, msg, &scm);
+    if (err)
+        return err;
     struct unix_sock *other = u->peer;
-    if (!other)
-        return -ENOTCONN;
-    if (so->shut & SEND_SHUTDOWN) {
+    if (flags & MSG_OOB)
+        err = -EOPNOTSUPP; /* CONFIG_AF_UNIX_OOB is not modelled (deviations.md) */
+    else if (msg->msg_namelen)
+        err = u->state == UNIX_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
+    else if (!other)
+        err = -ENOTCONN;
+    else if (so->shut & SEND_SHUTDOWN) {
         unix_sigpipe(flags);
-        return -EPIPE;
+        err = -EPIPE;
+    }
+    if (err) {
+        unix_scm_destroy(so->st, &scm);
+        return err;
     }
     size_t sent = 0;
-    bool control_sent = false;
-    int err = 0;
-    do {
+    /* A zero-length send queues nothing (its control data is dropped). */
+    while (sent < total) {
         size_t size = total - sent;
         size_t cap = (size_t)(so->sndbuf >> 1) - 64;
         if (size > cap)
@@ -57,10 +64,8 @@ ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         } else {
             err = iov_gather(m->data, msg, size);
         }
-        if (!err && !control_sent) {
-            err = unix_msg_control(m, msg);
-            control_sent = true;
-        }
+        if (!err)
+            unix_scm_attach(m, &scm); /* the first piece carries it */
         if (err) {
             unix_msg_free(so->st, m);
             break;
@@ -77,7 +82,8 @@ ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         unix_msg_creds(m, u, other);
         unix_queue(other, m);
         sent += size;
-    } while (sent < total);
+    }
+    unix_scm_destroy(so->st, &scm);
     return sent ? (ssize_t)sent : err;
 }
 

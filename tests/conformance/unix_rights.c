@@ -154,6 +154,22 @@ int main(void)
     CHECK(send_fds(p[0], "none", many, 0));
     recv_fds("empty SCM_RIGHTS", p[1], 1, 0, &got);
 
+    /* control messages are checked before the socket's state */
+    int lone = socket(AF_UNIX, SOCK_STREAM, 0), lone_d = socket(AF_UNIX, SOCK_DGRAM, 0);
+    CHECK(send_fds(lone, "x", bad, 2));
+    CHECK(send_fds(lone, "x", &q[0], 1));
+    CHECK(send_fds(lone_d, "x", bad, 2));
+    CHECK(send_fds(lone_d, "x", &q[0], 1));
+    close(lone);
+    close(lone_d);
+    /* a zero-length stream send queues nothing, descriptors included */
+    CHECK(send_fds(p[0], "", &q[0], 1));
+    {
+        struct pollfd pf = {.fd = p[1], .events = POLLIN};
+        CHECK(poll(&pf, 1, 0));
+    }
+    recv_fds("after an empty send", p[1], 1, MSG_DONTWAIT, &got);
+
     /* datagram and seqpacket */
     int d[2];
     MUST(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, d));
