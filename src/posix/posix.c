@@ -248,13 +248,19 @@ static bool rights_out(const struct msghdr *msg, struct msghdr *copy, void **buf
     memcpy(*buf, msg->msg_control, msg->msg_controllen);
     copy->msg_control = *buf;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(copy); c; c = CMSG_NXTHDR(copy, c)) {
+        /* Only well-formed headers inside the buffer (the stack refuses
+         * the others with EINVAL, untranslated). */
+        size_t at = (size_t)((char *)c - (char *)*buf);
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-            c->cmsg_len > msg->msg_controllen)
+            c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > msg->msg_controllen - at)
             continue;
-        int *fdv = (int *)CMSG_DATA(c);
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < n; i++)
-            fdv[i] = berth_posix_fd(fdv[i]);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+            fd = berth_posix_fd(fd);
+            memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
+        }
     }
     return true;
 }
@@ -264,7 +270,7 @@ static void rights_in(struct msghdr *msg, int flags)
     if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
         return;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
             continue;
         int *fdv = (int *)CMSG_DATA(c);
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);

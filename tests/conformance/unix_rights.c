@@ -154,6 +154,43 @@ int main(void)
     CHECK(send_fds(p[0], "none", many, 0));
     recv_fds("empty SCM_RIGHTS", p[1], 1, 0, &got);
 
+    /* malformed control messages */
+    {
+        union {
+            char b[CMSG_SPACE(sizeof(int)) * 2];
+            struct cmsghdr align;
+        } ctl;
+        struct iovec iov = {"m", 1};
+        struct msghdr mh;
+        int cases[][3] = {/* level, type, cmsg_len */
+                          {SOL_SOCKET, SCM_RIGHTS, 8},
+                          {SOL_SOCKET, SCM_RIGHTS, (int)CMSG_LEN(sizeof(int)) + 1},
+                          {SOL_SOCKET, SCM_RIGHTS, (int)CMSG_SPACE(sizeof(int)) + 1},
+                          {SOL_SOCKET, 77, (int)CMSG_LEN(sizeof(int))},
+                          {IPPROTO_IP, SCM_RIGHTS, (int)CMSG_LEN(sizeof(int))}};
+        for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            memset(&ctl, 0, sizeof ctl);
+            memset(&mh, 0, sizeof mh);
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = ctl.b;
+            mh.msg_controllen = CMSG_SPACE(sizeof(int)); /* one header, nothing after */
+            struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+            c->cmsg_level = cases[k][0];
+            c->cmsg_type = cases[k][1];
+            c->cmsg_len = (size_t)cases[k][2];
+            memcpy(CMSG_DATA(c), &q[0], sizeof(int));
+            char l[96];
+            snprintf(l, sizeof l, "sendmsg level %d type %d cmsg_len %d", cases[k][0], cases[k][1],
+                     cases[k][2]);
+            CHECKL(l, sendmsg(p[0], &mh, 0));
+            if (errno == 0) {
+                r = recv_fds("  received", p[1], 2, 0, &got);
+                close_range_fds(r, got);
+            }
+        }
+    }
+
     /* control messages are checked before the socket's state */
     int lone = socket(AF_UNIX, SOCK_STREAM, 0), lone_d = socket(AF_UNIX, SOCK_DGRAM, 0);
     CHECK(send_fds(lone, "x", bad, 2));
