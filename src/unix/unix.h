@@ -65,6 +65,7 @@ struct unix_sock {
     struct unix_sock *peer;             /* connected peer (a held reference) */
     struct unix_sock *hnext;            /* name-table chain */
     struct unix_msg *rq_head, *rq_tail; /* receive queue */
+    struct unix_msg *oob;               /* the urgent byte's message in it (MSG_OOB) */
     uint32_t rq_len;                    /* messages queued */
     uint32_t rq_bytes;                  /* unread payload bytes */
     uint32_t wmem;                      /* truesize of this socket's messages in flight */

@@ -271,6 +271,8 @@ struct unix_msg *unix_dequeue(struct unix_sock *u)
         u->rq_tail = NULL;
     u->rq_len--;
     u->rq_bytes -= m->len - m->off;
+    if (u->oob == m)
+        u->oob = NULL;
     return m;
 }
 

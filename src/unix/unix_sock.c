@@ -256,6 +256,8 @@ static unsigned unix_poll(struct bsock *so)
         m |= POLLRDHUP | POLLIN | POLLRDNORM;
     if (u->rq_head || u->aq_head)
         m |= POLLIN | POLLRDNORM;
+    if (u->oob)
+        m |= POLLPRI;
     if (sock_type(so) == SOCK_STREAM) {
         if (u->state == UNIX_CLOSE)
             m |= POLLHUP;
@@ -294,6 +296,13 @@ static int unix_ioctl(struct bsock *so, unsigned long req, void *arg)
     case SIOCOUTQ:
         v = (int)u->wmem;
         break;
+    case SIOCATMARK: {
+        /* At the urgent byte, or at a read one with nothing urgent (or the
+         * urgent byte) right behind it. */
+        struct unix_msg *h = u->rq_head;
+        v = h && (h == u->oob || (h->len == h->off && (!u->oob || h->next == u->oob)));
+        break;
+    }
     default:
         return -ENOTTY;
     }

@@ -9,6 +9,54 @@
 #include "core/stack_impl.h"
 #include "unix/unix.h"
 
+/* Copy n bytes of the sender's vector, starting `at` bytes in. */
+static int gather_at(uint8_t *d, const struct msghdr *msg, size_t at, size_t n)
+{
+    size_t i = 0;
+    while (i < (size_t)msg->msg_iovlen && at >= msg->msg_iov[i].iov_len)
+        at -= msg->msg_iov[i++].iov_len;
+    for (; i < (size_t)msg->msg_iovlen && n; i++, at = 0) {
+        size_t c = msg->msg_iov[i].iov_len - at;
+        if (c > n)
+            c = n;
+        if (copy_from_user(d, (const uint8_t *)msg->msg_iov[i].iov_base + at, c))
+            return -EFAULT;
+        d += c;
+        n -= c;
+    }
+    return 0;
+}
+
+/* One message of `size` bytes from offset `at` of the vector, carrying the
+ * control data if it has not gone yet, queued on the peer; with `oob` it
+ * becomes the peer's urgent byte (queue_oob). 0 or -errno. */
+static int send_piece(struct unix_sock *u, const struct msghdr *msg, size_t at, size_t size,
+                      int flags, struct unix_msg *scm, bool oob)
+{
+    struct bsock *so = &u->sk;
+    int err;
+    struct unix_msg *m = unix_msg_new(u, size, flags, &err);
+    if (!m)
+        return err;
+    err = gather_at(m->data, msg, at, size);
+    if (err) {
+        unix_msg_free(so->st, m);
+        return err;
+    }
+    unix_scm_attach(m, scm);
+    /* The peer may have gone while this call waited for room. */
+    struct unix_sock *other = u->peer;
+    if (!other || other->dead || (other->sk.shut & RCV_SHUTDOWN)) {
+        unix_msg_free(so->st, m);
+        return -EPIPE;
+    }
+    unix_msg_creds(m, u, other);
+    if (oob)
+        other->oob = m; /* an older urgent byte becomes ordinary data */
+    unix_queue(other, m);
+    return 0;
+}
+
 ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
 {
     struct unix_sock *u = unix_sk(so);
@@ -17,8 +65,11 @@ ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
     if (err)
         return err;
     struct unix_sock *other = u->peer;
-    if (flags & MSG_OOB)
-        err = -EOPNOTSUPP; /* CONFIG_AF_UNIX_OOB is not modelled (deviations.md) */
+    bool oob = flags & MSG_OOB;
+    /* MSG_OOB (CONFIG_AF_UNIX_OOB): the last byte is urgent; none is
+     * EOPNOTSUPP. */
+    if (oob && !total)
+        err = -EOPNOTSUPP;
     else if (msg->msg_namelen)
         err = u->state == UNIX_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
     else if (!other)
@@ -31,57 +82,24 @@ ssize_t unix_stream_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         unix_scm_destroy(so->st, &scm);
         return err;
     }
-    size_t sent = 0;
+    size_t len = oob ? total - 1 : total, sent = 0;
     /* A zero-length send queues nothing (its control data is dropped). */
-    while (sent < total) {
-        size_t size = total - sent;
+    while (sent < len) {
+        size_t size = len - sent;
         size_t cap = (size_t)(so->sndbuf >> 1) - 64;
         if (size > cap)
             size = cap;
-        struct unix_msg *m = unix_msg_new(u, size, flags, &err);
-        if (!m)
+        err = send_piece(u, msg, sent, size, flags, &scm, false);
+        if (err)
             break;
-        /* Data and control of this piece: a bad buffer costs the piece. */
-        struct msghdr part = *msg;
-        if (sent) {
-            /* iov_gather from an offset: walk the vector past `sent`. */
-            size_t skip = sent, i = 0;
-            while (i < (size_t)part.msg_iovlen && skip >= part.msg_iov[i].iov_len)
-                skip -= part.msg_iov[i++].iov_len;
-            uint8_t *d = m->data;
-            size_t left = size;
-            for (; i < (size_t)part.msg_iovlen && left; i++, skip = 0) {
-                size_t n = part.msg_iov[i].iov_len - skip;
-                if (n > left)
-                    n = left;
-                if (copy_from_user(d, (const uint8_t *)part.msg_iov[i].iov_base + skip, n)) {
-                    err = -EFAULT;
-                    break;
-                }
-                d += n;
-                left -= n;
-            }
-        } else {
-            err = iov_gather(m->data, msg, size);
-        }
-        if (!err)
-            unix_scm_attach(m, &scm); /* the first piece carries it */
-        if (err) {
-            unix_msg_free(so->st, m);
-            break;
-        }
-        /* The peer may have gone while this call waited for room. */
-        other = u->peer;
-        if (!other || other->dead || (other->sk.shut & RCV_SHUTDOWN)) {
-            unix_msg_free(so->st, m);
-            if (!sent)
-                unix_sigpipe(flags);
-            err = -EPIPE;
-            break;
-        }
-        unix_msg_creds(m, u, other);
-        unix_queue(other, m);
         sent += size;
+    }
+    if (!err && oob) {
+        err = send_piece(u, msg, len, 1, flags, &scm, true);
+        if (!err)
+            sent++; /* queue_oob's EPIPE comes without SIGPIPE */
+    } else if (err == -EPIPE && !sent) {
+        unix_sigpipe(flags);
     }
     unix_scm_destroy(so->st, &scm);
     return sent ? (ssize_t)sent : err;
@@ -134,13 +152,100 @@ static struct unix_msg *skip_bytes(struct unix_sock *u, size_t skip, size_t *off
     return m;
 }
 
+/* Take m out of the queue wherever it is, and free it. */
+static void unlink_msg(struct unix_sock *u, struct unix_msg *m)
+{
+    struct unix_msg **pp = &u->rq_head, *prev = NULL;
+    while (*pp && *pp != m) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (!*pp)
+        return;
+    *pp = m->next;
+    if (u->rq_tail == m)
+        u->rq_tail = prev;
+    u->rq_len--;
+    u->rq_bytes -= m->len - m->off;
+    if (u->oob == m)
+        u->oob = NULL;
+    unix_msg_free(u->sk.st, m);
+}
+
+/* manage_oob: what a reader meets at m when there is an urgent byte or a
+ * read one (an empty message) in the queue. Returns the message to read
+ * from, or NULL: *stop when the read must end before it (a reader never
+ * reads across the mark), else nothing is readable. Without SO_OOBINLINE
+ * a reader reaching the urgent byte drops it; a read urgent byte is
+ * removed when a reader passes it. */
+static struct unix_msg *manage_oob(struct unix_sock *u, struct unix_msg *m, int flags,
+                                   size_t copied, bool *stop)
+{
+    bool peek = flags & MSG_PEEK;
+    *stop = false;
+    if (m->len != m->off && m != u->oob)
+        return m;
+    if (m->len == m->off) {
+        if (copied && (!u->oob || m == u->oob)) {
+            *stop = true;
+            return NULL;
+        }
+        struct unix_msg *next = m->next;
+        if (!peek)
+            unlink_msg(u, m);
+        m = next;
+        if (!m)
+            return NULL;
+    }
+    if (m != u->oob)
+        return m;
+    if (copied) {
+        *stop = true;
+        return NULL;
+    }
+    if (!peek) {
+        u->oob = NULL;
+        if (!u->sk.oobinline) {
+            struct unix_msg *next = m->next;
+            unlink_msg(u, m);
+            return next;
+        }
+    } else if (!u->sk.oobinline) {
+        return m->next;
+    }
+    return m;
+}
+
+/* unix_stream_recv_urg: the urgent byte itself (EINVAL without one, or
+ * with SO_OOBINLINE); it stays in the queue as a read, empty message. */
+static ssize_t recv_urg(struct unix_sock *u, struct msghdr *msg, int flags)
+{
+    struct unix_msg *m = u->oob;
+    if (u->sk.oobinline || !m)
+        return -EINVAL;
+    size_t want = iov_len(msg);
+    if (want) {
+        if (iov_scatter(msg, m->data + m->off, 1))
+            return -EFAULT;
+    } else {
+        msg->msg_flags |= MSG_TRUNC;
+    }
+    if (!(flags & MSG_PEEK)) {
+        u->oob = NULL;
+        m->off = m->len;
+        u->rq_bytes -= 1;
+    }
+    msg->msg_flags |= MSG_OOB;
+    return want ? 1 : 0;
+}
+
 ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
 {
     struct unix_sock *u = unix_sk(so);
     if (u->state != UNIX_ESTABLISHED)
         return -EINVAL;
     if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
+        return recv_urg(u, msg, flags);
     size_t size = iov_len(msg);
     /* sock_rcvlowat: MSG_WAITALL waits for everything asked. */
     size_t target = (flags & MSG_WAITALL) ? size : (size_t)sock_opt(so)->rcvlowat;
@@ -184,6 +289,16 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
             peek_off = 0;
             m = peek ? skip_bytes(u, skip0, &peek_off) : u->rq_head;
             continue;
+        }
+        /* The urgent byte, or one already read, is in the queue. */
+        if (u->oob || m->len == m->off) {
+            bool stop;
+            m = manage_oob(u, m, flags, copied, &stop);
+            if (!m) {
+                if (copied)
+                    break;
+                continue; /* nothing readable: as an empty queue */
+            }
         }
         /* Never glue data from writers with different credentials. */
         if (have_cred) {

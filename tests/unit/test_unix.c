@@ -22,215 +22,6 @@
 #include "testutil.h"
 
 #if !BERTH_WITH_UNIX
-static int send_fd(berth_stack *st, int via, int fd)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    memset(cbuf, 0, sizeof(cbuf));
-    struct iovec iov = {"f", 1};
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    return (int)berth_sendmsg(st, via, &mh, 0);
-}
-
-/* Sockets only reachable from their own queues are collected (unix_gc):
- * a socket sent over itself, two sent over each other, a cycle that also
- * holds a UDP socket; a cycle still reachable from a live socket's queue
- * is kept until that socket goes. */
-static void cycles_are_collected(void **state)
-{
-    unsigned before = ST->nsockets;
-    int a[2], b[2];
-    /* b[1]'s own descriptor in b[1]'s queue */
-    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, b), 0);
-    assert_int_equal(send_fd(ST, b[0], b[1]), 1);
-    berth_close(ST, b[0]);
-    berth_close(ST, b[1]);
-    assert_int_equal(ST->nsockets, before);
-    assert_null(ST->unix_inflight);
-    /* two stream pairs, each end in the other pair's queue, plus a UDP
-     * socket inside the cycle */
-    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, a), 0);
-    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_STREAM, 0, b), 0);
-    int udp = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sin = sin4("127.0.0.1", 4444);
-    assert_int_equal(berth_bind(ST, udp, SA(sin), sizeof(sin)), 0);
-    assert_int_equal(send_fd(ST, a[0], b[1]), 1); /* b[1] queued on a[1] */
-    assert_int_equal(send_fd(ST, b[0], a[1]), 1); /* a[1] queued on b[1] */
-    assert_int_equal(send_fd(ST, a[0], udp), 1);
-    berth_close(ST, udp);
-    berth_close(ST, a[0]);
-    berth_close(ST, b[0]);
-    berth_close(ST, a[1]);
-    /* b[1] still has a descriptor: a[1], b[1] and the UDP socket live, and
-     * the closed a[0] and b[0] as their peers. */
-    assert_int_equal(ST->nsockets, before + 5);
-    /* A live socket holds the cycle: kept. */
-    int h[2];
-    assert_int_equal(berth_socketpair(ST, AF_UNIX, SOCK_DGRAM, 0, h), 0);
-    assert_int_equal(send_fd(ST, h[0], b[1]), 1);
-    berth_close(ST, b[1]);
-    assert_int_equal(ST->nsockets, before + 7);
-    berth_close(ST, h[0]);
-    berth_close(ST, h[1]); /* its queue goes: now the cycle is garbage */
-    assert_int_equal(ST->nsockets, before);
-    assert_null(ST->unix_inflight);
-    int again = berth_socket(ST, AF_INET, SOCK_DGRAM, 0);
-    assert_int_equal(berth_bind(ST, again, SA(sin), sizeof(sin)), 0); /* the port is free */
-    berth_close(ST, again);
-}
-
-/* Random operations on a few descriptors (every call non-blocking), with
- * descriptors passed around: nothing may crash (run under ASan), and once
- * everything is closed nothing may be left: no socket, no name, nothing in
- * flight. */
-static void random_operations_leave_nothing(void **state)
-{
-    enum { NFD = 12, OPS = 200000 };
-    unsigned passed = 0, received = 0;
-    int fd[NFD];
-    for (int i = 0; i < NFD; i++)
-        fd[i] = -1;
-    /* BERTH_UNIX_SEED explores other sequences (the default is fixed). */
-    const char *seed = getenv("BERTH_UNIX_SEED");
-    uint32_t x = seed ? (uint32_t)strtoul(seed, NULL, 0) | 1u : 12345;
-#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
-    const int types[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
-    char buf[256];
-    for (int op = 0; op < OPS; op++) {
-        int i = (int)(RND() % NFD), j = (int)(RND() % NFD);
-        struct sockaddr_un a;
-        memset(&a, 0, sizeof(a));
-        a.sun_family = AF_UNIX;
-        socklen_t al = (socklen_t)(sizeof(sa_family_t) + 2);
-        a.sun_path[1] = (char)('a' + RND() % 4);
-        if (RND() % 3 == 0) {
-            a.sun_path[0] = '/';
-            al = sizeof(a);
-        }
-        switch (RND() % 12) {
-        case 0:
-            if (fd[i] < 0)
-                fd[i] = berth_socket(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0);
-            break;
-        case 1:
-            if (fd[i] < 0 && fd[j] < 0 && i != j) {
-                int sv[2];
-                if (berth_socketpair(ST, AF_UNIX, types[RND() % 3] | SOCK_NONBLOCK, 0, sv) == 0) {
-                    fd[i] = sv[0];
-                    fd[j] = sv[1];
-                }
-            }
-            break;
-        case 2:
-            berth_bind(ST, fd[i], SA(a), RND() % 4 == 0 ? sizeof(sa_family_t) : al);
-            break;
-        case 3:
-            berth_listen(ST, fd[i], (int)(RND() % 3));
-            break;
-        case 4:
-            berth_connect(ST, fd[i], SA(a), al);
-            break;
-        case 5: {
-            int k = fd[j] < 0 ? -1 : berth_accept4(ST, fd[j], NULL, NULL, SOCK_NONBLOCK);
-            if (k >= 0 && fd[i] < 0)
-                fd[i] = k;
-            else if (k >= 0)
-                berth_close(ST, k);
-            break;
-        }
-        case 6:
-            berth_send(ST, fd[i], buf, RND() % sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
-            break;
-        case 7:
-            berth_sendto(ST, fd[i], buf, RND() % 64, MSG_DONTWAIT | MSG_NOSIGNAL, SA(a), al);
-            break;
-        case 8: {
-            char cbuf[CMSG_SPACE(2 * sizeof(int))];
-            memset(cbuf, 0, sizeof(cbuf));
-            struct iovec iov = {buf, 1 + RND() % 8};
-            struct msghdr mh = {.msg_iov = &iov,
-                                .msg_iovlen = 1,
-                                .msg_control = cbuf,
-                                .msg_controllen = sizeof(cbuf)};
-            struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-            int two[2] = {fd[j], RND() % 2 ? fd[j] : fd[RND() % NFD]};
-            memcpy(CMSG_DATA(c), two, sizeof(two));
-            if (berth_sendmsg(ST, fd[i], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
-                passed++;
-            break;
-        }
-        case 9: {
-            char cbuf[CMSG_SPACE(sizeof(int))];
-            struct iovec iov = {buf, RND() % 16};
-            struct msghdr mh = {.msg_iov = &iov,
-                                .msg_iovlen = 1,
-                                .msg_control = RND() % 2 ? cbuf : NULL,
-                                .msg_controllen = sizeof(cbuf)};
-            int flags = MSG_DONTWAIT | (RND() % 4 == 0 ? MSG_PEEK : 0);
-            if (berth_recvmsg(ST, fd[i], &mh, flags) >= 0 && mh.msg_controllen) {
-                received++;
-                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-                if (c && c->cmsg_type == SCM_RIGHTS) {
-                    int got;
-                    memcpy(&got, CMSG_DATA(c), sizeof(got));
-                    if (fd[j] < 0)
-                        fd[j] = got;
-                    else
-                        berth_close(ST, got);
-                }
-            }
-            break;
-        }
-        case 10:
-            if (RND() % 2) {
-                berth_shutdown(ST, fd[i], (int)(RND() % 3));
-            } else {
-                int off = (int)(RND() % 12) - 1;
-                berth_setsockopt(ST, fd[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
-            }
-            break;
-        case 11:
-            if (fd[i] >= 0) {
-                berth_close(ST, fd[i]);
-                /* another slot may hold the same number if it was reused */
-                for (int k = 0; k < NFD; k++)
-                    if (k != i && fd[k] == fd[i])
-                        fd[k] = -1;
-                fd[i] = -1;
-            }
-            break;
-        }
-        /* A number closed elsewhere may have been reused: keep slots unique. */
-        for (int k = 0; k < NFD; k++)
-            if (fd[k] >= 0 && !berth_fd_valid(ST, fd[k]))
-                fd[k] = -1;
-        for (int k = 0; k < NFD; k++)
-            for (int m = k + 1; m < NFD; m++)
-                if (fd[k] >= 0 && fd[k] == fd[m])
-                    fd[m] = -1;
-    }
-#undef RND
-    /* The run must have exercised descriptor passing both ways. */
-    print_message("passed %u received %u\n", passed, received);
-    assert_true(passed > 500);
-    assert_true(received > 100);
-    /* Descriptors received but never stored in a slot. */
-    for (int k = 0; k < (int)ST->cfg.max_fds; k++)
-        if (berth_fd_valid(ST, k))
-            berth_close(ST, k);
-    assert_int_equal(ST->nsockets, 0);
-    assert_null(ST->unix_inflight);
-    assert_null(ST->unix_names);
-}
-
 int main(void)
 {
     puts("test_unix: berth built with BERTH_WITH_UNIX=OFF, nothing to test");
@@ -609,7 +400,8 @@ static void random_operations_leave_nothing(void **state)
     const int types[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
     char buf[256];
     for (int op = 0; op < OPS; op++) {
-        int i = (int)(RND() % NFD), j = (int)(RND() % NFD);
+        int i = (int)(RND() % NFD);
+        int j = (int)(RND() % NFD);
         struct sockaddr_un a;
         memset(&a, 0, sizeof(a));
         a.sun_family = AF_UNIX;
@@ -650,9 +442,12 @@ static void random_operations_leave_nothing(void **state)
                 berth_close(ST, k);
             break;
         }
-        case 6:
-            berth_send(ST, fd[i], buf, RND() % sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+        case 6: {
+            size_t n = RND() % sizeof(buf);
+            int oob = RND() % 4 == 0 ? MSG_OOB : 0;
+            berth_send(ST, fd[i], buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | oob);
             break;
+        }
         case 7:
             berth_sendto(ST, fd[i], buf, RND() % 64, MSG_DONTWAIT | MSG_NOSIGNAL, SA(a), al);
             break;
@@ -668,7 +463,8 @@ static void random_operations_leave_nothing(void **state)
             c->cmsg_level = SOL_SOCKET;
             c->cmsg_type = SCM_RIGHTS;
             c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-            int two[2] = {fd[j], RND() % 2 ? fd[j] : fd[RND() % NFD]};
+            int other = (int)(RND() % NFD);
+            int two[2] = {fd[j], RND() % 2 ? fd[j] : fd[other]};
             memcpy(CMSG_DATA(c), two, sizeof(two));
             if (berth_sendmsg(ST, fd[i], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
                 passed++;
@@ -682,6 +478,7 @@ static void random_operations_leave_nothing(void **state)
                                 .msg_control = RND() % 2 ? cbuf : NULL,
                                 .msg_controllen = sizeof(cbuf)};
             int flags = MSG_DONTWAIT | (RND() % 4 == 0 ? MSG_PEEK : 0);
+            flags |= RND() % 6 == 0 ? MSG_OOB : 0;
             if (berth_recvmsg(ST, fd[i], &mh, flags) >= 0 && mh.msg_controllen) {
                 received++;
                 struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
@@ -701,7 +498,8 @@ static void random_operations_leave_nothing(void **state)
                 berth_shutdown(ST, fd[i], (int)(RND() % 3));
             } else {
                 int off = (int)(RND() % 12) - 1;
-                berth_setsockopt(ST, fd[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+                int opt = RND() % 2 ? SO_PEEK_OFF : SO_OOBINLINE;
+                berth_setsockopt(ST, fd[i], SOL_SOCKET, opt, &off, sizeof(off));
             }
             break;
         case 11:
