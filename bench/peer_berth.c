@@ -1347,6 +1347,7 @@ out:
 }
 #endif
 
+#if BERTH_WITH_UNIX
 /* The AF_UNIX figures' calls: berth_* on the bench stack. */
 static int bu_socket(int d, int t, int p) { return berth_socket(g_st, d, t, p); }
 static int bu_socketpair(int d, int t, int p, int sv[2])
@@ -1385,6 +1386,7 @@ static const struct bench_unix_api berth_unix_api = {
     bu_socket, bu_socketpair, bu_bind,   bu_connect,  bu_listen, bu_accept,
     bu_send,   bu_recv,       bu_sendto, bu_recvfrom, bu_close,
 };
+#endif
 
 static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                      size_t n)
