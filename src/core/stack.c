@@ -25,6 +25,9 @@ void berth_config_init(struct berth_config *cfg)
     cfg->loopback = true;
     cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
     cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
+#if BERTH_HAVE_FS_POSIX
+    cfg->fs = berth_fs_posix(); /* AF_UNIX path names in the file system */
+#endif
 #ifdef BERTH_SANITIZE_BUILD
     cfg->buffer_cache = 0; /* every free reaches ASan, which sees use after free */
 #else
@@ -42,6 +45,7 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->rmem_default = n->rmem_max = 212992;
     n->wmem_default = n->wmem_max = 212992;
     n->somaxconn = 4096;
+    n->unix_max_dgram_qlen = 10;
 }
 
 void *st_zalloc(struct berth_stack *st, size_t n)

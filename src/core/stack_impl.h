@@ -26,6 +26,8 @@ struct bind_table;
 struct ip4_route;
 struct ip4_reasm;
 struct tcp_stack;
+struct unix_table;
+struct unix_sock;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
@@ -41,6 +43,7 @@ struct berth_net_cfg {
     int ip_autobind_reuse;     /* net.ipv4.ip_autobind_reuse */
     int ipv6_bindv6only;       /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
     int ipv6_ip_nonlocal_bind; /* net.ipv6.ip_nonlocal_bind */
+    int unix_max_dgram_qlen;   /* net.unix.max_dgram_qlen (10; read at socket creation) */
     /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
      * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
      * the layout of bind_table.used, so the allocator can mask whole words.
@@ -94,6 +97,9 @@ struct berth_stack {
     struct sock_opts **sockopt_hash;
     unsigned sockopt_mask, sockopt_count;
     struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
+    struct unix_table *unix_names; /* AF_UNIX bound names (src/unix/; NULL while none) */
+    struct unix_sock *unix_inflight; /* AF_UNIX sockets in SCM_RIGHTS messages (unix_gc.c) */
+    bool unix_gc_running;
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */

@@ -350,6 +350,9 @@ static const struct knob knobs[] = {
 #endif
     {"net.ipv6.bindv6only", K_U8, NET_OFF(ipv6_bindv6only), 0, 255},
     {"net.ipv6.ip_nonlocal_bind", K_U8, NET_OFF(ipv6_ip_nonlocal_bind), 0, 255},
+#if BERTH_WITH_UNIX
+    {"net.unix.max_dgram_qlen", K_INT, NET_OFF(unix_max_dgram_qlen), INT_MIN, INT_MAX},
+#endif
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
