@@ -52,7 +52,8 @@ struct bind_node {
     bool reuseaddr : 1, reuseport : 1, listening : 1;
     bool timewait : 1; /* a TIME_WAIT entry; every other owner is an inet_sock */
 };
-_Static_assert(sizeof(struct bind_node) == 32, "struct bind_node stays 32 bytes");
+_Static_assert(sizeof(struct bind_node) == (sizeof(void *) == 8 ? 32 : 24),
+               "struct bind_node stays 32 bytes (24 with 32-bit pointers)");
 
 /* The farthest an AF_INET6 owner's address may be from its node. */
 #define BIND_ADDR6_MAX_OFF (4u * 1023u)
@@ -85,7 +86,7 @@ struct bind_bucket {
     uint32_t n_rp_uid;    /* owners with SO_REUSEPORT and uid rp_uid (a lower bound) */
     uid_t rp_uid;
 };
-_Static_assert(sizeof(struct bind_bucket) == 24, "bind_bucket layout");
+_Static_assert(sizeof(struct bind_bucket) == (sizeof(void *) == 8 ? 24 : 20), "bind_bucket layout");
 
 #define BIND_LEAF_BITS 6
 #define BIND_LEAVES (65536 >> BIND_LEAF_BITS)

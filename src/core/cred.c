@@ -3,12 +3,14 @@
  * berth_cred_set applies to the calling thread (a small thread-local table of
  * per-stack overrides), so on the posix flavour two threads can act as two
  * users; a single-threaded program sees per-stack behaviour. Threads that
- * never called it use the stack's default (the process's euid).
+ * never called it use the stack's default (the process's euid). Without
+ * BERTH_WITH_POSIX (bare metal: no threads) they are simply per stack.
  */
 #include <string.h>
 
 #include "core/stack_impl.h"
 
+#if BERTH_WITH_POSIX
 #define CRED_SLOTS 8
 
 /* A slot names its stack by address and by the stack's secret, so a new
@@ -56,5 +58,17 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
         }
     *out = st->cred;
 }
+
+#else
+/* No threads: the credentials are the stack's own. */
+void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
+{
+    st_lock(st);
+    st->cred = *cred;
+    st_unlock(st);
+}
+
+void stack_cred_current(struct berth_stack *st, struct berth_cred *out) { *out = st->cred; }
+#endif
 
 void berth_cred_get(berth_stack *st, struct berth_cred *cred) { stack_cred_current(st, cred); }

@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#if BERTH_WITH_TRACE
 #include <stdio.h>
+#endif
 #include <string.h>
+#if BERTH_WITH_POSIX
 #include <unistd.h>
+#endif
 
 #include "bind/bind.h"
 #include "sys/rng.h"
@@ -44,6 +48,13 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->somaxconn = 4096;
 }
 
+void stack_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void *st_zalloc(struct berth_stack *st, size_t n)
 {
     void *p = st_alloc(st, n);
@@ -68,24 +79,31 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     if (cfg.platform) {
         plat = *cfg.platform;
     } else {
+#if BERTH_WITH_POSIX
         int e = berth_platform_posix(&plat);
         if (e) {
             errno = e;
             return NULL;
         }
         own = true;
+#else
+        errno = EINVAL;           /* no default platform without an OS */
+        return NULL;
+#endif
     }
     berth_stack *st = plat.alloc(plat.ctx, sizeof(*st));
     if (!st) {
+#if BERTH_WITH_POSIX
         if (own)
             berth_platform_posix_release(&plat);
+#endif
         errno = ENOMEM;
         return NULL;
     }
     memset(st, 0, sizeof(*st));
     st->plat = plat;
     st->own_platform = own;
-    snprintf(st->name, sizeof(st->name), "%s", cfg.name ? cfg.name : "berth");
+    stack_strlcpy(st->name, cfg.name ? cfg.name : "berth", sizeof(st->name));
     st->cfg = cfg;
     st->cfg.platform = NULL;
     st->cfg.name = st->name;
@@ -97,11 +115,18 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     plat.random(plat.ctx, &seed, sizeof(seed));
     rng_seed(&st->rng, seed);
     plat.random(plat.ctx, &st->ip_id_next, sizeof(st->ip_id_next));
+#if BERTH_WITH_POSIX
     uid_t euid = geteuid();
     st->cred.euid = euid;
     st->cred.egid = getegid();
     st->cred.pid = getpid();
     st->cred.cap_net_bind_service = euid == 0;
+#else
+    /* No users without an OS: the firmware acts as root (uid 0, may bind
+     * ports below 1024), pid 1; berth_cred_set changes it. */
+    st->cred.pid = 1;
+    st->cred.cap_net_bind_service = true;
+#endif
 
     st->fds = st_zalloc(st, sizeof(*st->fds) * cfg.max_fds);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
@@ -146,8 +171,12 @@ void berth_stack_free(berth_stack *st)
     if (st->fds)
         plat.free(plat.ctx, st->fds);
     plat.free(plat.ctx, st);
+#if BERTH_WITH_POSIX
     if (own)
         berth_platform_posix_release(&plat);
+#else
+    (void)own;
+#endif
 }
 
 const char *berth_stack_name(const berth_stack *st) { return st->name; }
@@ -221,6 +250,7 @@ uint64_t berth_stack_next_deadline(berth_stack *st)
     return t;
 }
 
+#if BERTH_WITH_TRACE
 void stack_trace(struct berth_stack *st, const char *fmt, ...)
 {
     char line[256];
@@ -235,6 +265,13 @@ void stack_trace(struct berth_stack *st, const char *fmt, ...)
     va_end(ap);
     st->trace(st->trace_arg, line);
 }
+#else
+void stack_trace(struct berth_stack *st, const char *fmt, ...)
+{
+    (void)st;
+    (void)fmt;
+}
+#endif
 
 void berth_stack_set_trace(berth_stack *st, void (*fn)(void *, const char *), void *arg)
 {

@@ -108,6 +108,9 @@ static inline void *st_alloc(struct berth_stack *st, size_t n)
     return st->plat.alloc(st->plat.ctx, n);
 }
 void *st_zalloc(struct berth_stack *st, size_t n);
+/* Copy a name, truncated to size - 1 bytes and terminated (what
+ * snprintf(dst, size, "%s", src) does, without linking printf). */
+void stack_strlcpy(char *dst, const char *src, size_t size);
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
 /* Wake blocked callers; free when nobody waits (the common case). */
@@ -135,11 +138,21 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out);
 /* printf-style trace line (cheap when tracing is off). */
 void stack_trace(struct berth_stack *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+#if BERTH_WITH_TRACE
 #define TRACE(st, ...)                                                                             \
     do {                                                                                           \
         if ((st)->trace)                                                                           \
             stack_trace((st), __VA_ARGS__);                                                        \
     } while (0)
+#else
+/* Compiled out (BERTH_WITH_TRACE=OFF): no format strings in the image, no
+ * printf linked. The arguments are still type-checked, never evaluated. */
+#define TRACE(st, ...)                                                                             \
+    do {                                                                                           \
+        if (0)                                                                                     \
+            stack_trace((st), __VA_ARGS__);                                                        \
+    } while (0)
+#endif
 
 /* Keyed 32-bit hash (SipHash-like mixing with the stack secret). */
 uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len);

@@ -30,7 +30,7 @@ berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, un
         err = ENOMEM;
     if (!err) {
         ifp->st = st;
-        snprintf(ifp->name, sizeof(ifp->name), "%s", name);
+        stack_strlcpy(ifp->name, name, sizeof(ifp->name));
         ifp->mtu = mtu;
         ifp->flags = flags & ~BERTH_IFF_UP;
         ifp->drv = *drv;

@@ -34,7 +34,8 @@ struct inet_sock {
      * The protocol's bind table: inet_table(). AF_INET6 sockets: the IPv6
      * addresses are in their inet6_info, V6ONLY in bnode.v6only. */
 };
-_Static_assert(sizeof(struct inet_sock) == 80, "struct inet_sock stays 80 bytes");
+_Static_assert(sizeof(struct inet_sock) == (sizeof(void *) == 8 ? 80 : 68),
+               "struct inet_sock stays 80 bytes (68 with 32-bit pointers)");
 
 /* What an AF_INET6 socket adds (Linux's ipv6_pinfo and sk_v6_* fields): at
  * the end of the object, so AF_INET sockets do not carry it. An AF_INET6

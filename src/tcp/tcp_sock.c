@@ -780,9 +780,11 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
         if (e)
             err = e;
     }
-#ifdef SIGPIPE
+#if BERTH_WITH_POSIX && defined(SIGPIPE) /* no signals on bare metal */
     if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
+#else
+    (void)flags;
 #endif
     return err;
 }

@@ -11,7 +11,8 @@ struct udp_sock {
     struct inet_sock inet;
     struct pkt *rxq_tail; /* datagrams, data at the UDP header */
 };
-_Static_assert(sizeof(struct udp_sock) == 88, "an AF_INET UDP socket stays 88 bytes");
+_Static_assert(sizeof(struct udp_sock) == (sizeof(void *) == 8 ? 88 : 72),
+               "an AF_INET UDP socket stays 88 bytes (72 with 32-bit pointers)");
 
 static inline struct udp_sock *udp_sk(struct bsock *so) { return (struct udp_sock *)so; }
 
