@@ -5,6 +5,7 @@
  *   ICMP echo (the stack answers it),
  *   UDP echo on port 7,
  *   TCP echo on port 7 (up to ECHO_CONNS connections at once),
+ *   counters on UDP port 9000 (any datagram: a text reply, see stats_text),
  *   a TCP client that connects to 192.0.2.1:CLIENT_PORT, sends CLIENT_MSG
  *   and logs the reply (retried every second until it has had one).
  *
@@ -24,6 +25,7 @@
 #include "board.h"
 
 #define ECHO_PORT 7
+#define STATS_PORT 9000
 #define CLIENT_PORT 7070
 #define CLIENT_MSG "hello from berth on mps2-an386\n"
 #define ECHO_CONNS 4
@@ -104,6 +106,87 @@ static int must(int rc, const char *what)
     if (rc < 0)
         board_panic(what, (uint32_t)errno, 0);
     return rc;
+}
+
+/* ---- counters ----
+ * "Group.Name value" lines: the stack's counters (Linux's names) that bad
+ * input moves, the interface's and the driver's, and the arena's. The
+ * board test reads them before and after sending malformed frames. */
+
+struct text {
+    char *p;
+    size_t n, cap;
+};
+
+static void text_str(struct text *t, const char *s)
+{
+    while (*s && t->n + 1 < t->cap)
+        t->p[t->n++] = *s++;
+    t->p[t->n] = 0;
+}
+
+static void text_num(struct text *t, const char *name, uint64_t v)
+{
+    char d[24];
+    unsigned k = 0;
+    do {
+        d[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    text_str(t, name);
+    text_str(t, " ");
+    while (k && t->n + 1 < t->cap)
+        t->p[t->n++] = d[--k];
+    text_str(t, "\n");
+}
+
+static size_t stats_text(char *buf, size_t cap)
+{
+    static const char *const snmp[][2] = {
+        {"Ip", "InReceives"},      {"Ip", "InHdrErrors"},
+        {"Ip", "InAddrErrors"},    {"Ip", "InDiscards"},
+        {"Ip", "InDelivers"},      {"Ip", "InUnknownProtos"},
+        {"IpExt", "InCsumErrors"}, {"IpExt", "InTruncatedPkts"},
+        {"Icmp", "InMsgs"},        {"Icmp", "InErrors"},
+        {"Icmp", "InCsumErrors"},  {"Icmp", "InEchos"},
+        {"Udp", "InDatagrams"},    {"Udp", "InErrors"},
+        {"Udp", "InCsumErrors"},   {"Udp", "NoPorts"},
+        {"Tcp", "InSegs"},         {"Tcp", "InErrs"},
+        {"Tcp", "InCsumErrors"},   {"Tcp", "OutRsts"},
+        {"Tcp", "RetransSegs"},
+    };
+    struct text t = {buf, 0, cap};
+    char name[40];
+    for (size_t i = 0; i < sizeof(snmp) / sizeof(snmp[0]); i++) {
+        uint64_t v;
+        if (berth_snmp_get(st, snmp[i][0], snmp[i][1], &v) != 0)
+            continue;
+        struct text nm = {name, 0, sizeof(name)};
+        text_str(&nm, snmp[i][0]);
+        text_str(&nm, ".");
+        text_str(&nm, snmp[i][1]);
+        text_num(&t, name, v);
+    }
+    struct berth_netif_stats ns;
+    berth_netif_stats(eth, &ns);
+    text_num(&t, "eth0.rx_packets", ns.rx_packets);
+    text_num(&t, "eth0.rx_errors", ns.rx_errors);
+    text_num(&t, "eth0.rx_length_errors", ns.rx_length_errors);
+    text_num(&t, "eth0.rx_nohandler", ns.rx_nohandler);
+    text_num(&t, "eth0.rx_otherhost_dropped", ns.rx_otherhost_dropped);
+    text_num(&t, "eth0.rx_dropped", ns.rx_dropped);
+    struct berth_lan9118_stats ls;
+    berth_lan9118_stats(eth, &ls);
+    text_num(&t, "lan9118.rx_frames", ls.rx_frames);
+    text_num(&t, "lan9118.rx_errors", ls.rx_errors);
+    text_num(&t, "lan9118.tx_frames", ls.tx_frames);
+    text_num(&t, "lan9118.tx_errors", ls.tx_errors);
+    struct berth_arena_stats a;
+    berth_arena_stats(&plat, &a);
+    text_num(&t, "arena.used", a.used);
+    text_num(&t, "arena.peak", a.peak);
+    text_num(&t, "arena.failures", a.failures);
+    return t.n;
 }
 
 /* ---- TCP echo connections ---- */
@@ -279,6 +362,9 @@ int main(void)
     struct sockaddr_in any7 = sin4(ip4(0, 0, 0, 0), ECHO_PORT);
     int udp = must(berth_socket(st, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0), "udp socket");
     must(berth_bind(st, udp, (struct sockaddr *)&any7, sizeof(any7)), "udp bind");
+    struct sockaddr_in anystats = sin4(ip4(0, 0, 0, 0), STATS_PORT);
+    int stats = must(berth_socket(st, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0), "stats socket");
+    must(berth_bind(st, stats, (struct sockaddr *)&anystats, sizeof(anystats)), "stats bind");
     int lst = must(berth_socket(st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), "tcp socket");
     int one = 1;
     berth_setsockopt(st, lst, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -297,7 +383,7 @@ int main(void)
     uint32_t udp_echoed = 0;
     static uint8_t dgram[2048];
     for (;;) {
-        struct pollfd pf[3 + ECHO_CONNS];
+        struct pollfd pf[4 + ECHO_CONNS];
         unsigned n = 0;
         pf[n++] = (struct pollfd){.fd = udp, .events = POLLIN};
         unsigned nconn = 0;
@@ -310,6 +396,7 @@ int main(void)
         for (unsigned i = 0; i < ECHO_CONNS; i++)
             pf[n++] =
                 (struct pollfd){.fd = conns[i].fd, .events = conns[i].have ? POLLOUT : POLLIN};
+        pf[n++] = (struct pollfd){.fd = stats, .events = POLLIN};
 
         int timeout = -1;
         uint64_t now = board_now_us();
@@ -327,6 +414,15 @@ int main(void)
                                        (struct sockaddr *)&from, fl) == r)
                 board_printf("udp echo: %ld bytes (%lu so far)\n", (long)r,
                              (unsigned long)++udp_echoed);
+        }
+        if (pf[3 + ECHO_CONNS].revents & POLLIN) {
+            struct sockaddr_in from;
+            socklen_t fl = sizeof(from);
+            if (berth_recvfrom(st, stats, dgram, sizeof(dgram), MSG_DONTWAIT,
+                               (struct sockaddr *)&from, &fl) >= 0) {
+                size_t len = stats_text((char *)dgram, sizeof(dgram));
+                berth_sendto(st, stats, dgram, len, MSG_DONTWAIT, (struct sockaddr *)&from, fl);
+            }
         }
         if (pf[1].revents & POLLIN) {
             int fd = berth_accept4(st, lst, NULL, NULL, SOCK_NONBLOCK);

@@ -10,12 +10,16 @@
 #  - the firmware's TCP client reaches a kernel listener on 192.0.2.1:7070,
 #    which gets the firmware's message, and the firmware logs the reply;
 #  - tshark finds no malformed frame, no bad checksum and no expert error
-#    in a capture of the TAP device.
+#    in a capture of the TAP device;
+#  - bad input (after the capture): malformed frames of eleven kinds
+#    (badframes.c) are dropped without an answer and counted in the
+#    counters Linux uses (the firmware reports them on UDP port 9000), and
+#    the board still answers ping and UDP echo afterwards.
 # The namespace (tests/interop/lib.sh: setup_ns, cleanup) holds the TAP
 # device, QEMU, the capture and every kernel-side tool; all of it goes when
 # the test ends, whatever happens. Every wait is bounded.
 #
-# Environment: FIRMWARE (the .elf), WORK (a directory for logs, the UART
+# Environment: FIRMWARE (the .elf), BADFRAMES (tests/board/badframes), WORK (a directory for logs, the UART
 # output and the capture). Exit 77 without root, /dev/net/tun, QEMU or the
 # firmware (not built: no arm-none-eabi-gcc).
 . "$(dirname "$0")/../interop/lib.sh"
@@ -28,6 +32,7 @@ for t in qemu-system-arm ip timeout tshark dumpcap socat ping sha256sum; do
 done
 [ -n "${FIRMWARE:-}" ] && [ -f "$FIRMWARE" ] ||
     skip "no firmware at '${FIRMWARE:-}' (built only when arm-none-eabi-gcc is installed: Debian gcc-arm-none-eabi libnewlib-arm-none-eabi)"
+[ -x "${BADFRAMES:-}" ] || fail "BADFRAMES is not set to the badframes program"
 mkdir -p "$WORK" || fail "cannot create $WORK"
 rm -f "$WORK"/uart.log "$WORK"/board.pcap* "$WORK"/client.* "$WORK"/c.*
 
@@ -164,4 +169,52 @@ n=$(tshark_count "$WORK/board.pcap" 'arpop == 2 && arpdst == "192.0.2.1"') # the
 n=$(tshark_count "$WORK/board.pcap" 'src == "192.0.2.2" && dport == '$CLIENT_PORT' && syn == 1')
 [ "$n" -ge 1 ] || fail "no SYN from the firmware's client in the capture"
 [ "$(tshark_ffff_from "$WORK/board.pcap" 192.0.2.2)" = 0 ] || fail "the firmware sent TCP checksums 0xffff"
+
+# Bad input. Counters before and after BAD frames of each kind. The
+# expected increments of the Ip, IpExt, Icmp, Udp and Tcp counters are
+# Linux's for the same frames (measured: badframes on a veth pair into a
+# namespace with 192.0.2.2, /proc/net/snmp and netstat before and after);
+# eth0.rx_nohandler is berth's interface counter for the unknown EtherType.
+# Udp.InDatagrams +1: the "before" query itself.
+counters() {
+    printf 'stats' | nsx timeout 10 socat -T 3 - UDP4:192.0.2.2:9000 | tr -d '\r' >"$1"
+    [ -s "$1" ] || fail "no counters from the firmware (UDP port 9000)"
+}
+delta() {
+    a=$(awk -v k="$1" '$1 == k { print $2 }' "$WORK/after.txt")
+    b=$(awk -v k="$1" '$1 == k { print $2 }' "$WORK/before.txt")
+    [ -n "$a" ] && [ -n "$b" ] || fail "counter $1 missing"
+    echo $((a - b))
+}
+BAD=10
+echoes=$(grep -c '^udp echo' "$WORK/uart.log")
+counters "$WORK/before.txt"
+nsx timeout 30 "$BADFRAMES" tap0 "$MAC" $BAD || fail "badframes failed"
+sleep 0.5
+counters "$WORK/after.txt"
+bad=0
+for want in Ip.InHdrErrors:$((4 * BAD)) IpExt.InCsumErrors:$BAD IpExt.InTruncatedPkts:$BAD \
+    Udp.InErrors:$((2 * BAD)) Udp.InCsumErrors:$BAD Tcp.InErrs:$BAD Tcp.InCsumErrors:$BAD \
+    Icmp.InMsgs:$BAD Icmp.InErrors:$BAD Icmp.InCsumErrors:$BAD Tcp.InSegs:$BAD \
+    eth0.rx_nohandler:$BAD Tcp.OutRsts:0 \
+    Udp.InDatagrams:1 Icmp.InEchos:0 arena.failures:0; do
+    k=${want%%:*}
+    d=$(delta "$k")
+    if [ "$d" = "${want#*:}" ]; then
+        say "bad input: $k +$d"
+    else
+        say "bad input: $k +$d, expected +${want#*:}"
+        bad=1
+    fi
+done
+[ $bad = 0 ] || { paste "$WORK/before.txt" "$WORK/after.txt"; fail "bad input counted differently from Linux"; }
+# Only the answer to the first counters query went out (and perhaps ARP).
+tx=$(delta lan9118.tx_frames)
+[ "$tx" -le 2 ] || fail "the firmware sent $tx frames while receiving bad input (answers to bad frames?)"
+[ "$(grep -c '^udp echo' "$WORK/uart.log")" = "$echoes" ] || fail "the echo answered a bad datagram"
+nsx timeout 10 ping -c 2 -i 0.2 -W 2 192.0.2.2 >"$WORK/ping2.log" 2>&1 || { cat "$WORK/ping2.log"; fail "no ping after bad input"; }
+out=$(printf 'still here\n' | nsx timeout 10 socat -T 3 - UDP4:192.0.2.2:7)
+[ "$out" = "still here" ] || fail "no UDP echo after bad input"
+grep -q PANIC "$WORK/uart.log" && { show_uart; fail "the firmware panicked"; }
+say "bad input: $((11 * BAD)) malformed frames dropped and counted; ping and UDP echo still answered"
 say "PASS"
