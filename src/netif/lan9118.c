@@ -141,7 +141,6 @@ static void mac_write(uintptr_t base, unsigned reg, uint32_t v)
 
 static uint32_t phy_read(uintptr_t base, unsigned reg)
 {
-    wait_reg(base, MAC_CSR_CMD, MAC_CSR_BUSY, 0);
     mac_write(base, MAC_MII_ACC, (PHY_ADDR << 11) | (reg << 6) | MII_BUSY);
     for (uint32_t i = 0; i < SPIN_LIMIT && (mac_read(base, MAC_MII_ACC) & MII_BUSY); i++)
         ;
@@ -340,13 +339,13 @@ int berth_lan9118_poll(berth_netif *ifp)
     if (c->use_irq)
         wr(base, INT_STS, INT_RSFL);
     while (got < POLL_BATCH && FIFO_INF_STATUS(rd(base, RX_FIFO_INF))) {
-        uint32_t st = rd(base, RX_STATUS_FIFO);
-        uint32_t len = RXS_LEN(st), words = (len + 3) / 4;
+        uint32_t sts = rd(base, RX_STATUS_FIFO);
+        uint32_t len = RXS_LEN(sts), words = (len + 3) / 4;
         bool keep = true;
-        if (st & RXS_ERROR) {
+        if (sts & RXS_ERROR) {
             c->s.rx_errors++;
             keep = false;
-        } else if (st & RXS_FILTER_FAIL) {
+        } else if (sts & RXS_FILTER_FAIL) {
             c->s.rx_filtered++;
             keep = false;
         } else if (words > RX_BUF_WORDS || len < 4 + 14) {
@@ -376,7 +375,12 @@ int berth_lan9118_poll(berth_netif *ifp)
 bool berth_lan9118_link_up(berth_netif *ifp)
 {
     struct lan9118 *c = ctx_of(ifp);
-    return c && (phy_read(c->base, PHY_BSR) & PHY_BSR_LINK);
+    if (!c)
+        return false;
+    /* The link bit latches low (IEEE 802.3 22.2.4.2.13): the first read
+     * reports a drop since the last one, the second the state now. */
+    (void)phy_read(c->base, PHY_BSR);
+    return phy_read(c->base, PHY_BSR) & PHY_BSR_LINK;
 }
 
 int berth_lan9118_stats(berth_netif *ifp, struct berth_lan9118_stats *out)

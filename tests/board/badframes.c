@@ -9,6 +9,9 @@
  * and after. The name of each kind and the counter Linux would move is
  * printed (ip_rcv_core, udp_rcv, tcp_v4_rcv, icmp_rcv, __netif_receive_skb).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* usleep */
+#endif
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
