@@ -24,7 +24,6 @@ set(BERTH_ARM_CPU_FLAGS "-mcpu=cortex-m4 -mthumb" CACHE STRING "CPU flags for ar
 set(CMAKE_C_FLAGS_INIT "${BERTH_ARM_CPU_FLAGS} -ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${BERTH_ARM_CPU_FLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${BERTH_ARM_CPU_FLAGS} --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections")
-set(CMAKE_C_FLAGS_MINSIZEREL_INIT "-Os -DNDEBUG")
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -222,6 +222,15 @@ static int run(void)
 
 #ifdef PROBE_REPORT
 #include <stdio.h>
+/* Booted by qemu-system-arm -M mps2-an386 -semihosting -kernel: the
+ * Cortex-M vector table (initial stack pointer, reset handler) at address
+ * 0 (linked with -Wl,--section-start=.vectors=0 -Wl,--undefined=probe_vectors),
+ * the reset handler being
+ * newlib's rdimon crt0, which sets up the C runtime through semihosting. */
+extern void _start(void);
+__attribute__((section(".vectors"), used)) const void *const probe_vectors[2] = {
+    (void *)0x20100000, (void *)_start
+};
 #endif
 
 int main(void)

@@ -137,10 +137,12 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
     st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
-    st->tcp_bind = bind_table_new(st, IPPROTO_TCP);
-    if (!st->fds || !st->udp_bind || !st->tcp_bind || ip4_init(st) != 0 ||
 #if BERTH_WITH_TCP
-        tcp_stack_init(st) != 0 ||
+    st->tcp_bind = bind_table_new(st, IPPROTO_TCP); /* nothing for a protocol compiled out */
+#endif
+    if (!st->fds || !st->udp_bind || ip4_init(st) != 0 ||
+#if BERTH_WITH_TCP
+        !st->tcp_bind || tcp_stack_init(st) != 0 ||
 #endif
         (cfg.loopback && !loopback_create(st))) {
         berth_stack_free(st);
