@@ -31,7 +31,7 @@ for t in qemu-system-arm ip timeout tshark dumpcap socat ping sha256sum; do
         skip "the board test needs '$t' (Debian: apt-get install qemu-system-arm iproute2 tshark socat iputils-ping coreutils)"
 done
 [ -n "${FIRMWARE:-}" ] && [ -f "$FIRMWARE" ] ||
-    skip "no firmware at '${FIRMWARE:-}' (built only when arm-none-eabi-gcc is installed: Debian gcc-arm-none-eabi libnewlib-arm-none-eabi)"
+    skip "no firmware at '${FIRMWARE:-}' (built only when arm-none-eabi-gcc is installed and BERTH_FIRMWARE is on; Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi)"
 [ -x "${BADFRAMES:-}" ] || fail "BADFRAMES is not set to the badframes program"
 mkdir -p "$WORK" || fail "cannot create $WORK"
 rm -f "$WORK"/uart.log "$WORK"/board.pcap* "$WORK"/client.* "$WORK"/c.*
