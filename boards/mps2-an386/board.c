@@ -199,6 +199,7 @@ static void bp_random(void *ctx, void *buf, size_t n)
  * berth), wake has nobody to wake, and wait is where the board idles. */
 struct board_plat {
     struct board_platform_cfg cfg;
+    uint32_t eth_irqs_seen; /* board_eth_irqs when the driver was last polled */
 };
 static struct board_plat plat_ctx;
 
@@ -228,10 +229,10 @@ static int bp_wait(void *ctx, struct berth_stack *st, uint64_t deadline)
          * (ARMv7-M ARM B1.5.19), so one that arrives between the check and
          * the WFI is not lost; its handler runs at cpsie. */
         __asm volatile("cpsid i" ::: "memory");
-        if (!board_eth_irqs)
+        if (board_eth_irqs == b->eth_irqs_seen)
             __asm volatile("dsb\n\twfi" ::: "memory");
         __asm volatile("cpsie i\n\tisb" ::: "memory");
-        board_eth_irqs = 0;
+        b->eth_irqs_seen = board_eth_irqs;
     }
 }
 

@@ -40,8 +40,8 @@ __attribute__((noreturn)) void board_exit(int status);
 
 /* The berth platform of this board. `poll` is called by the wait hook to
  * move received frames into the stack (the network driver's poll: returns
- * how many it handled); `irq_flag` is set by the driver's interrupt handler
- * (see board.c). */
+ * how many it handled); the Ethernet interrupt handler counts
+ * board_eth_irqs, which ends the hook's sleep (see board.c). */
 struct board_platform_cfg {
     int (*poll)(void *arg);
     void *poll_arg;
@@ -52,8 +52,8 @@ void board_platform(struct berth_platform *out, const struct board_platform_cfg 
  * into the random pool. */
 void board_random_stir(uint32_t v);
 
-/* Set from the Ethernet interrupt handler; the wait hook polls the driver
- * when it sees it. */
+/* Counted by the Ethernet interrupt handler; the wait hook does not sleep
+ * while it has moved since the driver was last polled. */
 extern volatile uint32_t board_eth_irqs;
 
 #endif

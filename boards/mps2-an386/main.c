@@ -186,6 +186,7 @@ static size_t stats_text(char *buf, size_t cap)
     text_num(&t, "arena.used", a.used);
     text_num(&t, "arena.peak", a.peak);
     text_num(&t, "arena.failures", a.failures);
+    text_num(&t, "board.eth_irqs", board_eth_irqs); /* wake-ups by the NIC, not the tick */
     return t.n;
 }
 

@@ -207,6 +207,9 @@ for want in Ip.InHdrErrors:$((4 * BAD)) IpExt.InCsumErrors:$BAD IpExt.InTruncate
         bad=1
     fi
 done
+irqs=$(awk '$1 == "board.eth_irqs" { print $2 }' "$WORK/after.txt")
+say "Ethernet interrupts so far: $irqs"
+[ "${irqs:-0}" -gt 0 ] || bad=1
 [ $bad = 0 ] || { paste "$WORK/before.txt" "$WORK/after.txt"; fail "bad input counted differently from Linux"; }
 # Only the answer to the first counters query went out (and perhaps ARP).
 tx=$(delta lan9118.tx_frames)
