@@ -33,9 +33,9 @@ command -v qemu-system-arm >/dev/null 2>&1 && have_qemu=1
 mkdir -p "$work"
 
 # name | cmake options | what it is
-sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_SYSCTL=OFF|IPv4 + UDP + sockets
-tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_SYSCTL=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF|IPv4 + UDP + TCP + sockets, lwIP's TCP feature set (no SACK/CUBIC/SYN cookies)
-full||IPv4 + IPv6 + UDP + TCP + sockets, every feature (bare-metal defaults)"
+sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation)
+tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF|IPv4 + UDP + TCP + sockets, lwIP's TCP feature set (reno, no SYN cookies; SACK still in)
+full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies (bare-metal defaults)"
 
 # Sum the sizes of libberth.a's input sections in a GNU ld map, per output
 # section kind: prints "text data bss".

@@ -17,7 +17,7 @@ static const struct snmp_desc snmp_table[] = {
 
 static uint64_t snmp_read(const struct berth_snmp *s, size_t off)
 {
-    uint64_t v;
+    BERTH_COUNTER_T v;
     memcpy(&v, (const char *)s + off, sizeof(v));
     return v;
 }

@@ -24,15 +24,17 @@ void berth_config_init(struct berth_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->name = "berth";
-    cfg->max_fds = 1024; /* RLIMIT_NOFILE soft default on Linux */
-    cfg->max_sockets = 65536;
+    /* berth/config.h: Linux's values on a hosted build, small ones on a
+     * microcontroller, or the firmware's own. */
+    cfg->max_fds = BERTH_MAX_FDS; /* Linux: 1024, RLIMIT_NOFILE's soft default */
+    cfg->max_sockets = BERTH_MAX_SOCKETS;
     cfg->loopback = true;
-    cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
-    cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
+    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH; /* Linux: 4 MiB */
+    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;           /* Linux: 30 s */
 #ifdef BERTH_SANITIZE_BUILD
     cfg->buffer_cache = 0; /* every free reaches ASan, which sees use after free */
 #else
-    cfg->buffer_cache = 8u << 20; /* core/bufcache.h */
+    cfg->buffer_cache = BERTH_BUFFER_CACHE; /* core/bufcache.h; Linux-sized: 8 MiB */
 #endif
 }
 
@@ -43,9 +45,11 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->ip_unprivileged_port_start = 1024;
     n->ip_nonlocal_bind = 0;
     n->ip_default_ttl = 64;
-    n->rmem_default = n->rmem_max = 212992;
-    n->wmem_default = n->wmem_max = 212992;
-    n->somaxconn = 4096;
+    n->rmem_default = BERTH_RMEM_DEFAULT; /* Linux: 212992 */
+    n->rmem_max = BERTH_RMEM_MAX;
+    n->wmem_default = BERTH_WMEM_DEFAULT;
+    n->wmem_max = BERTH_WMEM_MAX;
+    n->somaxconn = BERTH_SOMAXCONN; /* Linux: 4096 */
 }
 
 void stack_strlcpy(char *dst, const char *src, size_t size)
@@ -87,7 +91,7 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
         }
         own = true;
 #else
-        errno = EINVAL;           /* no default platform without an OS */
+        errno = EINVAL;                     /* no default platform without an OS */
         return NULL;
 #endif
     }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "berth/config.h"
 #include "berth/netif.h"
 #include "berth/stack.h"
 #include "core/bufcache.h"
@@ -79,7 +80,7 @@ struct berth_stack {
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;
     bool icmp_bucket_init;
-    uint16_t ip_idents[256]; /* IP id counters, one per hashed (src, dst, proto) */
+    uint16_t ip_idents[BERTH_IP_IDENTS]; /* IP id counters, one per hashed (src, dst, proto) */
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;

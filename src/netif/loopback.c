@@ -30,7 +30,9 @@ berth_netif *loopback_create(struct berth_stack *st)
     st_lock(st);
     ip4_route_add_locked(st, net, 8, gw, lo, a);
     st_unlock(st);
+#if BERTH_WITH_IPV6
     berth_netif_addr6_add(lo, &in6addr_loopback, 128);
+#endif
     berth_netif_set_up(lo, true);
     return lo;
 }

@@ -86,13 +86,28 @@ int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, 
 /* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
  * and the v4-mapped bookkeeping after an IPv4 connect. */
 int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
+#if BERTH_WITH_IPV6
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
 void inet6_mapped_connected(struct inet_sock *in);
 /* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
  * its bound and source IPv6 addresses. Nothing for AF_INET. */
 void inet6_forget(struct inet_sock *in, bool peer, bool local);
+#else /* no AF_INET6 sockets (BERTH_WITH_IPV6=OFF): nothing to do */
+static inline int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
+                                bool peer)
+{
+    return inet_getname(so, ss, len, peer);
+}
+static inline void inet6_mapped_connected(struct inet_sock *in) { (void)in; }
+static inline void inet6_forget(struct inet_sock *in, bool peer, bool local)
+{
+    (void)in;
+    (void)peer;
+    (void)local;
+}
+#endif
 /* Rewrite a struct sockaddr_in in *ss as the v4-mapped sockaddr_in6. */
 void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len);
 

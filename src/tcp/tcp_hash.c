@@ -43,7 +43,7 @@ int tcp_stack_init(struct berth_stack *st)
     ts->keepalive_time = TCP_KEEPALIVE_TIME_S;
     ts->keepalive_intvl = TCP_KEEPALIVE_INTVL_S;
     ts->keepalive_probes = TCP_KEEPALIVE_PROBES;
-    ts->syncookies = 1;
+    ts->syncookies = BERTH_WITH_SYNCOOKIES; /* Linux: 1 */
     ts->early_retrans = TCP_EARLY_RETRANS;
     ts->max_syn_backlog = 4096; /* Linux: max(128, ehash entries / 128) */
     ts->cc_default = tcp_cc_default();

@@ -1126,9 +1126,9 @@ static bool cookie_input(struct tcp_sock *l, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(l);
     struct tcp_stack *ts = tcp_of(st);
-    if (!ts->syncookies || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
+    if (!TCP_SYNCOOKIES(ts) || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
         return false;
-    if (ts->syncookies != 2 && synq_no_recent_overflow(st, l->lq))
+    if (TCP_SYNCOOKIES(ts) != 2 && synq_no_recent_overflow(st, l->lq))
         return false;
     struct tcp_req req;
     if (!tcp_cookie_check(st, l, seg, &req)) {
@@ -1163,13 +1163,13 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
      * always with 2) or, without cookies, a drop (the client retransmits
      * it); a full accept queue drops the SYN. */
     bool want_cookie = false;
-    if ((ts->syncookies == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
-        if (!ts->syncookies) {
+    if ((TCP_SYNCOOKIES(ts) == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
+        if (!TCP_SYNCOOKIES(ts)) {
             SNMP_INC(st, TcpExt, ListenDrops);
             return;
         }
         want_cookie = true;
-        if (ts->syncookies != 2)
+        if (TCP_SYNCOOKIES(ts) != 2)
             SNMP_INC(st, TcpExt, TCPReqQFullDoCookies);
     }
     if (lq->acc_len > (unsigned)lq->backlog) {
@@ -1180,7 +1180,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     /* Without cookies, the last quarter of tcp_max_syn_backlog is kept for
      * peers already proven (Linux: tcp_peer_is_proven); berth keeps no
      * peer history, so the quarter stays unused. */
-    if (!want_cookie && !isn && !ts->syncookies &&
+    if (!want_cookie && !isn && !TCP_SYNCOOKIES(ts) &&
         (unsigned)ts->max_syn_backlog - lq->qlen < (unsigned)ts->max_syn_backlog >> 2) {
         SNMP_INC(st, TcpExt, ListenDrops);
         return;

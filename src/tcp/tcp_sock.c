@@ -1174,6 +1174,7 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
+#if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
                "tcp_sock: the inet6_info is within reach of the bind node");
 
@@ -1198,3 +1199,4 @@ const struct sock_ops tcp6_ops = {
     .poll = tcp_poll,
     .ioctl = tcp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */
