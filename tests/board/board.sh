@@ -19,7 +19,8 @@
 # device, QEMU, the capture and every kernel-side tool; all of it goes when
 # the test ends, whatever happens. Every wait is bounded.
 #
-# Environment: FIRMWARE (the .elf), BADFRAMES (tests/board/badframes), WORK (a directory for logs, the UART
+# Environment: FIRMWARE (the .elf), FIRMWARE_FAILED (present if its build
+# failed: build_firmware.sh), BADFRAMES (tests/board/badframes), WORK (a directory for logs, the UART
 # output and the capture). Exit 77 without root, /dev/net/tun, QEMU or the
 # firmware (not built: no arm-none-eabi-gcc).
 . "$(dirname "$0")/../interop/lib.sh"
@@ -30,6 +31,10 @@ for t in qemu-system-arm ip timeout tshark dumpcap socat ping sha256sum; do
     command -v "$t" >/dev/null 2>&1 ||
         skip "the board test needs '$t' (Debian: apt-get install qemu-system-arm iproute2 tshark socat iputils-ping coreutils)"
 done
+if [ -n "${FIRMWARE_FAILED:-}" ] && [ -f "$FIRMWARE_FAILED" ]; then
+    grep -E 'error|Error' "$FIRMWARE_FAILED" | head -20
+    fail "the firmware did not build (log: $FIRMWARE_FAILED)"
+fi
 [ -n "${FIRMWARE:-}" ] && [ -f "$FIRMWARE" ] ||
     skip "no firmware at '${FIRMWARE:-}' (built only when arm-none-eabi-gcc is installed and BERTH_FIRMWARE is on; Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi)"
 [ -x "${BADFRAMES:-}" ] || fail "BADFRAMES is not set to the badframes program"
