@@ -40,7 +40,7 @@
 #define ECHO_RCVBUF 4096
 #endif
 /* The send side is bounded too, so that ECHO_CONNS connections fit in the
- * arena whatever the peers do (0: the default, 212,992 as on Linux). */
+ * arena whatever the peers do (0: berth's default, berth/config.h). */
 #ifndef ECHO_SNDBUF
 #define ECHO_SNDBUF 8192
 #endif
