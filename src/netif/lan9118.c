@@ -319,11 +319,13 @@ berth_netif *berth_lan9118_attach(berth_stack *st, const struct berth_lan9118_co
     /* Full duplex: what the PHY advertises and QEMU's link partner offers.
      * Not promiscuous (PRMS clear), broadcast accepted. */
     mac_write(base, MAC_CR, MAC_CR_TXEN | MAC_CR_RXEN | MAC_CR_FDPX);
-    if (c->use_irq) {
-        /* Active-high push-pull: the MPS2's NVIC input expects high. */
-        wr(base, IRQ_CFG, IRQ_CFG_EN | IRQ_CFG_POL_HIGH | IRQ_CFG_TYPE_PUSHPULL);
+    /* Active-high push-pull in both modes: out of reset the line is
+     * active-low and idles high, which an interrupt controller wired to it
+     * (the MPS2's NVIC input 13) takes for a pending interrupt. Polled: the
+     * output stays disabled, so the line stays low. */
+    wr(base, IRQ_CFG, (c->use_irq ? IRQ_CFG_EN : 0) | IRQ_CFG_POL_HIGH | IRQ_CFG_TYPE_PUSHPULL);
+    if (c->use_irq)
         wr(base, INT_EN, INT_RSFL);
-    }
     return ifp;
 }
 
