@@ -33,9 +33,21 @@ command -v qemu-system-arm >/dev/null 2>&1 && have_qemu=1
 mkdir -p "$work"
 
 # name | cmake options | what it is
-sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation)
-tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF|IPv4 + UDP + TCP + sockets, lwIP's TCP feature set (reno, no SYN cookies; SACK still in)
-full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies (bare-metal defaults)"
+sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation; counters on)
+udp-min|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_COUNTERS=OFF|the udp set without protocol counters
+tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF|IPv4 + UDP + TCP + sockets, lwIP's TCP feature set (reno, no SYN cookies; SACK, timestamps, window scaling still in)
+tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
+full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, counters (bare-metal defaults)"
+
+# What each option costs: the full set's .text minus the same build with
+# the option flipped (trace: the other way round, it is off by default).
+features="TCP|-DBERTH_WITH_TCP=OFF
+IPv6 sockets|-DBERTH_WITH_IPV6=OFF
+fragmentation + reassembly|-DBERTH_WITH_FRAG=OFF
+CUBIC|-DBERTH_WITH_CUBIC=OFF
+SYN cookies|-DBERTH_WITH_SYNCOOKIES=OFF
+counters|-DBERTH_WITH_COUNTERS=OFF
+trace strings + printf|-DBERTH_WITH_TRACE=ON"
 
 # Sum the sizes of libberth.a's input sections in a GNU ld map, per output
 # section kind: prints "text data bss".
@@ -71,7 +83,10 @@ echo "berth footprint, arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) $cpu 
 echo
 row "set" "fw.text" "fw.data" "fw.bss" "b.text" "b.data" "b.bss" "heap0" "udp" "tcp" "4+4" "RAM"
 summary=""
-echo "$sets" | while IFS='|' read -r name opts desc; do
+# build_set NAME "CMAKE OPTIONS" [noheap]: builds and measures one set; sets
+# fw_text fw_data fw_bss bt bd bb heap0 udp tcpc all ram.
+build_set() {
+    name=$1 opts=$2
     b=$work/$name
     # shellcheck disable=SC2086
     cmake -S "$root" -B "$b" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
@@ -95,7 +110,7 @@ echo "$sets" | while IFS='|' read -r name opts desc; do
     set -- $(berth_share "$b/probe.map")
     bt=$1 bd=$2 bb=$3
     heap0=n/a udp=n/a tcpc=n/a all=n/a ram=n/a
-    if [ $have_qemu = 1 ]; then
+    if [ $have_qemu = 1 ] && [ "${3:-}" != noheap ]; then
         # shellcheck disable=SC2086
         arm-none-eabi-gcc $cpu -Os -ffunction-sections -fdata-sections $defs $incs \
             -DPROBE_TCP=$tcp -DPROBE_REPORT -c "$root/examples/size_probe.c" -o "$b/probe-r.o"
@@ -113,6 +128,10 @@ echo "$sets" | while IFS='|' read -r name opts desc; do
         *) heap0="fail:${line:-no output}" ;;
         esac
     fi
+}
+
+echo "$sets" | while IFS='|' read -r name opts desc; do
+    build_set "$name" "$opts"
     row "$name" "$fw_text" "$fw_data" "$fw_bss" "$bt" "$bd" "$bb" "$heap0" "$udp" "$tcpc" "$all" "$ram"
 done
 echo
@@ -122,6 +141,17 @@ echo "udp: one bound UDP socket; tcp: one TCP connection, both ends, after 512 B
 echo "4+4: heap with 4 UDP + 4 TCP sockets (+ listener) after 512 B each way; RAM: b.data + b.bss + heap peak."
 echo "Sets:"
 echo "$sets" | while IFS='|' read -r name opts desc; do printf '  %-9s %s\n' "$name" "$desc"; done
+echo
+echo "Cost of each option (.text of the full set's firmware with it, minus without):"
+full_text=$(arm-none-eabi-size "$work/full/probe.elf" | awk 'NR == 2 { print $1 }')
+echo "$features" | while IFS='|' read -r fname fopt; do
+    build_set "opt-$(echo "$fname" | tr -c 'A-Za-z0-9\n' '-')" "$fopt" noheap
+    case "$fopt" in
+    *=ON) d=$((fw_text - full_text)) ;;
+    *) d=$((full_text - fw_text)) ;;
+    esac
+    printf '  %-28s %6d B\n' "$fname" "$d"
+done
 echo
 if [ -n "${LWIP_DIR:-}" ] && [ -d "$LWIP_DIR/src/core" ]; then
     sh "$root/scripts/size-lwip.sh" "$LWIP_DIR" "$work/lwip"

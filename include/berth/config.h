@@ -70,6 +70,11 @@
 #ifndef BERTH_BUFFER_CACHE
 #define BERTH_BUFFER_CACHE BERTH_PICK(8388608, 0)
 #endif
+/* Largest block size the buffer cache keeps (a multiple of 4 KiB): its
+ * per-stack free-list heads cost a pointer per 4 KiB of it. */
+#ifndef BERTH_BUFCACHE_MAX
+#define BERTH_BUFCACHE_MAX BERTH_PICK(131072u, 4096u)
+#endif
 /* IP ID counters, one per hashed (src, dst, proto) (Linux's ip_idents);
  * a power of two. */
 #ifndef BERTH_IP_IDENTS
@@ -79,6 +84,32 @@
  * Linux's, or 32-bit to halve their RAM on a microcontroller. */
 #ifndef BERTH_COUNTER_T
 #define BERTH_COUNTER_T BERTH_PICK(uint64_t, uint32_t)
+#endif
+
+/* TCP: the established-connection hash's initial buckets (it doubles as
+ * connections come; a power of two), the smallest chunk a stream byte
+ * queue allocates, and the chunk size a receive queue asks for (0: the
+ * segment's own size, so a small segment takes a small chunk). */
+#ifndef BERTH_TCP_EHASH_MIN
+#define BERTH_TCP_EHASH_MIN BERTH_PICK(256u, 8u)
+#endif
+/* RFC 6056 algorithm 5's table of per-bucket offsets for connect()'s
+ * ephemeral ports (a power of two; Linux 5.x: 256). */
+#ifndef BERTH_TCP_PERTURB
+#define BERTH_TCP_PERTURB BERTH_PICK(256u, 16u)
+#endif
+#ifndef BERTH_TCP_CHUNK_MIN
+#define BERTH_TCP_CHUNK_MIN BERTH_PICK(512u, 64u)
+#endif
+#ifndef BERTH_TCP_RCV_CHUNK
+#define BERTH_TCP_RCV_CHUNK BERTH_PICK(4096u, 0u)
+#endif
+
+/* The keyed hash behind ISNs, port offsets and hash tables: SipHash-2-4
+ * (64-bit words, Linux's siphash) or HalfSipHash-2-4 (32-bit words, Linux's
+ * hsiphash on 32-bit machines; ~1/3 of the code on a Cortex-M). */
+#ifndef BERTH_HALFSIPHASH
+#define BERTH_HALFSIPHASH BERTH_PICK(0, 1)
 #endif
 
 _Static_assert((BERTH_IP_IDENTS & (BERTH_IP_IDENTS - 1)) == 0, "BERTH_IP_IDENTS is a power of two");

@@ -113,6 +113,7 @@
     BERTH_SNMP_IP(X)                                                                               \
     BERTH_SNMP_ICMP(X) BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X)
 
+#if BERTH_WITH_COUNTERS
 struct berth_snmp {
 #define BERTH_SNMP_FIELD(g, n) BERTH_COUNTER_T g##_##n;
     BERTH_SNMP_ALL(BERTH_SNMP_FIELD)
@@ -121,5 +122,14 @@ struct berth_snmp {
 
 #define SNMP_INC(st, g, n) ((st)->snmp.g##_##n++)
 #define SNMP_ADD(st, g, n, v) ((st)->snmp.g##_##n += (v))
+#else
+/* Compiled out (BERTH_WITH_COUNTERS=OFF): no counter RAM, no increments;
+ * berth_snmp_get answers ENOENT. */
+struct berth_snmp {
+    uint8_t none;
+};
+#define SNMP_INC(st, g, n) ((void)(st))
+#define SNMP_ADD(st, g, n, v) ((void)(st), (void)(v))
+#endif
 
 #endif

@@ -294,6 +294,60 @@ void berth_stack_set_trace(berth_stack *st, void (*fn)(void *, const char *), vo
     st->plat.unlock(st->plat.ctx);
 }
 
+#if BERTH_HALFSIPHASH
+/* HalfSipHash-2-4 (Aumasson and Bernstein's 32-bit SipHash, Linux's
+ * hsiphash on 32-bit machines): the same keyed-hash role with 32-bit words,
+ * a third of SipHash's code on a Cortex-M and no 64-bit arithmetic. */
+#define ROTL32(x, b) (uint32_t)(((x) << (b)) | ((x) >> (32 - (b))))
+#define HSIPROUND                                                                                  \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = ROTL32(v1, 5);                                                                        \
+        v1 ^= v0;                                                                                  \
+        v0 = ROTL32(v0, 16);                                                                       \
+        v2 += v3;                                                                                  \
+        v3 = ROTL32(v3, 8);                                                                        \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = ROTL32(v3, 7);                                                                        \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = ROTL32(v1, 13);                                                                       \
+        v1 ^= v2;                                                                                  \
+        v2 = ROTL32(v2, 16);                                                                       \
+    } while (0)
+
+static void hsip_rounds(uint32_t v[4], int n)
+{
+    uint32_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
+    while (n-- > 0)
+        HSIPROUND;
+    v[0] = v0, v[1] = v1, v[2] = v2, v[3] = v3;
+}
+
+uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len)
+{
+    uint32_t k0 = (uint32_t)st->secret[0], k1 = (uint32_t)st->secret[1];
+    uint32_t v[4] = {k0, k1, 0x6c796765u ^ k0, 0x74656462u ^ k1};
+    const uint8_t *p = data;
+    uint32_t b = (uint32_t)len << 24;
+    for (; len >= 4; p += 4, len -= 4) {
+        uint32_t m;
+        memcpy(&m, p, 4);
+        v[3] ^= m;
+        hsip_rounds(v, 2);
+        v[0] ^= m;
+    }
+    for (size_t i = 0; i < len; i++)
+        b |= (uint32_t)p[i] << (8 * i);
+    v[3] ^= b;
+    hsip_rounds(v, 2);
+    v[0] ^= b;
+    v[2] ^= 0xff;
+    hsip_rounds(v, 4);
+    return v[1] ^ v[3];
+}
+#else
 /* SipHash-2-4 style mixing, reduced to what the stack needs: a keyed hash
  * whose output an off-path attacker cannot predict. */
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -346,6 +400,7 @@ uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len
     uint64_t h = v0 ^ v1 ^ v2 ^ v3;
     return (uint32_t)(h ^ (h >> 32));
 }
+#endif
 
 /* Unpredictable-enough numbers for choices an attacker gains little by
  * guessing (ephemeral start offsets, ARP jitter): a per-stack xoshiro256**

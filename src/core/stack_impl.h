@@ -113,6 +113,14 @@ void *st_zalloc(struct berth_stack *st, size_t n);
 /* Copy a name, truncated to size - 1 bytes and terminated (what
  * snprintf(dst, size, "%s", src) does, without linking printf). */
 void stack_strlcpy(char *dst, const char *src, size_t size);
+/* strcmp(a, b) == 0 in a few bytes of code (newlib's strcmp for Cortex-M
+ * is 732 bytes, for a handful of name lookups). */
+static inline bool stack_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
 /* Wake blocked callers; free when nobody waits (the common case). */

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "berth/config.h"
 #include "core/timer.h"
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
@@ -381,7 +382,7 @@ static inline struct berth_stack *tcp_st(const struct tcp_sock *tp) { return tp-
 static inline int tcp_state(const struct tcp_sock *tp) { return tp->inet.state; }
 
 /* ---- per-stack state (tcp_hash.c) ---- */
-#define TCP_PERTURB 256
+#define TCP_PERTURB BERTH_TCP_PERTURB /* berth/config.h; Linux 5.x: 256 */
 struct tcp_stack {
     struct tcp_eh **ehash;
     unsigned ehash_mask;

@@ -249,7 +249,7 @@ static const struct tcp_cc_ops *const modules[] = {
 const struct tcp_cc_ops *tcp_cc_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
-        if (!strcmp(modules[i]->name, name))
+        if (stack_streq(modules[i]->name, name))
             return modules[i];
     return NULL;
 }

@@ -11,7 +11,7 @@
 #include "tcp/tcp.h"
 #include "tcp/tcp_ip.h"
 
-#define EHASH_MIN 256u
+#define EHASH_MIN BERTH_TCP_EHASH_MIN /* berth/config.h */
 #define EHASH_MAX (1u << 20)
 
 int tcp_stack_init(struct berth_stack *st)

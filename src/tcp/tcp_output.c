@@ -259,8 +259,10 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
         tp->c->ack_pending = 0;
         tcp_timer_clear(tp, TCP_T_DELACK);
     }
-    TRACE(st, "tcp out %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32 " flags %02x wnd %u state %d", inet_num(in),
-          ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
+    TRACE(st,
+          "tcp out %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32
+          " flags %02x wnd %u state %d",
+          inet_num(in), ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
     tp->c->segs_out++;
     if (len) {
         tp->c->data_segs_out++;
