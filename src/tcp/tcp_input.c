@@ -76,6 +76,20 @@ bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_se
                 }
             }
             break;
+        case TCPOPT_FASTOPEN:
+        case TCPOPT_EXP: {
+            /* tcp_parse_fastopen_option: in a SYN only, an even cookie
+             * length of 0 or 4..16; the experimental form after its magic. */
+            unsigned clen = olen - 2u;
+            if (kind == TCPOPT_EXP) {
+                if (olen < 4 || ((v[0] << 8) | v[1]) != TCPOPT_FASTOPEN_MAGIC)
+                    break;
+                clen -= 2;
+            }
+            if (syn && !(clen & 1) && (clen == 0 || (clen >= 4 && clen <= 16)))
+                seg->has_fo = true;
+            break;
+        }
         default:
             break;
         }
@@ -297,6 +311,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         if (!(seg->flags & TH_SYN))
             return;
         /* SYN-ACK */
+        tcp_fastopen_synack(tp, seg);
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
             tp->c->ts_recent = seg->tsval;
