@@ -73,6 +73,12 @@ struct msghdr {
     int msg_flags;
 };
 
+/* sendmmsg / recvmmsg */
+struct mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+
 struct cmsghdr {
     size_t cmsg_len;
     int cmsg_level;

@@ -6,7 +6,7 @@
  * never called it ask berth_config.cred_current, if set (berth/posix.h: the
  * OS's credentials of the thread, read at that moment), else use the
  * stack's default (the process's euid). Without BERTH_WITH_POSIX (bare
- * metal: no threads) they are simply per stack.
+ * metal: no threads) there is no thread-local table.
  */
 #include <string.h>
 

@@ -46,10 +46,12 @@ struct inet6_info {
     struct in6_addr daddr;     /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
 };
 #define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
-/* The bind node's offset to the inet6_info must fit its 10-bit field. */
+/* The bind node's offset to the inet6_info must fit its 10-bit field, and
+ * the inet6_info starts aligned (8 bytes with 64-bit pointers, 4 with
+ * 32-bit: the offset counts 4-byte units). */
 #define INET6_OBJ_FITS(type)                                                                       \
     (sizeof(type) - offsetof(struct inet_sock, bnode) <= BIND_ADDR6_MAX_OFF &&                     \
-     sizeof(type) % 8 == 0)
+     sizeof(type) % (sizeof(void *) == 8 ? 8 : 4) == 0)
 
 static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
 static inline uint16_t inet_num(const struct inet_sock *in) { return in->bnode.port; }
