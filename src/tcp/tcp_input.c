@@ -335,6 +335,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd; /* never scaled in a SYN */
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;
@@ -662,6 +663,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     tp->c->snd_una = ack;
     if (seq_lt(tp->c->snd_nxt, ack))
         tp->c->snd_nxt = ack;
+    TCP_CHECK_SND(tp->c);
     tp->c->bytes_acked += acked_data;
     if (tp->sack_ok)
         sack_trim(tp);
@@ -1036,6 +1038,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd << tp->c->snd_wscale;
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;

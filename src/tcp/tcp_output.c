@@ -466,6 +466,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
             tp->c->snd_nxt = seq + 1;
             if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
                 tp->c->snd_max = tp->c->snd_nxt;
+            TCP_CHECK_SND(tp->c);
             if (retx) {
                 tp->c->total_retrans++;
                 SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
@@ -565,6 +566,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
         tp->c->snd_nxt = seq + len + (with_fin ? 1 : 0);
         if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
             tp->c->snd_max = tp->c->snd_nxt;
+        TCP_CHECK_SND(tp->c);
         if (len < mss)
             tp->c->snd_sml = seq + len;
         sent = true;
