@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "berth/config.h"
 #include "berth/netif.h"
 #include "berth/stack.h"
 #include "core/bufcache.h"
@@ -82,7 +83,7 @@ struct berth_stack {
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;
     bool icmp_bucket_init;
-    uint16_t ip_idents[256]; /* IP id counters, one per hashed (src, dst, proto) */
+    uint16_t ip_idents[BERTH_IP_IDENTS]; /* IP id counters, one per hashed (src, dst, proto) */
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;
@@ -115,6 +116,17 @@ static inline void *st_alloc(struct berth_stack *st, size_t n)
     return st->plat.alloc(st->plat.ctx, n);
 }
 void *st_zalloc(struct berth_stack *st, size_t n);
+/* Copy a name, truncated to size - 1 bytes and terminated (what
+ * snprintf(dst, size, "%s", src) does, without linking printf). */
+void stack_strlcpy(char *dst, const char *src, size_t size);
+/* strcmp(a, b) == 0 in a few bytes of code (newlib's strcmp for Cortex-M
+ * is 732 bytes, for a handful of name lookups). */
+static inline bool stack_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
 /* Wake blocked callers; free when nobody waits (the common case). */
@@ -142,11 +154,21 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out);
 /* printf-style trace line (cheap when tracing is off). */
 void stack_trace(struct berth_stack *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+#if BERTH_WITH_TRACE
 #define TRACE(st, ...)                                                                             \
     do {                                                                                           \
         if ((st)->trace)                                                                           \
             stack_trace((st), __VA_ARGS__);                                                        \
     } while (0)
+#else
+/* Compiled out (BERTH_WITH_TRACE=OFF): no format strings in the image, no
+ * printf linked. The arguments are still type-checked, never evaluated. */
+#define TRACE(st, ...)                                                                             \
+    do {                                                                                           \
+        if (0)                                                                                     \
+            stack_trace((st), __VA_ARGS__);                                                        \
+    } while (0)
+#endif
 
 /* Keyed 32-bit hash (SipHash-like mixing with the stack secret). */
 uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len);

@@ -104,8 +104,10 @@ struct bsock {
     bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1, oobinline : 1;
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
 };
-_Static_assert(sizeof(struct bsock) == 32, "struct bsock stays 32 bytes");
-_Static_assert(sizeof(struct sock_opts) == 64, "struct sock_opts layout");
+_Static_assert(sizeof(struct bsock) == (sizeof(void *) == 8 ? 32 : 28),
+               "struct bsock stays 32 bytes (28 with 32-bit pointers)");
+_Static_assert(sizeof(struct sock_opts) == (sizeof(void *) == 8 ? 64 : 56),
+               "struct sock_opts layout");
 
 /* Every ops table, by id (sock_registry.c). */
 extern const struct sock_ops *const sock_ops_by_id[];

@@ -9,9 +9,15 @@
 
 /* Every ops table; a socket keeps its table's index (bsock.ops_id). */
 const struct sock_ops *const sock_ops_by_id[] = {
-    &udp4_ops,        &udp6_ops,
+    &udp4_ops,
+#if BERTH_WITH_IPV6
+    &udp6_ops,
+#endif
 #if BERTH_WITH_TCP
-    &tcp4_ops,        &tcp6_ops,
+    &tcp4_ops,
+#if BERTH_WITH_IPV6
+    &tcp6_ops,
+#endif
 #endif
 #if BERTH_WITH_UNIX
     &unix_stream_ops, &unix_dgram_ops, &unix_seqpacket_ops,
@@ -26,12 +32,14 @@ static const struct sock_ops *const inet_types[] = {
 #endif
 };
 
+#if BERTH_WITH_IPV6
 static const struct sock_ops *const inet6_types[] = {
     &udp6_ops,
 #if BERTH_WITH_TCP
     &tcp6_ops,
 #endif
 };
+#endif
 
 /* inet_create / inet6_create: protocol range, then the type's protocols. */
 static int inet_lookup(const struct sock_ops *const *types, size_t n, int ping_proto, int type,
@@ -84,9 +92,11 @@ int sock_registry_find(int domain, int type, int protocol, const struct sock_ops
     case AF_INET:
         return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]), IPPROTO_ICMP,
                            type, protocol, ops);
+#if BERTH_WITH_IPV6 /* else, as Linux without its ipv6 module: EAFNOSUPPORT */
     case AF_INET6:
         return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]),
                            IPPROTO_ICMPV6, type, protocol, ops);
+#endif
 #if BERTH_WITH_UNIX
     case AF_UNIX:
         return unix_lookup(type, protocol, ops);

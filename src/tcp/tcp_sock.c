@@ -814,9 +814,11 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
         if (e)
             err = e;
     }
-#ifdef SIGPIPE
+#if BERTH_WITH_POSIX && defined(SIGPIPE) /* no signals on bare metal */
     if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
+#else
+    (void)flags;
 #endif
     return err;
 }
@@ -1212,6 +1214,7 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
+#if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
                "tcp_sock: the inet6_info is within reach of the bind node");
 
@@ -1236,3 +1239,4 @@ const struct sock_ops tcp6_ops = {
     .poll = tcp_poll,
     .ioctl = tcp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */
