@@ -14,7 +14,6 @@
  *    has one name whatever its type).
  * It is allocated with the first name and freed with the last. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/stack_impl.h"
@@ -273,9 +272,10 @@ int unix_autobind(struct unix_sock *u)
     uint32_t ordernum = stack_random32(st) & 0xfffff, lastnum = ordernum;
     for (;;) {
         ordernum = (ordernum + 1) & 0xfffff;
-        char hex[8];
-        snprintf(hex, sizeof(hex), "%05x", (unsigned)ordernum);
-        memcpy(probe.name + UNIX_PATH_OFF + 1, hex, 5);
+        /* "%05x" by hand: no printf on a microcontroller */
+        for (int i = 0; i < 5; i++)
+            probe.name[UNIX_PATH_OFF + 1 + i] =
+                "0123456789abcdef"[(ordernum >> (16 - 4 * i)) & 0xf];
         if (!find_name(st, &probe, sock_type(&u->sk)))
             break;
         if (ordernum == lastnum)

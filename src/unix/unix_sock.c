@@ -16,7 +16,7 @@
 
 void unix_sigpipe(int flags)
 {
-#ifdef SIGPIPE
+#if BERTH_WITH_POSIX && defined(SIGPIPE) /* no signals on bare metal */
     if (!(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
 #else
