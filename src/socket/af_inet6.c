@@ -22,7 +22,7 @@
  * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)
 
-static bool needs_scope_id(const struct in6_addr *a)
+bool inet6_needs_scope_id(const struct in6_addr *a)
 {
     return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) || IN6_IS_ADDR_MC_NODELOCAL(a);
 }
@@ -76,7 +76,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
               ip4_is_local(st, v4) || ip4_is_multicast(v4) || netif_is_bcast4(st, v4)))
             return -EADDRNOTAVAIL;
     } else if (!any) {
-        if (needs_scope_id(a)) {
+        if (inet6_needs_scope_id(a)) {
             if (len >= sizeof(struct sockaddr_in6) && sin6.sin6_scope_id &&
                 sock_set_bound_if(so, sin6.sin6_scope_id))
                 return -ENOMEM;
@@ -136,7 +136,7 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
         sin6.sin6_port = htons(inet_num(in));
         sin6.sin6_addr = IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr) ? np->saddr : np->rcv_saddr;
     }
-    if (needs_scope_id(&sin6.sin6_addr))
+    if (inet6_needs_scope_id(&sin6.sin6_addr))
         sin6.sin6_scope_id = sock_bound_if(so);
     memset(ss, 0, sizeof(*ss));
     memcpy(ss, &sin6, sizeof(sin6));

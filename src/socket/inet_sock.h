@@ -89,6 +89,9 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 void inet6_mapped_connected(struct inet_sock *in);
+/* __ipv6_addr_needs_scope_id(): link-local unicast and link/node-local
+ * multicast need an interface (a scope id or a bound device). */
+bool inet6_needs_scope_id(const struct in6_addr *a);
 /* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
  * its bound and source IPv6 addresses. Nothing for AF_INET. */
 void inet6_forget(struct inet_sock *in, bool peer, bool local);

@@ -340,6 +340,14 @@ struct tcp_sock {
     bool cwnd_limited : 1; /* the last send stopped at the congestion window */
     bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
     bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
+    /* What Linux 6.x remembers of a socket's past (see tcp_listen and
+     * tcp_connect): it was in SYN_SENT or was accepted / it listened. */
+    bool was_conn : 1, was_listen : 1;
+    /* inet_sport: the port getsockname() reports. Linux keeps it when a
+     * TCP socket gives its port back (tcp_set_state(TCP_CLOSE) ->
+     * inet_put_port clears inet_num only), so a refused or disconnected
+     * socket still shows its old port; 0 while the socket has a port. */
+    uint16_t old_sport;
 
     /* IPPROTO_TCP options */
     int user_mss;

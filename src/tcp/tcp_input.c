@@ -106,9 +106,13 @@ void tcp_set_state(struct tcp_sock *tp, int state)
             tcp_eh_remove(st, &tp->eh);
             memset(&tp->eh, 0, sizeof(tp->eh));
         }
-        /* tcp_set_state(TCP_CLOSE): an automatic port goes back. */
-        if (!tp->inet.bindport_lock)
+        /* tcp_set_state(TCP_CLOSE): an automatic port goes back;
+         * getsockname() goes on reporting it (inet_sport stays). */
+        if (!tp->inet.bindport_lock) {
+            if (inet_num(&tp->inet))
+                tp->old_sport = inet_num(&tp->inet);
             inet_unhash(&tp->inet);
+        }
     }
     tp->inet.state = (uint8_t)state;
 }

@@ -413,7 +413,12 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->recvttl = lin->recvttl;
     in->recvtos = lin->recvtos;
     in->pmtudisc = lin->pmtudisc;
-    in->bindport_lock = lin->bindport_lock;
+    /* The address lock is inherited, the port lock is not: an accepted
+     * socket whose connection ends (RST, TIME_WAIT, connect(AF_UNSPEC))
+     * gives the listener's port back, so another socket can bind it once
+     * the listener is gone (what Linux 6.x does: conformance
+     * tcp_child_port_release). */
+    in->bindport_lock = false;
     in->bindaddr_lock = lin->bindaddr_lock;
     in->bnode.v6only = lin->bnode.v6only;
     in->bnode.addr = req->laddr;
@@ -477,6 +482,7 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         tp->c->rtt_start = now - (uint32_t)((uint32_t)now - req->snt_synack);
     }
     tp->inet.state = TCPS_SYN_RECV;
+    tp->was_conn = true;
     tcp_eh_hash_sock(tp);
     (void)seg;
     return tp;
@@ -510,11 +516,20 @@ static int tcp_listen(struct bsock *so, int backlog)
             inet_bind_req(in, false, &req);
             rc = bind_get_port(st, inet_table(in), &in->bnode, 0, &req) ? -EADDRINUSE : 0;
         }
+        if (!rc && tp->was_conn) {
+            /* A socket that was connecting or connected (or was accepted)
+             * cannot listen, even once closed again: Linux 6.x fails
+             * inet_csk_listen_start() with EINVAL after get_port() chose
+             * or checked the port, and inet_sk_set_state(TCP_CLOSE) keeps
+             * that port bound (conformance tcp_listen_connect_past). */
+            rc = -EINVAL;
+        }
         if (rc) {
             in->bnode.listening = false;
             st_free(st, lq);
             return rc;
         }
+        tp->was_listen = true;
         tp->lq = lq;
         tcp_set_state(tp, TCPS_LISTEN);
     }
@@ -582,6 +597,17 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         tp->c->ts_recent = tp->c->ts_recent_stamp = 0;
         tp->c->write_seq = 0;
     }
+    /* A socket that once listened cannot connect (Linux 6.x fails
+     * connect() with EINVAL after the address and route checks, also
+     * after shutdown(SHUT_RD) or connect(AF_UNSPEC) stopped the listener
+     * and after another listen() on it; conformance tcp_listen_connect_past). */
+    if (tp->was_listen) {
+        if (!in->bindaddr_lock) {
+            in->saddr.s_addr = 0;
+            in->bnode.addr.s_addr = 0;
+        }
+        return -EINVAL;
+    }
     in->daddr = dst;
     in->dport = sin->sin_port;
     tp->c->mss_clamp = tp->user_mss ? (uint16_t)tp->user_mss : TCP_MSS_DEFAULT;
@@ -598,6 +624,7 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         }
         return rc;
     }
+    tp->was_conn = true;
     if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
@@ -655,8 +682,15 @@ static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, sockle
         out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         return 0;
     }
-    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+        /* tcp_v6_connect: multicast is ENETUNREACH; a link-local peer
+         * without an interface (scope id or bound device) is EINVAL,
+         * both before any route is looked up. */
+        if (!IN6_IS_ADDR_MULTICAST(&sin6.sin6_addr) && IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) &&
+            !sin6.sin6_scope_id && !sock_bound_if(&tp->inet.sk))
+            return -EINVAL;
         return -ENETUNREACH; /* native IPv6: not yet (docs/deviations.md) */
+    }
     if (tp->inet.bnode.v6only)
         return -ENETUNREACH;
     memcpy(&out->sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
@@ -1144,10 +1178,16 @@ static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
 
 static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
 {
-    if (peer && (tcp_state(tcp_sk(so)) == TCPS_SYN_SENT || tcp_state(tcp_sk(so)) == TCPS_CLOSE))
+    struct tcp_sock *tp = tcp_sk(so);
+    if (peer && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_CLOSE))
         return -ENOTCONN;
-    return sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
-                                       : inet_getname(so, ss, len, peer);
+    int rc = sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
+                                         : inet_getname(so, ss, len, peer);
+    /* inet_getname() reports inet_sport, which outlives the port itself
+     * (see old_sport): sin_port and sin6_port are at the same offset. */
+    if (rc == 0 && !peer && !inet_num(&tp->inet) && tp->old_sport)
+        ((struct sockaddr_in *)ss)->sin_port = htons(tp->old_sport);
+    return rc;
 }
 
 const struct sock_ops tcp4_ops = {

@@ -357,8 +357,14 @@ static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t l
                 sin6.sin6_addr = in6addr_loopback;
             }
         }
-        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+            /* __ip6_datagram_connect: a link-local or link-scope multicast
+             * peer needs an interface (scope id or bound device) before
+             * any route is looked up. */
+            if (inet6_needs_scope_id(&sin6.sin6_addr) && !sin6.sin6_scope_id && !sock_bound_if(so))
+                return -EINVAL;
             return -ENETUNREACH; /* no IPv6 packet path yet (deviations.md) */
+        }
         if (in->bnode.v6only)
             return -ENETUNREACH;
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = sin6.sin6_port};
@@ -393,6 +399,8 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
                 sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             } else if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
                 memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+            } else if (!sin6.sin6_port) {
+                return -EINVAL; /* udpv6_sendmsg: port 0, before routing */
             } else {
                 return -ENETUNREACH; /* native IPv6: no packet path yet */
             }
@@ -403,14 +411,27 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         case AF_INET:
             break;
         case AF_UNSPEC:
+            /* udpv6_sendmsg forgets the address and, on a connected
+             * socket, takes the native IPv6 path to the peer, even a
+             * v4-mapped one, which has no route. */
+            if (in->state == INET_ESTABLISHED)
+                return -ENETUNREACH;
             m.msg_name = NULL;
             m.msg_namelen = 0;
             break;
         default:
             return -EINVAL;
         }
-    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr)) {
-        return -ENETUNREACH;
+    } else if (in->state == INET_ESTABLISHED) {
+        if (!IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr))
+            return -ENETUNREACH;
+        /* udpv6_sendmsg hands a v4-mapped peer to udp_sendmsg as an
+         * explicit address, so its checks apply: a peer port of 0 (a
+         * connect to [::ffff:a.b.c.d]:0) is EINVAL. */
+        sin.sin_addr = in->daddr;
+        sin.sin_port = in->dport;
+        m.msg_name = &sin;
+        m.msg_namelen = sizeof(sin);
     }
     if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
         return -ENETUNREACH;
