@@ -481,6 +481,8 @@ void tcp_send_probe(struct tcp_sock *tp);
 /* Send what the windows, Nagle and cork allow. */
 void tcp_push(struct tcp_sock *tp, bool force_nagle_off);
 void tcp_send_fin(struct tcp_sock *tp);
+/* tcp_shutdown(sk, SEND_SHUTDOWN): the state after SHUT_WR, and our FIN. */
+void tcp_shutdown_send(struct tcp_sock *tp);
 /* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
  * from TIME_WAIT or a request. */
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);

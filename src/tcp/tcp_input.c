@@ -1041,6 +1041,14 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->parent)
             tcp_wake(tp->parent);
         state = TCPS_ESTABLISHED;
+        /* tcp_rcv_state_process (TCP_SYN_RECV): a SHUT_WR recorded before
+         * the handshake finished - by shutdown() on a socket that then
+         * connected to itself, or inherited from a listener that was shut
+         * down before listen() - takes effect now: our FIN goes out. */
+        if (so->shut & SEND_SHUTDOWN) {
+            tcp_shutdown_send(tp);
+            state = tcp_state(tp);
+        }
     }
     int r = tcp_ack(tp, seg);
     if (r)

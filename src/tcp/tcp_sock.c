@@ -238,6 +238,14 @@ static bool close_state(struct tcp_sock *tp)
     return fin;
 }
 
+void tcp_shutdown_send(struct tcp_sock *tp)
+{
+    if ((TCPF(tcp_state(tp)) &
+         (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE_WAIT))) &&
+        close_state(tp))
+        tcp_send_fin(tp);
+}
+
 /* tcp_disconnect: the ABORT of RFC 9293 (connect(AF_UNSPEC), SO_LINGER 0,
  * shutdown of a connecting socket). The socket can connect again. */
 int tcp_disconnect(struct tcp_sock *tp)
@@ -402,6 +410,10 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         SNMP_INC(st, TcpExt, ListenDrops);
         return NULL;
     }
+    /* sk_clone_lock copies sk_shutdown too: bits a failed shutdown()
+     * recorded before listen() act on every child (tcp_rcv_state_process
+     * sends the FIN of a SHUT_WR once the handshake completes). */
+    so->shut = ls->shut;
     struct inet_sock *in = &tp->inet;
     const struct inet_sock *lin = &l->inet;
     inet_sock_init(in);
@@ -1101,11 +1113,8 @@ static int tcp_shutdown(struct bsock *so, int how)
     default:
         so->shut |= (uint8_t)how;
         /* tcp_shutdown: SHUT_WR sends our FIN. */
-        if ((how & SEND_SHUTDOWN) &&
-            (TCPF(state) &
-             (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE_WAIT))) &&
-            close_state(tp))
-            tcp_send_fin(tp);
+        if (how & SEND_SHUTDOWN)
+            tcp_shutdown_send(tp);
         break;
     }
     sock_wake(so);
