@@ -500,6 +500,24 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     return tp;
 }
 
+/* __inet_bind / __inet6_bind set inet_sport from the new port, also when
+ * IP_BIND_ADDRESS_NO_PORT leaves it 0: the old port is forgotten. */
+static int tcp4_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    int rc = inet_bind(so, sa, len);
+    if (rc == 0)
+        tcp_sk(so)->old_sport = 0;
+    return rc;
+}
+
+static int tcp6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    int rc = inet6_bind(so, sa, len);
+    if (rc == 0)
+        tcp_sk(so)->old_sport = 0;
+    return rc;
+}
+
 /* inet_listen. */
 static int tcp_listen(struct bsock *so, int backlog)
 {
@@ -614,9 +632,15 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
      * after shutdown(SHUT_RD) or connect(AF_UNSPEC) stopped the listener
      * and after another listen() on it; conformance tcp_listen_connect_past). */
     if (tp->was_listen) {
+        /* An automatic address and port go back as on any failed
+         * connect (tcp_v4_connect's failure path). */
         if (!in->bindaddr_lock) {
             in->saddr.s_addr = 0;
             in->bnode.addr.s_addr = 0;
+        }
+        if (!in->bindport_lock && inet_num(in)) {
+            tp->old_sport = inet_num(in);
+            inet_unhash(in);
         }
         return -EINVAL;
     }
@@ -1207,7 +1231,7 @@ const struct sock_ops tcp4_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .destruct = tcp_destruct,
-    .bind = inet_bind,
+    .bind = tcp4_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,
     .accept = tcp_accept,
@@ -1232,7 +1256,7 @@ const struct sock_ops tcp6_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .destruct = tcp_destruct,
-    .bind = inet6_bind,
+    .bind = tcp6_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,
     .accept = tcp_accept,
