@@ -3,19 +3,29 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all demo test conformance sanitize bench clean
+.PHONY: all demo deps test conformance sanitize bench clean
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Two hosts on a lossy virtual link: UDP echo, a trace, demo.pcap. No root.
-demo: all
+# Two hosts on a lossy virtual link: UDP echo, a trace, demo.pcap. Needs only
+# a C compiler, make and CMake; no root.
+demo:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS) --target berth-demo
 	./$(BUILD)/berth-demo --pcap demo.pcap
 
+# What the tests need (Debian packages): installed as root, named otherwise.
+deps:
+	scripts/install-deps.sh --if-missing
+
 # Every test: unit, simulation, and the kernel-oracle conformance suite
-# (which needs root for `unshare -n` and skips without it).
-test: all
+# (which needs root for `unshare -n` and skips without it). On a fresh
+# Debian machine as root it first installs what the tests need.
+test: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 conformance: all
@@ -23,7 +33,7 @@ conformance: all
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the unit and
 # simulation tests.
-sanitize:
+sanitize: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L 'unit|sim'

@@ -11,12 +11,17 @@
  * other descriptor they reach the OS unchanged. A descriptor that is open but
  * not a socket gives ENOTSOCK, a closed one EBADF — as in Linux.
  *
- * Limits: dup()/dup2() of a socket copy only the placeholder; select(),
- * sendmmsg()/recvmmsg() and pread/pwrite are not
- * wrapped (use poll); poll() mixing sockets with OS descriptors polls both in
+ * Limits: dup()/dup2() of a socket copy only the placeholder; select() is
+ * not wrapped (use poll); poll() mixing sockets with OS descriptors polls both in
  * 1 ms steps. Threads: any number may call in at once (posix platform).
  * fork(): the child gets its own copy of the stack and may go on using it
  * with no background thread.
+ *
+ * Credentials and limits follow the OS as the kernel's do: socket(), bind()
+ * and privileged setsockopt() see the calling thread's current euid, egid and
+ * capabilities (a seteuid() or capset() counts at the next call), and the
+ * number of sockets is bounded by RLIMIT_NOFILE (each holds a placeholder
+ * descriptor), not by a table size.
  */
 #ifndef BERTH_POSIX_H
 #define BERTH_POSIX_H
@@ -31,6 +36,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -74,6 +80,14 @@ ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt);
 ssize_t berth_posix_writev(int fd, const struct iovec *iov, int iovcnt);
 int berth_posix_fcntl(int fd, int cmd, ...);
 int berth_posix_ioctl(int fd, unsigned long request, ...);
+int berth_posix_sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
+int berth_posix_recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+                         struct timespec *timeout);
+/* A socket is not seekable (ESPIPE) and fstat() says S_IFSOCK. */
+off_t berth_posix_lseek(int fd, off_t off, int whence);
+ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off);
+int berth_posix_fstat(int fd, struct stat *sb);
 
 #ifndef BERTH_POSIX_NO_MACROS
 #define socket(...) berth_posix_socket(__VA_ARGS__)
@@ -101,6 +115,12 @@ int berth_posix_ioctl(int fd, unsigned long request, ...);
 #define writev(...) berth_posix_writev(__VA_ARGS__)
 #define fcntl(...) berth_posix_fcntl(__VA_ARGS__)
 #define ioctl(...) berth_posix_ioctl(__VA_ARGS__)
+#define sendmmsg(...) berth_posix_sendmmsg(__VA_ARGS__)
+#define recvmmsg(...) berth_posix_recvmmsg(__VA_ARGS__)
+#define lseek(...) berth_posix_lseek(__VA_ARGS__)
+#define pread(...) berth_posix_pread(__VA_ARGS__)
+#define pwrite(...) berth_posix_pwrite(__VA_ARGS__)
+#define fstat(...) berth_posix_fstat(__VA_ARGS__)
 #endif
 
 #ifdef __cplusplus

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "stack.h"
 
@@ -30,6 +31,11 @@ ssize_t berth_recv(berth_stack *st, int fd, void *buf, size_t len, int flags);
 ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags,
                        struct sockaddr *from, socklen_t *fromlen);
 ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags);
+/* Batches of sendmsg/recvmsg (Linux's sendmmsg/recvmmsg): the number of
+ * entries done, each with its msg_len. */
+int berth_sendmmsg(berth_stack *st, int fd, struct mmsghdr *vec, unsigned vlen, int flags);
+int berth_recvmmsg(berth_stack *st, int fd, struct mmsghdr *vec, unsigned vlen, int flags,
+                   struct timespec *timeout);
 int berth_getsockname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen);
 int berth_getpeername(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen);
 int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *val, socklen_t len);

@@ -20,6 +20,24 @@ extern "C" {
 
 typedef struct berth_stack berth_stack;
 
+/* Credentials of the calling thread as berth sees them (per thread on the
+ * posix flavour, per stack otherwise): effective uid and gid, the process id
+ * that AF_UNIX's SO_PEERCRED reports, and whether the caller holds
+ * CAP_NET_BIND_SERVICE. A socket records them when it is created (Linux's
+ * sock_i_uid, sk_peer_cred); bind() checks the privileged-port rule against
+ * the credentials current at the call (Linux's ns_capable(current)).
+ * Default: the process's euid/egid/pid, capabilities iff euid 0; see
+ * berth_config.cred_current for a live source (berth/posix.h reads the OS's
+ * at each such moment, so seteuid() and capset() take effect). */
+struct berth_cred {
+    uid_t euid;
+    gid_t egid;
+    pid_t pid;
+    bool cap_net_bind_service; /* privileged ports (bind) */
+    bool cap_net_admin;        /* SO_RCVBUFFORCE/SO_SNDBUFFORCE, SO_PRIORITY > 6, SO_MARK */
+    bool cap_net_raw;          /* SO_PRIORITY > 6, SO_MARK */
+};
+
 struct berth_config {
     /* Environment hooks. NULL: a posix platform owned by the stack. */
     const struct berth_platform *platform;
@@ -40,6 +58,14 @@ struct berth_config {
      * bulk transfer frees and allocates its buffers in waves, which makes
      * malloc return memory to the OS and take it back over and over. */
     size_t buffer_cache;
+    /* Where the caller's credentials come from, asked at the moments Linux
+     * consults them (socket creation, bind's privileged-port check,
+     * privileged setsockopt, AF_UNIX peer credentials) — never on the data
+     * path. NULL: berth_cred_set's per-thread values, else the stack's
+     * defaults. berth/posix.h reads the OS's (so seteuid/capset count). A
+     * berth_cred_set by the calling thread still wins over the hook. */
+    void (*cred_current)(void *arg, struct berth_cred *out);
+    void *cred_arg;
 };
 
 /* Fill cfg with defaults matching a fresh Linux network namespace. */
@@ -60,20 +86,6 @@ void berth_stack_poll(berth_stack *st);
  * Also reports pending input as "now". */
 uint64_t berth_stack_next_deadline(berth_stack *st);
 
-/* Credentials of the calling thread as berth sees them (per thread on the
- * posix flavour, per stack otherwise): effective uid and gid, the process id
- * that AF_UNIX's SO_PEERCRED reports, and whether the caller holds
- * CAP_NET_BIND_SERVICE. A socket records them when it is created (Linux's
- * sock_i_uid, sk_peer_cred); bind() checks the privileged-port rule against
- * the credentials current at the call (Linux's ns_capable(current)).
- * Default: the process's euid/egid/pid, capability iff euid 0. berth/posix.h
- * refreshes them from the OS on every call, so seteuid() takes effect. */
-struct berth_cred {
-    uid_t euid;
-    gid_t egid;
-    pid_t pid;
-    bool cap_net_bind_service;
-};
 void berth_cred_set(berth_stack *st, const struct berth_cred *cred);
 void berth_cred_get(berth_stack *st, struct berth_cred *cred);
 

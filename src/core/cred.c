@@ -3,7 +3,9 @@
  * berth_cred_set applies to the calling thread (a small thread-local table of
  * per-stack overrides), so on the posix flavour two threads can act as two
  * users; a single-threaded program sees per-stack behaviour. Threads that
- * never called it use the stack's default (the process's euid).
+ * never called it ask berth_config.cred_current, if set (berth/posix.h: the
+ * OS's credentials of the thread, read at that moment), else use the
+ * stack's default (the process's euid).
  */
 #include <string.h>
 
@@ -47,6 +49,9 @@ void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
     }
 }
 
+/* The caller's credentials: an explicit berth_cred_set of this thread, else
+ * the configured live source (asked each time: a program may change its
+ * credentials between two calls), else the stack's defaults. */
 void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
 {
     for (int i = 0; i < CRED_SLOTS; i++)
@@ -55,6 +60,8 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
             return;
         }
     *out = st->cred;
+    if (st->cfg.cred_current)
+        st->cfg.cred_current(st->cfg.cred_arg, out);
 }
 
 void berth_cred_get(berth_stack *st, struct berth_cred *cred) { stack_cred_current(st, cred); }

@@ -102,8 +102,13 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->cred.egid = getegid();
     st->cred.pid = getpid();
     st->cred.cap_net_bind_service = euid == 0;
+    st->cred.cap_net_admin = euid == 0;
+    st->cred.cap_net_raw = euid == 0;
 
-    st->fds = st_zalloc(st, sizeof(*st->fds) * cfg.max_fds);
+    /* The descriptor table starts small and doubles on demand (like the
+     * kernel's expand_fdtable), so a large max_fds costs nothing until used. */
+    st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
+    st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
     st->tcp_bind = bind_table_new(st, IPPROTO_TCP);
     if (!st->fds || !st->udp_bind || !st->tcp_bind || ip4_init(st) != 0 ||
@@ -124,7 +129,7 @@ void berth_stack_free(berth_stack *st)
         return;
     st_lock(st);
     if (st->fds) {
-        for (unsigned i = 0; i < st->cfg.max_fds; i++)
+        for (unsigned i = 0; i < st->fds_len; i++)
             if (st->fds[i])
                 sock_close_fd(st, (int)i);
     }

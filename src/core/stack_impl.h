@@ -83,6 +83,7 @@ struct berth_stack {
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;
+    unsigned fds_len; /* slots allocated: grows by doubling up to cfg.max_fds */
     unsigned fd_hint; /* no free descriptor below this one */
     unsigned nsockets;
     unsigned waiters; /* callers blocked in stack_wait */

@@ -3,9 +3,13 @@
 #define BERTH_POSIX_NO_MACROS
 #include "berth/posix.h"
 
+#include <limits.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -18,18 +22,75 @@ static pthread_mutex_t g_map_mu = PTHREAD_MUTEX_INITIALIZER;
 static int *g_map; /* OS fd -> berth fd + 1 (0: not a berth socket) */
 static size_t g_map_len;
 
+static pid_t g_pid; /* getpid(), refreshed in a forked child */
+
 static void at_fork_prepare(void) { pthread_mutex_lock(&g_map_mu); }
 static void at_fork_release(void) { pthread_mutex_unlock(&g_map_mu); }
+static void at_fork_child(void)
+{
+    g_pid = getpid();
+    pthread_mutex_unlock(&g_map_mu);
+}
+
+/* berth_config.cred_current: the calling thread's credentials as the kernel
+ * sees them right now. Linux consults them at socket(), bind(), privileged
+ * setsockopt() and AF_UNIX sends (sock_i_uid, ns_capable(current), scm
+ * credentials), and a program may change them at any time: seteuid() (glibc
+ * changes every thread), a raw setresuid system call (this thread only),
+ * capset(). The stack asks at exactly those moments, so nothing is cached
+ * that a change could outrun and the data path pays nothing. */
+static void os_cred_current(void *arg, struct berth_cred *c)
+{
+    (void)arg;
+    c->pid = g_pid;
+    uid_t ru, su;
+    gid_t rg, sg;
+    if (getresuid(&ru, &c->euid, &su) != 0)
+        c->euid = geteuid();
+    if (getresgid(&rg, &c->egid, &sg) != 0)
+        c->egid = getegid();
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) == 0) {
+        c->cap_net_bind_service =
+            d[CAP_NET_BIND_SERVICE / 32].effective >> (CAP_NET_BIND_SERVICE % 32) & 1;
+        c->cap_net_admin = d[CAP_NET_ADMIN / 32].effective >> (CAP_NET_ADMIN % 32) & 1;
+        c->cap_net_raw = d[CAP_NET_RAW / 32].effective >> (CAP_NET_RAW % 32) & 1;
+    } else {
+        c->cap_net_bind_service = c->cap_net_admin = c->cap_net_raw = c->euid == 0;
+    }
+}
+
+/* fs.nr_open: the most descriptors any process may have (1,048,576 by
+ * default). */
+static unsigned nr_open(void)
+{
+    unsigned n = 1u << 20;
+    FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+    if (f) {
+        if (fscanf(f, "%u", &n) != 1 || n < 1024)
+            n = 1u << 20;
+        fclose(f);
+    }
+    return n;
+}
 
 static void init_default(void)
 {
     struct berth_config cfg;
     berth_config_init(&cfg);
     cfg.name = "posix";
+    /* Every berth socket holds an OS placeholder descriptor, so the OS
+     * enforces RLIMIT_NOFILE (EMFILE at the soft limit, whatever it is set
+     * to later). berth's own table must never run out first: it may grow to
+     * the kernel's ceiling on any process's limit, fs.nr_open. */
+    cfg.max_fds = cfg.max_sockets = nr_open();
+    cfg.cred_current = os_cred_current;
     g_stack = berth_stack_new(&cfg);
     if (!g_stack)
         abort();
-    pthread_atfork(at_fork_prepare, at_fork_release, at_fork_release);
+    g_pid = getpid();
+    pthread_atfork(at_fork_prepare, at_fork_release, at_fork_child);
 }
 
 berth_stack *berth_posix_stack(void)
@@ -400,4 +461,68 @@ int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout)
     if (bf != small)
         free(bf);
     return n;
+}
+
+int berth_posix_sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+    SOCKCALL(fd, berth_sendmmsg(st, b, vec, vlen, flags));
+}
+
+int berth_posix_recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+                         struct timespec *timeout)
+{
+    berth_stack *st = berth_posix_stack();
+    int b = berth_posix_fd(fd);
+    if (b < 0) {
+        if (fcntl(fd, F_GETFD) != -1) {
+            errno = ENOTSOCK;
+            return -1;
+        }
+        b = INT_MAX; /* EBADF from berth, after its timeout checks */
+    }
+    return berth_recvmmsg(st, b, vec, vlen, flags, timeout);
+}
+
+/* A socket's file has no position: lseek (no_llseek), pread and pwrite
+ * (FMODE_PREAD/PWRITE unset) are ESPIPE. */
+off_t berth_posix_lseek(int fd, off_t off, int whence)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return lseek(fd, off, whence);
+}
+
+ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return pread(fd, buf, len, off);
+}
+
+ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+    if (berth_posix_fd(fd) >= 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    return pwrite(fd, buf, len, off);
+}
+
+/* The placeholder's own status (a character device), reshaped as a
+ * socket's: sockfs inodes are S_IFSOCK | 0777 with size 0. */
+int berth_posix_fstat(int fd, struct stat *sb)
+{
+    int rc = fstat(fd, sb);
+    if (rc == 0 && berth_posix_fd(fd) >= 0) {
+        sb->st_mode = S_IFSOCK | 0777;
+        sb->st_size = 0;
+        sb->st_rdev = 0;
+        sb->st_blocks = 0;
+        sb->st_blksize = 4096;
+    }
+    return rc;
 }

@@ -146,6 +146,8 @@ uint64_t sock_deadline(struct bsock *so, bool rcv);
 void sock_wake(struct bsock *so);
 /* Take the pending error (sock_error() in Linux): returns -err or 0. */
 int sock_take_error(struct bsock *so);
+/* Make err the pending error of descriptor fd (recvmmsg). */
+void socket_defer_error(struct berth_stack *st, int fd, int err);
 
 /* User-memory checks. berth cannot probe arbitrary memory the way the
  * kernel's copy_from_user can; it reports EFAULT for pointers into the first

@@ -18,24 +18,53 @@
 #define LINUX_SOCK_MAX 11
 #define LINUX_UIO_MAXIOV 1024
 
-/* Lowest free descriptor (Linux's rule), or -1. fd_hint skips the prefix
- * known to be in use, so allocation does not rescan the whole table. */
+/* Double the descriptor table, up to cfg.max_fds (expand_fdtable). */
+static int fd_table_grow(struct berth_stack *st)
+{
+    unsigned n = st->fds_len > st->cfg.max_fds / 2 ? st->cfg.max_fds : st->fds_len * 2;
+    if (n < 1)
+        n = 1;
+    struct bsock **t = st_zalloc(st, sizeof(*t) * n);
+    if (!t)
+        return -ENOMEM;
+    memcpy(t, st->fds, sizeof(*t) * st->fds_len);
+    st_free(st, st->fds);
+    st->fds = t;
+    st->fds_len = n;
+    return 0;
+}
+
+/* Lowest free descriptor (Linux's rule), or -EMFILE / -ENOMEM. fd_hint
+ * skips the prefix known to be in use, so allocation does not rescan the
+ * whole table. */
 static int fd_lowest_free(struct berth_stack *st)
 {
-    for (unsigned i = st->fd_hint; i < st->cfg.max_fds; i++)
-        if (!st->fds[i]) {
-            st->fd_hint = i;
-            return (int)i;
-        }
-    st->fd_hint = st->cfg.max_fds;
-    return -1;
+    for (;;) {
+        for (unsigned i = st->fd_hint; i < st->fds_len; i++)
+            if (!st->fds[i]) {
+                st->fd_hint = i;
+                return (int)i;
+            }
+        st->fd_hint = st->fds_len;
+        if (st->fds_len >= st->cfg.max_fds)
+            return -EMFILE;
+        int rc = fd_table_grow(st);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* An open descriptor of this stack? */
+static bool fd_open(const struct berth_stack *st, int fd)
+{
+    return fd >= 0 && (unsigned)fd < st->fds_len && st->fds[fd];
 }
 
 /* Enter the stack and look up fd: EBADF if it is not an open socket. */
 static struct bsock *fd_enter(struct berth_stack *st, int fd)
 {
     st_lock(st);
-    if (fd < 0 || (unsigned)fd >= st->cfg.max_fds || !st->fds[fd]) {
+    if (!fd_open(st, fd)) {
         st_unlock(st);
         errno = EBADF;
         return NULL;
@@ -57,7 +86,7 @@ static long leave(struct berth_stack *st, long rc)
 int berth_fd_valid(berth_stack *st, int fd)
 {
     st_lock(st);
-    int ok = fd >= 0 && (unsigned)fd < st->cfg.max_fds && st->fds[fd];
+    int ok = fd_open(st, fd);
     st_unlock(st);
     return ok;
 }
@@ -88,7 +117,7 @@ int berth_socket(berth_stack *st, int domain, int type, int protocol)
     st_lock(st);
     int fd = fd_lowest_free(st);
     if (fd < 0)
-        return (int)leave(st, -EMFILE);
+        return (int)leave(st, fd);
     if (st->nsockets >= st->cfg.max_sockets)
         return (int)leave(st, -ENFILE);
     struct bsock *so = sock_alloc(st, ops, protocol);
@@ -181,8 +210,9 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
         return -1;
     /* Linux reserves the descriptor first: EMFILE before EOPNOTSUPP, and
      * before a connection leaves the accept queue. */
-    if (fd_lowest_free(st) < 0)
-        return (int)leave(st, -EMFILE);
+    int rfd = fd_lowest_free(st);
+    if (rfd < 0)
+        return (int)leave(st, rfd);
     if (!so_ops(so)->accept)
         return (int)leave(st, -EOPNOTSUPP);
     struct bsock *child = NULL;
@@ -197,7 +227,7 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
         child->closed = true;
         so_ops(child)->release(child); /* a real close: the connection is reset */
         sock_put(child);
-        return (int)leave(st, -EMFILE);
+        return (int)leave(st, nfd);
     }
     child->fl = ((flags & SOCK_NONBLOCK) ? SOCKF_NONBLOCK : 0) |
                 ((flags & SOCK_CLOEXEC) ? SOCKF_CLOEXEC : 0);
@@ -449,7 +479,7 @@ static short poll_one(struct berth_stack *st, struct pollfd *p)
 {
     if (p->fd < 0)
         return 0;
-    if ((unsigned)p->fd >= st->cfg.max_fds || !st->fds[p->fd])
+    if (!fd_open(st, p->fd))
         return POLLNVAL;
     struct bsock *so = st->fds[p->fd];
     unsigned m = so_ops(so)->poll(so);
@@ -538,4 +568,16 @@ int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
         rc = so_ops(so)->ioctl ? so_ops(so)->ioctl(so, request, arg) : -ENOTTY;
     }
     return (int)leave(st, rc);
+}
+
+/* recvmmsg's error after the first entry waits as the socket's pending
+ * error, reported by the next call (do_recvmmsg: sk->sk_err = -err). */
+void socket_defer_error(berth_stack *st, int fd, int err)
+{
+    struct bsock *so = fd_enter(st, fd);
+    if (!so)
+        return;
+    if (err > 0 && err < 256)
+        so->so_error = (uint8_t)err;
+    leave(st, 0);
 }

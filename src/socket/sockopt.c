@@ -86,6 +86,8 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         return -EFAULT;
     bool b = v != 0;
     struct sock_opts *o;
+    struct berth_cred cur; /* privilege checks are the caller's (ns_capable(current)) */
+    stack_cred_current(st, &cur);
     switch (name) {
     case SO_REUSEADDR:
         so->reuseaddr = b;
@@ -106,7 +108,9 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         so->oobinline = b;
         return 0;
     case SO_PRIORITY:
-        if ((v < 0 || v > 6) && !so->cap_net_bind_service && so->uid != 0)
+        /* sk_setsockopt: 0..6 for anyone, else CAP_NET_RAW or CAP_NET_ADMIN
+         * of the caller (sockopt_ns_capable), not of the socket's creator. */
+        if ((v < 0 || v > 6) && !cur.cap_net_raw && !cur.cap_net_admin)
             return -EPERM;
         if (v == sock_opt(so)->priority)
             return 0;
@@ -114,8 +118,8 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -ENOMEM;
         o->priority = v;
         return 0;
-    case SO_MARK:
-        if (so->uid != 0)
+    case SO_MARK: /* sock_set_mark: CAP_NET_RAW or CAP_NET_ADMIN */
+        if (!cur.cap_net_raw && !cur.cap_net_admin)
             return -EPERM;
         if (v == sock_opt(so)->mark)
             return 0;
@@ -126,7 +130,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case SO_RCVBUF:
     case SO_RCVBUFFORCE: {
         unsigned u = (unsigned)v;
-        if (name == SO_RCVBUFFORCE && so->uid != 0)
+        if (name == SO_RCVBUFFORCE && !cur.cap_net_admin) /* capable(CAP_NET_ADMIN) */
             return -EPERM;
         if (name == SO_RCVBUF && u > (unsigned)st->net.rmem_max)
             u = (unsigned)st->net.rmem_max;
@@ -139,7 +143,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case SO_SNDBUF:
     case SO_SNDBUFFORCE: {
         unsigned u = (unsigned)v;
-        if (name == SO_SNDBUFFORCE && so->uid != 0)
+        if (name == SO_SNDBUFFORCE && !cur.cap_net_admin)
             return -EPERM;
         if (name == SO_SNDBUF && u > (unsigned)st->net.wmem_max)
             u = (unsigned)st->net.wmem_max;
@@ -301,6 +305,14 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     case SO_LINGER: {
         struct linger l = sock_opt(so)->linger;
         return put_opt(&l, sizeof(l), val, len);
+    }
+    case SO_PEERCRED: {
+        /* An inet socket has no peer credentials: cred_to_ucred with no
+         * cred gives pid 0 and the overflow ids, which the kernel (6.x)
+         * reports as -1. Families with peers (AF_UNIX) answer in their
+         * own getsockopt before this. */
+        struct ucred u = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+        return put_opt(&u, sizeof(u), val, len);
     }
     case SO_RCVTIMEO:
     case SO_SNDTIMEO: {

@@ -15,8 +15,9 @@
  * it), and switches credentials with setresuid(-1, uid, -1) plus the raw
  * capget/capset system calls (no libcap): the real and saved uids stay 0, so
  * the permitted set is kept and conf_as_root() can always come back.
- * berth build (berth/posix.h was included first): berth_sysctl_set/get and
- * berth_cred_set on berth_posix_stack().
+ * berth build (berth/posix.h was included first): berth_sysctl_set/get on
+ * berth_posix_stack(); credentials change with the same system calls as in
+ * the kernel build, and berth/posix.h picks them up on the next call.
  *
  * Linux semantics the programs rely on (observed on 6.x, see the priv_*
  * programs): bind() checks CAP_NET_BIND_SERVICE of the *calling* task at
@@ -37,10 +38,9 @@
 #ifdef BERTH_POSIX_H
 #include <berth/stack.h>
 #include <berth/sysctl.h>
-#else
+#endif
 #include <linux/capability.h>
 #include <sys/syscall.h>
-#endif
 
 /* ---- sysctl ------------------------------------------------------------- */
 
@@ -125,7 +125,6 @@ static inline void conf_sysctl_print(const char *name, const char *value)
 
 /* ---- credentials --------------------------------------------------------- */
 
-#ifndef BERTH_POSIX_H
 static inline int conf_capset_effective(int uid, int keep)
 {
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
@@ -148,24 +147,20 @@ static inline int conf_capset_effective(int uid, int keep)
     }
     return (int)syscall(SYS_capset, &h, d);
 }
-#endif
 
 /* Act as effective uid `uid`; with CAP_NET_BIND_SERVICE iff keep_cap (root
  * keeps every other capability either way; another uid has no other). */
 static inline void conf_as(int uid, int keep_cap)
 {
-#ifdef BERTH_POSIX_H
-    struct berth_cred c = {.euid = (uid_t)uid, .cap_net_bind_service = keep_cap != 0};
-    berth_cred_set(berth_posix_stack(), &c);
-#else
-    /* Back to euid 0 first (allowed: the real uid is 0), then to uid; leaving
+    /* The same system calls in both builds: berth/posix.h reads the
+     * caller's credentials from the OS on every call, as the kernel does.
+     * Back to euid 0 first (allowed: the real uid is 0), then to uid; leaving
      * euid 0 clears the effective set, coming back restores it. */
     if (setresuid((uid_t)-1, 0, (uid_t)-1) < 0 || setresuid((uid_t)-1, (uid_t)uid, (uid_t)-1) < 0 ||
         conf_capset_effective(uid, keep_cap) < 0) {
         conf_printf("SETUP FAILED: conf_as(%d, %d): %s\n", uid, keep_cap, conf_errname(errno));
         exit(2);
     }
-#endif
 }
 static inline void conf_as_root(void) { conf_as(0, 1); }
 
