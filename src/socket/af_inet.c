@@ -118,14 +118,16 @@ int inet_autobind(struct inet_sock *in)
 
 void inet_unhash(struct inet_sock *in) { bind_put_port(in->sk.st, inet_table(in), &in->bnode); }
 
-int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct inet_sock *in = inet_sk(so);
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     if (peer) {
-        if (!in->dport || in->state == INET_CLOSE)
+        /* inet_getname: accept() (peer 2) reports the peer of a
+         * connection that is already closed; getpeername() does not. */
+        if (!in->dport || (in->state == INET_CLOSE && peer == 1))
             return -ENOTCONN;
         sin.sin_port = in->dport;
         sin.sin_addr = in->daddr;

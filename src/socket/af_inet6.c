@@ -120,7 +120,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     return 0;
 }
 
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct inet_sock *in = inet_sk(so);
     const struct inet6_info *np = inet6_info(in);
@@ -128,7 +128,9 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
     memset(&sin6, 0, sizeof(sin6));
     sin6.sin6_family = AF_INET6;
     if (peer) {
-        if (!in->dport || in->state == INET_CLOSE)
+        /* inet_getname: accept() (peer 2) reports the peer of a
+         * connection that is already closed; getpeername() does not. */
+        if (!in->dport || (in->state == INET_CLOSE && peer == 1))
             return -ENOTCONN;
         sin6.sin6_port = in->dport;
         sin6.sin6_addr = np->daddr;

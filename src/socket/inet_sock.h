@@ -81,11 +81,11 @@ int inet_autobind(struct inet_sock *in);
 /* The ephemeral-port request for this socket (range, parity policy). */
 void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req);
 void inet_unhash(struct inet_sock *in);
-int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 /* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
  * and the v4-mapped bookkeeping after an IPv4 connect. */
 int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 void inet6_mapped_connected(struct inet_sock *in);

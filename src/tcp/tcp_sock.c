@@ -607,8 +607,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     struct bsock *so = &in->sk;
     struct berth_stack *st = so->st;
     struct in_addr dst = sin->sin_addr;
+    /* "connect to this host": the socket's own source address, else
+     * 127.0.0.1 (ip_route_output_key_hash_rcu). */
     if (dst.s_addr == INADDR_ANY)
-        dst.s_addr = htonl(INADDR_LOOPBACK); /* "connect to this host" */
+        dst.s_addr = in->saddr.s_addr ? in->saddr.s_addr : htonl(INADDR_LOOPBACK);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp)
@@ -1209,10 +1211,10 @@ static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
     return copy_to_user(arg, &v, sizeof(v));
 }
 
-static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct tcp_sock *tp = tcp_sk(so);
-    if (peer && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_CLOSE))
+    if (peer == 1 && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_CLOSE))
         return -ENOTCONN;
     int rc = sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
                                          : inet_getname(so, ss, len, peer);

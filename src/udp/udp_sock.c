@@ -40,10 +40,13 @@ static void udp_release(struct bsock *so)
 
 /* Resolve the route for dst the way ip_route_connect does: an unspecified
  * destination means this host. */
-static struct in_addr route_dst(struct in_addr dst)
+/* ip_route_output_key_hash_rcu: "connect to this host" - a destination of
+ * 0.0.0.0 becomes the socket's own source address, or 127.0.0.1 when it
+ * has none. */
+static struct in_addr route_dst(struct in_addr dst, struct in_addr saddr)
 {
     if (dst.s_addr == INADDR_ANY)
-        dst.s_addr = htonl(INADDR_LOOPBACK);
+        dst.s_addr = saddr.s_addr ? saddr.s_addr : htonl(INADDR_LOOPBACK);
     return dst;
 }
 
@@ -97,7 +100,7 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
     memcpy(&sin, sa, sizeof(sin));
     if (sin.sin_family != AF_INET)
         return -EAFNOSUPPORT;
-    struct in_addr dst = route_dst(sin.sin_addr), nexthop, src;
+    struct in_addr dst = route_dst(sin.sin_addr, in->saddr), nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
@@ -145,7 +148,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         dst = in->daddr;
         dport = in->dport;
     }
-    dst = route_dst(dst);
+    dst = route_dst(dst, in->saddr);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
