@@ -688,6 +688,9 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     tp->c->rcv_mss = TCP_MSS_DEFAULT;
     tp->c->backoff = tp->c->retransmits = 0;
     tp->c->rto_us = TCP_TIMEOUT_INIT_US;
+    /* tcp_connect_init: a pending error of an earlier attempt (a refusal
+     * nobody read, connect(AF_UNSPEC)'s ECONNRESET) goes with SOCK_DONE. */
+    so->so_error = 0;
     tp->done = tp->fin_queued = false;
     SNMP_INC(st, Tcp, ActiveOpens);
     if (!ts->timestamps) {
