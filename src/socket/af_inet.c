@@ -74,8 +74,13 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -EADDRINUSE;
         }
     }
-    in->bindaddr_lock = in->bnode.addr.s_addr != 0;
-    in->bindport_lock = snum != 0;
+    /* SOCK_BINDADDR_LOCK / SOCK_BINDPORT_LOCK are only ever set (sk_userlocks
+     * |=): a socket bound to an address once keeps its later source address
+     * across a disconnect even after a wildcard bind. */
+    if (in->bnode.addr.s_addr)
+        in->bindaddr_lock = true;
+    if (snum)
+        in->bindport_lock = true;
     in->daddr.s_addr = 0;
     in->dport = 0;
     return 0;

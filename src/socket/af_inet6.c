@@ -113,8 +113,11 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -EADDRINUSE;
         }
     }
-    in->bindaddr_lock = !any;
-    in->bindport_lock = snum != 0;
+    /* Only ever set, as __inet_bind's sk_userlocks |= (see af_inet.c). */
+    if (!any)
+        in->bindaddr_lock = true;
+    if (snum)
+        in->bindport_lock = true;
     in->daddr.s_addr = 0;
     in->dport = 0;
     return 0;

@@ -639,6 +639,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         if (!in->bindaddr_lock) {
             in->saddr.s_addr = 0;
             in->bnode.addr.s_addr = 0;
+        } else if (sock_family(so) == AF_INET6) {
+            /* the route's source stays, in the IPv6 view too
+             * (sk_rcv_saddr_set writes both) */
+            inet6_mapped_connected(in);
         }
         if (!in->bindport_lock && inet_num(in)) {
             tp->old_sport = inet_num(in);
@@ -659,6 +663,8 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         if (!in->bindaddr_lock) {
             in->saddr.s_addr = 0;
             in->bnode.addr.s_addr = 0;
+        } else if (sock_family(so) == AF_INET6) {
+            inet6_mapped_connected(in);
         }
         return rc;
     }
