@@ -116,6 +116,8 @@ struct tcp_seg {
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
+/* net.ipv4.tcp_pingpong_thresh's default (inet_csk_in_pingpong_mode). */
+#define TCP_PINGPONG_THRESH 1
 #define TCP_MAX_QUICKACKS 16
 #define TCP_KEEPALIVE_TIME_S 7200
 #define TCP_KEEPALIVE_INTVL_S 75
@@ -226,6 +228,10 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 #define TCP_ACK_SCHED 1 /* an ACK is owed */
 #define TCP_ACK_TIMER 2 /* the delayed-ACK timer runs */
 #define TCP_ACK_NOW 4   /* send it at the end of this input */
+/* ICSK_ACK_PUSHED / ICSK_ACK_PUSHED2 (tcp_measure_rcv_mss): a small
+ * segment, a second one, arrived since the last ACK. */
+#define TCP_ACK_PUSHED 8
+#define TCP_ACK_PUSHED2 16
 
 #define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
 
@@ -307,6 +313,9 @@ struct tcp_conn {
     /* ACK scheduling */
     uint8_t ack_pending; /* TCP_ACK_* */
     uint8_t quick;       /* quick ACKs left */
+    uint8_t pingpong;    /* icsk_ack.pingpong: data sent within ato of data
+                          * received (an interactive exchange); from
+                          * TCP_PINGPONG_THRESH on, ACKs are delayed */
     uint32_t ato_us;     /* delayed-ACK timeout: 0 until the first data byte
                           * arrives, then TCP_ATO_MIN_US (Linux's icsk_ack.ato,
                           * without its adaptation to the arrival interval) */
@@ -370,6 +379,11 @@ _Static_assert(sizeof(struct tcp_sock) <= 288, "an idle TCP socket stays within 
 _Static_assert(INET6_OBJ_SIZE(struct tcp_sock) <= 288 + sizeof(struct inet6_info),
                "an idle AF_INET6 TCP socket stays within 288 bytes plus its IPv6 addresses");
 _Static_assert(sizeof(struct tcp_conn) <= 680, "struct tcp_conn grows only on purpose");
+
+static inline bool tcp_in_pingpong(const struct tcp_conn *c)
+{
+    return c->pingpong >= TCP_PINGPONG_THRESH;
+}
 
 /* The read-only connection of a socket that has none (tcp_sock.c). */
 extern const struct tcp_conn tcp_conn_idle;

@@ -806,6 +806,7 @@ static void tcp_fin(struct tcp_sock *tp)
          * delayed, hoping to ride on the application's own FIN. */
         tcp_set_state(tp, TCPS_CLOSE_WAIT);
         tp->c->quick = 0;
+        tp->c->pingpong = TCP_PINGPONG_THRESH; /* inet_csk_enter_pingpong_mode */
         break;
     case TCPS_FIN_WAIT1:
         /* Our FIN is not acknowledged yet: simultaneous close. */
@@ -871,6 +872,10 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
             tp->c->rcv_nxt += len;
             tp->c->bytes_received += len;
             tp->c->lrcvtime = st_now(st);
+            if (len < tp->c->rcv_mss)
+                tp->c->ack_pending |= (tp->c->ack_pending & TCP_ACK_PUSHED)
+                                          ? TCP_ACK_PUSHED | TCP_ACK_PUSHED2
+                                          : TCP_ACK_PUSHED;
             /* Linux's tcp_event_data_recv: the first data sets the delayed
              * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
              * connection that never carried data, leaves at once). */
@@ -894,7 +899,8 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         }
         (void)filled;
         tp->c->ack_pending |= TCP_ACK_SCHED;
-        if (tp->c->quick) {
+        /* tcp_in_quickack_mode: quick ACKs only outside pingpong mode. */
+        if (tp->c->quick && !tcp_in_pingpong(tp->c)) {
             tp->c->quick--;
             tp->c->ack_pending |= TCP_ACK_NOW;
         } else if (tp->c->rcv_nxt - tp->c->rcv_wup > tp->c->rcv_mss) {

@@ -286,6 +286,7 @@ int tcp_disconnect(struct tcp_sock *tp)
         tp->c->snd_wnd = tp->c->max_window = 0;
         tp->c->backoff = tp->c->retransmits = tp->c->probes_out = 0;
         tp->c->nsacked = 0;
+        tp->c->pingpong = 0; /* inet_csk_delack_init */
         tp->c->dupacks = 0;
         tp->c->ca_state = TCPCA_OPEN;
     }
@@ -894,6 +895,13 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         if (rc)
             return rc;
     }
+    /* tcp_sendmsg_locked checks the error and SEND_SHUTDOWN before it
+     * copies anything: a zero-length send on a connection established
+     * after a SHUT_WR was recorded is EPIPE too. */
+    if (so->so_error || (so->shut & SEND_SHUTDOWN)) {
+        err = -EPIPE;
+        goto error;
+    }
     while (copied < total) {
         if (so->so_error || (so->shut & SEND_SHUTDOWN)) {
             err = -EPIPE;
@@ -999,7 +1007,11 @@ static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
     uint32_t mss = tp->c->rcv_mss ? tp->c->rcv_mss : TCP_MSS_DEFAULT;
     if (space >= 2 * cur && space >= mss)
         tcp_send_ack(tp);
-    else if ((tp->c->ack_pending & TCP_ACK_SCHED) && !tp->c->rcvq.bytes)
+    else if ((tp->c->ack_pending & TCP_ACK_SCHED) && !tp->c->rcvq.bytes &&
+             (!tcp_in_pingpong(tp->c) || (tp->c->ack_pending & TCP_ACK_PUSHED2)))
+        /* tcp_cleanup_rbuf: a read that drains the queue sends the owed
+         * ACK, but in pingpong mode only after a second small segment
+         * (ICSK_ACK_PUSHED2); otherwise it waits to ride on a reply. */
         tcp_send_ack(tp);
 }
 

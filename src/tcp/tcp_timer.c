@@ -295,6 +295,9 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->c->t_when[TCP_T_DELACK] = 0;
         tp->c->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
         if (tp->c->ack_pending & TCP_ACK_SCHED) {
+            /* tcp_delack_timer_handler: a delayed ACK that had to leave on
+             * its own ends pingpong mode. */
+            tp->c->pingpong = 0;
             SNMP_INC(st, TcpExt, DelayedACKs);
             tcp_send_ack(tp);
         }
