@@ -286,7 +286,11 @@ int tcp_disconnect(struct tcp_sock *tp)
         tp->c->snd_wnd = tp->c->max_window = 0;
         tp->c->backoff = tp->c->retransmits = tp->c->probes_out = 0;
         tp->c->nsacked = 0;
-        tp->c->pingpong = 0; /* inet_csk_delack_init */
+        /* inet_csk_delack_init: the delayed-ACK engine starts afresh (ato
+         * 0 until data arrives, so the first send is never a "reply"). */
+        tp->c->pingpong = 0;
+        tp->c->ato_us = 0;
+        tp->c->quick = 0;
         tp->c->dupacks = 0;
         tp->c->ca_state = TCPCA_OPEN;
     }

@@ -34,10 +34,37 @@ static void self_case(int port, int nodelay)
     close(s);
 }
 
+/* connect(AF_UNSPEC) resets the delayed-ACK engine (tcp_disconnect ->
+ * inet_csk_delack_init): on the next connection the first send is not a
+ * reply, so its ACK is quick and the second small send is not held. */
+static void reconnect_case(int port)
+{
+    struct sockaddr_in a = conf_sin("127.0.0.1", port);
+    struct sockaddr_in unspec = {.sin_family = AF_UNSPEC};
+    char b[64];
+    conf_printf("self-connected twice\n");
+    int s = tcp();
+    MUST(bind(s, SA(&a), sizeof a));
+    connect(s, SA(&a), sizeof a);
+    conf_wait(s, POLLOUT, 1000);
+    CHECKL("  send 10", send(s, "0123456789", 10, 0));
+    CHECKL("  recv", recv(s, b, sizeof b, 0));
+    CHECKL("  send 10 (a reply)", send(s, "0123456789", 10, 0));
+    CHECKL("  connect(AF_UNSPEC)", connect(s, SA(&unspec), sizeof unspec));
+    CHECKL("  connect(itself)", connect(s, SA(&a), sizeof a));
+    conf_wait(s, POLLOUT, 1000);
+    GETINT(s, IPPROTO_TCP, TCP_QUICKACK);
+    CHECKL("  send 1", send(s, "x", 1, 0));
+    CHECKL("  send 1", send(s, "y", 1, 0));
+    CHECKL("  recv", recv(s, b, sizeof b, 0));
+    close(s);
+}
+
 int main(void)
 {
     self_case(7451, 0);
     self_case(7452, 1);
+    reconnect_case(7454);
 
     struct sockaddr_in la = conf_sin("127.0.0.1", 7453);
     char b[64];

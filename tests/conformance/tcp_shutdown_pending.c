@@ -56,6 +56,7 @@ int main(void)
     CHECK(connect(s, SA(&la), sizeof la));
     conf_wait(s, POLLOUT, 1000);
     CHECKL("  send", send(s, "x", 1, MSG_NOSIGNAL));
+    CHECKL("  send 0 bytes", send(s, "", 0, MSG_NOSIGNAL));
     int a = accept4(l, NULL, NULL, SOCK_NONBLOCK);
     CHECKL("  accept", a >= 0);
     CHECKL("  peer recv", recv(a, buf, sizeof buf, MSG_DONTWAIT));
