@@ -508,6 +508,56 @@ static void op_so_error(void)
     report(call, r, e, extra);
 }
 
+/* What the socket is inside: the TCP state (TCP_INFO's tcpi_state),
+ * the bytes ready to read (FIONREAD), whether it listens (SO_ACCEPTCONN). */
+static void op_probe(void)
+{
+    int fd, s = pick_slot(&fd);
+    char call[64], extra[64] = "";
+    long r;
+    int e;
+    switch (rnd(3)) {
+    case 0: {
+        static const char *const states[] = {"?",          "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+                                             "FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+                                             "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING"};
+        struct tcp_info ti;
+        socklen_t len = sizeof ti;
+        memset(&ti, 0, sizeof ti);
+        snprintf(call, sizeof call, "getsockopt(%s, TCP_INFO)", slot_name(s, fd));
+        errno = 0;
+        r = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+        e = errno;
+        if (r == 0)
+            snprintf(extra, sizeof extra, " state %s",
+                     ti.tcpi_state < 12 ? states[ti.tcpi_state] : "??");
+        break;
+    }
+    case 1: {
+        int v = -1;
+        snprintf(call, sizeof call, "ioctl(%s, FIONREAD)", slot_name(s, fd));
+        errno = 0;
+        r = ioctl(fd, FIONREAD, &v);
+        e = errno;
+        if (r == 0)
+            snprintf(extra, sizeof extra, " [%d]", v);
+        break;
+    }
+    default: {
+        int v = -1;
+        socklen_t len = sizeof v;
+        snprintf(call, sizeof call, "getsockopt(%s, SO_ACCEPTCONN)", slot_name(s, fd));
+        errno = 0;
+        r = getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len);
+        e = errno;
+        if (r == 0)
+            snprintf(extra, sizeof extra, " [%d]", v);
+        break;
+    }
+    }
+    report(call, r, e, extra);
+}
+
 static void op_poll(void)
 {
     int fd, s = pick_slot(&fd);
@@ -537,30 +587,32 @@ static void run_sequence(uint64_t seed, int calls)
             op_socket();
         else if (r < 18)
             op_close();
-        else if (r < 28)
+        else if (r < 27)
             op_bind();
-        else if (r < 36)
+        else if (r < 35)
             op_listen();
-        else if (r < 49)
+        else if (r < 48)
             op_connect();
-        else if (r < 58)
+        else if (r < 57)
             op_accept();
-        else if (r < 66)
+        else if (r < 65)
             op_send();
-        else if (r < 74)
+        else if (r < 73)
             op_recv();
-        else if (r < 83)
+        else if (r < 81)
             op_setsockopt();
-        else if (r < 87)
+        else if (r < 85)
             op_getname(0);
-        else if (r < 90)
+        else if (r < 88)
             op_getname(1);
-        else if (r < 95)
+        else if (r < 93)
             op_shutdown();
-        else if (r < 97)
+        else if (r < 95)
             op_so_error();
-        else
+        else if (r < 97)
             op_poll();
+        else
+            op_probe();
     }
     for (int i = 0; i < NSLOT; i++)
         if (slots[i].fd >= 0)
