@@ -387,10 +387,20 @@ static void op_send(void)
         snprintf(call, sizeof call, "sendto(%s, %zu, %s)", slot_name(s, fd), n, fmt_addr(&ss, len));
         errno = 0;
         r = sendto(fd, buf, n, MSG_NOSIGNAL, SA(&ss), len);
-    } else {
-        snprintf(call, sizeof call, "send(%s, %zu)", slot_name(s, fd), n);
+    } else if (s >= 0 && slots[s].type == SOCK_STREAM && chance(15)) {
+        /* TCP ignores the address of a sendto (without MSG_FASTOPEN) */
+        struct sockaddr_storage ss;
+        socklen_t len = peer_addr(slots[s].family, &ss, 0);
+        snprintf(call, sizeof call, "sendto(%s, %zu, %s)", slot_name(s, fd), n, fmt_addr(&ss, len));
         errno = 0;
-        r = send(fd, buf, n, MSG_NOSIGNAL);
+        r = sendto(fd, buf, n, MSG_NOSIGNAL, SA(&ss), len);
+    } else {
+        /* MSG_MORE on TCP only: UDP corking is another piece of work */
+        int more = s >= 0 && slots[s].type == SOCK_STREAM && chance(15);
+        snprintf(call, sizeof call, "send(%s, %zu%s)", slot_name(s, fd), n,
+                 more ? ", MSG_MORE" : "");
+        errno = 0;
+        r = send(fd, buf, n, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
     }
     report(call, r, errno, NULL);
     settle();
@@ -403,10 +413,16 @@ static void op_recv(void)
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     memset(&ss, 0, sizeof ss);
-    int peek = chance(15);
-    snprintf(call, sizeof call, "recvfrom(%s%s)", slot_name(s, fd), peek ? ", MSG_PEEK" : "");
+    unsigned f = rnd(100);
+    int flags = f < 15 ? MSG_PEEK : f < 22 ? MSG_WAITALL : f < 27 ? MSG_TRUNC : 0;
+    size_t want = f >= 27 && f < 35 ? 5 : sizeof buf; /* sometimes a short buffer */
+    snprintf(call, sizeof call, "recvfrom(%s, %zu%s)", slot_name(s, fd), want,
+             flags == MSG_PEEK      ? ", MSG_PEEK"
+             : flags == MSG_WAITALL ? ", MSG_WAITALL"
+             : flags == MSG_TRUNC   ? ", MSG_TRUNC"
+                                    : "");
     errno = 0;
-    long r = recvfrom(fd, buf, sizeof buf, peek ? MSG_PEEK : 0, SA(&ss), &len);
+    long r = recvfrom(fd, buf, want, flags, SA(&ss), &len);
     int e = errno;
     if (r >= 0 && len > 0)
         snprintf(extra, sizeof extra, " from %s", fmt_addr(&ss, len));
@@ -421,7 +437,7 @@ static void op_setsockopt(void)
     const char *name;
     int r, e;
     errno = 0;
-    switch (rnd(7)) {
+    switch (rnd(8)) {
     case 0:
         name = "SO_REUSEADDR";
         r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof v);
@@ -452,6 +468,10 @@ static void op_setsockopt(void)
     case 5:
         name = "SO_KEEPALIVE";
         r = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v);
+        break;
+    case 6:
+        name = "TCP_CORK";
+        r = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
         break;
     default:
         name = "IP_BIND_ADDRESS_NO_PORT";
