@@ -116,6 +116,8 @@ struct tcp_seg {
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
+/* A delayed ACK with ato 0 leaves at the next jiffy (see tcp_schedule_ack). */
+#define TCP_DELACK_NEXT_US 1000u
 /* net.ipv4.tcp_pingpong_thresh's default (inet_csk_in_pingpong_mode). */
 #define TCP_PINGPONG_THRESH 1
 #define TCP_MAX_QUICKACKS 16

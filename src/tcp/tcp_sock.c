@@ -948,8 +948,12 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         if (tp->c->write_seq - tp->c->snd_nxt >= 2u * tp->c->mss_cache)
             tcp_push(tp, true);
     }
-    tp->more_tail = (flags & MSG_MORE) != 0;
-    tcp_push(tp, (flags & MSG_MORE) != 0);
+    /* tcp_sendmsg_locked pushes only when it copied something: a
+     * zero-length send leaves data that MSG_MORE held back where it is. */
+    if (copied) {
+        tp->more_tail = (flags & MSG_MORE) != 0;
+        tcp_push(tp, (flags & MSG_MORE) != 0);
+    }
     return (ssize_t)copied;
 error:
     if (copied) {
