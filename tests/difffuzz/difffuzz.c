@@ -213,7 +213,8 @@ static socklen_t peer_addr(int family, struct sockaddr_storage *ss, int dgram_se
     }
     if (family == AF_INET && chance(3))
         return make_v6(ss, "::ffff:127.0.0.1", port); /* wrong family */
-    return make_v4(ss, chance(90) ? "127.0.0.1" : "0.0.0.0", port);
+    unsigned d = rnd(100);
+    return make_v4(ss, d < 80 ? "127.0.0.1" : d < 90 ? "127.0.0.2" : "0.0.0.0", port);
 }
 
 /* ---- slots ------------------------------------------------------------- */
@@ -437,7 +438,7 @@ static void op_setsockopt(void)
     const char *name;
     int r, e;
     errno = 0;
-    switch (rnd(8)) {
+    switch (rnd(9)) {
     case 0:
         name = "SO_REUSEADDR";
         r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof v);
@@ -469,6 +470,12 @@ static void op_setsockopt(void)
         name = "SO_KEEPALIVE";
         r = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v);
         break;
+    case 7: {
+        int lowat = v ? 5 : 1;
+        name = v ? "SO_RCVLOWAT=5" : "SO_RCVLOWAT=1";
+        r = setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
+        break;
+    }
     case 6:
         name = "TCP_CORK";
         r = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
