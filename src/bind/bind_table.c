@@ -322,6 +322,7 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
     n->port = port;
     n->hashed = true;
     t->count++;
+    BERTH_INVARIANT(port_used(t, port) && owners(t, port)); /* bit set <=> owned */
     return 0;
 }
 
@@ -518,7 +519,9 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
     if (!n->hashed)
         return;
     struct bind_node **e = entry(t, n->port);
-    if (is_bucket(*e)) {
+    uint16_t port = n->port;
+    bool shared = is_bucket(*e); /* others keep the port */
+    if (shared) {
         struct bind_bucket *b = as_bucket(*e);
         *n->pprev = n->next;
         if (n->next)
@@ -541,4 +544,5 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
     n->hashed = false;
     n->port = 0;
     t->count--;
+    BERTH_INVARIANT(port_used(t, port) == shared); /* bit set <=> owned */
 }

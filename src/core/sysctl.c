@@ -331,6 +331,7 @@ static const struct knob knobs[] = {
 #if BERTH_WITH_TCP
     {"net.ipv4.tcp_congestion_control", K_TCP_CC, 0, 0, 0},
     {"net.ipv4.tcp_early_retrans", K_TCP_U8, TCP_OFF(early_retrans), 0, 4},
+    {"net.ipv4.tcp_fastopen", K_TCP_INT, TCP_OFF(fastopen), INT_MIN, INT_MAX},
     {"net.ipv4.tcp_fin_timeout", K_TCP_JIFFIES, TCP_OFF(fin_timeout), 0, 0},
     {"net.ipv4.tcp_keepalive_intvl", K_TCP_JIFFIES, TCP_OFF(keepalive_intvl), 0, 0},
     {"net.ipv4.tcp_keepalive_probes", K_TCP_U8, TCP_OFF(keepalive_probes), 0, 255},

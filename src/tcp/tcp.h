@@ -11,6 +11,7 @@
  *   tcp_buf.c       send and receive byte queues
  *   tcp_sock.c      the socket operations (connect, listen, accept, send...)
  *   tcp_sockopt.c   IPPROTO_TCP options, TCP_INFO
+ *   tcp_fastopen.c  Fast Open's client side without cookies (RFC 7413)
  *
  * Names follow Linux's (snd_una, rcv_nxt, write_seq, copied_seq...) so the
  * kernel source reads side by side with berth's. Everything runs under the
@@ -80,6 +81,12 @@ struct tcp_hdr {
 #define TCPOPT_SACK_PERM 4
 #define TCPOPT_SACK 5
 #define TCPOPT_TS 8
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000 /* Linux's value; not in every libc */
+#endif
+#define TCPOPT_FASTOPEN 34           /* RFC 7413 4.1.1: kind, length, cookie (0 or 4..16 bytes) */
+#define TCPOPT_EXP 254               /* RFC 6994 experimental option ... */
+#define TCPOPT_FASTOPEN_MAGIC 0xF989 /* ... carrying Fast Open before kind 34 existed */
 
 /* A received segment, parsed. Sequence numbers in host order. */
 struct tcp_seg {
@@ -93,6 +100,7 @@ struct tcp_seg {
     uint32_t len;
     /* options */
     bool has_mss : 1, has_ws : 1, sack_ok : 1, has_ts : 1;
+    bool has_fo : 1; /* a valid Fast Open option (SYN only): empty or a 4..16-byte even cookie */
     uint8_t ws;
     uint8_t nsack;
     uint16_t mss;
@@ -113,6 +121,9 @@ struct tcp_seg {
 #define TCP_TIMEOUT_INIT_US 1000000u
 #define TCP_TIMEOUT_MIN_US 2000u /* TCP_TIMEOUT_MIN: 2 jiffies (HZ 1000) */
 #define TCP_EARLY_RETRANS 3      /* net.ipv4.tcp_early_retrans: 3 and 4 enable TLP */
+#define TCP_FASTOPEN_DEFAULT 1   /* net.ipv4.tcp_fastopen: TFO_CLIENT_ENABLE */
+#define TFO_CLIENT_ENABLE 1
+#define TCP_FO_CACHE 8 /* destinations whose Fast Open option state is kept */
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
@@ -351,6 +362,14 @@ struct tcp_sock {
     bool cwnd_limited : 1; /* the last send stopped at the congestion window */
     bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
     bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
+    /* TCP Fast Open, client side without cookies (RFC 7413; tcp_fastopen.c) */
+    bool fastopen_connect : 1;        /* TCP_FASTOPEN_CONNECT */
+    bool fastopen_no_cookie : 1;      /* TCP_FASTOPEN_NO_COOKIE (stored; no effect) */
+    bool fastopen_req : 1;            /* Linux's tp->fastopen_req: SYNs carry the option */
+    bool syn_fastopen : 1;            /* the SYN asked for a cookie: the SYN-ACK is checked */
+    bool syn_fastopen_exp : 1;        /* ... with the experimental option (kind 254) */
+    uint8_t fastopen_client_fail : 2; /* TCP_INFO's: 1 (TFO_COOKIE_UNAVAILABLE) once asked */
+    bool fastopen_opt_sent : 1;       /* the first SYN went: retransmissions go without */
     /* What Linux 6.x remembers of a socket's past (see tcp_listen and
      * tcp_connect): it was in SYN_SENT or was accepted / it listened. */
     bool was_conn : 1, was_listen : 1;
@@ -367,6 +386,7 @@ struct tcp_sock {
     unsigned user_timeout; /* ms */
     int linger2;           /* TCP_LINGER2 (s; 0: tcp_fin_timeout, <0: none) */
     int window_clamp;
+    int fastopen_qlen; /* TCP_FASTOPEN: the server queue length (stored only) */
 
     const struct tcp_cc_ops *cc; /* congestion control (TCP_CONGESTION) */
     /* The connection: sequence spaces, timers, queues... Allocated at
@@ -425,7 +445,15 @@ struct tcp_stack {
     int keepalive_time, keepalive_intvl, keepalive_probes;
     int syncookies, max_syn_backlog;
     int early_retrans; /* tcp_early_retrans: 3 or 4 enable the tail loss probe */
+    int fastopen;      /* tcp_fastopen: bit 1 enables the client (default 1) */
     const struct tcp_cc_ops *cc_default;
+    /* Fast Open per destination (Linux keeps it in tcp_metrics): which
+     * option the next cookie request uses. A few entries, reused in turn. */
+    struct tcp_fo_dst {
+        struct in_addr saddr, daddr;
+        uint8_t try_exp; /* 0: kind 34; 1: next SYN tries 254; 2: back to 34 for good */
+    } fo_cache[TCP_FO_CACHE];
+    unsigned fo_next;
 };
 static inline struct tcp_stack *tcp_of(struct berth_stack *st);
 
@@ -485,7 +513,11 @@ struct tcp_out_opts {
     uint32_t tsval, tsecr;
     uint8_t nsack;
     uint32_t sack[4][2];
+    uint8_t fastopen; /* TCP_FO_OPT_*: an empty cookie request */
 };
+#define TCP_FO_OPT_NONE 0
+#define TCP_FO_OPT_RFC 1 /* kind 34, length 2, NOP NOP */
+#define TCP_FO_OPT_EXP 2 /* kind 254, length 4, magic 0xF989 */
 int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o);
 /* Send one segment of the connection: [seq, seq+len) of the send queue
  * (len may be 0) with `flags`; ACK, window and options filled in. */
@@ -604,6 +636,19 @@ void tcp_destroy(struct tcp_sock *tp);
 int tcp_disconnect(struct tcp_sock *tp);
 void tcp_req_drop(struct berth_stack *st, struct tcp_req *req);
 void tcp_listen_stop(struct tcp_sock *tp);
+
+/* tcp_fastopen.c */
+/* An active open is about to send its SYN: with a Fast Open request
+ * pending, choose the option (kind 34, or 254 as Linux tries once after a
+ * request went unanswered) and arm the SYN-ACK check. */
+void tcp_fastopen_syn_init(struct tcp_sock *tp);
+/* The option the SYN being sent carries (TCP_FO_OPT_*): the first one only. */
+uint8_t tcp_fastopen_syn_option(struct tcp_sock *tp);
+/* The SYN-ACK of a connection that asked for a cookie arrived (Linux's
+ * tcp_rcv_fastopen_synack, without a cookie cache). */
+void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg);
+/* Drop the request state (disconnect, a new connect). */
+void tcp_fastopen_clear(struct tcp_sock *tp);
 
 /* tcp_sockopt.c */
 int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);

@@ -45,6 +45,7 @@ int tcp_stack_init(struct berth_stack *st)
     ts->keepalive_probes = TCP_KEEPALIVE_PROBES;
     ts->syncookies = 1;
     ts->early_retrans = TCP_EARLY_RETRANS;
+    ts->fastopen = TCP_FASTOPEN_DEFAULT;
     ts->max_syn_backlog = 4096; /* Linux: max(128, ehash entries / 128) */
     ts->cc_default = tcp_cc_default();
     st->plat.random(st->plat.ctx, ts->perturb, sizeof(ts->perturb));

@@ -75,6 +75,20 @@ bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_se
                 }
             }
             break;
+        case TCPOPT_FASTOPEN:
+        case TCPOPT_EXP: {
+            /* tcp_parse_fastopen_option: in a SYN only, an even cookie
+             * length of 0 or 4..16; the experimental form after its magic. */
+            unsigned clen = olen - 2u;
+            if (kind == TCPOPT_EXP) {
+                if (olen < 4 || ((v[0] << 8) | v[1]) != TCPOPT_FASTOPEN_MAGIC)
+                    break;
+                clen -= 2;
+            }
+            if (syn && !(clen & 1) && (clen == 0 || (clen >= 4 && clen <= 16)))
+                seg->has_fo = true;
+            break;
+        }
         default:
             break;
         }
@@ -300,6 +314,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         if (!(seg->flags & TH_SYN))
             return;
         /* SYN-ACK */
+        tcp_fastopen_synack(tp, seg);
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
             tp->c->ts_recent = seg->tsval;
@@ -323,6 +338,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd; /* never scaled in a SYN */
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;
@@ -647,6 +663,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     tp->c->snd_una = ack;
     if (seq_lt(tp->c->snd_nxt, ack))
         tp->c->snd_nxt = ack;
+    TCP_CHECK_SND(tp->c);
     tp->c->bytes_acked += acked_data;
     if (tp->sack_ok)
         sack_trim(tp);
@@ -1027,6 +1044,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd << tp->c->snd_wscale;
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;

@@ -20,8 +20,8 @@ static uint8_t *put32(uint8_t *p, uint32_t v)
 }
 
 /* Linux's tcp_options_write order: MSS, SACK-permitted folded with the
- * timestamp, window scale, SACK blocks. Returns the length (a multiple of
- * 4). */
+ * timestamp, window scale, SACK blocks, Fast Open. Returns the length (a
+ * multiple of 4). */
 int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
 {
     uint8_t *p = buf;
@@ -47,6 +47,12 @@ int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
             p = put32(p, o->sack[i][1]);
         }
     }
+    /* An empty cookie, the request of RFC 7413 4.1.1, padded to a word
+     * with two NOPs as Linux does; or RFC 6994's experimental form. */
+    if (o->fastopen == TCP_FO_OPT_RFC)
+        p = put32(p, (TCPOPT_FASTOPEN << 24) | (2 << 16) | (TCPOPT_NOP << 8) | TCPOPT_NOP);
+    else if (o->fastopen == TCP_FO_OPT_EXP)
+        p = put32(p, ((uint32_t)TCPOPT_EXP << 24) | (4u << 16) | TCPOPT_FASTOPEN_MAGIC);
     return (int)(p - buf);
 }
 
@@ -221,6 +227,9 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
         o.sack_perm = ts->sack != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->sack_ok);
         o.ws = ts->window_scaling != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->wscale_ok);
         o.ws_val = tp->c->rcv_wscale;
+        /* tcp_syn_options: 4 bytes are always left for it (at most 20 used) */
+        if (tcp_state(tp) == TCPS_SYN_SENT)
+            o.fastopen = tcp_fastopen_syn_option(tp);
     } else {
         o.ts = tp->ts_ok;
         if (tp->sack_ok && tp->c->ooq.head)
@@ -460,6 +469,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
             tp->c->snd_nxt = seq + 1;
             if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
                 tp->c->snd_max = tp->c->snd_nxt;
+            TCP_CHECK_SND(tp->c);
             if (retx) {
                 tp->c->total_retrans++;
                 SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
@@ -559,6 +569,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
         tp->c->snd_nxt = seq + len + (with_fin ? 1 : 0);
         if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
             tp->c->snd_max = tp->c->snd_nxt;
+        TCP_CHECK_SND(tp->c);
         if (len < mss)
             tp->c->snd_sml = seq + len;
         sent = true;

@@ -296,6 +296,7 @@ int tcp_disconnect(struct tcp_sock *tp)
     }
     tp->tlp_out = false;
     tp->ts_ok = tp->sack_ok = tp->wscale_ok = false;
+    tcp_fastopen_clear(tp); /* tcp_free_fastopen_req */
     init_common(tp);
     tp->sstate = SS_UNCONNECTED;
     tcp_wake(tp);
@@ -460,6 +461,8 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->user_timeout = l->user_timeout;
     tp->linger2 = l->linger2;
     tp->window_clamp = l->window_clamp;
+    tp->fastopen_connect = l->fastopen_connect; /* sock_copy; not TCP_FASTOPEN's queue */
+    tp->fastopen_no_cookie = l->fastopen_no_cookie;
     tp->cc = l->cc;
     tp->sstate = SS_CONNECTED;
     /* tcp_create_openreq_child: the handshake's state. */
@@ -709,6 +712,11 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         tp->c->rtt_start = st_now(st);
         tp->c->rtt_seq = tp->c->iss + 1;
     }
+    /* tcp_fastopen_defer_connect: with no cookie the connect goes on, its
+     * SYN asking for one. */
+    if (tp->fastopen_connect)
+        tp->fastopen_req = true;
+    tcp_fastopen_syn_init(tp);
     tcp_send_syn(tp);
     tcp_rearm_rto(tp);
     return 0;
@@ -749,13 +757,14 @@ static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, sockle
     return 0;
 }
 
-/* inet_stream_connect. */
-static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+/* __inet_stream_connect: sa is NULL for sendto(MSG_FASTOPEN) without an
+ * address; nonblock is the file's flag or, from sendmsg, MSG_DONTWAIT. */
+static int stream_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len, bool nonblock)
 {
     struct tcp_sock *tp = tcp_sk(so);
-    if (len < sizeof(sa->sa_family))
+    if (sa && len < sizeof(sa->sa_family))
         return -EINVAL;
-    if (sa->sa_family == AF_UNSPEC) {
+    if (sa && sa->sa_family == AF_UNSPEC) {
         int rc = tcp_disconnect(tp);
         tp->sstate = rc ? SS_DISCONNECTING : SS_UNCONNECTED;
         return rc;
@@ -791,7 +800,7 @@ static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
         return -EINVAL;
     }
     if (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
-        if (so->fl & SOCKF_NONBLOCK)
+        if (nonblock)
             return err;
         uint64_t deadline = sock_deadline(so, false);
         while (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
@@ -814,6 +823,31 @@ static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
     }
     tp->sstate = SS_CONNECTED;
     return 0;
+}
+
+/* inet_stream_connect. */
+static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    return stream_connect(so, sa, len, so->fl & SOCKF_NONBLOCK);
+}
+
+/* tcp_sendmsg_fastopen without a cookie: connect to msg_name with a SYN
+ * that asks for a cookie, waiting for the handshake unless MSG_DONTWAIT
+ * (then EINPROGRESS, and the data is not taken: the caller sends it again
+ * once connected). 0 means connected: the data goes the usual way. */
+static int sendmsg_fastopen(struct bsock *so, const struct msghdr *msg, int flags)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    const struct sockaddr *sa = msg->msg_name;
+    if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE) ||
+        (sa && msg->msg_namelen >= sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC))
+        return -EOPNOTSUPP;
+    if (tp->fastopen_req)
+        return -EALREADY; /* another Fast Open is in progress */
+    tp->fastopen_req = true;
+    int err = stream_connect(so, sa, msg->msg_namelen, (flags & MSG_DONTWAIT) != 0);
+    tp->fastopen_req = false; /* tcp_free_fastopen_req: later SYNs go without it */
+    return err;
 }
 
 /* ---- data ---- */
@@ -884,6 +918,12 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     struct tcp_sock *tp = tcp_sk(so);
     struct berth_stack *st = so->st;
     bool nowait = flags & MSG_DONTWAIT;
+    if (flags & MSG_FASTOPEN) {
+        int ferr = sendmsg_fastopen(so, msg, flags);
+        if (ferr)
+            return stream_error(so, flags, ferr);
+    }
+    /* After the Fast Open connect: SO_SNDTIMEO counts again for the data. */
     uint64_t deadline = sock_deadline(so, false);
     int err = 0;
     size_t copied = 0;

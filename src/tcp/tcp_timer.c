@@ -213,6 +213,7 @@ static void retransmit_timer(struct tcp_sock *tp)
     tp->c->snd_nxt = tp->c->snd_una + n;
     if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
         tp->c->snd_max = tp->c->snd_nxt;
+    TCP_CHECK_SND(tp->c);
     tp->c->backoff++;
     tp->c->retransmits++;
     tcp_rearm_rto(tp);
