@@ -36,6 +36,7 @@
 #include "conf.h"
 
 #include <net/if.h>
+#include <netinet/udp.h> /* UDP_CORK */
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -389,15 +390,23 @@ static void op_send(void)
         errno = 0;
         r = sendto(fd, buf, n, MSG_NOSIGNAL, SA(&ss), len);
     } else if (s >= 0 && slots[s].type == SOCK_STREAM && chance(15)) {
-        /* TCP ignores the address of a sendto (without MSG_FASTOPEN) */
+        /* TCP ignores the address of a sendto, unless MSG_FASTOPEN (a
+         * connect that carries the data; no cookie: the data goes after
+         * the handshake) */
         struct sockaddr_storage ss;
         socklen_t len = peer_addr(slots[s].family, &ss, 0);
-        snprintf(call, sizeof call, "sendto(%s, %zu, %s)", slot_name(s, fd), n, fmt_addr(&ss, len));
+        int fo = chance(40);
+        snprintf(call, sizeof call, "sendto(%s, %zu, %s%s)", slot_name(s, fd), n,
+                 fmt_addr(&ss, len), fo ? ", MSG_FASTOPEN" : "");
         errno = 0;
-        r = sendto(fd, buf, n, MSG_NOSIGNAL, SA(&ss), len);
+        r = sendto(fd, buf, n, MSG_NOSIGNAL | (fo ? MSG_FASTOPEN : 0), SA(&ss), len);
+        if (fo && r < 0 && errno == EINPROGRESS) {
+            int e = errno;
+            conf_wait(fd, POLLOUT, 1000);
+            errno = e;
+        }
     } else {
-        /* MSG_MORE on TCP only: UDP corking is another piece of work */
-        int more = s >= 0 && slots[s].type == SOCK_STREAM && chance(15);
+        int more = s >= 0 && chance(15);
         snprintf(call, sizeof call, "send(%s, %zu%s)", slot_name(s, fd), n,
                  more ? ", MSG_MORE" : "");
         errno = 0;
@@ -477,8 +486,16 @@ static void op_setsockopt(void)
         break;
     }
     case 6:
-        name = "TCP_CORK";
-        r = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+        if (s >= 0 && slots[s].type == SOCK_DGRAM) {
+            name = "UDP_CORK";
+            r = setsockopt(fd, IPPROTO_UDP, UDP_CORK, &v, sizeof v);
+        } else if (chance(50)) {
+            name = "TCP_CORK";
+            r = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+        } else {
+            name = "TCP_FASTOPEN_CONNECT";
+            r = setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &v, sizeof v);
+        }
         break;
     default:
         name = "IP_BIND_ADDRESS_NO_PORT";
