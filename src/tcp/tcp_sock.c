@@ -559,7 +559,10 @@ static int tcp_listen(struct bsock *so, int backlog)
              * cannot listen, even once closed again: Linux 6.x fails
              * inet_csk_listen_start() with EINVAL after get_port() chose
              * or checked the port, and inet_sk_set_state(TCP_CLOSE) keeps
-             * that port bound (conformance tcp_listen_connect_past). */
+             * that port bound (conformance tcp_listen_connect_past). This
+             * is the rule as the 6.18 oracle shows it; which check in
+             * inet_csk_listen_start / inet_hash gives the EINVAL was not
+             * pinned down in the source. */
             rc = -EINVAL;
         }
         if (rc) {
@@ -640,7 +643,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     /* A socket that once listened cannot connect (Linux 6.x fails
      * connect() with EINVAL after the address and route checks, also
      * after shutdown(SHUT_RD) or connect(AF_UNSPEC) stopped the listener
-     * and after another listen() on it; conformance tcp_listen_connect_past). */
+     * and after another listen() on it; conformance tcp_listen_connect_past).
+     * Observed on the 6.18 oracle (the source line was not pinned down):
+     * an automatic address and port go back, an address lock keeps the
+     * route's source. */
     if (tp->was_listen) {
         /* An automatic address and port go back as on any failed
          * connect (tcp_v4_connect's failure path). */
