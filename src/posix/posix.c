@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "berth/socket.h"
+#include "socket/sock.h" /* user_ptr_bad: berth's EFAULT rule */
 
 static berth_stack *g_stack;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -301,8 +302,19 @@ int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l)
 {
     SOCKCALL(fd, berth_bind(st, b, a, l));
 }
+/* __sys_connect() copies the address in (move_addr_to_kernel: EINVAL for a
+ * bad length, EFAULT for unreadable memory) after fdget() and before
+ * sock_from_file(): connect(0, NULL, 16) on an open descriptor that is not a
+ * socket is EFAULT, not ENOTSOCK. (bind() looks the socket up first.) */
 int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l)
 {
+    if (berth_posix_fd(fd) < 0 && fcntl(fd, F_GETFD) != -1) {
+        if ((int)l < 0 || l > sizeof(struct sockaddr_storage))
+            errno = EINVAL;
+        else
+            errno = l && user_ptr_bad(a, l) ? EFAULT : ENOTSOCK;
+        return -1;
+    }
     SOCKCALL(fd, berth_connect(st, b, a, l));
 }
 int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, backlog)); }
@@ -315,12 +327,13 @@ int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, b
 int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
 {
     berth_stack *st = berth_posix_stack();
-    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
-        errno = EINVAL;
-        return -1;
-    }
+    /* __sys_accept4: fdget() (EBADF) before the flags (EINVAL). */
     if (fcntl(fd, F_GETFD) == -1) {
         errno = EBADF;
+        return -1;
+    }
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
         return -1;
     }
     int pfd = placeholder_open(flags);

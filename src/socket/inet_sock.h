@@ -84,21 +84,24 @@ int inet_autobind(struct inet_sock *in);
 /* The ephemeral-port request for this socket (range, parity policy). */
 void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req);
 void inet_unhash(struct inet_sock *in);
-int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 /* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
  * and the v4-mapped bookkeeping after an IPv4 connect. */
 int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 #if BERTH_WITH_IPV6
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 void inet6_mapped_connected(struct inet_sock *in);
+/* __ipv6_addr_needs_scope_id(): link-local unicast and link/node-local
+ * multicast need an interface (a scope id or a bound device). */
+bool inet6_needs_scope_id(const struct in6_addr *a);
 /* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
  * its bound and source IPv6 addresses. Nothing for AF_INET. */
 void inet6_forget(struct inet_sock *in, bool peer, bool local);
 #else /* no AF_INET6 sockets (BERTH_WITH_IPV6=OFF): nothing to do */
 static inline int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
-                                bool peer)
+                                int peer)
 {
     return inet_getname(so, ss, len, peer);
 }

@@ -42,8 +42,10 @@ struct sock_ops {
      * MSG_DONTWAIT for non-blocking sockets. */
     ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
     ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
-    /* Fill *ss; *len is set to the address's full size. */
-    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+    /* Fill *ss; *len is set to the address's full size. peer: 0 for
+     * getsockname, 1 for getpeername, 2 for accept (Linux's convention:
+     * accept reports the peer even of a connection already closed). */
+    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
     /* Non-SOL_SOCKET levels; and SOL_SOCKET hooks for options whose effect
      * the protocol must see (may be NULL). */
     int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);

@@ -315,7 +315,7 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     if (addr) {
         struct sockaddr_storage ss;
         socklen_t len = 0;
-        rc = so_ops(child)->getname(child, &ss, &len, true);
+        rc = so_ops(child)->getname(child, &ss, &len, 2);
         if (rc == 0)
             rc = addr_out(&ss, len, addr, addrlen);
         if (rc < 0) {
@@ -476,7 +476,7 @@ ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
     return leave(st, rc);
 }
 
-static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, bool peer)
+static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, int peer)
 {
     struct bsock *so = fd_enter(st, fd);
     if (!so)
@@ -491,12 +491,12 @@ static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *ad
 
 int berth_getsockname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-    return getname(st, fd, addr, addrlen, false);
+    return getname(st, fd, addr, addrlen, 0);
 }
 
 int berth_getpeername(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-    return getname(st, fd, addr, addrlen, true);
+    return getname(st, fd, addr, addrlen, 1);
 }
 
 int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *val, socklen_t len)

@@ -128,6 +128,10 @@ struct tcp_seg {
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
+/* A delayed ACK with ato 0 leaves at the next jiffy (see tcp_schedule_ack). */
+#define TCP_DELACK_NEXT_US 1000u
+/* net.ipv4.tcp_pingpong_thresh's default (inet_csk_in_pingpong_mode). */
+#define TCP_PINGPONG_THRESH 1
 #define TCP_MAX_QUICKACKS 16
 #define TCP_KEEPALIVE_TIME_S 7200
 #define TCP_KEEPALIVE_INTVL_S 75
@@ -238,6 +242,10 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 #define TCP_ACK_SCHED 1 /* an ACK is owed */
 #define TCP_ACK_TIMER 2 /* the delayed-ACK timer runs */
 #define TCP_ACK_NOW 4   /* send it at the end of this input */
+/* ICSK_ACK_PUSHED / ICSK_ACK_PUSHED2 (tcp_measure_rcv_mss): a small
+ * segment, a second one, arrived since the last ACK. */
+#define TCP_ACK_PUSHED 8
+#define TCP_ACK_PUSHED2 16
 
 #define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
 
@@ -319,6 +327,9 @@ struct tcp_conn {
     /* ACK scheduling */
     uint8_t ack_pending; /* TCP_ACK_* */
     uint8_t quick;       /* quick ACKs left */
+    uint8_t pingpong;    /* icsk_ack.pingpong: data sent within ato of data
+                          * received (an interactive exchange); from
+                          * TCP_PINGPONG_THRESH on, ACKs are delayed */
     uint32_t ato_us;     /* delayed-ACK timeout: 0 until the first data byte
                           * arrives, then TCP_ATO_MIN_US (Linux's icsk_ack.ato,
                           * without its adaptation to the arrival interval) */
@@ -360,6 +371,14 @@ struct tcp_sock {
     bool syn_fastopen_exp : 1;        /* ... with the experimental option (kind 254) */
     uint8_t fastopen_client_fail : 2; /* TCP_INFO's: 1 (TFO_COOKIE_UNAVAILABLE) once asked */
     bool fastopen_opt_sent : 1;       /* the first SYN went: retransmissions go without */
+    /* What Linux 6.x remembers of a socket's past (see tcp_listen and
+     * tcp_connect): it was in SYN_SENT or was accepted / it listened. */
+    bool was_conn : 1, was_listen : 1;
+    /* inet_sport: the port getsockname() reports. Linux keeps it when a
+     * TCP socket gives its port back (tcp_set_state(TCP_CLOSE) ->
+     * inet_put_port clears inet_num only), so a refused or disconnected
+     * socket still shows its old port; 0 while the socket has a port. */
+    uint16_t old_sport;
 
     /* IPPROTO_TCP options */
     int user_mss;
@@ -383,6 +402,11 @@ _Static_assert(sizeof(struct tcp_sock) <= 288, "an idle TCP socket stays within 
 _Static_assert(INET6_OBJ_SIZE(struct tcp_sock) <= 288 + sizeof(struct inet6_info),
                "an idle AF_INET6 TCP socket stays within 288 bytes plus its IPv6 addresses");
 _Static_assert(sizeof(struct tcp_conn) <= 680, "struct tcp_conn grows only on purpose");
+
+static inline bool tcp_in_pingpong(const struct tcp_conn *c)
+{
+    return c->pingpong >= TCP_PINGPONG_THRESH;
+}
 
 /* The read-only connection of a socket that has none (tcp_sock.c). */
 extern const struct tcp_conn tcp_conn_idle;
@@ -513,6 +537,8 @@ void tcp_send_probe(struct tcp_sock *tp);
 /* Send what the windows, Nagle and cork allow. */
 void tcp_push(struct tcp_sock *tp, bool force_nagle_off);
 void tcp_send_fin(struct tcp_sock *tp);
+/* tcp_shutdown(sk, SEND_SHUTDOWN): the state after SHUT_WR, and our FIN. */
+void tcp_shutdown_send(struct tcp_sock *tp);
 /* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
  * from TIME_WAIT or a request. */
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);

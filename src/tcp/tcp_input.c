@@ -121,9 +121,13 @@ void tcp_set_state(struct tcp_sock *tp, int state)
             tcp_eh_remove(st, &tp->eh);
             memset(&tp->eh, 0, sizeof(tp->eh));
         }
-        /* tcp_set_state(TCP_CLOSE): an automatic port goes back. */
-        if (!tp->inet.bindport_lock)
+        /* tcp_set_state(TCP_CLOSE): an automatic port goes back;
+         * getsockname() goes on reporting it (inet_sport stays). */
+        if (!tp->inet.bindport_lock) {
+            if (inet_num(&tp->inet))
+                tp->old_sport = inet_num(&tp->inet);
             inet_unhash(&tp->inet);
+        }
     }
     tp->inet.state = (uint8_t)state;
 }
@@ -823,6 +827,7 @@ static void tcp_fin(struct tcp_sock *tp)
          * delayed, hoping to ride on the application's own FIN. */
         tcp_set_state(tp, TCPS_CLOSE_WAIT);
         tp->c->quick = 0;
+        tp->c->pingpong = TCP_PINGPONG_THRESH; /* inet_csk_enter_pingpong_mode */
         break;
     case TCPS_FIN_WAIT1:
         /* Our FIN is not acknowledged yet: simultaneous close. */
@@ -888,6 +893,10 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
             tp->c->rcv_nxt += len;
             tp->c->bytes_received += len;
             tp->c->lrcvtime = st_now(st);
+            if (len < tp->c->rcv_mss)
+                tp->c->ack_pending |= (tp->c->ack_pending & TCP_ACK_PUSHED)
+                                          ? TCP_ACK_PUSHED | TCP_ACK_PUSHED2
+                                          : TCP_ACK_PUSHED;
             /* Linux's tcp_event_data_recv: the first data sets the delayed
              * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
              * connection that never carried data, leaves at once). */
@@ -911,7 +920,8 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         }
         (void)filled;
         tp->c->ack_pending |= TCP_ACK_SCHED;
-        if (tp->c->quick) {
+        /* tcp_in_quickack_mode: quick ACKs only outside pingpong mode. */
+        if (tp->c->quick && !tcp_in_pingpong(tp->c)) {
             tp->c->quick--;
             tp->c->ack_pending |= TCP_ACK_NOW;
         } else if (tp->c->rcv_nxt - tp->c->rcv_wup > tp->c->rcv_mss) {
@@ -1059,6 +1069,14 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->parent)
             tcp_wake(tp->parent);
         state = TCPS_ESTABLISHED;
+        /* tcp_rcv_state_process (TCP_SYN_RECV): a SHUT_WR recorded before
+         * the handshake finished - by shutdown() on a socket that then
+         * connected to itself, or inherited from a listener that was shut
+         * down before listen() - takes effect now: our FIN goes out. */
+        if (so->shut & SEND_SHUTDOWN) {
+            tcp_shutdown_send(tp);
+            state = tcp_state(tp);
+        }
     }
     int r = tcp_ack(tp, seg);
     if (r)

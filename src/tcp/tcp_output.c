@@ -276,6 +276,12 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
     if (len) {
         tp->c->data_segs_out++;
         tp->c->lsndtime = st_now(st);
+        /* tcp_event_data_sent: data sent within ato of the last data
+         * received is a reply; a reply makes the connection interactive
+         * (pingpong), whose ACKs are delayed, hoping to ride on data. */
+        if (tp->c->ato_us && tp->c->lsndtime - tp->c->lrcvtime < tp->c->ato_us &&
+            tp->c->pingpong < UINT8_MAX)
+            tp->c->pingpong++;
     }
     int rc = out_ip(st, p, in->saddr, in->daddr, (uint8_t)inet_ttl(in), in->tos,
                     in->pmtudisc != IP_PMTUDISC_DONT);

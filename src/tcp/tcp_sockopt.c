@@ -246,10 +246,14 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
         tp->user_timeout = (unsigned)v;
         return 0;
     case TCP_QUICKACK:
+        /* __tcp_sock_set_quickack: 1 leaves pingpong mode, 0 enters it. */
         if (v && keepalive_states(tp)) {
+            tp->c->pingpong = 0;
             tp->c->quick = TCP_MAX_QUICKACKS;
             if (tp->c->ack_pending & TCP_ACK_SCHED)
                 tcp_send_ack(tp);
+        } else if (!v && tcp_has_conn(tp)) {
+            tp->c->pingpong = TCP_PINGPONG_THRESH;
         }
         return 0;
     case TCP_LINGER2:
@@ -359,7 +363,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
         v = (int)tp->user_timeout;
         break;
     case TCP_QUICKACK:
-        v = 1;
+        v = !tcp_in_pingpong(tp->c);
         break;
     case TCP_LINGER2:
         v = tp->linger2;

@@ -82,9 +82,13 @@ void tcp_schedule_ack(struct tcp_sock *tp)
     /* Linux's tcp_send_delayed_ack: the timer runs out after ato, which is
      * 0 until data has arrived (icsk_ack.ato starts at 0 and is set by
      * tcp_event_data_recv): a FIN on a connection that received no data
-     * is acknowledged on the next timer run (Linux: the next jiffy), not
-     * 40 ms later. packetdrill's close-remote-fin-then-close expects it. */
-    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + tp->c->ato_us);
+     * is acknowledged at the next jiffy, not 40 ms later. packetdrill's
+     * close-remote-fin-then-close expects it. berth takes 1 ms for that
+     * jiffy (CONFIG_HZ=1000; up to a jiffy on slower ticks): the ACK is not
+     * out before the call that scheduled it returns, so a peer does not
+     * see it yet (a FIN_WAIT1 stays FIN_WAIT1 for a moment, as on Linux). */
+    tcp_timer_set(tp, TCP_T_DELACK,
+                  st_now(tcp_st(tp)) + (tp->c->ato_us ? tp->c->ato_us : TCP_DELACK_NEXT_US));
 }
 
 static int keepidle(const struct tcp_sock *tp) { return tcp_keepidle(tp); }
@@ -300,6 +304,9 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->c->t_when[TCP_T_DELACK] = 0;
         tp->c->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
         if (tp->c->ack_pending & TCP_ACK_SCHED) {
+            /* tcp_delack_timer_handler: a delayed ACK that had to leave on
+             * its own ends pingpong mode. */
+            tp->c->pingpong = 0;
             SNMP_INC(st, TcpExt, DelayedACKs);
             tcp_send_ack(tp);
         }

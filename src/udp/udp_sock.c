@@ -73,10 +73,13 @@ static void udp_release(struct bsock *so)
 
 /* Resolve the route for dst the way ip_route_connect does: an unspecified
  * destination means this host. */
-static struct in_addr route_dst(struct in_addr dst)
+/* ip_route_output_key_hash_rcu: "connect to this host" - a destination of
+ * 0.0.0.0 becomes the socket's own source address, or 127.0.0.1 when it
+ * has none. */
+static struct in_addr route_dst(struct in_addr dst, struct in_addr saddr)
 {
     if (dst.s_addr == INADDR_ANY)
-        dst.s_addr = htonl(INADDR_LOOPBACK);
+        dst.s_addr = saddr.s_addr ? saddr.s_addr : htonl(INADDR_LOOPBACK);
     return dst;
 }
 
@@ -130,7 +133,7 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
     memcpy(&sin, sa, sizeof(sin));
     if (sin.sin_family != AF_INET)
         return -EAFNOSUPPORT;
-    struct in_addr dst = route_dst(sin.sin_addr), nexthop, src;
+    struct in_addr dst = route_dst(sin.sin_addr, in->saddr), nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
@@ -302,7 +305,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         dst = in->daddr;
         dport = in->dport;
     }
-    dst = route_dst(dst);
+    dst = route_dst(dst, in->saddr);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
@@ -548,8 +551,14 @@ static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t l
                 sin6.sin6_addr = in6addr_loopback;
             }
         }
-        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+            /* __ip6_datagram_connect: a link-local or link-scope multicast
+             * peer needs an interface (scope id or bound device) before
+             * any route is looked up. */
+            if (inet6_needs_scope_id(&sin6.sin6_addr) && !sin6.sin6_scope_id && !sock_bound_if(so))
+                return -EINVAL;
             return -ENETUNREACH; /* no IPv6 packet path yet (deviations.md) */
+        }
         if (in->bnode.v6only)
             return -ENETUNREACH;
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = sin6.sin6_port};
@@ -588,6 +597,8 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
                 /* udpv6_sendmsg: pending IPv4 frames take the data
                  * whatever the address (udp_sendmsg appends it). */
                 return udp_sendmsg(so, msg, total, flags);
+            } else if (!sin6.sin6_port) {
+                return -EINVAL; /* udpv6_sendmsg: port 0, before routing */
             } else {
                 return -ENETUNREACH; /* native IPv6: no packet path yet */
             }
@@ -598,15 +609,28 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         case AF_INET:
             break;
         case AF_UNSPEC:
+            /* udpv6_sendmsg forgets the address and, on a connected
+             * socket, takes the native IPv6 path to the peer, even a
+             * v4-mapped one, which has no route. */
+            if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so)))
+                return -ENETUNREACH;
             m.msg_name = NULL;
             m.msg_namelen = 0;
             break;
         default:
             return -EINVAL;
         }
-    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr) &&
-               !udp_pending(udp_sk(so))) {
-        return -ENETUNREACH;
+    } else if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so))) {
+        if (!IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr))
+            return -ENETUNREACH;
+        /* udpv6_sendmsg hands a v4-mapped peer to udp_sendmsg as an
+         * explicit address, so its checks apply: a peer port of 0 (a
+         * connect to [::ffff:a.b.c.d]:0) is EINVAL. (With corked IPv4
+         * frames pending, the data joins them instead.) */
+        sin.sin_addr = in->daddr;
+        sin.sin_port = in->dport;
+        m.msg_name = &sin;
+        m.msg_namelen = sizeof(sin);
     }
     if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
         return -ENETUNREACH;

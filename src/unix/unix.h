@@ -104,7 +104,7 @@ struct unix_sock *unix_find_other(struct berth_stack *st, const struct sockaddr 
                                   int type, int *err);
 void unix_unhash(struct unix_sock *u);
 void unix_addr_put(struct berth_stack *st, struct unix_addr *a);
-int unix_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int unix_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 
 /* unix_msg.c */
 struct unix_msg *unix_msg_new(struct unix_sock *from, size_t len, int flags, int *err);

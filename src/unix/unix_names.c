@@ -355,7 +355,7 @@ struct unix_sock *unix_find_other(struct berth_stack *st, const struct sockaddr 
 /* unix_getname: the name as bound (its recorded length), or just the
  * family (length 2) for an unbound socket; the peer's for getpeername,
  * ENOTCONN without one. */
-int unix_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+int unix_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct unix_sock *u = unix_sk(so);
     if (peer) {
