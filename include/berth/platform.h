@@ -49,6 +49,14 @@ struct berth_platform {
      * ENOBUFS/ENOMEM. */
     void *(*alloc)(void *ctx, size_t n);
     void (*free)(void *ctx, void *p);
+    /* Optional (NULL: alloc is used). Memory for what must get through when
+     * alloc has nothing left: a received frame (its ACK may be what frees
+     * the memory) and a pure ACK or RST. It may dip into a reserve that
+     * alloc leaves untouched, as Linux's GFP_ATOMIC allocations for
+     * received packets and ACKs may go below the page allocator's min
+     * watermark. berth_arena_init provides one (berth/arena.h); release
+     * with free. */
+    void *(*alloc_reserve)(void *ctx, size_t n);
 };
 
 /* ---- AF_UNIX path names: the file-system hooks (optional) ----

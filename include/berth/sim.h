@@ -32,9 +32,14 @@ berth_sim *berth_sim_new(uint64_t seed);
 void berth_sim_free(berth_sim *sim);
 uint64_t berth_sim_now(const berth_sim *sim);
 
-/* A stack that lives in the simulation (cfg may be NULL for defaults; its
- * platform field is replaced by the simulation's). */
+/* A stack that lives in the simulation (cfg may be NULL for defaults). Its
+ * platform is the simulation's, unless cfg->platform is set: that must be
+ * berth_sim_platform(sim) wrapped by something that forwards the clock,
+ * wait and random hooks to it, such as berth_arena_init (a host whose
+ * memory is a small static arena, as on a microcontroller). */
 berth_stack *berth_sim_add_host(berth_sim *sim, const char *name, const struct berth_config *cfg);
+/* The simulation's platform, to wrap for berth_sim_add_host. */
+struct berth_platform berth_sim_platform(berth_sim *sim);
 
 /* Run every event due up to absolute virtual time t_us; the clock ends at
  * t_us. Returns the number of events run. */

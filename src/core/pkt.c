@@ -25,6 +25,23 @@ struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len)
     return p;
 }
 
+struct pkt *pkt_alloc_atomic(struct berth_stack *st, size_t headroom, size_t len)
+{
+    struct pkt *p = pkt_alloc(st, headroom, len);
+    if (p || !st->plat.alloc_reserve)
+        return p;
+    size_t cap = headroom + len;
+    if (!(p = st->plat.alloc_reserve(st->plat.ctx, sizeof(*p) + cap)))
+        return NULL;
+    memset(p, 0, sizeof(*p));
+    p->cap = (uint32_t)cap; /* exact: not a size class bufcache_free keeps */
+    p->data = p->buf + headroom;
+    p->len = (uint32_t)len;
+    p->truesize = (uint32_t)(sizeof(*p) + cap);
+    p->reserve = 1;
+    return p;
+}
+
 void pkt_free(struct berth_stack *st, struct pkt *p)
 {
     if (p)

@@ -30,12 +30,25 @@ struct pkt {
     /* Filled by ip4_input for the transports. */
     struct in_addr src, dst;
     uint8_t ttl, tos;
-    uint16_t ip_hlen; /* IP header length of the datagram (ICMP quoting) */
-    uint8_t *nh;      /* network header within buf */
+    uint16_t ip_hlen : 15; /* IP header length of the datagram (ICMP quoting) */
+    /* Only the platform's reserve could hold it (pkt_alloc_atomic): never
+     * kept in a socket or reassembly queue. */
+    uint16_t reserve : 1;
+    uint8_t *nh; /* network header within buf */
     uint8_t buf[];
 };
 
 struct pkt *pkt_alloc(struct berth_stack *st, size_t headroom, size_t len);
+/* pkt_alloc for a packet only in transit, whose memory is back as soon as it
+ * has been processed or handed to the driver: a received frame, a TCP
+ * segment (its payload is already charged to the send queue; Linux clones
+ * it with GFP_ATOMIC), an ACK or RST, an ARP message. When ordinary memory
+ * is exhausted, the platform's reserve (alloc_reserve) is tried and the
+ * packet is marked `reserve`, so nothing may queue it for long. What queues
+ * hold — socket buffers, TCP stream data, reassembly — never comes from the
+ * reserve, so it cannot take the memory that lets ACKs in and segments
+ * out, and a full arena cannot stall the stack for good. */
+struct pkt *pkt_alloc_atomic(struct berth_stack *st, size_t headroom, size_t len);
 void pkt_free(struct berth_stack *st, struct pkt *p);
 void pkt_free_chain(struct berth_stack *st, struct pkt *p);
 /* Copy of p (same headroom). NULL on exhaustion. */

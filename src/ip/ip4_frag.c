@@ -416,7 +416,9 @@ struct pkt *ip4_reasm(struct berth_stack *st, struct pkt *p)
         end &= ~7u; /* non-last fragments carry multiples of 8: the excess is cut */
 
     struct ip4_reasm *r = reasm_get(st);
-    if (!r)
+    /* A fragment in the memory reserve cannot wait in a queue: as when
+     * ip_find finds no memory for one. */
+    if (!r || p->reserve)
         return reasm_fail(st, p, "no memory");
     struct ipq *q = ipq_find(st, r, &h);
 

@@ -289,7 +289,7 @@ static void arp_send(struct arp_cache *c, uint16_t op, struct in_addr tip, struc
 {
     struct berth_netif *ifp = c->ifp;
     struct berth_stack *st = cst(c);
-    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, ARP_HLEN);
+    struct pkt *p = pkt_alloc_atomic(st, PKT_HEADROOM, ARP_HLEN);
     if (!p) {
         ifp->stats.tx_dropped++;
         return;

@@ -347,7 +347,7 @@ void netif_input_locked(berth_netif *ifp, const void *data, size_t len)
     bool ether = ifp->link == BERTH_LINK_ETHERNET;
     if (len > 65535 + (ether ? ETH_HLEN : 0) || !(ifp->flags & BERTH_IFF_UP))
         return;
-    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, len);
+    struct pkt *p = pkt_alloc_atomic(st, PKT_HEADROOM, len);
     if (!p) {
         ifp->stats.rx_dropped++;
         SNMP_INC(st, Ip, InDiscards);

@@ -290,7 +290,8 @@ berth_stack *berth_sim_add_host(berth_sim *sim, const char *name, const struct b
         c = *cfg;
     else
         berth_config_init(&c);
-    c.platform = &sim->plat;
+    if (!c.platform)
+        c.platform = &sim->plat;
     if (name)
         c.name = name;
     if (!c.cred_current)
@@ -301,6 +302,8 @@ berth_stack *berth_sim_add_host(berth_sim *sim, const char *name, const struct b
     sim->hosts[sim->nhosts++] = (struct sim_host){.st = st};
     return st;
 }
+
+struct berth_platform berth_sim_platform(berth_sim *sim) { return sim->plat; }
 
 int berth_sim_set_app(berth_sim *sim, berth_stack *host, void (*fn)(void *, berth_stack *),
                       void *arg)

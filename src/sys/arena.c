@@ -34,6 +34,7 @@ struct arena {
     uint8_t *base, *end;
     uint32_t free_head;
     size_t used, peak;
+    size_t reserve; /* bytes alloc leaves for alloc_reserve */
     unsigned blocks, failures;
 };
 
@@ -86,9 +87,12 @@ static void fix_next(struct arena *a, struct blk *b)
         n->prev = bsize(b);
 }
 
-static void *arena_alloc(void *ctx, size_t n)
+/* First fit, below `limit`: alloc leaves the top `reserve` bytes of the
+ * arena to alloc_reserve (whose limit is the end). A region, not a byte
+ * count: packets in transit are freed at once, so the region is whole
+ * again whenever none is alive, however fragmented the rest is. */
+static void *take(struct arena *a, size_t n, uint8_t *limit)
 {
-    struct arena *a = ctx;
     size_t cap = (size_t)(a->end - a->base);
     if (n > cap) {
         a->failures++;
@@ -100,7 +104,7 @@ static void *arena_alloc(void *ctx, size_t n)
     for (uint32_t o = a->free_head; o != NONE; o = at(a, o)->next_free) {
         struct blk *b = at(a, o);
         uint32_t sz = bsize(b);
-        if (sz < need)
+        if (sz < need || (uintptr_t)b + need > (uintptr_t)limit)
             continue;
         list_remove(a, b);
         if (sz - need >= MIN_BLOCK) {
@@ -120,6 +124,18 @@ static void *arena_alloc(void *ctx, size_t n)
     }
     a->failures++;
     return NULL;
+}
+
+static void *arena_alloc(void *ctx, size_t n)
+{
+    struct arena *a = ctx;
+    return take(a, n, a->end - a->reserve);
+}
+
+static void *arena_alloc_reserve(void *ctx, size_t n)
+{
+    struct arena *a = ctx;
+    return take(a, n, a->end);
 }
 
 static void arena_free(void *ctx, void *p)
@@ -207,6 +223,7 @@ int berth_arena_init(struct berth_platform *p, void *mem, size_t n)
     b->prev = 0;
     a->free_head = NONE;
     list_push(a, b);
+    a->reserve = berth_arena_default_reserve(cap);
     *p = (struct berth_platform){.ctx = a,
                                  .now_us = arena_now,
                                  .lock = arena_lock,
@@ -215,7 +232,8 @@ int berth_arena_init(struct berth_platform *p, void *mem, size_t n)
                                  .wake = arena_wake,
                                  .random = arena_random,
                                  .alloc = arena_alloc,
-                                 .free = arena_free};
+                                 .free = arena_free,
+                                 .alloc_reserve = arena_alloc_reserve};
     return 0;
 }
 
@@ -223,6 +241,23 @@ void berth_arena_release(struct berth_platform *p)
 {
     if (p && p->alloc == arena_alloc)
         *p = ((struct arena *)p->ctx)->inner;
+}
+
+size_t berth_arena_default_reserve(size_t size)
+{
+    size_t r = (size / 4u) & ~(size_t)7u;
+    return r < BERTH_ARENA_RESERVE_MAX ? r : BERTH_ARENA_RESERVE_MAX;
+}
+
+int berth_arena_set_reserve(struct berth_platform *p, size_t bytes)
+{
+    if (!p || p->alloc != arena_alloc)
+        return EINVAL;
+    struct arena *a = p->ctx;
+    if (bytes > (size_t)(a->end - a->base))
+        return EINVAL;
+    a->reserve = bytes;
+    return 0;
 }
 
 void berth_arena_stats(const struct berth_platform *p, struct berth_arena_stats *out)
@@ -236,6 +271,7 @@ void berth_arena_stats(const struct berth_platform *p, struct berth_arena_stats 
     out->peak = a->peak;
     out->blocks = a->blocks;
     out->failures = a->failures;
+    out->reserve = a->reserve;
     for (uint32_t o = a->free_head; o != NONE; o = at(a, o)->next_free) {
         size_t s = bsize(at(a, o)) - HDR;
         if (s > out->largest)

@@ -12,7 +12,6 @@
 
 #define CHUNK_MIN BERTH_TCP_CHUNK_MIN /* berth/config.h */
 /* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
-/* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
 #define CHUNK_MAX (16384u - (uint32_t)sizeof(struct tcp_chunk))
 
 static struct tcp_chunk *chunk_new(struct berth_stack *st, uint32_t seq, uint32_t cap)
@@ -57,9 +56,14 @@ uint8_t *tcp_bufq_room(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
         return t->data + t->off + t->len;
     }
     uint32_t cap = hint < CHUNK_MIN ? CHUNK_MIN : hint > CHUNK_MAX ? CHUNK_MAX : hint;
-    struct tcp_chunk *c = chunk_new(st, seq, cap);
-    if (!c)
-        return NULL;
+    struct tcp_chunk *c;
+    /* When memory is short (a small fragmented arena), smaller chunks may
+     * still be found: the bytes need not be contiguous. */
+    while (!(c = chunk_new(st, seq, cap))) {
+        if (cap <= CHUNK_MIN)
+            return NULL;
+        cap = cap / 2 < CHUNK_MIN ? CHUNK_MIN : cap / 2;
+    }
     push_tail(q, c);
     *room = cap < want ? cap : want;
     return c->data;

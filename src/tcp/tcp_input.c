@@ -851,6 +851,24 @@ static bool mem_ok(struct tcp_sock *tp, uint32_t len)
     return used <= (uint64_t)tp->inet.sk.rcvbuf;
 }
 
+/* Queue in-order data; returns how many bytes found memory. When memory
+ * runs out, the out-of-order queue goes first (tcp_try_rmem_schedule ->
+ * tcp_prune_ofo_queue): without that, connections whose out-of-order data
+ * holds all memory could never take the in-order segment that would drain
+ * it. */
+static uint32_t rcv_queue(struct tcp_sock *tp, const uint8_t *d, uint32_t len)
+{
+    struct berth_stack *st = tcp_st(tp);
+    struct tcp_bufq *q = &tp->c->rcvq;
+    uint32_t before = q->bytes;
+    if (tcp_bufq_append(st, q, tp->c->rcv_nxt, d, len, BERTH_TCP_RCV_CHUNK) && tp->c->ooq.head) {
+        tcp_bufq_purge(st, &tp->c->ooq);
+        uint32_t done = q->bytes - before;
+        tcp_bufq_append(st, q, tp->c->rcv_nxt + done, d + done, len - done, BERTH_TCP_RCV_CHUNK);
+    }
+    return q->bytes - before;
+}
+
 /* Returns true when tp is over (TIME_WAIT). */
 static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
 {
@@ -888,8 +906,16 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                 tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
                 return false;
             }
-            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, BERTH_TCP_RCV_CHUNK))
-                return false;
+            uint32_t got = rcv_queue(tp, d, len);
+            if (got < len) {
+                /* No memory for (all of) it: what did not fit is dropped
+                 * and the peer told at once (ICSK_ACK_NOMEM). */
+                tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
+                if (!got)
+                    return false;
+                len = got;
+                fin = false;
+            }
             tp->c->rcv_nxt += len;
             tp->c->bytes_received += len;
             tp->c->lrcvtime = st_now(st);

@@ -241,7 +241,7 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
         o.tsecr = tp->c->ts_recent;
     }
     unsigned optlen = (unsigned)tcp_build_options(opt, &o);
-    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, TCP_HLEN + optlen + len);
+    struct pkt *p = pkt_alloc_atomic(st, PKT_HEADROOM, TCP_HLEN + optlen + len);
     if (!p)
         return ENOBUFS;
     if (len)
@@ -876,7 +876,7 @@ void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr ds
 {
     uint8_t opt[TCP_MAX_OPTLEN];
     unsigned optlen = o ? (unsigned)tcp_build_options(opt, o) : 0;
-    struct pkt *p = pkt_alloc(st, PKT_HEADROOM, TCP_HLEN + optlen);
+    struct pkt *p = pkt_alloc_atomic(st, PKT_HEADROOM, TCP_HLEN + optlen);
     if (!p)
         return;
     fill_hdr(p, sport, dport, seq, ack, flags, wnd, opt, optlen, src, dst);

@@ -92,6 +92,15 @@ void udp_queue_rcv(struct berth_stack *st, struct udp_sock *us, struct pkt *p)
         pkt_free(st, p);
         return;
     }
+    /* A datagram held by the memory reserve cannot be charged to the
+     * socket: dropped as __udp_enqueue_schedule_skb drops one when
+     * sk_rmem_schedule fails under udp_mem pressure (ENOBUFS: MemErrors). */
+    if (p->reserve) {
+        SNMP_INC(st, Udp, MemErrors);
+        SNMP_INC(st, Udp, InErrors);
+        pkt_free(st, p);
+        return;
+    }
     udp_rxq_push(us, p);
     sock_wake(so);
 }

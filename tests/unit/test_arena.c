@@ -33,6 +33,7 @@ static void fill_free_coalesce(void **state)
 {
     (void)state;
     struct berth_platform p = arena_platform(16 * 1024);
+    assert_int_equal(berth_arena_set_reserve(&p, 0), 0); /* the allocator alone */
     struct berth_arena_stats s0, s;
     berth_arena_stats(&p, &s0);
     assert_int_equal(s0.used, 0);
@@ -74,6 +75,57 @@ static void fill_free_coalesce(void **state)
     p.free(p.ctx, NULL); /* allowed, as free(NULL) */
     assert_int_equal(berth_arena_init(&p, mem, 16), EINVAL);
     done_platform(&p);
+}
+
+/* The reserve: the top of the arena is alloc_reserve's alone, whatever
+ * alloc has taken or fragmented below it. */
+static void reserve_region(void **state)
+{
+    (void)state;
+    struct berth_platform p = arena_platform(16 * 1024);
+    struct berth_arena_stats s0, s;
+    berth_arena_stats(&p, &s0);
+    assert_int_equal(s0.reserve, berth_arena_default_reserve(s0.size));
+    assert_int_equal(s0.reserve, BERTH_ARENA_RESERVE_MAX); /* a quarter would be more */
+    assert_int_equal(berth_arena_default_reserve(8192), 2048);
+    assert_non_null(p.alloc_reserve);
+    /* alloc stops short of the reserve */
+    void *blk[1024];
+    size_t n = 0;
+    while (n < 1024 && (blk[n] = p.alloc(p.ctx, 100)) != NULL)
+        n++;
+    berth_arena_stats(&p, &s);
+    assert_true(s.used <= s.size - s.reserve);
+    assert_true(s.size - s.reserve - s.used < 112);
+    /* fragment what alloc has: free every other block */
+    for (size_t i = 0; i < n; i += 2)
+        p.free(p.ctx, blk[i]);
+    assert_null(p.alloc(p.ctx, 1600));
+    /* alloc_reserve finds the reserve whole: a full frame, twice */
+    void *f1 = p.alloc_reserve(p.ctx, 1600), *f2 = p.alloc_reserve(p.ctx, 1600);
+    assert_non_null(f1);
+    assert_non_null(f2);
+    memset(f1, 1, 1600);
+    memset(f2, 2, 1600);
+    assert_null(p.alloc_reserve(p.ctx, 1600));
+    assert_non_null(blk[0] = p.alloc_reserve(p.ctx, 100)); /* the holes below, too */
+    p.free(p.ctx, f1);
+    p.free(p.ctx, f2);
+    p.free(p.ctx, blk[0]);
+    /* no reserve: alloc takes everything */
+    assert_int_equal(berth_arena_set_reserve(&p, 0), 0);
+    assert_non_null(f1 = p.alloc(p.ctx, 3000));
+    p.free(p.ctx, f1);
+    assert_int_equal(berth_arena_set_reserve(&p, s.size + 8), EINVAL);
+    for (size_t i = 1; i < n; i += 2)
+        p.free(p.ctx, blk[i]);
+    berth_arena_stats(&p, &s);
+    assert_int_equal(s.used, 0);
+    done_platform(&p);
+    struct berth_platform plain;
+    berth_platform_inline(&plain, 0, 1);
+    assert_int_equal(berth_arena_set_reserve(&plain, 0), EINVAL); /* not an arena */
+    berth_platform_inline_release(&plain);
 }
 
 /* Random sizes, random frees, checked contents: a model of the heap. */
@@ -241,9 +293,8 @@ static void stack_does_not_fit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fill_free_coalesce),
-        cmocka_unit_test(random_pattern),
-        cmocka_unit_test(stack_exhaustion),
+        cmocka_unit_test(fill_free_coalesce), cmocka_unit_test(reserve_region),
+        cmocka_unit_test(random_pattern),     cmocka_unit_test(stack_exhaustion),
         cmocka_unit_test(stack_does_not_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
