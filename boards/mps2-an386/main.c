@@ -238,9 +238,11 @@ static void conn_step(struct conn *c, short rev)
         ssize_t n =
             berth_send(st, c->fd, c->buf + c->off, c->have - c->off, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n < 0) {
-            /* berth answers a send that finds the arena full with ENOBUFS
-             * (Linux would wait, or say EAGAIN): memory comes back as the
-             * peer acknowledges, so try again on the next round. */
+            /* A send that finds the arena full says EAGAIN, as Linux's
+             * tcp_sendmsg does without memory on a non-blocking socket:
+             * memory comes back as the peer acknowledges, so try again on
+             * the next round. (ENOBUFS/ENOMEM are counted, should a
+             * platform's allocator fail otherwise.) */
             if (errno == ENOBUFS || errno == ENOMEM)
                 send_nomem++;
             else if (errno != EAGAIN)

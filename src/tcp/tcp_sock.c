@@ -982,8 +982,28 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         uint8_t *d = tcp_bufq_room(st, &tp->c->sndq, tp->c->write_seq, (uint32_t)want,
                                    (uint32_t)(want > 65536 ? 65536 : want), &room);
         if (!d) {
-            err = -ENOBUFS;
-            goto error;
+            /* sk_stream_wait_memory: the send buffer has room but memory
+             * has run out (an arena's cap). Non-blocking: EAGAIN. Else
+             * wait a random 2-51 jiffies (vm_wait; or less, to the
+             * SO_SNDTIMEO deadline: then EAGAIN) for ACKs or readers to
+             * free some, and try again. */
+            tcp_push(tp, false);
+            uint64_t now = st_now(st);
+            if (nowait || now >= deadline) {
+                err = -EAGAIN;
+                goto error;
+            }
+            uint64_t vm = now + (2u + stack_random32(st) % 50u) * 4000u; /* HZ=250 */
+            int rc = tcp_wait(so, vm < deadline ? vm : deadline);
+            if (rc && !(rc == -EAGAIN && vm < deadline)) {
+                err = rc;
+                goto error;
+            }
+            if (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
+                err = -EPIPE;
+                goto error;
+            }
+            continue;
         }
         if (iov_read(msg, copied, d, room)) {
             err = -EFAULT;

@@ -139,6 +139,16 @@ static void client_app(void *arg, berth_stack *st)
     }
 }
 
+static size_t *drain_got;
+static void drain_app(void *arg, berth_stack *st)
+{
+    int fd = *(int *)arg;
+    uint8_t tmp[4096];
+    ssize_t r;
+    while ((r = berth_recv(st, fd, tmp, sizeof(tmp), 0)) > 0)
+        *drain_got += (size_t)r;
+}
+
 static void trace_line(void *arg, const char *line)
 {
     (void)arg;
@@ -230,10 +240,94 @@ static void six_echoes_on_a_small_arena(void **state)
     assert_int_equal(st.used, 0);
 }
 
+/* tcp_sendmsg when memory (not the send buffer) runs out: EAGAIN when
+ * non-blocking or when SO_SNDTIMEO expires, else it waits for memory
+ * (sk_stream_wait_memory) — never ENOBUFS. */
+static void send_waits_for_memory(void **state)
+{
+    (void)state;
+    struct berth_link_params lp;
+    berth_link_params_init(&lp);
+    lp.latency_us = 500;
+    berth_sim *sim = berth_sim_new(11);
+    berth_vlink *link = berth_vlink_new(sim, &lp);
+    struct berth_platform small = berth_sim_platform(sim);
+    assert_int_equal(berth_arena_init(&small, arena_mem, 16 * 1024), 0);
+    struct berth_config cfg;
+    berth_config_init(&cfg);
+    cfg.platform = &small;
+    cfg.max_fds = cfg.max_sockets = 16;
+    cfg.buffer_cache = 0;
+    berth_stack *a = berth_sim_add_host(sim, "mcu", &cfg);
+    berth_stack *b = berth_sim_add_host(sim, "pc", NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(tt_plug(link, a, "192.0.2.2/24", 1500));
+    assert_non_null(tt_plug(link, b, "192.0.2.1/24", 1500));
+    int lfd = berth_socket(b, AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(5000)};
+    sa.sin_addr.s_addr = htonl(0xc0000201);
+    assert_int_equal(berth_bind(b, lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(berth_listen(b, lfd, 1), 0);
+    int fd = berth_socket(a, AF_INET, SOCK_STREAM, 0);
+    int sb = 65536; /* the send buffer is not the limit: the arena is */
+    assert_int_equal(berth_setsockopt(a, fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof(sb)), 0);
+    assert_int_equal(berth_connect(a, fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    int cfd = berth_accept4(b, lfd, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(cfd >= 0);
+
+    /* set before memory runs out: options live in a block of their own */
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+    assert_int_equal(berth_setsockopt(a, fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+    /* the wire goes dead: nothing sent is acknowledged, so queued data
+     * holds the arena */
+    lp.loss = 1.0;
+    berth_vlink_set_params(link, &lp);
+    static uint8_t buf[64 * 1024];
+    memset(buf, 'm', sizeof(buf));
+    ssize_t n = berth_send(a, fd, buf, sizeof(buf), MSG_DONTWAIT);
+    assert_true(n > 0 && n < (ssize_t)sizeof(buf));
+    size_t queued = (size_t)n;
+    errno = 0;
+    assert_int_equal(berth_send(a, fd, buf, 1000, MSG_DONTWAIT), -1);
+    assert_int_equal(errno, EAGAIN); /* Linux: sk_stream_wait_memory, non-blocking */
+    struct berth_arena_stats st;
+    berth_arena_stats(&small, &st);
+    assert_true(st.failures > 0);
+
+    /* blocking with SO_SNDTIMEO 200 ms (set above): EAGAIN once it expires */
+    uint64_t t0 = berth_sim_now(sim);
+    errno = 0;
+    assert_int_equal(berth_send(a, fd, buf, 1000, 0), -1);
+    assert_int_equal(errno, EAGAIN);
+    uint64_t waited = berth_sim_now(sim) - t0;
+    assert_true(waited >= 200000 && waited < 500000);
+
+    /* blocking without a timeout: it waits for the memory that ACKs free
+     * once the wire works again, and sends everything */
+    tv.tv_usec = 0;
+    assert_int_equal(berth_setsockopt(a, fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+    lp.loss = 0;
+    berth_vlink_set_params(link, &lp);
+    static size_t got;
+    got = 0;
+    assert_int_equal(berth_sim_set_app(sim, b, drain_app, &cfd), 0);
+    drain_got = &got;
+    assert_int_equal(berth_send(a, fd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+    assert_int_equal(berth_close(a, fd), 0);
+    berth_sim_run_idle(sim, 60000000);
+    assert_int_equal(got, queued + sizeof(buf));
+    berth_sim_set_app(sim, b, NULL, NULL);
+    berth_sim_free(sim);
+    berth_arena_stats(&small, &st);
+    assert_int_equal(st.used, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(six_echoes_on_a_small_arena),
+        cmocka_unit_test(send_waits_for_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
