@@ -109,9 +109,16 @@
     X(IpExt, InNoRoutes)                                                                           \
     X(IpExt, InTruncatedPkts)
 
+/* Without TCP there are no Tcp/TcpExt counters (berth_snmp_get: ENOENT):
+ * 35 counters nothing could ever increment, 140 B of the stack's RAM on a
+ * 32-bit target. */
+#if BERTH_WITH_TCP
 #define BERTH_SNMP_ALL(X)                                                                          \
     BERTH_SNMP_IP(X)                                                                               \
     BERTH_SNMP_ICMP(X) BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X)
+#else
+#define BERTH_SNMP_ALL(X) BERTH_SNMP_IP(X) BERTH_SNMP_ICMP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X)
+#endif
 
 #if BERTH_WITH_COUNTERS
 struct berth_snmp {

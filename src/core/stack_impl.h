@@ -62,8 +62,8 @@ static inline bool net_port_reserved(const struct berth_net_cfg *n, unsigned por
 
 struct berth_stack {
     struct berth_platform plat;
-    bool own_platform; /* posix platform created by berth_stack_new */
-    char name[32];
+    bool own_platform;             /* posix platform created by berth_stack_new */
+    char name[BERTH_PICK(32, 16)]; /* for traces; a small target keeps 15 characters */
     struct berth_config cfg;
     struct berth_net_cfg net;
 

@@ -145,8 +145,11 @@ int berth_netif_set_up(berth_netif *ifp, bool up)
 
 void berth_netif_stats(berth_netif *ifp, struct berth_netif_stats *out)
 {
+    memset(out, 0, sizeof(*out));
     st_lock(ifp->st);
-    *out = ifp->stats;
+#define NETIF_STAT_COPY(f) out->f = ifp->stats.f;
+    NETIF_STATS(NETIF_STAT_COPY)
+#undef NETIF_STAT_COPY
     st_unlock(ifp->st);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "berth/config.h"
 #include "berth/netif.h"
 #include "core/pkt.h"
 
@@ -33,6 +34,19 @@ struct ifaddr6 {
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
 struct arp_cache;
+
+/* berth_netif_stats's counters, kept BERTH_COUNTER_T wide: 32 bits on a
+ * small target (48 B less per interface), as a 32-bit Linux keeps its
+ * net_device_stats in unsigned longs; berth_netif_stats widens them. */
+#define NETIF_STATS(X)                                                                             \
+    X(rx_packets)                                                                                  \
+    X(tx_packets) X(rx_bytes) X(tx_bytes) X(rx_errors) X(tx_errors) X(rx_dropped) X(tx_dropped)    \
+        X(multicast) X(rx_length_errors) X(rx_nohandler) X(rx_otherhost_dropped)
+struct netif_stats {
+#define NETIF_STAT_FIELD(f) BERTH_COUNTER_T f;
+    NETIF_STATS(NETIF_STAT_FIELD)
+#undef NETIF_STAT_FIELD
+};
 
 struct berth_netif {
     struct berth_netif *next;
@@ -57,7 +71,7 @@ struct berth_netif {
     netif_tap_fn tap;
     void *tap_arg;
     void (*tap_close)(void *arg);
-    struct berth_netif_stats stats;
+    struct netif_stats stats;
 };
 
 /* Send an IPv4 packet (data at the IP header) to next hop nh through ifp:
