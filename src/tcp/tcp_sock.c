@@ -518,6 +518,7 @@ static int tcp4_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     return rc;
 }
 
+#if BERTH_WITH_IPV6
 static int tcp6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
     int rc = inet6_bind(so, sa, len);
@@ -525,6 +526,7 @@ static int tcp6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         tcp_sk(so)->old_sport = 0;
     return rc;
 }
+#endif
 
 /* inet_listen. */
 static int tcp_listen(struct bsock *so, int backlog)
