@@ -21,12 +21,17 @@ if [ ! -f "$ROOT/etc/debian_version" ]; then
     debootstrap --variant=minbase bookworm "$ROOT" http://deb.debian.org/debian
 fi
 cleanup() {
-    for m in dev/pts dev sys proc; do umount -l "$ROOT/$m" 2>/dev/null || true; done
+    for m in run dev sys proc; do umount -l "$ROOT/$m" 2>/dev/null || true; done
+    umount -l "$ROOT" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
+# The root must be a mount point of its own: `ip netns exec` remounts / as a
+# slave, which fails on a plain directory.
+mount --bind "$ROOT" "$ROOT"
 mount -t proc proc "$ROOT/proc"
 mount --rbind /sys "$ROOT/sys"
 mount --rbind /dev "$ROOT/dev"
+mount -t tmpfs tmpfs "$ROOT/run"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 
 rm -rf "$ROOT/home/berth"
@@ -47,6 +52,12 @@ if su newcomer -c 'cd /home/berth && make test' >/tmp/nonroot.log 2>&1; then
 fi
 grep -A1 "missing here" /tmp/nonroot.log
 echo "== make test (as root)"
-cd /home/berth && rm -rf build && make test 2>&1 | tail -15
+cd /home/berth && rm -rf build
+if ! make test >/tmp/test.log 2>&1; then
+    tail -40 /tmp/test.log
+    echo "make test FAILED"
+    exit 1
+fi
+grep -E "tests passed|Label Time|^[a-z_]+ += " /tmp/test.log
 IN
 echo "fresh-machine check: passed"
