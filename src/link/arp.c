@@ -134,7 +134,9 @@ static unsigned bucket_of(const struct arp_cache *c, struct in_addr a)
 static void rand_reach(struct arp_cache *c, uint64_t now)
 {
     uint64_t base = MS(c->p.base_reachable_time_ms);
-    c->reachable_time = base / 2 + (base ? stack_random32(cst(c)) % base : 0);
+    uint32_t r = stack_random32(cst(c));
+    /* r % base, in 32 bits when base fits (no 64-bit division on a 32-bit CPU) */
+    c->reachable_time = base / 2 + (!base ? 0 : base > UINT32_MAX ? r : r % (uint32_t)base);
     c->last_rand = now;
 }
 

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "berth/socket.h"
@@ -185,6 +186,109 @@ int berth_posix_socket(int domain, int type, int protocol)
     return wrap_new(berth_socket(st, domain, type, protocol), type);
 }
 
+/* socketpair(): two placeholders for the two berth descriptors. The
+ * vector is checked first, as __sys_socketpair writes it before it creates
+ * anything. */
+int berth_posix_socketpair(int domain, int type, int protocol, int sv[2])
+{
+    berth_stack *st = berth_posix_stack();
+    if ((uintptr_t)sv < 4096) {
+        errno = EFAULT;
+        return -1;
+    }
+    int b[2];
+    if (berth_socketpair(st, domain, type, protocol, b) < 0)
+        return -1;
+    int fd0 = placeholder_open(type);
+    int fd1 = fd0 < 0 ? -1 : placeholder_open(type);
+    if (fd1 < 0) {
+        int e = errno;
+        if (fd0 >= 0)
+            close(fd0);
+        berth_close(st, b[0]);
+        berth_close(st, b[1]);
+        errno = e;
+        return -1;
+    }
+    if (map_set(fd0, b[0]) || map_set(fd1, b[1])) {
+        close(fd0);
+        close(fd1);
+        berth_close(st, b[0]);
+        berth_close(st, b[1]);
+        errno = ENOMEM;
+        return -1;
+    }
+    sv[0] = fd0;
+    sv[1] = fd1;
+    return 0;
+}
+
+/* SCM_RIGHTS carries descriptor numbers: the application's are OS
+ * placeholders, berth's core wants its own. On the way out each one is
+ * translated (a descriptor that is not a berth socket becomes -1, which
+ * berth refuses with EBADF: docs/deviations.md); on the way in each berth
+ * descriptor received gets a placeholder. `out` receives a translated copy
+ * of the control buffer when there is anything to translate. */
+static bool rights_out(const struct msghdr *msg, struct msghdr *copy, void **buf)
+{
+    *buf = NULL;
+    if (!msg || (uintptr_t)msg < 4096 || !msg->msg_control ||
+        msg->msg_controllen < sizeof(struct cmsghdr) || (uintptr_t)msg->msg_control < 4096 ||
+        msg->msg_controllen > 65536)
+        return false;
+    bool any = false;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            any = true;
+    if (!any)
+        return false;
+    *copy = *msg;
+    *buf = malloc(msg->msg_controllen);
+    if (!*buf)
+        return false;
+    memcpy(*buf, msg->msg_control, msg->msg_controllen);
+    copy->msg_control = *buf;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(copy); c; c = CMSG_NXTHDR(copy, c)) {
+        /* Only well-formed headers inside the buffer (the stack refuses
+         * the others with EINVAL, untranslated). */
+        size_t at = (size_t)((char *)c - (char *)*buf);
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > msg->msg_controllen - at)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+            fd = berth_posix_fd(fd);
+            memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
+        }
+    }
+    return true;
+}
+
+static void rights_in(struct msghdr *msg, int flags)
+{
+    if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
+        return;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+            continue;
+        int *fdv = (int *)CMSG_DATA(c);
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd = placeholder_open((flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0);
+            if (fd < 0 || map_set(fd, fdv[i])) {
+                if (fd >= 0)
+                    close(fd);
+                berth_close(g_stack, fdv[i]);
+                fdv[i] = -1;
+                continue;
+            }
+            fdv[i] = fd;
+        }
+    }
+}
+
 #define SOCKCALL(fd, expr)                                                                         \
     do {                                                                                           \
         berth_stack *st = berth_posix_stack();                                                     \
@@ -263,6 +367,15 @@ ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags,
 
 ssize_t berth_posix_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+    struct msghdr copy;
+    void *buf;
+    if (berth_posix_fd(fd) >= 0 && rights_out(msg, &copy, &buf)) {
+        ssize_t r = berth_sendmsg(berth_posix_stack(), berth_posix_fd(fd), &copy, flags);
+        int e = errno;
+        free(buf);
+        errno = e;
+        return r;
+    }
     SOCKCALL(fd, berth_sendmsg(st, b, msg, flags));
 }
 
@@ -279,7 +392,14 @@ ssize_t berth_posix_recvfrom(int fd, void *buf, size_t len, int flags, struct so
 
 ssize_t berth_posix_recvmsg(int fd, struct msghdr *msg, int flags)
 {
-    SOCKCALL(fd, berth_recvmsg(st, b, msg, flags));
+    berth_stack *st = berth_posix_stack();
+    int b = sock_fd(fd);
+    if (b < 0)
+        return -1;
+    ssize_t r = berth_recvmsg(st, b, msg, flags);
+    if (r >= 0)
+        rights_in(msg, flags);
+    return r;
 }
 
 int berth_posix_getsockname(int fd, struct sockaddr *a, socklen_t *l)

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "berth/config.h"
 #include "core/timer.h"
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
@@ -425,7 +426,7 @@ static inline struct berth_stack *tcp_st(const struct tcp_sock *tp) { return tp-
 static inline int tcp_state(const struct tcp_sock *tp) { return tp->inet.state; }
 
 /* ---- per-stack state (tcp_hash.c) ---- */
-#define TCP_PERTURB 256
+#define TCP_PERTURB BERTH_TCP_PERTURB /* berth/config.h; Linux 5.x: 256 */
 struct tcp_stack {
     struct tcp_eh **ehash;
     unsigned ehash_mask;
@@ -481,7 +482,14 @@ int tcp_hash_connect(struct tcp_sock *tp);
  * TIME_WAIT entry when Linux would (tcp_twsk_unique). */
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind);
 
-/* SYN cookies (tcp_hash.c; Linux's syncookies.c) */
+/* SYN cookies (tcp_hash.c; Linux's syncookies.c). Compiled out
+ * (BERTH_WITH_SYNCOOKIES=OFF) the mode is always 0, as tcp_syncookies=0:
+ * a full SYN queue drops the SYN. */
+#if BERTH_WITH_SYNCOOKIES
+#define TCP_SYNCOOKIES(ts) ((ts)->syncookies)
+#else
+#define TCP_SYNCOOKIES(ts) ((void)(ts), 0)
+#endif
 /* The ISN for a SYN answered without a request; sets req->mss_clamp to the
  * MSS the cookie encodes. */
 uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg);

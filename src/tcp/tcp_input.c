@@ -2,6 +2,7 @@
  * validation, demux (established table, then listeners), the handshake on
  * both sides, RFC 5961 protections, acknowledgement processing with RTT
  * estimation and loss recovery (NewReno, SACK), reassembly and FIN. */
+#include <inttypes.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -110,7 +111,7 @@ void tcp_set_state(struct tcp_sock *tp, int state)
     if (is_est && !was_est)
         SNMP_INC(st, Tcp, CurrEstab);
     else if (was_est && !is_est)
-        st->snmp.Tcp_CurrEstab--;
+        SNMP_ADD(st, Tcp, CurrEstab, -1);
     if (state == TCPS_CLOSE && was_est)
         SNMP_INC(st, Tcp, EstabResets);
     if (state == TCPS_CLOSE && old != TCPS_CLOSE) {
@@ -471,7 +472,8 @@ static bool sack_lost_head(const struct tcp_sock *tp)
 static void enter_recovery(struct tcp_sock *tp)
 {
     SNMP_INC(tcp_st(tp), TcpExt, TCPFastRetrans);
-    TRACE(tcp_st(tp), "tcp %u: recovery at una %u max %u cwnd %u sacked ranges %u",
+    TRACE(tcp_st(tp),
+          "tcp %u: recovery at una %" PRIu32 " max %" PRIu32 " cwnd %" PRIu32 " sacked ranges %u",
           inet_num(&tp->inet), tp->c->snd_una, tp->c->snd_max, tp->c->cwnd, tp->c->nsacked);
     tp->c->prior_cwnd = tp->c->cwnd;
     tp->c->prior_ssthresh = tp->c->ssthresh;
@@ -512,7 +514,8 @@ static void lost_retrans(struct tcp_sock *tp)
         hi = seq_max(hi, tp->c->sacked[i][1]);
     uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
     if (seq_gt(hi, tp->c->head_rtx_max + (uint32_t)tp->c->reordering * mss)) {
-        TRACE(tcp_st(tp), "tcp %u: retransmission of %u lost", inet_num(&tp->inet), tp->c->snd_una);
+        TRACE(tcp_st(tp), "tcp %u: retransmission of %" PRIu32 " lost", inet_num(&tp->inet),
+              tp->c->snd_una);
         tp->c->high_rxt = tp->c->snd_una;
     }
 }
@@ -580,7 +583,8 @@ static void tlp_ack(struct tcp_sock *tp, uint32_t ack, bool dsack, bool not_dup,
         /* tcp_try_keep_open */
         tp->c->ca_state = tp->c->nsacked ? TCPCA_DISORDER : TCPCA_OPEN;
         SNMP_INC(st, TcpExt, TCPLossProbeRecovery);
-        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %u", inet_num(&tp->inet), tp->c->cwnd);
+        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %" PRIu32 "", inet_num(&tp->inet),
+              tp->c->cwnd);
     } else if (!not_dup && !sacked) {
         tp->tlp_out = false;
     }
@@ -706,8 +710,8 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
          * more duplicate ACKs next time. */
         tp->c->undo_ok = false;
         if (seg->has_ts && seq_lt(seg->tsecr, tp->c->undo_tsval)) {
-            TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %u)", inet_num(&tp->inet),
-                  tp->c->dupacks);
+            TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %" PRIu32 ")",
+                  inet_num(&tp->inet), tp->c->dupacks);
             if (tp->c->cwnd < tp->c->prior_cwnd)
                 tp->c->cwnd = tp->c->prior_cwnd;
             if (tp->c->ssthresh < tp->c->prior_ssthresh)
@@ -884,7 +888,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                 tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
                 return false;
             }
-            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, 4096))
+            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, BERTH_TCP_RCV_CHUNK))
                 return false;
             tp->c->rcv_nxt += len;
             tp->c->bytes_received += len;
@@ -1161,9 +1165,9 @@ static bool cookie_input(struct tcp_sock *l, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(l);
     struct tcp_stack *ts = tcp_of(st);
-    if (!ts->syncookies || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
+    if (!TCP_SYNCOOKIES(ts) || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
         return false;
-    if (ts->syncookies != 2 && synq_no_recent_overflow(st, l->lq))
+    if (TCP_SYNCOOKIES(ts) != 2 && synq_no_recent_overflow(st, l->lq))
         return false;
     struct tcp_req req;
     if (!tcp_cookie_check(st, l, seg, &req)) {
@@ -1198,13 +1202,13 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
      * always with 2) or, without cookies, a drop (the client retransmits
      * it); a full accept queue drops the SYN. */
     bool want_cookie = false;
-    if ((ts->syncookies == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
-        if (!ts->syncookies) {
+    if ((TCP_SYNCOOKIES(ts) == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
+        if (!TCP_SYNCOOKIES(ts)) {
             SNMP_INC(st, TcpExt, ListenDrops);
             return;
         }
         want_cookie = true;
-        if (ts->syncookies != 2)
+        if (TCP_SYNCOOKIES(ts) != 2)
             SNMP_INC(st, TcpExt, TCPReqQFullDoCookies);
     }
     if (lq->acc_len > (unsigned)lq->backlog) {
@@ -1215,7 +1219,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     /* Without cookies, the last quarter of tcp_max_syn_backlog is kept for
      * peers already proven (Linux: tcp_peer_is_proven); berth keeps no
      * peer history, so the quarter stays unused. */
-    if (!want_cookie && !isn && !ts->syncookies &&
+    if (!want_cookie && !isn && !TCP_SYNCOOKIES(ts) &&
         (unsigned)ts->max_syn_backlog - lq->qlen < (unsigned)ts->max_syn_backlog >> 2) {
         SNMP_INC(st, TcpExt, ListenDrops);
         return;
@@ -1367,8 +1371,9 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     seg.ifindex = p->ifp ? berth_netif_index(p->ifp) : 0;
     if (doff > TCP_HLEN)
         tcp_parse_options(p->data + TCP_HLEN, doff - TCP_HLEN, (h.flags & TH_SYN) != 0, &seg);
-    TRACE(st, "tcp in %u>%u seq %u ack %u len %u flags %02x wnd %u", ntohs(seg.sport),
-          ntohs(seg.dport), seg.seq, seg.ack, seg.len, seg.flags, seg.wnd);
+    TRACE(st,
+          "tcp in %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32 " flags %02x wnd %" PRIu32 "",
+          ntohs(seg.sport), ntohs(seg.dport), seg.seq, seg.ack, seg.len, seg.flags, seg.wnd);
     if (!seg.dport) /* nothing listens on port 0 */
         goto no_socket;
 

@@ -2,6 +2,7 @@
  * window, what may be sent now (send window, congestion window, Nagle,
  * cork, silly-window avoidance), retransmissions, and the replies made
  * without a socket (RST, ACKs from TIME_WAIT and requests). */
+#include <inttypes.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
@@ -267,8 +268,10 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
         tp->c->ack_pending = 0;
         tcp_timer_clear(tp, TCP_T_DELACK);
     }
-    TRACE(st, "tcp out %u>%u seq %u ack %u len %u flags %02x wnd %u state %d", inet_num(in),
-          ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
+    TRACE(st,
+          "tcp out %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32
+          " flags %02x wnd %u state %d",
+          inet_num(in), ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
     tp->c->segs_out++;
     if (len) {
         tp->c->data_segs_out++;
@@ -753,7 +756,7 @@ sent:
     tp->c->tlp_high_seq = tp->c->snd_max;
     tp->tlp_out = true;
     SNMP_INC(st, TcpExt, TCPLossProbes);
-    TRACE(st, "tcp %u: loss probe (%s), una %u max %u", inet_num(&tp->inet),
+    TRACE(st, "tcp %u: loss probe (%s), una %" PRIu32 " max %" PRIu32 "", inet_num(&tp->inet),
           tp->tlp_retrans ? "tail again" : "new data", tp->c->snd_una, tp->c->snd_max);
     tcp_rearm_rto(tp);
     return;

@@ -906,9 +906,11 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
         if (e)
             err = e;
     }
-#ifdef SIGPIPE
+#if BERTH_WITH_POSIX && defined(SIGPIPE) /* no signals on bare metal */
     if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
+#else
+    (void)flags;
 #endif
     return err;
 }
@@ -1322,6 +1324,7 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
+#if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
                "tcp_sock: the inet6_info is within reach of the bind node");
 
@@ -1346,3 +1349,4 @@ const struct sock_ops tcp6_ops = {
     .poll = tcp_poll,
     .ioctl = tcp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */

@@ -401,6 +401,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
     return 0;
 }
 
+#if BERTH_WITH_IPV6
 int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
 {
     if (level == IPPROTO_IPV6)
@@ -416,3 +417,4 @@ int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t 
         return -ENOPROTOOPT;
     return tcp_getsockopt(so, level, name, val, len);
 }
+#endif

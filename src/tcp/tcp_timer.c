@@ -6,6 +6,7 @@
  * 1 s before the first RTT sample, doubling per timeout) and Linux's
  * give-up rules: tcp_syn_retries (6) for a SYN, tcp_retries2 (15, about 15
  * minutes of back-off) for data, TCP_USER_TIMEOUT when set. */
+#include <inttypes.h>
 #include <errno.h>
 
 #include "tcp/tcp.h"
@@ -192,8 +193,11 @@ static void retransmit_timer(struct tcp_sock *tp)
     /* tcp_enter_loss: one segment of window, slow start from the head
      * again; ssthresh shrinks once per loss episode. */
     SNMP_INC(st, TcpExt, TCPTimeouts);
-    TRACE(st, "tcp %u: RTO, una %u nxt %u max %u cwnd %u backoff %u", inet_num(&tp->inet),
-          tp->c->snd_una, tp->c->snd_nxt, tp->c->snd_max, tp->c->cwnd, tp->c->backoff);
+    TRACE(st,
+          "tcp %u: RTO, una %" PRIu32 " nxt %" PRIu32 " max %" PRIu32 " cwnd %" PRIu32
+          " backoff %u",
+          inet_num(&tp->inet), tp->c->snd_una, tp->c->snd_nxt, tp->c->snd_max, tp->c->cwnd,
+          tp->c->backoff);
     if (tp->c->ca_state != TCPCA_LOSS || !tp->c->retransmits) {
         if (tp->c->ca_state != TCPCA_LOSS)
             tp->c->ssthresh = tp->cc->ssthresh(tp);

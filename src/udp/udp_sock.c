@@ -521,6 +521,7 @@ static int udp_getsockopt(struct bsock *so, int level, int name, void *val, sock
 }
 
 /* ---- AF_INET6 (udpv6_*): IPv4 traffic through v4-mapped addresses ---- */
+#if BERTH_WITH_IPV6
 
 static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
@@ -681,6 +682,7 @@ const struct sock_ops udp6_ops = {
     .poll = udp_poll,
     .ioctl = udp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */
 
 const struct sock_ops udp4_ops = {
     .family = AF_INET,

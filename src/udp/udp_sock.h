@@ -24,7 +24,8 @@ struct udp_sock {
     struct pkt *rxq_tail;  /* datagrams, data at the UDP header */
     struct udp_cork *cork; /* NULL until UDP_CORK or MSG_MORE is used */
 };
-_Static_assert(sizeof(struct udp_sock) == 96, "an AF_INET UDP socket stays 96 bytes");
+_Static_assert(sizeof(struct udp_sock) == (sizeof(void *) == 8 ? 96 : 76),
+               "an AF_INET UDP socket stays 96 bytes (76 with 32-bit pointers)");
 
 static inline struct udp_sock *udp_sk(struct bsock *so) { return (struct udp_sock *)so; }
 
