@@ -65,4 +65,7 @@ if ! make test >/tmp/test.log 2>&1; then
 fi
 grep -E "tests passed|Label Time|^[a-z_]+ += " /tmp/test.log
 IN
+trap - EXIT INT TERM
+cleanup
 echo "fresh-machine check: passed"
+exit 0
