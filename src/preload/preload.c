@@ -93,7 +93,7 @@ static int fail(struct psock *ps, int e)
 EXPORT int socket(int domain, int type, int protocol)
 {
     preload_real_init();
-    if (domain != AF_INET && domain != AF_INET6)
+    if ((domain != AF_INET && domain != AF_INET6) || ps_busy)
         return R.socket(domain, type, protocol);
     if (ps_in_child) {
         errno = EAFNOSUPPORT; /* the stack lives in the parent */

@@ -84,8 +84,10 @@ static void attach_tap(berth_stack *st, const char *dev)
 void preload_configure(berth_stack *st)
 {
     const char *dev = getenv("BERTH_TAP");
+    ps_busy = true;
     if (dev && *dev)
         attach_tap(st, dev);
+    ps_busy = false;
     if (ps_start(st) != 0)
         die("cannot start the pump", "");
 }

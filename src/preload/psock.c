@@ -31,6 +31,7 @@
 #define PUMP_BUF 65536
 
 bool ps_in_child;
+__thread bool ps_busy;
 
 static berth_stack *g_st;
 static pthread_mutex_t g_tab_mu = PTHREAD_MUTEX_INITIALIZER;

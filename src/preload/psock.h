@@ -57,6 +57,9 @@ struct psock {
 
 /* Set in a forked child: the stack belongs to the parent. */
 extern bool ps_in_child;
+/* Set while berth itself runs OS calls (the TAP driver's setup asks the
+ * kernel about the device through an AF_INET socket): they go to the OS. */
+extern __thread bool ps_busy;
 
 /* Start the pump and watcher threads on st (once). 0 or -1. */
 int ps_start(berth_stack *st);
