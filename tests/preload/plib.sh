@@ -1,0 +1,57 @@
+# plib.sh — sourced by the preload tests that run unmodified programs on
+# berth over a TAP device (tests/preload/*.sh). On top of tests/interop/lib.sh
+# (the namespace, tap0 with the kernel at 192.0.2.1/24, tshark_check):
+#
+#   onberth NAME CMD...   run CMD under libberth-preload.so as 192.0.2.2/24
+#                         (gateway 192.0.2.1) in the namespace, in the
+#                         background; output in $WORK/NAME.log, every frame
+#                         in $WORK/NAME.pcap. Sets BPID.
+#   onberth_fg NAME CMD...  the same in the foreground (status returned).
+#   wait_log NAME PATTERN   until $WORK/NAME.log has PATTERN (10 s at most).
+#   stop_bg PID SIGNAL      end a background program, wait for it.
+#
+# Environment: PRELOAD (libberth-preload.so), TESTBIN (the test programs),
+# BERTH, WORK as for the interop tests.
+. "$(dirname "$0")/../interop/lib.sh"
+
+require_preload() {
+    require "$@"
+    [ -r "${PRELOAD:-}" ] || fail "PRELOAD is not set to libberth-preload.so"
+}
+
+berth_env() {
+    printf '%s\n' "LD_PRELOAD=$PRELOAD" BERTH_TAP=tap0 BERTH_ADDR=192.0.2.2/24 BERTH_GW=192.0.2.1 \
+        "BERTH_PCAP=$WORK/$1.pcap"
+}
+
+onberth() {
+    name=$1
+    shift
+    : >"$WORK/$name.log"
+    # shellcheck disable=SC2046
+    ip netns exec "$NS" env $(berth_env "$name") timeout 120 "$@" >"$WORK/$name.log" 2>&1 &
+    BPID=$!
+    PIDS="$PIDS $BPID"
+}
+
+onberth_fg() {
+    name=$1
+    shift
+    # shellcheck disable=SC2046
+    ip netns exec "$NS" env $(berth_env "$name") timeout 60 "$@"
+}
+
+wait_log() {
+    wait_file "$WORK/$1.log" "$2" 10 || { cat "$WORK/$1.log"; fail "$1: no '$2' after 10 s"; }
+}
+
+stop_bg() {
+    kill -"$2" "$1" 2>/dev/null
+    wait "$1"
+    rc=$?
+    PIDS=$(printf '%s' "$PIDS" | sed "s/ $1\$//; s/ $1 / /")
+    return $rc
+}
+
+# sha256_of FILE
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
