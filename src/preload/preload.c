@@ -52,6 +52,14 @@ __attribute__((constructor)) static void preload_init(void)
     pthread_atfork(NULL, NULL, at_fork_child);
 }
 
+/* BERTH_EXIT_LINGER_MS (default 10000): how long exit() waits for the
+ * process's connections to deliver what they queued (docs/posix.md). */
+__attribute__((destructor)) static void preload_fini(void)
+{
+    const char *s = getenv("BERTH_EXIT_LINGER_MS");
+    ps_exit_flush(s ? atoi(s) : 10000);
+}
+
 static berth_stack *st(void) { return berth_posix_stack(); }
 
 static bool nonblocking(int fd) { return (R.fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }

@@ -18,7 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -678,4 +682,57 @@ int ps_start(berth_stack *st)
         return -1;
     }
     return 0;
+}
+
+/* Linux lets a connection outlive its process: exit closes the descriptors
+ * and the kernel goes on sending what was queued, then the FIN, with no
+ * process left. Here the stack dies with the process, so at exit() the
+ * library forwards what waits in each B, shuts the berth side down (what
+ * the exit's close does) and waits, at most max_ms, until every byte and
+ * the FIN are acknowledged. A process killed by a signal cannot do this:
+ * its peers see the connection stop (docs/posix.md). */
+void ps_exit_flush(int max_ms)
+{
+    if (ps_in_child || !g_st)
+        return;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        size_t n;
+        struct psock **v = snapshot(&n);
+        bool pending = false;
+        for (size_t i = 0; i < n; i++) {
+            struct psock *ps = v[i];
+            pthread_mutex_lock(&ps->mu);
+            if (!ps->dead && ps->type == SOCK_STREAM && ps->state == PS_ESTAB) {
+                ps_pump(ps);
+                int q = 0;
+                if (!ps->dead && ps->b >= 0 && R.ioctl(ps->b, FIONREAD, &q) == 0 && q > 0) {
+                    pending = true;
+                } else if (!ps->dead) {
+                    if (!ps->out_eof) {
+                        ps->out_eof = true;
+                        berth_shutdown(g_st, ps->bfd, SHUT_WR);
+                    }
+                    struct tcp_info ti;
+                    socklen_t l = sizeof ti;
+                    memset(&ti, 0, sizeof ti);
+                    if (berth_getsockopt(g_st, ps->bfd, IPPROTO_TCP, TCP_INFO, &ti, &l) == 0 &&
+                        (ti.tcpi_state == TCP_ESTABLISHED || ti.tcpi_state == TCP_CLOSE_WAIT ||
+                         ti.tcpi_state == TCP_FIN_WAIT1 || ti.tcpi_state == TCP_LAST_ACK ||
+                         ti.tcpi_state == TCP_CLOSING))
+                        pending = true;
+                }
+            }
+            pthread_mutex_unlock(&ps->mu);
+        }
+        for (size_t i = 0; i < n; i++)
+            ps_put(v[i]);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        long ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+        if (!pending || ms >= max_ms)
+            return;
+        struct timespec d = {0, 5000000};
+        nanosleep(&d, NULL);
+    }
 }

@@ -81,6 +81,8 @@ void ps_ring(void);
 /* Is fd one of berth's own descriptors (B ends, device, watcher)? */
 bool ps_internal(int fd);
 void ps_mark_internal(int fd, bool on);
+/* At exit(): let every connection finish sending, at most max_ms. */
+void ps_exit_flush(int max_ms);
 /* In a forked child: close the parent's internal descriptors. */
 void ps_after_fork_child(void);
 
