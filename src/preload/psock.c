@@ -273,6 +273,63 @@ int ps_placeholder_attach(int fd, int bfd)
     return 0;
 }
 
+/* ---- orphans ---- */
+
+/* A berth connection whose descriptor is gone but whose bytes or FIN are
+ * not yet acknowledged: kept open (shut down for sending) until they are,
+ * so that process exit can wait for it (ps_exit_flush). Linux's orphans. */
+static pthread_mutex_t g_orph_mu = PTHREAD_MUTEX_INITIALIZER;
+static int *g_orph;
+static size_t g_norph, g_corph;
+
+static bool tcp_sending(int bfd)
+{
+    struct tcp_info ti;
+    socklen_t l = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (berth_getsockopt(g_st, bfd, IPPROTO_TCP, TCP_INFO, &ti, &l) != 0)
+        return false;
+    return ti.tcpi_state == TCP_ESTABLISHED || ti.tcpi_state == TCP_CLOSE_WAIT ||
+           ti.tcpi_state == TCP_FIN_WAIT1 || ti.tcpi_state == TCP_LAST_ACK ||
+           ti.tcpi_state == TCP_CLOSING || ti.tcpi_state == TCP_SYN_SENT ||
+           ti.tcpi_state == TCP_SYN_RECV;
+}
+
+static void orphan_add(int bfd)
+{
+    pthread_mutex_lock(&g_orph_mu);
+    if (g_norph == g_corph) {
+        size_t c = g_corph ? g_corph * 2 : 16;
+        int *t = realloc(g_orph, c * sizeof *t);
+        if (!t) {
+            pthread_mutex_unlock(&g_orph_mu);
+            berth_close(g_st, bfd);
+            return;
+        }
+        g_orph = t;
+        g_corph = c;
+    }
+    g_orph[g_norph++] = bfd;
+    pthread_mutex_unlock(&g_orph_mu);
+}
+
+/* Close the orphans that are done; how many are left. */
+static size_t orphan_reap(void)
+{
+    pthread_mutex_lock(&g_orph_mu);
+    for (size_t i = 0; i < g_norph;) {
+        if (!tcp_sending(g_orph[i])) {
+            berth_close(g_st, g_orph[i]);
+            g_orph[i] = g_orph[--g_norph];
+        } else {
+            i++;
+        }
+    }
+    size_t n = g_norph;
+    pthread_mutex_unlock(&g_orph_mu);
+    return n;
+}
+
 /* ---- pumping ---- */
 
 /* Both ends are finished with: close the berth socket (as the last close()
@@ -286,7 +343,14 @@ static void finish(struct psock *ps)
     ps->refs--; /* the table's; the caller holds another */
     pthread_mutex_unlock(&g_tab_mu);
     epoll_ctl(g_kep, EPOLL_CTL_DEL, ps->b, NULL);
-    berth_close(g_st, ps->bfd);
+    if (ps->type == SOCK_STREAM && ps->state == PS_ESTAB && tcp_sending(ps->bfd)) {
+        if (!ps->out_eof)
+            berth_shutdown(g_st, ps->bfd, SHUT_WR);
+        orphan_add(ps->bfd);
+        ps_ring();
+    } else {
+        berth_close(g_st, ps->bfd);
+    }
     ps_mark_internal(ps->b, false);
     R.close(ps->b);
     ps->b = -1;
@@ -608,7 +672,9 @@ static void *pump_thread(void *arg)
                                         (short)ps->want_berth, 0};
             pthread_mutex_unlock(&ps->mu);
         }
-        int r = berth_poll(g_st, pf, n + 1, -1);
+        /* Orphans finish without an event berth_poll could wait for: a
+         * look every 100 ms while there are any (none when idle). */
+        int r = berth_poll(g_st, pf, n + 1, orphan_reap() ? 100 : -1);
         for (size_t i = 0; r > 0 && i < n; i++) {
             if (!pf[i + 1].revents)
                 continue;
@@ -714,13 +780,7 @@ void ps_exit_flush(int max_ms)
                         ps->out_eof = true;
                         berth_shutdown(g_st, ps->bfd, SHUT_WR);
                     }
-                    struct tcp_info ti;
-                    socklen_t l = sizeof ti;
-                    memset(&ti, 0, sizeof ti);
-                    if (berth_getsockopt(g_st, ps->bfd, IPPROTO_TCP, TCP_INFO, &ti, &l) == 0 &&
-                        (ti.tcpi_state == TCP_ESTABLISHED || ti.tcpi_state == TCP_CLOSE_WAIT ||
-                         ti.tcpi_state == TCP_FIN_WAIT1 || ti.tcpi_state == TCP_LAST_ACK ||
-                         ti.tcpi_state == TCP_CLOSING))
+                    if (tcp_sending(ps->bfd))
                         pending = true;
                 }
             }
@@ -728,6 +788,8 @@ void ps_exit_flush(int max_ms)
         }
         for (size_t i = 0; i < n; i++)
             ps_put(v[i]);
+        if (orphan_reap())
+            pending = true;
         clock_gettime(CLOCK_MONOTONIC, &t);
         long ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
         if (!pending || ms >= max_ms)
