@@ -406,6 +406,9 @@ int berth_posix_ioctl(int fd, unsigned long request, ...)
     int b = berth_posix_fd(fd);
     if (b < 0)
         return ioctl(fd, request, arg);
+    int r = posix_if_ioctl(berth_posix_stack(), request, arg);
+    if (r != -2)
+        return r;
     return berth_ioctl(berth_posix_stack(), b, request, arg);
 }
 

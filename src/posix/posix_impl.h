@@ -35,4 +35,8 @@ int posix_map_set(int fd, int bfd);
 /* Unmap every OS descriptor that stands for bfd (it is being closed). */
 void posix_map_forget(int bfd);
 
+/* SIOCGIF* for the stack's interfaces (posix_if.c): 0, -1 with errno, or
+ * -2 when req is not an interface query. */
+int posix_if_ioctl(berth_stack *st, unsigned long req, void *arg);
+
 #endif

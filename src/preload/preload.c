@@ -771,3 +771,21 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
     errno = e;
     return r;
 }
+
+/* ---- interfaces: berth's, not the kernel's (glibc asks the kernel over
+ * netlink with internal calls that cannot be shadowed) ---- */
+
+EXPORT unsigned int if_nametoindex(const char *name) { return berth_posix_if_nametoindex(name); }
+
+EXPORT char *if_indextoname(unsigned int index, char buf[IF_NAMESIZE])
+{
+    return berth_posix_if_indextoname(index, buf);
+}
+
+EXPORT struct if_nameindex *if_nameindex(void) { return berth_posix_if_nameindex(); }
+
+EXPORT void if_freenameindex(struct if_nameindex *v) { berth_posix_if_freenameindex(v); }
+
+EXPORT int getifaddrs(struct ifaddrs **out) { return berth_posix_getifaddrs(out); }
+
+EXPORT void freeifaddrs(struct ifaddrs *ifa) { berth_posix_freeifaddrs(ifa); }

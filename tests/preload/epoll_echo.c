@@ -27,7 +27,11 @@ struct conn {
 };
 
 static volatile sig_atomic_t stop;
-static void on_term(int s) { (void)s; stop = 1; }
+static void on_term(int s)
+{
+    (void)s;
+    stop = 1;
+}
 
 int main(int argc, char **argv)
 {

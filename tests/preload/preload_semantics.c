@@ -110,7 +110,8 @@ int main(void)
     FD_ZERO(&rd);
     FD_SET(ls, &rd);
     tv = (struct timeval){2, 0};
-    CHECK(select(ls + 1, &rd, NULL, NULL, &tv) == 1, "select: the listener is readable with a connection waiting");
+    CHECK(select(ls + 1, &rd, NULL, NULL, &tv) == 1,
+          "select: the listener is readable with a connection waiting");
     int s = accept(ls, NULL, NULL);
     CHECK(s >= 0, "accept");
     FD_ZERO(&rd);
@@ -132,7 +133,8 @@ int main(void)
     fcntl(c, F_SETFL, 0);
     CHECK(write(c, "hello", 5) == 5, "write on the client");
     int n = epoll_wait(ep, out, 4, 2000);
-    CHECK(n == 1 && out[0].data.fd == s && (out[0].events & EPOLLIN), "epoll_wait: EPOLLIN on the berth socket");
+    CHECK(n == 1 && out[0].data.fd == s && (out[0].events & EPOLLIN),
+          "epoll_wait: EPOLLIN on the berth socket");
     CHECK(epoll_wait(ep, out, 4, 100) == 0, "edge-triggered: not reported again without new data");
     if (write(pp[1], "x", 1) != 1)
         return 1;
@@ -155,7 +157,8 @@ int main(void)
     memset(b, 0, sizeof b);
     CHECK(read_n(c, b, strlen(want)) == 0 && strcmp(b, want) == 0, "the peer got all three: %s", b);
     close(s);
-    CHECK(write(d, "still|", 6) == 6 && read_n(c, b, 6) == 0, "closing one copy leaves the dup working");
+    CHECK(write(d, "still|", 6) == 6 && read_n(c, b, 6) == 0,
+          "closing one copy leaves the dup working");
 
     /* fork: the child's writes reach the parent's socket */
     pid_t pid = fork();
@@ -166,16 +169,19 @@ int main(void)
     }
     int st;
     waitpid(pid, &st, 0);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: write ok, socket() EAFNOSUPPORT (the stack is the parent's)");
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "child: write ok, socket() EAFNOSUPPORT (the stack is the parent's)");
     memset(b, 0, sizeof b);
-    CHECK(read_n(c, b, 11) == 0 && strcmp(b, "from-child|") == 0, "the parent's peer got the child's bytes");
+    CHECK(read_n(c, b, 11) == 0 && strcmp(b, "from-child|") == 0,
+          "the parent's peer got the child's bytes");
 
     /* last close: the peer reads EOF, RDHUP on epoll */
     ev = (struct epoll_event){.events = EPOLLIN | EPOLLRDHUP, .data.fd = c};
     epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
     close(d);
     n = epoll_wait(ep, out, 4, 2000);
-    CHECK(n >= 1 && out[0].data.fd == c && (out[0].events & EPOLLRDHUP), "EPOLLRDHUP at the peer after the last close");
+    CHECK(n >= 1 && out[0].data.fd == c && (out[0].events & EPOLLRDHUP),
+          "EPOLLRDHUP at the peer after the last close");
     CHECK(read(c, b, sizeof b) == 0, "the peer reads EOF");
     close(c);
 
@@ -188,7 +194,8 @@ int main(void)
     int c2 = socket(AF_INET, SOCK_STREAM, 0);
     CHECK(connect(c2, (struct sockaddr *)&a, sizeof a) == 0, "connect after a close-all loop");
     int s2 = accept(ls, NULL, NULL);
-    CHECK(s2 >= 0 && write(c2, "ok", 2) == 2 && read_n(s2, b, 2) == 0, "data after a close-all loop");
+    CHECK(s2 >= 0 && write(c2, "ok", 2) == 2 && read_n(s2, b, 2) == 0,
+          "data after a close-all loop");
     close(c2);
     close(s2);
 
@@ -196,7 +203,8 @@ int main(void)
     close(ls);
     int c3 = socket(AF_INET, SOCK_STREAM, 0);
     r = connect(c3, (struct sockaddr *)&a, sizeof a);
-    CHECK(r == -1 && errno == ECONNREFUSED, "connect to a closed port: ECONNREFUSED (%s)", strerror(errno));
+    CHECK(r == -1 && errno == ECONNREFUSED, "connect to a closed port: ECONNREFUSED (%s)",
+          strerror(errno));
     close(c3);
 
     /* UDP: source addresses, recvmmsg, poll */
@@ -214,7 +222,8 @@ int main(void)
     struct sockaddr_in from;
     socklen_t fl = sizeof from;
     ssize_t got = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &fl);
-    CHECK(got == 3 && fl == sizeof from && from.sin_port == va.sin_port, "recvfrom: the datagram and its source");
+    CHECK(got == 3 && fl == sizeof from && from.sin_port == va.sin_port,
+          "recvfrom: the datagram and its source");
     struct mmsghdr mm[2];
     struct iovec iv[2] = {{b, 64}, {b + 64, 64}};
     struct sockaddr_in names[2];
@@ -226,7 +235,8 @@ int main(void)
         mm[i].msg_hdr.msg_namelen = sizeof names[i];
     }
     n = recvmmsg(u, mm, 2, MSG_DONTWAIT, NULL);
-    CHECK(n == 1 && mm[0].msg_len == 4 && names[0].sin_port == va.sin_port, "recvmmsg: one datagram, its source");
+    CHECK(n == 1 && mm[0].msg_len == 4 && names[0].sin_port == va.sin_port,
+          "recvmmsg: one datagram, its source");
     ssize_t e = write(v, "x", 1);
     CHECK(e == -1 && errno == EDESTADDRREQ, "write on an unconnected UDP socket: EDESTADDRREQ");
 

@@ -21,7 +21,11 @@ static int cfd[MAXC];
 static char cbuf[MAXC][512];
 static size_t clen[MAXC];
 static volatile sig_atomic_t stop;
-static void on_term(int s) { (void)s; stop = 1; }
+static void on_term(int s)
+{
+    (void)s;
+    stop = 1;
+}
 
 static void send_all(int fd, const char *p, size_t n)
 {
