@@ -7,6 +7,7 @@
  * data calls go through the application's end A of the socketpair, which
  * the pump (psock.c) connects to the berth socket. */
 #define BERTH_POSIX_NO_MACROS
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
@@ -775,17 +776,53 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 /* ---- interfaces: berth's, not the kernel's (glibc asks the kernel over
  * netlink with internal calls that cannot be shadowed) ---- */
 
-EXPORT unsigned int if_nametoindex(const char *name) { return berth_posix_if_nametoindex(name); }
+/* In a forked child the stack (and its lock) is the parent's: the kernel's
+ * answers, from the next definitions. */
+#define NEXT_FN(type, name) ((type)dlsym(RTLD_NEXT, name))
+
+EXPORT unsigned int if_nametoindex(const char *name)
+{
+    if (ps_in_child)
+        return NEXT_FN(unsigned (*)(const char *), "if_nametoindex")(name);
+    return berth_posix_if_nametoindex(name);
+}
 
 EXPORT char *if_indextoname(unsigned int index, char buf[IF_NAMESIZE])
 {
+    if (ps_in_child)
+        return NEXT_FN(char *(*)(unsigned, char *), "if_indextoname")(index, buf);
     return berth_posix_if_indextoname(index, buf);
 }
 
-EXPORT struct if_nameindex *if_nameindex(void) { return berth_posix_if_nameindex(); }
+/* Both lists come from berth_posix_* in the parent and from libc in a
+ * child; the free functions tell them apart by the process they run in
+ * (a list is not carried across fork by programs that free it there). */
+EXPORT struct if_nameindex *if_nameindex(void)
+{
+    if (ps_in_child)
+        return NEXT_FN(struct if_nameindex * (*)(void), "if_nameindex")();
+    return berth_posix_if_nameindex();
+}
 
-EXPORT void if_freenameindex(struct if_nameindex *v) { berth_posix_if_freenameindex(v); }
+EXPORT void if_freenameindex(struct if_nameindex *v)
+{
+    if (ps_in_child)
+        NEXT_FN(void (*)(struct if_nameindex *), "if_freenameindex")(v);
+    else
+        berth_posix_if_freenameindex(v);
+}
 
-EXPORT int getifaddrs(struct ifaddrs **out) { return berth_posix_getifaddrs(out); }
+EXPORT int getifaddrs(struct ifaddrs **out)
+{
+    if (ps_in_child)
+        return NEXT_FN(int (*)(struct ifaddrs **), "getifaddrs")(out);
+    return berth_posix_getifaddrs(out);
+}
 
-EXPORT void freeifaddrs(struct ifaddrs *ifa) { berth_posix_freeifaddrs(ifa); }
+EXPORT void freeifaddrs(struct ifaddrs *ifa)
+{
+    if (ps_in_child)
+        NEXT_FN(void (*)(struct ifaddrs *), "freeifaddrs")(ifa);
+    else
+        berth_posix_freeifaddrs(ifa);
+}
