@@ -776,20 +776,21 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 /* ---- interfaces: berth's, not the kernel's (glibc asks the kernel over
  * netlink with internal calls that cannot be shadowed) ---- */
 
-/* In a forked child the stack (and its lock) is the parent's: the kernel's
- * answers, from the next definitions. */
+/* In a forked child the stack (and its lock) is the parent's, and while
+ * berth sets up its TAP device it asks the kernel about it: the kernel's
+ * answers then, from the next definitions. */
 #define NEXT_FN(type, name) ((type)dlsym(RTLD_NEXT, name))
 
 EXPORT unsigned int if_nametoindex(const char *name)
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         return NEXT_FN(unsigned (*)(const char *), "if_nametoindex")(name);
     return berth_posix_if_nametoindex(name);
 }
 
 EXPORT char *if_indextoname(unsigned int index, char buf[IF_NAMESIZE])
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         return NEXT_FN(char *(*)(unsigned, char *), "if_indextoname")(index, buf);
     return berth_posix_if_indextoname(index, buf);
 }
@@ -799,14 +800,14 @@ EXPORT char *if_indextoname(unsigned int index, char buf[IF_NAMESIZE])
  * (a list is not carried across fork by programs that free it there). */
 EXPORT struct if_nameindex *if_nameindex(void)
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         return NEXT_FN(struct if_nameindex * (*)(void), "if_nameindex")();
     return berth_posix_if_nameindex();
 }
 
 EXPORT void if_freenameindex(struct if_nameindex *v)
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         NEXT_FN(void (*)(struct if_nameindex *), "if_freenameindex")(v);
     else
         berth_posix_if_freenameindex(v);
@@ -814,14 +815,14 @@ EXPORT void if_freenameindex(struct if_nameindex *v)
 
 EXPORT int getifaddrs(struct ifaddrs **out)
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         return NEXT_FN(int (*)(struct ifaddrs **), "getifaddrs")(out);
     return berth_posix_getifaddrs(out);
 }
 
 EXPORT void freeifaddrs(struct ifaddrs *ifa)
 {
-    if (ps_in_child)
+    if (ps_in_child || ps_busy)
         NEXT_FN(void (*)(struct ifaddrs *), "freeifaddrs")(ifa);
     else
         berth_posix_freeifaddrs(ifa);

@@ -149,7 +149,11 @@ void ps_ring(void)
 {
     if (g_db < 0 || atomic_exchange(&g_rung, true))
         return;
-    berth_sendto(g_st, g_db, "", 1, MSG_DONTWAIT, (struct sockaddr *)&g_db_addr, sizeof g_db_addr);
+    if (berth_sendto(g_st, g_db, "", 1, MSG_DONTWAIT, (struct sockaddr *)&g_db_addr,
+                     sizeof g_db_addr) != 1) {
+        fprintf(stderr, "berth-preload: doorbell: %s\n", strerror(errno));
+        atomic_store(&g_rung, false);
+    }
 }
 
 /* ---- the placeholder ---- */
@@ -648,9 +652,13 @@ static void *pump_thread(void *arg)
     struct pollfd *pf = NULL;
     size_t pcap = 0;
     for (;;) {
-        atomic_store(&g_rung, false);
+        /* Drain first, then re-enable ringing: a ring that lands between
+         * the two leaves a datagram behind (one spare wake), never a raised
+         * flag with no datagram (a lost wake: the flag would stop every
+         * later ring). */
         while (berth_recv(g_st, g_db, buf(), 16, MSG_DONTWAIT) >= 0) {
         }
+        atomic_store(&g_rung, false);
         size_t n;
         struct psock **v = snapshot(&n);
         if (n + 1 > pcap) {

@@ -19,9 +19,10 @@ require_preload() {
     [ -r "${PRELOAD:-}" ] || fail "PRELOAD is not set to libberth-preload.so"
 }
 
+# NOPCAP=1: no capture (long bulk runs).
 berth_env() {
-    printf '%s\n' "LD_PRELOAD=$PRELOAD" BERTH_TAP=tap0 BERTH_ADDR=192.0.2.2/24 BERTH_GW=192.0.2.1 \
-        "BERTH_PCAP=$WORK/$1.pcap"
+    printf '%s\n' "LD_PRELOAD=$PRELOAD" BERTH_TAP=tap0 BERTH_ADDR=192.0.2.2/24 BERTH_GW=192.0.2.1
+    [ -n "${NOPCAP:-}" ] || printf '%s\n' "BERTH_PCAP=$WORK/$1.pcap"
 }
 
 onberth() {
