@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -59,6 +60,8 @@ __attribute__((destructor)) static void preload_fini(void)
 {
     const char *s = getenv("BERTH_EXIT_LINGER_MS");
     ps_exit_flush(s ? atoi(s) : 10000);
+    if (!ps_in_child)
+        preload_env_exit();
 }
 
 static berth_stack *st(void) { return berth_posix_stack(); }

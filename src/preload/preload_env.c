@@ -37,6 +37,19 @@ static void open_fds(unsigned char *m, size_t n)
     closedir(d);
 }
 
+static berth_netif *g_ifp;
+static bool g_pcap;
+
+void preload_env_exit(void)
+{
+    /* The capture ends with the last whole frame: exit's flush of stdio
+     * must not race the driver thread appending one. */
+    if (g_ifp && g_pcap) {
+        berth_pcap_close(g_ifp);
+        g_pcap = false;
+    }
+}
+
 static void attach_tap(berth_stack *st, const char *dev)
 {
     const char *addr = getenv("BERTH_ADDR"), *gw = getenv("BERTH_GW");
@@ -55,6 +68,8 @@ static void attach_tap(berth_stack *st, const char *dev)
         die("cannot attach the TAP device", dev);
     if (pcap && berth_pcap_open(ifp, pcap) != 0)
         die("cannot write the capture", pcap);
+    g_ifp = ifp;
+    g_pcap = pcap != NULL;
     open_fds(after, NFD);
     for (int i = 0; i < NFD; i++)
         if (after[i] && !before[i])

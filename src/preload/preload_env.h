@@ -8,4 +8,7 @@
  * message if the environment asks for something that cannot be done. */
 void preload_configure(berth_stack *st);
 
+/* At exit (after the connections drained): close the capture cleanly. */
+void preload_env_exit(void);
+
 #endif

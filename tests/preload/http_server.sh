@@ -9,7 +9,13 @@ setup_ns
 mkdir -p "$WORK/www"
 head -c 4194304 /dev/urandom >"$WORK/www/file.bin"
 cd "$WORK/www" || fail "no $WORK/www"
-onberth httpd python3 -u -m http.server 8080 --bind 192.0.2.2
+# A background job starts with SIGINT ignored; python3 -m http.server ends
+# cleanly on KeyboardInterrupt (so the capture is complete) once it is back.
+onberth httpd python3 -u -c 'import runpy, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.argv = ["http.server", "8080", "--bind", "192.0.2.2"]
+runpy.run_module("http.server", run_name="__main__")'
+
 wait_log httpd "Serving HTTP"
 
 rm -f "$WORK"/got.*

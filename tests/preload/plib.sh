@@ -30,7 +30,10 @@ onberth() {
     shift
     : >"$WORK/$name.log"
     # shellcheck disable=SC2046
-    ip netns exec "$NS" env $(berth_env "$name") timeout 120 "$@" >"$WORK/$name.log" 2>&1 &
+    # --foreground: a signal reaches the program once (timeout would also
+    # send it to the process group: a second SIGINT during python's exit
+    # makes it die by the signal, before the capture is flushed).
+    ip netns exec "$NS" env $(berth_env "$name") timeout --foreground 120 "$@" >"$WORK/$name.log" 2>&1 &
     BPID=$!
     PIDS="$PIDS $BPID"
 }
