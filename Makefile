@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all demo deps test conformance sanitize bench clean
+.PHONY: all demo deps test conformance sanitize bench size clean
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -41,5 +41,11 @@ sanitize: deps
 bench: all
 	./$(BUILD)/bench/berth-bench
 
+# berth's footprint on a Cortex-M4 (arm-none-eabi-gcc + newlib-nano): .text,
+# .data, .bss and heap per feature set, beside lwIP when LWIP_DIR is set
+# (docs/porting.md). Needs gcc-arm-none-eabi; qemu-system-arm for the heap.
+size:
+	sh scripts/size-report.sh build-size
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-size

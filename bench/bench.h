@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 /* What a figure measures. docs/bench.md describes each one. */
 enum fig_op {
@@ -30,6 +32,9 @@ enum fig_op {
     OP_RAM_EST,        /* bytes per endpoint of an established, idle TCP connection */
     OP_TCP_BULK_TAP,   /* ns per MiB of TCP bulk with the kernel over a virtual wire, both
                         * directions: berth over a TAP device, the kernel over a veth pair */
+    OP_UNIX_STREAM,    /* ns per MiB through an AF_UNIX stream (occ 0: socketpair, 1: path) */
+    OP_UNIX_DGRAM_RTT, /* ns per AF_UNIX datagram round trip (occ 0: socketpair, 1: path) */
+    OP_UNIX_BIND_PATH, /* ns per socket + bind(path) + close + unlink */
 };
 
 /* One figure, as the peers see it. Plain data: it crosses a pipe to the
@@ -163,6 +168,29 @@ void bench_fill_order(unsigned size, uint32_t *out);
 /* Ports bound for occupancy occ (per mille) of a range of `size` ports:
  * size * occ / 1000, rounded to nearest. */
 unsigned bench_fill_count(unsigned size, unsigned occ);
+
+/* The AF_UNIX figures (unix_loops.c): one loop for every peer, around the
+ * peer's own socket calls. */
+struct bench_unix_api {
+    int (*socket)(int domain, int type, int protocol);
+    int (*socketpair)(int domain, int type, int protocol, int sv[2]);
+    int (*bind)(int fd, const struct sockaddr *a, socklen_t l);
+    int (*connect)(int fd, const struct sockaddr *a, socklen_t l);
+    int (*listen)(int fd, int backlog);
+    int (*accept)(int fd, struct sockaddr *a, socklen_t *l);
+    ssize_t (*send)(int fd, const void *b, size_t n, int flags);
+    ssize_t (*recv)(int fd, void *b, size_t n, int flags);
+    ssize_t (*sendto)(int fd, const void *b, size_t n, int flags, const struct sockaddr *a,
+                      socklen_t l);
+    ssize_t (*recvfrom)(int fd, void *b, size_t n, int flags, struct sockaddr *a, socklen_t *l);
+    int (*close)(int fd);
+};
+int bench_unix_run(const struct bench_unix_api *api, const struct figspec *f, uint64_t iters,
+                   double *ns, char *why, size_t n);
+static inline int bench_is_unix(const struct figspec *f)
+{
+    return f->op == OP_UNIX_STREAM || f->op == OP_UNIX_DGRAM_RTT || f->op == OP_UNIX_BIND_PATH;
+}
 
 /* The berth loopback round-trip loop, a named function so callgrind can
  * collect exactly it: valgrind --tool=callgrind --toggle-collect=bench_berth_rtt_loop */

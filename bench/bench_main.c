@@ -69,6 +69,11 @@ static const struct figdef g_figs[] = {
     {"tcp_bulk_loopback_MBps",   K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1}, NULL},
     {"tcp_bulk_vlink_MBps",      K_MBPS,  {OP_TCP_BULK_VLINK,TCP, 256,   0,    1}, NULL},
     {"tcp_conn_per_s",           K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1}, NULL},
+    {"unix_stream_pair_MBps",    K_MBPS,  {OP_UNIX_STREAM,   0,   256,   0,    1}, NULL},
+    {"unix_stream_path_MBps",    K_MBPS,  {OP_UNIX_STREAM,   0,   256,   1,    1}, NULL},
+    {"unix_dgram_rtt_pair_ns",   K_NS,    {OP_UNIX_DGRAM_RTT,0,   0,     0,    1}, NULL},
+    {"unix_dgram_rtt_path_ns",   K_NS,    {OP_UNIX_DGRAM_RTT,0,   0,     1,    1}, NULL},
+    {"unix_bind_path_ns",        K_NS,    {OP_UNIX_BIND_PATH,0,   0,     0,    1}, NULL},
     /* Last of the timed figures: ~10 s, so that it pushes none of the others
      * past the program's 150 s budget. */
     {"tcp_bulk_tap_MBps",        K_MBPS,  {OP_TCP_BULK_TAP,  TCP, 64,    0,    1}, NULL},

@@ -1347,9 +1347,58 @@ out:
 }
 #endif
 
+#if BERTH_WITH_UNIX
+/* The AF_UNIX figures' calls: berth_* on the bench stack. */
+static int bu_socket(int d, int t, int p) { return berth_socket(g_st, d, t, p); }
+static int bu_socketpair(int d, int t, int p, int sv[2])
+{
+    return berth_socketpair(g_st, d, t, p, sv);
+}
+static int bu_bind(int fd, const struct sockaddr *a, socklen_t l)
+{
+    return berth_bind(g_st, fd, a, l);
+}
+static int bu_connect(int fd, const struct sockaddr *a, socklen_t l)
+{
+    return berth_connect(g_st, fd, a, l);
+}
+static int bu_listen(int fd, int b) { return berth_listen(g_st, fd, b); }
+static int bu_accept(int fd, struct sockaddr *a, socklen_t *l)
+{
+    return berth_accept4(g_st, fd, a, l, 0);
+}
+static ssize_t bu_send(int fd, const void *b, size_t n, int fl)
+{
+    return berth_send(g_st, fd, b, n, fl);
+}
+static ssize_t bu_recv(int fd, void *b, size_t n, int fl) { return berth_recv(g_st, fd, b, n, fl); }
+static ssize_t bu_sendto(int fd, const void *b, size_t n, int fl, const struct sockaddr *a,
+                         socklen_t l)
+{
+    return berth_sendto(g_st, fd, b, n, fl, a, l);
+}
+static ssize_t bu_recvfrom(int fd, void *b, size_t n, int fl, struct sockaddr *a, socklen_t *l)
+{
+    return berth_recvfrom(g_st, fd, b, n, fl, a, l);
+}
+static int bu_close(int fd) { return berth_close(g_st, fd); }
+static const struct bench_unix_api berth_unix_api = {
+    bu_socket, bu_socketpair, bu_bind,   bu_connect,  bu_listen, bu_accept,
+    bu_send,   bu_recv,       bu_sendto, bu_recvfrom, bu_close,
+};
+#endif
+
 static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                      size_t n)
 {
+    if (bench_is_unix(f)) {
+#if BERTH_WITH_UNIX
+        return iters ? bench_unix_run(&berth_unix_api, f, iters, ns, why, n) : 0;
+#else
+        snprintf(why, n, "berth built with BERTH_WITH_UNIX=OFF");
+        return BENCH_NA;
+#endif
+    }
 #if !BERTH_WITH_TCP
     if (f->proto == IPPROTO_TCP) {
         snprintf(why, n, "berth built with BERTH_WITH_TCP=OFF");

@@ -995,9 +995,16 @@ out:
     return rc;
 }
 
+static int k_accept(int fd, struct sockaddr *a, socklen_t *l) { return accept(fd, a, l); }
+static const struct bench_unix_api kernel_unix_api = {
+    socket, socketpair, bind, connect, listen, k_accept, send, recv, sendto, recvfrom, close,
+};
+
 static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                  size_t n)
 {
+    if (bench_is_unix(f))
+        return iters ? bench_unix_run(&kernel_unix_api, f, iters, ns, why, n) : 0;
     if (f->op == OP_TCP_BULK_TAP)
         return k_tcp_veth(f, iters, ns, note, why, n);
     if (g_veth.built)

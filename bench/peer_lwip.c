@@ -168,7 +168,8 @@ static int lwip_peer_init(char *why, size_t n)
 static int lwip_has(const struct figspec *f)
 {
     /* tcp_bulk_tap_MBps: lwIP has no TAP driver in this build. */
-    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK && f->op != OP_TCP_BULK_TAP;
+    return f->op != OP_RTT_VLINK && f->op != OP_TCP_BULK_VLINK && f->op != OP_TCP_BULK_TAP &&
+           !bench_is_unix(f); /* lwIP has no AF_UNIX */
 }
 
 struct rx {

@@ -51,6 +51,35 @@ struct berth_platform {
     void (*free)(void *ctx, void *p);
 };
 
+/* ---- AF_UNIX path names: the file-system hooks (optional) ----
+ * Where there is a file system, an AF_UNIX path name is a socket node in it,
+ * as on Linux: bind() creates the node, so ENOENT, ENOTDIR, EACCES, ELOOP,
+ * ENAMETOOLONG, EROFS and EEXIST (reported as EADDRINUSE) come from the file
+ * system itself, the node stays after close until unlink(), and connect()
+ * or sendto() look the path up and find the berth socket bound to that
+ * (dev, ino). berth_config.fs NULL (bare metal): path names live in a
+ * per-stack table instead (docs/unix.md). Hooks return 0 or -errno. */
+struct berth_fs_node {
+    uint64_t dev, ino;
+    int is_sock; /* the node is a socket (S_IFSOCK) */
+};
+struct berth_fs {
+    void *ctx;
+    /* Create a socket node at path with permission bits `mode` less the
+     * caller's umask (Linux's unix_bind_bsd: S_IFSOCK | 0777 & ~umask) and
+     * report its identity. */
+    int (*mknod_sock)(void *ctx, const char *path, unsigned mode, struct berth_fs_node *out);
+    /* Remove a node bind() created and then could not use. */
+    int (*unlink)(void *ctx, const char *path);
+    /* connect()/sendto(): resolve path (following symbolic links) and check
+     * that the caller may write it (unix_find_bsd's path_permission). */
+    int (*lookup)(void *ctx, const char *path, struct berth_fs_node *out);
+};
+/* The hooks on the host's own file system (mknod, unlink, stat, faccessat);
+ * berth_config_init installs them on POSIX hosts (not built for bare
+ * metal, CMAKE_SYSTEM_NAME Generic). */
+const struct berth_fs *berth_fs_posix(void);
+
 /* posix flavour. Returns 0, or an errno value. The platform owns a context
  * that berth_platform_posix_release frees. */
 int berth_platform_posix(struct berth_platform *out);

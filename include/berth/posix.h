@@ -60,6 +60,7 @@ berth_stack *berth_posix_stack(void);
 int berth_posix_fd(int fd);
 
 int berth_posix_socket(int domain, int type, int protocol);
+int berth_posix_socketpair(int domain, int type, int protocol, int sv[2]);
 int berth_posix_bind(int fd, const struct sockaddr *addr, socklen_t len);
 int berth_posix_connect(int fd, const struct sockaddr *addr, socklen_t len);
 int berth_posix_listen(int fd, int backlog);
@@ -107,6 +108,7 @@ void berth_posix_freeifaddrs(struct ifaddrs *ifa);
 
 #ifndef BERTH_POSIX_NO_MACROS
 #define socket(...) berth_posix_socket(__VA_ARGS__)
+#define socketpair(...) berth_posix_socketpair(__VA_ARGS__)
 #define bind(...) berth_posix_bind(__VA_ARGS__)
 #define connect(...) berth_posix_connect(__VA_ARGS__)
 #define listen(...) berth_posix_listen(__VA_ARGS__)

@@ -19,6 +19,8 @@ extern "C" {
 #endif
 
 int berth_socket(berth_stack *st, int domain, int type, int protocol);
+/* Two connected sockets (AF_UNIX); sv receives their descriptors. */
+int berth_socketpair(berth_stack *st, int domain, int type, int protocol, int sv[2]);
 int berth_bind(berth_stack *st, int fd, const struct sockaddr *addr, socklen_t addrlen);
 int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_t addrlen);
 int berth_listen(berth_stack *st, int fd, int backlog);

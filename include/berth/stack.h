@@ -66,6 +66,9 @@ struct berth_config {
      * berth_cred_set by the calling thread still wins over the hook. */
     void (*cred_current)(void *arg, struct berth_cred *out);
     void *cred_arg;
+    /* AF_UNIX path names in a file system (berth/platform.h); NULL: a
+     * per-stack table. berth_config_init sets berth_fs_posix(). */
+    const struct berth_fs *fs;
 };
 
 /* Fill cfg with defaults matching a fresh Linux network namespace. */

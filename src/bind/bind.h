@@ -4,16 +4,19 @@
  * listen()'s re-check and packet demux all go through it; nothing else knows
  * port ownership. Layout:
  *
- *   port -> entry (a two-level index: 1024 leaves of 64 ports; a leaf
- *           holds one entry per used port of its 64, in port order, found
- *           by counting the used[] bits below the port, and is sized to
- *           what it holds: ~8 bytes a used port however sparse)
+ *   port -> entry (a three-level index: 32 pages of 32 leaves of 64 ports,
+ *           each allocated only while one of its ports is used; a leaf
+ *           holds its 64 ports' used bits and one entry per used port, in
+ *           port order, found by counting the used bits below the port, and
+ *           is sized to what it holds: ~8 bytes a used port however sparse)
  *        -> the owner itself, when the port has one owner (no bucket), or
  *           a bucket (tagged pointer) holding the owners (bind_node list,
  *           newest first) and their summary, when it has two or more
- *   occupancy bitmap, one bit per port, two levels (word summary), so the
- *   ephemeral search finds a free port in O(65536 / 64 / 64) word reads at
- *   any occupancy instead of scanning ports.
+ *   occupancy bitmap, one bit per port (in the leaves), with a per-page
+ *   summary of full blocks, so the ephemeral search finds a free port a
+ *   64-port word at a time at any occupancy instead of scanning ports. An
+ *   idle table is ~140 bytes (32-bit pointers): memory follows the sockets
+ *   in use, not the 65,536 ports.
  *
  * A bind_node carries a copy of the owner's reuse flags, uid, device and
  * state, so owners that are not full sockets (TIME_WAIT entries) can sit in
@@ -24,6 +27,7 @@
 #define BERTH_BIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <netinet/in.h>
@@ -52,7 +56,8 @@ struct bind_node {
     bool reuseaddr : 1, reuseport : 1, listening : 1;
     bool timewait : 1; /* a TIME_WAIT entry; every other owner is an inet_sock */
 };
-_Static_assert(sizeof(struct bind_node) == 32, "struct bind_node stays 32 bytes");
+_Static_assert(sizeof(struct bind_node) == (sizeof(void *) == 8 ? 32 : 24),
+               "struct bind_node stays 32 bytes (24 with 32-bit pointers)");
 
 /* The farthest an AF_INET6 owner's address may be from its node. */
 #define BIND_ADDR6_MAX_OFF (4u * 1023u)
@@ -85,29 +90,52 @@ struct bind_bucket {
     uint32_t n_rp_uid;    /* owners with SO_REUSEPORT and uid rp_uid (a lower bound) */
     uid_t rp_uid;
 };
-_Static_assert(sizeof(struct bind_bucket) == 24, "bind_bucket layout");
+_Static_assert(sizeof(struct bind_bucket) == (sizeof(void *) == 8 ? 24 : 20), "bind_bucket layout");
 
 #define BIND_LEAF_BITS 6
-#define BIND_LEAVES (65536 >> BIND_LEAF_BITS)
-#define BIND_PORT_WORDS (65536 / 64)
-#define BIND_SUMMARY_WORDS (BIND_PORT_WORDS / 64)
-_Static_assert(BIND_LEAVES == BIND_PORT_WORDS, "a leaf's ports are one used[] word");
+#define BIND_PORT_WORDS (65536 / 64) /* 64-port blocks */
+#define BIND_PAGE_WORDS 32           /* blocks per page (2048 ports) */
+#define BIND_PAGES (BIND_PORT_WORDS / BIND_PAGE_WORDS)
 
-/* The used ports of one 64-port block: entry i belongs to the port of the
- * i-th set bit of used[block]. An entry is the port's only owner's node, or
- * its bucket with bit 0 set. */
+/* The used ports of one 64-port block: `used` has a bit per port, and entry
+ * i belongs to the port of the i-th set bit. An entry is the port's only
+ * owner's node, or its bucket with bit 0 set. */
 struct bind_leaf {
+    uint64_t used;         /* bit set: port has an owner */
     uint8_t cap;           /* entries allocated: 1, 2, 4 ... 64 */
-    struct bind_node *e[]; /* popcount(used[block]) of them in use */
+    struct bind_node *e[]; /* popcount(used) of them in use */
 };
 
+/* 32 blocks: allocated with the first used port among its 2048 and freed
+ * with the last, so the index's memory follows the ports in use. */
+struct bind_page {
+    struct bind_leaf *leaf[BIND_PAGE_WORDS]; /* NULL: no used port in that block */
+    uint32_t full;                           /* bit set: that block's ports are all used */
+    uint32_t nleaves;
+};
+
+/* The port index: a directory of pages (~140 bytes with 32-bit pointers,
+ * ~270 with 64-bit, for the table itself; nothing else while no port is
+ * used). */
 struct bind_table {
     int proto;
-    unsigned count;                      /* hashed nodes */
-    struct bind_leaf *leaf[BIND_LEAVES]; /* port >> 6; NULL: no used port there */
-    uint64_t used[BIND_PORT_WORDS];      /* bit set: port has an owner */
-    uint64_t full[BIND_SUMMARY_WORDS];   /* bit set: used[] word is all ones */
+    unsigned count;                     /* hashed nodes */
+    struct bind_page *page[BIND_PAGES]; /* port >> 11; NULL: no used port there */
 };
+
+/* The leaf of 64-port block w (port >> 6), NULL when none of its ports is
+ * used. */
+static inline struct bind_leaf *bind_leaf_of(const struct bind_table *t, unsigned w)
+{
+    const struct bind_page *pg = t->page[w / BIND_PAGE_WORDS];
+    return pg ? pg->leaf[w % BIND_PAGE_WORDS] : NULL;
+}
+/* The used-port bits of block w. */
+static inline uint64_t bind_used_word(const struct bind_table *t, unsigned w)
+{
+    const struct bind_leaf *lf = bind_leaf_of(t, w);
+    return lf ? lf->used : 0;
+}
 
 struct bind_table *bind_table_new(struct berth_stack *st, int proto);
 void bind_table_free(struct berth_stack *st, struct bind_table *t);

@@ -45,39 +45,46 @@ void bind_table_free(struct berth_stack *st, struct bind_table *t)
 {
     if (!t)
         return;
-    for (unsigned l = 0; l < BIND_LEAVES; l++) {
-        struct bind_leaf *lf = t->leaf[l];
-        if (!lf)
+    for (unsigned pgi = 0; pgi < BIND_PAGES; pgi++) {
+        struct bind_page *pg = t->page[pgi];
+        if (!pg)
             continue;
-        unsigned n = popcount64(t->used[l]);
-        for (unsigned i = 0; i < n; i++)
-            if (is_bucket(lf->e[i]))
-                st_free(st, as_bucket(lf->e[i]));
-        st_free(st, lf);
+        for (unsigned l = 0; l < BIND_PAGE_WORDS; l++) {
+            struct bind_leaf *lf = pg->leaf[l];
+            if (!lf)
+                continue;
+            unsigned n = popcount64(lf->used);
+            for (unsigned i = 0; i < n; i++)
+                if (is_bucket(lf->e[i]))
+                    st_free(st, as_bucket(lf->e[i]));
+            st_free(st, lf);
+        }
+        st_free(st, pg);
     }
     st_free(st, t);
 }
 
 static inline bool port_used(const struct bind_table *t, uint16_t port)
 {
-    return (t->used[port >> 6] >> (port & 63)) & 1;
+    return (bind_used_word(t, port >> 6) >> (port & 63)) & 1;
 }
 
 bool bind_port_used(const struct bind_table *t, uint16_t port) { return port_used(t, port); }
 
 /* The index of a port's entry in its leaf: the used ports below it. */
-static inline unsigned entry_rank(const struct bind_table *t, uint16_t port)
+static inline unsigned entry_rank(uint64_t used, uint16_t port)
 {
     uint64_t below = (1ULL << (port & 63)) - 1;
-    return popcount64(t->used[port >> 6] & below);
+    return popcount64(used & below);
 }
 
 /* The entry of a used port; NULL when the port has no owner. */
 static inline struct bind_node **entry(const struct bind_table *t, uint16_t port)
 {
-    if (!port_used(t, port))
+    struct bind_leaf *lf = bind_leaf_of(t, port >> 6);
+    if (!lf || !((lf->used >> (port & 63)) & 1))
         return NULL;
-    return &t->leaf[port >> 6]->e[entry_rank(t, port)];
+    return &lf->e[entry_rank(lf->used, port)];
 }
 
 /* The bucket of a port with two or more owners, else NULL. */
@@ -97,19 +104,28 @@ static inline struct bind_node *owners(const struct bind_table *t, uint16_t port
 
 struct bind_node *bind_owners(const struct bind_table *t, uint16_t port) { return owners(t, port); }
 
+/* The port's leaf and page exist. */
 static void mark_used(struct bind_table *t, uint16_t port, bool used)
 {
     unsigned w = port >> 6;
+    struct bind_page *pg = t->page[w / BIND_PAGE_WORDS];
+    struct bind_leaf *lf = pg->leaf[w % BIND_PAGE_WORDS];
     uint64_t bit = 1ULL << (port & 63);
     if (used)
-        t->used[w] |= bit;
+        lf->used |= bit;
     else
-        t->used[w] &= ~bit;
-    uint64_t sbit = 1ULL << (w & 63);
-    if (t->used[w] == ~0ULL)
-        t->full[w >> 6] |= sbit;
+        lf->used &= ~bit;
+    uint32_t sbit = 1u << (w % BIND_PAGE_WORDS);
+    if (lf->used == ~0ULL)
+        pg->full |= sbit;
     else
-        t->full[w >> 6] &= ~sbit;
+        pg->full &= ~sbit;
+}
+
+static bool word_full(const struct bind_table *t, unsigned w)
+{
+    const struct bind_page *pg = t->page[w / BIND_PAGE_WORDS];
+    return pg && ((pg->full >> (w % BIND_PAGE_WORDS)) & 1);
 }
 
 /* Linux's rule (inet_bind_conflict / udp_lib_lport_inuse), first cut:
@@ -234,25 +250,41 @@ static void link_head(struct bind_node **head, struct bind_node *n)
 }
 
 /* Give a port that had no owner its entry, v, in its leaf (grown by
- * doubling when full). */
+ * doubling when full; the page and leaf are created with their first port). */
 static int leaf_add(struct berth_stack *st, struct bind_table *t, uint16_t port,
                     struct bind_node *v)
 {
-    unsigned l = port >> BIND_LEAF_BITS;
-    struct bind_leaf *lf = t->leaf[l];
-    unsigned n = popcount64(t->used[l]), r = entry_rank(t, port);
+    unsigned w = port >> BIND_LEAF_BITS;
+    struct bind_page *pg = t->page[w / BIND_PAGE_WORDS];
+    if (!pg) {
+        pg = st_zalloc(st, sizeof(*pg));
+        if (!pg)
+            return -ENOBUFS;
+        t->page[w / BIND_PAGE_WORDS] = pg;
+    }
+    struct bind_leaf *lf = pg->leaf[w % BIND_PAGE_WORDS];
+    uint64_t used = lf ? lf->used : 0;
+    unsigned n = popcount64(used), r = entry_rank(used, port);
     if (!lf || n == lf->cap) {
         unsigned cap = lf ? 2u * lf->cap : 1u;
         struct bind_leaf *nl = st_alloc(st, sizeof(*nl) + cap * sizeof(nl->e[0]));
-        if (!nl)
+        if (!nl) {
+            if (!pg->nleaves) {
+                st_free(st, pg);
+                t->page[w / BIND_PAGE_WORDS] = NULL;
+            }
             return -ENOBUFS;
+        }
         nl->cap = (uint8_t)cap;
+        nl->used = used;
         if (lf) {
             memcpy(nl->e, lf->e, r * sizeof(nl->e[0]));
             memcpy(nl->e + r + 1, lf->e + r, (n - r) * sizeof(nl->e[0]));
             st_free(st, lf);
+        } else {
+            pg->nleaves++;
         }
-        t->leaf[l] = lf = nl;
+        pg->leaf[w % BIND_PAGE_WORDS] = lf = nl;
     } else if (n > r) {
         memmove(lf->e + r + 1, lf->e + r, (n - r) * sizeof(lf->e[0]));
     }
@@ -262,27 +294,34 @@ static int leaf_add(struct berth_stack *st, struct bind_table *t, uint16_t port,
 }
 
 /* Remove the entry of a port whose last owner left; the leaf shrinks to
- * half when a quarter of it is in use, and goes with its last entry. */
+ * half when a quarter of it is in use, and goes with its last entry (and
+ * the page with its last leaf). */
 static void leaf_del(struct berth_stack *st, struct bind_table *t, uint16_t port)
 {
-    unsigned l = port >> BIND_LEAF_BITS;
-    struct bind_leaf *lf = t->leaf[l];
-    unsigned n = popcount64(t->used[l]), r = entry_rank(t, port);
+    unsigned w = port >> BIND_LEAF_BITS;
+    struct bind_page *pg = t->page[w / BIND_PAGE_WORDS];
+    struct bind_leaf *lf = pg->leaf[w % BIND_PAGE_WORDS];
+    unsigned n = popcount64(lf->used), r = entry_rank(lf->used, port);
     if (n > r + 1)
         memmove(lf->e + r, lf->e + r + 1, (n - r - 1) * sizeof(lf->e[0]));
     mark_used(t, port, false);
     n--;
     if (!n) {
         st_free(st, lf);
-        t->leaf[l] = NULL;
+        pg->leaf[w % BIND_PAGE_WORDS] = NULL;
+        if (--pg->nleaves == 0) {
+            st_free(st, pg);
+            t->page[w / BIND_PAGE_WORDS] = NULL;
+        }
     } else if (lf->cap >= 4 && n <= lf->cap / 4u) {
         unsigned cap = lf->cap / 2u;
         struct bind_leaf *nl = st_alloc(st, sizeof(*nl) + cap * sizeof(nl->e[0]));
         if (nl) { /* else it stays larger: nothing is lost */
             nl->cap = (uint8_t)cap;
+            nl->used = lf->used;
             memcpy(nl->e, lf->e, n * sizeof(nl->e[0]));
             st_free(st, lf);
-            t->leaf[l] = nl;
+            pg->leaf[w % BIND_PAGE_WORDS] = nl;
         }
     }
 }
@@ -322,6 +361,7 @@ static int insert(struct berth_stack *st, struct bind_table *t, struct bind_node
     n->port = port;
     n->hashed = true;
     t->count++;
+    BERTH_INVARIANT(port_used(t, port) && owners(t, port)); /* bit set <=> owned */
     return 0;
 }
 
@@ -345,7 +385,7 @@ enum { EPH_RULE_EXPLICIT, EPH_RULE_TCP_STRICT, EPH_RULE_TCP_RELAX };
 
 static inline uint64_t blocked_word(const struct eph_scan *sc, unsigned w)
 {
-    return sc->t->used[w] | (sc->reserved ? sc->reserved[w] : 0);
+    return bind_used_word(sc->t, w) | (sc->reserved ? sc->reserved[w] : 0);
 }
 
 /* First free port in [from, hi], stepping 1 or 2 (same parity as from). */
@@ -357,7 +397,7 @@ static unsigned next_free(const struct eph_scan *sc, unsigned from, unsigned hi,
                                         : 0x5555555555555555ULL;
     while (p <= hi) {
         unsigned w = p >> 6;
-        if (((sc->t->full[w >> 6] >> (w & 63)) & 1) == 0) {
+        if (!word_full(sc->t, w)) {
             uint64_t freebits = ~blocked_word(sc, w) & (~0ULL << (p & 63)) & pmask;
             if (freebits) {
                 unsigned cand = (w << 6) + (unsigned)__builtin_ctzll(freebits);
@@ -405,7 +445,7 @@ static unsigned next_shared(const struct eph_scan *sc, unsigned from, unsigned h
                                         : 0x5555555555555555ULL;
     for (unsigned w = from >> 6; w <= hi >> 6; w++) {
         /* occupied, unreserved ports of the class, a word at a time */
-        uint64_t bits = sc->t->used[w] & pmask & ~(sc->reserved ? sc->reserved[w] : 0);
+        uint64_t bits = bind_used_word(sc->t, w) & pmask & ~(sc->reserved ? sc->reserved[w] : 0);
         if (w == from >> 6)
             bits &= ~0ULL << (from & 63);
         while (bits) {
@@ -518,7 +558,9 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
     if (!n->hashed)
         return;
     struct bind_node **e = entry(t, n->port);
-    if (is_bucket(*e)) {
+    uint16_t port = n->port;
+    bool shared = is_bucket(*e); /* others keep the port */
+    if (shared) {
         struct bind_bucket *b = as_bucket(*e);
         *n->pprev = n->next;
         if (n->next)
@@ -541,4 +583,5 @@ void bind_put_port(struct berth_stack *st, struct bind_table *t, struct bind_nod
     n->hashed = false;
     n->port = 0;
     t->count--;
+    BERTH_INVARIANT(port_used(t, port) == shared); /* bit set <=> owned */
 }

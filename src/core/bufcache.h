@@ -22,9 +22,11 @@
 
 #include <stddef.h>
 
+#include "berth/config.h"
+
 #define BUFCACHE_STEP 4096u
 #define BUFCACHE_MIN BUFCACHE_STEP
-#define BUFCACHE_MAX (128u * 1024u)
+#define BUFCACHE_MAX BERTH_BUFCACHE_MAX /* berth/config.h: 128 KiB, 4 KiB when small */
 #define BUFCACHE_CLASSES (BUFCACHE_MAX / BUFCACHE_STEP)
 
 struct berth_stack;

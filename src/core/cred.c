@@ -5,12 +5,14 @@
  * users; a single-threaded program sees per-stack behaviour. Threads that
  * never called it ask berth_config.cred_current, if set (berth/posix.h: the
  * OS's credentials of the thread, read at that moment), else use the
- * stack's default (the process's euid).
+ * stack's default (the process's euid). Without BERTH_WITH_POSIX (bare
+ * metal: no threads) there is no thread-local table.
  */
 #include <string.h>
 
 #include "core/stack_impl.h"
 
+#if BERTH_WITH_POSIX
 #define CRED_SLOTS 8
 
 /* A slot names its stack by address and by the stack's secret, so a new
@@ -63,5 +65,22 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
     if (st->cfg.cred_current)
         st->cfg.cred_current(st->cfg.cred_arg, out);
 }
+
+#else
+/* No threads: the credentials are the stack's own. */
+void berth_cred_set(berth_stack *st, const struct berth_cred *cred)
+{
+    st_lock(st);
+    st->cred = *cred;
+    st_unlock(st);
+}
+
+void stack_cred_current(struct berth_stack *st, struct berth_cred *out)
+{
+    *out = st->cred;
+    if (st->cfg.cred_current)
+        st->cfg.cred_current(st->cfg.cred_arg, out);
+}
+#endif
 
 void berth_cred_get(berth_stack *st, struct berth_cred *cred) { stack_cred_current(st, cred); }

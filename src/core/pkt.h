@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "core/invariant.h"
+
 struct berth_stack;
 struct berth_netif;
 
@@ -39,18 +41,27 @@ void pkt_free_chain(struct berth_stack *st, struct pkt *p);
 /* Copy of p (same headroom). NULL on exhaustion. */
 struct pkt *pkt_clone(struct berth_stack *st, const struct pkt *p);
 
+static inline size_t pkt_headroom(const struct pkt *p) { return (size_t)(p->data - p->buf); }
+/* The invariant push and pull keep: the data lies inside the buffer. */
+static inline int pkt_data_in_buf(const struct pkt *p)
+{
+    return p->data >= p->buf && p->len <= p->cap && pkt_headroom(p) <= p->cap - p->len;
+}
 static inline uint8_t *pkt_push(struct pkt *p, size_t n)
 {
+    BERTH_INVARIANT(n <= pkt_headroom(p));
     p->data -= n;
     p->len += (uint32_t)n;
+    BERTH_INVARIANT(pkt_data_in_buf(p));
     return p->data;
 }
 static inline void pkt_pull(struct pkt *p, size_t n)
 {
+    BERTH_INVARIANT(n <= p->len);
     p->data += n;
     p->len -= (uint32_t)n;
+    BERTH_INVARIANT(pkt_data_in_buf(p));
 }
-static inline size_t pkt_headroom(const struct pkt *p) { return (size_t)(p->data - p->buf); }
 static inline void pkt_trim(struct pkt *p, size_t len)
 {
     if (len < p->len)

@@ -4,6 +4,7 @@
 
 #include "core/stack_impl.h"
 
+#if BERTH_WITH_COUNTERS
 struct snmp_desc {
     const char *group, *name;
     size_t off;
@@ -17,7 +18,7 @@ static const struct snmp_desc snmp_table[] = {
 
 static uint64_t snmp_read(const struct berth_snmp *s, size_t off)
 {
-    uint64_t v;
+    BERTH_COUNTER_T v;
     memcpy(&v, (const char *)s + off, sizeof(v));
     return v;
 }
@@ -25,7 +26,7 @@ static uint64_t snmp_read(const struct berth_snmp *s, size_t off)
 int berth_snmp_get(berth_stack *st, const char *group, const char *name, uint64_t *value)
 {
     for (size_t i = 0; i < sizeof(snmp_table) / sizeof(snmp_table[0]); i++) {
-        if (strcmp(snmp_table[i].group, group) == 0 && strcmp(snmp_table[i].name, name) == 0) {
+        if (stack_streq(snmp_table[i].group, group) && stack_streq(snmp_table[i].name, name)) {
             st_lock(st);
             *value = snmp_read(&st->snmp, snmp_table[i].off);
             st_unlock(st);
@@ -46,3 +47,22 @@ void berth_snmp_foreach(berth_stack *st, void (*fn)(void *, const char *, const 
     for (size_t i = 0; i < sizeof(snmp_table) / sizeof(snmp_table[0]); i++)
         fn(arg, snmp_table[i].group, snmp_table[i].name, snmp_read(&copy, snmp_table[i].off));
 }
+#else
+int berth_snmp_get(berth_stack *st, const char *group, const char *name, uint64_t *value)
+{
+    (void)st;
+    (void)group;
+    (void)name;
+    (void)value;
+    errno = ENOENT; /* counters compiled out */
+    return -1;
+}
+
+void berth_snmp_foreach(berth_stack *st, void (*fn)(void *, const char *, const char *, uint64_t),
+                        void *arg)
+{
+    (void)st;
+    (void)fn;
+    (void)arg;
+}
+#endif

@@ -1,13 +1,16 @@
 /* snmp.h — protocol counters, named and ordered as in Linux's /proc/net/snmp.
  *
  * One X-macro list generates the struct fields and the name table, so adding
- * a counter is one line. Counters are plain uint64_t: they are only touched
- * under the stack lock.
+ * a counter is one line. Counters are plain integers (BERTH_COUNTER_T:
+ * uint64_t, or uint32_t on a microcontroller, berth/config.h): they are only
+ * touched under the stack lock.
  */
 #ifndef BERTH_CORE_SNMP_H
 #define BERTH_CORE_SNMP_H
 
 #include <stdint.h>
+
+#include "berth/config.h"
 
 #define BERTH_SNMP_IP(X)                                                                           \
     X(Ip, InReceives)                                                                              \
@@ -110,13 +113,23 @@
     BERTH_SNMP_IP(X)                                                                               \
     BERTH_SNMP_ICMP(X) BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X)
 
+#if BERTH_WITH_COUNTERS
 struct berth_snmp {
-#define BERTH_SNMP_FIELD(g, n) uint64_t g##_##n;
+#define BERTH_SNMP_FIELD(g, n) BERTH_COUNTER_T g##_##n;
     BERTH_SNMP_ALL(BERTH_SNMP_FIELD)
 #undef BERTH_SNMP_FIELD
 };
 
 #define SNMP_INC(st, g, n) ((st)->snmp.g##_##n++)
 #define SNMP_ADD(st, g, n, v) ((st)->snmp.g##_##n += (v))
+#else
+/* Compiled out (BERTH_WITH_COUNTERS=OFF): no counter RAM, no increments;
+ * berth_snmp_get answers ENOENT. */
+struct berth_snmp {
+    uint8_t none;
+};
+#define SNMP_INC(st, g, n) ((void)(st))
+#define SNMP_ADD(st, g, n, v) ((void)(st), (void)(v))
+#endif
 
 #endif

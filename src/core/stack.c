@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#if BERTH_WITH_TRACE
 #include <stdio.h>
+#endif
 #include <string.h>
+#if BERTH_WITH_POSIX
 #include <unistd.h>
+#endif
 
 #include "bind/bind.h"
 #include "sys/rng.h"
@@ -20,15 +24,20 @@ void berth_config_init(struct berth_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->name = "berth";
-    cfg->max_fds = 1024; /* RLIMIT_NOFILE soft default on Linux */
-    cfg->max_sockets = 65536;
+    /* berth/config.h: Linux's values on a hosted build, small ones on a
+     * microcontroller, or the firmware's own. */
+    cfg->max_fds = BERTH_MAX_FDS; /* Linux: 1024, RLIMIT_NOFILE's soft default */
+    cfg->max_sockets = BERTH_MAX_SOCKETS;
     cfg->loopback = true;
-    cfg->ipfrag_high_thresh = 4u << 20; /* Linux: 4 MiB */
-    cfg->ipfrag_time_s = 30;            /* Linux: 30 s */
+    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH; /* Linux: 4 MiB */
+    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;           /* Linux: 30 s */
+#if BERTH_HAVE_FS_POSIX
+    cfg->fs = berth_fs_posix(); /* AF_UNIX path names in the file system */
+#endif
 #ifdef BERTH_SANITIZE_BUILD
     cfg->buffer_cache = 0; /* every free reaches ASan, which sees use after free */
 #else
-    cfg->buffer_cache = 8u << 20; /* core/bufcache.h */
+    cfg->buffer_cache = BERTH_BUFFER_CACHE; /* core/bufcache.h; Linux-sized: 8 MiB */
 #endif
 }
 
@@ -39,9 +48,19 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->ip_unprivileged_port_start = 1024;
     n->ip_nonlocal_bind = 0;
     n->ip_default_ttl = 64;
-    n->rmem_default = n->rmem_max = 212992;
-    n->wmem_default = n->wmem_max = 212992;
-    n->somaxconn = 4096;
+    n->rmem_default = BERTH_RMEM_DEFAULT; /* Linux: 212992 */
+    n->rmem_max = BERTH_RMEM_MAX;
+    n->wmem_default = BERTH_WMEM_DEFAULT;
+    n->wmem_max = BERTH_WMEM_MAX;
+    n->somaxconn = BERTH_SOMAXCONN; /* Linux: 4096 */
+    n->unix_max_dgram_qlen = 10;
+}
+
+void stack_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 void *st_zalloc(struct berth_stack *st, size_t n)
@@ -68,24 +87,31 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     if (cfg.platform) {
         plat = *cfg.platform;
     } else {
+#if BERTH_WITH_POSIX
         int e = berth_platform_posix(&plat);
         if (e) {
             errno = e;
             return NULL;
         }
         own = true;
+#else
+        errno = EINVAL;                     /* no default platform without an OS */
+        return NULL;
+#endif
     }
     berth_stack *st = plat.alloc(plat.ctx, sizeof(*st));
     if (!st) {
+#if BERTH_WITH_POSIX
         if (own)
             berth_platform_posix_release(&plat);
+#endif
         errno = ENOMEM;
         return NULL;
     }
     memset(st, 0, sizeof(*st));
     st->plat = plat;
     st->own_platform = own;
-    snprintf(st->name, sizeof(st->name), "%s", cfg.name ? cfg.name : "berth");
+    stack_strlcpy(st->name, cfg.name ? cfg.name : "berth", sizeof(st->name));
     st->cfg = cfg;
     st->cfg.platform = NULL;
     st->cfg.name = st->name;
@@ -97,6 +123,7 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     plat.random(plat.ctx, &seed, sizeof(seed));
     rng_seed(&st->rng, seed);
     plat.random(plat.ctx, &st->ip_id_next, sizeof(st->ip_id_next));
+#if BERTH_WITH_POSIX
     uid_t euid = geteuid();
     st->cred.euid = euid;
     st->cred.egid = getegid();
@@ -104,16 +131,26 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->cred.cap_net_bind_service = euid == 0;
     st->cred.cap_net_admin = euid == 0;
     st->cred.cap_net_raw = euid == 0;
+#else
+    /* No users without an OS: the firmware acts as root (uid 0, may bind
+     * ports below 1024), pid 1; berth_cred_set changes it. */
+    st->cred.pid = 1;
+    st->cred.cap_net_bind_service = true;
+    st->cred.cap_net_admin = true;
+    st->cred.cap_net_raw = true;
+#endif
 
     /* The descriptor table starts small and doubles on demand (like the
      * kernel's expand_fdtable), so a large max_fds costs nothing until used. */
     st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
     st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
-    st->tcp_bind = bind_table_new(st, IPPROTO_TCP);
-    if (!st->fds || !st->udp_bind || !st->tcp_bind || ip4_init(st) != 0 ||
 #if BERTH_WITH_TCP
-        tcp_stack_init(st) != 0 ||
+    st->tcp_bind = bind_table_new(st, IPPROTO_TCP); /* nothing for a protocol compiled out */
+#endif
+    if (!st->fds || !st->udp_bind || ip4_init(st) != 0 ||
+#if BERTH_WITH_TCP
+        !st->tcp_bind || tcp_stack_init(st) != 0 ||
 #endif
         (cfg.loopback && !loopback_create(st))) {
         berth_stack_free(st);
@@ -151,8 +188,12 @@ void berth_stack_free(berth_stack *st)
     if (st->fds)
         plat.free(plat.ctx, st->fds);
     plat.free(plat.ctx, st);
+#if BERTH_WITH_POSIX
     if (own)
         berth_platform_posix_release(&plat);
+#else
+    (void)own;
+#endif
 }
 
 const char *berth_stack_name(const berth_stack *st) { return st->name; }
@@ -226,6 +267,7 @@ uint64_t berth_stack_next_deadline(berth_stack *st)
     return t;
 }
 
+#if BERTH_WITH_TRACE
 void stack_trace(struct berth_stack *st, const char *fmt, ...)
 {
     char line[256];
@@ -240,6 +282,13 @@ void stack_trace(struct berth_stack *st, const char *fmt, ...)
     va_end(ap);
     st->trace(st->trace_arg, line);
 }
+#else
+void stack_trace(struct berth_stack *st, const char *fmt, ...)
+{
+    (void)st;
+    (void)fmt;
+}
+#endif
 
 void berth_stack_set_trace(berth_stack *st, void (*fn)(void *, const char *), void *arg)
 {
@@ -249,6 +298,60 @@ void berth_stack_set_trace(berth_stack *st, void (*fn)(void *, const char *), vo
     st->plat.unlock(st->plat.ctx);
 }
 
+#if BERTH_HALFSIPHASH
+/* HalfSipHash-2-4 (Aumasson and Bernstein's 32-bit SipHash, Linux's
+ * hsiphash on 32-bit machines): the same keyed-hash role with 32-bit words,
+ * a third of SipHash's code on a Cortex-M and no 64-bit arithmetic. */
+#define ROTL32(x, b) (uint32_t)(((x) << (b)) | ((x) >> (32 - (b))))
+#define HSIPROUND                                                                                  \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = ROTL32(v1, 5);                                                                        \
+        v1 ^= v0;                                                                                  \
+        v0 = ROTL32(v0, 16);                                                                       \
+        v2 += v3;                                                                                  \
+        v3 = ROTL32(v3, 8);                                                                        \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = ROTL32(v3, 7);                                                                        \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = ROTL32(v1, 13);                                                                       \
+        v1 ^= v2;                                                                                  \
+        v2 = ROTL32(v2, 16);                                                                       \
+    } while (0)
+
+static void hsip_rounds(uint32_t v[4], int n)
+{
+    uint32_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
+    while (n-- > 0)
+        HSIPROUND;
+    v[0] = v0, v[1] = v1, v[2] = v2, v[3] = v3;
+}
+
+uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len)
+{
+    uint32_t k0 = (uint32_t)st->secret[0], k1 = (uint32_t)st->secret[1];
+    uint32_t v[4] = {k0, k1, 0x6c796765u ^ k0, 0x74656462u ^ k1};
+    const uint8_t *p = data;
+    uint32_t b = (uint32_t)len << 24;
+    for (; len >= 4; p += 4, len -= 4) {
+        uint32_t m;
+        memcpy(&m, p, 4);
+        v[3] ^= m;
+        hsip_rounds(v, 2);
+        v[0] ^= m;
+    }
+    for (size_t i = 0; i < len; i++)
+        b |= (uint32_t)p[i] << (8 * i);
+    v[3] ^= b;
+    hsip_rounds(v, 2);
+    v[0] ^= b;
+    v[2] ^= 0xff;
+    hsip_rounds(v, 4);
+    return v[1] ^ v[3];
+}
+#else
 /* SipHash-2-4 style mixing, reduced to what the stack needs: a keyed hash
  * whose output an off-path attacker cannot predict. */
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -301,6 +404,7 @@ uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len
     uint64_t h = v0 ^ v1 ^ v2 ^ v3;
     return (uint32_t)(h ^ (h >> 32));
 }
+#endif
 
 /* Unpredictable-enough numbers for choices an attacker gains little by
  * guessing (ephemeral start offsets, ARP jitter): a per-stack xoshiro256**

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "berth/config.h"
 #include "berth/netif.h"
 #include "berth/stack.h"
 #include "core/bufcache.h"
@@ -26,6 +27,8 @@ struct bind_table;
 struct ip4_route;
 struct ip4_reasm;
 struct tcp_stack;
+struct unix_table;
+struct unix_sock;
 
 /* Stack-wide tunables, named after the Linux sysctls they mirror. */
 struct berth_net_cfg {
@@ -41,6 +44,7 @@ struct berth_net_cfg {
     int ip_autobind_reuse;     /* net.ipv4.ip_autobind_reuse */
     int ipv6_bindv6only;       /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
     int ipv6_ip_nonlocal_bind; /* net.ipv6.ip_nonlocal_bind */
+    int unix_max_dgram_qlen;   /* net.unix.max_dgram_qlen (10; read at socket creation) */
     /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
      * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
      * the layout of bind_table.used, so the allocator can mask whole words.
@@ -79,7 +83,7 @@ struct berth_stack {
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;
     bool icmp_bucket_init;
-    uint16_t ip_idents[256]; /* IP id counters, one per hashed (src, dst, proto) */
+    uint16_t ip_idents[BERTH_IP_IDENTS]; /* IP id counters, one per hashed (src, dst, proto) */
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;
@@ -94,6 +98,9 @@ struct berth_stack {
     struct sock_opts **sockopt_hash;
     unsigned sockopt_mask, sockopt_count;
     struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
+    struct unix_table *unix_names; /* AF_UNIX bound names (src/unix/; NULL while none) */
+    struct unix_sock *unix_inflight; /* AF_UNIX sockets in SCM_RIGHTS messages (unix_gc.c) */
+    bool unix_gc_running;
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */
@@ -109,6 +116,17 @@ static inline void *st_alloc(struct berth_stack *st, size_t n)
     return st->plat.alloc(st->plat.ctx, n);
 }
 void *st_zalloc(struct berth_stack *st, size_t n);
+/* Copy a name, truncated to size - 1 bytes and terminated (what
+ * snprintf(dst, size, "%s", src) does, without linking printf). */
+void stack_strlcpy(char *dst, const char *src, size_t size);
+/* strcmp(a, b) == 0 in a few bytes of code (newlib's strcmp for Cortex-M
+ * is 732 bytes, for a handful of name lookups). */
+static inline bool stack_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 static inline void st_free(struct berth_stack *st, void *p) { st->plat.free(st->plat.ctx, p); }
 static inline uint64_t st_now(struct berth_stack *st) { return st->plat.now_us(st->plat.ctx); }
 /* Wake blocked callers; free when nobody waits (the common case). */
@@ -136,11 +154,21 @@ void stack_cred_current(struct berth_stack *st, struct berth_cred *out);
 /* printf-style trace line (cheap when tracing is off). */
 void stack_trace(struct berth_stack *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+#if BERTH_WITH_TRACE
 #define TRACE(st, ...)                                                                             \
     do {                                                                                           \
         if ((st)->trace)                                                                           \
             stack_trace((st), __VA_ARGS__);                                                        \
     } while (0)
+#else
+/* Compiled out (BERTH_WITH_TRACE=OFF): no format strings in the image, no
+ * printf linked. The arguments are still type-checked, never evaluated. */
+#define TRACE(st, ...)                                                                             \
+    do {                                                                                           \
+        if (0)                                                                                     \
+            stack_trace((st), __VA_ARGS__);                                                        \
+    } while (0)
+#endif
 
 /* Keyed 32-bit hash (SipHash-like mixing with the stack secret). */
 uint32_t stack_hash32(const struct berth_stack *st, const void *data, size_t len);

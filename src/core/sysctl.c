@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/stack_impl.h"
@@ -257,11 +256,20 @@ static void out_str(struct outbuf *o, const char *s)
     o->pos += n;
 }
 
+/* "%ld" without the C library's printf (a firmware need not link one). */
 static void out_long(struct outbuf *o, long v)
 {
     char t[24];
-    snprintf(t, sizeof(t), "%ld", v);
-    out_str(o, t);
+    char *p = t + sizeof(t);
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    out_str(o, p);
 }
 
 static void out_bitmap(struct outbuf *o, const uint64_t *bm)
@@ -331,6 +339,7 @@ static const struct knob knobs[] = {
 #if BERTH_WITH_TCP
     {"net.ipv4.tcp_congestion_control", K_TCP_CC, 0, 0, 0},
     {"net.ipv4.tcp_early_retrans", K_TCP_U8, TCP_OFF(early_retrans), 0, 4},
+    {"net.ipv4.tcp_fastopen", K_TCP_INT, TCP_OFF(fastopen), INT_MIN, INT_MAX},
     {"net.ipv4.tcp_fin_timeout", K_TCP_JIFFIES, TCP_OFF(fin_timeout), 0, 0},
     {"net.ipv4.tcp_keepalive_intvl", K_TCP_JIFFIES, TCP_OFF(keepalive_intvl), 0, 0},
     {"net.ipv4.tcp_keepalive_probes", K_TCP_U8, TCP_OFF(keepalive_probes), 0, 255},
@@ -349,6 +358,9 @@ static const struct knob knobs[] = {
 #endif
     {"net.ipv6.bindv6only", K_U8, NET_OFF(ipv6_bindv6only), 0, 255},
     {"net.ipv6.ip_nonlocal_bind", K_U8, NET_OFF(ipv6_ip_nonlocal_bind), 0, 255},
+#if BERTH_WITH_UNIX
+    {"net.unix.max_dgram_qlen", K_INT, NET_OFF(unix_max_dgram_qlen), INT_MIN, INT_MAX},
+#endif
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 

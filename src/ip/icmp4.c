@@ -166,7 +166,8 @@ static bool icmp_rate_allow(struct berth_stack *st, struct in_addr dst)
         *tokens = 50;
         *last = now;
     } else {
-        uint64_t add = (now - *last) / per_token_us;
+        /* under 50 ms here: a 32-bit division (no 64-bit one on a 32-bit CPU) */
+        uint32_t add = (uint32_t)(now - *last) / (uint32_t)per_token_us;
         if (add) {
             *tokens = (uint32_t)((*tokens + add) > 50 ? 50 : *tokens + add);
             *last += add * per_token_us;

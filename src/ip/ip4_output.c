@@ -30,7 +30,7 @@ static uint16_t ip4_select_id(struct berth_stack *st, struct in_addr src, struct
                               uint8_t proto)
 {
     uint32_t key[3] = {src.s_addr, dst.s_addr, proto};
-    uint16_t *c = &st->ip_idents[stack_hash32(st, key, sizeof(key)) & 255];
+    uint16_t *c = &st->ip_idents[stack_hash32(st, key, sizeof(key)) & (BERTH_IP_IDENTS - 1)];
     if (*c == 0)
         *c = (uint16_t)stack_random32(st);
     return (*c)++;

@@ -106,6 +106,22 @@ static berth_netif *loopback_of(struct berth_stack *st)
     return NULL;
 }
 
+/* Whether a datagram to dst matched by r goes to r's gateway, as Linux's
+ * __mkroute_output decides: the limited broadcast never does (RTN_BROADCAST
+ * drops the route's fib_info), and a multicast group only does through a
+ * route of prefix length 4 or more ("if multicast route do not exist use
+ * default one, but do not gateway in this case") — so a default route sends
+ * 255.255.255.255 and groups out of its interface to ff:ff:ff:ff:ff:ff and
+ * 01:00:5e:xx:xx:xx (RFC 1112 6.4), with no ARP for the gateway. */
+static bool route_uses_gateway(const struct ip4_route *r, struct in_addr dst)
+{
+    if (!r->gw.s_addr || dst.s_addr == INADDR_BROADCAST)
+        return false;
+    if (ip4_is_multicast(dst) && r->prefixlen < 4)
+        return false;
+    return true;
+}
+
 struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
                                      struct in_addr *nexthop, struct in_addr *src)
 {
@@ -137,7 +153,7 @@ struct berth_netif *ip4_route_lookup(struct berth_stack *st, struct in_addr dst,
             continue;
         if (!(r->ifp->flags & BERTH_IFF_UP))
             continue;
-        *nexthop = r->gw.s_addr ? r->gw : dst;
+        *nexthop = route_uses_gateway(r, dst) ? r->gw : dst;
         *src = r->prefsrc.s_addr ? r->prefsrc : netif_select_src4(r->ifp, dst);
         return r->ifp;
     }

@@ -20,7 +20,13 @@
  * instant (settle()), so a cache of quiet neighbours costs no timers. One
  * periodic timer per non-empty cache does the garbage collection.
  *
- * Everything runs under the stack lock.
+ * Everything runs under the stack lock. Sending can call back into the
+ * cache: an ICMP host unreachable sent while an entry is drained may leave
+ * through this interface and create an entry, and creating one may run the
+ * forced collection. So whoever walks an entry's queue or the entry list
+ * while sending holds the entries it will touch again (refs, Linux's
+ * neigh_hold), and the collectors skip held entries as neigh_forced_gc
+ * skips those with refcnt > 1.
  */
 #include "link/arp.h"
 
@@ -30,6 +36,7 @@
 #include <string.h>
 
 #include "berth/arp.h"
+#include "core/invariant.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "link/ethernet.h"
@@ -53,6 +60,7 @@ struct arp_entry {
     uint8_t ha[ETH_ALEN];
     uint8_t state;
     uint8_t probes; /* requests sent in this INCOMPLETE or PROBE round */
+    uint8_t refs;   /* held across a callback: not collectable, not freed */
     uint64_t updated, used, confirmed;
     struct pktq queue; /* waiting for resolution; .bytes is their truesize */
 };
@@ -126,7 +134,9 @@ static unsigned bucket_of(const struct arp_cache *c, struct in_addr a)
 static void rand_reach(struct arp_cache *c, uint64_t now)
 {
     uint64_t base = MS(c->p.base_reachable_time_ms);
-    c->reachable_time = base / 2 + (base ? stack_random32(cst(c)) % base : 0);
+    uint32_t r = stack_random32(cst(c));
+    /* r % base, in 32 bits when base fits (no 64-bit division on a 32-bit CPU) */
+    c->reachable_time = base / 2 + (!base ? 0 : base > UINT32_MAX ? r : r % (uint32_t)base);
     c->last_rand = now;
 }
 
@@ -147,6 +157,7 @@ static void arm(struct arp_entry *e, uint64_t when) { timer_arm(cst(e->c), &e->t
 static void entry_free(struct arp_cache *c, struct arp_entry *e)
 {
     struct berth_stack *st = cst(c);
+    BERTH_INVARIANT(e->refs == 0);
     timer_cancel(st, &e->timer);
     for (struct arp_entry **pp = &c->buckets[bucket_of(c, e->ip)]; *pp; pp = &(*pp)->hnext)
         if (*pp == e) {
@@ -169,11 +180,26 @@ static void entry_free(struct arp_cache *c, struct arp_entry *e)
         timer_cancel(st, &c->gc_timer);
 }
 
-/* An entry that nothing else refers to (Linux: refcnt == 1): not in a timer
- * state (REACHABLE counts as one, its expiry being a timer in Linux). */
+/* Hold e across a call that may send (and so create entries and collect):
+ * the collectors leave it alone until entry_put. */
+static void entry_hold(struct arp_entry *e)
+{
+    BERTH_INVARIANT(e->refs < UINT8_MAX);
+    e->refs++;
+}
+
+static void entry_put(struct arp_entry *e)
+{
+    BERTH_INVARIANT(e->refs > 0);
+    e->refs--;
+}
+
+/* An entry that nothing else refers to (Linux: refcnt == 1): not held, not
+ * in a timer state (REACHABLE counts as one, its expiry being a timer in
+ * Linux). */
 static bool collectable(const struct arp_entry *e)
 {
-    return !(e->state & (NUD_IN_TIMER | BERTH_NUD_REACHABLE | BERTH_NUD_PERMANENT));
+    return !e->refs && !(e->state & (NUD_IN_TIMER | BERTH_NUD_REACHABLE | BERTH_NUD_PERMANENT));
 }
 
 /* neigh_forced_gc: down to gc_thresh2, removing FAILED entries and those
@@ -328,7 +354,10 @@ static void send_queued(struct arp_entry *e)
 }
 
 /* neigh_invalidate: resolution failed; every waiting packet gets its ICMP
- * host unreachable (arp_error_report -> dst_link_failure -> icmp_send). */
+ * host unreachable (arp_error_report -> dst_link_failure -> icmp_send).
+ * The caller holds e: each ICMP may come back into this cache (a new entry,
+ * the forced collection, or e itself when the error goes to e's own
+ * address, which makes e INCOMPLETE again and ends the walk). */
 static void invalidate(struct arp_entry *e)
 {
     struct arp_cache *c = e->c;
@@ -367,7 +396,9 @@ static void entry_timer(struct berth_stack *st, struct btimer *t)
     if (e->probes >= max) {
         e->state = BERTH_NUD_FAILED;
         e->updated = now;
+        entry_hold(e); /* neigh_timer_handler runs with a reference */
         invalidate(e);
+        entry_put(e);
         return;
     }
     arm(e, now + MS(c->p.retrans_time_ms));
@@ -385,7 +416,7 @@ static void gc_timer(struct berth_stack *st, struct btimer *t)
         for (struct arp_entry *e = c->head, *n; e; e = n) {
             n = e->next;
             settle(e, now);
-            if (e->state & (BERTH_NUD_PERMANENT | NUD_IN_TIMER | BERTH_NUD_REACHABLE))
+            if (e->refs || (e->state & (BERTH_NUD_PERMANENT | NUD_IN_TIMER | BERTH_NUD_REACHABLE)))
                 continue;
             if (e->used < e->confirmed && e->confirmed <= now)
                 e->used = e->confirmed;
@@ -817,14 +848,18 @@ int berth_arp_resolve(berth_netif *ifp, struct in_addr addr)
     return 0;
 }
 
-/* neigh_delete: FAILED (waiting packets get their ICMP error), then gone. */
+/* neigh_delete: FAILED (waiting packets get their ICMP error), then gone.
+ * The ICMP may re-arm e (an error to e's own address); freeing cancels it. */
 static void admin_delete(struct arp_cache *c, struct arp_entry *e)
 {
     unsigned old = e->state;
     timer_cancel(cst(c), &e->timer);
     e->state = BERTH_NUD_FAILED;
-    if (old & (BERTH_NUD_INCOMPLETE | BERTH_NUD_PROBE))
+    if (old & (BERTH_NUD_INCOMPLETE | BERTH_NUD_PROBE)) {
+        entry_hold(e);
         invalidate(e);
+        entry_put(e);
+    }
     entry_free(c, e);
 }
 
@@ -855,8 +890,18 @@ int berth_arp_flush(berth_netif *ifp)
     if (c)
         for (struct arp_entry *e = c->head, *n; e; e = n) {
             n = e->next;
-            if (e->state != BERTH_NUD_PERMANENT)
-                admin_delete(c, e);
+            if (e->state == BERTH_NUD_PERMANENT)
+                continue;
+            /* Deleting e sends; the collection that may cause must not
+             * free the entry the walk goes to next. Entries created
+             * meanwhile join the tail: the walk reaches them unless they
+             * appear while the last one is deleted (its ICMP then waits
+             * in the new entry). */
+            if (n)
+                entry_hold(n);
+            admin_delete(c, e);
+            if (n)
+                entry_put(n);
         }
     st_unlock(st);
     return c ? 0 : -1;

@@ -21,16 +21,16 @@ berth_netif *loopback_create(struct berth_stack *st)
     if (!lo)
         return NULL;
     lo->is_loopback = true;
-    struct in_addr a;
-    inet_pton(AF_INET, "127.0.0.1", &a);
+    struct in_addr a = {htonl(INADDR_LOOPBACK)}; /* 127.0.0.1 */
     if (berth_netif_addr_add(lo, a, 8) != 0)
         return NULL;
-    struct in_addr net, gw = {0};
-    inet_pton(AF_INET, "127.0.0.0", &net);
+    struct in_addr net = {htonl(0x7f000000)}, gw = {0}; /* 127.0.0.0/8 */
     st_lock(st);
     ip4_route_add_locked(st, net, 8, gw, lo, a);
     st_unlock(st);
+#if BERTH_WITH_IPV6
     berth_netif_addr6_add(lo, &in6addr_loopback, 128);
+#endif
     berth_netif_set_up(lo, true);
     return lo;
 }

@@ -24,13 +24,13 @@ berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, un
     berth_netif *ifp = NULL;
     int err = 0;
     for (berth_netif *i = st->netifs; i; i = i->next)
-        if (strcmp(i->name, name) == 0)
+        if (stack_streq(i->name, name))
             err = EEXIST;
     if (!err && !(ifp = st_zalloc(st, sizeof(*ifp))))
         err = ENOMEM;
     if (!err) {
         ifp->st = st;
-        snprintf(ifp->name, sizeof(ifp->name), "%s", name);
+        stack_strlcpy(ifp->name, name, sizeof(ifp->name));
         ifp->mtu = mtu;
         ifp->flags = flags & ~BERTH_IFF_UP;
         ifp->drv = *drv;
@@ -106,7 +106,7 @@ int berth_netif_remove(berth_netif *ifp)
 berth_netif *berth_netif_by_name(berth_stack *st, const char *name)
 {
     for (berth_netif *i = st->netifs; i; i = i->next)
-        if (strcmp(i->name, name) == 0)
+        if (stack_streq(i->name, name))
             return i;
     return NULL;
 }

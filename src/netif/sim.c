@@ -265,6 +265,18 @@ void berth_sim_free(berth_sim *sim)
 
 uint64_t berth_sim_now(const berth_sim *sim) { return sim->now; }
 
+/* A simulated host is a machine of its own: its programs act as its root
+ * (every capability), whoever runs the simulation — a test run by a user
+ * can still serve port 7. berth_cred_set or a cred_current of the caller's
+ * config chooses another identity. */
+static void sim_cred_root(void *arg, struct berth_cred *out)
+{
+    (void)arg;
+    out->euid = 0;
+    out->egid = 0;
+    out->cap_net_bind_service = out->cap_net_admin = out->cap_net_raw = true;
+}
+
 berth_stack *berth_sim_add_host(berth_sim *sim, const char *name, const struct berth_config *cfg)
 {
     struct sim_host *hosts = grow(sim->hosts, &sim->hostcap, sim->nhosts, sizeof(*hosts));
@@ -281,6 +293,8 @@ berth_stack *berth_sim_add_host(berth_sim *sim, const char *name, const struct b
     c.platform = &sim->plat;
     if (name)
         c.name = name;
+    if (!c.cred_current)
+        c.cred_current = sim_cred_root;
     berth_stack *st = berth_stack_new(&c);
     if (!st)
         return NULL;

@@ -11,10 +11,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "berth/socket.h"
 #include "posix_impl.h"
+#include "socket/sock.h" /* user_ptr_bad: berth's EFAULT rule */
 
 static int libc_fcntl(int fd, int cmd, long arg) { return fcntl(fd, cmd, arg); }
 static int devnull_open(int type, bool accepted)
@@ -172,6 +174,11 @@ static int sock_fd(int fd)
     return -1;
 }
 
+/* An OS placeholder descriptor (what the application sees) for a socket
+ * (posix_os.placeholder_open: /dev/null here, a socketpair end in the
+ * preload library). */
+static int placeholder_open(int type) { return os->placeholder_open(type, false); }
+
 /* Map placeholder fd to berth descriptor bfd; on failure both are closed
  * (ENOMEM, or the placeholder's own error). Returns fd or -1. */
 static int placeholder_map(int fd, int bfd)
@@ -196,7 +203,7 @@ static int wrap_new(int bfd, int flags)
 {
     if (bfd < 0)
         return -1;
-    int fd = os->placeholder_open(flags, false);
+    int fd = placeholder_open(flags);
     if (fd < 0) {
         int e = errno;
         berth_close(g_stack, bfd);
@@ -212,6 +219,109 @@ int berth_posix_socket(int domain, int type, int protocol)
     return wrap_new(berth_socket(st, domain, type, protocol), type);
 }
 
+/* socketpair(): two placeholders for the two berth descriptors. The
+ * vector is checked first, as __sys_socketpair writes it before it creates
+ * anything. */
+int berth_posix_socketpair(int domain, int type, int protocol, int sv[2])
+{
+    berth_stack *st = berth_posix_stack();
+    if ((uintptr_t)sv < 4096) {
+        errno = EFAULT;
+        return -1;
+    }
+    int b[2];
+    if (berth_socketpair(st, domain, type, protocol, b) < 0)
+        return -1;
+    int fd0 = placeholder_open(type);
+    int fd1 = fd0 < 0 ? -1 : placeholder_open(type);
+    if (fd1 < 0) {
+        int e = errno;
+        if (fd0 >= 0)
+            close(fd0);
+        berth_close(st, b[0]);
+        berth_close(st, b[1]);
+        errno = e;
+        return -1;
+    }
+    if (posix_map_set(fd0, b[0]) || posix_map_set(fd1, b[1])) {
+        close(fd0);
+        close(fd1);
+        berth_close(st, b[0]);
+        berth_close(st, b[1]);
+        errno = ENOMEM;
+        return -1;
+    }
+    sv[0] = fd0;
+    sv[1] = fd1;
+    return 0;
+}
+
+/* SCM_RIGHTS carries descriptor numbers: the application's are OS
+ * placeholders, berth's core wants its own. On the way out each one is
+ * translated (a descriptor that is not a berth socket becomes -1, which
+ * berth refuses with EBADF: docs/deviations.md); on the way in each berth
+ * descriptor received gets a placeholder. `out` receives a translated copy
+ * of the control buffer when there is anything to translate. */
+static bool rights_out(const struct msghdr *msg, struct msghdr *copy, void **buf)
+{
+    *buf = NULL;
+    if (!msg || (uintptr_t)msg < 4096 || !msg->msg_control ||
+        msg->msg_controllen < sizeof(struct cmsghdr) || (uintptr_t)msg->msg_control < 4096 ||
+        msg->msg_controllen > 65536)
+        return false;
+    bool any = false;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            any = true;
+    if (!any)
+        return false;
+    *copy = *msg;
+    *buf = malloc(msg->msg_controllen);
+    if (!*buf)
+        return false;
+    memcpy(*buf, msg->msg_control, msg->msg_controllen);
+    copy->msg_control = *buf;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(copy); c; c = CMSG_NXTHDR(copy, c)) {
+        /* Only well-formed headers inside the buffer (the stack refuses
+         * the others with EINVAL, untranslated). */
+        size_t at = (size_t)((char *)c - (char *)*buf);
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > msg->msg_controllen - at)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+            fd = berth_posix_fd(fd);
+            memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
+        }
+    }
+    return true;
+}
+
+static void rights_in(struct msghdr *msg, int flags)
+{
+    if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
+        return;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+            continue;
+        int *fdv = (int *)CMSG_DATA(c);
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd = placeholder_open((flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0);
+            if (fd < 0 || posix_map_set(fd, fdv[i])) {
+                if (fd >= 0)
+                    close(fd);
+                berth_close(g_stack, fdv[i]);
+                fdv[i] = -1;
+                continue;
+            }
+            fdv[i] = fd;
+        }
+    }
+}
+
 #define SOCKCALL(fd, expr)                                                                         \
     do {                                                                                           \
         berth_stack *st = berth_posix_stack();                                                     \
@@ -225,8 +335,19 @@ int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l)
 {
     SOCKCALL(fd, berth_bind(st, b, a, l));
 }
+/* __sys_connect() copies the address in (move_addr_to_kernel: EINVAL for a
+ * bad length, EFAULT for unreadable memory) after fdget() and before
+ * sock_from_file(): connect(0, NULL, 16) on an open descriptor that is not a
+ * socket is EFAULT, not ENOTSOCK. (bind() looks the socket up first.) */
 int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l)
 {
+    if (berth_posix_fd(fd) < 0 && os->fcntl(fd, F_GETFD, 0) != -1) {
+        if ((int)l < 0 || l > sizeof(struct sockaddr_storage))
+            errno = EINVAL;
+        else
+            errno = l && user_ptr_bad(a, l) ? EFAULT : ENOTSOCK;
+        return -1;
+    }
     SOCKCALL(fd, berth_connect(st, b, a, l));
 }
 int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, backlog)); }
@@ -239,12 +360,13 @@ int berth_posix_listen(int fd, int backlog) { SOCKCALL(fd, berth_listen(st, b, b
 int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
 {
     berth_stack *st = berth_posix_stack();
-    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
-        errno = EINVAL;
-        return -1;
-    }
+    /* __sys_accept4: fdget() (EBADF) before the flags (EINVAL). */
     if (os->fcntl(fd, F_GETFD, 0) == -1) {
         errno = EBADF;
+        return -1;
+    }
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
         return -1;
     }
     int pfd = os->placeholder_open(SOCK_STREAM | flags, true);
@@ -278,6 +400,15 @@ ssize_t berth_posix_sendto(int fd, const void *buf, size_t len, int flags,
 
 ssize_t berth_posix_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+    struct msghdr copy;
+    void *buf;
+    if (berth_posix_fd(fd) >= 0 && rights_out(msg, &copy, &buf)) {
+        ssize_t r = berth_sendmsg(berth_posix_stack(), berth_posix_fd(fd), &copy, flags);
+        int e = errno;
+        free(buf);
+        errno = e;
+        return r;
+    }
     SOCKCALL(fd, berth_sendmsg(st, b, msg, flags));
 }
 
@@ -294,7 +425,14 @@ ssize_t berth_posix_recvfrom(int fd, void *buf, size_t len, int flags, struct so
 
 ssize_t berth_posix_recvmsg(int fd, struct msghdr *msg, int flags)
 {
-    SOCKCALL(fd, berth_recvmsg(st, b, msg, flags));
+    berth_stack *st = berth_posix_stack();
+    int b = sock_fd(fd);
+    if (b < 0)
+        return -1;
+    ssize_t r = berth_recvmsg(st, b, msg, flags);
+    if (r >= 0)
+        rights_in(msg, flags);
+    return r;
 }
 
 int berth_posix_getsockname(int fd, struct sockaddr *a, socklen_t *l)

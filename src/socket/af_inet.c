@@ -74,8 +74,13 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -EADDRINUSE;
         }
     }
-    in->bindaddr_lock = in->bnode.addr.s_addr != 0;
-    in->bindport_lock = snum != 0;
+    /* SOCK_BINDADDR_LOCK / SOCK_BINDPORT_LOCK are only ever set (sk_userlocks
+     * |=): a socket bound to an address once keeps its later source address
+     * across a disconnect even after a wildcard bind. */
+    if (in->bnode.addr.s_addr)
+        in->bindaddr_lock = true;
+    if (snum)
+        in->bindport_lock = true;
     in->daddr.s_addr = 0;
     in->dport = 0;
     return 0;
@@ -118,14 +123,16 @@ int inet_autobind(struct inet_sock *in)
 
 void inet_unhash(struct inet_sock *in) { bind_put_port(in->sk.st, inet_table(in), &in->bnode); }
 
-int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct inet_sock *in = inet_sk(so);
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     if (peer) {
-        if (!in->dport || in->state == INET_CLOSE)
+        /* inet_getname: accept() (peer 2) reports the peer of a
+         * connection that is already closed; getpeername() does not. */
+        if (!in->dport || (in->state == INET_CLOSE && peer == 1))
             return -ENOTCONN;
         sin.sin_port = in->dport;
         sin.sin_addr = in->daddr;

@@ -22,7 +22,7 @@
  * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)
 
-static bool needs_scope_id(const struct in6_addr *a)
+bool inet6_needs_scope_id(const struct in6_addr *a)
 {
     return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) || IN6_IS_ADDR_MC_NODELOCAL(a);
 }
@@ -76,7 +76,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
               ip4_is_local(st, v4) || ip4_is_multicast(v4) || netif_is_bcast4(st, v4)))
             return -EADDRNOTAVAIL;
     } else if (!any) {
-        if (needs_scope_id(a)) {
+        if (inet6_needs_scope_id(a)) {
             if (len >= sizeof(struct sockaddr_in6) && sin6.sin6_scope_id &&
                 sock_set_bound_if(so, sin6.sin6_scope_id))
                 return -ENOMEM;
@@ -113,14 +113,17 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -EADDRINUSE;
         }
     }
-    in->bindaddr_lock = !any;
-    in->bindport_lock = snum != 0;
+    /* Only ever set, as __inet_bind's sk_userlocks |= (see af_inet.c). */
+    if (!any)
+        in->bindaddr_lock = true;
+    if (snum)
+        in->bindport_lock = true;
     in->daddr.s_addr = 0;
     in->dport = 0;
     return 0;
 }
 
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
     struct inet_sock *in = inet_sk(so);
     const struct inet6_info *np = inet6_info(in);
@@ -128,7 +131,9 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
     memset(&sin6, 0, sizeof(sin6));
     sin6.sin6_family = AF_INET6;
     if (peer) {
-        if (!in->dport || in->state == INET_CLOSE)
+        /* inet_getname: accept() (peer 2) reports the peer of a
+         * connection that is already closed; getpeername() does not. */
+        if (!in->dport || (in->state == INET_CLOSE && peer == 1))
             return -ENOTCONN;
         sin6.sin6_port = in->dport;
         sin6.sin6_addr = np->daddr;
@@ -136,7 +141,7 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
         sin6.sin6_port = htons(inet_num(in));
         sin6.sin6_addr = IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr) ? np->saddr : np->rcv_saddr;
     }
-    if (needs_scope_id(&sin6.sin6_addr))
+    if (inet6_needs_scope_id(&sin6.sin6_addr))
         sin6.sin6_scope_id = sock_bound_if(so);
     memset(ss, 0, sizeof(*ss));
     memcpy(ss, &sin6, sizeof(sin6));

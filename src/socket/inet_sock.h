@@ -34,7 +34,8 @@ struct inet_sock {
      * The protocol's bind table: inet_table(). AF_INET6 sockets: the IPv6
      * addresses are in their inet6_info, V6ONLY in bnode.v6only. */
 };
-_Static_assert(sizeof(struct inet_sock) == 80, "struct inet_sock stays 80 bytes");
+_Static_assert(sizeof(struct inet_sock) == (sizeof(void *) == 8 ? 80 : 68),
+               "struct inet_sock stays 80 bytes (68 with 32-bit pointers)");
 
 /* What an AF_INET6 socket adds (Linux's ipv6_pinfo and sk_v6_* fields): at
  * the end of the object, so AF_INET sockets do not carry it. An AF_INET6
@@ -45,10 +46,12 @@ struct inet6_info {
     struct in6_addr daddr;     /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
 };
 #define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
-/* The bind node's offset to the inet6_info must fit its 10-bit field. */
+/* The bind node's offset to the inet6_info must fit its 10-bit field, and
+ * the inet6_info starts aligned (8 bytes with 64-bit pointers, 4 with
+ * 32-bit: the offset counts 4-byte units). */
 #define INET6_OBJ_FITS(type)                                                                       \
     (sizeof(type) - offsetof(struct inet_sock, bnode) <= BIND_ADDR6_MAX_OFF &&                     \
-     sizeof(type) % 8 == 0)
+     sizeof(type) % (sizeof(void *) == 8 ? 8 : 4) == 0)
 
 static inline struct inet_sock *inet_sk(struct bsock *so) { return (struct inet_sock *)so; }
 static inline uint16_t inet_num(const struct inet_sock *in) { return in->bnode.port; }
@@ -81,17 +84,35 @@ int inet_autobind(struct inet_sock *in);
 /* The ephemeral-port request for this socket (range, parity policy). */
 void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req);
 void inet_unhash(struct inet_sock *in);
-int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 /* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
  * and the v4-mapped bookkeeping after an IPv4 connect. */
 int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
-int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
+#if BERTH_WITH_IPV6
+int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 void inet6_mapped_connected(struct inet_sock *in);
+/* __ipv6_addr_needs_scope_id(): link-local unicast and link/node-local
+ * multicast need an interface (a scope id or a bound device). */
+bool inet6_needs_scope_id(const struct in6_addr *a);
 /* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
  * its bound and source IPv6 addresses. Nothing for AF_INET. */
 void inet6_forget(struct inet_sock *in, bool peer, bool local);
+#else /* no AF_INET6 sockets (BERTH_WITH_IPV6=OFF): nothing to do */
+static inline int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
+                                int peer)
+{
+    return inet_getname(so, ss, len, peer);
+}
+static inline void inet6_mapped_connected(struct inet_sock *in) { (void)in; }
+static inline void inet6_forget(struct inet_sock *in, bool peer, bool local)
+{
+    (void)in;
+    (void)peer;
+    (void)local;
+}
+#endif
 /* Rewrite a struct sockaddr_in in *ss as the v4-mapped sockaddr_in6. */
 void inet6_map_name(struct sockaddr_storage *ss, socklen_t *len);
 

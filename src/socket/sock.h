@@ -42,8 +42,10 @@ struct sock_ops {
      * MSG_DONTWAIT for non-blocking sockets. */
     ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
     ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
-    /* Fill *ss; *len is set to the address's full size. */
-    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer);
+    /* Fill *ss; *len is set to the address's full size. peer: 0 for
+     * getsockname, 1 for getpeername, 2 for accept (Linux's convention:
+     * accept reports the peer even of a connection already closed). */
+    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
     /* Non-SOL_SOCKET levels; and SOL_SOCKET hooks for options whose effect
      * the protocol must see (may be NULL). */
     int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
@@ -51,6 +53,12 @@ struct sock_ops {
     int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
     unsigned (*poll)(struct bsock *so);         /* POLLIN | POLLOUT | ... */
     int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
+    /* Join two new sockets (socketpair); NULL: EOPNOTSUPP. */
+    int (*socketpair)(struct bsock *a, struct bsock *b);
+    /* A file reference went and others remain (a descriptor closed while
+     * the socket is in flight): AF_UNIX looks for unreachable cycles of
+     * sockets in flight (unix_gc). May be NULL. */
+    void (*file_dropped)(struct bsock *so);
 };
 
 #define SOCKF_NONBLOCK 0x1
@@ -87,6 +95,7 @@ struct bsock {
     uint8_t so_error;    /* pending asynchronous error (positive errno, < 256) */
     uint8_t protocol;    /* resolved: IPPROTO_UDP or IPPROTO_TCP */
     uint8_t ops_id;      /* sock_ops_by_id[] */
+    uint8_t xfiles;      /* file references beyond one descriptor (SCM_RIGHTS, sock_file_get) */
     uint8_t fl : 2;      /* SOCKF_* */
     uint8_t shut : 2;    /* RCV_SHUTDOWN | SEND_SHUTDOWN */
     bool closed : 1;     /* descriptor gone; waiters bail out */
@@ -97,8 +106,10 @@ struct bsock {
     bool reuseaddr : 1, reuseport : 1, broadcast : 1, keepalive : 1, dontroute : 1, oobinline : 1;
     bool rcvbuf_locked : 1, sndbuf_locked : 1;
 };
-_Static_assert(sizeof(struct bsock) == 32, "struct bsock stays 32 bytes");
-_Static_assert(sizeof(struct sock_opts) == 64, "struct sock_opts layout");
+_Static_assert(sizeof(struct bsock) == (sizeof(void *) == 8 ? 32 : 28),
+               "struct bsock stays 32 bytes (28 with 32-bit pointers)");
+_Static_assert(sizeof(struct sock_opts) == (sizeof(void *) == 8 ? 64 : 56),
+               "struct sock_opts layout");
 
 /* Every ops table, by id (sock_registry.c). */
 extern const struct sock_ops *const sock_ops_by_id[];
@@ -135,6 +146,17 @@ void sock_hold(struct bsock *so);
 void sock_put(struct bsock *so);
 /* Close a descriptor from inside the stack (stack teardown). */
 void sock_close_fd(struct berth_stack *st, int fd);
+/* The socket behind descriptor fd (NULL if none), and a new descriptor for
+ * a socket that already holds a file reference for it (-EMFILE when the
+ * table is full). For SCM_RIGHTS. */
+struct bsock *sock_fd_lookup(struct berth_stack *st, int fd);
+int sock_fd_install(struct berth_stack *st, struct bsock *so, bool cloexec);
+/* File references (Linux's struct file count): a socket passed in an
+ * SCM_RIGHTS message, or received as a second descriptor, holds one more;
+ * the last one to go is the close that releases the protocol. get: 0 or
+ * -ETOOMANYREFS past 255 extra references. */
+int sock_file_get(struct bsock *so);
+void sock_file_put(struct bsock *so);
 
 /* Wait (lock held) for the socket to change, until `deadline` (absolute,
  * BERTH_FOREVER for none). Returns 0, -EAGAIN when the deadline passed

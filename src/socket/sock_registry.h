@@ -15,5 +15,8 @@ extern const struct sock_ops udp4_ops;
 extern const struct sock_ops tcp4_ops;
 extern const struct sock_ops udp6_ops;
 extern const struct sock_ops tcp6_ops;
+extern const struct sock_ops unix_stream_ops;
+extern const struct sock_ops unix_dgram_ops;
+extern const struct sock_ops unix_seqpacket_ops;
 
 #endif

@@ -174,16 +174,37 @@ void sock_put(struct bsock *so)
     st_free(st, so);
 }
 
+int sock_file_get(struct bsock *so)
+{
+    if (so->xfiles == UINT8_MAX)
+        return -ETOOMANYREFS;
+    so->xfiles++;
+    sock_hold(so);
+    return 0;
+}
+
+void sock_file_put(struct bsock *so)
+{
+    if (so->xfiles) {
+        so->xfiles--;
+        if (so_ops(so)->file_dropped)
+            so_ops(so)->file_dropped(so);
+        sock_put(so);
+        return;
+    }
+    so->closed = true;
+    so_ops(so)->release(so);
+    sock_wake(so);
+    sock_put(so);
+}
+
 void sock_close_fd(struct berth_stack *st, int fd)
 {
     struct bsock *so = st->fds[fd];
     st->fds[fd] = NULL;
     if ((unsigned)fd < st->fd_hint)
         st->fd_hint = (unsigned)fd;
-    so->closed = true;
-    so_ops(so)->release(so);
-    sock_wake(so);
-    sock_put(so);
+    sock_file_put(so);
 }
 
 uint64_t sock_deadline(struct bsock *so, bool rcv)

@@ -60,6 +60,22 @@ static bool fd_open(const struct berth_stack *st, int fd)
     return fd >= 0 && (unsigned)fd < st->fds_len && st->fds[fd];
 }
 
+struct bsock *sock_fd_lookup(struct berth_stack *st, int fd)
+{
+    return fd_open(st, fd) ? st->fds[fd] : NULL;
+}
+
+int sock_fd_install(struct berth_stack *st, struct bsock *so, bool cloexec)
+{
+    int fd = fd_lowest_free(st);
+    if (fd < 0)
+        return fd;
+    st->fds[fd] = so;
+    if (cloexec)
+        so->fl |= SOCKF_CLOEXEC;
+    return fd;
+}
+
 /* Enter the stack and look up fd: EBADF if it is not an open socket. */
 static struct bsock *fd_enter(struct berth_stack *st, int fd)
 {
@@ -134,6 +150,70 @@ int berth_socket(berth_stack *st, int domain, int type, int protocol)
     }
     st->fds[fd] = so;
     return (int)leave(st, fd);
+}
+
+/* __sys_socketpair: both descriptors are reserved first (EMFILE), the
+ * vector must be writable (EFAULT), then two sockets are created with
+ * socket()'s checks and joined by the protocol (EOPNOTSUPP when it has no
+ * pairs, as AF_INET). */
+int berth_socketpair(berth_stack *st, int domain, int type, int protocol, int sv[2])
+{
+    int flags = type & ~0xf;
+    type &= 0xf;
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    st_lock(st);
+    int fd1 = fd_lowest_free(st);
+    if (fd1 < 0)
+        return (int)leave(st, fd1);
+    int fd2 = fd1 + 1; /* the next free one, growing the table if need be */
+    while ((unsigned)fd2 < st->fds_len && st->fds[fd2])
+        fd2++;
+    if ((unsigned)fd2 >= st->fds_len) {
+        if (st->fds_len >= st->cfg.max_fds)
+            return (int)leave(st, -EMFILE);
+        int rc = fd_table_grow(st);
+        if (rc < 0)
+            return (int)leave(st, rc);
+    }
+    int pair[2] = {fd1, fd2};
+    if (copy_to_user(sv, pair, sizeof(pair)))
+        return (int)leave(st, -EFAULT);
+    int rc;
+    const struct sock_ops *ops = NULL;
+    if (domain < 0 || domain >= LINUX_NPROTO)
+        rc = -EAFNOSUPPORT;
+    else if (type < 0 || type >= LINUX_SOCK_MAX)
+        rc = -EINVAL;
+    else
+        rc = sock_registry_find(domain, type, protocol, &ops);
+    if (rc < 0)
+        return (int)leave(st, rc);
+    protocol = rc;
+    if (st->nsockets + 2 > st->cfg.max_sockets)
+        return (int)leave(st, -ENFILE);
+    struct bsock *a = sock_alloc(st, ops, protocol);
+    struct bsock *b = a ? sock_alloc(st, ops, protocol) : NULL;
+    rc = (a && b) ? 0 : -ENOBUFS;
+    if (!rc && ops->init && ((rc = ops->init(a)) < 0 || (rc = ops->init(b)) < 0))
+        rc = rc < 0 ? rc : -ENOBUFS;
+    if (!rc)
+        rc = ops->socketpair ? ops->socketpair(a, b) : -EOPNOTSUPP;
+    if (rc < 0) {
+        if (b)
+            sock_put(b);
+        if (a)
+            sock_put(a);
+        return (int)leave(st, rc);
+    }
+    unsigned fl = ((flags & SOCK_NONBLOCK) ? SOCKF_NONBLOCK : 0) |
+                  ((flags & SOCK_CLOEXEC) ? SOCKF_CLOEXEC : 0);
+    a->fl = b->fl = fl & 3u;
+    st->fds[fd1] = a;
+    st->fds[fd2] = b;
+    return (int)leave(st, 0);
 }
 
 /* move_addr_to_kernel(): length bounds, then the copy. */
@@ -235,7 +315,7 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     if (addr) {
         struct sockaddr_storage ss;
         socklen_t len = 0;
-        rc = so_ops(child)->getname(child, &ss, &len, true);
+        rc = so_ops(child)->getname(child, &ss, &len, 2);
         if (rc == 0)
             rc = addr_out(&ss, len, addr, addrlen);
         if (rc < 0) {
@@ -396,7 +476,7 @@ ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
     return leave(st, rc);
 }
 
-static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, bool peer)
+static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen, int peer)
 {
     struct bsock *so = fd_enter(st, fd);
     if (!so)
@@ -411,12 +491,12 @@ static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *ad
 
 int berth_getsockname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-    return getname(st, fd, addr, addrlen, false);
+    return getname(st, fd, addr, addrlen, 0);
 }
 
 int berth_getpeername(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-    return getname(st, fd, addr, addrlen, true);
+    return getname(st, fd, addr, addrlen, 1);
 }
 
 int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *val, socklen_t len)

@@ -178,6 +178,13 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             o->linger.l_linger = l.l_linger;
         return 0;
     }
+    case SO_PASSCRED:
+    case SO_PEEK_OFF:
+        /* Only AF_UNIX acts on these here (SO_PASSCRED is a flag of any
+         * socket in Linux; SO_PEEK_OFF also works for UDP and TCP). */
+        if (sock_family(so) != AF_UNIX)
+            return -ENOPROTOOPT;
+        break;
     case SO_RCVTIMEO:
         return set_timeout(so, true, val, len);
     case SO_SNDTIMEO:
@@ -287,6 +294,12 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
                 v = lv;
         }
         break;
+    case SO_PASSCRED:
+    case SO_PEEK_OFF:
+        /* AF_UNIX keeps them (src/unix/unix_sock.c). */
+        if (sock_family(so) != AF_UNIX || !so_ops(so)->getsockopt)
+            return -ENOPROTOOPT;
+        return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
     case SO_BINDTODEVICE: {
         char ifname[16] = {0};
         unsigned bif = sock_bound_if(so);
@@ -307,6 +320,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         return put_opt(&l, sizeof(l), val, len);
     }
     case SO_PEERCRED: {
+        if (sock_family(so) == AF_UNIX && so_ops(so)->getsockopt)
+            return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
         /* An inet socket has no peer credentials: cred_to_ucred with no
          * cred gives pid 0 and the overflow ids, which the kernel (6.x)
          * reports as -1. Families with peers (AF_UNIX) answer in their

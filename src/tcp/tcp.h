@@ -11,6 +11,7 @@
  *   tcp_buf.c       send and receive byte queues
  *   tcp_sock.c      the socket operations (connect, listen, accept, send...)
  *   tcp_sockopt.c   IPPROTO_TCP options, TCP_INFO
+ *   tcp_fastopen.c  Fast Open's client side without cookies (RFC 7413)
  *
  * Names follow Linux's (snd_una, rcv_nxt, write_seq, copied_seq...) so the
  * kernel source reads side by side with berth's. Everything runs under the
@@ -23,6 +24,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "berth/config.h"
 #include "core/timer.h"
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
@@ -80,6 +82,12 @@ struct tcp_hdr {
 #define TCPOPT_SACK_PERM 4
 #define TCPOPT_SACK 5
 #define TCPOPT_TS 8
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000 /* Linux's value; not in every libc */
+#endif
+#define TCPOPT_FASTOPEN 34           /* RFC 7413 4.1.1: kind, length, cookie (0 or 4..16 bytes) */
+#define TCPOPT_EXP 254               /* RFC 6994 experimental option ... */
+#define TCPOPT_FASTOPEN_MAGIC 0xF989 /* ... carrying Fast Open before kind 34 existed */
 
 /* A received segment, parsed. Sequence numbers in host order. */
 struct tcp_seg {
@@ -93,6 +101,7 @@ struct tcp_seg {
     uint32_t len;
     /* options */
     bool has_mss : 1, has_ws : 1, sack_ok : 1, has_ts : 1;
+    bool has_fo : 1; /* a valid Fast Open option (SYN only): empty or a 4..16-byte even cookie */
     uint8_t ws;
     uint8_t nsack;
     uint16_t mss;
@@ -113,9 +122,16 @@ struct tcp_seg {
 #define TCP_TIMEOUT_INIT_US 1000000u
 #define TCP_TIMEOUT_MIN_US 2000u /* TCP_TIMEOUT_MIN: 2 jiffies (HZ 1000) */
 #define TCP_EARLY_RETRANS 3      /* net.ipv4.tcp_early_retrans: 3 and 4 enable TLP */
+#define TCP_FASTOPEN_DEFAULT 1   /* net.ipv4.tcp_fastopen: TFO_CLIENT_ENABLE */
+#define TFO_CLIENT_ENABLE 1
+#define TCP_FO_CACHE 8 /* destinations whose Fast Open option state is kept */
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
+/* A delayed ACK with ato 0 leaves at the next jiffy (see tcp_schedule_ack). */
+#define TCP_DELACK_NEXT_US 1000u
+/* net.ipv4.tcp_pingpong_thresh's default (inet_csk_in_pingpong_mode). */
+#define TCP_PINGPONG_THRESH 1
 #define TCP_MAX_QUICKACKS 16
 #define TCP_KEEPALIVE_TIME_S 7200
 #define TCP_KEEPALIVE_INTVL_S 75
@@ -226,6 +242,10 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 #define TCP_ACK_SCHED 1 /* an ACK is owed */
 #define TCP_ACK_TIMER 2 /* the delayed-ACK timer runs */
 #define TCP_ACK_NOW 4   /* send it at the end of this input */
+/* ICSK_ACK_PUSHED / ICSK_ACK_PUSHED2 (tcp_measure_rcv_mss): a small
+ * segment, a second one, arrived since the last ACK. */
+#define TCP_ACK_PUSHED 8
+#define TCP_ACK_PUSHED2 16
 
 #define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
 
@@ -307,6 +327,9 @@ struct tcp_conn {
     /* ACK scheduling */
     uint8_t ack_pending; /* TCP_ACK_* */
     uint8_t quick;       /* quick ACKs left */
+    uint8_t pingpong;    /* icsk_ack.pingpong: data sent within ato of data
+                          * received (an interactive exchange); from
+                          * TCP_PINGPONG_THRESH on, ACKs are delayed */
     uint32_t ato_us;     /* delayed-ACK timeout: 0 until the first data byte
                           * arrives, then TCP_ATO_MIN_US (Linux's icsk_ack.ato,
                           * without its adaptation to the arrival interval) */
@@ -340,6 +363,22 @@ struct tcp_sock {
     bool cwnd_limited : 1; /* the last send stopped at the congestion window */
     bool tlp_out : 1;      /* a tail loss probe is outstanding (Linux: tlp_high_seq != 0) */
     bool tlp_retrans : 1;  /* ... and it was a retransmission, not new data */
+    /* TCP Fast Open, client side without cookies (RFC 7413; tcp_fastopen.c) */
+    bool fastopen_connect : 1;        /* TCP_FASTOPEN_CONNECT */
+    bool fastopen_no_cookie : 1;      /* TCP_FASTOPEN_NO_COOKIE (stored; no effect) */
+    bool fastopen_req : 1;            /* Linux's tp->fastopen_req: SYNs carry the option */
+    bool syn_fastopen : 1;            /* the SYN asked for a cookie: the SYN-ACK is checked */
+    bool syn_fastopen_exp : 1;        /* ... with the experimental option (kind 254) */
+    uint8_t fastopen_client_fail : 2; /* TCP_INFO's: 1 (TFO_COOKIE_UNAVAILABLE) once asked */
+    bool fastopen_opt_sent : 1;       /* the first SYN went: retransmissions go without */
+    /* What Linux 6.x remembers of a socket's past (see tcp_listen and
+     * tcp_connect): it was in SYN_SENT or was accepted / it listened. */
+    bool was_conn : 1, was_listen : 1;
+    /* inet_sport: the port getsockname() reports. Linux keeps it when a
+     * TCP socket gives its port back (tcp_set_state(TCP_CLOSE) ->
+     * inet_put_port clears inet_num only), so a refused or disconnected
+     * socket still shows its old port; 0 while the socket has a port. */
+    uint16_t old_sport;
 
     /* IPPROTO_TCP options */
     int user_mss;
@@ -348,6 +387,7 @@ struct tcp_sock {
     unsigned user_timeout; /* ms */
     int linger2;           /* TCP_LINGER2 (s; 0: tcp_fin_timeout, <0: none) */
     int window_clamp;
+    int fastopen_qlen; /* TCP_FASTOPEN: the server queue length (stored only) */
 
     const struct tcp_cc_ops *cc; /* congestion control (TCP_CONGESTION) */
     /* The connection: sequence spaces, timers, queues... Allocated at
@@ -362,6 +402,11 @@ _Static_assert(sizeof(struct tcp_sock) <= 288, "an idle TCP socket stays within 
 _Static_assert(INET6_OBJ_SIZE(struct tcp_sock) <= 288 + sizeof(struct inet6_info),
                "an idle AF_INET6 TCP socket stays within 288 bytes plus its IPv6 addresses");
 _Static_assert(sizeof(struct tcp_conn) <= 680, "struct tcp_conn grows only on purpose");
+
+static inline bool tcp_in_pingpong(const struct tcp_conn *c)
+{
+    return c->pingpong >= TCP_PINGPONG_THRESH;
+}
 
 /* The read-only connection of a socket that has none (tcp_sock.c). */
 extern const struct tcp_conn tcp_conn_idle;
@@ -381,7 +426,7 @@ static inline struct berth_stack *tcp_st(const struct tcp_sock *tp) { return tp-
 static inline int tcp_state(const struct tcp_sock *tp) { return tp->inet.state; }
 
 /* ---- per-stack state (tcp_hash.c) ---- */
-#define TCP_PERTURB 256
+#define TCP_PERTURB BERTH_TCP_PERTURB /* berth/config.h; Linux 5.x: 256 */
 struct tcp_stack {
     struct tcp_eh **ehash;
     unsigned ehash_mask;
@@ -401,7 +446,15 @@ struct tcp_stack {
     int keepalive_time, keepalive_intvl, keepalive_probes;
     int syncookies, max_syn_backlog;
     int early_retrans; /* tcp_early_retrans: 3 or 4 enable the tail loss probe */
+    int fastopen;      /* tcp_fastopen: bit 1 enables the client (default 1) */
     const struct tcp_cc_ops *cc_default;
+    /* Fast Open per destination (Linux keeps it in tcp_metrics): which
+     * option the next cookie request uses. A few entries, reused in turn. */
+    struct tcp_fo_dst {
+        struct in_addr saddr, daddr;
+        uint8_t try_exp; /* 0: kind 34; 1: next SYN tries 254; 2: back to 34 for good */
+    } fo_cache[TCP_FO_CACHE];
+    unsigned fo_next;
 };
 static inline struct tcp_stack *tcp_of(struct berth_stack *st);
 
@@ -429,7 +482,14 @@ int tcp_hash_connect(struct tcp_sock *tp);
  * TIME_WAIT entry when Linux would (tcp_twsk_unique). */
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind);
 
-/* SYN cookies (tcp_hash.c; Linux's syncookies.c) */
+/* SYN cookies (tcp_hash.c; Linux's syncookies.c). Compiled out
+ * (BERTH_WITH_SYNCOOKIES=OFF) the mode is always 0, as tcp_syncookies=0:
+ * a full SYN queue drops the SYN. */
+#if BERTH_WITH_SYNCOOKIES
+#define TCP_SYNCOOKIES(ts) ((ts)->syncookies)
+#else
+#define TCP_SYNCOOKIES(ts) ((void)(ts), 0)
+#endif
 /* The ISN for a SYN answered without a request; sets req->mss_clamp to the
  * MSS the cookie encodes. */
 uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg);
@@ -461,7 +521,11 @@ struct tcp_out_opts {
     uint32_t tsval, tsecr;
     uint8_t nsack;
     uint32_t sack[4][2];
+    uint8_t fastopen; /* TCP_FO_OPT_*: an empty cookie request */
 };
+#define TCP_FO_OPT_NONE 0
+#define TCP_FO_OPT_RFC 1 /* kind 34, length 2, NOP NOP */
+#define TCP_FO_OPT_EXP 2 /* kind 254, length 4, magic 0xF989 */
 int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o);
 /* Send one segment of the connection: [seq, seq+len) of the send queue
  * (len may be 0) with `flags`; ACK, window and options filled in. */
@@ -473,6 +537,8 @@ void tcp_send_probe(struct tcp_sock *tp);
 /* Send what the windows, Nagle and cork allow. */
 void tcp_push(struct tcp_sock *tp, bool force_nagle_off);
 void tcp_send_fin(struct tcp_sock *tp);
+/* tcp_shutdown(sk, SEND_SHUTDOWN): the state after SHUT_WR, and our FIN. */
+void tcp_shutdown_send(struct tcp_sock *tp);
 /* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
  * from TIME_WAIT or a request. */
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);
@@ -578,6 +644,19 @@ void tcp_destroy(struct tcp_sock *tp);
 int tcp_disconnect(struct tcp_sock *tp);
 void tcp_req_drop(struct berth_stack *st, struct tcp_req *req);
 void tcp_listen_stop(struct tcp_sock *tp);
+
+/* tcp_fastopen.c */
+/* An active open is about to send its SYN: with a Fast Open request
+ * pending, choose the option (kind 34, or 254 as Linux tries once after a
+ * request went unanswered) and arm the SYN-ACK check. */
+void tcp_fastopen_syn_init(struct tcp_sock *tp);
+/* The option the SYN being sent carries (TCP_FO_OPT_*): the first one only. */
+uint8_t tcp_fastopen_syn_option(struct tcp_sock *tp);
+/* The SYN-ACK of a connection that asked for a cookie arrived (Linux's
+ * tcp_rcv_fastopen_synack, without a cookie cache). */
+void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg);
+/* Drop the request state (disconnect, a new connect). */
+void tcp_fastopen_clear(struct tcp_sock *tp);
 
 /* tcp_sockopt.c */
 int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);

@@ -10,7 +10,7 @@
 
 #include "tcp/tcp.h"
 
-#define CHUNK_MIN 512u
+#define CHUNK_MIN BERTH_TCP_CHUNK_MIN /* berth/config.h */
 /* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
 /* A full chunk with its header is 16 KiB: one of the buffer cache's classes. */
 #define CHUNK_MAX (16384u - (uint32_t)sizeof(struct tcp_chunk))

@@ -76,6 +76,7 @@ static const struct tcp_cc_ops reno = {
     .cong_avoid = reno_cong_avoid,
 };
 
+#if BERTH_WITH_CUBIC
 /* ---- cubic ---- */
 
 #define BICTCP_BETA_SCALE 1024
@@ -235,17 +236,27 @@ static const struct tcp_cc_ops cubic = {
     .event = cubic_event,
     .rtt_sample = cubic_rtt,
 };
+#endif /* BERTH_WITH_CUBIC */
 
 /* ---- registry ---- */
 
-static const struct tcp_cc_ops *const modules[] = {&cubic, &reno};
+static const struct tcp_cc_ops *const modules[] = {
+#if BERTH_WITH_CUBIC
+    &cubic,
+#endif
+    &reno};
 
 const struct tcp_cc_ops *tcp_cc_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
-        if (!strcmp(modules[i]->name, name))
+        if (stack_streq(modules[i]->name, name))
             return modules[i];
     return NULL;
 }
 
+/* Linux's default is cubic; without it (BERTH_WITH_CUBIC=OFF), reno. */
+#if BERTH_WITH_CUBIC
 const struct tcp_cc_ops *tcp_cc_default(void) { return &cubic; }
+#else
+const struct tcp_cc_ops *tcp_cc_default(void) { return &reno; }
+#endif

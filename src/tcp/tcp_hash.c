@@ -11,7 +11,7 @@
 #include "tcp/tcp.h"
 #include "tcp/tcp_ip.h"
 
-#define EHASH_MIN 256u
+#define EHASH_MIN BERTH_TCP_EHASH_MIN /* berth/config.h */
 #define EHASH_MAX (1u << 20)
 
 int tcp_stack_init(struct berth_stack *st)
@@ -43,8 +43,9 @@ int tcp_stack_init(struct berth_stack *st)
     ts->keepalive_time = TCP_KEEPALIVE_TIME_S;
     ts->keepalive_intvl = TCP_KEEPALIVE_INTVL_S;
     ts->keepalive_probes = TCP_KEEPALIVE_PROBES;
-    ts->syncookies = 1;
+    ts->syncookies = BERTH_WITH_SYNCOOKIES; /* Linux: 1 */
     ts->early_retrans = TCP_EARLY_RETRANS;
+    ts->fastopen = TCP_FASTOPEN_DEFAULT;
     ts->max_syn_backlog = 4096; /* Linux: max(128, ehash entries / 128) */
     ts->cc_default = tcp_cc_default();
     st->plat.random(st->plat.ctx, ts->perturb, sizeof(ts->perturb));

@@ -2,6 +2,7 @@
  * validation, demux (established table, then listeners), the handshake on
  * both sides, RFC 5961 protections, acknowledgement processing with RTT
  * estimation and loss recovery (NewReno, SACK), reassembly and FIN. */
+#include <inttypes.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -75,6 +76,20 @@ bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_se
                 }
             }
             break;
+        case TCPOPT_FASTOPEN:
+        case TCPOPT_EXP: {
+            /* tcp_parse_fastopen_option: in a SYN only, an even cookie
+             * length of 0 or 4..16; the experimental form after its magic. */
+            unsigned clen = olen - 2u;
+            if (kind == TCPOPT_EXP) {
+                if (olen < 4 || ((v[0] << 8) | v[1]) != TCPOPT_FASTOPEN_MAGIC)
+                    break;
+                clen -= 2;
+            }
+            if (syn && !(clen & 1) && (clen == 0 || (clen >= 4 && clen <= 16)))
+                seg->has_fo = true;
+            break;
+        }
         default:
             break;
         }
@@ -96,7 +111,7 @@ void tcp_set_state(struct tcp_sock *tp, int state)
     if (is_est && !was_est)
         SNMP_INC(st, Tcp, CurrEstab);
     else if (was_est && !is_est)
-        st->snmp.Tcp_CurrEstab--;
+        SNMP_ADD(st, Tcp, CurrEstab, -1);
     if (state == TCPS_CLOSE && was_est)
         SNMP_INC(st, Tcp, EstabResets);
     if (state == TCPS_CLOSE && old != TCPS_CLOSE) {
@@ -106,9 +121,13 @@ void tcp_set_state(struct tcp_sock *tp, int state)
             tcp_eh_remove(st, &tp->eh);
             memset(&tp->eh, 0, sizeof(tp->eh));
         }
-        /* tcp_set_state(TCP_CLOSE): an automatic port goes back. */
-        if (!tp->inet.bindport_lock)
+        /* tcp_set_state(TCP_CLOSE): an automatic port goes back;
+         * getsockname() goes on reporting it (inet_sport stays). */
+        if (!tp->inet.bindport_lock) {
+            if (inet_num(&tp->inet))
+                tp->old_sport = inet_num(&tp->inet);
             inet_unhash(&tp->inet);
+        }
     }
     tp->inet.state = (uint8_t)state;
 }
@@ -296,6 +315,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         if (!(seg->flags & TH_SYN))
             return;
         /* SYN-ACK */
+        tcp_fastopen_synack(tp, seg);
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
             tp->c->ts_recent = seg->tsval;
@@ -319,6 +339,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd; /* never scaled in a SYN */
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;
@@ -451,7 +472,8 @@ static bool sack_lost_head(const struct tcp_sock *tp)
 static void enter_recovery(struct tcp_sock *tp)
 {
     SNMP_INC(tcp_st(tp), TcpExt, TCPFastRetrans);
-    TRACE(tcp_st(tp), "tcp %u: recovery at una %u max %u cwnd %u sacked ranges %u",
+    TRACE(tcp_st(tp),
+          "tcp %u: recovery at una %" PRIu32 " max %" PRIu32 " cwnd %" PRIu32 " sacked ranges %u",
           inet_num(&tp->inet), tp->c->snd_una, tp->c->snd_max, tp->c->cwnd, tp->c->nsacked);
     tp->c->prior_cwnd = tp->c->cwnd;
     tp->c->prior_ssthresh = tp->c->ssthresh;
@@ -492,7 +514,8 @@ static void lost_retrans(struct tcp_sock *tp)
         hi = seq_max(hi, tp->c->sacked[i][1]);
     uint32_t mss = tp->c->mss_cache ? tp->c->mss_cache : TCP_MSS_DEFAULT;
     if (seq_gt(hi, tp->c->head_rtx_max + (uint32_t)tp->c->reordering * mss)) {
-        TRACE(tcp_st(tp), "tcp %u: retransmission of %u lost", inet_num(&tp->inet), tp->c->snd_una);
+        TRACE(tcp_st(tp), "tcp %u: retransmission of %" PRIu32 " lost", inet_num(&tp->inet),
+              tp->c->snd_una);
         tp->c->high_rxt = tp->c->snd_una;
     }
 }
@@ -560,7 +583,8 @@ static void tlp_ack(struct tcp_sock *tp, uint32_t ack, bool dsack, bool not_dup,
         /* tcp_try_keep_open */
         tp->c->ca_state = tp->c->nsacked ? TCPCA_DISORDER : TCPCA_OPEN;
         SNMP_INC(st, TcpExt, TCPLossProbeRecovery);
-        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %u", inet_num(&tp->inet), tp->c->cwnd);
+        TRACE(st, "tcp %u: loss probe repaired a loss, cwnd %" PRIu32 "", inet_num(&tp->inet),
+              tp->c->cwnd);
     } else if (!not_dup && !sacked) {
         tp->tlp_out = false;
     }
@@ -643,6 +667,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     tp->c->snd_una = ack;
     if (seq_lt(tp->c->snd_nxt, ack))
         tp->c->snd_nxt = ack;
+    TCP_CHECK_SND(tp->c);
     tp->c->bytes_acked += acked_data;
     if (tp->sack_ok)
         sack_trim(tp);
@@ -685,8 +710,8 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
          * more duplicate ACKs next time. */
         tp->c->undo_ok = false;
         if (seg->has_ts && seq_lt(seg->tsecr, tp->c->undo_tsval)) {
-            TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %u)", inet_num(&tp->inet),
-                  tp->c->dupacks);
+            TRACE(st, "tcp %u: spurious fast retransmit, undo (dupacks %" PRIu32 ")",
+                  inet_num(&tp->inet), tp->c->dupacks);
             if (tp->c->cwnd < tp->c->prior_cwnd)
                 tp->c->cwnd = tp->c->prior_cwnd;
             if (tp->c->ssthresh < tp->c->prior_ssthresh)
@@ -802,6 +827,7 @@ static void tcp_fin(struct tcp_sock *tp)
          * delayed, hoping to ride on the application's own FIN. */
         tcp_set_state(tp, TCPS_CLOSE_WAIT);
         tp->c->quick = 0;
+        tp->c->pingpong = TCP_PINGPONG_THRESH; /* inet_csk_enter_pingpong_mode */
         break;
     case TCPS_FIN_WAIT1:
         /* Our FIN is not acknowledged yet: simultaneous close. */
@@ -862,11 +888,15 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                 tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
                 return false;
             }
-            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, 4096))
+            if (tcp_bufq_append(st, &tp->c->rcvq, seq, d, len, BERTH_TCP_RCV_CHUNK))
                 return false;
             tp->c->rcv_nxt += len;
             tp->c->bytes_received += len;
             tp->c->lrcvtime = st_now(st);
+            if (len < tp->c->rcv_mss)
+                tp->c->ack_pending |= (tp->c->ack_pending & TCP_ACK_PUSHED)
+                                          ? TCP_ACK_PUSHED | TCP_ACK_PUSHED2
+                                          : TCP_ACK_PUSHED;
             /* Linux's tcp_event_data_recv: the first data sets the delayed
              * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
              * connection that never carried data, leaves at once). */
@@ -890,7 +920,8 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         }
         (void)filled;
         tp->c->ack_pending |= TCP_ACK_SCHED;
-        if (tp->c->quick) {
+        /* tcp_in_quickack_mode: quick ACKs only outside pingpong mode. */
+        if (tp->c->quick && !tcp_in_pingpong(tp->c)) {
             tp->c->quick--;
             tp->c->ack_pending |= TCP_ACK_NOW;
         } else if (tp->c->rcv_nxt - tp->c->rcv_wup > tp->c->rcv_mss) {
@@ -1017,6 +1048,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_una = seg->ack;
         if (seq_lt(tp->c->snd_nxt, tp->c->snd_una))
             tp->c->snd_nxt = tp->c->snd_una;
+        TCP_CHECK_SND(tp->c);
         tp->c->snd_wnd = seg->wnd << tp->c->snd_wscale;
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;
@@ -1037,6 +1069,14 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->parent)
             tcp_wake(tp->parent);
         state = TCPS_ESTABLISHED;
+        /* tcp_rcv_state_process (TCP_SYN_RECV): a SHUT_WR recorded before
+         * the handshake finished - by shutdown() on a socket that then
+         * connected to itself, or inherited from a listener that was shut
+         * down before listen() - takes effect now: our FIN goes out. */
+        if (so->shut & SEND_SHUTDOWN) {
+            tcp_shutdown_send(tp);
+            state = tcp_state(tp);
+        }
     }
     int r = tcp_ack(tp, seg);
     if (r)
@@ -1125,9 +1165,9 @@ static bool cookie_input(struct tcp_sock *l, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(l);
     struct tcp_stack *ts = tcp_of(st);
-    if (!ts->syncookies || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
+    if (!TCP_SYNCOOKIES(ts) || (seg->flags & (TH_ACK | TH_RST | TH_SYN)) != TH_ACK)
         return false;
-    if (ts->syncookies != 2 && synq_no_recent_overflow(st, l->lq))
+    if (TCP_SYNCOOKIES(ts) != 2 && synq_no_recent_overflow(st, l->lq))
         return false;
     struct tcp_req req;
     if (!tcp_cookie_check(st, l, seg, &req)) {
@@ -1162,13 +1202,13 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
      * always with 2) or, without cookies, a drop (the client retransmits
      * it); a full accept queue drops the SYN. */
     bool want_cookie = false;
-    if ((ts->syncookies == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
-        if (!ts->syncookies) {
+    if ((TCP_SYNCOOKIES(ts) == 2 || lq->qlen > (unsigned)lq->backlog) && !isn) {
+        if (!TCP_SYNCOOKIES(ts)) {
             SNMP_INC(st, TcpExt, ListenDrops);
             return;
         }
         want_cookie = true;
-        if (ts->syncookies != 2)
+        if (TCP_SYNCOOKIES(ts) != 2)
             SNMP_INC(st, TcpExt, TCPReqQFullDoCookies);
     }
     if (lq->acc_len > (unsigned)lq->backlog) {
@@ -1179,7 +1219,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     /* Without cookies, the last quarter of tcp_max_syn_backlog is kept for
      * peers already proven (Linux: tcp_peer_is_proven); berth keeps no
      * peer history, so the quarter stays unused. */
-    if (!want_cookie && !isn && !ts->syncookies &&
+    if (!want_cookie && !isn && !TCP_SYNCOOKIES(ts) &&
         (unsigned)ts->max_syn_backlog - lq->qlen < (unsigned)ts->max_syn_backlog >> 2) {
         SNMP_INC(st, TcpExt, ListenDrops);
         return;
@@ -1331,8 +1371,9 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     seg.ifindex = p->ifp ? berth_netif_index(p->ifp) : 0;
     if (doff > TCP_HLEN)
         tcp_parse_options(p->data + TCP_HLEN, doff - TCP_HLEN, (h.flags & TH_SYN) != 0, &seg);
-    TRACE(st, "tcp in %u>%u seq %u ack %u len %u flags %02x wnd %u", ntohs(seg.sport),
-          ntohs(seg.dport), seg.seq, seg.ack, seg.len, seg.flags, seg.wnd);
+    TRACE(st,
+          "tcp in %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32 " flags %02x wnd %" PRIu32 "",
+          ntohs(seg.sport), ntohs(seg.dport), seg.seq, seg.ack, seg.len, seg.flags, seg.wnd);
     if (!seg.dport) /* nothing listens on port 0 */
         goto no_socket;
 

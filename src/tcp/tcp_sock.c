@@ -238,6 +238,14 @@ static bool close_state(struct tcp_sock *tp)
     return fin;
 }
 
+void tcp_shutdown_send(struct tcp_sock *tp)
+{
+    if ((TCPF(tcp_state(tp)) &
+         (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE_WAIT))) &&
+        close_state(tp))
+        tcp_send_fin(tp);
+}
+
 /* tcp_disconnect: the ABORT of RFC 9293 (connect(AF_UNSPEC), SO_LINGER 0,
  * shutdown of a connecting socket). The socket can connect again. */
 int tcp_disconnect(struct tcp_sock *tp)
@@ -278,11 +286,17 @@ int tcp_disconnect(struct tcp_sock *tp)
         tp->c->snd_wnd = tp->c->max_window = 0;
         tp->c->backoff = tp->c->retransmits = tp->c->probes_out = 0;
         tp->c->nsacked = 0;
+        /* inet_csk_delack_init: the delayed-ACK engine starts afresh (ato
+         * 0 until data arrives, so the first send is never a "reply"). */
+        tp->c->pingpong = 0;
+        tp->c->ato_us = 0;
+        tp->c->quick = 0;
         tp->c->dupacks = 0;
         tp->c->ca_state = TCPCA_OPEN;
     }
     tp->tlp_out = false;
     tp->ts_ok = tp->sack_ok = tp->wscale_ok = false;
+    tcp_fastopen_clear(tp); /* tcp_free_fastopen_req */
     init_common(tp);
     tp->sstate = SS_UNCONNECTED;
     tcp_wake(tp);
@@ -402,6 +416,10 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         SNMP_INC(st, TcpExt, ListenDrops);
         return NULL;
     }
+    /* sk_clone_lock copies sk_shutdown too: bits a failed shutdown()
+     * recorded before listen() act on every child (tcp_rcv_state_process
+     * sends the FIN of a SHUT_WR once the handshake completes). */
+    so->shut = ls->shut;
     struct inet_sock *in = &tp->inet;
     const struct inet_sock *lin = &l->inet;
     inet_sock_init(in);
@@ -413,7 +431,12 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->recvttl = lin->recvttl;
     in->recvtos = lin->recvtos;
     in->pmtudisc = lin->pmtudisc;
-    in->bindport_lock = lin->bindport_lock;
+    /* The address lock is inherited, the port lock is not: an accepted
+     * socket whose connection ends (RST, TIME_WAIT, connect(AF_UNSPEC))
+     * gives the listener's port back, so another socket can bind it once
+     * the listener is gone (what Linux 6.x does: conformance
+     * tcp_child_port_release). */
+    in->bindport_lock = false;
     in->bindaddr_lock = lin->bindaddr_lock;
     in->bnode.v6only = lin->bnode.v6only;
     in->bnode.addr = req->laddr;
@@ -438,6 +461,8 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->user_timeout = l->user_timeout;
     tp->linger2 = l->linger2;
     tp->window_clamp = l->window_clamp;
+    tp->fastopen_connect = l->fastopen_connect; /* sock_copy; not TCP_FASTOPEN's queue */
+    tp->fastopen_no_cookie = l->fastopen_no_cookie;
     tp->cc = l->cc;
     tp->sstate = SS_CONNECTED;
     /* tcp_create_openreq_child: the handshake's state. */
@@ -477,9 +502,28 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
         tp->c->rtt_start = now - (uint32_t)((uint32_t)now - req->snt_synack);
     }
     tp->inet.state = TCPS_SYN_RECV;
+    tp->was_conn = true;
     tcp_eh_hash_sock(tp);
     (void)seg;
     return tp;
+}
+
+/* __inet_bind / __inet6_bind set inet_sport from the new port, also when
+ * IP_BIND_ADDRESS_NO_PORT leaves it 0: the old port is forgotten. */
+static int tcp4_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    int rc = inet_bind(so, sa, len);
+    if (rc == 0)
+        tcp_sk(so)->old_sport = 0;
+    return rc;
+}
+
+static int tcp6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    int rc = inet6_bind(so, sa, len);
+    if (rc == 0)
+        tcp_sk(so)->old_sport = 0;
+    return rc;
 }
 
 /* inet_listen. */
@@ -510,11 +554,23 @@ static int tcp_listen(struct bsock *so, int backlog)
             inet_bind_req(in, false, &req);
             rc = bind_get_port(st, inet_table(in), &in->bnode, 0, &req) ? -EADDRINUSE : 0;
         }
+        if (!rc && tp->was_conn) {
+            /* A socket that was connecting or connected (or was accepted)
+             * cannot listen, even once closed again: Linux 6.x fails
+             * inet_csk_listen_start() with EINVAL after get_port() chose
+             * or checked the port, and inet_sk_set_state(TCP_CLOSE) keeps
+             * that port bound (conformance tcp_listen_connect_past). This
+             * is the rule as the 6.18 oracle shows it; which check in
+             * inet_csk_listen_start / inet_hash gives the EINVAL was not
+             * pinned down in the source. */
+            rc = -EINVAL;
+        }
         if (rc) {
             in->bnode.listening = false;
             st_free(st, lq);
             return rc;
         }
+        tp->was_listen = true;
         tp->lq = lq;
         tcp_set_state(tp, TCPS_LISTEN);
     }
@@ -562,8 +618,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     struct bsock *so = &in->sk;
     struct berth_stack *st = so->st;
     struct in_addr dst = sin->sin_addr;
+    /* "connect to this host": the socket's own source address, else
+     * 127.0.0.1 (ip_route_output_key_hash_rcu). */
     if (dst.s_addr == INADDR_ANY)
-        dst.s_addr = htonl(INADDR_LOOPBACK); /* "connect to this host" */
+        dst.s_addr = in->saddr.s_addr ? in->saddr.s_addr : htonl(INADDR_LOOPBACK);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp)
@@ -582,6 +640,30 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         tp->c->ts_recent = tp->c->ts_recent_stamp = 0;
         tp->c->write_seq = 0;
     }
+    /* A socket that once listened cannot connect (Linux 6.x fails
+     * connect() with EINVAL after the address and route checks, also
+     * after shutdown(SHUT_RD) or connect(AF_UNSPEC) stopped the listener
+     * and after another listen() on it; conformance tcp_listen_connect_past).
+     * Observed on the 6.18 oracle (the source line was not pinned down):
+     * an automatic address and port go back, an address lock keeps the
+     * route's source. */
+    if (tp->was_listen) {
+        /* An automatic address and port go back as on any failed
+         * connect (tcp_v4_connect's failure path). */
+        if (!in->bindaddr_lock) {
+            in->saddr.s_addr = 0;
+            in->bnode.addr.s_addr = 0;
+        } else if (sock_family(so) == AF_INET6) {
+            /* the route's source stays, in the IPv6 view too
+             * (sk_rcv_saddr_set writes both) */
+            inet6_mapped_connected(in);
+        }
+        if (!in->bindport_lock && inet_num(in)) {
+            tp->old_sport = inet_num(in);
+            inet_unhash(in);
+        }
+        return -EINVAL;
+    }
     in->daddr = dst;
     in->dport = sin->sin_port;
     tp->c->mss_clamp = tp->user_mss ? (uint16_t)tp->user_mss : TCP_MSS_DEFAULT;
@@ -595,9 +677,12 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         if (!in->bindaddr_lock) {
             in->saddr.s_addr = 0;
             in->bnode.addr.s_addr = 0;
+        } else if (sock_family(so) == AF_INET6) {
+            inet6_mapped_connected(in);
         }
         return rc;
     }
+    tp->was_conn = true;
     if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
@@ -623,6 +708,9 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     tp->c->rcv_mss = TCP_MSS_DEFAULT;
     tp->c->backoff = tp->c->retransmits = 0;
     tp->c->rto_us = TCP_TIMEOUT_INIT_US;
+    /* tcp_connect_init: a pending error of an earlier attempt (a refusal
+     * nobody read, connect(AF_UNSPEC)'s ECONNRESET) goes with SOCK_DONE. */
+    so->so_error = 0;
     tp->done = tp->fin_queued = false;
     SNMP_INC(st, Tcp, ActiveOpens);
     if (!ts->timestamps) {
@@ -630,6 +718,11 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         tp->c->rtt_start = st_now(st);
         tp->c->rtt_seq = tp->c->iss + 1;
     }
+    /* tcp_fastopen_defer_connect: with no cookie the connect goes on, its
+     * SYN asking for one. */
+    if (tp->fastopen_connect)
+        tp->fastopen_req = true;
+    tcp_fastopen_syn_init(tp);
     tcp_send_syn(tp);
     tcp_rearm_rto(tp);
     return 0;
@@ -655,21 +748,29 @@ static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, sockle
         out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         return 0;
     }
-    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+        /* tcp_v6_connect: multicast is ENETUNREACH; a link-local peer
+         * without an interface (scope id or bound device) is EINVAL,
+         * both before any route is looked up. */
+        if (!IN6_IS_ADDR_MULTICAST(&sin6.sin6_addr) && IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) &&
+            !sin6.sin6_scope_id && !sock_bound_if(&tp->inet.sk))
+            return -EINVAL;
         return -ENETUNREACH; /* native IPv6: not yet (docs/deviations.md) */
+    }
     if (tp->inet.bnode.v6only)
         return -ENETUNREACH;
     memcpy(&out->sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
     return 0;
 }
 
-/* inet_stream_connect. */
-static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+/* __inet_stream_connect: sa is NULL for sendto(MSG_FASTOPEN) without an
+ * address; nonblock is the file's flag or, from sendmsg, MSG_DONTWAIT. */
+static int stream_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len, bool nonblock)
 {
     struct tcp_sock *tp = tcp_sk(so);
-    if (len < sizeof(sa->sa_family))
+    if (sa && len < sizeof(sa->sa_family))
         return -EINVAL;
-    if (sa->sa_family == AF_UNSPEC) {
+    if (sa && sa->sa_family == AF_UNSPEC) {
         int rc = tcp_disconnect(tp);
         tp->sstate = rc ? SS_DISCONNECTING : SS_UNCONNECTED;
         return rc;
@@ -705,7 +806,7 @@ static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
         return -EINVAL;
     }
     if (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
-        if (so->fl & SOCKF_NONBLOCK)
+        if (nonblock)
             return err;
         uint64_t deadline = sock_deadline(so, false);
         while (TCPF(tcp_state(tp)) & (TCPF(TCPS_SYN_SENT) | TCPF(TCPS_SYN_RECV))) {
@@ -728,6 +829,31 @@ static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
     }
     tp->sstate = SS_CONNECTED;
     return 0;
+}
+
+/* inet_stream_connect. */
+static int tcp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+{
+    return stream_connect(so, sa, len, so->fl & SOCKF_NONBLOCK);
+}
+
+/* tcp_sendmsg_fastopen without a cookie: connect to msg_name with a SYN
+ * that asks for a cookie, waiting for the handshake unless MSG_DONTWAIT
+ * (then EINPROGRESS, and the data is not taken: the caller sends it again
+ * once connected). 0 means connected: the data goes the usual way. */
+static int sendmsg_fastopen(struct bsock *so, const struct msghdr *msg, int flags)
+{
+    struct tcp_sock *tp = tcp_sk(so);
+    const struct sockaddr *sa = msg->msg_name;
+    if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE) ||
+        (sa && msg->msg_namelen >= sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC))
+        return -EOPNOTSUPP;
+    if (tp->fastopen_req)
+        return -EALREADY; /* another Fast Open is in progress */
+    tp->fastopen_req = true;
+    int err = stream_connect(so, sa, msg->msg_namelen, (flags & MSG_DONTWAIT) != 0);
+    tp->fastopen_req = false; /* tcp_free_fastopen_req: later SYNs go without it */
+    return err;
 }
 
 /* ---- data ---- */
@@ -780,9 +906,11 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
         if (e)
             err = e;
     }
-#ifdef SIGPIPE
+#if BERTH_WITH_POSIX && defined(SIGPIPE) /* no signals on bare metal */
     if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
         raise(SIGPIPE);
+#else
+    (void)flags;
 #endif
     return err;
 }
@@ -798,6 +926,12 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     struct tcp_sock *tp = tcp_sk(so);
     struct berth_stack *st = so->st;
     bool nowait = flags & MSG_DONTWAIT;
+    if (flags & MSG_FASTOPEN) {
+        int ferr = sendmsg_fastopen(so, msg, flags);
+        if (ferr)
+            return stream_error(so, flags, ferr);
+    }
+    /* After the Fast Open connect: SO_SNDTIMEO counts again for the data. */
     uint64_t deadline = sock_deadline(so, false);
     int err = 0;
     size_t copied = 0;
@@ -812,6 +946,13 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         int rc = tcp_wait(so, deadline);
         if (rc)
             return rc;
+    }
+    /* tcp_sendmsg_locked checks the error and SEND_SHUTDOWN before it
+     * copies anything: a zero-length send on a connection established
+     * after a SHUT_WR was recorded is EPIPE too. */
+    if (so->so_error || (so->shut & SEND_SHUTDOWN)) {
+        err = -EPIPE;
+        goto error;
     }
     while (copied < total) {
         if (so->so_error || (so->shut & SEND_SHUTDOWN)) {
@@ -855,8 +996,12 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         if (tp->c->write_seq - tp->c->snd_nxt >= 2u * tp->c->mss_cache)
             tcp_push(tp, true);
     }
-    tp->more_tail = (flags & MSG_MORE) != 0;
-    tcp_push(tp, (flags & MSG_MORE) != 0);
+    /* tcp_sendmsg_locked pushes only when it copied something: a
+     * zero-length send leaves data that MSG_MORE held back where it is. */
+    if (copied) {
+        tp->more_tail = (flags & MSG_MORE) != 0;
+        tcp_push(tp, (flags & MSG_MORE) != 0);
+    }
     return (ssize_t)copied;
 error:
     if (copied) {
@@ -918,7 +1063,11 @@ static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
     uint32_t mss = tp->c->rcv_mss ? tp->c->rcv_mss : TCP_MSS_DEFAULT;
     if (space >= 2 * cur && space >= mss)
         tcp_send_ack(tp);
-    else if ((tp->c->ack_pending & TCP_ACK_SCHED) && !tp->c->rcvq.bytes)
+    else if ((tp->c->ack_pending & TCP_ACK_SCHED) && !tp->c->rcvq.bytes &&
+             (!tcp_in_pingpong(tp->c) || (tp->c->ack_pending & TCP_ACK_PUSHED2)))
+        /* tcp_cleanup_rbuf: a read that drains the queue sends the owed
+         * ACK, but in pingpong mode only after a second small segment
+         * (ICSK_ACK_PUSHED2); otherwise it waits to ride on a reply. */
         tcp_send_ack(tp);
 }
 
@@ -1067,11 +1216,8 @@ static int tcp_shutdown(struct bsock *so, int how)
     default:
         so->shut |= (uint8_t)how;
         /* tcp_shutdown: SHUT_WR sends our FIN. */
-        if ((how & SEND_SHUTDOWN) &&
-            (TCPF(state) &
-             (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_SYN_RECV) | TCPF(TCPS_CLOSE_WAIT))) &&
-            close_state(tp))
-            tcp_send_fin(tp);
+        if (how & SEND_SHUTDOWN)
+            tcp_shutdown_send(tp);
         break;
     }
     sock_wake(so);
@@ -1142,12 +1288,18 @@ static int tcp_ioctl(struct bsock *so, unsigned long req, void *arg)
     return copy_to_user(arg, &v, sizeof(v));
 }
 
-static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, bool peer)
+static int tcp_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer)
 {
-    if (peer && (tcp_state(tcp_sk(so)) == TCPS_SYN_SENT || tcp_state(tcp_sk(so)) == TCPS_CLOSE))
+    struct tcp_sock *tp = tcp_sk(so);
+    if (peer == 1 && (tcp_state(tp) == TCPS_SYN_SENT || tcp_state(tp) == TCPS_CLOSE))
         return -ENOTCONN;
-    return sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
-                                       : inet_getname(so, ss, len, peer);
+    int rc = sock_family(so) == AF_INET6 ? inet6_getname(so, ss, len, peer)
+                                         : inet_getname(so, ss, len, peer);
+    /* inet_getname() reports inet_sport, which outlives the port itself
+     * (see old_sport): sin_port and sin6_port are at the same offset. */
+    if (rc == 0 && !peer && !inet_num(&tp->inet) && tp->old_sport)
+        ((struct sockaddr_in *)ss)->sin_port = htons(tp->old_sport);
+    return rc;
 }
 
 const struct sock_ops tcp4_ops = {
@@ -1158,7 +1310,7 @@ const struct sock_ops tcp4_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .destruct = tcp_destruct,
-    .bind = inet_bind,
+    .bind = tcp4_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,
     .accept = tcp_accept,
@@ -1172,6 +1324,7 @@ const struct sock_ops tcp4_ops = {
     .ioctl = tcp_ioctl,
 };
 
+#if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
                "tcp_sock: the inet6_info is within reach of the bind node");
 
@@ -1183,7 +1336,7 @@ const struct sock_ops tcp6_ops = {
     .init = tcp_init,
     .release = tcp_release,
     .destruct = tcp_destruct,
-    .bind = inet6_bind,
+    .bind = tcp6_bind,
     .connect = tcp_connect,
     .listen = tcp_listen,
     .accept = tcp_accept,
@@ -1196,3 +1349,4 @@ const struct sock_ops tcp6_ops = {
     .poll = tcp_poll,
     .ioctl = tcp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */

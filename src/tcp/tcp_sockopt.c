@@ -23,6 +23,15 @@
 #ifndef TCP_NOTSENT_LOWAT
 #define TCP_NOTSENT_LOWAT 25
 #endif
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN 23
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+#ifndef TCP_FASTOPEN_NO_COOKIE
+#define TCP_FASTOPEN_NO_COOKIE 34
+#endif
 
 /* struct tcp_info as Linux 6.7+ lays it out (include/uapi/linux/tcp.h),
  * up to tcpi_total_rto_time. getsockopt copies min(optlen, sizeof). */
@@ -73,6 +82,7 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
         i->tcpi_snd_wscale = tp->c->snd_wscale & 15;
         i->tcpi_rcv_wscale = tp->c->rcv_wscale & 15;
     }
+    i->tcpi_fastopen_client_fail = tp->fastopen_client_fail;
     uint64_t rto = (uint64_t)tp->c->rto_us << (tp->c->backoff < 20 ? tp->c->backoff : 20);
     i->tcpi_rto = (uint32_t)(rto > TCP_RTO_MAX_US ? TCP_RTO_MAX_US : rto);
     i->tcpi_ato = tp->c->ato_us;
@@ -172,6 +182,9 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
     case TCP_WINDOW_CLAMP:
     case TCP_NOTSENT_LOWAT:
     case TCP_INQ:
+    case TCP_FASTOPEN:
+    case TCP_FASTOPEN_CONNECT:
+    case TCP_FASTOPEN_NO_COOKIE:
         break;
     default:
         return -ENOPROTOOPT;
@@ -233,10 +246,14 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
         tp->user_timeout = (unsigned)v;
         return 0;
     case TCP_QUICKACK:
+        /* __tcp_sock_set_quickack: 1 leaves pingpong mode, 0 enters it. */
         if (v && keepalive_states(tp)) {
+            tp->c->pingpong = 0;
             tp->c->quick = TCP_MAX_QUICKACKS;
             if (tp->c->ack_pending & TCP_ACK_SCHED)
                 tcp_send_ack(tp);
+        } else if (!v && tcp_has_conn(tp)) {
+            tp->c->pingpong = TCP_PINGPONG_THRESH;
         }
         return 0;
     case TCP_LINGER2:
@@ -259,6 +276,27 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
         if (v < 0 || v > 1)
             return -EINVAL;
         tp->recvmsg_inq = v != 0;
+        return 0;
+    case TCP_FASTOPEN:
+        /* fastopen_queue_tune: the server's queue, min(v, somaxconn).
+         * Stored only: berth's listeners do not issue cookies. */
+        if (v < 0 || !(TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN))))
+            return -EINVAL;
+        tp->fastopen_qlen = v < so->st->net.somaxconn ? v : so->st->net.somaxconn;
+        return 0;
+    case TCP_FASTOPEN_CONNECT:
+        if (v < 0 || v > 1)
+            return -EINVAL;
+        if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE))
+            return -EOPNOTSUPP;
+        if (tcp_state(tp) != TCPS_CLOSE)
+            return -EINVAL;
+        tp->fastopen_connect = v != 0;
+        return 0;
+    case TCP_FASTOPEN_NO_COOKIE:
+        if (v < 0 || v > 1 || !(TCPF(tcp_state(tp)) & (TCPF(TCPS_CLOSE) | TCPF(TCPS_LISTEN))))
+            return -EINVAL;
+        tp->fastopen_no_cookie = v != 0; /* no effect: berth has no cookie-less SYN data */
         return 0;
     }
     return -ENOPROTOOPT;
@@ -325,7 +363,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
         v = (int)tp->user_timeout;
         break;
     case TCP_QUICKACK:
-        v = 1;
+        v = !tcp_in_pingpong(tp->c);
         break;
     case TCP_LINGER2:
         v = tp->linger2;
@@ -344,6 +382,15 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
     case TCP_INQ:
         v = tp->recvmsg_inq;
         break;
+    case TCP_FASTOPEN:
+        v = tp->fastopen_qlen;
+        break;
+    case TCP_FASTOPEN_CONNECT:
+        v = tp->fastopen_connect;
+        break;
+    case TCP_FASTOPEN_NO_COOKIE:
+        v = tp->fastopen_no_cookie;
+        break;
     default:
         return -ENOPROTOOPT;
     }
@@ -354,6 +401,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
     return 0;
 }
 
+#if BERTH_WITH_IPV6
 int tcp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
 {
     if (level == IPPROTO_IPV6)
@@ -369,3 +417,4 @@ int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t 
         return -ENOPROTOOPT;
     return tcp_getsockopt(so, level, name, val, len);
 }
+#endif

@@ -6,6 +6,7 @@
  * 1 s before the first RTT sample, doubling per timeout) and Linux's
  * give-up rules: tcp_syn_retries (6) for a SYN, tcp_retries2 (15, about 15
  * minutes of back-off) for data, TCP_USER_TIMEOUT when set. */
+#include <inttypes.h>
 #include <errno.h>
 
 #include "tcp/tcp.h"
@@ -81,9 +82,13 @@ void tcp_schedule_ack(struct tcp_sock *tp)
     /* Linux's tcp_send_delayed_ack: the timer runs out after ato, which is
      * 0 until data has arrived (icsk_ack.ato starts at 0 and is set by
      * tcp_event_data_recv): a FIN on a connection that received no data
-     * is acknowledged on the next timer run (Linux: the next jiffy), not
-     * 40 ms later. packetdrill's close-remote-fin-then-close expects it. */
-    tcp_timer_set(tp, TCP_T_DELACK, st_now(tcp_st(tp)) + tp->c->ato_us);
+     * is acknowledged at the next jiffy, not 40 ms later. packetdrill's
+     * close-remote-fin-then-close expects it. berth takes 1 ms for that
+     * jiffy (CONFIG_HZ=1000; up to a jiffy on slower ticks): the ACK is not
+     * out before the call that scheduled it returns, so a peer does not
+     * see it yet (a FIN_WAIT1 stays FIN_WAIT1 for a moment, as on Linux). */
+    tcp_timer_set(tp, TCP_T_DELACK,
+                  st_now(tcp_st(tp)) + (tp->c->ato_us ? tp->c->ato_us : TCP_DELACK_NEXT_US));
 }
 
 static int keepidle(const struct tcp_sock *tp) { return tcp_keepidle(tp); }
@@ -188,8 +193,11 @@ static void retransmit_timer(struct tcp_sock *tp)
     /* tcp_enter_loss: one segment of window, slow start from the head
      * again; ssthresh shrinks once per loss episode. */
     SNMP_INC(st, TcpExt, TCPTimeouts);
-    TRACE(st, "tcp %u: RTO, una %u nxt %u max %u cwnd %u backoff %u", inet_num(&tp->inet),
-          tp->c->snd_una, tp->c->snd_nxt, tp->c->snd_max, tp->c->cwnd, tp->c->backoff);
+    TRACE(st,
+          "tcp %u: RTO, una %" PRIu32 " nxt %" PRIu32 " max %" PRIu32 " cwnd %" PRIu32
+          " backoff %u",
+          inet_num(&tp->inet), tp->c->snd_una, tp->c->snd_nxt, tp->c->snd_max, tp->c->cwnd,
+          tp->c->backoff);
     if (tp->c->ca_state != TCPCA_LOSS || !tp->c->retransmits) {
         if (tp->c->ca_state != TCPCA_LOSS)
             tp->c->ssthresh = tp->cc->ssthresh(tp);
@@ -209,6 +217,7 @@ static void retransmit_timer(struct tcp_sock *tp)
     tp->c->snd_nxt = tp->c->snd_una + n;
     if (seq_gt(tp->c->snd_nxt, tp->c->snd_max))
         tp->c->snd_max = tp->c->snd_nxt;
+    TCP_CHECK_SND(tp->c);
     tp->c->backoff++;
     tp->c->retransmits++;
     tcp_rearm_rto(tp);
@@ -295,6 +304,9 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->c->t_when[TCP_T_DELACK] = 0;
         tp->c->ack_pending &= (uint8_t)~TCP_ACK_TIMER;
         if (tp->c->ack_pending & TCP_ACK_SCHED) {
+            /* tcp_delack_timer_handler: a delayed ACK that had to leave on
+             * its own ends pingpong mode. */
+            tp->c->pingpong = 0;
             SNMP_INC(st, TcpExt, DelayedACKs);
             tcp_send_ack(tp);
         }

@@ -15,12 +15,39 @@
 #include "udp/udp_sock.h"
 
 #define UDP_MAX_PAYLOAD (IP4_MAXPACKET - IP4_HLEN - UDP_HLEN) /* 65507 */
+#ifndef UDP_CORK
+#define UDP_CORK 1 /* <netinet/udp.h>; SOL_UDP is IPPROTO_UDP */
+#endif
 
 static int udp_resolve_protocol(int protocol)
 {
     if (protocol == 0 || protocol == IPPROTO_UDP)
         return IPPROTO_UDP;
     return -EPROTONOSUPPORT;
+}
+
+/* ---- corking (Linux's up->pending, ip_append_data, udp_push_pending_frames) ---- */
+
+static bool udp_pending(const struct udp_sock *us) { return us->cork && us->cork->p; }
+
+/* The cork block, allocated the first time the socket corks. */
+static struct udp_cork *udp_cork_get(struct udp_sock *us)
+{
+    if (!us->cork) {
+        us->cork = st_alloc(us->inet.sk.st, sizeof(*us->cork));
+        if (us->cork)
+            memset(us->cork, 0, sizeof(*us->cork));
+    }
+    return us->cork;
+}
+
+/* udp_flush_pending_frames: the gathered datagram is thrown away. */
+static void udp_cork_flush(struct udp_sock *us)
+{
+    if (udp_pending(us)) {
+        pkt_free(us->inet.sk.st, us->cork->p);
+        us->cork->p = NULL;
+    }
 }
 
 static int udp_init(struct bsock *so)
@@ -36,14 +63,23 @@ static void udp_release(struct bsock *so)
     struct pkt *p;
     while ((p = udp_rxq_pop(us)))
         pkt_free(so->st, p);
+    /* udp_destroy_sock: a corked datagram is thrown away, not sent. */
+    if (us->cork) {
+        udp_cork_flush(us);
+        st_free(so->st, us->cork);
+        us->cork = NULL;
+    }
 }
 
 /* Resolve the route for dst the way ip_route_connect does: an unspecified
  * destination means this host. */
-static struct in_addr route_dst(struct in_addr dst)
+/* ip_route_output_key_hash_rcu: "connect to this host" - a destination of
+ * 0.0.0.0 becomes the socket's own source address, or 127.0.0.1 when it
+ * has none. */
+static struct in_addr route_dst(struct in_addr dst, struct in_addr saddr)
 {
     if (dst.s_addr == INADDR_ANY)
-        dst.s_addr = htonl(INADDR_LOOPBACK);
+        dst.s_addr = saddr.s_addr ? saddr.s_addr : htonl(INADDR_LOOPBACK);
     return dst;
 }
 
@@ -97,7 +133,7 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
     memcpy(&sin, sa, sizeof(sin));
     if (sin.sin_family != AF_INET)
         return -EAFNOSUPPORT;
-    struct in_addr dst = route_dst(sin.sin_addr), nexthop, src;
+    struct in_addr dst = route_dst(sin.sin_addr, in->saddr), nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
@@ -112,12 +148,132 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
     in->daddr = dst;
     in->dport = sin.sin_port;
     in->state = INET_ESTABLISHED;
+    struct udp_sock *us = udp_sk(so);
+    if (udp_pending(us)) {
+        /* Linux routes the connect into inet->cork.fl, the flow a pending
+         * datagram will be sent on: it now goes to the new peer. */
+        struct pkt *p = us->cork->p;
+        struct udp_hdr uh = {.dest = sin.sin_port};
+        memcpy(p->data, &uh, sizeof(uh));
+        p->src = src;
+        p->dst = dst;
+    }
     return 0;
+}
+
+/* Fill in the UDP header and checksum of the datagram at p->data (header
+ * and payload) and hand it to IP (udp_send_skb). Consumes p. */
+static int udp_send_dgram(struct inet_sock *in, struct pkt *p, berth_netif *ifp,
+                          struct in_addr nexthop, struct in_addr src, struct in_addr dst,
+                          uint16_t dport, uint8_t tos)
+{
+    struct berth_stack *st = in->sk.st;
+    uint16_t ulen = (uint16_t)p->len;
+    struct udp_hdr uh = {
+        .source = htons(inet_num(in)), .dest = dport, .len = htons(ulen), .check = 0};
+    memcpy(p->data, &uh, sizeof(uh));
+    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_UDP, ulen);
+    uint16_t ck = inet_csum_fold(inet_csum_add(sum, p->data, ulen));
+    if (ck == 0)
+        ck = 0xffff; /* RFC 768: a computed zero is sent as all ones */
+    memcpy(p->data + 6, &ck, 2);
+    struct ip4_out o = {.src = src,
+                        .dst = dst,
+                        .proto = IPPROTO_UDP,
+                        .ttl = (uint8_t)inet_ttl(in),
+                        .tos = tos,
+                        .df = false,
+                        .oif = ifp,
+                        .nexthop = nexthop};
+    SNMP_INC(st, Udp, OutDatagrams);
+    int rc = ip4_output(st, p, &o);
+    if (rc == ENOBUFS && !in->recverr) {
+        /* udp_send_skb: a full device queue is a silent drop unless the
+         * application asked for errors with IP_RECVERR. */
+        SNMP_INC(st, Udp, SndbufErrors);
+        rc = 0;
+    }
+    return -rc;
+}
+
+/* udp_push_pending_frames: send the gathered datagram to the flow of the
+ * first corked send (a connect() since then moved it, as Linux's connect
+ * rewrites inet->cork.fl). The TTL is the socket's now, the TOS the one
+ * of the first send (ip_setup_cork keeps ipc.tos, not ipc.ttl). */
+static int udp_push_pending(struct udp_sock *us)
+{
+    if (!udp_pending(us))
+        return 0;
+    struct inet_sock *in = &us->inet;
+    struct berth_stack *st = in->sk.st;
+    struct pkt *p = us->cork->p;
+    us->cork->p = NULL;
+    struct udp_hdr uh;
+    memcpy(&uh, p->data, sizeof(uh));
+    struct in_addr nexthop, src;
+    berth_netif *ifp = ip4_route_output(st, p->dst, in->saddr, &nexthop, &src);
+    if (!ifp) {
+        /* Linux holds the route from the first send; berth looks it up
+         * again, so an interface removed meanwhile loses the datagram. */
+        SNMP_INC(st, Ip, OutNoRoutes);
+        pkt_free(st, p);
+        return -ENETUNREACH;
+    }
+    return udp_send_dgram(in, p, ifp, nexthop, p->src, p->dst, uh.dest, p->tos);
+}
+
+/* ip_append_data on a corked socket: add total bytes to the pending
+ * datagram. The whole datagram must fit one IP packet (EMSGSIZE), and any
+ * failure throws away what was gathered (udp_sendmsg's flush). The address,
+ * shutdown and pending error are not looked at: Linux only checks them
+ * when the first piece allocates the socket's buffer. */
+static ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t total,
+                               bool more)
+{
+    struct berth_stack *st = us->inet.sk.st;
+    struct pkt *p = us->cork->p;
+    if (p->len + total > UDP_HLEN + UDP_MAX_PAYLOAD) {
+        udp_cork_flush(us);
+        return -EMSGSIZE;
+    }
+    if (pkt_headroom(p) + p->len + total > p->cap) {
+        /* Grow by doubling, up to the largest datagram. */
+        size_t want = p->len + total, len = 2 * (size_t)p->len;
+        if (len < want)
+            len = want;
+        if (len > UDP_HLEN + UDP_MAX_PAYLOAD)
+            len = UDP_HLEN + UDP_MAX_PAYLOAD;
+        struct pkt *n = pkt_alloc(st, PKT_HEADROOM, len);
+        if (!n) {
+            SNMP_INC(st, Udp, SndbufErrors);
+            udp_cork_flush(us);
+            return -ENOBUFS;
+        }
+        memcpy(n->data, p->data, p->len);
+        n->len = p->len;
+        n->src = p->src;
+        n->dst = p->dst;
+        n->tos = p->tos;
+        pkt_free(st, p);
+        us->cork->p = p = n;
+    }
+    if (iov_gather(p->data + p->len, msg, total)) {
+        udp_cork_flush(us);
+        return -EFAULT;
+    }
+    p->len += (uint32_t)total;
+    if (!more) {
+        int rc = udp_push_pending(us);
+        if (rc)
+            return rc;
+    }
+    return (ssize_t)total;
 }
 
 static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
 {
     struct inet_sock *in = inet_sk(so);
+    struct udp_sock *us = udp_sk(so);
     struct berth_stack *st = so->st;
     /* inet_send_prepare: autobind first, whatever comes next. */
     if (!inet_num(in) && inet_autobind(in))
@@ -126,6 +282,10 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         return -EMSGSIZE;
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
+    bool corkreq = (us->cork && us->cork->on) || (flags & MSG_MORE);
+    /* Pending data: this send is appended whatever address it names. */
+    if (udp_pending(us))
+        return udp_cork_append(us, msg, total, corkreq);
     struct in_addr dst;
     uint16_t dport;
     if (msg->msg_name) {
@@ -145,7 +305,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         dst = in->daddr;
         dport = in->dport;
     }
-    dst = route_dst(dst);
+    dst = route_dst(dst, in->saddr);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
     if (!ifp) {
@@ -163,6 +323,10 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         return err;
     if (so->shut & SEND_SHUTDOWN)
         return -EPIPE;
+    if (corkreq && !udp_cork_get(us)) {
+        SNMP_INC(st, Udp, SndbufErrors);
+        return -ENOBUFS;
+    }
     struct pkt *p = pkt_alloc(st, PKT_HEADROOM, UDP_HLEN + total);
     if (!p) {
         SNMP_INC(st, Udp, SndbufErrors);
@@ -172,34 +336,20 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         pkt_free(st, p);
         return -EFAULT;
     }
-    struct udp_hdr uh = {.source = htons(inet_num(in)),
-                         .dest = dport,
-                         .len = htons((uint16_t)(UDP_HLEN + total)),
-                         .check = 0};
-    memcpy(p->data, &uh, sizeof(uh));
-    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_UDP, (uint16_t)(UDP_HLEN + total));
-    uint16_t ck = inet_csum_fold(inet_csum_add(sum, p->data, UDP_HLEN + total));
-    if (ck == 0)
-        ck = 0xffff; /* RFC 768: a computed zero is sent as all ones */
-    memcpy(p->data + 6, &ck, 2);
-    struct ip4_out o = {.src = src,
-                        .dst = dst,
-                        .proto = IPPROTO_UDP,
-                        .ttl = (uint8_t)inet_ttl(in),
-                        .tos = in->tos,
-                        .df = false,
-                        .oif = ifp,
-                        .nexthop = nexthop};
-    SNMP_INC(st, Udp, OutDatagrams);
-    int rc = ip4_output(st, p, &o);
-    if (rc == ENOBUFS && !in->recverr) {
-        /* udp_send_skb: a full device queue is a silent drop unless the
-         * application asked for errors with IP_RECVERR. */
-        SNMP_INC(st, Udp, SndbufErrors);
-        rc = 0;
+    if (corkreq) {
+        /* The first corked send fixes the flow (udp_sendmsg's "cork the
+         * socket to pend data"); the header is written at the push. */
+        struct udp_hdr uh = {.dest = dport};
+        memcpy(p->data, &uh, sizeof(uh));
+        p->src = src;
+        p->dst = dst;
+        p->tos = in->tos;
+        us->cork->p = p;
+        return (ssize_t)total;
     }
+    int rc = udp_send_dgram(in, p, ifp, nexthop, src, dst, dport, in->tos);
     if (rc)
-        return -rc;
+        return rc;
     return (ssize_t)total;
 }
 
@@ -295,12 +445,55 @@ static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
         v = udp_rxq_head(us) ? (int)(udp_rxq_head(us)->len - UDP_HLEN) : 0;
         break;
     case SIOCOUTQ:
-        v = 0; /* sends complete synchronously */
+        /* Sends complete synchronously: only a corked datagram is held
+         * (Linux counts its buffer, sk_wmem_alloc). */
+        v = udp_pending(us) ? (int)us->cork->p->truesize : 0;
         break;
     default:
         return -ENOTTY;
     }
     return copy_to_user(arg, &v, sizeof(v));
+}
+
+/* udp_lib_setsockopt: SOL_UDP options. Only UDP_CORK is built; the
+ * others (UDP_SEGMENT, UDP_GRO, UDP_ENCAP...) are ENOPROTOOPT. */
+static int udp_lib_setsockopt(struct udp_sock *us, int name, const void *val, socklen_t len)
+{
+    int v;
+    if (len < (socklen_t)sizeof(int))
+        return -EINVAL;
+    if (copy_from_user(&v, val, sizeof(v)))
+        return -EFAULT;
+    if (name != UDP_CORK)
+        return -ENOPROTOOPT;
+    if (v) {
+        struct udp_cork *ck = udp_cork_get(us);
+        if (!ck)
+            return -ENOMEM;
+        ck->on = true;
+    } else if (us->cork) {
+        us->cork->on = false;
+        udp_push_pending(us); /* its error is not the call's (Linux ignores it) */
+    }
+    return 0;
+}
+
+static int udp_lib_getsockopt(struct udp_sock *us, int name, void *val, socklen_t *len)
+{
+    int ulen;
+    if (copy_from_user(&ulen, len, sizeof(ulen)))
+        return -EFAULT;
+    if (ulen < 0)
+        return -EINVAL;
+    if (ulen > (int)sizeof(int))
+        ulen = sizeof(int);
+    if (name != UDP_CORK)
+        return -ENOPROTOOPT;
+    int v = us->cork && us->cork->on;
+    socklen_t out = (socklen_t)ulen;
+    if (copy_to_user(len, &out, sizeof(out)))
+        return -EFAULT;
+    return copy_to_user(val, &v, (size_t)ulen);
 }
 
 static int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
@@ -310,7 +503,7 @@ static int udp_setsockopt(struct bsock *so, int level, int name, const void *val
         return 0;
     }
     if (level == IPPROTO_UDP)
-        return -ENOPROTOOPT; /* UDP_CORK, UDP_SEGMENT... not implemented */
+        return udp_lib_setsockopt(udp_sk(so), name, val, len);
     if (level != IPPROTO_IP)
         return -ENOPROTOOPT;
     return ip_setsockopt(so, name, val, len);
@@ -321,13 +514,14 @@ static int udp_getsockopt(struct bsock *so, int level, int name, void *val, sock
     if (level == SOL_SOCKET)
         return name == SO_ACCEPTCONN ? (*(int *)val = 0, 0) : -ENOPROTOOPT;
     if (level == IPPROTO_UDP)
-        return -ENOPROTOOPT;
+        return udp_lib_getsockopt(udp_sk(so), name, val, len);
     if (level != IPPROTO_IP)
         return -EOPNOTSUPP;
     return ip_getsockopt(so, name, val, len);
 }
 
 /* ---- AF_INET6 (udpv6_*): IPv4 traffic through v4-mapped addresses ---- */
+#if BERTH_WITH_IPV6
 
 static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
@@ -357,8 +551,14 @@ static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t l
                 sin6.sin6_addr = in6addr_loopback;
             }
         }
-        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+            /* __ip6_datagram_connect: a link-local or link-scope multicast
+             * peer needs an interface (scope id or bound device) before
+             * any route is looked up. */
+            if (inet6_needs_scope_id(&sin6.sin6_addr) && !sin6.sin6_scope_id && !sock_bound_if(so))
+                return -EINVAL;
             return -ENETUNREACH; /* no IPv6 packet path yet (deviations.md) */
+        }
         if (in->bnode.v6only)
             return -ENETUNREACH;
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = sin6.sin6_port};
@@ -393,6 +593,12 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
                 sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             } else if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
                 memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+            } else if (udp_pending(udp_sk(so))) {
+                /* udpv6_sendmsg: pending IPv4 frames take the data
+                 * whatever the address (udp_sendmsg appends it). */
+                return udp_sendmsg(so, msg, total, flags);
+            } else if (!sin6.sin6_port) {
+                return -EINVAL; /* udpv6_sendmsg: port 0, before routing */
             } else {
                 return -ENETUNREACH; /* native IPv6: no packet path yet */
             }
@@ -403,14 +609,28 @@ static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t t
         case AF_INET:
             break;
         case AF_UNSPEC:
+            /* udpv6_sendmsg forgets the address and, on a connected
+             * socket, takes the native IPv6 path to the peer, even a
+             * v4-mapped one, which has no route. */
+            if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so)))
+                return -ENETUNREACH;
             m.msg_name = NULL;
             m.msg_namelen = 0;
             break;
         default:
             return -EINVAL;
         }
-    } else if (in->state == INET_ESTABLISHED && !IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr)) {
-        return -ENETUNREACH;
+    } else if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so))) {
+        if (!IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr))
+            return -ENETUNREACH;
+        /* udpv6_sendmsg hands a v4-mapped peer to udp_sendmsg as an
+         * explicit address, so its checks apply: a peer port of 0 (a
+         * connect to [::ffff:a.b.c.d]:0) is EINVAL. (With corked IPv4
+         * frames pending, the data joins them instead.) */
+        sin.sin_addr = in->daddr;
+        sin.sin_port = in->dport;
+        m.msg_name = &sin;
+        m.msg_namelen = sizeof(sin);
     }
     if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
         return -ENETUNREACH;
@@ -462,6 +682,7 @@ const struct sock_ops udp6_ops = {
     .poll = udp_poll,
     .ioctl = udp_ioctl,
 };
+#endif /* BERTH_WITH_IPV6 */
 
 const struct sock_ops udp4_ops = {
     .family = AF_INET,

@@ -606,6 +606,134 @@ static void test_solicit_source(void **state)
     berth_close(h->st, fd);
 }
 
+/* ---- callbacks during a walk (issue 12) ----
+ *
+ * A neighbour whose resolution fails answers its waiting packets with ICMP
+ * host unreachable (invalidate). When the sender's address is gone, that
+ * ICMP leaves through eth0 again and asks ARP for a new entry; with the
+ * cache at gc_thresh3 the forced collection runs inside the callback. It
+ * must not free the entry being drained (Linux: the timer and
+ * neigh_delete hold a reference, and neigh_forced_gc skips referenced
+ * entries) nor the next entry of a walk over the cache. */
+
+/* A socket 192.0.2.1:5000 -> ip:9, then a default route via
+ * 198.51.100.254 on eth0 (the only way back to 192.0.2.1 once that address
+ * is removed). */
+static int uaf_socket(struct ethtest *h, const char *ip)
+{
+    int fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {
+        .sin_family = AF_INET, .sin_port = htons(5000), .sin_addr = et_ip("192.0.2.1")};
+    assert_int_equal(berth_bind(h->st, fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    a.sin_port = htons(9);
+    a.sin_addr = et_ip(ip);
+    assert_int_equal(berth_connect(h->st, fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
+static void uaf_prepare(struct ethtest *h)
+{
+    assert_int_equal(berth_netif_addr_add(h->ifp, et_ip("198.51.100.1"), 24), 0);
+    assert_int_equal(berth_route_add(h->st, et_ip("0.0.0.0"), 0, et_ip("198.51.100.254"), h->ifp),
+                     0);
+}
+
+static void set_thresh(struct ethtest *h, unsigned t1, unsigned t2, unsigned t3)
+{
+    struct berth_arp_params p;
+    berth_arp_params_get(h->ifp, &p);
+    p.gc_thresh1 = t1;
+    p.gc_thresh2 = t2;
+    p.gc_thresh3 = t3;
+    assert_int_equal(berth_arp_params_set(h->ifp, &p), 0);
+}
+
+/* The entry timer: one queued datagram, its source address removed, a
+ * cache of one entry at most. The ICMP finds the table full (the failing
+ * entry is busy, so it cannot be collected) and is dropped, as in Linux. */
+static void test_invalidate_gc_timer(void **state)
+{
+    struct ethtest *h = *state;
+    uaf_prepare(h);
+    set_thresh(h, 0, 0, 1);
+    int fd = uaf_socket(h, "192.0.2.99");
+    send1(h, fd, 'u');
+    assert_int_equal(et_state(h, "192.0.2.99"), BERTH_NUD_INCOMPLETE);
+    assert_int_equal(berth_netif_addr_del(h->ifp, et_ip("192.0.2.1"), 24), 0);
+    uint64_t unreach = et_snmp(h, "Icmp", "OutDestUnreachs");
+    et_advance(h, S(3) + 1);
+    assert_int_equal(et_snmp(h, "Icmp", "OutDestUnreachs"), unreach + 1);
+    struct berth_arp_stats s = et_arp(h);
+    assert_int_equal(s.res_failed, 1);
+    assert_int_equal(s.host_unreach_sent, 1);
+    assert_int_equal(s.table_fulls, 1); /* no room for 198.51.100.254 */
+    assert_int_equal(et_state(h, "192.0.2.99"), BERTH_NUD_FAILED);
+    assert_int_equal(et_state(h, "198.51.100.254"), BERTH_NUD_NONE);
+    /* The next datagram goes by the default route now; when the gateway
+     * fails, the ICMP about it goes back into the very entry being drained:
+     * INCOMPLETE again, and the queue purged after the walk, as Linux's
+     * neigh_invalidate does. */
+    set_thresh(h, 0, 2, 2);
+    send1(h, fd, 'v');
+    assert_int_equal(et_state(h, "198.51.100.254"), BERTH_NUD_INCOMPLETE);
+    et_advance(h, S(3));
+    struct berth_neigh n;
+    assert_int_equal(berth_arp_lookup(h->ifp, et_ip("198.51.100.254"), &n), 0);
+    assert_int_equal(n.state, BERTH_NUD_INCOMPLETE);
+    assert_int_equal(n.queued, 0);
+    assert_int_equal(et_arp(h).host_unreach_sent, 2);
+    berth_close(h->st, fd);
+}
+
+/* berth_arp_del (neigh_delete): the entry is invalidated, then freed; the
+ * collection inside must not free it first. */
+static void test_invalidate_gc_del(void **state)
+{
+    struct ethtest *h = *state;
+    uaf_prepare(h);
+    int fd = uaf_socket(h, "192.0.2.99");
+    send1(h, fd, 'u');
+    assert_int_equal(berth_netif_addr_del(h->ifp, et_ip("192.0.2.1"), 24), 0);
+    set_thresh(h, 0, 0, 1);
+    assert_int_equal(berth_arp_del(h->ifp, et_ip("192.0.2.99")), 0);
+    assert_int_equal(et_state(h, "192.0.2.99"), BERTH_NUD_NONE);
+    struct berth_arp_stats s = et_arp(h);
+    assert_int_equal(s.host_unreach_sent, 1);
+    assert_int_equal(s.table_fulls, 1);
+    assert_int_equal(s.entries, 0);
+    berth_close(h->st, fd);
+}
+
+/* berth_arp_flush walks the cache: while it invalidates one entry, the
+ * collection may free the next one (FAILED, collectable) — the walk must
+ * not step onto it. */
+static void test_invalidate_gc_flush(void **state)
+{
+    struct ethtest *h = *state;
+    uaf_prepare(h);
+    int a = uaf_socket(h, "192.0.2.98");
+    int b = et_udp_connected(h, "192.0.2.99", 9, false);
+    send1(h, a, 1); /* 192.0.2.98 first in creation order */
+    et_advance(h, S(1) / 2);
+    send1(h, b, 1);
+    et_advance(h, S(4)); /* both FAILED, their ICMP delivered through lo */
+    assert_int_equal(et_state(h, "192.0.2.98"), BERTH_NUD_FAILED);
+    assert_int_equal(et_state(h, "192.0.2.99"), BERTH_NUD_FAILED);
+    send1(h, a, 2); /* 192.0.2.98 INCOMPLETE again, 192.0.2.99 stays FAILED */
+    assert_int_equal(berth_netif_addr_del(h->ifp, et_ip("192.0.2.1"), 24), 0);
+    set_thresh(h, 0, 1, 2);
+    assert_int_equal(berth_arp_flush(h->ifp), 0);
+    struct berth_arp_stats s = et_arp(h);
+    assert_int_equal(s.host_unreach_sent, 3);
+    assert_int_equal(et_state(h, "192.0.2.98"), BERTH_NUD_NONE);
+    assert_int_equal(et_state(h, "192.0.2.99"), BERTH_NUD_NONE);
+    /* The ICMP's gateway entry was created during the walk and flushed by
+     * it too (its ICMP is not answered with another one). */
+    assert_int_equal(s.entries, 0);
+    berth_close(h->st, a);
+    berth_close(h->st, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +751,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_permanent_and_admin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ifdown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_solicit_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalidate_gc_timer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalidate_gc_del, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalidate_gc_flush, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,7 +128,9 @@ static void random_churn_never_double_allocates(void **state)
         bind_put_port(st, st->udp_bind, &nodes[i]);
     assert_int_equal(st->udp_bind->count, 0);
     for (unsigned w = 0; w < BIND_PORT_WORDS; w++)
-        assert_int_equal(st->udp_bind->used[w], 0);
+        assert_int_equal(bind_used_word(st->udp_bind, w), 0);
+    for (unsigned pg = 0; pg < BIND_PAGES; pg++)
+        assert_null(st->udp_bind->page[pg]); /* the index is back to nothing */
     free(nodes);
     free(owner);
 }
@@ -193,22 +195,30 @@ static void explicit_ports_sparse_and_dense(void **state)
                 }
             }
             assert_int_equal(t->count, used);
-            for (unsigned l = 0; l < BIND_LEAVES; l++) {
-                unsigned k = (unsigned)__builtin_popcountll(t->used[l]);
-                assert_int_equal(t->leaf[l] != NULL, k != 0);
-                if (t->leaf[l])
-                    assert_true(k <= t->leaf[l]->cap &&
-                                (t->leaf[l]->cap < 4 || k > t->leaf[l]->cap / 4u));
+            for (unsigned l = 0; l < BIND_PORT_WORDS; l++) {
+                const struct bind_leaf *lf = bind_leaf_of(t, l);
+                unsigned k = (unsigned)__builtin_popcountll(bind_used_word(t, l));
+                assert_int_equal(lf != NULL, k != 0);
+                if (lf)
+                    assert_true(k <= lf->cap && (lf->cap < 4 || k > lf->cap / 4u));
+            }
+            for (unsigned pg = 0; pg < BIND_PAGES; pg++) {
+                unsigned leaves = 0;
+                for (unsigned l = 0; l < BIND_PAGE_WORDS; l++)
+                    leaves += bind_leaf_of(t, pg * BIND_PAGE_WORDS + l) != NULL;
+                assert_int_equal(t->page[pg] != NULL, leaves != 0);
+                if (t->page[pg])
+                    assert_int_equal(t->page[pg]->nleaves, leaves);
             }
         }
     }
     for (int i = 0; i < N; i++)
         bind_put_port(st, t, &nodes[i]);
     assert_int_equal(t->count, 0);
-    for (unsigned l = 0; l < BIND_LEAVES; l++) {
-        assert_int_equal(t->used[l], 0);
-        assert_null(t->leaf[l]);
-    }
+    for (unsigned l = 0; l < BIND_PORT_WORDS; l++)
+        assert_int_equal(bind_used_word(t, l), 0);
+    for (unsigned pg = 0; pg < BIND_PAGES; pg++)
+        assert_null(t->page[pg]);
     free(nodes);
     free(owner);
 }
@@ -424,10 +434,10 @@ static void allocation_failures_change_nothing(void **state)
     for (int i = 0; i < N; i++)
         bind_put_port(st, t, &nodes[i]);
     assert_int_equal(t->count, 0);
-    for (unsigned l = 0; l < BIND_LEAVES; l++) {
-        assert_int_equal(t->used[l], 0);
-        assert_null(t->leaf[l]);
-    }
+    for (unsigned l = 0; l < BIND_PORT_WORDS; l++)
+        assert_int_equal(bind_used_word(t, l), 0);
+    for (unsigned pg = 0; pg < BIND_PAGES; pg++)
+        assert_null(t->page[pg]);
     free(nodes);
 }
 

@@ -896,7 +896,16 @@ static void check_fragments(struct iptest *h, size_t want, unsigned mtu, size_t 
     assert_int_equal(expect_off, total_payload);
 }
 
+/* piece > 0: the datagram is gathered from sends of piece bytes with
+ * MSG_MORE (UDP corking), the last one without; nothing leaves before it. */
+static void roundtrip_pieces(unsigned mtu, size_t dlen, uint64_t seed, bool shuffle, size_t piece);
+
 static void roundtrip(unsigned mtu, size_t dlen, uint64_t seed, bool shuffle)
+{
+    roundtrip_pieces(mtu, dlen, seed, shuffle, 0);
+}
+
+static void roundtrip_pieces(unsigned mtu, size_t dlen, uint64_t seed, bool shuffle, size_t piece)
 {
     struct iptest a, b;
     assert_int_equal(iptest_init(&a, "192.0.2.1/24", mtu), 0);
@@ -906,8 +915,19 @@ static void roundtrip(unsigned mtu, size_t dlen, uint64_t seed, bool shuffle)
     assert_true(rfd >= 0 && sfd >= 0);
     fill(data, dlen, seed);
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(PORT), .sin_addr = ipa(PEER)};
-    assert_int_equal(berth_sendto(a.st, sfd, data, dlen, 0, (struct sockaddr *)&to, sizeof(to)),
-                     (ssize_t)dlen);
+    if (piece) {
+        for (size_t off = 0; off + piece < dlen; off += piece) {
+            assert_int_equal(berth_sendto(a.st, sfd, data + off, piece, MSG_MORE,
+                                          (struct sockaddr *)&to, sizeof(to)),
+                             (ssize_t)piece);
+            assert_int_equal(a.ntx, 0);
+        }
+        size_t last = dlen % piece ? dlen % piece : piece;
+        assert_int_equal(berth_send(a.st, sfd, data + dlen - last, last, 0), (ssize_t)last);
+    } else {
+        assert_int_equal(berth_sendto(a.st, sfd, data, dlen, 0, (struct sockaddr *)&to, sizeof(to)),
+                         (ssize_t)dlen);
+    }
     unsigned chunk = (mtu - 20) & ~7u;
     size_t nf = (dlen + 8 + chunk - 1) / chunk;
     check_fragments(&a, nf, mtu, dlen + 8);
@@ -950,6 +970,16 @@ static void test_fragment_roundtrip_sizes(void **state)
     roundtrip(576, 65507, 24, true);  /* the largest UDP datagram */
     roundtrip(1500, 1473, 25, false); /* one byte over */
     roundtrip(9000, 30000, 26, true);
+}
+
+/* A datagram gathered with MSG_MORE (udp_sendmsg's corking) leaves as one
+ * IP datagram, fragmented like a single send of the same size. */
+static void test_fragment_roundtrip_corked(void **state)
+{
+    (void)state;
+    roundtrip_pieces(1500, 60000, 27, true, 1000);
+    roundtrip_pieces(576, 65507, 28, true, 4093);
+    roundtrip_pieces(1500, 1473, 29, false, 1);
 }
 
 /* A datagram that fits is not fragmented. */
@@ -1118,6 +1148,7 @@ int main(void)
         cmocka_unit_test(test_teardown_with_queues),
         cmocka_unit_test(test_fragment_roundtrip_60000),
         cmocka_unit_test(test_fragment_roundtrip_sizes),
+        cmocka_unit_test(test_fragment_roundtrip_corked),
         cmocka_unit_test(test_no_fragment_when_fits),
         cmocka_unit_test(test_fragment_driver_error),
         cmocka_unit_test(test_fragment_options_and_refragment),

@@ -370,8 +370,9 @@ static void hundred_k_connections(void **state)
     }
     berth_close(st, l);
     advance(st, 61 * 1000000ull);
-    base -= 3; /* the listener: socket, queues, and the bind-table leaf of its port (the sole
-                * owner of its port: no bucket; the leaf goes with its block's last port) */
+    base -= 4; /* the listener: socket, queues, and the bind-table leaf and page of its port
+                * (the sole owner of its port: no bucket; the leaf goes with its block's last
+                * port, the page with its last leaf) */
     print_message("  100k connections: %ld blocks live after (baseline %ld), TIME_WAIT peak %u, "
                   "PassiveOpens %llu ActiveOpens %llu CurrEstab %llu\n",
                   live_blocks, base, max_tw, (unsigned long long)st->snmp.Tcp_PassiveOpens,

@@ -1,0 +1,6 @@
+/* <arpa/inet.h> for a C library that has none: berth's layout-identical
+ * definitions with Linux's numbers (berth/netdefs.h, docs/porting.md). */
+#ifndef BERTH_COMPAT_ARPA_INET_H
+#define BERTH_COMPAT_ARPA_INET_H
+#include <berth/netdefs.h>
+#endif

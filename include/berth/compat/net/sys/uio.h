@@ -1,0 +1,6 @@
+/* <sys/uio.h> for a C library that has none: berth's layout-identical
+ * definitions with Linux's numbers (berth/netdefs.h, docs/porting.md). */
+#ifndef BERTH_COMPAT_SYS_UIO_H
+#define BERTH_COMPAT_SYS_UIO_H
+#include <berth/netdefs.h>
+#endif
