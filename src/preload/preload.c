@@ -648,9 +648,24 @@ EXPORT int close(int fd)
     preload_real_init();
     if (ps_internal(fd))
         return 0; /* berth's own (a close-all loop): left open, see docs/posix.md */
+    struct psock *ps = berth_posix_fd(fd) >= 0 ? ps_lookup(fd) : NULL;
     if (berth_posix_fd(fd) >= 0)
         posix_map_set(fd, -1);
-    return R.close(fd);
+    int r = R.close(fd);
+    int e = errno;
+    if (ps) {
+        /* The last reference: B hangs up now, and the berth socket closes
+         * before close() returns, as the kernel's does (a listener refuses
+         * the next connect at once). */
+        if (!ps_in_child) {
+            pthread_mutex_lock(&ps->mu);
+            ps_pump(ps);
+            pthread_mutex_unlock(&ps->mu);
+        }
+        ps_put(ps);
+    }
+    errno = e;
+    return r;
 }
 
 EXPORT int close_range(unsigned int first, unsigned int last, int flags)
