@@ -59,3 +59,24 @@ stop_bg() {
 
 # sha256_of FILE
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# pcap_trim FILE: cut a capture after its last whole frame. A program that
+# dies by a signal (openssl s_server at SIGTERM) never flushes the capture's
+# stdio buffer, so its last frame may be cut in half; exit() flushes it.
+pcap_trim() {
+    python3 - "$1" <<'PY'
+import struct, sys
+p = sys.argv[1]
+b = open(p, "rb").read()
+off, n = 24, 0
+while off + 16 <= len(b):
+    incl = struct.unpack_from("<I", b, off + 8)[0]
+    if off + 16 + incl > len(b):
+        break
+    off += 16 + incl
+    n += 1
+if off < len(b):
+    open(p, "r+b").truncate(off)
+    print("pcap_trim: %s cut after frame %d (%d bytes of a partial frame dropped)" % (p, n, len(b) - off))
+PY
+}
