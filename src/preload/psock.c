@@ -414,7 +414,9 @@ static void in_stream(struct psock *ps)
                 ps->b_full = true; /* EAGAIN; EPIPE: A is gone, HUP follows */
                 break;
             }
-            berth_recv(g_st, ps->bfd, p, (size_t)w, MSG_DONTWAIT);
+            /* What B took leaves berth without a second copy (MSG_TRUNC
+             * discards, as tcp_recvmsg does). */
+            berth_recv(g_st, ps->bfd, p, (size_t)w, MSG_DONTWAIT | MSG_TRUNC);
             if (w < n)
                 ps->b_full = true;
         } else if (n == 0) {
