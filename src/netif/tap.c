@@ -43,6 +43,7 @@
 #include "core/stack_impl.h"
 #include "netif/fault.h"
 #include "netif/netif_impl.h"
+#include "posix/posix_real.h" /* the OS's calls even under -Wl,--wrap */
 
 #define TAP_BATCH 64           /* frames read per wakeup before looking around */
 #define TAP_MAX_DELAYED 65536  /* frames in the delay queue, both directions */
@@ -159,7 +160,7 @@ static int dev_write(struct tap_ctx *c, const void *data, size_t len)
         return ENXIO;
     }
     for (;;) {
-        ssize_t n = write(c->fd, data, len);
+        ssize_t n = __real_write(c->fd, data, len);
         if (n >= 0) {
             c->s.tx_frames++;
             return 0;
@@ -176,7 +177,7 @@ static int dev_write(struct tap_ctx *c, const void *data, size_t len)
 static void kick(struct tap_ctx *c)
 {
     uint64_t one = 1;
-    ssize_t n = write(c->evfd, &one, sizeof(one));
+    ssize_t n = __real_write(c->evfd, &one, sizeof(one));
     (void)n; /* a full counter still wakes the thread */
 }
 
@@ -277,7 +278,7 @@ static int read_batch(struct tap_ctx *c)
     struct berth_stack *st = c->st;
     int got = 0;
     for (int i = 0; i < TAP_BATCH; i++) {
-        ssize_t n = read(c->fd, c->buf, TAP_BUFSZ);
+        ssize_t n = __real_read(c->fd, c->buf, TAP_BUFSZ);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -330,7 +331,7 @@ static void *tap_thread(void *arg)
         int r = ppoll(pf, 2, tsp, NULL);
         if (r > 0 && (pf[1].revents & POLLIN)) {
             uint64_t v;
-            ssize_t n = read(c->evfd, &v, sizeof(v));
+            ssize_t n = __real_read(c->evfd, &v, sizeof(v));
             (void)n;
         }
         if (r > 0 && (pf[0].revents & (POLLERR | POLLHUP | POLLNVAL))) {
@@ -363,9 +364,9 @@ static void tap_free(struct tap_ctx *c)
     fault_fini(&c->ftx);
     fault_fini(&c->frx);
     if (c->fd >= 0)
-        close(c->fd);
+        __real_close(c->fd);
     if (c->evfd >= 0)
-        close(c->evfd);
+        __real_close(c->evfd);
     free(c->buf);
     free(c);
 }
@@ -401,17 +402,17 @@ bool berth_is_tap(const berth_netif *ifp) { return ifp->drv.transmit == tap_tran
 /* What the kernel knows about the device: MTU and MAC (errors ignored). */
 static void dev_query(const char *dev, unsigned *mtu, uint8_t mac[BERTH_ETH_ALEN])
 {
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int s = __real_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     memcpy(ifr.ifr_name, dev, strlen(dev));
-    if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+    if (__real_ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
         *mtu = (unsigned)ifr.ifr_mtu;
-    if (ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
+    if (__real_ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
         memcpy(mac, ifr.ifr_hwaddr.sa_data, BERTH_ETH_ALEN);
-    close(s);
+    __real_close(s);
 }
 
 berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
@@ -451,7 +452,7 @@ berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
         memset(&ifr, 0, sizeof(ifr));
         memcpy(ifr.ifr_name, dev, strlen(dev));
         ifr.ifr_flags = (short)((cfg.tun ? IFF_TUN : IFF_TAP) | IFF_NO_PI);
-        if (ioctl(c->fd, TUNSETIFF, &ifr) < 0)
+        if (__real_ioctl(c->fd, TUNSETIFF, &ifr) < 0)
             e = errno;
     }
     if (!e && c->threaded && (c->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
