@@ -6,7 +6,7 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "socket/inet_sock.h"
 
 void inet_sock_init(struct inet_sock *in)
@@ -47,11 +47,9 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         if (sin.sin_family != AF_UNSPEC || sin.sin_addr.s_addr != htonl(INADDR_ANY))
             return -EAFNOSUPPORT;
     }
-    bool local = ip4_is_local(st, sin.sin_addr);
-    bool mcast = ip4_is_multicast(sin.sin_addr);
-    bool bcast = netif_is_bcast4(st, sin.sin_addr);
-    if (!(st->net.ip_nonlocal_bind || in->freebind || sin.sin_addr.s_addr == INADDR_ANY || local ||
-          mcast || bcast))
+    enum ip_addr_type type = ip4_addr_type(st, sin.sin_addr);
+    if (!(st->net.ip_nonlocal_bind || in->freebind || sin.sin_addr.s_addr == INADDR_ANY ||
+          type != IP_ADDR_UNICAST))
         return -EADDRNOTAVAIL;
     uint16_t snum = ntohs(sin.sin_port);
     /* Linux asks whether the *calling* task holds CAP_NET_BIND_SERVICE. */
@@ -62,7 +60,7 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     if (in->state != INET_CLOSE || inet_num(in))
         return -EINVAL;
     in->bnode.addr = sin.sin_addr;
-    in->saddr = (mcast || bcast) ? (struct in_addr){0} : sin.sin_addr;
+    in->saddr = type >= IP_ADDR_BROADCAST ? (struct in_addr){0} : sin.sin_addr;
     if (snum || !in->bind_address_no_port) {
         inet_sync_node(in);
         struct bind_req req;

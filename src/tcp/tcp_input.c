@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "tcp/tcp.h"
 
 #define OOQ_MAX_CHUNKS 4096
@@ -1196,7 +1196,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     }
     if (!(seg->flags & TH_SYN) || (seg->flags & TH_FIN))
         return;
-    if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+    if (ip4_is_bcast(st, seg->daddr) || ip4_is_multicast(seg->daddr))
         return;
     /* tcp_conn_request: a full SYN queue means a cookie (tcp_syncookies 1;
      * always with 2) or, without cookies, a drop (the client retransmits
@@ -1351,7 +1351,7 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         return drop_seg(st, p, "bad checksum");
     }
     /* Only segments for this host (no broadcast, multicast, or from them). */
-    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst) || netif_is_bcast4(st, p->src) ||
+    if (ip4_is_bcast(st, p->dst) || ip4_is_multicast(p->dst) || ip4_is_bcast(st, p->src) ||
         ip4_is_multicast(p->src) || !p->src.s_addr)
         return drop_seg(st, p, "not unicast");
     struct tcp_seg seg;
