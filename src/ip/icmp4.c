@@ -72,8 +72,8 @@ static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, 
     const struct ip_protocol *ipp = ip4_protocol(qh.protocol);
     if (!ipp || !ipp->err)
         return;
-    struct ip_err e = {.src = {qh.saddr},
-                       .dst = {qh.daddr},
+    struct ip_err e = {.src = inet_addr_from4((struct in_addr){qh.saddr}),
+                       .dst = inet_addr_from4((struct in_addr){qh.daddr}),
                        .th = q + qihl,
                        .type = type,
                        .code = code,

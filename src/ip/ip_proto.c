@@ -14,29 +14,19 @@ static void icmp4_rcv(struct berth_stack *st, struct pkt *p, bool multi)
     icmp4_input(st, p);
 }
 
-static void udp4_err(struct berth_stack *st, const struct ip_err *e)
-{
-    udp_err(st, e->src, e->dst, e->th, e->err, e->fatal);
-}
-
 #if BERTH_WITH_TCP
 static void tcp4_rcv(struct berth_stack *st, struct pkt *p, bool multi)
 {
     (void)multi; /* tcp_input drops broadcast and multicast itself */
     tcp_input(st, p);
 }
-
-static void tcp4_err(struct berth_stack *st, const struct ip_err *e)
-{
-    tcp_err(st, e->src, e->dst, e->th, e->type, e->code, e->err, e->fatal);
-}
 #endif
 
 static const struct ip_protocol ip4_protocols[] = {
     {IPPROTO_ICMP, icmp4_rcv, NULL},
-    {IPPROTO_UDP, udp_input, udp4_err},
+    {IPPROTO_UDP, udp_input, udp_err},
 #if BERTH_WITH_TCP
-    {IPPROTO_TCP, tcp4_rcv, tcp4_err},
+    {IPPROTO_TCP, tcp4_rcv, tcp_err},
 #endif
 };
 

@@ -15,13 +15,15 @@
 #include <netinet/in.h>
 
 #include "core/pkt.h"
+#include "ip/inet_addr.h"
 
 struct berth_stack;
 
 /* An ICMP error about a datagram this host sent (from src to dst): what
- * the transport's error handler needs. */
+ * the transport's error handler needs. The addresses are IPv4 ones
+ * (v4-mapped) for ICMP, IPv6 ones for ICMPv6. */
 struct ip_err {
-    struct in_addr src, dst;
+    union inet_addr src, dst;
     const uint8_t *th;  /* the quoted transport header: at least its first 8 bytes */
     uint8_t type, code; /* the ICMP message */
     int err;            /* the errno it maps to (Linux's icmp_err_convert) */

@@ -26,6 +26,7 @@
 
 #include "berth/config.h"
 #include "core/timer.h"
+#include "ip/inet_addr.h"
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
 
@@ -467,8 +468,10 @@ void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n);
 void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port);
 /* Hash a connected socket (its 4-tuple complete). */
 void tcp_eh_hash_sock(struct tcp_sock *tp);
-struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                             struct in_addr raddr, uint16_t rport);
+/* The node of a 4-tuple (ports in network order). The table holds IPv4
+ * 4-tuples so far: an address that is not v4-mapped finds nothing. */
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                             const union inet_addr *raddr, uint16_t rport);
 struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
                                      struct in_addr daddr, uint16_t dport, unsigned ifindex);
 uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,

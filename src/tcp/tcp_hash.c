@@ -168,9 +168,12 @@ void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n)
         }
 }
 
-struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                             struct in_addr raddr, uint16_t rport)
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr6, uint16_t lport,
+                             const union inet_addr *raddr6, uint16_t rport)
 {
+    if (!inet_addr_is_v4(laddr6) || !inet_addr_is_v4(raddr6))
+        return NULL;
+    struct in_addr laddr = inet_addr_v4(laddr6), raddr = inet_addr_v4(raddr6);
     struct tcp_stack *ts = tcp_of(st);
     unsigned b = eh_hash(st, laddr, lport, raddr, rport) & ts->ehash_mask;
     for (struct tcp_eh *e = ts->ehash[b]; e; e = e->next) {
@@ -410,7 +413,8 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind)
 {
     struct inet_sock *in = &tp->inet;
-    struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), in->saddr, htons(lport), in->daddr, in->dport);
+    union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
+    struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), &la, htons(lport), &ra, in->dport);
     if (!e)
         return true;
     if (e->kind != TCP_EH_TW)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ip/ip4.h"
+#include "ip/ip_proto.h"
 #include "ip/ip_route.h"
 #include "tcp/tcp.h"
 
@@ -1379,7 +1380,8 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
 
     uint32_t isn = 0;
     struct tcp_tw *tw = NULL;
-    struct tcp_eh *e = tcp_eh_lookup(st, seg.daddr, seg.dport, seg.saddr, seg.sport);
+    union inet_addr la = inet_addr_from4(seg.daddr), ra = inet_addr_from4(seg.saddr);
+    struct tcp_eh *e = tcp_eh_lookup(st, &la, seg.dport, &ra, seg.sport);
     if (e) {
         switch (e->kind) {
         case TCP_EH_SOCK: {
@@ -1423,10 +1425,11 @@ no_socket:
 
 /* ---- ICMP errors (tcp_v4_err) ---- */
 
-void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *th,
-             uint8_t type, uint8_t code, int err, bool fatal)
+void tcp_err(struct berth_stack *st, const struct ip_err *ie)
 {
-    (void)fatal;
+    const uint8_t *th = ie->th;
+    uint8_t type = ie->type, code = ie->code;
+    int err = ie->err;
     uint16_t sport, dport;
     uint32_t seq;
     memcpy(&sport, th, 2);
@@ -1435,7 +1438,7 @@ void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, con
     seq = ntohl(seq);
     if (!st->tcp)
         return;
-    struct tcp_eh *e = tcp_eh_lookup(st, src, sport, dst, dport);
+    struct tcp_eh *e = tcp_eh_lookup(st, &ie->src, sport, &ie->dst, dport);
     if (!e)
         return;
     if (e->kind == TCP_EH_REQ) {

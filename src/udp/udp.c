@@ -10,6 +10,7 @@
 #include "bind/bind.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip_proto.h"
 #include "udp/udp_sock.h"
 
 /* compute_score(): -1 if sk cannot take the datagram; higher is better.
@@ -164,13 +165,17 @@ short_packet:
     pkt_free(st, p);
 }
 
-void udp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *uhp,
-             int err, bool fatal)
+void udp_err(struct berth_stack *st, const struct ip_err *e)
 {
     struct udp_hdr uh;
-    memcpy(&uh, uhp, sizeof(uh));
+    memcpy(&uh, e->th, sizeof(uh));
+    if (!inet_addr_is_v4(&e->src) || !inet_addr_is_v4(&e->dst))
+        return; /* UDP's lookup holds IPv4 owners only so far */
+    int err = e->err;
+    bool fatal = e->fatal;
     /* The datagram went from src:source to dst:dest; find its sender. */
-    struct udp_sock *us = lookup(st, dst, uh.dest, src, uh.source, 0);
+    struct udp_sock *us =
+        lookup(st, inet_addr_v4(&e->dst), uh.dest, inet_addr_v4(&e->src), uh.source, 0);
     if (!us)
         return;
     struct inet_sock *in = &us->inet;
