@@ -46,6 +46,19 @@ static inline bool inet_addr_eq(const union inet_addr *a, const union inet_addr 
     return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) |
             (a->w[3] ^ b->w[3])) == 0;
 }
+/* One word for hashing a 4-tuple: an IPv4 address's own word (so IPv4
+ * keys hash as they did before the type existed), the XOR of all four
+ * for IPv6. */
+static inline uint32_t inet_addr_fold(const union inet_addr *a)
+{
+    return inet_addr_is_v4(a) ? a->w[3] : a->w[0] ^ a->w[1] ^ a->w[2] ^ a->w[3];
+}
+/* The wildcard of a's family: 0.0.0.0 (v4-mapped) or ::. */
+static inline union inet_addr inet_addr_any_of(const union inet_addr *a)
+{
+    union inet_addr z = {.w = {0, 0, inet_addr_is_v4(a) ? htonl(0x0000ffffu) : 0, 0}};
+    return z;
+}
 /* 0.0.0.0 or ::, the wildcard of its family. */
 static inline bool inet_addr_is_any(const union inet_addr *a)
 {

@@ -472,8 +472,9 @@ void tcp_eh_hash_sock(struct tcp_sock *tp);
  * 4-tuples so far: an address that is not v4-mapped finds nothing. */
 struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
                              const union inet_addr *raddr, uint16_t rport);
-struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                                     struct in_addr daddr, uint16_t dport, unsigned ifindex);
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
+                                     uint16_t sport, const union inet_addr *daddr, uint16_t dport,
+                                     unsigned ifindex);
 uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
                  uint16_t rport);
 uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr);

@@ -193,13 +193,13 @@ struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *ladd
 /* compute_score() of inet_hashtables.c: -1 if the listener cannot take the
  * segment; a bound device adds one, a plain IPv4 socket beats a dual-stack
  * IPv6 one. */
-static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigned ifindex)
+static int listen_score(const struct bind_node *n, const union inet_addr *daddr, unsigned ifindex)
 {
-    if (n->timewait || !n->listening || n->v6only)
+    if (n->timewait || !n->listening)
         return -1;
     if (tcp_state(tcp_sk(inet_node_sock(n))) != TCPS_LISTEN)
         return -1;
-    if (n->addr.s_addr != daddr.s_addr)
+    if (!bind_node_match(n, daddr))
         return -1;
     int s = 1;
     if (n->bound_if) {
@@ -212,18 +212,19 @@ static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigne
     return s;
 }
 
-struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                                     struct in_addr daddr, uint16_t dport, unsigned ifindex)
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
+                                     uint16_t sport, const union inet_addr *daddr, uint16_t dport,
+                                     unsigned ifindex)
 {
     struct bind_node *owners = bind_owners(st->tcp_bind, ntohs(dport));
     if (!owners)
         return NULL;
-    struct in_addr pass[2] = {daddr, {INADDR_ANY}};
+    union inet_addr pass[2] = {*daddr, inet_addr_any_of(daddr)};
     for (int i = 0; i < 2; i++) {
         struct bind_node *best = NULL;
         int best_score = -1, matches = 0;
         for (struct bind_node *n = owners; n; n = n->next) {
-            int s = listen_score(n, pass[i], ifindex);
+            int s = listen_score(n, &pass[i], ifindex);
             if (s > best_score) {
                 best = n;
                 best_score = s;
@@ -235,10 +236,11 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
         if (best && matches > 1) {
             /* An SO_REUSEPORT group: spread connections by a hash of the
              * 4-tuple (reuseport_select_sock). */
-            uint32_t k[3] = {saddr.s_addr, daddr.s_addr, ((uint32_t)sport << 16) | dport};
+            uint32_t k[3] = {inet_addr_fold(saddr), inet_addr_fold(daddr),
+                             ((uint32_t)sport << 16) | dport};
             uint32_t pick = stack_hash32(st, k, sizeof(k)) % (uint32_t)matches;
             for (struct bind_node *n = owners; n; n = n->next)
-                if (listen_score(n, pass[i], ifindex) == best_score && n->reuseport &&
+                if (listen_score(n, &pass[i], ifindex) == best_score && n->reuseport &&
                     pick-- == 0) {
                     best = n;
                     break;
@@ -246,7 +248,7 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
         }
         if (best)
             return tcp_sk(inet_node_sock(best));
-        if (daddr.s_addr == INADDR_ANY)
+        if (inet_addr_is_any(daddr))
             break;
     }
     return NULL;

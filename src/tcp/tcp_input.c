@@ -1403,8 +1403,7 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
             break; /* a new SYN: a listener may take it */
         }
     }
-    struct tcp_sock *l =
-        tcp_lookup_listener(st, seg.saddr, seg.sport, seg.daddr, seg.dport, seg.ifindex);
+    struct tcp_sock *l = tcp_lookup_listener(st, &ra, seg.sport, &la, seg.dport, seg.ifindex);
     if (l) {
         if (tw)
             tcp_tw_kill(st, tw);

@@ -15,17 +15,16 @@
 
 /* compute_score(): -1 if sk cannot take the datagram; higher is better.
  * Connected peers and bound devices each add 4, as in Linux. */
-static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport,
-                 struct in_addr daddr, unsigned ifindex)
+static int score(const struct bind_node *n, const union inet_addr *saddr, uint16_t sport,
+                 const union inet_addr *daddr, unsigned ifindex)
 {
     const struct inet_sock *in = inet_of_node(n);
-    if (!in || n->v6only)
-        return -1;
-    if (n->addr.s_addr != daddr.s_addr)
+    if (!in || !bind_node_match(n, daddr))
         return -1;
     int s = bind_node_v6(n) ? 1 : 2; /* a plain IPv4 socket wins a tie */
     if (in->daddr.s_addr) {
-        if (in->daddr.s_addr != saddr.s_addr)
+        /* a connected peer: IPv4 ones only so far */
+        if (!inet_addr_is_v4(saddr) || in->daddr.s_addr != saddr->w[3])
             return -1;
         s += 4;
     }
@@ -45,16 +44,16 @@ static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport
 /* Best socket for a unicast datagram: specific local address first, then
  * the wildcard (Linux's two hslot2 passes). Among equals, SO_REUSEPORT
  * groups are spread by a hash of the 4-tuple; otherwise the newest wins. */
-static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                               struct in_addr daddr, uint16_t dport, unsigned ifindex)
+static struct udp_sock *lookup(struct berth_stack *st, const union inet_addr *saddr, uint16_t sport,
+                               const union inet_addr *daddr, uint16_t dport, unsigned ifindex)
 {
     struct bind_node *owners = bind_owners(st->udp_bind, ntohs(dport));
-    struct in_addr pass[2] = {daddr, {INADDR_ANY}};
+    union inet_addr pass[2] = {*daddr, inet_addr_any_of(daddr)};
     for (int i = 0; i < 2; i++) {
         struct bind_node *best = NULL;
         int best_score = -1, matches = 0;
         for (struct bind_node *n = owners; n; n = n->next) {
-            int s = score(n, saddr, sport, pass[i], ifindex);
+            int s = score(n, saddr, sport, &pass[i], ifindex);
             if (s > best_score) {
                 best = n;
                 best_score = s;
@@ -64,10 +63,11 @@ static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uin
             }
         }
         if (best && matches > 1) {
-            uint32_t tuple[3] = {saddr.s_addr, daddr.s_addr, ((uint32_t)sport << 16) | dport};
+            uint32_t tuple[3] = {inet_addr_fold(saddr), inet_addr_fold(daddr),
+                                 ((uint32_t)sport << 16) | dport};
             uint32_t pick = stack_hash32(st, tuple, sizeof(tuple)) % (uint32_t)matches;
             for (struct bind_node *n = owners; n; n = n->next)
-                if (score(n, saddr, sport, pass[i], ifindex) == best_score && n->reuseport &&
+                if (score(n, saddr, sport, &pass[i], ifindex) == best_score && n->reuseport &&
                     pick-- == 0) {
                     best = n;
                     break;
@@ -75,7 +75,7 @@ static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uin
         }
         if (best)
             return udp_sk(inet_node_sock(best));
-        if (daddr.s_addr == INADDR_ANY)
+        if (inet_addr_is_any(daddr))
             break;
     }
     return NULL;
@@ -148,8 +148,9 @@ void udp_input(struct berth_stack *st, struct pkt *p, bool multi)
         deliver_multi(st, p, uh.source, uh.dest);
         return;
     }
+    union inet_addr src = inet_addr_from4(p->src), dst = inet_addr_from4(p->dst);
     struct udp_sock *us =
-        lookup(st, p->src, uh.source, p->dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
+        lookup(st, &src, uh.source, &dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
     if (!us) {
         SNMP_INC(st, Udp, NoPorts);
         TRACE(st, "udp: no socket on port %u, port unreachable", ntohs(uh.dest));
@@ -169,13 +170,10 @@ void udp_err(struct berth_stack *st, const struct ip_err *e)
 {
     struct udp_hdr uh;
     memcpy(&uh, e->th, sizeof(uh));
-    if (!inet_addr_is_v4(&e->src) || !inet_addr_is_v4(&e->dst))
-        return; /* UDP's lookup holds IPv4 owners only so far */
     int err = e->err;
     bool fatal = e->fatal;
     /* The datagram went from src:source to dst:dest; find its sender. */
-    struct udp_sock *us =
-        lookup(st, inet_addr_v4(&e->dst), uh.dest, inet_addr_v4(&e->src), uh.source, 0);
+    struct udp_sock *us = lookup(st, &e->dst, uh.dest, &e->src, uh.source, 0);
     if (!us)
         return;
     struct inet_sock *in = &us->inet;

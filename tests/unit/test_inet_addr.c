@@ -12,6 +12,7 @@
 
 #include "berth/platform.h"
 #include "berth/stack.h"
+#include "bind/bind.h"
 #include "ip/inet_addr.h"
 #include "ip/ip_route.h"
 
@@ -56,6 +57,56 @@ static void test_any(void **state)
     assert_false(inet_addr_eq(&any4, &any6)); /* 0.0.0.0 is ::ffff:0.0.0.0, not :: */
 }
 
+static void test_fold_and_wildcards(void **state)
+{
+    (void)state;
+    union inet_addr v = inet_addr_from4(a4("192.0.2.7")), n = a6("2001:db8::1");
+    assert_int_equal(inet_addr_fold(&v), a4("192.0.2.7").s_addr); /* IPv4 hashes as before */
+    assert_int_equal(inet_addr_fold(&n), n.w[0] ^ n.w[1] ^ n.w[2] ^ n.w[3]);
+    union inet_addr w4 = inet_addr_any_of(&v), w6 = inet_addr_any_of(&n);
+    union inet_addr any4 = inet_addr_from4(a4("0.0.0.0")), any6 = a6("::");
+    assert_true(inet_addr_eq(&w4, &any4));
+    assert_true(inet_addr_eq(&w6, &any6));
+}
+
+/* An owner as the bind table sees it: the node, and for AF_INET6 owners
+ * the IPv6 address after it in the same object. */
+struct owner {
+    struct bind_node n;
+    struct in6_addr a6;
+};
+
+static void test_bind_node_match(void **state)
+{
+    (void)state;
+    struct owner v4 = {0}, dual = {0}, v6only = {0}, native = {0};
+    v4.n.addr = a4("127.0.0.1");
+    /* [::] dual-stack: IPv4 view 0.0.0.0, IPv6 address :: */
+    bind_node_set_addr6(&dual.n, &dual.a6);
+    /* [::] with IPV6_V6ONLY */
+    bind_node_set_addr6(&v6only.n, &v6only.a6);
+    v6only.n.v6only = true;
+    /* [::1]: IPv4 view LOOPBACK4_IPV6 (127.0.0.6) as Linux's sk_rcv_saddr */
+    native.a6 = a6("::1").in6;
+    native.n.addr = a4("127.0.0.6");
+    bind_node_set_addr6(&native.n, &native.a6);
+
+    union inet_addr lo4 = inet_addr_from4(a4("127.0.0.1")), any4 = inet_addr_from4(a4("0.0.0.0"));
+    union inet_addr lo6 = a6("::1"), any6 = a6("::");
+    assert_true(bind_node_match(&v4.n, &lo4));
+    assert_false(bind_node_match(&v4.n, &any4));
+    assert_false(bind_node_match(&v4.n, &lo6)); /* an AF_INET owner takes no IPv6 */
+    assert_false(bind_node_match(&v4.n, &any6));
+    assert_true(bind_node_match(&dual.n, &any4)); /* IPv4 through the wildcard pass */
+    assert_true(bind_node_match(&dual.n, &any6));
+    assert_false(bind_node_match(&dual.n, &lo6)); /* only in the wildcard pass */
+    assert_false(bind_node_match(&v6only.n, &any4));
+    assert_true(bind_node_match(&v6only.n, &any6));
+    assert_true(bind_node_match(&native.n, &lo6));
+    assert_false(bind_node_match(&native.n, &lo4));
+    assert_false(bind_node_match(&native.n, &any6));
+}
+
 static void test_addr_type_and_route(void **state)
 {
     (void)state;
@@ -90,8 +141,8 @@ static void test_addr_type_and_route(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v4_is_mapped),
-        cmocka_unit_test(test_any),
+        cmocka_unit_test(test_v4_is_mapped),        cmocka_unit_test(test_any),
+        cmocka_unit_test(test_fold_and_wildcards),  cmocka_unit_test(test_bind_node_match),
         cmocka_unit_test(test_addr_type_and_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
