@@ -59,6 +59,13 @@ static inline union inet_addr inet_addr_any_of(const union inet_addr *a)
     union inet_addr z = {.w = {0, 0, inet_addr_is_v4(a) ? htonl(0x0000ffffu) : 0, 0}};
     return z;
 }
+/* 127.0.0.0/8 or ::1 (ipv4_is_loopback / ipv6_addr_loopback). */
+static inline bool inet_addr_is_loopback(const union inet_addr *a)
+{
+    if (inet_addr_is_v4(a))
+        return (ntohl(a->w[3]) >> 24) == 127;
+    return (a->w[0] | a->w[1] | a->w[2]) == 0 && a->w[3] == htonl(1);
+}
 /* 0.0.0.0 or ::, the wildcard of its family. */
 static inline bool inet_addr_is_any(const union inet_addr *a)
 {

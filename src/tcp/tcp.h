@@ -465,11 +465,17 @@ void tcp_stack_fini(struct berth_stack *st);
 void tcp_eh_insert(struct berth_stack *st, struct tcp_eh *n);
 void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n);
 /* The local half of a node's 4-tuple. */
-void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port);
+void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port);
+/* The remote address of a node (IPv4 only so far: see docs/ip.md). */
+static inline union inet_addr tcp_eh_remote(const struct tcp_eh *e)
+{
+    return inet_addr_from4(e->raddr);
+}
 /* Hash a connected socket (its 4-tuple complete). */
 void tcp_eh_hash_sock(struct tcp_sock *tp);
 /* The node of a 4-tuple (ports in network order). The table holds IPv4
- * 4-tuples so far: an address that is not v4-mapped finds nothing. */
+ * 4-tuples so far (tcp_eh_local, tcp_eh_remote): an address that is not
+ * v4-mapped finds nothing. */
 struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
                              const union inet_addr *raddr, uint16_t rport);
 struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,

@@ -85,41 +85,44 @@ void tcp_stack_fini(struct berth_stack *st)
 
 /* ---- the established table ---- */
 
-static uint32_t eh_hash(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                        struct in_addr raddr, uint16_t rport)
+/* IPv4 4-tuples hash as one word per address (inet_addr_fold). */
+static uint32_t eh_hash(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                        const union inet_addr *raddr, uint16_t rport)
 {
-    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport};
+    uint32_t k[3] = {inet_addr_fold(laddr), inet_addr_fold(raddr), ((uint32_t)lport << 16) | rport};
     return stack_hash32(st, k, sizeof(k));
 }
 
-void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port)
+void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port)
 {
+    struct in_addr a;
     switch (e->kind) {
     case TCP_EH_SOCK: {
         const struct tcp_sock *tp =
             (const struct tcp_sock *)((const char *)e - offsetof(struct tcp_sock, eh));
-        *addr = tp->inet.saddr;
+        a = tp->inet.saddr;
         *port = htons(tp->inet.bnode.port);
         break;
     }
     case TCP_EH_REQ: {
         const struct tcp_req *r = (const struct tcp_req *)e;
-        *addr = r->laddr;
+        a = r->laddr;
         *port = r->lport;
         break;
     }
     default:
-        tcp_tw_local((const struct tcp_tw *)e, addr, port);
+        tcp_tw_local((const struct tcp_tw *)e, &a, port);
         break;
     }
+    *addr = inet_addr_from4(a); /* IPv4 only so far: see docs/ip.md */
 }
 
 static unsigned node_hash(struct berth_stack *st, const struct tcp_eh *e)
 {
-    struct in_addr la;
+    union inet_addr la, ra = tcp_eh_remote(e);
     uint16_t lp;
     tcp_eh_local(e, &la, &lp);
-    return eh_hash(st, la, lp, e->raddr, e->rport);
+    return eh_hash(st, &la, lp, &ra, e->rport);
 }
 
 static void eh_grow(struct berth_stack *st)
@@ -168,21 +171,19 @@ void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n)
         }
 }
 
-struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr6, uint16_t lport,
-                             const union inet_addr *raddr6, uint16_t rport)
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                             const union inet_addr *raddr, uint16_t rport)
 {
-    if (!inet_addr_is_v4(laddr6) || !inet_addr_is_v4(raddr6))
-        return NULL;
-    struct in_addr laddr = inet_addr_v4(laddr6), raddr = inet_addr_v4(raddr6);
     struct tcp_stack *ts = tcp_of(st);
     unsigned b = eh_hash(st, laddr, lport, raddr, rport) & ts->ehash_mask;
     for (struct tcp_eh *e = ts->ehash[b]; e; e = e->next) {
-        if (e->rport != rport || e->raddr.s_addr != raddr.s_addr)
+        /* the node's remote word first: one compare rejects most nodes */
+        if (e->rport != rport || e->raddr.s_addr != raddr->w[3])
             continue;
-        struct in_addr la;
+        union inet_addr la, ra = tcp_eh_remote(e);
         uint16_t lp;
         tcp_eh_local(e, &la, &lp);
-        if (lp == lport && la.s_addr == laddr.s_addr)
+        if (lp == lport && inet_addr_eq(&la, laddr) && inet_addr_eq(&ra, raddr))
             return e;
     }
     return NULL;
@@ -379,8 +380,6 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
 
 /* ---- connect()'s port ---- */
 
-static bool is_loopback4(struct in_addr a) { return (ntohl(a.s_addr) >> 24) == 127; }
-
 /* tcp_twsk_unique(): may tp take the 4-tuple a TIME_WAIT entry holds? With
  * an explicit port (autobind false) whenever timestamps protect the new
  * incarnation; on the autobind path only with net.ipv4.tcp_tw_reuse (2:
@@ -391,12 +390,12 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
     struct tcp_stack *ts = tcp_of(st);
     int reuse = ts->tw_reuse;
     const struct tcp_eh *e = (const struct tcp_eh *)tw;
-    struct in_addr la;
+    union inet_addr la, ra = tcp_eh_remote(e);
     uint16_t lp;
     tcp_eh_local(e, &la, &lp);
     if (tcp_tw_fin_wait2(tw))
         reuse = 0;
-    if (reuse == 2 && !is_loopback4(e->raddr) && !is_loopback4(la))
+    if (reuse == 2 && !inet_addr_is_loopback(&ra) && !inet_addr_is_loopback(&la))
         reuse = 0;
     uint32_t ts_recent;
     if (!tcp_tw_ts(tw, &ts_recent))

@@ -57,6 +57,25 @@ static void test_any(void **state)
     assert_false(inet_addr_eq(&any4, &any6)); /* 0.0.0.0 is ::ffff:0.0.0.0, not :: */
 }
 
+static void test_loopback(void **state)
+{
+    (void)state;
+    const char *yes4[] = {"127.0.0.1", "127.255.255.254", "127.0.0.6"};
+    const char *no4[] = {"128.0.0.1", "126.255.255.255", "0.0.0.0"};
+    for (unsigned i = 0; i < 3; i++) {
+        union inet_addr y = inet_addr_from4(a4(yes4[i])), n = inet_addr_from4(a4(no4[i]));
+        assert_true(inet_addr_is_loopback(&y));
+        assert_false(inet_addr_is_loopback(&n));
+    }
+    union inet_addr one = a6("::1"), two = a6("::2"), any = a6("::"), doc = a6("2001:db8::1");
+    union inet_addr high = a6("100::1");
+    assert_true(inet_addr_is_loopback(&one));
+    assert_false(inet_addr_is_loopback(&two));
+    assert_false(inet_addr_is_loopback(&any));
+    assert_false(inet_addr_is_loopback(&doc));
+    assert_false(inet_addr_is_loopback(&high));
+}
+
 static void test_fold_and_wildcards(void **state)
 {
     (void)state;
@@ -141,9 +160,9 @@ static void test_addr_type_and_route(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v4_is_mapped),        cmocka_unit_test(test_any),
-        cmocka_unit_test(test_fold_and_wildcards),  cmocka_unit_test(test_bind_node_match),
-        cmocka_unit_test(test_addr_type_and_route),
+        cmocka_unit_test(test_v4_is_mapped),    cmocka_unit_test(test_any),
+        cmocka_unit_test(test_loopback),        cmocka_unit_test(test_fold_and_wildcards),
+        cmocka_unit_test(test_bind_node_match), cmocka_unit_test(test_addr_type_and_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
