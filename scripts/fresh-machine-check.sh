@@ -45,7 +45,12 @@ apt-get install -y -qq --no-install-recommends gcc libc6-dev make cmake >/dev/nu
 id newcomer >/dev/null 2>&1 || useradd -m newcomer
 chown -R newcomer /home/berth
 echo "== make demo (as newcomer: gcc, make, cmake only)"
-su newcomer -c 'cd /home/berth && make demo' | tail -4
+if ! su newcomer -c 'cd /home/berth && make demo' >/tmp/demo.log 2>&1; then
+    tail -30 /tmp/demo.log
+    echo "make demo FAILED"
+    exit 1
+fi
+tail -4 /tmp/demo.log
 echo "== make test (as newcomer: must name what is missing)"
 if su newcomer -c 'cd /home/berth && make test' >/tmp/nonroot.log 2>&1; then
     echo "unexpected: make test passed without the packages"; exit 1
@@ -60,4 +65,7 @@ if ! make test >/tmp/test.log 2>&1; then
 fi
 grep -E "tests passed|Label Time|^[a-z_]+ += " /tmp/test.log
 IN
+trap - EXIT INT TERM
+cleanup
 echo "fresh-machine check: passed"
+exit 0

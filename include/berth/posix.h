@@ -11,6 +11,10 @@
  * other descriptor they reach the OS unchanged. A descriptor that is open but
  * not a socket gives ENOTSOCK, a closed one EBADF — as in Linux.
  *
+ * Interfaces: if_nametoindex/if_indextoname/if_nameindex, getifaddrs and the
+ * SIOCGIF* ioctls answer for the default stack's interfaces; IP_MTU gives
+ * the route's MTU (ENOTCONN unconnected).
+ *
  * Limits: dup()/dup2() of a socket copy only the placeholder; select() is
  * not wrapped (use poll); poll() mixing sockets with OS descriptors polls both in
  * 1 ms steps. Threads: any number may call in at once (posix platform).
@@ -29,6 +33,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -89,6 +95,16 @@ off_t berth_posix_lseek(int fd, off_t off, int whence);
 ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off);
 ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off);
 int berth_posix_fstat(int fd, struct stat *sb);
+/* The default stack's interfaces, as the kernel answers for its own (also
+ * ioctl's SIOCGIFINDEX/NAME/MTU/FLAGS/ADDR/NETMASK/BRDADDR/HWADDR/CONF on a
+ * berth socket). getifaddrs lists each IPv4 address (no AF_PACKET or
+ * AF_INET6 entries). */
+unsigned berth_posix_if_nametoindex(const char *name);
+char *berth_posix_if_indextoname(unsigned index, char buf[IF_NAMESIZE]);
+struct if_nameindex *berth_posix_if_nameindex(void);
+void berth_posix_if_freenameindex(struct if_nameindex *v);
+int berth_posix_getifaddrs(struct ifaddrs **out);
+void berth_posix_freeifaddrs(struct ifaddrs *ifa);
 
 #ifndef BERTH_POSIX_NO_MACROS
 #define socket(...) berth_posix_socket(__VA_ARGS__)
@@ -123,6 +139,12 @@ int berth_posix_fstat(int fd, struct stat *sb);
 #define pread(...) berth_posix_pread(__VA_ARGS__)
 #define pwrite(...) berth_posix_pwrite(__VA_ARGS__)
 #define fstat(...) berth_posix_fstat(__VA_ARGS__)
+#define if_nametoindex(...) berth_posix_if_nametoindex(__VA_ARGS__)
+#define if_indextoname(...) berth_posix_if_indextoname(__VA_ARGS__)
+#define if_nameindex(...) berth_posix_if_nameindex(__VA_ARGS__)
+#define if_freenameindex(...) berth_posix_if_freenameindex(__VA_ARGS__)
+#define getifaddrs(...) berth_posix_getifaddrs(__VA_ARGS__)
+#define freeifaddrs(...) berth_posix_freeifaddrs(__VA_ARGS__)
 #endif
 
 #ifdef __cplusplus

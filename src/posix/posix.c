@@ -15,7 +15,25 @@
 #include <time.h>
 
 #include "berth/socket.h"
+#include "posix_impl.h"
 #include "socket/sock.h" /* user_ptr_bad: berth's EFAULT rule */
+
+static int libc_fcntl(int fd, int cmd, long arg) { return fcntl(fd, cmd, arg); }
+static int devnull_open(int type, bool accepted)
+{
+    (void)accepted;
+    return open("/dev/null", O_RDWR | ((type & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+}
+static void devnull_abort(int fd) { close(fd); }
+static const struct posix_os libc_os = {
+    .close = close,
+    .fcntl = libc_fcntl,
+    .placeholder_open = devnull_open,
+    .placeholder_abort = devnull_abort,
+};
+static const struct posix_os *os = &libc_os;
+
+void posix_set_os(const struct posix_os *o) { os = o ? o : &libc_os; }
 
 static berth_stack *g_stack;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -92,6 +110,8 @@ static void init_default(void)
         abort();
     g_pid = getpid();
     pthread_atfork(at_fork_prepare, at_fork_release, at_fork_child);
+    if (os->configure)
+        os->configure(g_stack);
 }
 
 berth_stack *berth_posix_stack(void)
@@ -110,7 +130,7 @@ int berth_posix_fd(int fd)
     return r;
 }
 
-static int map_set(int fd, int bfd)
+int posix_map_set(int fd, int bfd)
 {
     int rc = 0;
     pthread_mutex_lock(&g_map_mu);
@@ -134,6 +154,15 @@ static int map_set(int fd, int bfd)
     return rc;
 }
 
+void posix_map_forget(int bfd)
+{
+    pthread_mutex_lock(&g_map_mu);
+    for (size_t i = 0; i < g_map_len; i++)
+        if (g_map[i] == bfd + 1)
+            g_map[i] = 0;
+    pthread_mutex_unlock(&g_map_mu);
+}
+
 /* Resolve an OS descriptor for a socket call: EBADF if it is not open,
  * ENOTSOCK if it is open but not a berth socket (Linux's order). */
 static int sock_fd(int fd)
@@ -141,25 +170,29 @@ static int sock_fd(int fd)
     int b = berth_posix_fd(fd);
     if (b >= 0)
         return b;
-    errno = fcntl(fd, F_GETFD) == -1 ? EBADF : ENOTSOCK;
+    errno = os->fcntl(fd, F_GETFD, 0) == -1 ? EBADF : ENOTSOCK;
     return -1;
 }
 
-/* An OS placeholder descriptor (what the application sees) for a socket. */
-static int placeholder_open(int flags)
-{
-    return open("/dev/null", O_RDWR | ((flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
-}
+/* An OS placeholder descriptor (what the application sees) for a socket
+ * (posix_os.placeholder_open: /dev/null here, a socketpair end in the
+ * preload library). */
+static int placeholder_open(int type) { return os->placeholder_open(type, false); }
 
 /* Map placeholder fd to berth descriptor bfd; on failure both are closed
- * (ENOMEM). Returns fd or -1. */
+ * (ENOMEM, or the placeholder's own error). Returns fd or -1. */
 static int placeholder_map(int fd, int bfd)
 {
-    if (map_set(fd, bfd) == 0)
-        return fd;
-    close(fd);
+    int e = ENOMEM;
+    if (posix_map_set(fd, bfd) == 0) {
+        if (!os->placeholder_attach || os->placeholder_attach(fd, bfd) == 0)
+            return fd;
+        e = errno;
+        posix_map_set(fd, -1);
+    }
+    os->placeholder_abort(fd);
     berth_close(g_stack, bfd);
-    errno = ENOMEM;
+    errno = e;
     return -1;
 }
 
@@ -210,7 +243,7 @@ int berth_posix_socketpair(int domain, int type, int protocol, int sv[2])
         errno = e;
         return -1;
     }
-    if (map_set(fd0, b[0]) || map_set(fd1, b[1])) {
+    if (posix_map_set(fd0, b[0]) || posix_map_set(fd1, b[1])) {
         close(fd0);
         close(fd1);
         berth_close(st, b[0]);
@@ -277,7 +310,7 @@ static void rights_in(struct msghdr *msg, int flags)
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (size_t i = 0; i < n; i++) {
             int fd = placeholder_open((flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0);
-            if (fd < 0 || map_set(fd, fdv[i])) {
+            if (fd < 0 || posix_map_set(fd, fdv[i])) {
                 if (fd >= 0)
                     close(fd);
                 berth_close(g_stack, fdv[i]);
@@ -308,7 +341,7 @@ int berth_posix_bind(int fd, const struct sockaddr *a, socklen_t l)
  * socket is EFAULT, not ENOTSOCK. (bind() looks the socket up first.) */
 int berth_posix_connect(int fd, const struct sockaddr *a, socklen_t l)
 {
-    if (berth_posix_fd(fd) < 0 && fcntl(fd, F_GETFD) != -1) {
+    if (berth_posix_fd(fd) < 0 && os->fcntl(fd, F_GETFD, 0) != -1) {
         if ((int)l < 0 || l > sizeof(struct sockaddr_storage))
             errno = EINVAL;
         else
@@ -328,7 +361,7 @@ int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
 {
     berth_stack *st = berth_posix_stack();
     /* __sys_accept4: fdget() (EBADF) before the flags (EINVAL). */
-    if (fcntl(fd, F_GETFD) == -1) {
+    if (os->fcntl(fd, F_GETFD, 0) == -1) {
         errno = EBADF;
         return -1;
     }
@@ -336,13 +369,13 @@ int berth_posix_accept4(int fd, struct sockaddr *a, socklen_t *l, int flags)
         errno = EINVAL;
         return -1;
     }
-    int pfd = placeholder_open(flags);
+    int pfd = os->placeholder_open(SOCK_STREAM | flags, true);
     if (pfd < 0)
         return -1; /* EMFILE / ENFILE from the OS, as Linux's get_unused_fd */
     int b = sock_fd(fd), nb = b < 0 ? -1 : berth_accept4(st, b, a, l, flags);
     if (nb < 0) {
         int e = errno;
-        close(pfd);
+        os->placeholder_abort(pfd);
         errno = e;
         return -1;
     }
@@ -427,12 +460,10 @@ int berth_posix_close(int fd)
 {
     int b = berth_posix_fd(fd);
     if (b < 0)
-        return close(fd);
-    pthread_mutex_lock(&g_map_mu);
-    g_map[fd] = 0;
-    pthread_mutex_unlock(&g_map_mu);
+        return os->close(fd);
+    posix_map_set(fd, -1);
     berth_close(berth_posix_stack(), b);
-    return close(fd);
+    return os->close(fd);
 }
 
 ssize_t berth_posix_read(int fd, void *buf, size_t len)
@@ -513,6 +544,9 @@ int berth_posix_ioctl(int fd, unsigned long request, ...)
     int b = berth_posix_fd(fd);
     if (b < 0)
         return ioctl(fd, request, arg);
+    int r = posix_if_ioctl(berth_posix_stack(), request, arg);
+    if (r != -2)
+        return r;
     return berth_ioctl(berth_posix_stack(), b, request, arg);
 }
 
@@ -594,7 +628,7 @@ int berth_posix_recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int fla
     berth_stack *st = berth_posix_stack();
     int b = berth_posix_fd(fd);
     if (b < 0) {
-        if (fcntl(fd, F_GETFD) != -1) {
+        if (os->fcntl(fd, F_GETFD, 0) != -1) {
             errno = ENOTSOCK;
             return -1;
         }

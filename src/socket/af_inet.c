@@ -276,6 +276,18 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
     case IP_MTU_DISCOVER:
         v = in->pmtudisc;
         break;
+    case IP_MTU: {
+        /* do_ip_getsockopt: the MTU of the socket's route (dst_mtu, at
+         * most IP_MAX_MTU 65535 even on lo), so only with a peer:
+         * ENOTCONN otherwise. */
+        struct in_addr nh, src;
+        struct berth_netif *ifp =
+            in->daddr.s_addr ? ip4_route_lookup(so->st, in->daddr, &nh, &src) : NULL;
+        if (!ifp)
+            return -ENOTCONN;
+        v = ifp->mtu > 65535 ? 65535 : (int)ifp->mtu;
+        break;
+    }
     case IP_LOCAL_PORT_RANGE:
         v = (int)(((uint32_t)sock_opt(so)->port_range_hi << 16) | sock_opt(so)->port_range_lo);
         break;

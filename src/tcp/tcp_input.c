@@ -900,7 +900,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                                           : TCP_ACK_PUSHED;
             /* Linux's tcp_event_data_recv: the first data sets the delayed
              * ACK timeout (until then a delayed ACK, e.g. of a FIN on a
-             * connection that never carried data, leaves at once). */
+             * connection that never carried data, leaves at the next jiffy). */
             if (!tp->c->ato_us)
                 tp->c->ato_us = TCP_ATO_MIN_US;
         }

@@ -127,17 +127,18 @@ awk -v out="$workdir" '
         }
     }' "$workdir/kernel.out" "$workdir/berth.out" > "$workdir/differ.txt"
 
-# berth draws its ephemeral ports and ISNs at random, as Linux does: two
-# sockets of one run can get the same port number by chance (a port given
-# back and drawn again), which the E1, E2... numbering shows as a
-# difference. A differing sequence is run again on berth; if it then agrees
-# with the kernel, the difference came from such a draw, not from a rule.
+# Both stacks draw ephemeral ports (and ISNs) at random: two sockets of one
+# run can get the same port number by chance (a port given back and drawn
+# again, or a UDP port equal to an earlier TCP one), which the E1, E2...
+# numbering shows as a difference. A differing sequence is run again on
+# both; if the two then agree, the difference came from such a draw, not
+# from a rule.
 : > "$workdir/differ.real"
 while read -r seed; do
     again=1
     for try in 1 2; do
         "$workdir/difffuzz.berth" -c "$calls" "$seed" 1 > "$workdir/retry.berth" 2>/dev/null
-        awk -v s="$seed" '/^# seed /{on = ($3 == s)} on' "$workdir/kernel.out" > "$workdir/retry.kernel"
+        unshare -n "$workdir/difffuzz.kernel" -n -c "$calls" "$seed" 1 > "$workdir/retry.kernel"
         if cmp -s "$workdir/retry.kernel" "$workdir/retry.berth"; then
             again=0
             break

@@ -21,64 +21,13 @@
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "tcp/tcp.h"
+#include "segcap.h"
 #include "segtest.h"
 #include "berth/sysctl.h"
 
 static struct berth_platform plat;
 static berth_stack *st;
 static berth_netif *raw;
-
-#define MAXOUT 64
-static struct outpkt {
-    uint8_t b[2048];
-    size_t len;
-} out[MAXOUT];
-static unsigned nout;
-
-static int drv_tx(void *ctx, berth_netif *ifp, const void *p, size_t len)
-{
-    (void)ctx, (void)ifp;
-    if (nout < MAXOUT && len <= sizeof(out[0].b)) {
-        memcpy(out[nout].b, p, len);
-        out[nout].len = len;
-        nout++;
-    }
-    return 0;
-}
-static const struct berth_netif_driver drv = {.transmit = drv_tx};
-
-/* A segment berth sent, parsed. */
-struct seg {
-    uint16_t sport, dport;
-    uint32_t seq, ack;
-    uint8_t flags;
-    uint16_t wnd;
-    unsigned optlen, len;
-    const uint8_t *opt;
-};
-
-static bool parse(unsigned i, struct seg *s)
-{
-    if (i >= nout)
-        return false;
-    const uint8_t *p = out[i].b;
-    unsigned ihl = (p[0] & 15u) * 4u;
-    const uint8_t *t = p + ihl;
-    unsigned tot = ((unsigned)p[2] << 8) | p[3];
-    s->sport = (uint16_t)((t[0] << 8) | t[1]);
-    s->dport = (uint16_t)((t[2] << 8) | t[3]);
-    s->seq = ((uint32_t)t[4] << 24) | ((uint32_t)t[5] << 16) | ((uint32_t)t[6] << 8) | t[7];
-    s->ack = ((uint32_t)t[8] << 24) | ((uint32_t)t[9] << 16) | ((uint32_t)t[10] << 8) | t[11];
-    unsigned doff = (t[12] >> 4) * 4u;
-    s->flags = t[13];
-    s->wnd = (uint16_t)((t[14] << 8) | t[15]);
-    s->opt = t + 20;
-    s->optlen = doff - 20;
-    s->len = tot - ihl - doff;
-    return true;
-}
-
-static bool last(struct seg *s) { return nout && parse(nout - 1, s); }
 
 /* Inject a segment from 10.0.0.2. `opt` is padded by the caller; doff_override
  * (if not 0) replaces the data offset field verbatim. */

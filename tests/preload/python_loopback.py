@@ -1,0 +1,27 @@
+import socket, os, select
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
+port = s.getsockname()[1]
+print("listening", s.getsockname())
+c = socket.socket(); c.setblocking(False)
+try: c.connect(("127.0.0.1", port))
+except BlockingIOError as e: print("inprogress", e.errno)
+r,w,x = select.select([s],[c],[],2); print("select", len(r), len(w))
+a, addr = s.accept(); print("accepted", addr, c.getsockname())
+c.setblocking(True)
+c.sendall(b"hello"*1000)
+data=b""
+while len(data) < 5000: data += a.recv(65536)
+print("got", len(data))
+a.sendall(b"x"*300000)
+n=0
+while n < 300000: n += len(c.recv(65536))
+print("back", n)
+f = a.makefile("w"); f.write("via stdio\n"); f.flush()
+print(c.recv(100))
+os.write(a.fileno(), b"raw write")
+print(c.recv(100))
+f.close(); a.close(); print("eof", c.recv(10))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+v.sendto(b"dgram1", u.getsockname()); v.sendto(b"dgram22", u.getsockname())
+print(u.recvfrom(100), v.getsockname()); print(u.recvfrom(100))
