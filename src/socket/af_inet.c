@@ -280,12 +280,12 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         /* do_ip_getsockopt: the MTU of the socket's route (dst_mtu, at
          * most IP_MAX_MTU 65535 even on lo), so only with a peer:
          * ENOTCONN otherwise. */
-        struct in_addr nh, src;
-        struct berth_netif *ifp =
-            in->daddr.s_addr ? ip4_route_lookup(so->st, in->daddr, &nh, &src) : NULL;
-        if (!ifp)
+        unsigned mtu = in->daddr.s_addr
+                           ? ip4_route_mtu(so->st, in->daddr, (struct in_addr){INADDR_ANY})
+                           : 0;
+        if (!mtu)
             return -ENOTCONN;
-        v = ifp->mtu > 65535 ? 65535 : (int)ifp->mtu;
+        v = mtu > 65535 ? 65535 : (int)mtu;
         break;
     }
     case IP_LOCAL_PORT_RANGE:
