@@ -93,7 +93,7 @@ struct tcp_hdr {
 /* A received segment, parsed. Sequence numbers in host order. */
 struct tcp_seg {
     struct pkt *p;
-    struct in_addr saddr, daddr;
+    union inet_addr saddr, daddr;
     uint16_t sport, dport; /* network order */
     uint32_t seq, end_seq, ack;
     uint32_t wnd; /* raw header value */
@@ -481,9 +481,10 @@ struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *ladd
 struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
                                      uint16_t sport, const union inet_addr *daddr, uint16_t dport,
                                      unsigned ifindex);
-uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
-                 uint16_t rport);
-uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr);
+uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                 const union inet_addr *raddr, uint16_t rport);
+uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
+                       const union inet_addr *raddr);
 static inline uint32_t tcp_ts_now(struct berth_stack *st);
 /* connect()'s port (inet_hash_connect): binds tp and hashes it. 0 or
  * -EADDRNOTAVAIL. */

@@ -85,12 +85,33 @@ void tcp_stack_fini(struct berth_stack *st)
 
 /* ---- the established table ---- */
 
-/* IPv4 4-tuples hash as one word per address (inet_addr_fold). */
+/* The keyed hash of two addresses and a few more words: an IPv4 pair as
+ * one word each ({a, b, extra...}, the keys these hashes always had), any
+ * IPv6 address makes it all 32 address bytes (RFC 6528 hashes the whole
+ * connection-id). */
+static uint32_t tuple_hash(struct berth_stack *st, const union inet_addr *a,
+                           const union inet_addr *b, const uint32_t *extra, unsigned nextra)
+{
+    uint32_t k[8 + 3];
+    unsigned n = 0;
+    if (inet_addr_is_v4(a) && inet_addr_is_v4(b)) {
+        k[n++] = a->w[3];
+        k[n++] = b->w[3];
+    } else {
+        memcpy(k, a->w, 16);
+        memcpy(k + 4, b->w, 16);
+        n = 8;
+    }
+    for (unsigned i = 0; i < nextra && i < 3; i++)
+        k[n++] = extra[i];
+    return stack_hash32(st, k, n * sizeof(uint32_t));
+}
+
 static uint32_t eh_hash(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
                         const union inet_addr *raddr, uint16_t rport)
 {
-    uint32_t k[3] = {inet_addr_fold(laddr), inet_addr_fold(raddr), ((uint32_t)lport << 16) | rport};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t ports = ((uint32_t)lport << 16) | rport;
+    return tuple_hash(st, laddr, raddr, &ports, 1);
 }
 
 void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port)
@@ -257,19 +278,20 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_ad
 
 /* ---- ISNs and timestamp offsets (RFC 6528, RFC 7323 section 5.4) ---- */
 
-uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
-                 uint16_t rport)
+uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                 const union inet_addr *raddr, uint16_t rport)
 {
-    uint32_t k[4] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport, 0x49534e31};
+    uint32_t x[2] = {((uint32_t)lport << 16) | rport, 0x49534e31};
     /* F(4-tuple, secret) + M, M ticking every 64 ns as Linux's. */
     uint64_t ticks = (st_now(st) * 1000u) >> 6;
-    return stack_hash32(st, k, sizeof(k)) + (uint32_t)ticks;
+    return tuple_hash(st, laddr, raddr, x, 2) + (uint32_t)ticks;
 }
 
-uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr)
+uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
+                       const union inet_addr *raddr)
 {
-    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, 0x54534f46};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t tag = 0x54534f46;
+    return tuple_hash(st, laddr, raddr, &tag, 1);
 }
 
 /* ---- SYN cookies (Linux's net/ipv4/syncookies.c) ----
@@ -296,9 +318,8 @@ static uint32_t cookie_count(struct berth_stack *st) { return (uint32_t)(st_now(
 static uint32_t cookie_hash(struct berth_stack *st, const struct tcp_seg *seg, uint32_t count,
                             uint32_t c)
 {
-    uint32_t k[5] = {seg->saddr.s_addr, seg->daddr.s_addr,
-                     ((uint32_t)seg->sport << 16) | seg->dport, count, 0x434b4900u + c};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t x[3] = {((uint32_t)seg->sport << 16) | seg->dport, count, 0x434b4900u + c};
+    return tuple_hash(st, &seg->saddr, &seg->daddr, x, 3);
 }
 
 uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg)
@@ -345,8 +366,8 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     memset(req, 0, sizeof(*req));
     req->eh.kind = TCP_EH_REQ;
     req->cookie = true;
-    req->laddr = seg->daddr;
-    req->eh.raddr = seg->saddr;
+    req->laddr = inet_addr_v4(&seg->daddr); /* requests hold IPv4 so far */
+    req->eh.raddr = inet_addr_v4(&seg->saddr);
     req->lport = seg->dport;
     req->eh.rport = seg->sport;
     req->listener = l;
@@ -358,7 +379,7 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     if (seg->has_ts) {
         if (!ts->timestamps)
             return false;
-        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, seg->daddr, seg->saddr) : 0;
+        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
         uint32_t opt = (seg->tsecr - ts_off) & ((1u << TSBITS) - 1);
         uint32_t ws = opt & TS_OPT_WSCALE_MASK;
         req->ts_ok = true;

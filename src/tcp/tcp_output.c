@@ -888,15 +888,15 @@ void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
      * destination. */
     if (seg->flags & TH_RST)
         return;
-    if (ip4_is_bcast(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+    struct in_addr saddr = inet_addr_v4(&seg->saddr), daddr = inet_addr_v4(&seg->daddr);
+    if (ip4_is_bcast(st, daddr) || ip4_is_multicast(daddr))
         return;
     SNMP_INC(st, Tcp, OutRsts);
     if (seg->flags & TH_ACK)
-        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
-                      NULL, 0, 0);
+        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0, NULL, 0, 0);
     else
-        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, 0, seg->end_seq,
-                      TH_RST | TH_ACK, 0, NULL, 0, 0);
+        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, 0, seg->end_seq, TH_RST | TH_ACK, 0,
+                      NULL, 0, 0);
 }
 
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)

@@ -686,11 +686,11 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
-    tp->c->iss = tp->c->write_seq
-                     ? tp->c->write_seq
-                     : tcp_isn(st, in->saddr, htons(inet_num(in)), in->daddr, in->dport);
+    union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
+    tp->c->iss =
+        tp->c->write_seq ? tp->c->write_seq : tcp_isn(st, &la, htons(inet_num(in)), &ra, in->dport);
     struct tcp_stack *ts = tcp_of(st);
-    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, in->saddr, in->daddr) : 0;
+    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &la, &ra) : 0;
     int adv = (int)rt.mtu - IP4_HLEN - TCP_HLEN;
     if (tp->user_mss && adv > tp->user_mss)
         adv = tp->user_mss;
