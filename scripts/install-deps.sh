@@ -12,7 +12,7 @@
 set -e
 PKGS="build-essential cmake pkg-config libcmocka-dev \
 iproute2 tshark liblwip-dev valgrind clang libclang-rt-14-dev \
-socat netcat-openbsd iputils-ping curl \
+socat netcat-openbsd iputils-ping curl iperf3 openssl python3 \
 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 missing() {
