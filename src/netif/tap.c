@@ -61,6 +61,7 @@ struct tap_ctx {
     berth_netif *ifp; /* NULL once detached */
     int fd, evfd;
     bool tun, threaded, thread_started, stopping, exited, gone;
+    unsigned fork_generation; /* tap_fork_generation when attached */
     pthread_t thread;
     uint64_t planned_wake; /* when the thread will look around next */
     bool ftx_on, frx_on;
@@ -153,11 +154,27 @@ static int defer(struct tap_ctx *c, bool in, uint64_t when, const void *data, si
 
 /* ---- the device ---- */
 
+/* A forked child shares the device descriptor but gets a copy of the stack
+ * whose TCP machines would answer for the parent's connections with their
+ * own sequence numbers (the peer then resets both). So the device belongs
+ * to the process that attached it: in a child the interface is mute — its
+ * frames are dropped (ENETDOWN) and nothing is read (the driver thread did
+ * not survive the fork). Forking servers use the preload library, whose
+ * children reach the parent's sockets through the kernel (docs/posix.md). */
+static unsigned tap_fork_generation; /* bumped in every forked child */
+static pthread_once_t tap_fork_once = PTHREAD_ONCE_INIT;
+static void tap_atfork_child(void) { tap_fork_generation++; }
+static void tap_fork_watch(void) { pthread_atfork(NULL, NULL, tap_atfork_child); }
+
 static int dev_write(struct tap_ctx *c, const void *data, size_t len)
 {
     if (c->gone) {
         c->s.write_errors++;
         return ENXIO;
+    }
+    if (c->fork_generation != tap_fork_generation) {
+        c->s.write_errors++;
+        return ENETDOWN;
     }
     for (;;) {
         ssize_t n = __real_write(c->fd, data, len);
@@ -440,6 +457,8 @@ berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
     c->st = st;
     c->fd = c->evfd = -1;
     c->tun = cfg.tun;
+    pthread_once(&tap_fork_once, tap_fork_watch);
+    c->fork_generation = tap_fork_generation;
     c->threaded = !cfg.no_thread;
     c->planned_wake = BERTH_FOREVER;
     int e = 0;
@@ -545,6 +564,10 @@ int berth_tap_service(berth_netif *ifp)
         return -1;
     if (c->threaded) {
         errno = EINVAL; /* the driver thread does this */
+        return -1;
+    }
+    if (c->fork_generation != tap_fork_generation) {
+        errno = ENETDOWN; /* the parent's device: a child must not read its frames */
         return -1;
     }
     struct berth_stack *st = c->st;
