@@ -32,6 +32,8 @@
 #include <sys/types.h>
 #include <netinet/in.h>
 
+#include "ip/inet_addr.h"
+
 struct berth_stack;
 struct bsock;
 
@@ -77,6 +79,17 @@ static inline const struct in6_addr *bind_node_addr6(const struct bind_node *n)
 static inline void bind_node_set_addr6(struct bind_node *n, const struct in6_addr *a6)
 {
     n->addr6_off = (uint16_t)(((const char *)a6 - (const char *)n) / 4) & 0x3ff;
+}
+
+/* Demux: is n bound to exactly the local address a (the wildcard of a's
+ * family when a is one)? An IPv4 address matches by the node's IPv4 view
+ * (AF_INET6 owners included, unless IPV6_V6ONLY); an IPv6 one only an
+ * AF_INET6 owner's IPv6 address. */
+static inline bool bind_node_match(const struct bind_node *n, const union inet_addr *a)
+{
+    if (inet_addr_is_v4(a))
+        return !n->v6only && n->addr.s_addr == a->w[3];
+    return bind_node_v6(n) && memcmp(bind_node_addr6(n), &a->in6, sizeof(a->in6)) == 0;
 }
 
 /* The owners of a port with two or more, plus a summary that decides the

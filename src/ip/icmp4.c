@@ -10,11 +10,8 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip_proto.h"
 #include "netif/netif_impl.h"
-#include "udp/udp.h"
-#if BERTH_WITH_TCP
-#include "tcp/tcp_ip.h"
-#endif
 
 #define ICMP_HLEN 8
 /* Linux quotes as much of the datagram as fits in a 576-byte reply. */
@@ -72,13 +69,17 @@ static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, 
     default:
         return;
     }
-    struct in_addr qsrc = {qh.saddr}, qdst = {qh.daddr};
-    if (qh.protocol == IPPROTO_UDP)
-        udp_err(st, qsrc, qdst, q + qihl, err, fatal);
-#if BERTH_WITH_TCP
-    else if (qh.protocol == IPPROTO_TCP)
-        tcp_err(st, qsrc, qdst, q + qihl, type, code, err, fatal);
-#endif
+    const struct ip_protocol *ipp = ip4_protocol(qh.protocol);
+    if (!ipp || !ipp->err)
+        return;
+    struct ip_err e = {.src = inet_addr_from4((struct in_addr){qh.saddr}),
+                       .dst = inet_addr_from4((struct in_addr){qh.daddr}),
+                       .th = q + qihl,
+                       .type = type,
+                       .code = code,
+                       .err = err,
+                       .fatal = fatal};
+    ipp->err(st, &e);
 }
 
 static void icmp_echo(struct berth_stack *st, struct pkt *p)

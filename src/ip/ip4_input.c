@@ -5,11 +5,8 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip_proto.h"
 #include "netif/netif_impl.h"
-#include "udp/udp.h"
-#if BERTH_WITH_TCP
-#include "tcp/tcp_ip.h"
-#endif
 
 static void drop(struct berth_stack *st, struct pkt *p, const char *why)
 {
@@ -86,25 +83,13 @@ void ip4_input(struct berth_stack *st, struct pkt *p)
     p->ip_hlen = (uint16_t)ihl;
     pkt_pull(p, ihl); /* options are skipped: berth acts on none of them */
 
-    switch (h.protocol) {
-    case IPPROTO_ICMP:
-        SNMP_INC(st, Ip, InDelivers);
-        icmp4_input(st, p);
-        return;
-    case IPPROTO_UDP:
-        SNMP_INC(st, Ip, InDelivers);
-        udp_input(st, p, bcast || mcast);
-        return;
-#if BERTH_WITH_TCP
-    case IPPROTO_TCP:
-        SNMP_INC(st, Ip, InDelivers);
-        tcp_input(st, p); /* drops broadcast and multicast itself */
-        return;
-#endif
-    default:
+    const struct ip_protocol *ipp = ip4_protocol(h.protocol);
+    if (!ipp) {
         SNMP_INC(st, Ip, InUnknownProtos);
         if (!bcast && !mcast)
             icmp4_send_error(st, p, ICMP_DEST_UNREACH, 2 /* protocol unreachable */, 0);
         return drop(st, p, "unknown protocol");
     }
+    SNMP_INC(st, Ip, InDelivers);
+    ipp->input(st, p, bcast || mcast);
 }

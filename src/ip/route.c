@@ -8,6 +8,7 @@
 #include "berth/netif.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip_route.h"
 #include "netif/netif_impl.h"
 
 static struct in_addr mask_of(unsigned prefixlen)
@@ -186,3 +187,40 @@ bool ip4_is_local(struct berth_stack *st, struct in_addr a)
 }
 
 bool ip4_is_multicast(struct in_addr a) { return (ntohl(a.s_addr) & 0xf0000000u) == 0xe0000000u; }
+
+/* ---- what transports and sockets ask (ip_route.h) ---- */
+
+bool ip4_is_bcast(struct berth_stack *st, struct in_addr a) { return netif_is_bcast4(st, a); }
+
+enum ip_addr_type ip4_addr_type(struct berth_stack *st, struct in_addr a)
+{
+    if (ip4_is_multicast(a))
+        return IP_ADDR_MULTICAST;
+    if (netif_is_bcast4(st, a))
+        return IP_ADDR_BROADCAST;
+    if (netif_find_local4(st, a))
+        return IP_ADDR_LOCAL;
+    return IP_ADDR_UNICAST;
+}
+
+bool ip6_chk_addr(struct berth_stack *st, const struct in6_addr *a, unsigned ifindex)
+{
+    return netif_has_local6(st, a, ifindex);
+}
+
+int ip4_route_source(struct berth_stack *st, struct in_addr dst, struct in_addr saddr,
+                     struct ip_route_res *res)
+{
+    struct in_addr nh;
+    berth_netif *ifp = ip4_route_output(st, dst, saddr, &nh, &res->src);
+    if (!ifp)
+        return -ENETUNREACH;
+    res->mtu = ifp->mtu;
+    return 0;
+}
+
+unsigned ip4_route_mtu(struct berth_stack *st, struct in_addr dst, struct in_addr saddr)
+{
+    struct ip_route_res r;
+    return ip4_route_source(st, dst, saddr, &r) ? 0 : r.mtu;
+}

@@ -43,6 +43,7 @@
 #include "core/stack_impl.h"
 #include "netif/fault.h"
 #include "netif/netif_impl.h"
+#include "posix/posix_real.h" /* the OS's calls even under -Wl,--wrap */
 
 #define TAP_BATCH 64           /* frames read per wakeup before looking around */
 #define TAP_MAX_DELAYED 65536  /* frames in the delay queue, both directions */
@@ -60,6 +61,7 @@ struct tap_ctx {
     berth_netif *ifp; /* NULL once detached */
     int fd, evfd;
     bool tun, threaded, thread_started, stopping, exited, gone;
+    unsigned fork_generation; /* tap_fork_generation when attached */
     pthread_t thread;
     uint64_t planned_wake; /* when the thread will look around next */
     bool ftx_on, frx_on;
@@ -152,14 +154,30 @@ static int defer(struct tap_ctx *c, bool in, uint64_t when, const void *data, si
 
 /* ---- the device ---- */
 
+/* A forked child shares the device descriptor but gets a copy of the stack
+ * whose TCP machines would answer for the parent's connections with their
+ * own sequence numbers (the peer then resets both). So the device belongs
+ * to the process that attached it: in a child the interface is mute — its
+ * frames are dropped (ENETDOWN) and nothing is read (the driver thread did
+ * not survive the fork). Forking servers use the preload library, whose
+ * children reach the parent's sockets through the kernel (docs/posix.md). */
+static unsigned tap_fork_generation; /* bumped in every forked child */
+static pthread_once_t tap_fork_once = PTHREAD_ONCE_INIT;
+static void tap_atfork_child(void) { tap_fork_generation++; }
+static void tap_fork_watch(void) { pthread_atfork(NULL, NULL, tap_atfork_child); }
+
 static int dev_write(struct tap_ctx *c, const void *data, size_t len)
 {
     if (c->gone) {
         c->s.write_errors++;
         return ENXIO;
     }
+    if (c->fork_generation != tap_fork_generation) {
+        c->s.write_errors++;
+        return ENETDOWN;
+    }
     for (;;) {
-        ssize_t n = write(c->fd, data, len);
+        ssize_t n = __real_write(c->fd, data, len);
         if (n >= 0) {
             c->s.tx_frames++;
             return 0;
@@ -176,7 +194,7 @@ static int dev_write(struct tap_ctx *c, const void *data, size_t len)
 static void kick(struct tap_ctx *c)
 {
     uint64_t one = 1;
-    ssize_t n = write(c->evfd, &one, sizeof(one));
+    ssize_t n = __real_write(c->evfd, &one, sizeof(one));
     (void)n; /* a full counter still wakes the thread */
 }
 
@@ -277,7 +295,7 @@ static int read_batch(struct tap_ctx *c)
     struct berth_stack *st = c->st;
     int got = 0;
     for (int i = 0; i < TAP_BATCH; i++) {
-        ssize_t n = read(c->fd, c->buf, TAP_BUFSZ);
+        ssize_t n = __real_read(c->fd, c->buf, TAP_BUFSZ);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -330,7 +348,7 @@ static void *tap_thread(void *arg)
         int r = ppoll(pf, 2, tsp, NULL);
         if (r > 0 && (pf[1].revents & POLLIN)) {
             uint64_t v;
-            ssize_t n = read(c->evfd, &v, sizeof(v));
+            ssize_t n = __real_read(c->evfd, &v, sizeof(v));
             (void)n;
         }
         if (r > 0 && (pf[0].revents & (POLLERR | POLLHUP | POLLNVAL))) {
@@ -363,9 +381,9 @@ static void tap_free(struct tap_ctx *c)
     fault_fini(&c->ftx);
     fault_fini(&c->frx);
     if (c->fd >= 0)
-        close(c->fd);
+        __real_close(c->fd);
     if (c->evfd >= 0)
-        close(c->evfd);
+        __real_close(c->evfd);
     free(c->buf);
     free(c);
 }
@@ -401,17 +419,17 @@ bool berth_is_tap(const berth_netif *ifp) { return ifp->drv.transmit == tap_tran
 /* What the kernel knows about the device: MTU and MAC (errors ignored). */
 static void dev_query(const char *dev, unsigned *mtu, uint8_t mac[BERTH_ETH_ALEN])
 {
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int s = __real_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     memcpy(ifr.ifr_name, dev, strlen(dev));
-    if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+    if (__real_ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
         *mtu = (unsigned)ifr.ifr_mtu;
-    if (ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
+    if (__real_ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
         memcpy(mac, ifr.ifr_hwaddr.sa_data, BERTH_ETH_ALEN);
-    close(s);
+    __real_close(s);
 }
 
 berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
@@ -439,6 +457,8 @@ berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
     c->st = st;
     c->fd = c->evfd = -1;
     c->tun = cfg.tun;
+    pthread_once(&tap_fork_once, tap_fork_watch);
+    c->fork_generation = tap_fork_generation;
     c->threaded = !cfg.no_thread;
     c->planned_wake = BERTH_FOREVER;
     int e = 0;
@@ -451,7 +471,7 @@ berth_netif *berth_tap_attach(berth_stack *st, const char *dev,
         memset(&ifr, 0, sizeof(ifr));
         memcpy(ifr.ifr_name, dev, strlen(dev));
         ifr.ifr_flags = (short)((cfg.tun ? IFF_TUN : IFF_TAP) | IFF_NO_PI);
-        if (ioctl(c->fd, TUNSETIFF, &ifr) < 0)
+        if (__real_ioctl(c->fd, TUNSETIFF, &ifr) < 0)
             e = errno;
     }
     if (!e && c->threaded && (c->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
@@ -544,6 +564,10 @@ int berth_tap_service(berth_netif *ifp)
         return -1;
     if (c->threaded) {
         errno = EINVAL; /* the driver thread does this */
+        return -1;
+    }
+    if (c->fork_generation != tap_fork_generation) {
+        errno = ENETDOWN; /* the parent's device: a child must not read its frames */
         return -1;
     }
     struct berth_stack *st = c->st;

@@ -16,17 +16,18 @@
 
 #include "berth/socket.h"
 #include "posix_impl.h"
+#include "posix_real.h"
 #include "socket/sock.h" /* user_ptr_bad: berth's EFAULT rule */
 
-static int libc_fcntl(int fd, int cmd, long arg) { return fcntl(fd, cmd, arg); }
+static int libc_fcntl(int fd, int cmd, long arg) { return __real_fcntl(fd, cmd, arg); }
 static int devnull_open(int type, bool accepted)
 {
     (void)accepted;
     return open("/dev/null", O_RDWR | ((type & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
 }
-static void devnull_abort(int fd) { close(fd); }
+static void devnull_abort(int fd) { __real_close(fd); }
 static const struct posix_os libc_os = {
-    .close = close,
+    .close = __real_close,
     .fcntl = libc_fcntl,
     .placeholder_open = devnull_open,
     .placeholder_abort = devnull_abort,
@@ -237,15 +238,15 @@ int berth_posix_socketpair(int domain, int type, int protocol, int sv[2])
     if (fd1 < 0) {
         int e = errno;
         if (fd0 >= 0)
-            close(fd0);
+            os->close(fd0);
         berth_close(st, b[0]);
         berth_close(st, b[1]);
         errno = e;
         return -1;
     }
     if (posix_map_set(fd0, b[0]) || posix_map_set(fd1, b[1])) {
-        close(fd0);
-        close(fd1);
+        os->close(fd0);
+        os->close(fd1);
         berth_close(st, b[0]);
         berth_close(st, b[1]);
         errno = ENOMEM;
@@ -312,7 +313,7 @@ static void rights_in(struct msghdr *msg, int flags)
             int fd = placeholder_open((flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0);
             if (fd < 0 || posix_map_set(fd, fdv[i])) {
                 if (fd >= 0)
-                    close(fd);
+                    os->close(fd);
                 berth_close(g_stack, fdv[i]);
                 fdv[i] = -1;
                 continue;
@@ -469,13 +470,13 @@ int berth_posix_close(int fd)
 ssize_t berth_posix_read(int fd, void *buf, size_t len)
 {
     int b = berth_posix_fd(fd);
-    return b < 0 ? read(fd, buf, len) : berth_read(berth_posix_stack(), b, buf, len);
+    return b < 0 ? __real_read(fd, buf, len) : berth_read(berth_posix_stack(), b, buf, len);
 }
 
 ssize_t berth_posix_write(int fd, const void *buf, size_t len)
 {
     int b = berth_posix_fd(fd);
-    return b < 0 ? write(fd, buf, len) : berth_write(berth_posix_stack(), b, buf, len);
+    return b < 0 ? __real_write(fd, buf, len) : berth_write(berth_posix_stack(), b, buf, len);
 }
 
 /* sock_read_iter / sock_write_iter: an empty vector never reaches the
@@ -505,13 +506,13 @@ static ssize_t vec_io(int b, const struct iovec *iov, int iovcnt, bool out)
 ssize_t berth_posix_readv(int fd, const struct iovec *iov, int iovcnt)
 {
     int b = berth_posix_fd(fd);
-    return b < 0 ? readv(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, false);
+    return b < 0 ? __real_readv(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, false);
 }
 
 ssize_t berth_posix_writev(int fd, const struct iovec *iov, int iovcnt)
 {
     int b = berth_posix_fd(fd);
-    return b < 0 ? writev(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, true);
+    return b < 0 ? __real_writev(fd, iov, iovcnt) : vec_io(b, iov, iovcnt, true);
 }
 
 int berth_posix_fcntl(int fd, int cmd, ...)
@@ -522,16 +523,16 @@ int berth_posix_fcntl(int fd, int cmd, ...)
     va_end(ap);
     int b = berth_posix_fd(fd);
     if (b < 0)
-        return fcntl(fd, cmd, arg);
+        return __real_fcntl(fd, cmd, arg);
     switch (cmd) {
     case F_GETFL:
     case F_SETFL:
         return berth_fcntl(berth_posix_stack(), b, cmd, arg);
     case F_SETFD:
         berth_fcntl(berth_posix_stack(), b, cmd, arg);
-        return fcntl(fd, cmd, arg);
+        return __real_fcntl(fd, cmd, arg);
     default:
-        return fcntl(fd, cmd, arg);
+        return __real_fcntl(fd, cmd, arg);
     }
 }
 
@@ -543,7 +544,7 @@ int berth_posix_ioctl(int fd, unsigned long request, ...)
     va_end(ap);
     int b = berth_posix_fd(fd);
     if (b < 0)
-        return ioctl(fd, request, arg);
+        return __real_ioctl(fd, request, arg);
     int r = posix_if_ioctl(berth_posix_stack(), request, arg);
     if (r != -2)
         return r;
@@ -594,7 +595,7 @@ int berth_posix_poll(struct pollfd *fds, nfds_t nfds, int timeout)
             for (nfds_t i = 0; i < nfds; i++) {
                 if (fds[i].fd >= 0 && berth_posix_fd(fds[i].fd) < 0) {
                     struct pollfd one = fds[i];
-                    if (poll(&one, 1, 0) > 0) {
+                    if (__real_poll(&one, 1, 0) > 0) {
                         bf[i].revents = one.revents;
                         n++;
                     }
@@ -645,7 +646,7 @@ off_t berth_posix_lseek(int fd, off_t off, int whence)
         errno = ESPIPE;
         return -1;
     }
-    return lseek(fd, off, whence);
+    return __real_lseek(fd, off, whence);
 }
 
 ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off)
@@ -654,7 +655,7 @@ ssize_t berth_posix_pread(int fd, void *buf, size_t len, off_t off)
         errno = ESPIPE;
         return -1;
     }
-    return pread(fd, buf, len, off);
+    return __real_pread(fd, buf, len, off);
 }
 
 ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off)
@@ -663,14 +664,14 @@ ssize_t berth_posix_pwrite(int fd, const void *buf, size_t len, off_t off)
         errno = ESPIPE;
         return -1;
     }
-    return pwrite(fd, buf, len, off);
+    return __real_pwrite(fd, buf, len, off);
 }
 
 /* The placeholder's own status (a character device), reshaped as a
  * socket's: sockfs inodes are S_IFSOCK | 0777 with size 0. */
 int berth_posix_fstat(int fd, struct stat *sb)
 {
-    int rc = fstat(fd, sb);
+    int rc = __real_fstat(fd, sb);
     if (rc == 0 && berth_posix_fd(fd) >= 0) {
         sb->st_mode = S_IFSOCK | 0777;
         sb->st_size = 0;

@@ -6,7 +6,7 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "socket/inet_sock.h"
 
 void inet_sock_init(struct inet_sock *in)
@@ -47,11 +47,9 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
         if (sin.sin_family != AF_UNSPEC || sin.sin_addr.s_addr != htonl(INADDR_ANY))
             return -EAFNOSUPPORT;
     }
-    bool local = ip4_is_local(st, sin.sin_addr);
-    bool mcast = ip4_is_multicast(sin.sin_addr);
-    bool bcast = netif_is_bcast4(st, sin.sin_addr);
-    if (!(st->net.ip_nonlocal_bind || in->freebind || sin.sin_addr.s_addr == INADDR_ANY || local ||
-          mcast || bcast))
+    enum ip_addr_type type = ip4_addr_type(st, sin.sin_addr);
+    if (!(st->net.ip_nonlocal_bind || in->freebind || sin.sin_addr.s_addr == INADDR_ANY ||
+          type != IP_ADDR_UNICAST))
         return -EADDRNOTAVAIL;
     uint16_t snum = ntohs(sin.sin_port);
     /* Linux asks whether the *calling* task holds CAP_NET_BIND_SERVICE. */
@@ -62,7 +60,7 @@ int inet_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
     if (in->state != INET_CLOSE || inet_num(in))
         return -EINVAL;
     in->bnode.addr = sin.sin_addr;
-    in->saddr = (mcast || bcast) ? (struct in_addr){0} : sin.sin_addr;
+    in->saddr = type >= IP_ADDR_BROADCAST ? (struct in_addr){0} : sin.sin_addr;
     if (snum || !in->bind_address_no_port) {
         inet_sync_node(in);
         struct bind_req req;
@@ -282,12 +280,12 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         /* do_ip_getsockopt: the MTU of the socket's route (dst_mtu, at
          * most IP_MAX_MTU 65535 even on lo), so only with a peer:
          * ENOTCONN otherwise. */
-        struct in_addr nh, src;
-        struct berth_netif *ifp =
-            in->daddr.s_addr ? ip4_route_lookup(so->st, in->daddr, &nh, &src) : NULL;
-        if (!ifp)
+        unsigned mtu = in->daddr.s_addr
+                           ? ip4_route_mtu(so->st, in->daddr, (struct in_addr){INADDR_ANY})
+                           : 0;
+        if (!mtu)
             return -ENOTCONN;
-        v = ifp->mtu > 65535 ? 65535 : (int)ifp->mtu;
+        v = mtu > 65535 ? 65535 : (int)mtu;
         break;
     }
     case IP_LOCAL_PORT_RANGE:

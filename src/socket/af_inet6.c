@@ -11,7 +11,7 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "socket/inet_sock.h"
 
 #define SIN6_LEN_RFC2133 24
@@ -73,7 +73,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -ENODEV;
         v4 = mapped_v4(a);
         if (!(st->net.ip_nonlocal_bind || in->freebind || v4.s_addr == INADDR_ANY ||
-              ip4_is_local(st, v4) || ip4_is_multicast(v4) || netif_is_bcast4(st, v4)))
+              ip4_addr_type(st, v4) != IP_ADDR_UNICAST))
             return -EADDRNOTAVAIL;
     } else if (!any) {
         if (inet6_needs_scope_id(a)) {
@@ -87,7 +87,7 @@ int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
             return -ENODEV;
         v4.s_addr = LOOPBACK4_IPV6;
         if (!mcast && !(in->freebind || st->net.ipv6_ip_nonlocal_bind ||
-                        netif_has_local6(st, a, sock_bound_if(so))))
+                        ip6_chk_addr(st, a, sock_bound_if(so))))
             return -EADDRNOTAVAIL;
     }
     struct inet6_info *np = inet6_info(in);

@@ -7,7 +7,6 @@
 #include <sys/time.h>
 
 #include "core/stack_impl.h"
-#include "netif/netif_impl.h"
 #include "socket/sock.h"
 
 /* Linux: SOCK_MIN_RCVBUF = TCP_SKB_MIN_TRUESIZE, SOCK_MIN_SNDBUF = 2x that. */
@@ -75,7 +74,7 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
             return -ENODEV;
-        if (sock_set_bound_if(so, ifp->index))
+        if (sock_set_bound_if(so, berth_netif_index(ifp)))
             return -ENOMEM;
         return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
     }
@@ -306,8 +305,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         berth_netif *ifp = bif ? berth_netif_by_index(so->st, bif) : NULL;
         socklen_t n = 0;
         if (ifp) {
-            n = (socklen_t)strlen(ifp->name) + 1;
-            memcpy(ifname, ifp->name, n);
+            n = (socklen_t)strlen(berth_netif_name(ifp)) + 1;
+            memcpy(ifname, berth_netif_name(ifp), n);
         }
         if ((socklen_t)ulen < n)
             return -EINVAL;

@@ -26,6 +26,7 @@
 
 #include "berth/config.h"
 #include "core/timer.h"
+#include "ip/inet_addr.h"
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
 
@@ -92,7 +93,7 @@ struct tcp_hdr {
 /* A received segment, parsed. Sequence numbers in host order. */
 struct tcp_seg {
     struct pkt *p;
-    struct in_addr saddr, daddr;
+    union inet_addr saddr, daddr;
     uint16_t sport, dport; /* network order */
     uint32_t seq, end_seq, ack;
     uint32_t wnd; /* raw header value */
@@ -464,16 +465,26 @@ void tcp_stack_fini(struct berth_stack *st);
 void tcp_eh_insert(struct berth_stack *st, struct tcp_eh *n);
 void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n);
 /* The local half of a node's 4-tuple. */
-void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port);
+void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port);
+/* The remote address of a node (IPv4 only so far: see docs/ip.md). */
+static inline union inet_addr tcp_eh_remote(const struct tcp_eh *e)
+{
+    return inet_addr_from4(e->raddr);
+}
 /* Hash a connected socket (its 4-tuple complete). */
 void tcp_eh_hash_sock(struct tcp_sock *tp);
-struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                             struct in_addr raddr, uint16_t rport);
-struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                                     struct in_addr daddr, uint16_t dport, unsigned ifindex);
-uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
-                 uint16_t rport);
-uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr);
+/* The node of a 4-tuple (ports in network order). The table holds IPv4
+ * 4-tuples so far (tcp_eh_local, tcp_eh_remote): an address that is not
+ * v4-mapped finds nothing. */
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                             const union inet_addr *raddr, uint16_t rport);
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
+                                     uint16_t sport, const union inet_addr *daddr, uint16_t dport,
+                                     unsigned ifindex);
+uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                 const union inet_addr *raddr, uint16_t rport);
+uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
+                       const union inet_addr *raddr);
 static inline uint32_t tcp_ts_now(struct berth_stack *st);
 /* connect()'s port (inet_hash_connect): binds tp and hashes it. 0 or
  * -EADDRNOTAVAIL. */

@@ -85,41 +85,65 @@ void tcp_stack_fini(struct berth_stack *st)
 
 /* ---- the established table ---- */
 
-static uint32_t eh_hash(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                        struct in_addr raddr, uint16_t rport)
+/* The keyed hash of two addresses and a few more words: an IPv4 pair as
+ * one word each ({a, b, extra...}, the keys these hashes always had), any
+ * IPv6 address makes it all 32 address bytes (RFC 6528 hashes the whole
+ * connection-id). */
+static uint32_t tuple_hash(struct berth_stack *st, const union inet_addr *a,
+                           const union inet_addr *b, const uint32_t *extra, unsigned nextra)
 {
-    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t k[8 + 3];
+    unsigned n = 0;
+    if (inet_addr_is_v4(a) && inet_addr_is_v4(b)) {
+        k[n++] = a->w[3];
+        k[n++] = b->w[3];
+    } else {
+        memcpy(k, a->w, 16);
+        memcpy(k + 4, b->w, 16);
+        n = 8;
+    }
+    for (unsigned i = 0; i < nextra && i < 3; i++)
+        k[n++] = extra[i];
+    return stack_hash32(st, k, n * sizeof(uint32_t));
 }
 
-void tcp_eh_local(const struct tcp_eh *e, struct in_addr *addr, uint16_t *port)
+static uint32_t eh_hash(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                        const union inet_addr *raddr, uint16_t rport)
 {
+    uint32_t ports = ((uint32_t)lport << 16) | rport;
+    return tuple_hash(st, laddr, raddr, &ports, 1);
+}
+
+void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port)
+{
+    struct in_addr a;
     switch (e->kind) {
     case TCP_EH_SOCK: {
         const struct tcp_sock *tp =
             (const struct tcp_sock *)((const char *)e - offsetof(struct tcp_sock, eh));
-        *addr = tp->inet.saddr;
+        a = tp->inet.saddr;
         *port = htons(tp->inet.bnode.port);
         break;
     }
     case TCP_EH_REQ: {
         const struct tcp_req *r = (const struct tcp_req *)e;
-        *addr = r->laddr;
+        a = r->laddr;
         *port = r->lport;
         break;
     }
     default:
-        tcp_tw_local((const struct tcp_tw *)e, addr, port);
+        tcp_tw_local((const struct tcp_tw *)e, &a, port);
         break;
     }
+    *addr = inet_addr_from4(a); /* IPv4 only so far: see docs/ip.md */
 }
 
 static unsigned node_hash(struct berth_stack *st, const struct tcp_eh *e)
 {
-    struct in_addr la;
+    union inet_addr la, ra = tcp_eh_remote(e);
     uint16_t lp;
     tcp_eh_local(e, &la, &lp);
-    return eh_hash(st, la, lp, e->raddr, e->rport);
+    return eh_hash(st, &la, lp, &ra, e->rport);
 }
 
 static void eh_grow(struct berth_stack *st)
@@ -168,18 +192,19 @@ void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n)
         }
 }
 
-struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint16_t lport,
-                             struct in_addr raddr, uint16_t rport)
+struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                             const union inet_addr *raddr, uint16_t rport)
 {
     struct tcp_stack *ts = tcp_of(st);
     unsigned b = eh_hash(st, laddr, lport, raddr, rport) & ts->ehash_mask;
     for (struct tcp_eh *e = ts->ehash[b]; e; e = e->next) {
-        if (e->rport != rport || e->raddr.s_addr != raddr.s_addr)
+        /* the node's remote word first: one compare rejects most nodes */
+        if (e->rport != rport || e->raddr.s_addr != raddr->w[3])
             continue;
-        struct in_addr la;
+        union inet_addr la, ra = tcp_eh_remote(e);
         uint16_t lp;
         tcp_eh_local(e, &la, &lp);
-        if (lp == lport && la.s_addr == laddr.s_addr)
+        if (lp == lport && inet_addr_eq(&la, laddr) && inet_addr_eq(&ra, raddr))
             return e;
     }
     return NULL;
@@ -190,13 +215,13 @@ struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, struct in_addr laddr, uint1
 /* compute_score() of inet_hashtables.c: -1 if the listener cannot take the
  * segment; a bound device adds one, a plain IPv4 socket beats a dual-stack
  * IPv6 one. */
-static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigned ifindex)
+static int listen_score(const struct bind_node *n, const union inet_addr *daddr, unsigned ifindex)
 {
-    if (n->timewait || !n->listening || n->v6only)
+    if (n->timewait || !n->listening)
         return -1;
     if (tcp_state(tcp_sk(inet_node_sock(n))) != TCPS_LISTEN)
         return -1;
-    if (n->addr.s_addr != daddr.s_addr)
+    if (!bind_node_match(n, daddr))
         return -1;
     int s = 1;
     if (n->bound_if) {
@@ -209,18 +234,19 @@ static int listen_score(const struct bind_node *n, struct in_addr daddr, unsigne
     return s;
 }
 
-struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                                     struct in_addr daddr, uint16_t dport, unsigned ifindex)
+struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
+                                     uint16_t sport, const union inet_addr *daddr, uint16_t dport,
+                                     unsigned ifindex)
 {
     struct bind_node *owners = bind_owners(st->tcp_bind, ntohs(dport));
     if (!owners)
         return NULL;
-    struct in_addr pass[2] = {daddr, {INADDR_ANY}};
+    union inet_addr pass[2] = {*daddr, inet_addr_any_of(daddr)};
     for (int i = 0; i < 2; i++) {
         struct bind_node *best = NULL;
         int best_score = -1, matches = 0;
         for (struct bind_node *n = owners; n; n = n->next) {
-            int s = listen_score(n, pass[i], ifindex);
+            int s = listen_score(n, &pass[i], ifindex);
             if (s > best_score) {
                 best = n;
                 best_score = s;
@@ -232,10 +258,11 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
         if (best && matches > 1) {
             /* An SO_REUSEPORT group: spread connections by a hash of the
              * 4-tuple (reuseport_select_sock). */
-            uint32_t k[3] = {saddr.s_addr, daddr.s_addr, ((uint32_t)sport << 16) | dport};
+            uint32_t k[3] = {inet_addr_fold(saddr), inet_addr_fold(daddr),
+                             ((uint32_t)sport << 16) | dport};
             uint32_t pick = stack_hash32(st, k, sizeof(k)) % (uint32_t)matches;
             for (struct bind_node *n = owners; n; n = n->next)
-                if (listen_score(n, pass[i], ifindex) == best_score && n->reuseport &&
+                if (listen_score(n, &pass[i], ifindex) == best_score && n->reuseport &&
                     pick-- == 0) {
                     best = n;
                     break;
@@ -243,7 +270,7 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
         }
         if (best)
             return tcp_sk(inet_node_sock(best));
-        if (daddr.s_addr == INADDR_ANY)
+        if (inet_addr_is_any(daddr))
             break;
     }
     return NULL;
@@ -251,19 +278,20 @@ struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, struct in_addr sadd
 
 /* ---- ISNs and timestamp offsets (RFC 6528, RFC 7323 section 5.4) ---- */
 
-uint32_t tcp_isn(struct berth_stack *st, struct in_addr laddr, uint16_t lport, struct in_addr raddr,
-                 uint16_t rport)
+uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
+                 const union inet_addr *raddr, uint16_t rport)
 {
-    uint32_t k[4] = {laddr.s_addr, raddr.s_addr, ((uint32_t)lport << 16) | rport, 0x49534e31};
+    uint32_t x[2] = {((uint32_t)lport << 16) | rport, 0x49534e31};
     /* F(4-tuple, secret) + M, M ticking every 64 ns as Linux's. */
     uint64_t ticks = (st_now(st) * 1000u) >> 6;
-    return stack_hash32(st, k, sizeof(k)) + (uint32_t)ticks;
+    return tuple_hash(st, laddr, raddr, x, 2) + (uint32_t)ticks;
 }
 
-uint32_t tcp_ts_offset(struct berth_stack *st, struct in_addr laddr, struct in_addr raddr)
+uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
+                       const union inet_addr *raddr)
 {
-    uint32_t k[3] = {laddr.s_addr, raddr.s_addr, 0x54534f46};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t tag = 0x54534f46;
+    return tuple_hash(st, laddr, raddr, &tag, 1);
 }
 
 /* ---- SYN cookies (Linux's net/ipv4/syncookies.c) ----
@@ -290,9 +318,8 @@ static uint32_t cookie_count(struct berth_stack *st) { return (uint32_t)(st_now(
 static uint32_t cookie_hash(struct berth_stack *st, const struct tcp_seg *seg, uint32_t count,
                             uint32_t c)
 {
-    uint32_t k[5] = {seg->saddr.s_addr, seg->daddr.s_addr,
-                     ((uint32_t)seg->sport << 16) | seg->dport, count, 0x434b4900u + c};
-    return stack_hash32(st, k, sizeof(k));
+    uint32_t x[3] = {((uint32_t)seg->sport << 16) | seg->dport, count, 0x434b4900u + c};
+    return tuple_hash(st, &seg->saddr, &seg->daddr, x, 3);
 }
 
 uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struct tcp_seg *seg)
@@ -339,8 +366,8 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     memset(req, 0, sizeof(*req));
     req->eh.kind = TCP_EH_REQ;
     req->cookie = true;
-    req->laddr = seg->daddr;
-    req->eh.raddr = seg->saddr;
+    req->laddr = inet_addr_v4(&seg->daddr); /* requests hold IPv4 so far */
+    req->eh.raddr = inet_addr_v4(&seg->saddr);
     req->lport = seg->dport;
     req->eh.rport = seg->sport;
     req->listener = l;
@@ -352,7 +379,7 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     if (seg->has_ts) {
         if (!ts->timestamps)
             return false;
-        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, seg->daddr, seg->saddr) : 0;
+        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
         uint32_t opt = (seg->tsecr - ts_off) & ((1u << TSBITS) - 1);
         uint32_t ws = opt & TS_OPT_WSCALE_MASK;
         req->ts_ok = true;
@@ -374,8 +401,6 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
 
 /* ---- connect()'s port ---- */
 
-static bool is_loopback4(struct in_addr a) { return (ntohl(a.s_addr) >> 24) == 127; }
-
 /* tcp_twsk_unique(): may tp take the 4-tuple a TIME_WAIT entry holds? With
  * an explicit port (autobind false) whenever timestamps protect the new
  * incarnation; on the autobind path only with net.ipv4.tcp_tw_reuse (2:
@@ -386,12 +411,12 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
     struct tcp_stack *ts = tcp_of(st);
     int reuse = ts->tw_reuse;
     const struct tcp_eh *e = (const struct tcp_eh *)tw;
-    struct in_addr la;
+    union inet_addr la, ra = tcp_eh_remote(e);
     uint16_t lp;
     tcp_eh_local(e, &la, &lp);
     if (tcp_tw_fin_wait2(tw))
         reuse = 0;
-    if (reuse == 2 && !is_loopback4(e->raddr) && !is_loopback4(la))
+    if (reuse == 2 && !inet_addr_is_loopback(&ra) && !inet_addr_is_loopback(&la))
         reuse = 0;
     uint32_t ts_recent;
     if (!tcp_tw_ts(tw, &ts_recent))
@@ -410,7 +435,8 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind)
 {
     struct inet_sock *in = &tp->inet;
-    struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), in->saddr, htons(lport), in->daddr, in->dport);
+    union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
+    struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), &la, htons(lport), &ra, in->dport);
     if (!e)
         return true;
     if (e->kind != TCP_EH_TW)

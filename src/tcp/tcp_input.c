@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_proto.h"
+#include "ip/ip_route.h"
 #include "tcp/tcp.h"
 
 #define OOQ_MAX_CHUNKS 4096
@@ -1222,7 +1223,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     }
     if (!(seg->flags & TH_SYN) || (seg->flags & TH_FIN))
         return;
-    if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+    if (ip4_is_bcast(st, inet_addr_v4(&seg->daddr)) || ip4_is_multicast(inet_addr_v4(&seg->daddr)))
         return;
     /* tcp_conn_request: a full SYN queue means a cookie (tcp_syncookies 1;
      * always with 2) or, without cookies, a drop (the client retransmits
@@ -1259,17 +1260,17 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     if (want_cookie)
         memset(req, 0, sizeof(*req));
     req->eh.kind = TCP_EH_REQ;
-    req->laddr = seg->daddr;
-    req->eh.raddr = seg->saddr;
+    req->laddr = inet_addr_v4(&seg->daddr); /* requests hold IPv4 so far */
+    req->eh.raddr = inet_addr_v4(&seg->saddr);
     req->lport = seg->dport;
     req->eh.rport = seg->sport;
     req->listener = l;
     req->irs = seg->seq;
-    req->iss = isn ? isn : tcp_isn(st, seg->daddr, seg->dport, seg->saddr, seg->sport);
+    req->iss = isn ? isn : tcp_isn(st, &seg->daddr, seg->dport, &seg->saddr, seg->sport);
     req->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
     req->ts_ok = seg->has_ts && ts->timestamps;
     req->ts_recent = seg->tsval;
-    req->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, seg->daddr, seg->saddr) : 0;
+    req->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
     req->sack_ok = seg->sack_ok && ts->sack;
     req->wscale_ok = seg->has_ws && ts->window_scaling;
     req->snd_wscale = req->wscale_ok ? seg->ws : 0;
@@ -1377,14 +1378,14 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         return drop_seg(st, p, "bad checksum");
     }
     /* Only segments for this host (no broadcast, multicast, or from them). */
-    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst) || netif_is_bcast4(st, p->src) ||
+    if (ip4_is_bcast(st, p->dst) || ip4_is_multicast(p->dst) || ip4_is_bcast(st, p->src) ||
         ip4_is_multicast(p->src) || !p->src.s_addr)
         return drop_seg(st, p, "not unicast");
     struct tcp_seg seg;
     memset(&seg, 0, sizeof(seg));
     seg.p = p;
-    seg.saddr = p->src;
-    seg.daddr = p->dst;
+    seg.saddr = inet_addr_from4(p->src);
+    seg.daddr = inet_addr_from4(p->dst);
     seg.sport = h.source;
     seg.dport = h.dest;
     seg.seq = ntohl(h.seq);
@@ -1405,7 +1406,7 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
 
     uint32_t isn = 0;
     struct tcp_tw *tw = NULL;
-    struct tcp_eh *e = tcp_eh_lookup(st, seg.daddr, seg.dport, seg.saddr, seg.sport);
+    struct tcp_eh *e = tcp_eh_lookup(st, &seg.daddr, seg.dport, &seg.saddr, seg.sport);
     if (e) {
         switch (e->kind) {
         case TCP_EH_SOCK: {
@@ -1428,7 +1429,7 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         }
     }
     struct tcp_sock *l =
-        tcp_lookup_listener(st, seg.saddr, seg.sport, seg.daddr, seg.dport, seg.ifindex);
+        tcp_lookup_listener(st, &seg.saddr, seg.sport, &seg.daddr, seg.dport, seg.ifindex);
     if (l) {
         if (tw)
             tcp_tw_kill(st, tw);
@@ -1449,10 +1450,11 @@ no_socket:
 
 /* ---- ICMP errors (tcp_v4_err) ---- */
 
-void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *th,
-             uint8_t type, uint8_t code, int err, bool fatal)
+void tcp_err(struct berth_stack *st, const struct ip_err *ie)
 {
-    (void)fatal;
+    const uint8_t *th = ie->th;
+    uint8_t type = ie->type, code = ie->code;
+    int err = ie->err;
     uint16_t sport, dport;
     uint32_t seq;
     memcpy(&sport, th, 2);
@@ -1461,7 +1463,7 @@ void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, con
     seq = ntohl(seq);
     if (!st->tcp)
         return;
-    struct tcp_eh *e = tcp_eh_lookup(st, src, sport, dst, dport);
+    struct tcp_eh *e = tcp_eh_lookup(st, &ie->src, sport, &ie->dst, dport);
     if (!e)
         return;
     if (e->kind == TCP_EH_REQ) {

@@ -13,10 +13,10 @@ struct berth_stack;
 
 /* p->data at the TCP header, p->src/dst/nh set by IP (consumes p). */
 void tcp_input(struct berth_stack *st, struct pkt *p);
-/* An ICMP error quoted a segment sent from src to dst; th points at its
- * first 8 bytes (ports and sequence number). */
-void tcp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *th,
-             uint8_t type, uint8_t code, int err, bool fatal);
+struct ip_err;
+/* An ICMP error quoted a segment sent from e->src to e->dst; e->th points
+ * at its first 8 bytes (ports and sequence number). */
+void tcp_err(struct berth_stack *st, const struct ip_err *e);
 /* Per-stack state: created with the stack, freed after its descriptors are
  * closed (ends every connection still running). */
 int tcp_stack_init(struct berth_stack *st);

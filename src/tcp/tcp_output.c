@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "tcp/tcp.h"
 
 /* ---- options ---- */
@@ -174,9 +174,8 @@ uint32_t tcp_flight(const struct tcp_sock *tp)
 
 unsigned tcp_path_mtu(struct tcp_sock *tp)
 {
-    struct in_addr nh, src;
-    berth_netif *ifp = ip4_route_output(tcp_st(tp), tp->inet.daddr, tp->inet.saddr, &nh, &src);
-    return ifp ? ifp->mtu : 576;
+    unsigned mtu = ip4_route_mtu(tcp_st(tp), tp->inet.daddr, tp->inet.saddr);
+    return mtu ? mtu : 576;
 }
 
 /* ---- transmission ---- */
@@ -889,15 +888,15 @@ void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
      * destination. */
     if (seg->flags & TH_RST)
         return;
-    if (netif_is_bcast4(st, seg->daddr) || ip4_is_multicast(seg->daddr))
+    struct in_addr saddr = inet_addr_v4(&seg->saddr), daddr = inet_addr_v4(&seg->daddr);
+    if (ip4_is_bcast(st, daddr) || ip4_is_multicast(daddr))
         return;
     SNMP_INC(st, Tcp, OutRsts);
     if (seg->flags & TH_ACK)
-        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
-                      NULL, 0, 0);
+        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0, NULL, 0, 0);
     else
-        tcp_send_bare(st, seg->daddr, seg->saddr, seg->dport, seg->sport, 0, seg->end_seq,
-                      TH_RST | TH_ACK, 0, NULL, 0, 0);
+        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, 0, seg->end_seq, TH_RST | TH_ACK, 0,
+                      NULL, 0, 0);
 }
 
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
@@ -905,9 +904,9 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     struct tcp_sock *l = req->listener;
     struct tcp_out_opts o = {0};
     o.mss = true;
-    struct in_addr nh, src;
-    berth_netif *ifp = ip4_route_output(st, req->eh.raddr, req->laddr, &nh, &src);
-    unsigned mtu = ifp ? ifp->mtu : 576;
+    unsigned mtu = ip4_route_mtu(st, req->eh.raddr, req->laddr);
+    if (!mtu)
+        mtu = 576;
     int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
     if (l->user_mss && adv > l->user_mss)
         adv = l->user_mss;

@@ -16,7 +16,7 @@
 
 #include "bind/bind.h"
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "socket/sock_registry.h"
 #include "tcp/tcp.h"
 
@@ -624,12 +624,12 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
      * 127.0.0.1 (ip_route_output_key_hash_rcu). */
     if (dst.s_addr == INADDR_ANY)
         dst.s_addr = in->saddr.s_addr ? in->saddr.s_addr : htonl(INADDR_LOOPBACK);
-    struct in_addr nexthop, src;
-    berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
-    if (!ifp)
+    struct ip_route_res rt;
+    if (ip4_route_source(st, dst, in->saddr, &rt))
         return -ENETUNREACH;
-    if (ip4_is_multicast(dst) || netif_is_bcast4(st, dst))
+    if (ip4_is_multicast(dst) || ip4_is_bcast(st, dst))
         return -ENETUNREACH;
+    struct in_addr src = rt.src;
     /* The connection's state, before anything changes (Linux allocates
      * the SYN's skb here: ENOBUFS when it cannot). */
     if (tcp_conn_get(tp))
@@ -688,17 +688,17 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     if (sock_family(so) == AF_INET6)
         inet6_mapped_connected(in);
     /* tcp_connect_init */
-    tp->c->iss = tp->c->write_seq
-                     ? tp->c->write_seq
-                     : tcp_isn(st, in->saddr, htons(inet_num(in)), in->daddr, in->dport);
+    union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
+    tp->c->iss =
+        tp->c->write_seq ? tp->c->write_seq : tcp_isn(st, &la, htons(inet_num(in)), &ra, in->dport);
     struct tcp_stack *ts = tcp_of(st);
-    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, in->saddr, in->daddr) : 0;
-    int adv = (int)ifp->mtu - IP4_HLEN - TCP_HLEN;
+    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &la, &ra) : 0;
+    int adv = (int)rt.mtu - IP4_HLEN - TCP_HLEN;
     if (tp->user_mss && adv > tp->user_mss)
         adv = tp->user_mss;
     tp->c->advmss = (uint16_t)adv;
     tp->ts_ok = ts->timestamps != 0;
-    tcp_sync_mss(tp, ifp->mtu);
+    tcp_sync_mss(tp, rt.mtu);
     tp->ts_ok = false;
     tp->c->rcv_wscale = ts->window_scaling ? tcp_pick_wscale(tp) : 0;
     tp->c->snd_wscale = 0;

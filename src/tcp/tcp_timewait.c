@@ -229,7 +229,8 @@ void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
     struct tcp_out_opts o = {0};
     if (tw->eh.tw_sub & TW_TS) {
         o.ts = true;
-        o.tsval = tcp_ts_now(st) + tcp_ts_offset(st, tw->bnode.addr, tw->eh.raddr);
+        union inet_addr la = inet_addr_from4(tw->bnode.addr), ra = tcp_eh_remote(&tw->eh);
+        o.tsval = tcp_ts_now(st) + tcp_ts_offset(st, &la, &ra);
         o.tsecr = tw->ts_recent;
     }
     struct in_addr la;

@@ -10,21 +10,21 @@
 #include "bind/bind.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip_proto.h"
 #include "udp/udp_sock.h"
 
 /* compute_score(): -1 if sk cannot take the datagram; higher is better.
  * Connected peers and bound devices each add 4, as in Linux. */
-static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport,
-                 struct in_addr daddr, unsigned ifindex)
+static int score(const struct bind_node *n, const union inet_addr *saddr, uint16_t sport,
+                 const union inet_addr *daddr, unsigned ifindex)
 {
     const struct inet_sock *in = inet_of_node(n);
-    if (!in || n->v6only)
-        return -1;
-    if (n->addr.s_addr != daddr.s_addr)
+    if (!in || !bind_node_match(n, daddr))
         return -1;
     int s = bind_node_v6(n) ? 1 : 2; /* a plain IPv4 socket wins a tie */
     if (in->daddr.s_addr) {
-        if (in->daddr.s_addr != saddr.s_addr)
+        /* a connected peer: IPv4 ones only so far */
+        if (!inet_addr_is_v4(saddr) || in->daddr.s_addr != saddr->w[3])
             return -1;
         s += 4;
     }
@@ -44,16 +44,16 @@ static int score(const struct bind_node *n, struct in_addr saddr, uint16_t sport
 /* Best socket for a unicast datagram: specific local address first, then
  * the wildcard (Linux's two hslot2 passes). Among equals, SO_REUSEPORT
  * groups are spread by a hash of the 4-tuple; otherwise the newest wins. */
-static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uint16_t sport,
-                               struct in_addr daddr, uint16_t dport, unsigned ifindex)
+static struct udp_sock *lookup(struct berth_stack *st, const union inet_addr *saddr, uint16_t sport,
+                               const union inet_addr *daddr, uint16_t dport, unsigned ifindex)
 {
     struct bind_node *owners = bind_owners(st->udp_bind, ntohs(dport));
-    struct in_addr pass[2] = {daddr, {INADDR_ANY}};
+    union inet_addr pass[2] = {*daddr, inet_addr_any_of(daddr)};
     for (int i = 0; i < 2; i++) {
         struct bind_node *best = NULL;
         int best_score = -1, matches = 0;
         for (struct bind_node *n = owners; n; n = n->next) {
-            int s = score(n, saddr, sport, pass[i], ifindex);
+            int s = score(n, saddr, sport, &pass[i], ifindex);
             if (s > best_score) {
                 best = n;
                 best_score = s;
@@ -63,10 +63,11 @@ static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uin
             }
         }
         if (best && matches > 1) {
-            uint32_t tuple[3] = {saddr.s_addr, daddr.s_addr, ((uint32_t)sport << 16) | dport};
+            uint32_t tuple[3] = {inet_addr_fold(saddr), inet_addr_fold(daddr),
+                                 ((uint32_t)sport << 16) | dport};
             uint32_t pick = stack_hash32(st, tuple, sizeof(tuple)) % (uint32_t)matches;
             for (struct bind_node *n = owners; n; n = n->next)
-                if (score(n, saddr, sport, pass[i], ifindex) == best_score && n->reuseport &&
+                if (score(n, saddr, sport, &pass[i], ifindex) == best_score && n->reuseport &&
                     pick-- == 0) {
                     best = n;
                     break;
@@ -74,7 +75,7 @@ static struct udp_sock *lookup(struct berth_stack *st, struct in_addr saddr, uin
         }
         if (best)
             return udp_sk(inet_node_sock(best));
-        if (daddr.s_addr == INADDR_ANY)
+        if (inet_addr_is_any(daddr))
             break;
     }
     return NULL;
@@ -156,8 +157,9 @@ void udp_input(struct berth_stack *st, struct pkt *p, bool multi)
         deliver_multi(st, p, uh.source, uh.dest);
         return;
     }
+    union inet_addr src = inet_addr_from4(p->src), dst = inet_addr_from4(p->dst);
     struct udp_sock *us =
-        lookup(st, p->src, uh.source, p->dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
+        lookup(st, &src, uh.source, &dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
     if (!us) {
         SNMP_INC(st, Udp, NoPorts);
         TRACE(st, "udp: no socket on port %u, port unreachable", ntohs(uh.dest));
@@ -173,13 +175,14 @@ short_packet:
     pkt_free(st, p);
 }
 
-void udp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *uhp,
-             int err, bool fatal)
+void udp_err(struct berth_stack *st, const struct ip_err *e)
 {
     struct udp_hdr uh;
-    memcpy(&uh, uhp, sizeof(uh));
+    memcpy(&uh, e->th, sizeof(uh));
+    int err = e->err;
+    bool fatal = e->fatal;
     /* The datagram went from src:source to dst:dest; find its sender. */
-    struct udp_sock *us = lookup(st, dst, uh.dest, src, uh.source, 0);
+    struct udp_sock *us = lookup(st, &e->dst, uh.dest, &e->src, uh.source, 0);
     if (!us)
         return;
     struct inet_sock *in = &us->inet;

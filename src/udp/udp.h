@@ -16,8 +16,9 @@ struct udp_hdr {
 
 /* p->data at the UDP header, p->src/dst/nh set by IP (consumes p). */
 void udp_input(struct berth_stack *st, struct pkt *p, bool multi);
-/* An ICMP error quoted a datagram we sent from src:uh->source to dst:uh->dest. */
-void udp_err(struct berth_stack *st, struct in_addr src, struct in_addr dst, const uint8_t *uh,
-             int err, bool fatal);
+struct ip_err;
+/* An ICMP error quoted a datagram we sent from e->src:source to
+ * e->dst:dest (e->th at its UDP header). */
+void udp_err(struct berth_stack *st, const struct ip_err *e);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
-#include "netif/netif_impl.h"
+#include "ip/ip_route.h"
 #include "socket/sock_registry.h"
 #include "udp/udp.h"
 #include "udp/udp_sock.h"
@@ -139,7 +139,7 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
         SNMP_INC(st, Ip, OutNoRoutes);
         return -ENETUNREACH;
     }
-    if (netif_is_bcast4(st, dst) && !so->broadcast)
+    if (ip4_is_bcast(st, dst) && !so->broadcast)
         return -EACCES;
     if (!in->saddr.s_addr)
         in->saddr = src;
@@ -312,7 +312,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         SNMP_INC(st, Ip, OutNoRoutes);
         return -ENETUNREACH;
     }
-    if (netif_is_bcast4(st, dst) && !so->broadcast)
+    if (ip4_is_bcast(st, dst) && !so->broadcast)
         return -EACCES;
     /* __ip_append_data: the datagram must fit in one IP packet. */
     if (total > UDP_MAX_PAYLOAD)

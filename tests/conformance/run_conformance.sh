@@ -22,6 +22,9 @@ usage: $0 [options] prog.c [prog.c...]
   --cc CC           C compiler (default: \$CC or cc)
   --libs "FLAGS"    extra link flags for the berth build (default: -lpthread)
   --cflags "FLAGS"  extra compile flags for the berth build (e.g. -DBERTH_WITH_TCP=1)
+  --wrap FILE       link-time mode: the berth build gets no macros (posix.h is
+                    included with BERTH_POSIX_NO_MACROS, for confx.h) and is
+                    linked with the linker flags in FILE (berth-wrap.flags)
   (every option also takes the --opt=value form)
   --oracle-only     run only the kernel build, twice, and check that its
                     output is deterministic (for writing new programs)
@@ -40,6 +43,7 @@ workdir=""
 cc="${CC:-cc}"
 extra_libs="-lpthread"
 berth_cflags=""
+wrap_flags=""
 oracle_only=0
 keep=0
 progs=()
@@ -56,6 +60,7 @@ while [ $# -gt 0 ]; do
     --cc) cc="$2"; shift 2 ;;
     --libs) extra_libs="$2"; shift 2 ;;
     --cflags) berth_cflags="$2"; shift 2 ;;
+    --wrap) wrap_flags="$2"; shift 2 ;;
     --oracle-only) oracle_only=1; shift ;;
     --keep) keep=1; shift ;;
     -h | --help) usage ;;
@@ -184,9 +189,17 @@ for src in "${progs[@]}"; do
         continue
     fi
 
+    # The berth build: posix.h's macros, or (--wrap) the linker's --wrap.
+    if [ -n "$wrap_flags" ]; then
+        mode=(-DBERTH_POSIX_NO_MACROS -include berth/posix.h)
+        link=("@$wrap_flags")
+    else
+        mode=(-include berth/posix.h)
+        link=()
+    fi
     # shellcheck disable=SC2086 # flag strings are meant to split
-    if ! "$cc" "${cflags[@]}" $berth_cflags -I"$here" -include berth/posix.h -I"$inc" "$src" \
-        "$lib" $extra_libs -o "$w/$name.berth" 2>"$w/cc.berth.log"; then
+    if ! "$cc" "${cflags[@]}" $berth_cflags -I"$here" "${mode[@]}" -I"$inc" "$src" \
+        "$lib" "${link[@]}" $extra_libs -o "$w/$name.berth" 2>"$w/cc.berth.log"; then
         cat "$w/cc.berth.log"
         echo "FAIL $name: berth build failed"
         status=1

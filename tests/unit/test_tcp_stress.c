@@ -93,7 +93,8 @@ struct conn_view {
 
 static struct tcp_sock *find(berth_stack *st, const struct conn_view *v)
 {
-    struct tcp_eh *e = tcp_eh_lookup(st, v->local, htons(v->lport), v->remote, htons(v->rport));
+    union inet_addr la = inet_addr_from4(v->local), ra = inet_addr_from4(v->remote);
+    struct tcp_eh *e = tcp_eh_lookup(st, &la, htons(v->lport), &ra, htons(v->rport));
     if (!e || e->kind != TCP_EH_SOCK)
         return NULL;
     return (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
