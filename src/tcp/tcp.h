@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 
 #include "berth/config.h"
+#include "core/div64.h"
 #include "core/timer.h"
 #include "ip/inet_addr.h"
 #include "socket/inet_sock.h"
@@ -678,7 +679,10 @@ int tcp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t 
 /* Inline helpers needing the stack. */
 #include "core/stack_impl.h"
 static inline struct tcp_stack *tcp_of(struct berth_stack *st) { return st->tcp; }
-static inline uint32_t tcp_ts_now(struct berth_stack *st) { return (uint32_t)(st_now(st) / 1000); }
+static inline uint32_t tcp_ts_now(struct berth_stack *st)
+{
+    return (uint32_t)berth_div64(st_now(st), 1000);
+}
 /* tcp_fin_time: how long an orphan waits in FIN_WAIT_2 (ms): TCP_LINGER2
  * or tcp_fin_timeout, at least 3.5 RTO (so a negative sysctl means that). */
 static inline uint32_t tcp_fin_time_ms(const struct tcp_sock *tp)
@@ -687,7 +691,7 @@ static inline uint32_t tcp_fin_time_ms(const struct tcp_sock *tp)
     uint64_t floor_us = (uint64_t)tp->c->rto_us * 4 - tp->c->rto_us / 2;
     uint64_t ms = s > 0 ? (uint64_t)s * 1000u : 0;
     if (ms * 1000u < floor_us)
-        ms = (floor_us + 999) / 1000;
+        ms = berth_div64(floor_us + 999, 1000);
     return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 /* Keepalive settings: the socket's (TCP_KEEPIDLE...) or, while it set none,

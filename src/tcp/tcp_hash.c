@@ -313,7 +313,10 @@ uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
 #define TSBITS 6
 static const uint16_t cookie_msstab[] = {536, 1300, 1440, 1460};
 
-static uint32_t cookie_count(struct berth_stack *st) { return (uint32_t)(st_now(st) / 60000000u); }
+static uint32_t cookie_count(struct berth_stack *st)
+{
+    return (uint32_t)berth_div64(st_now(st), 60000000u);
+}
 
 static uint32_t cookie_hash(struct berth_stack *st, const struct tcp_seg *seg, uint32_t count,
                             uint32_t c)
@@ -426,7 +429,7 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
     uint32_t seq = tcp_tw_snd_nxt(tw) + 65535 + 2;
     tp->c->write_seq = seq ? seq : 1;
     tp->c->ts_recent = ts_recent;
-    tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+    tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
     SNMP_INC(st, TcpExt, TWRecycled);
     tcp_tw_kill(st, tw);
     return true;

@@ -245,7 +245,7 @@ bool tcp_challenge_ack_allowed(struct tcp_sock *tp)
     if (oow_rate_limited(tp))
         return false;
     /* The stack-wide limit (net.ipv4.tcp_challenge_ack_limit). */
-    uint64_t sec = st_now(st) / 1000000;
+    uint64_t sec = berth_div64(st_now(st), 1000000);
     if (sec != ts->chal_stamp) {
         ts->chal_stamp = sec;
         ts->chal_count = 0;
@@ -320,7 +320,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
             tp->c->ts_recent = seg->tsval;
-            tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+            tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
         }
         tp->sack_ok = seg->sack_ok && ts->sack;
         tp->wscale_ok = seg->has_ws && ts->window_scaling;
@@ -377,7 +377,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->ts_ok = seg->has_ts && ts->timestamps;
         if (tp->ts_ok) {
             tp->c->ts_recent = seg->tsval;
-            tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+            tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
         }
         tp->sack_ok = seg->sack_ok && ts->sack;
         tp->wscale_ok = seg->has_ws && ts->window_scaling;
@@ -629,7 +629,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->c->rcv_wup) &&
         seq_geq(seg->tsval, tp->c->ts_recent)) {
         tp->c->ts_recent = seg->tsval;
-        tp->c->ts_recent_stamp = (uint32_t)(st_now(st) / 1000000);
+        tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
     }
 
     /* Window update (RFC 9293 3.10.7.4, Linux's tcp_may_update_window). */
@@ -1029,7 +1029,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
     /* PAWS (RFC 7323 5). */
     if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->c->ts_recent_stamp &&
         (int32_t)(tp->c->ts_recent - seg->tsval) > 1 &&
-        (uint32_t)(st_now(st) / 1000000) - tp->c->ts_recent_stamp < PAWS_24DAYS) {
+        (uint32_t)berth_div64(st_now(st), 1000000) - tp->c->ts_recent_stamp < PAWS_24DAYS) {
         SNMP_INC(st, TcpExt, PAWSEstab);
         send_dupack(tp, seg);
         goto done;

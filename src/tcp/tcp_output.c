@@ -408,14 +408,14 @@ static unsigned gso_segs(const struct tcp_sock *tp, uint32_t mss)
     rate *= tp->c->cwnd < tp->c->ssthresh / 2 ? 200 : 120;
     rate *= tp->c->cwnd;
     if (tp->c->srtt_us)
-        rate /= tp->c->srtt_us;
+        rate = berth_div64(rate, tp->c->srtt_us);
     uint64_t bytes = rate >> 10;
     uint32_t r = tp->c->min_rtt_us >> 9;
     if (r < 32)
         bytes += 65536u >> r;
     if (bytes > 65536)
         bytes = 65536;
-    unsigned segs = (unsigned)(bytes / mss);
+    unsigned segs = (unsigned)((uint32_t)bytes / mss); /* bytes <= 65536 */
     if (segs < 2)
         segs = 2;
     unsigned half = tp->c->cwnd >> 1 ? tp->c->cwnd >> 1 : 1;

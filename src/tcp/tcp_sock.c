@@ -476,7 +476,7 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->c->rcv_wnd = w > 65535 ? 65535 : w;
     tp->ts_ok = req->ts_ok;
     tp->c->ts_recent = req->ts_recent;
-    tp->c->ts_recent_stamp = tp->ts_ok ? (uint32_t)(st_now(st) / 1000000) : 0;
+    tp->c->ts_recent_stamp = tp->ts_ok ? (uint32_t)berth_div64(st_now(st), 1000000) : 0;
     tp->c->ts_off = req->ts_off;
     tp->sack_ok = req->sack_ok;
     tp->wscale_ok = req->wscale_ok;
@@ -1051,7 +1051,7 @@ static void rcv_space_adjust(struct tcp_sock *tp)
     if (copied > tp->c->rcvq_space) {
         if (!so->rcvbuf_locked && tp->c->rcvq_space) {
             uint64_t rcvwin = ((uint64_t)copied << 1) + 16u * tp->c->advmss;
-            uint64_t grow = rcvwin * (copied - tp->c->rcvq_space) / tp->c->rcvq_space;
+            uint64_t grow = berth_div64(rcvwin * (copied - tp->c->rcvq_space), tp->c->rcvq_space);
             rcvwin += grow << 1;
             uint64_t buf = rcvwin * 2; /* the window is half the buffer */
             int max = tcp_of(so->st)->rmem[2];

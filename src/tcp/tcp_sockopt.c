@@ -99,9 +99,12 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
             sk += tp->c->sacked[k][1] - tp->c->sacked[k][0];
         i->tcpi_sacked = (sk + mss - 1) / mss;
     }
-    i->tcpi_last_data_sent = tp->c->lsndtime ? (uint32_t)((now - tp->c->lsndtime) / 1000) : 0;
-    i->tcpi_last_data_recv = tp->c->lrcvtime ? (uint32_t)((now - tp->c->lrcvtime) / 1000) : 0;
-    i->tcpi_last_ack_recv = tp->c->rcv_tstamp ? (uint32_t)((now - tp->c->rcv_tstamp) / 1000) : 0;
+    i->tcpi_last_data_sent =
+        tp->c->lsndtime ? (uint32_t)berth_div64(now - tp->c->lsndtime, 1000) : 0;
+    i->tcpi_last_data_recv =
+        tp->c->lrcvtime ? (uint32_t)berth_div64(now - tp->c->lrcvtime, 1000) : 0;
+    i->tcpi_last_ack_recv =
+        tp->c->rcv_tstamp ? (uint32_t)berth_div64(now - tp->c->rcv_tstamp, 1000) : 0;
     i->tcpi_pmtu = tcp_state(tp) == TCPS_CLOSE || !tp->inet.dport ? 0 : tcp_path_mtu(tp);
     i->tcpi_rcv_ssthresh = tp->c->rcv_wnd;
     i->tcpi_rtt = tp->c->srtt_us >> 3;
