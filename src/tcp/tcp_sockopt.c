@@ -33,6 +33,7 @@
 #define TCP_FASTOPEN_NO_COOKIE 34
 #endif
 
+#if BERTH_WITH_TCP_INFO
 /* struct tcp_info as Linux 6.7+ lays it out (include/uapi/linux/tcp.h),
  * up to tcpi_total_rto_time. getsockopt copies min(optlen, sizeof). */
 struct berth_tcp_info {
@@ -132,6 +133,8 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
     i->tcpi_snd_wnd = tp->c->snd_wnd;
     i->tcpi_rcv_wnd = tp->c->rcv_wnd;
 }
+
+#endif /* BERTH_WITH_TCP_INFO */
 
 static bool keepalive_states(const struct tcp_sock *tp)
 {
@@ -321,6 +324,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
         return -EFAULT;
     if (ulen < 0)
         return -EINVAL;
+#if BERTH_WITH_TCP_INFO
     if (name == TCP_INFO) {
         struct berth_tcp_info info;
         fill_info(tp, &info);
@@ -329,6 +333,7 @@ int tcp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *
             return -EFAULT;
         return 0;
     }
+#endif /* without it TCP_INFO is an unknown option: ENOPROTOOPT */
     if (name == TCP_CONGESTION) {
         char cname[TCP_CA_NAME_MAX] = {0};
         strncpy(cname, tp->cc->name, sizeof(cname) - 1);
