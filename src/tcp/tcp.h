@@ -31,6 +31,25 @@
 #include "socket/inet_sock.h"
 #include "tcp/tcp_seq.h"
 
+/* TCP options a small build can leave out (CMake BERTH_WITH_SACK,
+ * BERTH_WITH_TCP_TIMESTAMPS, BERTH_WITH_WSCALE): every read of the
+ * negotiated flag (tp/req ->sack_ok, ->ts_ok, ->wscale_ok) and of its
+ * sysctl goes through these, so OFF makes them constant 0 and the compiler
+ * drops the code behind them. OFF behaves as Linux with net.ipv4.tcp_sack
+ * (tcp_timestamps, tcp_window_scaling) = 0, and the sysctl starts at 0. */
+#ifndef BERTH_WITH_SACK
+#define BERTH_WITH_SACK 1
+#endif
+#ifndef BERTH_WITH_TCP_TIMESTAMPS
+#define BERTH_WITH_TCP_TIMESTAMPS 1
+#endif
+#ifndef BERTH_WITH_WSCALE
+#define BERTH_WITH_WSCALE 1
+#endif
+#define TCP_SACK(x) (BERTH_WITH_SACK ? (x) : 0)
+#define TCP_TS(x) (BERTH_WITH_TCP_TIMESTAMPS ? (x) : 0)
+#define TCP_WS(x) (BERTH_WITH_WSCALE ? (x) : 0)
+
 struct berth_stack;
 struct pkt;
 

@@ -31,9 +31,9 @@ int tcp_stack_init(struct berth_stack *st)
     ts->tw_reuse = 2;
     ts->tw_reuse_delay_ms = 1000;
     ts->max_tw_buckets = 262144;
-    ts->timestamps = 1;
-    ts->sack = 1;
-    ts->window_scaling = 1;
+    ts->timestamps = BERTH_WITH_TCP_TIMESTAMPS; /* Linux: 1 */
+    ts->sack = BERTH_WITH_SACK;
+    ts->window_scaling = BERTH_WITH_WSCALE;
     ts->rfc1337 = 0;
     ts->challenge_ack_limit = 1000;
     ts->retries2 = TCP_RETRIES2;
@@ -343,8 +343,8 @@ uint32_t tcp_cookie_isn(struct berth_stack *st, struct tcp_req *req, const struc
 uint32_t tcp_cookie_tsval(struct berth_stack *st, const struct tcp_req *req)
 {
     uint32_t now = tcp_ts_now(st);
-    uint32_t opt = req->wscale_ok ? req->snd_wscale : TS_OPT_WSCALE_MASK;
-    if (req->sack_ok)
+    uint32_t opt = TCP_WS(req->wscale_ok) ? req->snd_wscale : TS_OPT_WSCALE_MASK;
+    if (TCP_SACK(req->sack_ok))
         opt |= TS_OPT_SACK;
     uint32_t ts = ((now >> TSBITS) << TSBITS) | opt;
     if (ts > now)
@@ -380,19 +380,20 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     req->ifindex = seg->ifindex;
     /* cookie_timestamp_decode */
     if (seg->has_ts) {
-        if (!ts->timestamps)
+        if (!TCP_TS(ts->timestamps))
             return false;
-        uint32_t ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
+        uint32_t ts_off =
+            TCP_TS(ts->timestamps) == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
         uint32_t opt = (seg->tsecr - ts_off) & ((1u << TSBITS) - 1);
         uint32_t ws = opt & TS_OPT_WSCALE_MASK;
         req->ts_ok = true;
         req->ts_off = ts_off;
         req->ts_recent = seg->tsval;
-        if ((opt & TS_OPT_SACK) && !ts->sack)
+        if ((opt & TS_OPT_SACK) && !TCP_SACK(ts->sack))
             return false;
         req->sack_ok = (opt & TS_OPT_SACK) != 0;
         if (ws != TS_OPT_WSCALE_MASK) {
-            if (!ts->window_scaling || ws > TCP_MAX_WSCALE)
+            if (!TCP_WS(ts->window_scaling) || ws > TCP_MAX_WSCALE)
                 return false;
             req->wscale_ok = true;
             req->snd_wscale = (uint8_t)ws;

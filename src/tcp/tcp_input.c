@@ -317,14 +317,14 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
             return;
         /* SYN-ACK */
         tcp_fastopen_synack(tp, seg);
-        tp->ts_ok = seg->has_ts && ts->timestamps;
-        if (tp->ts_ok) {
+        tp->ts_ok = seg->has_ts && TCP_TS(ts->timestamps);
+        if (TCP_TS(tp->ts_ok)) {
             tp->c->ts_recent = seg->tsval;
             tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
         }
-        tp->sack_ok = seg->sack_ok && ts->sack;
-        tp->wscale_ok = seg->has_ws && ts->window_scaling;
-        if (tp->wscale_ok) {
+        tp->sack_ok = seg->sack_ok && TCP_SACK(ts->sack);
+        tp->wscale_ok = seg->has_ws && TCP_WS(ts->window_scaling);
+        if (TCP_WS(tp->wscale_ok)) {
             tp->c->snd_wscale = seg->ws;
         } else {
             tp->c->snd_wscale = 0;
@@ -345,7 +345,7 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->max_window = tp->c->snd_wnd;
         tp->c->snd_wl1 = seg->seq;
         tp->c->snd_wl2 = seg->ack;
-        if (tp->ts_ok && seg->tsecr && !tp->c->retransmits) {
+        if (TCP_TS(tp->ts_ok) && seg->tsecr && !tp->c->retransmits) {
             uint32_t r = tcp_ts_now(st) + tp->c->ts_off - seg->tsecr;
             rtt_sample(tp, r * 1000);
         } else if (tp->rtt_timing && !tp->c->retransmits) {
@@ -374,14 +374,14 @@ static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
         return;
     if (seg->flags & TH_SYN) {
         /* Simultaneous open: SYN_RECV, answer with SYN-ACK. */
-        tp->ts_ok = seg->has_ts && ts->timestamps;
-        if (tp->ts_ok) {
+        tp->ts_ok = seg->has_ts && TCP_TS(ts->timestamps);
+        if (TCP_TS(tp->ts_ok)) {
             tp->c->ts_recent = seg->tsval;
             tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
         }
-        tp->sack_ok = seg->sack_ok && ts->sack;
-        tp->wscale_ok = seg->has_ws && ts->window_scaling;
-        if (tp->wscale_ok) {
+        tp->sack_ok = seg->sack_ok && TCP_SACK(ts->sack);
+        tp->wscale_ok = seg->has_ws && TCP_WS(ts->window_scaling);
+        if (TCP_WS(tp->wscale_ok)) {
             tp->c->snd_wscale = seg->ws;
         } else {
             tp->c->snd_wscale = 0;
@@ -480,7 +480,7 @@ static void enter_recovery(struct tcp_sock *tp)
     tp->c->prior_ssthresh = tp->c->ssthresh;
     /* Undo is judged against the first retransmission of the head: not
      * possible when an earlier episode resent it already. */
-    tp->c->undo_ok = tp->ts_ok && !seq_lt(tp->c->snd_una, tp->c->high_rxt);
+    tp->c->undo_ok = TCP_TS(tp->ts_ok) && !seq_lt(tp->c->snd_una, tp->c->high_rxt);
     tp->c->undo_tsval = tcp_ts_now(tcp_st(tp)) + tp->c->ts_off;
     tp->c->ssthresh = tp->cc->ssthresh(tp);
     tp->c->high_seq = tp->c->snd_max;
@@ -488,7 +488,7 @@ static void enter_recovery(struct tcp_sock *tp)
     tp->tlp_out = false; /* tcp_init_cwnd_reduction ends a probe episode */
     if (tp->cc->event)
         tp->cc->event(tp, CA_EVENT_RECOVERY);
-    if (tp->sack_ok && tp->c->nsacked) {
+    if (TCP_SACK(tp->sack_ok) && tp->c->nsacked) {
         /* RFC 6675: cwnd = ssthresh, retransmit what is lost as the pipe
          * allows. */
         tp->c->cwnd = tp->c->ssthresh;
@@ -525,7 +525,7 @@ static void on_dupack(struct tcp_sock *tp)
 {
     tp->c->dupacks++;
     if (tp->c->ca_state == TCPCA_RECOVERY) {
-        if (tp->sack_ok && tp->c->nsacked) {
+        if (TCP_SACK(tp->sack_ok) && tp->c->nsacked) {
             lost_retrans(tp);
             tcp_sack_retransmit(tp);
         } else
@@ -541,7 +541,8 @@ static void on_dupack(struct tcp_sock *tp)
     uint32_t oseg = (tp->c->snd_max - tp->c->snd_una + mss - 1) / mss;
     if (oseg >= 2 && oseg < 4 && !seq_lt(tp->c->snd_max, tp->c->write_seq) && oseg - 1 < thresh)
         thresh = oseg - 1;
-    bool lost = tp->c->dupacks >= thresh || (tp->sack_ok && tp->c->nsacked && sack_lost_head(tp));
+    bool lost =
+        tp->c->dupacks >= thresh || (TCP_SACK(tp->sack_ok) && tp->c->nsacked && sack_lost_head(tp));
     if (lost) {
         enter_recovery(tp);
     } else {
@@ -611,14 +612,14 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     tp->c->probes_out = 0;
     /* SACKed bytes before this ACK: cwnd grows by what is newly delivered
      * (below). */
-    uint32_t prior_sacked = tp->sack_ok ? tcp_sacked_bytes(tp, prior_una) : 0;
-    if (tp->sack_ok && seg->nsack)
+    uint32_t prior_sacked = TCP_SACK(tp->sack_ok) ? tcp_sacked_bytes(tp, prior_una) : 0;
+    if (TCP_SACK(tp->sack_ok) && seg->nsack)
         sack_update(tp, seg);
     if (seq_lt(ack, prior_una))
         return 0; /* old: only the data matters */
     /* New SACK information (Linux's FLAG_DATA_SACKED), for the probe. */
-    bool newly_sacked =
-        tp->tlp_out && tp->sack_ok && seg->nsack && tcp_sacked_bytes(tp, prior_una) > prior_sacked;
+    bool newly_sacked = tp->tlp_out && TCP_SACK(tp->sack_ok) && seg->nsack &&
+                        tcp_sacked_bytes(tp, prior_una) > prior_sacked;
 
     /* Remember the peer's timestamp (RFC 7323 4.3) only now that the ACK
      * is known to be valid, as Linux's tcp_ack (tcp_replace_ts_recent
@@ -626,7 +627,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
      * data never sent, an old ACK, a SYN or a segment without ACK must not
      * move ts_recent, or the next genuine segment fails PAWS (packetdrill's
      * ts_recent/invalid_ack). */
-    if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->c->rcv_wup) &&
+    if (TCP_TS(tp->ts_ok) && seg->has_ts && seq_leq(seg->seq, tp->c->rcv_wup) &&
         seq_geq(seg->tsval, tp->c->ts_recent)) {
         tp->c->ts_recent = seg->tsval;
         tp->c->ts_recent_stamp = (uint32_t)berth_div64(st_now(st), 1000000);
@@ -670,11 +671,11 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
         tp->c->snd_nxt = ack;
     TCP_CHECK_SND(tp->c);
     tp->c->bytes_acked += acked_data;
-    if (tp->sack_ok)
+    if (TCP_SACK(tp->sack_ok))
         sack_trim(tp);
 
     /* RTT: timestamps (RFC 7323 4.1) or the one timed segment. */
-    if (tp->ts_ok && seg->has_ts && seg->tsecr) {
+    if (TCP_TS(tp->ts_ok) && seg->has_ts && seg->tsecr) {
         uint32_t r = tcp_ts_now(st) + tp->c->ts_off - seg->tsecr;
         if (r < 0x7fffffffu / 1000)
             rtt_sample(tp, r ? r * 1000 : 500);
@@ -701,7 +702,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
      * SACKed earlier and now acknowledged is not counted again (it was
      * counted twice: after reordering, cwnd 10 became 13 where Linux has
      * 11); data newly SACKed by this ACK is counted. */
-    uint32_t delivered = acked + (tp->sack_ok ? tcp_sacked_bytes(tp, tp->c->snd_una) : 0);
+    uint32_t delivered = acked + (TCP_SACK(tp->sack_ok) ? tcp_sacked_bytes(tp, tp->c->snd_una) : 0);
     delivered = delivered > prior_sacked ? delivered - prior_sacked : 0;
     uint32_t delivered_pkts = (delivered + mss - 1) / mss;
     if (tp->c->ca_state == TCPCA_RECOVERY && tp->c->undo_ok) {
@@ -733,7 +734,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
                 tp->c->cwnd = 2;
             tp->c->ca_state = TCPCA_OPEN;
             tp->c->dupacks = 0;
-        } else if (tp->sack_ok && tp->c->nsacked) {
+        } else if (TCP_SACK(tp->sack_ok) && tp->c->nsacked) {
             if (seq_lt(tp->c->high_rxt, tp->c->snd_una))
                 tp->c->high_rxt = tp->c->snd_una;
             lost_retrans(tp);
@@ -1027,7 +1028,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         goto out;
     }
     /* PAWS (RFC 7323 5). */
-    if (tp->ts_ok && seg->has_ts && !(seg->flags & TH_RST) && tp->c->ts_recent_stamp &&
+    if (TCP_TS(tp->ts_ok) && seg->has_ts && !(seg->flags & TH_RST) && tp->c->ts_recent_stamp &&
         (int32_t)(tp->c->ts_recent - seg->tsval) > 1 &&
         (uint32_t)berth_div64(st_now(st), 1000000) - tp->c->ts_recent_stamp < PAWS_24DAYS) {
         SNMP_INC(st, TcpExt, PAWSEstab);
@@ -1087,7 +1088,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
          * has 3 x RTT (packetdrill's user_timeout/user_timeout.pkt). */
         if (tp->rtt_timing && !tp->c->retransmits)
             rtt_sample(tp, (uint32_t)(st_now(st) - tp->c->rtt_start));
-        else if (tp->ts_ok && seg->has_ts && seg->tsecr && !tp->c->retransmits)
+        else if (TCP_TS(tp->ts_ok) && seg->has_ts && seg->tsecr && !tp->c->retransmits)
             rtt_sample(tp, (tcp_ts_now(st) + tp->c->ts_off - seg->tsecr) * 1000 + 1);
         tp->rtt_timing = false;
         tp->c->backoff = 0;
@@ -1268,17 +1269,17 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     req->irs = seg->seq;
     req->iss = isn ? isn : tcp_isn(st, &seg->daddr, seg->dport, &seg->saddr, seg->sport);
     req->mss_clamp = seg->has_mss ? seg->mss : TCP_MSS_DEFAULT;
-    req->ts_ok = seg->has_ts && ts->timestamps;
+    req->ts_ok = seg->has_ts && TCP_TS(ts->timestamps);
     req->ts_recent = seg->tsval;
-    req->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
-    req->sack_ok = seg->sack_ok && ts->sack;
-    req->wscale_ok = seg->has_ws && ts->window_scaling;
-    req->snd_wscale = req->wscale_ok ? seg->ws : 0;
-    req->rcv_wscale = req->wscale_ok ? pick_wscale(l) : 0;
+    req->ts_off = TCP_TS(ts->timestamps) == 1 ? tcp_ts_offset(st, &seg->daddr, &seg->saddr) : 0;
+    req->sack_ok = seg->sack_ok && TCP_SACK(ts->sack);
+    req->wscale_ok = seg->has_ws && TCP_WS(ts->window_scaling);
+    req->snd_wscale = TCP_WS(req->wscale_ok) ? seg->ws : 0;
+    req->rcv_wscale = TCP_WS(req->wscale_ok) ? pick_wscale(l) : 0;
     req->ifindex = seg->ifindex;
     if (want_cookie) {
         /* No timestamps, no room for the other options (tcp_clear_options). */
-        if (!req->ts_ok)
+        if (!TCP_TS(req->ts_ok))
             req->sack_ok = req->wscale_ok = false, req->snd_wscale = req->rcv_wscale = 0;
         req->cookie = true;
         req->iss = tcp_cookie_isn(st, req, seg);
@@ -1300,8 +1301,8 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
 static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_seg *seg)
 {
     struct tcp_sock *l = req->listener;
-    bool paws_reject =
-        req->ts_ok && seg->has_ts && seq_lt(seg->tsval, req->ts_recent) && !(seg->flags & TH_RST);
+    bool paws_reject = TCP_TS(req->ts_ok) && seg->has_ts && seq_lt(seg->tsval, req->ts_recent) &&
+                       !(seg->flags & TH_RST);
     if (seg->seq == req->irs && (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN &&
         !paws_reject) {
         /* The SYN again: our SYN-ACK was lost. */
@@ -1318,7 +1319,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
         !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
         if (!(seg->flags & TH_RST)) {
             struct tcp_out_opts o = {0};
-            if (req->ts_ok) {
+            if (TCP_TS(req->ts_ok)) {
                 o.ts = true;
                 o.tsval = tcp_ts_now(st) + req->ts_off;
                 o.tsecr = req->ts_recent;
@@ -1338,7 +1339,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
     }
     if (!(seg->flags & TH_ACK))
         return;
-    if (req->ts_ok && seg->has_ts)
+    if (TCP_TS(req->ts_ok) && seg->has_ts)
         req->ts_recent = seg->tsval;
     struct tcp_sock *child = tcp_child_create(l, req, seg);
     if (!child) {

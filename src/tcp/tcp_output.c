@@ -99,8 +99,8 @@ static unsigned sack_blocks(const struct tcp_sock *tp, uint32_t out[4][2], unsig
 uint32_t tcp_current_mss(const struct tcp_sock *tp)
 {
     uint32_t mss = tp->c->mss_cache;
-    if (tp->sack_ok && tp->c->ooq.head) {
-        unsigned n = 0, max = tp->ts_ok ? 3 : 4;
+    if (TCP_SACK(tp->sack_ok) && tp->c->ooq.head) {
+        unsigned n = 0, max = TCP_TS(tp->ts_ok) ? 3 : 4;
         uint32_t end = 0;
         for (const struct tcp_chunk *c = tp->c->ooq.head; c && n < max + 1; c = c->next) {
             if (!n || c->seq != end)
@@ -158,7 +158,7 @@ void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu)
     int mss = (int)pmtu - IP4_HLEN - TCP_HLEN;
     if (tp->c->mss_clamp && mss > tp->c->mss_clamp)
         mss = tp->c->mss_clamp;
-    if (tp->ts_ok)
+    if (TCP_TS(tp->ts_ok))
         mss -= 12;
     if (mss < 48)
         mss = 48;
@@ -167,7 +167,7 @@ void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu)
 
 uint32_t tcp_flight(const struct tcp_sock *tp)
 {
-    if (tp->sack_ok && tp->c->nsacked)
+    if (TCP_SACK(tp->sack_ok) && tp->c->nsacked)
         return tcp_sack_pipe(tp);
     return tp->c->snd_nxt - tp->c->snd_una;
 }
@@ -223,17 +223,19 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
         struct tcp_stack *ts = tcp_of(st);
         o.mss = true;
         o.mss_val = tp->c->advmss;
-        o.ts = ts->timestamps != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->ts_ok);
-        o.sack_perm = ts->sack != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->sack_ok);
-        o.ws = ts->window_scaling != 0 && (tcp_state(tp) == TCPS_SYN_SENT || tp->wscale_ok);
+        o.ts = TCP_TS(ts->timestamps) != 0 && (tcp_state(tp) == TCPS_SYN_SENT || TCP_TS(tp->ts_ok));
+        o.sack_perm =
+            TCP_SACK(ts->sack) != 0 && (tcp_state(tp) == TCPS_SYN_SENT || TCP_SACK(tp->sack_ok));
+        o.ws = TCP_WS(ts->window_scaling) != 0 &&
+               (tcp_state(tp) == TCPS_SYN_SENT || TCP_WS(tp->wscale_ok));
         o.ws_val = tp->c->rcv_wscale;
         /* tcp_syn_options: 4 bytes are always left for it (at most 20 used) */
         if (tcp_state(tp) == TCPS_SYN_SENT)
             o.fastopen = tcp_fastopen_syn_option(tp);
     } else {
-        o.ts = tp->ts_ok;
-        if (tp->sack_ok && tp->c->ooq.head)
-            o.nsack = (uint8_t)sack_blocks(tp, o.sack, tp->ts_ok ? 3 : 4);
+        o.ts = TCP_TS(tp->ts_ok);
+        if (TCP_SACK(tp->sack_ok) && tp->c->ooq.head)
+            o.nsack = (uint8_t)sack_blocks(tp, o.sack, TCP_TS(tp->ts_ok) ? 3 : 4);
     }
     if (o.ts) {
         o.tsval = ts_val(tp);
@@ -330,7 +332,7 @@ static bool cwnd_room(const struct tcp_sock *tp, uint32_t flight, uint32_t len)
      * leaves out the SACKed segments, which is how Linux lets those
      * segments go (sacked_out lowers tcp_packets_in_flight); counting the
      * duplicate ACKs as well sent two new segments on the first one. */
-    uint32_t extra = tp->c->ca_state == TCPCA_DISORDER && !(tp->sack_ok && tp->c->nsacked)
+    uint32_t extra = tp->c->ca_state == TCPCA_DISORDER && !(TCP_SACK(tp->sack_ok) && tp->c->nsacked)
                          ? (tp->c->dupacks < 2 ? tp->c->dupacks : 2)
                          : 0;
     uint64_t cw = (uint64_t)(tp->c->cwnd + extra) * tp->c->mss_cache;
@@ -437,7 +439,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
     unsigned gso = gso_segs(tp, mss), group = 0; /* see the PSH rule below */
     tp->cwnd_limited = false;
     for (;;) {
-        if (tp->sack_ok && tp->c->nsacked && seq_lt(tp->c->snd_nxt, tp->c->snd_max)) {
+        if (TCP_SACK(tp->sack_ok) && tp->c->nsacked && seq_lt(tp->c->snd_nxt, tp->c->snd_max)) {
             uint32_t s = sacked_end(tp, tp->c->snd_nxt);
             if (s != tp->c->snd_nxt) {
                 tp->c->snd_nxt = s;
@@ -483,7 +485,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
             break;
         }
         uint32_t len = avail < mss ? avail : mss;
-        if (tp->sack_ok && tp->c->nsacked && seq_lt(seq, tp->c->snd_max)) {
+        if (TCP_SACK(tp->sack_ok) && tp->c->nsacked && seq_lt(seq, tp->c->snd_max)) {
             uint32_t lim = next_sacked_start(tp, seq) - seq;
             if (len > lim)
                 len = lim;
@@ -545,7 +547,7 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
             else
                 with_fin = false;
         }
-        if (!retx && !tp->ts_ok && !tp->rtt_timing) {
+        if (!retx && !TCP_TS(tp->ts_ok) && !tp->rtt_timing) {
             tp->rtt_timing = true;
             tp->c->rtt_seq = seq + len;
             tp->c->rtt_start = st_now(tcp_st(tp));
@@ -653,7 +655,7 @@ bool tcp_schedule_loss_probe(struct tcp_sock *tp, bool advancing_rto)
     struct berth_stack *st = tcp_st(tp);
     int er = tcp_of(st)->early_retrans;
     int state = tcp_state(tp);
-    if ((er != 3 && er != 4) || tp->c->snd_una == tp->c->snd_max || !tp->sack_ok ||
+    if ((er != 3 && er != 4) || tp->c->snd_una == tp->c->snd_max || !TCP_SACK(tp->sack_ok) ||
         tp->c->ca_state != TCPCA_OPEN || state == TCPS_SYN_SENT || state == TCPS_SYN_RECV)
         return false;
     uint64_t now = st_now(st);
@@ -911,13 +913,13 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     if (l->user_mss && adv > l->user_mss)
         adv = l->user_mss;
     o.mss_val = (uint16_t)adv;
-    o.sack_perm = req->sack_ok;
-    o.ts = req->ts_ok;
+    o.sack_perm = TCP_SACK(req->sack_ok);
+    o.ts = TCP_TS(req->ts_ok);
     if (o.ts) {
         o.tsval = (req->cookie ? tcp_cookie_tsval(st, req) : tcp_ts_now(st)) + req->ts_off;
         o.tsecr = req->ts_recent;
     }
-    o.ws = req->wscale_ok;
+    o.ws = TCP_WS(req->wscale_ok);
     o.ws_val = req->rcv_wscale;
     uint32_t w = tcp_rcv_space(l);
     uint16_t wnd = (uint16_t)(w > 65535 ? 65535 : w);

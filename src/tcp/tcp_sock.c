@@ -474,12 +474,12 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->c->rcv_nxt = tp->c->copied_seq = tp->c->rcv_wup = req->irs + 1;
     uint32_t w = tcp_rcv_space(tp);
     tp->c->rcv_wnd = w > 65535 ? 65535 : w;
-    tp->ts_ok = req->ts_ok;
+    tp->ts_ok = TCP_TS(req->ts_ok);
     tp->c->ts_recent = req->ts_recent;
-    tp->c->ts_recent_stamp = tp->ts_ok ? (uint32_t)berth_div64(st_now(st), 1000000) : 0;
+    tp->c->ts_recent_stamp = TCP_TS(tp->ts_ok) ? (uint32_t)berth_div64(st_now(st), 1000000) : 0;
     tp->c->ts_off = req->ts_off;
-    tp->sack_ok = req->sack_ok;
-    tp->wscale_ok = req->wscale_ok;
+    tp->sack_ok = TCP_SACK(req->sack_ok);
+    tp->wscale_ok = TCP_WS(req->wscale_ok);
     tp->c->snd_wscale = req->snd_wscale;
     tp->c->rcv_wscale = req->rcv_wscale;
     tp->c->mss_clamp = req->mss_clamp;
@@ -692,15 +692,15 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     tp->c->iss =
         tp->c->write_seq ? tp->c->write_seq : tcp_isn(st, &la, htons(inet_num(in)), &ra, in->dport);
     struct tcp_stack *ts = tcp_of(st);
-    tp->c->ts_off = ts->timestamps == 1 ? tcp_ts_offset(st, &la, &ra) : 0;
+    tp->c->ts_off = TCP_TS(ts->timestamps) == 1 ? tcp_ts_offset(st, &la, &ra) : 0;
     int adv = (int)rt.mtu - IP4_HLEN - TCP_HLEN;
     if (tp->user_mss && adv > tp->user_mss)
         adv = tp->user_mss;
     tp->c->advmss = (uint16_t)adv;
-    tp->ts_ok = ts->timestamps != 0;
+    tp->ts_ok = TCP_TS(ts->timestamps) != 0;
     tcp_sync_mss(tp, rt.mtu);
     tp->ts_ok = false;
-    tp->c->rcv_wscale = ts->window_scaling ? tcp_pick_wscale(tp) : 0;
+    tp->c->rcv_wscale = TCP_WS(ts->window_scaling) ? tcp_pick_wscale(tp) : 0;
     tp->c->snd_wscale = 0;
     tp->c->snd_una = tp->c->iss;
     tp->c->snd_nxt = tp->c->snd_max = tp->c->iss + 1;
@@ -715,7 +715,7 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     so->so_error = 0;
     tp->done = tp->fin_queued = false;
     SNMP_INC(st, Tcp, ActiveOpens);
-    if (!ts->timestamps) {
+    if (!TCP_TS(ts->timestamps)) {
         tp->rtt_timing = true;
         tp->c->rtt_start = st_now(st);
         tp->c->rtt_seq = tp->c->iss + 1;

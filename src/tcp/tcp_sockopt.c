@@ -74,11 +74,11 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
     i->tcpi_retransmits = tp->c->retransmits;
     i->tcpi_probes = tp->c->probes_out;
     i->tcpi_backoff = tp->c->backoff;
-    if (tp->ts_ok)
+    if (TCP_TS(tp->ts_ok))
         i->tcpi_options |= 1; /* TCPI_OPT_TIMESTAMPS */
-    if (tp->sack_ok)
+    if (TCP_SACK(tp->sack_ok))
         i->tcpi_options |= 2; /* TCPI_OPT_SACK */
-    if (tp->wscale_ok) {
+    if (TCP_WS(tp->wscale_ok)) {
         i->tcpi_options |= 4; /* TCPI_OPT_WSCALE */
         i->tcpi_snd_wscale = tp->c->snd_wscale & 15;
         i->tcpi_rcv_wscale = tp->c->rcv_wscale & 15;

@@ -128,8 +128,9 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     unsigned wlog = 0; /* the largest 2^n - 1 not above w */
     while (wlog < 15 && (2u << wlog) - 1 <= w)
         wlog++;
-    tw->eh.tw_sub = (uint8_t)((substate == TCPS_FIN_WAIT2 ? TW_FW2 : 0) | (tp->ts_ok ? TW_TS : 0) |
-                              (tp->conn_bound ? TW_CONN : 0) | (wlog << TW_WLOG_SHIFT));
+    tw->eh.tw_sub =
+        (uint8_t)((substate == TCPS_FIN_WAIT2 ? TW_FW2 : 0) | (TCP_TS(tp->ts_ok) ? TW_TS : 0) |
+                  (tp->conn_bound ? TW_CONN : 0) | (wlog << TW_WLOG_SHIFT));
     const struct bind_node *b = &tp->inet.bnode;
     tw->bnode.addr = tp->inet.saddr; /* rcv_saddr: the connection's address */
     if (bind_node_v6(b)) {
