@@ -35,8 +35,8 @@ mkdir -p "$work"
 # name | cmake options | what it is
 sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation; counters on)
 udp-min|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_COUNTERS=OFF|the udp set without protocol counters
-tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF|IPv4 + UDP + TCP + sockets, lwIP's TCP feature set (reno, no SYN cookies; SACK, timestamps, window scaling still in)
-tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
+tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF|IPv4 + UDP + TCP + sockets, lwIP 2.1.3's default TCP feature set (reno; no SYN cookies, SACK, timestamps, window scaling, TCP_INFO)
+tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
 full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, counters (bare-metal defaults)"
 
 # What each option costs: the full set's .text minus the same build with
@@ -46,6 +46,9 @@ IPv6 sockets|-DBERTH_WITH_IPV6=OFF
 fragmentation + reassembly|-DBERTH_WITH_FRAG=OFF
 CUBIC|-DBERTH_WITH_CUBIC=OFF
 SYN cookies|-DBERTH_WITH_SYNCOOKIES=OFF
+SACK|-DBERTH_WITH_SACK=OFF
+TCP timestamps|-DBERTH_WITH_TCP_TIMESTAMPS=OFF
+window scaling|-DBERTH_WITH_WSCALE=OFF
 TCP_INFO|-DBERTH_WITH_TCP_INFO=OFF
 counters|-DBERTH_WITH_COUNTERS=OFF
 trace strings + printf|-DBERTH_WITH_TRACE=ON"
