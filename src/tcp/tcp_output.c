@@ -294,7 +294,16 @@ void tcp_send_ack(struct tcp_sock *tp)
     if (tcp_state(tp) == TCPS_CLOSE || tcp_state(tp) == TCPS_LISTEN ||
         tcp_state(tp) == TCPS_SYN_SENT)
         return;
-    tcp_transmit(tp, tp->c->snd_nxt, 0, TH_ACK);
+    /* Linux's tcp_acceptable_seq: the highest sequence sent (its snd_nxt,
+     * berth's snd_max; berth's snd_nxt goes back to snd_una on a timeout),
+     * or the window's right edge if the window shrank below it. An ACK
+     * carrying the rewound snd_nxt is below the peer's rcv_wup, and the
+     * peer drops it unread (tcp_sequence): two ends both in timeout
+     * recovery without SACK then ignore each other's ACKs for good. */
+    uint32_t seq = tp->c->snd_max, wend = tp->c->snd_una + tp->c->snd_wnd;
+    if (seq_gt(seq, wend) && !(TCP_WS(tp->wscale_ok) && seq - wend < (1u << tp->c->rcv_wscale)))
+        seq = wend;
+    tcp_transmit(tp, seq, 0, TH_ACK);
 }
 
 void tcp_send_syn(struct tcp_sock *tp)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 
+#include "berth/sysctl.h"
 #include "tcptest.h"
 
 #if BERTH_WITH_SIM && BERTH_WITH_TCP
@@ -50,6 +51,35 @@ static void reorder_dup(void **state)
 {
     (void)state;
     tt_check_reorder_dup("10 MB each way, reorder+dup", 4.0, 10 * MB, 600 * 1000000ull);
+}
+
+/* Both ends without SACK, timestamps or window scaling (lwIP's feature
+ * set, and what BERTH_WITH_SACK=OFF & co. build): at 5 % loss both ends
+ * time out at once and go back to snd_una. Their pure ACKs must carry the
+ * highest sequence sent (Linux's tcp_acceptable_seq), not the rewound
+ * snd_nxt, or each drops the other's ACKs as old (below rcv_wup) and the
+ * transfer stalls for good: it did, 0 bytes after 1.3 MB. */
+static void no_options(berth_stack *st, int fd)
+{
+    (void)fd;
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_sack", "0"), 0);
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_timestamps", "0"), 0);
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_window_scaling", "0"), 0);
+}
+
+static void loss_5pct_no_options(void **state)
+{
+    (void)state;
+    struct berth_link_params p;
+    link_params(&p, 100 * MB, 5000, 0.05);
+    uint64_t ideal = ideal_us(10 * MB, p.bandwidth_bps, p.latency_us);
+    struct run x = transfer(3, &p, 10 * MB, 600 * 1000000ull, no_options);
+    report("10 MB each way, 5 % loss, no SACK/TS/WS", &x, ideal);
+    assert_int_equal(x.r.err, 0);
+    assert_true(x.r.ok);
+    /* a 64 KB window and go-back-N recovery: slow, but it finishes (about
+     * 34 s of virtual time) */
+    assert_true((double)x.r.t_end <= 80.0 * (double)ideal);
 }
 
 /* 100 Mbit/s with 100 ms RTT: 1.25 MB in flight, twenty times what an
@@ -88,9 +118,10 @@ static void deterministic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(lossless),       cmocka_unit_test(loss_1pct),
-        cmocka_unit_test(loss_5pct),      cmocka_unit_test(reorder_dup),
-        cmocka_unit_test(window_scaling), cmocka_unit_test(deterministic),
+        cmocka_unit_test(lossless),      cmocka_unit_test(loss_1pct),
+        cmocka_unit_test(loss_5pct),     cmocka_unit_test(loss_5pct_no_options),
+        cmocka_unit_test(reorder_dup),   cmocka_unit_test(window_scaling),
+        cmocka_unit_test(deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
