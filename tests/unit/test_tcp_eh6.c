@@ -111,6 +111,7 @@ static void ipv6_request_found(void **state)
     st_free(st, q6);
     st_free(st, q4);
     berth_stack_free(st);
+    berth_platform_inline_release(&plat);
 }
 
 /* Enough IPv6 requests to grow the table (eh_grow rehashes every node
@@ -139,6 +140,7 @@ static void ipv6_requests_rehash(void **state)
         st_free(st, q[i]);
     }
     berth_stack_free(st);
+    berth_platform_inline_release(&plat);
 }
 
 int main(void)
