@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ip/ip4.h"
+#include "ip/ip6.h"
 
 uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len)
 {
@@ -46,6 +47,21 @@ uint32_t inet_pseudo4(struct in_addr src, struct in_addr dst, uint8_t proto, uin
     /* Sum of 16-bit words in network order, folded once: same value as
      * summing the 12-byte pseudo header, without the general loop. */
     uint64_t s = (uint64_t)src.s_addr + dst.s_addr + htons(proto) + htons(len);
+    s = (s & 0xffffffffu) + (s >> 32);
+    return (uint32_t)((s & 0xffffffffu) + (s >> 32));
+}
+
+uint32_t inet_pseudo6(const struct in6_addr *src, const struct in6_addr *dst, uint8_t next,
+                      uint32_t len)
+{
+    /* As inet_pseudo4: 32-bit words in network order summed into 64 bits
+     * and folded, the same one's-complement sum as the 40-byte header. */
+    uint32_t w[8];
+    memcpy(w, src, 16);
+    memcpy(w + 4, dst, 16);
+    uint64_t s = (uint64_t)htonl(len) + htonl(next);
+    for (unsigned i = 0; i < 8; i++)
+        s += w[i];
     s = (s & 0xffffffffu) + (s >> 32);
     return (uint32_t)((s & 0xffffffffu) + (s >> 32));
 }

@@ -174,9 +174,13 @@ enum { TCP_EH_NONE, TCP_EH_SOCK, TCP_EH_REQ, TCP_EH_TW };
 
 struct tcp_eh {
     struct tcp_eh *next;
+    /* The IPv4 remote address, or for a native IPv6 peer (v6 set) the
+     * fold of its address (inet_addr_fold): a cheap first test in the
+     * lookup; the full IPv6 address is in the container (docs/ip.md). */
     struct in_addr raddr;
     uint16_t rport; /* network order */
-    uint8_t kind;
+    uint8_t kind : 2;
+    uint8_t v6 : 1; /* native IPv6 4-tuple: both addresses in the container */
     uint8_t tw_sub; /* TIME_WAIT: substate, flags, window (tcp_timewait.c) */
 };
 
@@ -236,7 +240,7 @@ struct tcp_listen {
  * a socket when the handshake completes. */
 struct tcp_req {
     struct tcp_eh eh;
-    struct in_addr laddr;
+    struct in_addr laddr;  /* IPv4 only; an IPv6 request's are in addr6[] */
     uint16_t lport;        /* network order */
     struct tcp_req *qnext; /* in the listener's SYN queue */
     struct tcp_sock *listener;
@@ -251,7 +255,19 @@ struct tcp_req {
     bool cookie : 1; /* a SYN cookie's request: never stored (tcp_syncookie) */
     unsigned ifindex;
     uint32_t snt_synack; /* when the last SYN-ACK left, us (low 32 bits) */
+    /* Native IPv6 requests only (eh.v6; allocated with TCP_REQ_SIZE(true)):
+     * [0] the local address, [1] the peer's. */
+    struct in6_addr addr6[];
 };
+#define TCP_REQ_SIZE(v6) (sizeof(struct tcp_req) + ((v6) ? 2 * sizeof(struct in6_addr) : 0))
+/* Room on the stack for a request of either family (SYN cookies). */
+union tcp_req_buf {
+    struct tcp_req r;
+    unsigned char b[TCP_REQ_SIZE(true)];
+};
+/* Fill a request's 4-tuple from a segment (IPv4 in the words, IPv6 in
+ * addr6[], which the caller allocated when seg's addresses are IPv6). */
+void tcp_req_set_tuple(struct tcp_req *req, const struct tcp_seg *seg);
 
 /* ---- the socket ---- */
 
@@ -486,16 +502,17 @@ void tcp_eh_insert(struct berth_stack *st, struct tcp_eh *n);
 void tcp_eh_remove(struct berth_stack *st, struct tcp_eh *n);
 /* The local half of a node's 4-tuple. */
 void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port);
-/* The remote address of a node (IPv4 only so far: see docs/ip.md). */
+/* The remote address of a node: the IPv4 word, or for an IPv6 4-tuple
+ * the address its container holds (tcp_eh_remote6). */
+union inet_addr tcp_eh_remote6(const struct tcp_eh *e);
 static inline union inet_addr tcp_eh_remote(const struct tcp_eh *e)
 {
-    return inet_addr_from4(e->raddr);
+    return e->v6 ? tcp_eh_remote6(e) : inet_addr_from4(e->raddr);
 }
 /* Hash a connected socket (its 4-tuple complete). */
 void tcp_eh_hash_sock(struct tcp_sock *tp);
-/* The node of a 4-tuple (ports in network order). The table holds IPv4
- * 4-tuples so far (tcp_eh_local, tcp_eh_remote): an address that is not
- * v4-mapped finds nothing. */
+/* The node of a 4-tuple (ports in network order), IPv4 (v4-mapped) or
+ * IPv6. */
 struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *laddr, uint16_t lport,
                              const union inet_addr *raddr, uint16_t rport);
 struct tcp_sock *tcp_lookup_listener(struct berth_stack *st, const union inet_addr *saddr,
@@ -637,6 +654,9 @@ bool tcp_tw_fin_wait2(const struct tcp_tw *tw);
 uint32_t tcp_tw_age_ms(struct berth_stack *st, const struct tcp_tw *tw);
 struct tcp_tw *tcp_tw_of_bnode(struct bind_node *n);
 void tcp_tw_local(const struct tcp_tw *tw, struct in_addr *addr, uint16_t *port);
+/* An IPv6 entry's (eh.v6) local and remote addresses. */
+struct in6_addr tcp_tw_local6(const struct tcp_tw *tw);
+struct in6_addr tcp_tw_remote6(const struct tcp_tw *tw);
 
 /* tcp_buf.c */
 /* Contiguous room at the tail of q for up to `want` bytes that continue the

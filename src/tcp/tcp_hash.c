@@ -119,23 +119,65 @@ void tcp_eh_local(const struct tcp_eh *e, union inet_addr *addr, uint16_t *port)
     struct in_addr a;
     switch (e->kind) {
     case TCP_EH_SOCK: {
-        const struct tcp_sock *tp =
-            (const struct tcp_sock *)((const char *)e - offsetof(struct tcp_sock, eh));
-        a = tp->inet.saddr;
+        struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
         *port = htons(tp->inet.bnode.port);
+        if (e->v6) { /* sk_v6_rcv_saddr, what __inet6_lookup_established matches */
+            *addr = inet_addr_from6(&inet6_info(&tp->inet)->rcv_saddr);
+            return;
+        }
+        a = tp->inet.saddr;
         break;
     }
     case TCP_EH_REQ: {
         const struct tcp_req *r = (const struct tcp_req *)e;
-        a = r->laddr;
         *port = r->lport;
+        if (e->v6) {
+            *addr = inet_addr_from6(&r->addr6[0]);
+            return;
+        }
+        a = r->laddr;
         break;
     }
     default:
         tcp_tw_local((const struct tcp_tw *)e, &a, port);
+        if (e->v6) {
+            struct in6_addr l6 = tcp_tw_local6((const struct tcp_tw *)e);
+            *addr = inet_addr_from6(&l6);
+            return;
+        }
         break;
     }
-    *addr = inet_addr_from4(a); /* IPv4 only so far: see docs/ip.md */
+    *addr = inet_addr_from4(a);
+}
+
+union inet_addr tcp_eh_remote6(const struct tcp_eh *e)
+{
+    switch (e->kind) {
+    case TCP_EH_SOCK: {
+        struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+        return inet_addr_from6(&inet6_info(&tp->inet)->daddr);
+    }
+    case TCP_EH_REQ:
+        return inet_addr_from6(&((const struct tcp_req *)e)->addr6[1]);
+    default: {
+        struct in6_addr r6 = tcp_tw_remote6((const struct tcp_tw *)e);
+        return inet_addr_from6(&r6);
+    }
+    }
+}
+
+void tcp_req_set_tuple(struct tcp_req *req, const struct tcp_seg *seg)
+{
+    req->lport = seg->dport;
+    req->eh.rport = seg->sport;
+    req->eh.raddr.s_addr = inet_addr_fold(&seg->saddr);
+    if (inet_addr_is_v4(&seg->saddr)) {
+        req->laddr = inet_addr_v4(&seg->daddr);
+        return;
+    }
+    req->eh.v6 = 1;
+    req->addr6[0] = seg->daddr.in6;
+    req->addr6[1] = seg->saddr.in6;
 }
 
 static unsigned node_hash(struct berth_stack *st, const struct tcp_eh *e)
@@ -199,7 +241,7 @@ struct tcp_eh *tcp_eh_lookup(struct berth_stack *st, const union inet_addr *ladd
     unsigned b = eh_hash(st, laddr, lport, raddr, rport) & ts->ehash_mask;
     for (struct tcp_eh *e = ts->ehash[b]; e; e = e->next) {
         /* the node's remote word first: one compare rejects most nodes */
-        if (e->rport != rport || e->raddr.s_addr != raddr->w[3])
+        if (e->rport != rport || e->raddr.s_addr != inet_addr_fold(raddr))
             continue;
         union inet_addr la, ra = tcp_eh_remote(e);
         uint16_t lp;
@@ -369,10 +411,7 @@ bool tcp_cookie_check(struct berth_stack *st, struct tcp_sock *l, const struct t
     memset(req, 0, sizeof(*req));
     req->eh.kind = TCP_EH_REQ;
     req->cookie = true;
-    req->laddr = inet_addr_v4(&seg->daddr); /* requests hold IPv4 so far */
-    req->eh.raddr = inet_addr_v4(&seg->saddr);
-    req->lport = seg->dport;
-    req->eh.rport = seg->sport;
+    tcp_req_set_tuple(req, seg);
     req->listener = l;
     req->iss = seg->ack - 1;
     req->irs = sseq;
@@ -468,7 +507,17 @@ void tcp_eh_hash_sock(struct tcp_sock *tp)
 {
     struct inet_sock *in = &tp->inet;
     tp->eh.kind = TCP_EH_SOCK;
+    tp->eh.v6 = 0;
     tp->eh.raddr = in->daddr;
+    /* Native IPv6: no IPv4 peer, and an IPv6 one (the AF_INET6 view may
+     * not be v4-mapped yet when an IPv4 connect hashes the socket). */
+    if (sock_family(&in->sk) == AF_INET6 && !in->daddr.s_addr &&
+        !IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr) &&
+        !IN6_IS_ADDR_UNSPECIFIED(&inet6_info(in)->daddr)) {
+        union inet_addr d = inet_addr_from6(&inet6_info(in)->daddr);
+        tp->eh.v6 = 1;
+        tp->eh.raddr.s_addr = inet_addr_fold(&d);
+    }
     tp->eh.rport = in->dport;
     tcp_eh_insert(tcp_st(tp), &tp->eh);
 }

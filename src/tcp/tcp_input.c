@@ -1197,13 +1197,13 @@ static bool cookie_input(struct tcp_sock *l, struct tcp_seg *seg)
         return false;
     if (TCP_SYNCOOKIES(ts) != 2 && synq_no_recent_overflow(st, l->lq))
         return false;
-    struct tcp_req req;
-    if (!tcp_cookie_check(st, l, seg, &req)) {
+    union tcp_req_buf req; /* room for an IPv6 request's addresses */
+    if (!tcp_cookie_check(st, l, seg, &req.r)) {
         SNMP_INC(st, TcpExt, SyncookiesFailed);
         return false; /* the listener answers it: RST */
     }
     SNMP_INC(st, TcpExt, SyncookiesRecv);
-    struct tcp_sock *child = tcp_child_create(l, &req, seg);
+    struct tcp_sock *child = tcp_child_create(l, &req.r, seg);
     if (child)
         child_queue(l, child, seg);
     return true;
@@ -1252,19 +1252,17 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
         SNMP_INC(st, TcpExt, ListenDrops);
         return;
     }
-    struct tcp_req cookie_req;
-    struct tcp_req *req = want_cookie ? &cookie_req : st_zalloc(st, sizeof(*req));
+    union tcp_req_buf cookie_req; /* room for an IPv6 request's addresses */
+    size_t req_size = TCP_REQ_SIZE(!inet_addr_is_v4(&seg->saddr));
+    struct tcp_req *req = want_cookie ? &cookie_req.r : st_zalloc(st, req_size);
     if (!req) {
         SNMP_INC(st, TcpExt, ListenDrops);
         return;
     }
     if (want_cookie)
-        memset(req, 0, sizeof(*req));
+        memset(req, 0, req_size);
     req->eh.kind = TCP_EH_REQ;
-    req->laddr = inet_addr_v4(&seg->daddr); /* requests hold IPv4 so far */
-    req->eh.raddr = inet_addr_v4(&seg->saddr);
-    req->lport = seg->dport;
-    req->eh.rport = seg->sport;
+    tcp_req_set_tuple(req, seg);
     req->listener = l;
     req->irs = seg->seq;
     req->iss = isn ? isn : tcp_isn(st, &seg->daddr, seg->dport, &seg->saddr, seg->sport);
@@ -1317,7 +1315,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
     uint32_t rwnd = w > 65535 ? 65535 : w;
     if (paws_reject ||
         !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
-        if (!(seg->flags & TH_RST)) {
+        if (!(seg->flags & TH_RST) && !req->eh.v6) { /* IPv4 output only so far */
             struct tcp_out_opts o = {0};
             if (TCP_TS(req->ts_ok)) {
                 o.ts = true;

@@ -913,6 +913,8 @@ void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
 {
     struct tcp_sock *l = req->listener;
+    if (req->eh.v6)
+        return; /* output builds IPv4 headers only so far (docs/ip.md) */
     struct tcp_out_opts o = {0};
     o.mss = true;
     unsigned mtu = ip4_route_mtu(st, req->eh.raddr, req->laddr);

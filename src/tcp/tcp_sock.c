@@ -439,12 +439,18 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->bindport_lock = false;
     in->bindaddr_lock = lin->bindaddr_lock;
     in->bnode.v6only = lin->bnode.v6only;
-    in->bnode.addr = req->laddr;
-    in->saddr = req->laddr;
-    in->daddr = req->eh.raddr;
     in->dport = req->eh.rport;
-    if (sock_family(so) == AF_INET6)
-        inet6_mapped_connected(in);
+    if (req->eh.v6) { /* a native IPv6 request: only an AF_INET6 listener takes one */
+        struct inet6_info *np = inet6_info(in);
+        np->rcv_saddr = np->saddr = req->addr6[0];
+        np->daddr = req->addr6[1];
+    } else {
+        in->bnode.addr = req->laddr;
+        in->saddr = req->laddr;
+        in->daddr = req->eh.raddr;
+        if (sock_family(so) == AF_INET6)
+            inet6_mapped_connected(in);
+    }
     inet_sync_node(in);
     if (bind_add_owner(st, st->tcp_bind, &in->bnode, inet_num(lin))) {
         sock_put(so);

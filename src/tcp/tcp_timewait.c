@@ -29,8 +29,10 @@ struct tcp_tw {
     uint32_t expire_ms;   /* tcp_ts_now() clock */
     uint32_t snd_nxt, rcv_nxt;
     uint32_t ts_recent;
-    struct bind_node bnode;  /* timewait set */
-    struct in6_addr addr6[]; /* AF_INET6 owners only: the bound address, after the node */
+    struct bind_node bnode; /* timewait set */
+    /* AF_INET6 owners only: [0] the bound address, after the node; [1] the
+     * peer's address when the 4-tuple is native IPv6 (eh.v6). */
+    struct in6_addr addr6[];
 };
 
 _Static_assert(sizeof(struct tcp_tw) < 100, "a TIME_WAIT entry stays under 100 bytes");
@@ -43,6 +45,9 @@ struct tcp_tw *tcp_tw_of_bnode(struct bind_node *n)
 }
 
 uint32_t tcp_tw_snd_nxt(const struct tcp_tw *tw) { return tw->snd_nxt; }
+
+struct in6_addr tcp_tw_local6(const struct tcp_tw *tw) { return tw->addr6[0]; }
+struct in6_addr tcp_tw_remote6(const struct tcp_tw *tw) { return tw->addr6[1]; }
 
 void tcp_tw_local(const struct tcp_tw *tw, struct in_addr *addr, uint16_t *port)
 {
@@ -112,8 +117,9 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     struct tcp_stack *ts = tcp_of(st);
     struct tcp_tw *tw = NULL;
     if (ts->tw_count < (unsigned)ts->max_tw_buckets && tp->eh.kind == TCP_EH_SOCK)
-        tw =
-            st_zalloc(st, sizeof(*tw) + (bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0]) : 0));
+        tw = st_zalloc(st, sizeof(*tw) + (tp->eh.v6                       ? 2 * sizeof(tw->addr6[0])
+                                          : bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0])
+                                                                          : 0));
     if (!tw) {
         if (ts->tw_count >= (unsigned)ts->max_tw_buckets)
             SNMP_INC(st, TcpExt, TCPTimeWaitOverflow);
@@ -124,6 +130,7 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     tw->eh.kind = TCP_EH_TW;
     tw->eh.raddr = tp->eh.raddr;
     tw->eh.rport = tp->eh.rport;
+    tw->eh.v6 = tp->eh.v6;
     uint32_t w = tcp_rcv_space(tp) >> tp->c->rcv_wscale;
     unsigned wlog = 0; /* the largest 2^n - 1 not above w */
     while (wlog < 15 && (2u << wlog) - 1 <= w)
@@ -136,6 +143,8 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     if (bind_node_v6(b)) {
         tw->addr6[0] = *bind_node_addr6(b);
         bind_node_set_addr6(&tw->bnode, &tw->addr6[0]);
+        if (tp->eh.v6)
+            tw->addr6[1] = inet6_info(&tp->inet)->daddr;
     }
     tw->bnode.v6only = b->v6only;
     tw->bnode.reuseaddr = b->reuseaddr;
@@ -227,6 +236,8 @@ void tcp_tw_fini(struct berth_stack *st)
 
 void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
 {
+    if (tw->eh.v6)
+        return; /* output builds IPv4 headers only so far (docs/ip.md) */
     struct tcp_out_opts o = {0};
     if (tw->eh.tw_sub & TW_TS) {
         o.ts = true;
