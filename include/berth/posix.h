@@ -3,10 +3,9 @@
  * Two modes (docs/posix.md). Link-time: compile the program as it is and
  * link it with libberth.a and the options in berth-wrap.flags
  * (`-Wl,--wrap=socket ...`); nothing of this header reaches the program.
- * Compile-time, described here: include it first (or compile with `-include berth/posix.h`) and link with
- * libberth: the socket calls below go to a default berth stack created on
- * first use, with lo up and 127.0.0.1/8 — the starting point of a fresh
- * Linux network namespace.
+ * Compile-time, described here: include it first (or compile with `-include berth/posix.h`) and
+ * link with libberth: the socket calls below go to a default berth stack created on first use, with
+ * lo up and 127.0.0.1/8 — the starting point of a fresh Linux network namespace.
  *
  * Descriptors: every berth socket is backed by a real placeholder descriptor
  * (an open /dev/null), so socket() returns the number the kernel would,

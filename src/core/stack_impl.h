@@ -97,8 +97,8 @@ struct berth_stack {
      * grown lazily (sock_util.c). */
     struct sock_opts **sockopt_hash;
     unsigned sockopt_mask, sockopt_count;
-    struct tcp_stack *tcp; /* TCP's per-stack state (src/tcp/) */
-    struct unix_table *unix_names; /* AF_UNIX bound names (src/unix/; NULL while none) */
+    struct tcp_stack *tcp;           /* TCP's per-stack state (src/tcp/) */
+    struct unix_table *unix_names;   /* AF_UNIX bound names (src/unix/; NULL while none) */
     struct unix_sock *unix_inflight; /* AF_UNIX sockets in SCM_RIGHTS messages (unix_gc.c) */
     bool unix_gc_running;
 

@@ -40,8 +40,9 @@ struct arp_cache;
  * net_device_stats in unsigned longs; berth_netif_stats widens them. */
 #define NETIF_STATS(X)                                                                             \
     X(rx_packets)                                                                                  \
-    X(tx_packets) X(rx_bytes) X(tx_bytes) X(rx_errors) X(tx_errors) X(rx_dropped) X(tx_dropped)    \
-        X(multicast) X(rx_length_errors) X(rx_nohandler) X(rx_otherhost_dropped)
+    X(tx_packets)                                                                                  \
+    X(rx_bytes) X(tx_bytes) X(rx_errors) X(tx_errors) X(rx_dropped) X(tx_dropped) X(multicast)     \
+        X(rx_length_errors) X(rx_nohandler) X(rx_otherhost_dropped)
 struct netif_stats {
 #define NETIF_STAT_FIELD(f) BERTH_COUNTER_T f;
     NETIF_STATS(NETIF_STAT_FIELD)

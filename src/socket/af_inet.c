@@ -280,9 +280,8 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         /* do_ip_getsockopt: the MTU of the socket's route (dst_mtu, at
          * most IP_MAX_MTU 65535 even on lo), so only with a peer:
          * ENOTCONN otherwise. */
-        unsigned mtu = in->daddr.s_addr
-                           ? ip4_route_mtu(so->st, in->daddr, (struct in_addr){INADDR_ANY})
-                           : 0;
+        unsigned mtu =
+            in->daddr.s_addr ? ip4_route_mtu(so->st, in->daddr, (struct in_addr){INADDR_ANY}) : 0;
         if (!mtu)
             return -ENOTCONN;
         v = mtu > 65535 ? 65535 : (int)mtu;
