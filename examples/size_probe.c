@@ -228,9 +228,8 @@ static int run(void)
  * the reset handler being
  * newlib's rdimon crt0, which sets up the C runtime through semihosting. */
 extern void _start(void);
-__attribute__((section(".vectors"), used)) const void *const probe_vectors[2] = {
-    (void *)0x20100000, (void *)_start
-};
+__attribute__((section(".vectors"), used))
+const void *const probe_vectors[2] = {(void *)0x20100000, (void *)_start};
 #endif
 
 int main(void)

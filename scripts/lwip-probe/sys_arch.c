@@ -8,7 +8,11 @@ u32_t sys_now(void) { return ticks++; }
 void sys_init(void) {}
 sys_prot_t sys_arch_protect(void) { return 0; }
 void sys_arch_unprotect(sys_prot_t p) { (void)p; }
-err_t sys_sem_new(sys_sem_t *s, u8_t c) { *s = c + 1; return ERR_OK; }
+err_t sys_sem_new(sys_sem_t *s, u8_t c)
+{
+    *s = c + 1;
+    return ERR_OK;
+}
 void sys_sem_signal(sys_sem_t *s) { (*s)++; }
 u32_t sys_arch_sem_wait(sys_sem_t *s, u32_t t)
 {
@@ -20,11 +24,21 @@ u32_t sys_arch_sem_wait(sys_sem_t *s, u32_t t)
     return SYS_ARCH_TIMEOUT;
 }
 void sys_sem_free(sys_sem_t *s) { *s = 0; }
-err_t sys_mutex_new(sys_mutex_t *m) { *m = 1; return ERR_OK; }
+err_t sys_mutex_new(sys_mutex_t *m)
+{
+    *m = 1;
+    return ERR_OK;
+}
 void sys_mutex_lock(sys_mutex_t *m) { (void)m; }
 void sys_mutex_unlock(sys_mutex_t *m) { (void)m; }
 void sys_mutex_free(sys_mutex_t *m) { *m = 0; }
-err_t sys_mbox_new(sys_mbox_t *m, int size) { (void)size; m->msg = NULL; m->valid = 1; return ERR_OK; }
+err_t sys_mbox_new(sys_mbox_t *m, int size)
+{
+    (void)size;
+    m->msg = NULL;
+    m->valid = 1;
+    return ERR_OK;
+}
 void sys_mbox_post(sys_mbox_t *m, void *msg) { m->msg = msg; }
 err_t sys_mbox_trypost(sys_mbox_t *m, void *msg)
 {

@@ -38,11 +38,22 @@ struct arp_cache;
 /* berth_netif_stats's counters, kept BERTH_COUNTER_T wide: 32 bits on a
  * small target (48 B less per interface), as a 32-bit Linux keeps its
  * net_device_stats in unsigned longs; berth_netif_stats widens them. */
-#define NETIF_STATS(X)                                                                             \
-    X(rx_packets)                                                                                  \
-    X(tx_packets)                                                                                  \
-    X(rx_bytes) X(tx_bytes) X(rx_errors) X(tx_errors) X(rx_dropped) X(tx_dropped) X(multicast)     \
-        X(rx_length_errors) X(rx_nohandler) X(rx_otherhost_dropped)
+/* One counter per line: clang-format does not settle on X-macro lists. */
+/* clang-format off */
+#define NETIF_STATS(X) \
+    X(rx_packets) \
+    X(tx_packets) \
+    X(rx_bytes) \
+    X(tx_bytes) \
+    X(rx_errors) \
+    X(tx_errors) \
+    X(rx_dropped) \
+    X(tx_dropped) \
+    X(multicast) \
+    X(rx_length_errors) \
+    X(rx_nohandler) \
+    X(rx_otherhost_dropped)
+/* clang-format on */
 struct netif_stats {
 #define NETIF_STAT_FIELD(f) BERTH_COUNTER_T f;
     NETIF_STATS(NETIF_STAT_FIELD)

@@ -101,8 +101,8 @@ static void files(void)
     CHECK(pwrite(s, &c, 1, 0));
     struct stat sb;
     CHECK(fstat(s, &sb));
-    conf_printf("S_ISSOCK %d mode %o size %lld\n", S_ISSOCK(sb.st_mode), (unsigned)(sb.st_mode & 07777),
-                (long long)sb.st_size);
+    conf_printf("S_ISSOCK %d mode %o size %lld\n", S_ISSOCK(sb.st_mode),
+                (unsigned)(sb.st_mode & 07777), (long long)sb.st_size);
     close(s);
     CHECK(lseek(s, 0, SEEK_SET));
     CHECK(fstat(s, &sb));
