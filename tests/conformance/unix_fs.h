@@ -99,4 +99,24 @@ static inline void unix_print_name(const char *label, const struct sockaddr_un *
 #define SOCKNAME_UN(fd) UNIX_NAME("getsockname(" #fd ")", fd, getsockname)
 #define PEERNAME_UN(fd) UNIX_NAME("getpeername(" #fd ")", fd, getpeername)
 
+/* Print what poll() reports for fd at once, asked for IN, OUT and RDHUP
+ * (plus `extra`): "poll(label) = n revents IN OUT RDHUP HUP ERR". */
+static inline void unix_show_poll(const char *label, int fd, short extra)
+{
+    struct pollfd p = {.fd = fd, .events = (short)(POLLIN | POLLOUT | POLLRDHUP | extra)};
+    int n = poll(&p, 1, 0);
+    conf_printf("poll(%s) = %d revents", label, n);
+    if (p.revents & POLLIN)
+        conf_printf(" IN");
+    if (p.revents & POLLOUT)
+        conf_printf(" OUT");
+    if (p.revents & POLLRDHUP)
+        conf_printf(" RDHUP");
+    if (p.revents & POLLHUP)
+        conf_printf(" HUP");
+    if (p.revents & POLLERR)
+        conf_printf(" ERR");
+    conf_printf("\n");
+}
+
 #endif

@@ -13,23 +13,7 @@ static int sock(void)
     return s;
 }
 
-static void show_poll(const char *label, int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP | POLLPRI};
-    int n = poll(&p, 1, 0);
-    conf_printf("poll(%s) = %d revents", label, n);
-    if (p.revents & POLLIN)
-        conf_printf(" IN");
-    if (p.revents & POLLOUT)
-        conf_printf(" OUT");
-    if (p.revents & POLLRDHUP)
-        conf_printf(" RDHUP");
-    if (p.revents & POLLHUP)
-        conf_printf(" HUP");
-    if (p.revents & POLLERR)
-        conf_printf(" ERR");
-    conf_printf("\n");
-}
+static void show_poll(const char *label, int fd) { unix_show_poll(label, fd, POLLPRI); }
 
 static void inq(const char *label, int fd)
 {
