@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "berth/netif.h"
+#include "testutil.h"
 
 #define MAXOUT 64
 static struct outpkt {
@@ -63,5 +64,30 @@ static bool parse(unsigned i, struct seg *s)
 
 /* The last datagram kept, as a segment. */
 static bool last(struct seg *s) { return nout && parse(nout - 1, s); }
+
+/* The fixture: an inline stack whose raw interface raw0 (10.0.0.1/24)
+ * transmits into out[]. */
+static struct berth_platform plat;
+static berth_stack *st;
+static berth_netif *raw;
+
+static int segcap_setup(uint64_t seed)
+{
+    st = test_stack_inline(&plat, seed);
+    raw = berth_netif_add(st, "raw0", 1500, 0, &drv, NULL);
+    struct in_addr a;
+    inet_pton(AF_INET, "10.0.0.1", &a);
+    berth_netif_addr_add(raw, a, 24);
+    berth_netif_set_up(raw, true);
+    nout = 0;
+    return 0;
+}
+
+static int segcap_teardown(void)
+{
+    berth_stack_free(st);
+    berth_platform_inline_release(&plat);
+    return 0;
+}
 
 #endif

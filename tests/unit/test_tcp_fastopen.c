@@ -23,13 +23,9 @@
 #include "berth/sysctl.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
-#include "segcap.h"
 #include "segtest.h"
 #include "tcp/tcp.h"
-
-static struct berth_platform plat;
-static berth_stack *st;
-static berth_netif *raw;
+#include "segcap.h" /* last: it defines the fixture globals (st, raw) */
 
 static void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                    const uint8_t *opt, unsigned optlen, const void *data, unsigned len)
@@ -53,22 +49,13 @@ static void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, u
 static int setup(void **state)
 {
     (void)state;
-    st = test_stack_inline(&plat, 11);
-    raw = berth_netif_add(st, "raw0", 1500, 0, &drv, NULL);
-    struct in_addr a;
-    inet_pton(AF_INET, "10.0.0.1", &a);
-    berth_netif_addr_add(raw, a, 24);
-    berth_netif_set_up(raw, true);
-    nout = 0;
-    return 0;
+    return segcap_setup(11);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    berth_stack_free(st);
-    berth_platform_inline_release(&plat);
-    return 0;
+    return segcap_teardown();
 }
 
 /* The SYN options Linux sends with a cookie request, less the timestamp

@@ -21,13 +21,9 @@
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "tcp/tcp.h"
-#include "segcap.h"
 #include "segtest.h"
 #include "berth/sysctl.h"
-
-static struct berth_platform plat;
-static berth_stack *st;
-static berth_netif *raw;
+#include "segcap.h" /* last: it defines the fixture globals (st, raw) */
 
 /* Inject a segment from 10.0.0.2. `opt` is padded by the caller; doff_override
  * (if not 0) replaces the data offset field verbatim. */
@@ -62,22 +58,13 @@ static void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, u
 static int setup(void **state)
 {
     (void)state;
-    st = test_stack_inline(&plat, 7);
-    raw = berth_netif_add(st, "raw0", 1500, 0, &drv, NULL);
-    struct in_addr a;
-    inet_pton(AF_INET, "10.0.0.1", &a);
-    berth_netif_addr_add(raw, a, 24);
-    berth_netif_set_up(raw, true);
-    nout = 0;
-    return 0;
+    return segcap_setup(7);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    berth_stack_free(st);
-    berth_platform_inline_release(&plat);
-    return 0;
+    return segcap_teardown();
 }
 
 static int listen_on(uint16_t port)
