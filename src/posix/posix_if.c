@@ -65,15 +65,23 @@ static berth_netif *by_index(berth_stack *st, int index)
     return NULL;
 }
 
+/* The highest interface index in use: the lists below walk interfaces in
+ * index order, as the kernel's do. */
+static unsigned max_index(berth_stack *st)
+{
+    unsigned max = 0;
+    for (berth_netif *i = st->netifs; i; i = i->next)
+        if (i->index > max)
+            max = i->index;
+    return max;
+}
+
 /* SIOCGIFCONF (inet_gifconf): one ifreq per IPv4 address, interfaces in
  * index order; with ifc_req NULL only the length needed. */
 static int gifconf(berth_stack *st, struct ifconf *ifc)
 {
     int len = 0, room = ifc->ifc_len;
-    unsigned max = 0;
-    for (berth_netif *i = st->netifs; i; i = i->next)
-        if (i->index > max)
-            max = i->index;
+    unsigned max = max_index(st);
     for (unsigned x = 1; x <= max; x++) {
         berth_netif *i = by_index(st, (int)x);
         for (struct ifaddr4 *a = i ? i->addrs : NULL; a; a = a->next) {
@@ -256,11 +264,8 @@ int berth_posix_getifaddrs(struct ifaddrs **out)
 {
     berth_stack *st = berth_posix_stack();
     struct ifaddrs *head = NULL, **tail = &head;
-    unsigned max = 0;
     st_lock(st);
-    for (berth_netif *i = st->netifs; i; i = i->next)
-        if (i->index > max)
-            max = i->index;
+    unsigned max = max_index(st);
     for (unsigned x = 1; x <= max; x++) {
         berth_netif *i = by_index(st, (int)x);
         for (struct ifaddr4 *a = i ? i->addrs : NULL; a; a = a->next) {

@@ -220,6 +220,22 @@ static int bind_bsd(struct unix_sock *u, const struct sockaddr *sa, socklen_t le
     return 0;
 }
 
+/* Give u the abstract (or autobind) name `name`, already known to be free:
+ * its address, then its place in the name hash. */
+static int name_take(struct unix_sock *u, const void *name, size_t len)
+{
+    struct berth_stack *st = u->sk.st;
+    struct unix_addr *a = addr_new(st, name, len);
+    if (!a)
+        return -ENOMEM;
+    if (hash_in(u, hash_name(a, sock_type(&u->sk)))) {
+        unix_addr_put(st, a);
+        return -ENOMEM;
+    }
+    u->addr = a;
+    return 0;
+}
+
 static int bind_abstract(struct unix_sock *u, const struct sockaddr *sa, socklen_t len)
 {
     struct berth_stack *st = u->sk.st;
@@ -230,15 +246,7 @@ static int bind_abstract(struct unix_sock *u, const struct sockaddr *sa, socklen
     memcpy(probe.name, sa, len);
     if (find_name(st, &probe, sock_type(&u->sk)))
         return -EADDRINUSE;
-    struct unix_addr *a = addr_new(st, sa, len);
-    if (!a)
-        return -ENOMEM;
-    if (hash_in(u, hash_name(a, sock_type(&u->sk)))) {
-        unix_addr_put(st, a);
-        return -ENOMEM;
-    }
-    u->addr = a;
-    return 0;
+    return name_take(u, sa, len);
 }
 
 int unix_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len)
@@ -281,15 +289,7 @@ int unix_autobind(struct unix_sock *u)
         if (ordernum == lastnum)
             return -ENOSPC;
     }
-    struct unix_addr *a = addr_new(st, probe.name, probe.len);
-    if (!a)
-        return -ENOMEM;
-    if (hash_in(u, hash_name(a, sock_type(&u->sk)))) {
-        unix_addr_put(st, a);
-        return -ENOMEM;
-    }
-    u->addr = a;
-    return 0;
+    return name_take(u, probe.name, probe.len);
 }
 
 /* unix_find_other: unix_find_bsd for a path (look the node up, then the
