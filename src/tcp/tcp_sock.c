@@ -923,6 +923,13 @@ static ssize_t stream_error(struct bsock *so, int flags, int err)
     return err;
 }
 
+/* A connection that may still take data after a wait (tcp_sendmsg's
+ * check once sk_stream_wait_* returns): else EPIPE. */
+static bool sending_state(const struct tcp_sock *tp)
+{
+    return TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT));
+}
+
 static bool writable_space(const struct tcp_sock *tp)
 {
     const struct bsock *so = &tp->inet.sk;
@@ -978,7 +985,7 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
                 err = rc;
                 goto error;
             }
-            if (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
+            if (!sending_state(tp)) {
                 err = -EPIPE;
                 goto error;
             }
@@ -1007,7 +1014,7 @@ static ssize_t tcp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
                 err = rc;
                 goto error;
             }
-            if (!(TCPF(tcp_state(tp)) & (TCPF(TCPS_ESTABLISHED) | TCPF(TCPS_CLOSE_WAIT)))) {
+            if (!sending_state(tp)) {
                 err = -EPIPE;
                 goto error;
             }
