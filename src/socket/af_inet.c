@@ -309,8 +309,8 @@ void inet_put_cmsgs(struct inet_sock *in, struct msghdr *msg, const struct pkt *
 {
     if (in->pktinfo) {
         struct in_pktinfo pi = {.ipi_ifindex = p->ifp ? (int)berth_netif_index(p->ifp) : 0,
-                                .ipi_spec_dst = p->dst,
-                                .ipi_addr = p->dst};
+                                .ipi_spec_dst = pkt_dst4(p),
+                                .ipi_addr = pkt_dst4(p)};
         put_cmsg(msg, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
     }
     if (in->recvttl) {
