@@ -15,6 +15,7 @@ void inet_sock_init(struct inet_sock *in)
         bind_node_set_addr6(&in->bnode, &inet6_info(in)->rcv_saddr);
         /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
         in->bnode.v6only = in->sk.st->net.ipv6_bindv6only;
+        inet6_info(in)->hop_limit = -1;
     }
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
