@@ -262,8 +262,14 @@ void udp_err(struct berth_stack *st, const struct ip_err *e)
     bool fatal = e->fatal;
     /* The datagram went from src:source to dst:dest; find its sender. */
     struct udp_sock *us = lookup(st, &e->dst, uh.dest, &e->src, uh.source, 0);
-    if (!us)
+    if (!us) {
+#if BERTH_WITH_IPV6
+        /* __udp6_lib_err: an error for no socket is Icmp6 InErrors */
+        if (!inet_addr_is_v4(&e->src))
+            SNMP_INC(st, Icmp6, InErrors);
+#endif
         return;
+    }
     struct inet_sock *in = &us->inet;
     /* IPv4 errors follow IP_RECVERR (also on an AF_INET6 socket), IPv6
      * ones IPV6_RECVERR. */
@@ -272,10 +278,15 @@ void udp_err(struct berth_stack *st, const struct ip_err *e)
     if (!inet_addr_is_v4(&e->src)) {
         const struct inet6_info *np = inet6_info(in);
         recverr = np->recverr;
-        /* __udp6_lib_err: a Packet Too Big is a hard error unless the
-         * socket does no path MTU discovery. */
-        if (e->type == ICMP6_PACKET_TOO_BIG && np->pmtudisc != IPV6_PMTUDISC_DONT)
-            fatal = true;
+        /* __udp6_lib_err: a Packet Too Big is ignored by a socket that
+         * does not take path MTUs (ip6_sk_accept_pmtu: INTERFACE, OMIT),
+         * and is a hard error unless it does no discovery (DONT). */
+        if (e->type == ICMP6_PACKET_TOO_BIG) {
+            if (np->pmtudisc == IPV6_PMTUDISC_INTERFACE || np->pmtudisc == IPV6_PMTUDISC_OMIT)
+                return;
+            if (np->pmtudisc != IPV6_PMTUDISC_DONT)
+                fatal = true;
+        }
     }
 #endif
     /* Without IP_RECVERR / IPV6_RECVERR only hard errors on connected
