@@ -349,6 +349,41 @@ static void icmp6_errors_reach_sockets(void **state)
     assert_int_equal(ctr(h, "Icmp6", "InErrors"), before + 1);
 }
 
+/* Link-local peers: the name recvfrom reports carries the interface as
+ * sin6_scope_id; a connect needs the scope id and reports it back. */
+static void link_local_scope(void **state)
+{
+    struct iptest *h = *state;
+    struct in6_addr ll = ip6a("fe80::1");
+    assert_int_equal(berth_netif_addr6_add(h->ifp, &ll, 64), 0);
+    unsigned ifindex = berth_netif_index(h->ifp);
+    int fd = sock6(h, NULL, PORT);
+    uint8_t b[256];
+    iptest_input(h, b, udp6_pkt(b, "fe80::2", 5000, "fe80::1", PORT, "ll", 1, 0));
+    struct sockaddr_in6 from;
+    assert_int_equal(rcv(h, fd, &from), 2);
+    assert_int_equal(from.sin6_scope_id, ifindex);
+    int c = berth_socket(h->st, AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 peer = from;
+    peer.sin6_scope_id = 0;
+    assert_int_equal(berth_connect(h->st, c, (struct sockaddr *)&peer, sizeof(peer)), -1);
+    assert_int_equal(errno, EINVAL);
+    peer.sin6_scope_id = ifindex;
+    assert_int_equal(berth_connect(h->st, c, (struct sockaddr *)&peer, sizeof(peer)), 0);
+    struct sockaddr_in6 got;
+    socklen_t gl = sizeof(got);
+    assert_int_equal(berth_getpeername(h->st, c, (struct sockaddr *)&got, &gl), 0);
+    assert_int_equal(got.sin6_scope_id, ifindex);
+    gl = sizeof(got);
+    assert_int_equal(berth_getsockname(h->st, c, (struct sockaddr *)&got, &gl), 0);
+    assert_memory_equal(&got.sin6_addr, &ll, 16); /* the link's own address */
+    assert_int_equal(got.sin6_scope_id, ifindex);
+    size_t before = h->ntx;
+    assert_int_equal(berth_send(h->st, c, "hi", 2, 0), 2);
+    assert_int_equal(h->ntx, before + 1);
+    assert_memory_equal(h->tx[before].data + 8, &ll, 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(connected_and_v6only, setup, teardown),
         cmocka_unit_test_setup_teardown(what_is_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(icmp6_errors_reach_sockets, setup, teardown),
+        cmocka_unit_test_setup_teardown(link_local_scope, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
