@@ -109,15 +109,89 @@
     X(IpExt, InNoRoutes)                                                                           \
     X(IpExt, InTruncatedPkts)
 
+/* Ip6 and Icmp6: /proc/net/snmp6's names and order (without the octet
+ * and ECN counters). Icmp6's per-type InTypeN/OutTypeN lines are the
+ * named counters of the same types under a second name
+ * (BERTH_SNMP_ALIASES), as Linux derives both from one per-type array. */
+#define BERTH_SNMP_IP6(X)                                                                          \
+    X(Ip6, InReceives)                                                                             \
+    X(Ip6, InHdrErrors)                                                                            \
+    X(Ip6, InTooBigErrors)                                                                         \
+    X(Ip6, InNoRoutes)                                                                             \
+    X(Ip6, InAddrErrors)                                                                           \
+    X(Ip6, InUnknownProtos)                                                                        \
+    X(Ip6, InTruncatedPkts)                                                                        \
+    X(Ip6, InDiscards)                                                                             \
+    X(Ip6, InDelivers)                                                                             \
+    X(Ip6, OutForwDatagrams)                                                                       \
+    X(Ip6, OutRequests)                                                                            \
+    X(Ip6, OutDiscards)                                                                            \
+    X(Ip6, OutNoRoutes)                                                                            \
+    X(Ip6, ReasmTimeout)                                                                           \
+    X(Ip6, ReasmReqds)                                                                             \
+    X(Ip6, ReasmOKs)                                                                               \
+    X(Ip6, ReasmFails)                                                                             \
+    X(Ip6, FragOKs)                                                                                \
+    X(Ip6, FragFails)                                                                              \
+    X(Ip6, FragCreates)                                                                            \
+    X(Ip6, InMcastPkts)                                                                            \
+    X(Ip6, OutMcastPkts)                                                                           \
+    X(Ip6, OutTransmits)
+
+#define BERTH_SNMP_ICMP6(X)                                                                        \
+    X(Icmp6, InMsgs)                                                                               \
+    X(Icmp6, InErrors)                                                                             \
+    X(Icmp6, OutMsgs)                                                                              \
+    X(Icmp6, OutErrors)                                                                            \
+    X(Icmp6, InCsumErrors)                                                                         \
+    X(Icmp6, OutRateLimitHost)                                                                     \
+    X(Icmp6, InDestUnreachs)                                                                       \
+    X(Icmp6, InPktTooBigs)                                                                         \
+    X(Icmp6, InTimeExcds)                                                                          \
+    X(Icmp6, InParmProblems)                                                                       \
+    X(Icmp6, InEchos)                                                                              \
+    X(Icmp6, InEchoReplies)                                                                        \
+    X(Icmp6, OutDestUnreachs)                                                                      \
+    X(Icmp6, OutPktTooBigs)                                                                        \
+    X(Icmp6, OutTimeExcds)                                                                         \
+    X(Icmp6, OutParmProblems)                                                                      \
+    X(Icmp6, OutEchos)                                                                             \
+    X(Icmp6, OutEchoReplies)
+
+/* Second names of counters: (group, alias, counter). */
+#define BERTH_SNMP_ICMP6_ALIASES(A)                                                                \
+    A(Icmp6, InType1, InDestUnreachs)                                                              \
+    A(Icmp6, InType2, InPktTooBigs)                                                                \
+    A(Icmp6, InType3, InTimeExcds)                                                                 \
+    A(Icmp6, InType4, InParmProblems)                                                              \
+    A(Icmp6, InType128, InEchos)                                                                   \
+    A(Icmp6, InType129, InEchoReplies)                                                             \
+    A(Icmp6, OutType1, OutDestUnreachs)                                                            \
+    A(Icmp6, OutType2, OutPktTooBigs)                                                              \
+    A(Icmp6, OutType3, OutTimeExcds)                                                               \
+    A(Icmp6, OutType4, OutParmProblems)                                                            \
+    A(Icmp6, OutType128, OutEchos)                                                                 \
+    A(Icmp6, OutType129, OutEchoReplies)
+
+#if BERTH_WITH_IPV6
+#define BERTH_SNMP_V6(X) BERTH_SNMP_IP6(X) BERTH_SNMP_ICMP6(X)
+#define BERTH_SNMP_ALIASES(A) BERTH_SNMP_ICMP6_ALIASES(A)
+#else
+#define BERTH_SNMP_V6(X)
+#define BERTH_SNMP_ALIASES(A)
+#endif
+
 /* Without TCP there are no Tcp/TcpExt counters (berth_snmp_get: ENOENT):
  * 35 counters nothing could ever increment, 140 B of the stack's RAM on a
  * 32-bit target. */
 #if BERTH_WITH_TCP
 #define BERTH_SNMP_ALL(X)                                                                          \
     BERTH_SNMP_IP(X)                                                                               \
-    BERTH_SNMP_ICMP(X) BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X)
+    BERTH_SNMP_ICMP(X)                                                                             \
+    BERTH_SNMP_TCP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_TCPEXT(X) BERTH_SNMP_V6(X)
 #else
-#define BERTH_SNMP_ALL(X) BERTH_SNMP_IP(X) BERTH_SNMP_ICMP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X)
+#define BERTH_SNMP_ALL(X)                                                                          \
+    BERTH_SNMP_IP(X) BERTH_SNMP_ICMP(X) BERTH_SNMP_UDP(X) BERTH_SNMP_IPEXT(X) BERTH_SNMP_V6(X)
 #endif
 
 #if BERTH_WITH_COUNTERS
