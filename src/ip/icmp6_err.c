@@ -65,9 +65,12 @@ void icmp6_err_convert(uint8_t type, uint8_t code, int *err, bool *fatal)
     }
 }
 
-int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nexthdr)
+int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nexthdr,
+                      uint16_t *frag_off)
 {
     uint8_t nxt = *nexthdr;
+    if (frag_off)
+        *frag_off = 0;
     size_t pos = start;
     unsigned n = 0;
     while (nxt == IP6_NH_HOPOPTS || nxt == IP6_NH_ROUTING || nxt == IP6_NH_FRAGMENT ||
@@ -78,7 +81,10 @@ int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nex
         if (nxt == IP6_NH_FRAGMENT) {
             if (pos + 4 > len)
                 return -1;
-            if (((pkt[pos + 2] << 8) | pkt[pos + 3]) & ~7)
+            uint16_t fo = (uint16_t)((pkt[pos + 2] << 8) | pkt[pos + 3]);
+            if (frag_off)
+                *frag_off = fo;
+            if (fo & ~7)
                 break; /* a non-first fragment: the next header is not here */
             hl = 8;
         } else if (nxt == IP6_NH_AH) {
@@ -107,7 +113,7 @@ void icmp6_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_
         return;
     }
     uint8_t nxt = q[6];
-    int inner = icmp6_skip_exthdr(q, qlen, IP6_HLEN, &nxt);
+    int inner = icmp6_skip_exthdr(q, qlen, IP6_HLEN, &nxt, NULL);
     if (inner < 0 || (size_t)inner + 8 > qlen) {
         SNMP_INC(st, Icmp6, InErrors);
         return;
@@ -120,9 +126,12 @@ void icmp6_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_
     const struct ip_protocol *ipp = ip6_protocol(nxt);
     if (!ipp || !ipp->err)
         return;
-    struct ip_err e = {.th = q + inner, .type = type, .code = code};
-    memcpy(&e.src, &qsrc, 16);
-    memcpy(&e.dst, &qdst, 16);
+    struct ip_err e = {.src = inet_addr_from6(&qsrc),
+                       .dst = inet_addr_from6(&qdst),
+                       .th = q + inner,
+                       .type = type,
+                       .code = code,
+                       .info = info};
     icmp6_err_convert(type, code, &e.err, &e.fatal);
     ipp->err(st, &e);
 }

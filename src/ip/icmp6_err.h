@@ -23,9 +23,11 @@ void icmp6_err_convert(uint8_t type, uint8_t code, int *err, bool *fatal);
 /* Linux's ipv6_skip_exthdr over pkt[0, len): from the header at `start`
  * named *nexthdr, skip hop-by-hop, routing, destination options, AH and
  * first-fragment headers; stops at a non-first fragment's header. Returns
- * the upper-layer header's offset with *nexthdr set, or -1 when a header
- * leaves the buffer or No Next Header is reached. Never reads outside
- * pkt[0, len). */
-int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nexthdr);
+ * the upper-layer header's offset with *nexthdr set (and *frag_off, when
+ * not NULL, to the host-order offset/M field of the last fragment header
+ * seen, else 0), or -1 when a header leaves the buffer or No Next Header
+ * is reached. Never reads outside pkt[0, len). */
+int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nexthdr,
+                      uint16_t *frag_off);
 
 #endif

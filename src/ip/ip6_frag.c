@@ -390,6 +390,11 @@ static struct pkt *q_build(struct berth_stack *st, struct ip6q *q, berth_netif *
     d[1] = (uint8_t)(d[1] | (ecn << 4)); /* ECN: the traffic class's low two bits */
     p->nh = p->data;
     p->ifp = ifp;
+    /* What ip6_input gave the fragments, from the first one's header. */
+    p->src = inet_addr_from6(&q->saddr);
+    p->dst = inet_addr_from6(&q->daddr);
+    p->ttl = d[7];
+    p->tos = (uint8_t)((d[0] & 0x0f) << 4 | d[1] >> 4);
     return p;
 }
 
@@ -615,6 +620,16 @@ void ip6_reasm_fini(struct berth_stack *st)
     timer_cancel(st, &r->timer);
     st_free(st, r);
     st->reasm6 = NULL;
+}
+
+size_t ip6_reasm_mem(const struct berth_stack *st) { return st->reasm6 ? st->reasm6->mem : 0; }
+
+unsigned ip6_reasm_queues(const struct berth_stack *st)
+{
+    unsigned n = 0;
+    for (const struct ip6q *q = st->reasm6 ? st->reasm6->oldest : NULL; q; q = q->newer)
+        n++;
+    return n;
 }
 
 /* ---- fragmentation ---- */

@@ -79,9 +79,8 @@ static inline void ip6t_l4sum(uint8_t *ul, size_t len, struct in6_addr src, stru
 
 /* An ICMPv6 message (type, code, 32-bit rest, body) at buf, checksummed
  * for src -> dst; returns its length. */
-static inline size_t ip6t_icmp(uint8_t *buf, struct in6_addr src, struct in6_addr dst,
-                               uint8_t type, uint8_t code, uint32_t rest, const void *body,
-                               size_t blen)
+static inline size_t ip6t_icmp(uint8_t *buf, struct in6_addr src, struct in6_addr dst, uint8_t type,
+                               uint8_t code, uint32_t rest, const void *body, size_t blen)
 {
     buf[0] = type;
     buf[1] = code;
@@ -105,8 +104,8 @@ static inline size_t ip6t_icmp_pkt(uint8_t *buf, struct in6_addr src, struct in6
 
 /* An echo request of dlen data bytes (id 0x1234, seq) as an ICMPv6
  * message at buf (no IPv6 header); returns its length. */
-static inline size_t ip6t_echo(uint8_t *buf, struct in6_addr src, struct in6_addr dst,
-                               uint16_t seq, size_t dlen)
+static inline size_t ip6t_echo(uint8_t *buf, struct in6_addr src, struct in6_addr dst, uint16_t seq,
+                               size_t dlen)
 {
     uint8_t body[65536];
     for (size_t i = 0; i < dlen; i++)
