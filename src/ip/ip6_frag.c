@@ -517,9 +517,13 @@ struct pkt *ip6_reasm(struct berth_stack *st, struct pkt *p, unsigned prev, unsi
         return reasm_fail(st, p, "no memory");
     struct ip6q *q = q_find(st, r, &saddr, &daddr, id, keyiif);
     if (!q) {
-        /* inet_frag_find: no new queue over the threshold. */
-        if (st->cfg.ip6frag_high_thresh == 0 ||
-            r->mem + sizeof(struct ip6q) > st->cfg.ip6frag_high_thresh)
+        /* inet_frag_find refuses new queues over the threshold; berth
+         * refuses one whose first fragment would not fit either, so new
+         * datagrams never push out the ones already waiting (as
+         * ip4_frag.c; docs/ip.md "Limits"). */
+        size_t need = sizeof(struct ip6q) + sizeof(struct ip6_frag) + (total - off - FRAG_HLEN) +
+                      (foff == 0 ? (size_t)off + FRAG_HLEN : 0);
+        if (st->cfg.ip6frag_high_thresh == 0 || r->mem + need > st->cfg.ip6frag_high_thresh)
             return reasm_fail(st, p, "reassembly memory full, new datagram refused");
         q = q_create(st, r, &saddr, &daddr, id, keyiif);
         if (!q)

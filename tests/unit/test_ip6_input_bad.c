@@ -38,7 +38,8 @@ static int teardown(void **state)
 static size_t build(const char *dst, uint8_t first, const uint8_t *ext, size_t elen, bool echo)
 {
     struct in6_addr s = ip6a(IP6T_PEER), d = ip6a(dst);
-    memcpy(pkt + 40, ext, elen);
+    if (elen)
+        memcpy(pkt + 40, ext, elen);
     size_t n = 40 + elen;
     if (echo)
         n += ip6t_echo(pkt + n, s, d, 1, 8);
