@@ -33,7 +33,7 @@ struct ifaddr6 {
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
-struct arp_cache;
+struct neigh_table;
 
 /* berth_netif_stats's counters, kept BERTH_COUNTER_T wide: 32 bits on a
  * small target (48 B less per interface), as a 32-bit Linux keeps its
@@ -75,7 +75,10 @@ struct berth_netif {
     bool is_loopback;
     unsigned link;                  /* BERTH_LINK_RAW or BERTH_LINK_ETHERNET */
     uint8_t hwaddr[BERTH_ETH_ALEN]; /* Ethernet: our MAC address */
-    struct arp_cache *arp;          /* Ethernet: the neighbour cache */
+    struct neigh_table *arp;        /* Ethernet: the IPv4 neighbour cache (ARP) */
+#if BERTH_WITH_IPV6
+    struct neigh_table *nd6; /* Ethernet: the IPv6 neighbour cache (NDP) */
+#endif
     /* Next hop of the datagram ip4_output is fragmenting: ip4_fragment hands
      * each fragment to netif_output, which has no next-hop argument (0: the
      * packet's own destination). */
