@@ -111,6 +111,12 @@ static void rand_reach(struct neigh_table *t, uint64_t now)
     t->last_rand = now;
 }
 
+void neigh_set_base_reachable(struct neigh_table *t, unsigned ms)
+{
+    t->p.base_reachable_time_ms = ms;
+    rand_reach(t, st_now(tst(t)));
+}
+
 struct neigh_entry *neigh_find(struct neigh_table *t, const union inet_addr *a)
 {
     const uint8_t *k = neigh_key(t, a);
@@ -405,7 +411,7 @@ void neigh_update(struct neigh_entry *e, const uint8_t *lladdr, unsigned new, un
 struct neigh_table *neigh_table_new(struct berth_netif *ifp, const struct neigh_ops *ops)
 {
     struct berth_stack *st = ifp->st;
-    struct neigh_table *t = st_zalloc(st, sizeof(*t));
+    struct neigh_table *t = st_zalloc(st, ops->table_size ? ops->table_size : sizeof(*t));
     if (!t)
         return NULL;
     t->ifp = ifp;

@@ -48,6 +48,9 @@ struct neigh_entry;
 struct neigh_ops {
     uint16_t ethertype; /* of the packets the table sends: ETH_P_IP, ETH_P_IPV6 */
     uint8_t key_len;    /* 4 or 16: the last key_len bytes of a union inet_addr */
+    /* Bytes neigh_table_new allocates: a family may keep more per
+     * interface after the struct neigh_table it starts with (0: none). */
+    uint16_t table_size;
     /* Send one solicitation about e: to the multicast/broadcast address
      * while INCOMPLETE, unicast to e->ha while PROBE (neigh_probe). The
      * table has counted it (probes, requests_sent). */
@@ -112,6 +115,9 @@ static inline const uint8_t *neigh_key(const struct neigh_table *t, const union 
 /* The entry's address as a union inet_addr. */
 union inet_addr neigh_addr(const struct neigh_entry *e);
 
+/* A new base_reachable_time (an RA's Reachable Time): reachable_time is
+ * drawn again. */
+void neigh_set_base_reachable(struct neigh_table *t, unsigned ms);
 struct neigh_entry *neigh_find(struct neigh_table *t, const union inet_addr *a);
 /* A new NONE entry (may run the forced collection first); NULL when the
  * table is full (table_fulls) or out of memory. */

@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "berth/nd6.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "link/arp.h"
 #include "link/ethernet.h"
+#if BERTH_WITH_IPV6
+#include "ip/nd6.h"
+#endif
 
 berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, unsigned flags,
                              const struct berth_netif_driver *drv, void *drv_ctx)
@@ -136,8 +140,14 @@ int berth_netif_set_up(berth_netif *ifp, bool up)
     if (ifp->link == BERTH_LINK_ETHERNET && up && !was_up) {
         for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
             arp_announce(ifp, a->addr);
+#if BERTH_WITH_IPV6
+        addrconf6_ifup(ifp); /* link-local address, DAD, RS */
+#endif
     } else if (ifp->link == BERTH_LINK_ETHERNET && !up && was_up) {
         arp_ifdown(ifp);
+#if BERTH_WITH_IPV6
+        addrconf6_ifdown(ifp);
+#endif
     }
     st_unlock(ifp->st);
     return 0;
@@ -244,6 +254,9 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
         while (*pp)
             pp = &(*pp)->next;
         *pp = a;
+#if BERTH_WITH_IPV6
+        addrconf6_addr_added(ifp, a); /* tentative, DAD, MLD (Ethernet) */
+#endif
     }
     st_unlock(st);
     if (err) {
@@ -261,8 +274,14 @@ int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigne
     for (struct ifaddr6 **pp = &ifp->addrs6; *pp; pp = &(*pp)->next) {
         struct ifaddr6 *a = *pp;
         if (IN6_ARE_ADDR_EQUAL(&a->addr, addr) && a->prefixlen == prefixlen) {
+#if BERTH_WITH_IPV6
+            addrconf6_addr_removing(ifp, a);
+#endif
             *pp = a->next;
             st_free(st, a);
+#if BERTH_WITH_IPV6
+            addrconf6_rearm(ifp);
+#endif
             err = 0;
             break;
         }
@@ -279,7 +298,9 @@ bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned
 {
     for (berth_netif *i = st->netifs; i; i = i->next)
         for (struct ifaddr6 *ad = i->addrs6; ad; ad = ad->next) {
-            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a))
+            /* ipv6_chk_addr: a tentative (or dadfailed) address is not
+             * ours yet. */
+            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a) || (ad->flags & BERTH_IFA_F_TENTATIVE))
                 continue;
             bool scoped = i->is_loopback || IN6_IS_ADDR_LINKLOCAL(a);
             if (!ifindex || i->index == ifindex || !scoped)

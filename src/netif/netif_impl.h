@@ -29,6 +29,16 @@ struct ifaddr6 {
     struct ifaddr6 *next;
     struct in6_addr addr;
     unsigned prefixlen;
+    /* Address state (addrconf6.c, RFC 4862): Linux's IFA_F_* flags
+     * (BERTH_IFA_F_TENTATIVE until DAD passes, DADFAILED...), the DAD
+     * solicitations left and when the next DAD step is due (0: none), the
+     * DAD nonce (RFC 7527), and the lifetimes' ends (0: forever). */
+    uint8_t flags;
+    uint8_t dad_left;
+    uint8_t autoconf; /* made by addrconf (link-local, SLAAC): gone at ifdown */
+    uint8_t nonce[6];
+    uint64_t dad_at;
+    uint64_t valid_until, prefer_until;
 };
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
