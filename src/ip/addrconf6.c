@@ -77,7 +77,7 @@ void addrconf6_rearm(struct berth_netif *ifp)
     for (struct ifaddr6 *a = ifp->addrs6; a; a = a->next) {
         earliest(&when, a->dad_at);
         earliest(&when, a->valid_until);
-        if (!(a->flags & BERTH_IFA_F_DEPRECATED))
+        if (!(a->flags & IFA6_F_DEPRECATED))
             earliest(&when, a->prefer_until);
     }
     earliest(&when, n->rs_at);
@@ -94,12 +94,12 @@ static void dad_start(struct berth_netif *ifp, struct ifaddr6 *a)
 {
     struct nd6_if *n = nd6_of(ifp);
     struct berth_stack *st = ifp->st;
-    if (a->flags & BERTH_IFA_F_NODAD || n->cfg.accept_dad < 1) {
-        a->flags &= (uint8_t)~BERTH_IFA_F_TENTATIVE;
+    if (a->flags & IFA6_F_NODAD || n->cfg.accept_dad < 1) {
+        a->flags &= ~(unsigned)IFA6_F_TENTATIVE;
         return;
     }
-    a->flags |= BERTH_IFA_F_TENTATIVE;
-    a->flags &= (uint8_t)~BERTH_IFA_F_DADFAILED;
+    a->flags |= IFA6_F_TENTATIVE;
+    a->flags &= ~(unsigned)IFA6_F_DADFAILED;
     a->dad_left = (uint8_t)n->cfg.dad_transmits;
     memset(a->nonce, 0, sizeof(a->nonce));
     if (n->cfg.enhanced_dad) {
@@ -139,7 +139,7 @@ static void dad_completed(struct berth_netif *ifp, struct ifaddr6 *a)
 {
     struct nd6_if *n = nd6_of(ifp);
     struct berth_stack *st = ifp->st;
-    a->flags &= (uint8_t)~BERTH_IFA_F_TENTATIVE;
+    a->flags &= ~(unsigned)IFA6_F_TENTATIVE;
     a->dad_at = 0;
     TRACE(st, "nd6 %s: DAD passed", ifp->name);
     /* The first usable link-local address starts router solicitation. */
@@ -193,7 +193,7 @@ void addrconf6_timer(struct berth_stack *st, struct btimer *t)
             continue;
         }
         if (a->prefer_until && now >= a->prefer_until)
-            a->flags |= BERTH_IFA_F_DEPRECATED;
+            a->flags |= IFA6_F_DEPRECATED;
         if (!a->dad_at || now < a->dad_at)
             continue;
         if (!(ifp->flags & BERTH_IFF_UP)) {
@@ -225,7 +225,7 @@ void addrconf6_addr_added(struct berth_netif *ifp, struct ifaddr6 *a)
     if (ifp->flags & BERTH_IFF_UP)
         dad_start(ifp, a);
     else
-        a->flags |= BERTH_IFA_F_TENTATIVE; /* DAD runs when it comes up */
+        a->flags |= IFA6_F_TENTATIVE; /* DAD runs when it comes up */
     addrconf6_rearm(ifp);
 }
 
@@ -244,7 +244,7 @@ void addrconf6_dad_failure(struct berth_netif *ifp, struct ifaddr6 *a)
     n->s.dad_failures++;
     TRACE(ifp->st, "nd6 %s: duplicate address detected", ifp->name);
     /* addrconf_dad_failure: IFA_F_DADFAILED, still tentative, never used. */
-    a->flags |= BERTH_IFA_F_DADFAILED | BERTH_IFA_F_TENTATIVE;
+    a->flags |= IFA6_F_DADFAILED | IFA6_F_TENTATIVE;
     a->dad_at = 0;
     addrconf6_rearm(ifp);
 }
@@ -279,7 +279,7 @@ void addrconf6_ifup(struct berth_netif *ifp)
     n->ra_rcvd = false;
     n->rs_at = 0;
     for (struct ifaddr6 *a = ifp->addrs6; a; a = a->next)
-        if (!(a->flags & BERTH_IFA_F_DADFAILED) || a->autoconf)
+        if (!(a->flags & IFA6_F_DADFAILED) || a->autoconf)
             dad_start(ifp, a);
     addrconf6_rearm(ifp);
 }
@@ -372,9 +372,9 @@ static void prefix_rcv(struct berth_netif *ifp, const uint8_t *o)
     }
     a->prefer_until = until(now, pref);
     if (pref)
-        a->flags &= (uint8_t)~BERTH_IFA_F_DEPRECATED;
+        a->flags &= ~(unsigned)IFA6_F_DEPRECATED;
     else
-        a->flags |= BERTH_IFA_F_DEPRECATED;
+        a->flags |= IFA6_F_DEPRECATED;
 }
 
 void addrconf6_ra_input(struct berth_netif *ifp, const struct in6_addr *src, const uint8_t *m,
@@ -437,7 +437,12 @@ long berth_netif_addrs6(berth_netif *ifp, struct berth_ifaddr6 *out, size_t max)
         struct berth_ifaddr6 *o = &out[n];
         o->addr = a->addr;
         o->prefixlen = a->prefixlen;
-        o->flags = a->flags | (a->autoconf ? 0 : BERTH_IFA_F_PERMANENT);
+        /* IFA6_F_* -> Linux's IFA_F_* values */
+        o->flags = ((a->flags & IFA6_F_TENTATIVE) ? BERTH_IFA_F_TENTATIVE : 0) |
+                   ((a->flags & IFA6_F_DADFAILED) ? BERTH_IFA_F_DADFAILED : 0) |
+                   ((a->flags & IFA6_F_DEPRECATED) ? BERTH_IFA_F_DEPRECATED : 0) |
+                   ((a->flags & IFA6_F_NODAD) ? BERTH_IFA_F_NODAD : 0) |
+                   (a->valid_until ? 0 : BERTH_IFA_F_PERMANENT);
         o->valid_lft = !a->valid_until        ? INFINITY_LFT
                        : a->valid_until > now ? (uint32_t)((a->valid_until - now) / S(1))
                                               : 0;

@@ -15,8 +15,8 @@
  * a random delay below its maximum response delay.
  *
  * Not done: MLDv1 compatibility mode, group- and source-specific queries
- * (answered like general ones), groups joined by sockets (IPV6_JOIN_GROUP
- * is not implemented; ip6_mc_member knows only the groups above).
+ * (answered like general ones), groups joined by sockets. Membership
+ * itself (what ip6_input accepts) is ip6_mc_member in route6.c.
  */
 #include <string.h>
 
@@ -31,7 +31,6 @@
 #define MLD_QRV 2                   /* robustness variable (mc_qrv) */
 #define MLD_UNSOLICITED_US 1000000u /* mldv2_unsolicited_report_interval */
 
-static const struct in6_addr all_nodes = {{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
 static const struct in6_addr mld2_routers = {
     {{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16}}};
 
@@ -45,11 +44,6 @@ static unsigned sn_users(const struct berth_netif *ifp, const struct in6_addr *g
         n += IN6_ARE_ADDR_EQUAL(&s, g);
     }
     return n;
-}
-
-bool ip6_mc_member(const struct berth_netif *ifp, const struct in6_addr *a)
-{
-    return IN6_ARE_ADDR_EQUAL(a, &all_nodes) || sn_users(ifp, a) > 0;
 }
 
 static void change(struct berth_netif *ifp, const struct in6_addr *g, uint8_t type)
@@ -165,6 +159,14 @@ void mld6_input(struct berth_stack *st, struct pkt *p)
     struct berth_netif *ifp = p->ifp;
     struct nd6_if *n = ifp && ifp->link == BERTH_LINK_ETHERNET ? nd6_of(ifp) : NULL;
     const uint8_t *m = p->data;
+    if (m[0] == MLD_LISTENER_QUERY)
+        SNMP_INC(st, Icmp6, InGroupMembQueries);
+    else if (m[0] == MLD2_LISTENER_REPORT)
+        SNMP_INC(st, Icmp6, InMLDv2Reports);
+    else if (m[0] == MLD_LISTENER_REPORT)
+        SNMP_INC(st, Icmp6, InGroupMembResponses);
+    else if (m[0] == MLD_LISTENER_REDUCTION)
+        SNMP_INC(st, Icmp6, InGroupMembReductions);
     /* A query (24 bytes: MLDv1, 28 or more: MLDv2) from a link-local
      * source with hop limit 1 (RFC 3810 5.1.14, igmp6_event_query). */
     if (n && p->len >= 24 && m[0] == MLD_LISTENER_QUERY && p->ttl == 1 &&

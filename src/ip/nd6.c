@@ -78,7 +78,7 @@ bool nd6_lladdr(const struct berth_netif *ifp, struct in6_addr *out)
 {
     for (struct ifaddr6 *ad = ifp->addrs6; ad; ad = ad->next)
         if (IN6_IS_ADDR_LINKLOCAL(&ad->addr) &&
-            !(ad->flags & (BERTH_IFA_F_TENTATIVE | BERTH_IFA_F_DADFAILED))) {
+            !(ad->flags & (IFA6_F_TENTATIVE | IFA6_F_DADFAILED))) {
             *out = ad->addr;
             return true;
         }
@@ -120,6 +120,24 @@ void nd6_send_icmp(struct berth_netif *ifp, const struct in6_addr *src, const st
     uint32_t sum = inet_pseudo6(src, dst, IP6_NH_ICMPV6, len);
     uint16_t c = inet_csum_fold(inet_csum_add(sum, m, len));
     memcpy(m + 2, &c, 2);
+    /* icmp6_send's counters (Linux counts ndisc_send_skb's messages in
+     * Icmp6 OutMsgs and the type's Out counter, and Ip6 OutRequests). */
+    SNMP_INC(st, Ip6, OutRequests);
+    SNMP_INC(st, Icmp6, OutMsgs);
+    switch (msg[0]) {
+    case ND_NEIGHBOR_SOLICIT:
+        SNMP_INC(st, Icmp6, OutNeighborSolicits);
+        break;
+    case ND_NEIGHBOR_ADVERT:
+        SNMP_INC(st, Icmp6, OutNeighborAdvertisements);
+        break;
+    case ND_ROUTER_SOLICIT:
+        SNMP_INC(st, Icmp6, OutRouterSolicits);
+        break;
+    case MLD2_LISTENER_REPORT:
+        SNMP_INC(st, Icmp6, OutMLDv2Reports);
+        break;
+    }
     if (dst_mac) {
         eth_send(ifp, p, dst_mac, ETH_P_IPV6);
     } else if (IN6_IS_ADDR_MULTICAST(dst)) {
@@ -201,7 +219,7 @@ static void nd6_solicit(struct neigh_entry *e)
     if (q && q->len >= IP6_HLEN) {
         memcpy(&src, q->data + 8, 16);
         struct ifaddr6 *a = nd6_ifaddr(ifp, &src);
-        if (a && !(a->flags & (BERTH_IFA_F_TENTATIVE | BERTH_IFA_F_DADFAILED)))
+        if (a && !(a->flags & (IFA6_F_TENTATIVE | IFA6_F_DADFAILED)))
             srcp = &src;
     }
     bool unicast = e->state == BERTH_NUD_PROBE;
@@ -320,9 +338,9 @@ static void recv_ns(struct berth_netif *ifp, struct pkt *p, const uint8_t *m, un
     }
     bool inc = IN6_IS_ADDR_MULTICAST(daddr);
     struct ifaddr6 *a = nd6_ifaddr(ifp, &target);
-    if (!a || (a->flags & BERTH_IFA_F_DADFAILED))
+    if (!a || (a->flags & IFA6_F_DADFAILED))
         return; /* not ours (no proxy, no anycast) */
-    if (a->flags & BERTH_IFA_F_TENTATIVE) {
+    if (a->flags & IFA6_F_TENTATIVE) {
         if (!dad)
             return; /* RFC 4862 5.4.3: a non-DAD NS for a tentative address */
         /* Our own solicitation looped back (RFC 7527 nonce)? */
@@ -369,7 +387,7 @@ static void recv_na(struct berth_netif *ifp, struct pkt *p, const uint8_t *m, un
     n->t.s.replies_received++;
     struct ifaddr6 *a = nd6_ifaddr(ifp, &target);
     if (a) {
-        if ((a->flags & BERTH_IFA_F_TENTATIVE) && !(a->flags & BERTH_IFA_F_DADFAILED))
+        if ((a->flags & IFA6_F_TENTATIVE) && !(a->flags & IFA6_F_DADFAILED))
             addrconf6_dad_failure(ifp, a);
         else
             n->s.na_ignored++; /* "NA: someone advertises our address" */
@@ -402,6 +420,23 @@ void nd6_input(struct berth_stack *st, struct pkt *p)
     struct nd6_if *n = ifp ? nd6_of(ifp) : NULL;
     const uint8_t *m = p->data;
     unsigned len = p->len;
+    switch (len ? m[0] : 0) {
+    case ND_ROUTER_SOLICIT:
+        SNMP_INC(st, Icmp6, InRouterSolicits);
+        break;
+    case ND_ROUTER_ADVERT:
+        SNMP_INC(st, Icmp6, InRouterAdvertisements);
+        break;
+    case ND_NEIGHBOR_SOLICIT:
+        SNMP_INC(st, Icmp6, InNeighborSolicits);
+        break;
+    case ND_NEIGHBOR_ADVERT:
+        SNMP_INC(st, Icmp6, InNeighborAdvertisements);
+        break;
+    case ND_REDIRECT:
+        SNMP_INC(st, Icmp6, InRedirects);
+        break;
+    }
     if (!n || len < ICMP6_HLEN)
         goto out; /* not an Ethernet interface: nothing to discover */
     /* ndisc_rcv: RFC 4861 7.1.1/7.1.2/6.1.1/6.1.2. */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "berth/nd6.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip6.h"
 #include "link/arp.h"
 #include "link/ethernet.h"
 #if BERTH_WITH_IPV6
@@ -68,6 +68,9 @@ void netif_remove_locked(berth_netif *ifp)
         eth_detach(ifp); /* ARP timers and waiting packets */
     netif_set_tap(ifp, NULL, NULL, NULL);
     ip4_route_flush_netif(st, ifp);
+#if BERTH_WITH_IPV6
+    ip6_route_flush_netif(st, ifp);
+#endif
     while (ifp->addrs) {
         struct ifaddr4 *a = ifp->addrs;
         ifp->addrs = a->next;
@@ -255,6 +258,10 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
             pp = &(*pp)->next;
         *pp = a;
 #if BERTH_WITH_IPV6
+        /* addrconf_prefix_route: the prefix is on-link (lo's ::1 is
+         * local, found by ip6_is_local). */
+        if (!ifp->is_loopback && prefixlen < 128)
+            ip6_route_add_locked(st, addr, prefixlen, NULL, ifp, 0);
         addrconf6_addr_added(ifp, a); /* tentative, DAD, MLD (Ethernet) */
 #endif
     }
@@ -265,6 +272,24 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
     }
     return 0;
 }
+
+#if BERTH_WITH_IPV6
+/* Does another address of ifp still hold the prefix's route? */
+static bool prefix_in_use6(const berth_netif *ifp, const struct in6_addr *a, unsigned plen)
+{
+    for (const struct ifaddr6 *o = ifp->addrs6; o; o = o->next) {
+        if (o->prefixlen != plen)
+            continue;
+        bool same = true;
+        for (unsigned i = 0; i < plen; i++)
+            if (((o->addr.s6_addr[i / 8] ^ a->s6_addr[i / 8]) >> (7 - i % 8)) & 1)
+                same = false;
+        if (same)
+            return true;
+    }
+    return false;
+}
+#endif
 
 int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen)
 {
@@ -278,6 +303,10 @@ int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigne
             addrconf6_addr_removing(ifp, a);
 #endif
             *pp = a->next;
+#if BERTH_WITH_IPV6
+            if (!ifp->is_loopback && prefixlen < 128 && !prefix_in_use6(ifp, addr, prefixlen))
+                ip6_route_del_locked(st, addr, prefixlen, ifp);
+#endif
             st_free(st, a);
 #if BERTH_WITH_IPV6
             addrconf6_rearm(ifp);
@@ -300,7 +329,7 @@ bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned
         for (struct ifaddr6 *ad = i->addrs6; ad; ad = ad->next) {
             /* ipv6_chk_addr: a tentative (or dadfailed) address is not
              * ours yet. */
-            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a) || (ad->flags & BERTH_IFA_F_TENTATIVE))
+            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a) || (ad->flags & IFA6_F_TENTATIVE))
                 continue;
             bool scoped = i->is_loopback || IN6_IS_ADDR_LINKLOCAL(a);
             if (!ifindex || i->index == ifindex || !scoped)
@@ -344,6 +373,21 @@ int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh)
 {
     if (ifp->link == BERTH_LINK_ETHERNET)
         return eth_output(ifp, p, nh);
+    return netif_xmit(ifp, p);
+}
+
+int netif_output_nh6(berth_netif *ifp, struct pkt *p, const struct in6_addr *nh)
+{
+    if (ifp->link == BERTH_LINK_ETHERNET) {
+#if BERTH_WITH_IPV6
+        return eth_output6(ifp, p, nh);
+#else
+        (void)nh;
+        ifp->stats.tx_dropped++;
+        pkt_free(ifp->st, p);
+        return EHOSTUNREACH;
+#endif
+    }
     return netif_xmit(ifp, p);
 }
 

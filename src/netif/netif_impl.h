@@ -29,17 +29,20 @@ struct ifaddr6 {
     struct ifaddr6 *next;
     struct in6_addr addr;
     unsigned prefixlen;
-    /* Address state (addrconf6.c, RFC 4862): Linux's IFA_F_* flags
-     * (BERTH_IFA_F_TENTATIVE until DAD passes, DADFAILED...), the DAD
-     * solicitations left and when the next DAD step is due (0: none), the
-     * DAD nonce (RFC 7527), and the lifetimes' ends (0: forever). */
-    uint8_t flags;
+    unsigned flags; /* IFA6_F_*, Linux's IFA_F_* meanings */
+    /* addrconf6.c (RFC 4862): the DAD solicitations left and when the
+     * next DAD step is due (0: none), the DAD nonce (RFC 7527), the
+     * lifetimes' ends (0: forever). */
     uint8_t dad_left;
     uint8_t autoconf; /* made by addrconf (link-local, SLAAC): gone at ifdown */
     uint8_t nonce[6];
     uint64_t dad_at;
     uint64_t valid_until, prefer_until;
 };
+#define IFA6_F_TENTATIVE 0x01  /* DAD in progress: neither source nor local (RFC 4862 5.4) */
+#define IFA6_F_DADFAILED 0x02  /* a duplicate was found: never used */
+#define IFA6_F_DEPRECATED 0x04 /* preferred lifetime over: a source only if nothing else */
+#define IFA6_F_NODAD 0x08      /* no duplicate address detection (lo, ::1) */
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
@@ -78,7 +81,7 @@ struct berth_netif {
     unsigned mtu;
     unsigned flags;
     struct ifaddr4 *addrs;
-    struct ifaddr6 *addrs6; /* bind() checks them; no IPv6 packets yet */
+    struct ifaddr6 *addrs6; /* in the order added; the first usable one of a scope is preferred */
     struct berth_netif_driver drv;
     void *drv_ctx;
     /* Loopback short-circuits the driver: packets go straight back to rxq. */
