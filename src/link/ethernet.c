@@ -28,6 +28,7 @@
 #include "link/arp.h"
 #include "netif/netif_impl.h"
 #if BERTH_WITH_IPV6
+#include "ip/ip6.h"
 #include "ip/nd6.h"
 #endif
 
@@ -153,10 +154,16 @@ void eth_input(struct berth_netif *ifp, struct pkt *p)
          * (as a raw interface must); here the EtherType decides, so a
          * frame that says IPv4 but holds another version is IPv4's bad
          * header (ip_rcv_core), counted and dropped there at once. */
-        if (p->len && (p->data[0] >> 4) != 4) {
+        if (type == ETH_P_IP && p->len && (p->data[0] >> 4) != 4) {
             ip4_input(st, p);
             return;
         }
+#if BERTH_WITH_IPV6
+        if (type == ETH_P_IPV6 && p->len && (p->data[0] >> 4) != 6) {
+            ip6_input(st, p); /* ipv6_rcv's bad version, counted there */
+            return;
+        }
+#endif
         pktq_push(&st->rxq, p);
         return;
     case ETH_P_ARP:
