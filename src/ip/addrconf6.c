@@ -142,6 +142,10 @@ static void dad_completed(struct berth_netif *ifp, struct ifaddr6 *a)
     a->flags &= ~(unsigned)IFA6_F_TENTATIVE;
     a->dad_at = 0;
     TRACE(st, "nd6 %s: DAD passed", ifp->name);
+    if (IN6_IS_ADDR_LINKLOCAL(&a->addr) && n->mld_dad_pending) {
+        n->mld_dad_pending = false;
+        mld6_dad_complete(ifp);
+    }
     /* The first usable link-local address starts router solicitation. */
     if (IN6_IS_ADDR_LINKLOCAL(&a->addr) && n->cfg.accept_ra && n->cfg.rtr_solicits != 0 &&
         !n->ra_rcvd && !n->rs_at) {
@@ -278,6 +282,7 @@ void addrconf6_ifup(struct berth_netif *ifp)
     ip6_route_add_locked(ifp->st, &fe80, 64, NULL, ifp, 0);
     n->ra_rcvd = false;
     n->rs_at = 0;
+    n->mld_dad_pending = true;
     for (struct ifaddr6 *a = ifp->addrs6; a; a = a->next)
         if (!(a->flags & IFA6_F_DADFAILED) || a->autoconf)
             dad_start(ifp, a);

@@ -69,6 +69,7 @@ struct nd6_if {
     struct in6_addr router; /* the default router installed from an RA */
     uint64_t mld_at;        /* next MLD report (0: none) */
     uint64_t mld_query_at;  /* a current-state report answering a query (0: none) */
+    bool mld_dad_pending;   /* report every group again when the link-local passes DAD */
     struct mld_change changes[MLD_CHANGES];
 };
 
@@ -127,6 +128,10 @@ unsigned nd6_hop_limit(const struct berth_netif *ifp);
 /* Group changes: joined (a group not joined before) / left. */
 void mld6_join(struct berth_netif *ifp, const struct in6_addr *g);
 void mld6_leave(struct berth_netif *ifp, const struct in6_addr *g);
+/* The interface's link-local address passed DAD after it came up:
+ * every group is reported again, now from that address (Linux's
+ * ipv6_mc_dad_complete -> mld_send_initial_cr, twice). */
+void mld6_dad_complete(struct berth_netif *ifp);
 /* MLD messages (types 130..132, 143); consumes p. */
 void mld6_input(struct berth_stack *st, struct pkt *p);
 /* The MLD part of the interface timer. */
