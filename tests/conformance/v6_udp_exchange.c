@@ -85,6 +85,12 @@ int main(void)
     conf_wait(c, POLLERR, 200);
     CHECKL("c recv unconnected", recv(c, big, 10, MSG_DONTWAIT));
     GETINT(c, SOL_SOCKET, SO_ERROR);
+    /* with IPV6_RECVERR an unconnected socket hears of it too */
+    SETINT(c, IPPROTO_IPV6, IPV6_RECVERR, 1);
+    CHECKL("c sendto [::1]:7369 with IPV6_RECVERR",
+           sendto(c, "x", 1, 0, SA(&nobody), sizeof nobody));
+    conf_wait(c, POLLERR, 1000);
+    CHECKL("c recv", recv(c, big, 10, MSG_DONTWAIT));
     close(c);
 
     /* sizes: one IPv6 packet holds 65527 bytes of UDP payload */
@@ -152,6 +158,11 @@ int main(void)
     CHECKL("  sendto v4-mapped while IPv6 is pending",
            sendto(s, "x", 1, 0, SA(&mapped), sizeof mapped));
     CHECKL("  sendto last", sendto(s, "last", 4, 0, SA(&lo), sizeof lo));
+    v6_recv("a recvmsg", a, CONF_PORT_EPH);
+    CHECKL("MSG_MORE sendto v4-mapped",
+           sendto(s, "four-", 5, MSG_MORE, SA(&mapped), sizeof mapped));
+    CHECKL("  sendto [::1] while IPv4 is pending (joins it)",
+           sendto(s, "six", 3, 0, SA(&lo), sizeof lo));
     v6_recv("a recvmsg", a, CONF_PORT_EPH);
     CHECKL("MSG_MORE sendto", sendto(s, "big-", 4, MSG_MORE, SA(&lo), sizeof lo));
     CHECKL("  sendto past one packet", sendto(s, big, 65524, MSG_MORE, SA(&lo), sizeof lo));
