@@ -19,7 +19,7 @@ struct udp_hdr {
 #if BERTH_WITH_IPV6
 #define UDPX_INC(st, v6, n) ((v6) ? SNMP_INC(st, Udp6, n) : SNMP_INC(st, Udp, n))
 #else
-#define UDPX_INC(st, v6, n) SNMP_INC(st, Udp, n)
+#define UDPX_INC(st, v6, n) ((void)(v6), SNMP_INC(st, Udp, n))
 #endif
 
 /* p->data at the UDP header, p->src/dst/nh set by IP (consumes p). */
