@@ -384,6 +384,47 @@ static void link_local_scope(void **state)
     assert_memory_equal(h->tx[before].data + 8, &ll, 16);
 }
 
+/* A datagram to a group the interface joined (all-nodes): every AF_INET6
+ * socket on the port bound to :: or to the group gets a copy; AF_INET
+ * sockets and sockets bound to another address do not; none: Udp6
+ * IgnoredMulti, never a port unreachable (__udp6_lib_mcast_deliver). */
+static void multicast_delivery(void **state)
+{
+    struct iptest *h = *state;
+    int one = 1;
+    int a = berth_socket(h->st, AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int g = berth_socket(h->st, AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int x = berth_socket(h->st, AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int fds[3] = {a, g, x};
+    const char *addrs[3] = {"::", "ff02::1", SELF};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(
+            berth_setsockopt(h->st, fds[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+        struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_port = htons(PORT)};
+        sa.sin6_addr = ip6a(addrs[i]);
+        if (i == 1)
+            sa.sin6_scope_id = berth_netif_index(h->ifp); /* a link-scope group */
+        assert_int_equal(berth_bind(h->st, fds[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+    }
+    int fd4 = berth_socket(h->st, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(h->st, fd4, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+    struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(PORT)};
+    assert_int_equal(berth_bind(h->st, fd4, (struct sockaddr *)&s4, sizeof(s4)), 0);
+    uint8_t b[256];
+    iptest_input(h, b, udp6_pkt(b, PEER, 5000, "ff02::1", PORT, "all", 1, 0));
+    assert_int_equal(rcv(h, a, NULL), 3);
+    assert_int_equal(rcv(h, g, NULL), 3);
+    assert_int_equal(rcv(h, x, NULL), -EAGAIN);
+    char c;
+    assert_int_equal(berth_recv(h->st, fd4, &c, 1, MSG_DONTWAIT), -1);
+    assert_int_equal(ctr(h, "Udp6", "IgnoredMulti"), 0);
+    iptest_input(h, b, udp6_pkt(b, PEER, 5000, "ff02::1", PORT + 1, "none", 1, 0));
+    assert_int_equal(ctr(h, "Udp6", "IgnoredMulti"), 1);
+    assert_int_equal(ctr(h, "Udp6", "NoPorts"), 0);
+    for (size_t i = 0; i < h->ntx; i++) /* no port unreachable, whatever NDP/MLD sent */
+        assert_false(h->tx[i].data[6] == IPPROTO_ICMPV6 && h->tx[i].data[IP6_HLEN] == 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(what_is_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(icmp6_errors_reach_sockets, setup, teardown),
         cmocka_unit_test_setup_teardown(link_local_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(multicast_delivery, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
