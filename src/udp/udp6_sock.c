@@ -143,6 +143,8 @@ struct udp6_flow {
     unsigned oif;       /* asked for: scope id, bound device, IPV6_PKTINFO (0: route) */
     uint32_t flowlabel; /* network order */
     unsigned mtu;       /* the path MTU, capped by IPV6_MTU */
+    berth_netif *ifp;   /* the route's interface and next hop (NULL: route again) */
+    struct in6_addr nexthop;
 };
 
 /* __ip6_append_data's limits for a datagram whose UDP header and payload
@@ -164,23 +166,26 @@ static int udp6_route(struct inet_sock *in, struct udp6_flow *f, const struct in
 {
     struct berth_stack *st = in->sk.st;
     const struct inet6_info *np = inet6_info(in);
-    struct ip6_route_res res;
-    int rc = ip6_route_source(st, &f->dst, saddr, f->oif, &res);
-    if (rc) {
-        if (rc == -ENETUNREACH)
-            SNMP_INC(st, Ip6, OutNoRoutes);
-        return rc;
+    /* ip6_route_source's answers, with the interface and next hop kept
+     * for ip6_output (one lookup per datagram) */
+    f->ifp = ip6_route_lookup(st, &f->dst, f->oif, &f->nexthop);
+    if (!f->ifp) {
+        SNMP_INC(st, Ip6, OutNoRoutes);
+        return -ENETUNREACH;
     }
+    if (!IN6_IS_ADDR_UNSPECIFIED(saddr))
+        f->src = *saddr;
+    else if (!ip6_select_src(st, f->ifp, &f->dst, &f->src))
+        return -EADDRNOTAVAIL;
     /* ip6_dst_lookup_tail, after the route: a v4-mapped source cannot
      * reach an IPv6 peer */
     if (IN6_IS_ADDR_V4MAPPED(saddr))
         return -EAFNOSUPPORT;
-    f->src = res.src;
     /* ip6_setup_cork: the route's MTU, lowered by IPV6_MTU; below the
      * IPv6 minimum it is EINVAL. (Linux takes the device's MTU for
      * IPV6_PMTUDISC_PROBE / INTERFACE; berth the path's, which differs
      * only after a Packet Too Big.) */
-    f->mtu = res.mtu;
+    f->mtu = ip6_path_mtu(st, &f->dst, f->ifp);
     if (np->frag_size && np->frag_size < f->mtu)
         f->mtu = np->frag_size;
     if (f->mtu < IP6_MIN_MTU)
@@ -203,23 +208,27 @@ static int udp6_send_dgram(struct inet_sock *in, struct pkt *p, const struct udp
     if (ck == 0)
         ck = 0xffff; /* RFC 8200 8.1: a computed zero is sent as all ones */
     memcpy(p->data + 6, &ck, 2);
-    struct in6_addr nexthop;
-    berth_netif *ifp = ip6_route_lookup(st, &f->dst, f->oif, &nexthop);
+    struct in6_addr nexthop = f->nexthop;
+    berth_netif *ifp = f->ifp;
     if (!ifp) {
-        /* the route went away since udp6_route (a corked datagram) */
-        SNMP_INC(st, Ip6, OutNoRoutes);
-        pkt_free(st, p);
-        return -ENETUNREACH;
+        /* a corked datagram: routed again at the push (Linux holds the
+         * route of the first send), so a route gone meanwhile loses it */
+        ifp = ip6_route_lookup(st, &f->dst, f->oif, &nexthop);
+        if (!ifp) {
+            SNMP_INC(st, Ip6, OutNoRoutes);
+            pkt_free(st, p);
+            return -ENETUNREACH;
+        }
     }
     /* ip6_make_flowlabel with auto_flowlabels on (Linux's default):
      * a flow without a label gets one from a hash of its addresses and
      * ports, unless the socket opted out (IPV6_AUTOFLOWLABEL 0). */
     uint32_t label = ntohl(f->flowlabel) & 0xfffff;
     if (!label && !np->noautoflow) {
-        uint32_t key[9];
-        memcpy(key, &f->src, 16);
-        memcpy(key + 4, &f->dst, 16);
-        key[8] = (uint32_t)uh.source << 16 | uh.dest;
+        /* keyed by the stack secret, on the folded addresses and ports */
+        union inet_addr sa = inet_addr_from6(&f->src), da = inet_addr_from6(&f->dst);
+        uint32_t key[2] = {inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u),
+                           (uint32_t)uh.source << 16 | uh.dest};
         label = stack_hash32(st, key, sizeof(key)) & 0xfffff;
     }
     struct ip6_out o = {.src = f->src,
