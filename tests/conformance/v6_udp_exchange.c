@@ -134,6 +134,11 @@ int main(void)
     MUST(connect(s, SA(&lo), sizeof lo));
     GETINT(s, IPPROTO_IPV6, IPV6_MTU);
     close(s);
+    s = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 mapped_lo = v6_addr("::ffff:127.0.0.1", 7361);
+    MUST(connect(s, SA(&mapped_lo), sizeof mapped_lo));
+    conf_getint("IPPROTO_IPV6, IPV6_MTU of an IPv4 route", s, IPPROTO_IPV6, IPV6_MTU);
+    close(s);
 
     /* MSG_OOB is not refused over IPv6 */
     s = socket(AF_INET6, SOCK_DGRAM, 0);
