@@ -52,8 +52,10 @@ static void echo_reply(struct berth_stack *st, struct pkt *p, bool multi)
 {
     SNMP_INC(st, Icmp6, InEchos);
     struct pkt *r = pkt_alloc(st, PKT_HEADROOM, p->len);
-    if (!r)
+    if (!r) {
+        SNMP_INC(st, Icmp6, OutErrors); /* ip6_append_data failed */
         return;
+    }
     memcpy(r->data, p->data, p->len);
     r->data[0] = ICMP6_ECHO_REPLY;
     /* icmpv6_echo_reply: from the address asked, or for a multicast
@@ -160,8 +162,10 @@ void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
     if (qlen > avail)
         qlen = avail;
     struct pkt *r = pkt_alloc(st, PKT_HEADROOM, ICMP6_HLEN + qlen);
-    if (!r)
+    if (!r) {
+        SNMP_INC(st, Icmp6, OutErrors); /* ip6_append_data failed */
         return;
+    }
     uint8_t *d = r->data;
     d[0] = type;
     d[1] = code;

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#if BERTH_WITH_IPV6 && BERTH_WITH_FRAG &&                                                          \
+    BERTH_WITH_COUNTERS /* else nothing to test: main returns 77 (skip) */
+
 #include "ip6test.h"
 
 #include "core/stack_impl.h"
@@ -395,3 +398,6 @@ int main(void)
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
+#else
+int main(void) { return 77; }
+#endif
