@@ -597,6 +597,45 @@ int main(int argc, char **argv)
         tx(P, 48);
         done(50);
     }
+    CASE("ptbsock")
+    {
+        struct in6_addr far;
+        inet_pton(AF_INET6, "2001:db8::3", &far);
+        int us = socket(AF_INET6, SOCK_DGRAM, 0);
+        struct sockaddr_in6 sa = {
+            .sin6_family = AF_INET6, .sin6_port = htons(53), .sin6_addr = far};
+        struct sockaddr_in6 la = {
+            .sin6_family = AF_INET6, .sin6_port = htons(12345), .sin6_addr = ME};
+        bind(us, (void *)&la, sizeof la);
+        connect(us, (void *)&sa, sizeof sa);
+        unsigned mtus[] = {1000, 1400, 1450, 1300, 1280};
+        for (int k = 0; k < 5; k++) {
+            unsigned mtu = mtus[k];
+            char t[80];
+            snprintf(t, sizeof t, "PTB mtu %u about a connected UDP socket's packet", mtu);
+            title(t);
+            hdr(P, &PEER, &ME, 58, 8 + 48);
+            memset(P + 40, 0, 56);
+            P[40] = 2;
+            P[44] = (uint8_t)(mtu >> 24);
+            P[45] = (uint8_t)(mtu >> 16);
+            P[46] = (uint8_t)(mtu >> 8);
+            P[47] = (uint8_t)mtu;
+            hdr(P + 48, &ME, &far, 17, 8);
+            P[88] = 0x30;
+            P[89] = 0x39;
+            P[91] = 53;
+            P[93] = 8;
+            l4sum(P, 40, 56, 58, 2);
+            tx(P, 96);
+            done(50);
+            int m = 0;
+            socklen_t ml = sizeof m;
+            getsockopt(us, IPPROTO_IPV6, IPV6_MTU, &m, &ml);
+            printf("  IPV6_MTU %d\n", m);
+            system("ip -6 route get 2001:db8::3 | head -1");
+        }
+    }
     CASE("ptb")
     {
         struct in6_addr far;
