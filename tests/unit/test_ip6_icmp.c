@@ -261,6 +261,8 @@ static void test_packet_too_big(void **state)
     assert_int_equal(path_mtu(h, IP6T_PEER), 1500);
     send_ptb(h, "2001:db8::fe", IP6T_SELF, far, 1450); /* not lower */
     assert_int_equal(path_mtu(h, far), 1400);
+    send_ptb(h, "2001:db8::fe", IP6T_SELF, far, 1300);
+    assert_int_equal(path_mtu(h, far), 1300);
     send_ptb(h, "2001:db8::fe", IP6T_SELF, far, 1280);
     assert_int_equal(path_mtu(h, far), 1280);
     /* quoting a packet that was not ours: ignored */
