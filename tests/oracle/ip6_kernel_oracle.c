@@ -522,6 +522,31 @@ int main(int argc, char **argv)
                 done(50);
             }
     }
+    CASE("shorticmp")
+    {
+        for (int len = 2; len <= 8; len += 2) {
+            char t[80];
+            snprintf(t, sizeof t, "ICMPv6 echo request of %d bytes, valid checksum", len);
+            title(t);
+            hdr(P, &PEER, &ME, 58, len);
+            memset(P + 40, 0, 8);
+            P[40] = 128;
+            l4sum(P, 40, len, 58, len >= 4 ? 2 : 0);
+            if (len < 4) { /* no room for the checksum field: make the sum right through byte 1 */
+                P[40] = 128;
+                P[41] = 0;
+            }
+            tx(P, 40 + len);
+            done(50);
+        }
+        title("ICMPv6 dest unreach of 6 bytes, valid checksum");
+        hdr(P, &PEER, &ME, 58, 6);
+        memset(P + 40, 0, 8);
+        P[40] = 1;
+        l4sum(P, 40, 6, 58, 2);
+        tx(P, 46);
+        done(50);
+    }
     CASE("echo")
     {
         title("echo request to ff02::1");

@@ -196,6 +196,18 @@ static void test_errors_quoting_garbage(void **state)
     iptest_input(h, pkt, n);
     assert_int_equal(ic(h, "InCsumErrors"), 1);
     assert_int_equal(ic(h, "InErrors"), 6);
+    /* shorter than the 8-byte header, valid checksum: InErrors only, the
+     * type not counted (Linux 6.18, 4 and 6 bytes) */
+    uint64_t echos = ic(h, "InEchos");
+    for (size_t len = 4; len < 8; len += 2) {
+        uint8_t m[8] = {128, 0};
+        ip6t_l4sum(m, len, ip6a(IP6T_PEER), ip6a(IP6T_SELF), IPPROTO_ICMPV6, 2);
+        memcpy(pkt + 40, m, len);
+        ip6t_hdr(pkt, ip6a(IP6T_PEER), ip6a(IP6T_SELF), IPPROTO_ICMPV6, len);
+        iptest_input(h, pkt, 40 + len);
+    }
+    assert_int_equal(ic(h, "InErrors"), 8);
+    assert_int_equal(ic(h, "InEchos"), echos);
     /* nothing was ever answered */
     assert_int_equal(h->ntx, 0);
 }
