@@ -547,6 +547,25 @@ int main(int argc, char **argv)
         tx(P, 46);
         done(50);
     }
+    CASE("fragout")
+    {
+        title("UDP send of 3000 bytes to 2001:db8::2 over tun0 (MTU 1500)");
+        int us = socket(AF_INET6, SOCK_DGRAM, 0);
+        struct sockaddr_in6 sa = {
+            .sin6_family = AF_INET6, .sin6_port = htons(9), .sin6_addr = PEER};
+        static char buf[3000];
+        sendto(us, buf, sizeof buf, 0, (void *)&sa, sizeof sa);
+        uint8_t b[70000];
+        struct pollfd pf = {tfd, POLLIN, 0};
+        while (poll(&pf, 1, 50) > 0) {
+            ssize_t n = read(tfd, b, sizeof b);
+            if (n > 0 && b[6] == 44)
+                printf("  fragment: %zd bytes, off %u M %u id %08x\n", n,
+                       (unsigned)((b[42] << 8 | b[43]) & 0xfff8), b[43] & 1,
+                       (unsigned)(b[44] << 24 | b[45] << 16 | b[46] << 8 | b[47]));
+        }
+        diff();
+    }
     CASE("echo")
     {
         title("echo request to ff02::1");
