@@ -453,6 +453,35 @@ static void test_ra_slaac(void **state)
     assert_int_equal(count_type(h, 133, NULL), 0);
 }
 
+/* Down: the link-local (autoconfigured) address goes, one added by hand
+ * stays (keep_addr_on_down, docs/nd6.md); up: the link-local address is
+ * back, tentative, and both groups are reported in one MLDv2 report. */
+static void test_down_up(void **state)
+{
+    struct ethtest *h = *state;
+    after_dad(h);
+    struct in6_addr c = a6("2001:db8::3");
+    assert_int_equal(berth_netif_addr6_add(h->ifp, &c, 64), 0);
+    et_advance(h, S(3));
+    berth_netif_set_up(h->ifp, false);
+    assert_int_equal(addr_flags(h, OUR_LL), 0);
+    assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
+    et_clear(h);
+    et_advance(h, S(2));
+    assert_int_equal(h->ntx, 0);
+    berth_netif_set_up(h->ifp, true);
+    assert_true(addr_flags(h, OUR_LL) & BERTH_IFA_F_TENTATIVE);
+    assert_true(addr_flags(h, "2001:db8::3") & BERTH_IFA_F_TENTATIVE);
+    et_advance(h, 5000);
+    size_t i = 0;
+    assert_int_equal(count_type(h, 143, &i), 1);
+    const uint8_t *m = fr_icmp6(&h->tx[i]);
+    assert_int_equal(m[7], 2);
+    et_advance(h, S(3));
+    assert_int_equal(addr_flags(h, OUR_LL), 0x10000u | BERTH_IFA_F_PERMANENT);
+    assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_na_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dad_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ra_slaac, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_down_up, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
