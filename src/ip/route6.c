@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/stack_impl.h"
+#include "ip/icmp6_rate.h"
 #include "ip/ip6.h"
 #include "ip/ip_route.h"
 #include "netif/netif_impl.h"
@@ -279,6 +280,39 @@ int ip6_route_source(struct berth_stack *st, const struct in6_addr *dst,
     return 0;
 }
 
+int berth_route6_add(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen,
+                     const struct in6_addr *gw, berth_netif *ifp)
+{
+    if (!dst || !ifp || prefixlen > 128) {
+        errno = EINVAL;
+        return -1;
+    }
+    st_lock(st);
+    int e = ip6_route_add_locked(st, dst, prefixlen, gw, ifp, 0);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int berth_route6_del(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen)
+{
+    if (!dst || prefixlen > 128) {
+        errno = EINVAL;
+        return -1;
+    }
+    st_lock(st);
+    int e = ip6_route_del_locked(st, dst, prefixlen, NULL);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 int ip6_init(struct berth_stack *st)
 {
     (void)st;
@@ -288,6 +322,8 @@ int ip6_init(struct berth_stack *st)
 void ip6_fini(struct berth_stack *st)
 {
     ip6_reasm_fini(st);
+    ip6_pmtu_fini(st);
+    icmp6_rate_fini(st);
     while (st->routes6) {
         struct ip6_route *r = st->routes6;
         st->routes6 = r->next;
