@@ -264,6 +264,10 @@ static void test_ns_na(void **state)
     inject(h, (const uint8_t *)"\x33\x33\xff\x00\x00\x01", "fe80::3", "ff02::1:ff00:1", 254, m, n);
     assert_int_equal(h->ntx, 0);
     assert_int_equal(nd(h).rx_bad_hoplimit, 1);
+    /* Linux 6.18 (veth, /proc/net/snmp6): such an NS still counts in
+     * Icmp6InMsgs and Icmp6InNeighborSolicits, not in Icmp6InErrors. */
+    assert_int_equal(et_snmp(h, "Icmp6", "InNeighborSolicits"), 4);
+    assert_int_equal(et_snmp(h, "Icmp6", "InErrors"), 0);
     /* Code 1, a multicast target, DAD with a source link-layer option. */
     m[1] = 1;
     inject(h, (const uint8_t *)"\x33\x33\xff\x00\x00\x01", "fe80::3", "ff02::1:ff00:1", 255, m, n);
