@@ -38,13 +38,14 @@ fuzz() { # name source [extra flags]
 fuzz fuzz_ip4_input fuzz_ip4_input.c
 fuzz fuzz_ip4_frag fuzz_ip4_input.c -DFUZZ_FRAGMENTS_ONLY
 fuzz fuzz_eth_arp fuzz_eth_arp.c
+fuzz fuzz_nd6 fuzz_nd6.c
 fuzz fuzz_tcp fuzz_tcp.c
 fuzz fuzz_icmp_err fuzz_tcp.c -DFUZZ_ICMP_ERRORS
 "$cc" -std=c11 -Wall -Wextra -Werror $san $inc "$src/tests/fuzz/make_seeds.c" $lib \
     -o "$out/make_seeds"
-for h in ip4_input ip4_frag eth_arp tcp icmp_err; do
+for h in ip4_input ip4_frag eth_arp nd6 tcp icmp_err; do
     rm -rf "$out/seeds-$h"
     mkdir -p "$out/seeds-$h"
 done
 "$out/make_seeds" "$out"
-echo "built $out/fuzz_{ip4_input,ip4_frag,eth_arp,tcp,icmp_err}; seeds in $out/seeds-*"
+echo "built $out/fuzz_{ip4_input,ip4_frag,eth_arp,nd6,tcp,icmp_err}; seeds in $out/seeds-*"
