@@ -79,6 +79,7 @@ struct berth_stack {
     unsigned next_ifindex;
     struct ip4_route *routes;
     struct ip4_reasm *reasm;
+    struct ip6_route *routes6; /* IPv6 routes, longest prefix first (route6.c) */
     uint16_t ip_id_next;
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;

@@ -167,8 +167,7 @@ void icmp6_set_csum(struct pkt *p, const struct in6_addr *src, const struct in6_
 /* ---- addresses ---- */
 /* Is a assigned to an interface that is up (or to lo)? With ifp, a
  * link-local address must be on it. Tentative addresses do not count. */
-bool ip6_is_local(struct berth_stack *st, const struct in6_addr *a,
-                  const struct berth_netif *ifp);
+bool ip6_is_local(struct berth_stack *st, const struct in6_addr *a, const struct berth_netif *ifp);
 /* Has ifp joined group a (all-nodes, the solicited-node groups of its
  * addresses, and groups sockets joined)? */
 bool ip6_mc_member(const struct berth_netif *ifp, const struct in6_addr *a);
