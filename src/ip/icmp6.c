@@ -64,18 +64,26 @@ static void echo_reply(struct berth_stack *st, struct pkt *p, bool multi)
 /* icmpv6_err_convert: the errno of a destination unreachable code. */
 static int unreach_errno(uint8_t code, bool *fatal)
 {
+    /* Linux's tab_unreach: no route ENETUNREACH, beyond scope and address
+     * unreachable EHOSTUNREACH (soft); prohibited, policy and reject
+     * route EACCES, port unreachable ECONNREFUSED (hard); other codes
+     * EPROTO (hard). */
     *fatal = true;
     switch (code) {
     case ICMP6_DST_UNREACH_NOROUTE:
+        *fatal = false;
+        return ENETUNREACH;
+    case 2: /* beyond scope of source address */
     case ICMP6_DST_UNREACH_ADDR:
-    case 2: /* beyond scope */
+        *fatal = false;
         return EHOSTUNREACH;
     case ICMP6_DST_UNREACH_ADMIN:
+    case 5: /* source address failed ingress/egress policy */
+    case 6: /* reject route to destination */
         return EACCES;
     case ICMP6_DST_UNREACH_NOPORT:
         return ECONNREFUSED;
     default:
-        *fatal = false;
         return EPROTO;
     }
 }

@@ -138,9 +138,14 @@ void tcp_v6_mtu_reduced(struct tcp_sock *tp, unsigned mtu)
     if (mss >= (int)tp->c->mss_cache)
         return;
     struct inet6_info *np = inet6_info(&tp->inet);
-    ip6_pmtu_update(st, &np->daddr, mtu);
+    ip6_pmtu_update(st, &np->daddr, mtu); /* ICMPv6 did too; Linux's inet6_csk_update_pmtu */
+    /* The route's path MTU, but never above what the message said (the
+     * MSS follows the message even where no path-MTU cache keeps it). */
+    unsigned pmtu = tcp_path_mtu(tp);
+    if (pmtu > mtu)
+        pmtu = mtu;
     uint16_t old = tp->c->mss_cache;
-    tcp_sync_mss_route(tp);
+    tcp_sync_mss(tp, pmtu);
     if (tp->c->mss_cache >= old)
         return;
     if (!(TCPF(tcp_state(tp)) &
