@@ -3,7 +3,7 @@
  * state machine down to TIME_WAIT and its expiry, the MSS (MTU - 60), a
  * dual-stack [::] listener taking IPv4 (v4-mapped) and IPv6 clients,
  * IPV6_V6ONLY refusing IPv4 with a RST, a RST from a closed port, connect
- * errors. On a raw IPv6 interface (2001:db8::1/64, segments made and
+ * errors, SYN cookies, a TIME_WAIT entry taken over by connect(). On a raw IPv6 interface (2001:db8::1/64, segments made and
  * read by the test): the SYN-ACK's MSS, hop limit and checksum, the RST
  * rules (the traffic class reflected, no answer to multicast or to a
  * RST), a bad checksum dropped, ICMPv6 errors ending a connection attempt
@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "berth/netif.h"
+#include "berth/sysctl.h"
 #include "testutil.h"
 
 #if BERTH_WITH_TCP && BERTH_WITH_IPV6
@@ -229,6 +230,72 @@ static void loopback_errors(void **state)
     assert_int_equal(berth_getpeername(st, c, SA(p), &pl), 0);
     assert_true(IN6_IS_ADDR_LOOPBACK(&p.sin6_addr));
     berth_close(st, c);
+    berth_close(st, l);
+}
+
+/* SYN cookies over IPv6 (tcp_syncookies = 2: every SYN gets one): the
+ * cookie's SYN-ACK leaves through IPv6, the final ACK makes the child
+ * from the cookie alone, with the options the timestamp carried. */
+static void loopback_syncookies(void **state)
+{
+    (void)state;
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.tcp_syncookies", "2"), 0);
+    int l = listener6("::", 7020, -1);
+    uint64_t sent = snmp(st, "TcpExt", "SyncookiesSent");
+    uint64_t recv = snmp(st, "TcpExt", "SyncookiesRecv");
+    int c = berth_socket(st, AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a = sin6("::1", 7020);
+    assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), 0);
+    struct sockaddr_in6 p;
+    socklen_t pl = sizeof(p);
+    int s = berth_accept4(st, l, SA(p), &pl, 0);
+    assert_true(s >= 0);
+    assert_true(IN6_IS_ADDR_LOOPBACK(&p.sin6_addr));
+    assert_int_equal(snmp(st, "TcpExt", "SyncookiesSent"), sent + 1);
+    assert_int_equal(snmp(st, "TcpExt", "SyncookiesRecv"), recv + 1);
+    struct tcp_info ti = info(s);
+    assert_true(ti.tcpi_options & TCPI_OPT_TIMESTAMPS);
+    assert_true(ti.tcpi_options & TCPI_OPT_SACK);
+    assert_true(ti.tcpi_options & TCPI_OPT_WSCALE);
+    char buf[8];
+    assert_int_equal(berth_send(st, c, "cookie", 6, 0), 6);
+    assert_int_equal(berth_recv(st, s, buf, sizeof(buf), 0), 6);
+    berth_close(st, c);
+    berth_close(st, s);
+    berth_close(st, l);
+}
+
+/* connect() from an explicit [::1]:port may take over that 4-tuple's
+ * TIME_WAIT entry when timestamps protect the new incarnation
+ * (tcp_twsk_unique), and the entry's port is the one reused. */
+static void loopback_timewait_takeover(void **state)
+{
+    (void)state;
+    int l = listener6("::1", 7031, -1);
+    int one = 1;
+    struct sockaddr_in6 me = sin6("::1", 7030), to = sin6("::1", 7031);
+    int c = berth_socket(st, AF_INET6, SOCK_STREAM, 0);
+    berth_setsockopt(st, c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    assert_int_equal(berth_bind(st, c, SA(me), sizeof(me)), 0);
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), 0);
+    int s = berth_accept4(st, l, NULL, NULL, 0);
+    assert_int_equal(berth_close(st, c), 0);
+    char b;
+    assert_int_equal(berth_recv(st, s, &b, 1, 0), 0);
+    assert_int_equal(berth_close(st, s), 0);
+    advance(1000);
+    assert_int_equal(tcp_of(st)->tw_count, 1);
+    uint64_t recycled = snmp(st, "TcpExt", "TWRecycled");
+    c = berth_socket(st, AF_INET6, SOCK_STREAM, 0);
+    berth_setsockopt(st, c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    assert_int_equal(berth_bind(st, c, SA(me), sizeof(me)), 0);
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), 0);
+    assert_int_equal(snmp(st, "TcpExt", "TWRecycled"), recycled + 1);
+    assert_int_equal(tcp_of(st)->tw_count, 0);
+    s = berth_accept4(st, l, NULL, NULL, 0);
+    assert_true(s >= 0);
+    berth_close(st, c);
+    berth_close(st, s);
     berth_close(st, l);
 }
 
@@ -555,6 +622,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(loopback_state_machine, lo_setup, teardown),
         cmocka_unit_test_setup_teardown(loopback_dualstack, lo_setup, teardown),
         cmocka_unit_test_setup_teardown(loopback_errors, lo_setup, teardown),
+        cmocka_unit_test_setup_teardown(loopback_syncookies, lo_setup, teardown),
+        cmocka_unit_test_setup_teardown(loopback_timewait_takeover, lo_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_synack_and_rst, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_icmp6_unreach, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
