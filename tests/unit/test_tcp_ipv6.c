@@ -3,12 +3,13 @@
  * state machine down to TIME_WAIT and its expiry, the MSS (MTU - 60), a
  * dual-stack [::] listener taking IPv4 (v4-mapped) and IPv6 clients,
  * IPV6_V6ONLY refusing IPv4 with a RST, a RST from a closed port, connect
- * errors, SYN cookies, a TIME_WAIT entry taken over by connect(). On a raw IPv6 interface (2001:db8::1/64, segments made and
- * read by the test): the SYN-ACK's MSS, hop limit and checksum, the RST
- * rules (the traffic class reflected, no answer to multicast or to a
- * RST), a bad checksum dropped, ICMPv6 errors ending a connection attempt
- * (port unreachable: ECONNREFUSED, administratively prohibited: EACCES),
- * and Packet Too Big lowering the MSS and resending what was in flight. */
+ * errors, SYN cookies, a TIME_WAIT entry taken over by connect(). On a raw IPv6 interface
+ * (2001:db8::1/64, segments made and read by the test): the SYN-ACK's MSS, hop limit and checksum,
+ * the RST rules (the traffic class reflected, no answer to multicast or to a RST), a bad checksum
+ * dropped, ICMPv6 errors ending a connection attempt (port unreachable: ECONNREFUSED,
+ * administratively prohibited: EACCES), Packet Too Big lowering the MSS and resending what was in
+ * flight, and link-local peers (the scope id in accept's address and the names, the SYN leaving the
+ * scope's interface). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -616,6 +617,66 @@ static void raw_packet_too_big(void **state)
     berth_close(st, c);
 }
 
+/* Link-local: a SYN from fe80::2 to the [::] listener makes a child bound
+ * to the arriving interface, so accept() and the names carry its scope
+ * id; the SYN-ACK leaves that interface. connect() to fe80::2 with the
+ * scope id sends its SYN there and binds the socket to it. */
+static void raw_link_local(void **state)
+{
+    (void)state;
+    struct in6_addr ll_me, ll_peer;
+    inet_pton(AF_INET6, "fe80::1", &ll_me);
+    inet_pton(AF_INET6, "fe80::2", &ll_peer);
+    assert_int_equal(berth_netif_addr6_add(raw, &ll_me, 64), 0);
+    advance(3 * 1000000ull);
+    struct in6_addr save_me = ME, save_peer = PEER;
+    ME = ll_me;
+    PEER = ll_peer;
+    unsigned idx = berth_netif_index(raw);
+    int l = listener6("::", 80, -1);
+    nout = 0;
+    inject(&ME, 40000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    const uint8_t *t = sent_tcp(0);
+    assert_int_equal(t[13], TH_SYN | TH_ACK);
+    inject(&ME, 40000, 80, 1001, get32(t + 4) + 1, TH_ACK, NULL, 0, false);
+    struct sockaddr_in6 p;
+    socklen_t pl = sizeof(p);
+    int s = berth_accept4(st, l, SA(p), &pl, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    assert_memory_equal(&p.sin6_addr, &ll_peer, 16);
+    assert_int_equal(p.sin6_scope_id, idx);
+    pl = sizeof(p);
+    assert_int_equal(berth_getsockname(st, s, SA(p), &pl), 0);
+    assert_memory_equal(&p.sin6_addr, &ll_me, 16);
+    assert_int_equal(p.sin6_scope_id, idx);
+    berth_close(st, s);
+    berth_close(st, l);
+
+    int c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(81);
+    a.sin6_addr = ll_peer;
+    assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, EINVAL); /* no scope id */
+    a.sin6_scope_id = idx;
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), -1);
+    assert_int_equal(errno, EINPROGRESS);
+    assert_int_equal(nout, 1);
+    t = sent_tcp(0);
+    assert_int_equal(t[13], TH_SYN);
+    char name[16] = {0};
+    socklen_t bl = sizeof(name);
+    assert_int_equal(berth_getsockopt(st, c, SOL_SOCKET, SO_BINDTODEVICE, name, &bl), 0);
+    assert_string_equal(name, "raw0");
+    berth_close(st, c);
+    ME = save_me;
+    PEER = save_peer;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +688,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_synack_and_rst, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_icmp6_unreach, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_link_local, raw_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
