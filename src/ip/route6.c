@@ -279,6 +279,39 @@ int ip6_route_source(struct berth_stack *st, const struct in6_addr *dst,
     return 0;
 }
 
+int berth_route6_add(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen,
+                     const struct in6_addr *gw, berth_netif *ifp)
+{
+    if (!dst || !ifp || prefixlen > 128) {
+        errno = EINVAL;
+        return -1;
+    }
+    st_lock(st);
+    int e = ip6_route_add_locked(st, dst, prefixlen, gw, ifp, 0);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int berth_route6_del(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen)
+{
+    if (!dst || prefixlen > 128) {
+        errno = EINVAL;
+        return -1;
+    }
+    st_lock(st);
+    int e = ip6_route_del_locked(st, dst, prefixlen, NULL);
+    st_unlock(st);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 int ip6_init(struct berth_stack *st)
 {
     (void)st;

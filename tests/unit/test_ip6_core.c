@@ -222,6 +222,44 @@ static void endless_chain(void **state)
     assert_int_equal(h->ntx, 0);
 }
 
+/* Longest prefix, gateways, scoped and local destinations, sources. */
+static void routes_and_sources(void **state)
+{
+    struct iptest *h = *state;
+    struct in6_addr net = ip6a("2001:db8:1::"), gw = ip6a("fe80::1"), nh, d, src;
+    assert_int_equal(berth_route6_add(h->st, &net, 48, &gw, h->ifp), 0);
+    d = ip6a("2001:db8:1::5");
+    assert_ptr_equal(ip6_route_lookup(h->st, &d, 0, &nh), h->ifp);
+    assert_memory_equal(&nh, &gw, 16);
+    assert_true(ip6_select_src(h->st, h->ifp, &d, &src));
+    struct in6_addr self = ip6a(SELF);
+    assert_memory_equal(&src, &self, 16);
+    d = ip6a("2001:db8::77"); /* on-link: the prefix route of SELF/64 */
+    assert_ptr_equal(ip6_route_lookup(h->st, &d, 0, &nh), h->ifp);
+    assert_memory_equal(&nh, &d, 16);
+    d = ip6a("2001:db9::1"); /* no default route */
+    assert_null(ip6_route_lookup(h->st, &d, 0, &nh));
+    d = ip6a("fe80::2"); /* link-local: only with an interface */
+    assert_null(ip6_route_lookup(h->st, &d, 0, &nh));
+    assert_ptr_equal(ip6_route_lookup(h->st, &d, berth_netif_index(h->ifp), &nh), h->ifp);
+    /* Our own address goes through lo, from itself. */
+    berth_netif *lo = berth_netif_by_name(h->st, "lo");
+    assert_ptr_equal(ip6_route_lookup(h->st, &self, 0, &nh), lo);
+    assert_true(ip6_select_src(h->st, lo, &self, &src));
+    assert_memory_equal(&src, &self, 16);
+    d = ip6a("::1");
+    assert_ptr_equal(ip6_route_lookup(h->st, &d, 0, &nh), lo);
+    assert_int_equal(berth_route6_del(h->st, &net, 48), 0);
+    assert_int_equal(berth_route6_del(h->st, &net, 48), -1);
+    assert_int_equal(errno, ESRCH);
+    d = ip6a("2001:db8:1::5");
+    assert_null(ip6_route_lookup(h->st, &d, 0, &nh));
+    /* Removing the address takes its prefix route with it. */
+    assert_int_equal(berth_netif_addr6_del(h->ifp, &self, 64), 0);
+    d = ip6a("2001:db8::77");
+    assert_null(ip6_route_lookup(h->st, &d, 0, &nh));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +270,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_next_header, setup, teardown),
         cmocka_unit_test_setup_teardown(routing_header_segments_left, setup, teardown),
         cmocka_unit_test_setup_teardown(endless_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(routes_and_sources, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
