@@ -26,7 +26,7 @@ static const char *try_bind(int port, int reuse)
 {
     int n = conf_sock(AF_INET6, SOCK_STREAM, reuse, 0);
     struct sockaddr_in6 a = v6_sin6("::1", port);
-    const char *r = conf_res(bind(n, SA(&a), sizeof a));
+    const char *r = conf_res(bind(n, SA(&a), sizeof a) < 0 ? -errno : 0);
     close(n);
     return r;
 }
