@@ -63,8 +63,11 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
     struct in6_addr want = bound ? np->rcv_saddr : np->saddr;
     struct ip6_route_res rt;
     int rc = ip6_route_source(st, dst, &want, sock_bound_if(so), &rt);
-    if (rc)
+    if (rc) {
+        if (rc == -ENETUNREACH) /* ip6_dst_lookup_flow's OUTNOROUTES */
+            SNMP_INC(st, Ip6, OutNoRoutes);
         return rc; /* ENETUNREACH, EADDRNOTAVAIL */
+    }
     if (tcp_conn_get(tp))
         return -ENOBUFS;
     if (tp->c->ts_recent_stamp && memcmp(&np->daddr, dst, sizeof(*dst))) {

@@ -650,8 +650,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     if (dst.s_addr == INADDR_ANY)
         dst.s_addr = in->saddr.s_addr ? in->saddr.s_addr : htonl(INADDR_LOOPBACK);
     struct ip_route_res rt;
-    if (ip4_route_source(st, dst, in->saddr, &rt))
+    if (ip4_route_source(st, dst, in->saddr, &rt)) {
+        SNMP_INC(st, Ip, OutNoRoutes); /* as the kernel counts it (seen on 6.18) */
         return -ENETUNREACH;
+    }
     if (ip4_is_multicast(dst) || ip4_is_bcast(st, dst))
         return -ENETUNREACH;
     struct in_addr src = rt.src;

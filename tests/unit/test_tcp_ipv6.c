@@ -213,9 +213,17 @@ static void loopback_errors(void **state)
     struct sockaddr_in6 a = sin6("::1", 7099);
     assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), -1);
     assert_int_equal(errno, ECONNREFUSED);
-    a = sin6("2001:db8::5", 80); /* lo only: no route */
+    a = sin6("2001:db8::5", 80); /* lo only: no route, counted as the kernel does */
+    uint64_t nr6 = snmp(st, "Ip6", "OutNoRoutes"), nr4 = snmp(st, "Ip", "OutNoRoutes");
     assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), -1);
     assert_int_equal(errno, ENETUNREACH);
+    assert_int_equal(snmp(st, "Ip6", "OutNoRoutes"), nr6 + 1);
+    int c4 = berth_socket(st, AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a4 = sin4("192.0.2.1", 80);
+    assert_int_equal(berth_connect(st, c4, SA(a4), sizeof(a4)), -1);
+    assert_int_equal(errno, ENETUNREACH);
+    assert_int_equal(snmp(st, "Ip", "OutNoRoutes"), nr4 + 1);
+    berth_close(st, c4);
     a = sin6("fe80::1", 80); /* link-local without a scope id */
     assert_int_equal(berth_connect(st, c, SA(a), sizeof(a)), -1);
     assert_int_equal(errno, EINVAL);
