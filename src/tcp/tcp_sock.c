@@ -764,6 +764,7 @@ static void connect_start(struct tcp_sock *tp)
     tcp_rearm_rto(tp);
 }
 
+#if BERTH_WITH_IPV6
 /* tcp_v6_connect's checks, in its order: the length and family; [::]
  * means the loopback of the socket's kind (::ffff:127.0.0.1 when it is
  * bound to a v4-mapped address, else ::1); multicast is ENETUNREACH; a
@@ -819,6 +820,8 @@ static int v6_dest(struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len
     memcpy(&out->sin_addr, &a->s6_addr[12], 4);
     return 0;
 }
+
+#endif
 
 /* __inet_stream_connect: sa is NULL for sendto(MSG_FASTOPEN) without an
  * address; nonblock is the file's flag or, from sendmsg, MSG_DONTWAIT. */
