@@ -685,6 +685,65 @@ static void raw_link_local(void **state)
     PEER = save_peer;
 }
 
+/* 20000 random segments over IPv6 (random flags, sequence numbers,
+ * ports near the listener's, options and lengths, good checksums) at a
+ * listener and its accepted connection: no crash (ASan build), every
+ * request and TIME_WAIT entry accounted for, and the listener still
+ * takes a clean handshake afterwards. */
+static void raw_random_segments(void **state)
+{
+    (void)state;
+    int l = listener6("::", 80, -1);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    uint8_t b[1500];
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned optlen = (unsigned)(x >> 8) % 11 * 4, dl = (unsigned)(x >> 16) % 64;
+        memset(b, 0, sizeof(b));
+        ip6_hdr(b, &PEER, &ME, (uint16_t)(20 + optlen + dl), IPPROTO_TCP, (uint8_t)(x >> 24));
+        uint8_t *t = b + 40;
+        put16(t, (uint16_t)(40000 + (x >> 30) % 4));
+        put16(t + 2, (uint16_t)(79 + (x >> 34) % 3));
+        put32(t + 4, (uint32_t)(x >> 3) % 4 ? 1000 + (uint32_t)(x >> 36) % 3000 : (uint32_t)x);
+        put32(t + 8, (uint32_t)(x >> 20));
+        t[12] = (uint8_t)(((20 + optlen) / 4) << 4);
+        t[13] = (uint8_t)(x >> 40);
+        put16(t + 14, (uint16_t)(x >> 44));
+        for (unsigned k = 0; k < optlen + dl; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            t[20 + k] = (uint8_t)x;
+        }
+        put16(t + 16, csum6(b, 20 + optlen + dl, IPPROTO_TCP));
+        berth_netif_input(raw, b, 40 + 20 + optlen + dl);
+        berth_stack_poll(st);
+        if (i % 1000 == 0)
+            advance(200000);
+    }
+    advance(130 * 1000000ull); /* requests time out, TIME_WAIT expires */
+    int s;
+    while ((s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK)) >= 0)
+        berth_close(st, s);
+    advance(130 * 1000000ull);
+    assert_int_equal(tcp_of(st)->tw_count, 0);
+    /* still a listener: a clean handshake */
+    nout = 0;
+    inject(&ME, 45000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    const uint8_t *t = sent_tcp(0);
+    assert_int_equal(t[13], TH_SYN | TH_ACK);
+    inject(&ME, 45000, 80, 1001, get32(t + 4) + 1, TH_ACK, NULL, 0, false);
+    s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    berth_close(st, s);
+    berth_close(st, l);
+    /* the closed connections' FINs go unanswered: orphans give up after
+     * tcp_orphan_retries */
+    for (int i = 0; i < 60; i++)
+        advance(60 * 1000000ull);
+    assert_int_equal(tcp_of(st)->ehash_count, 0);
+    assert_int_equal(tcp_of(st)->orphans, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -697,6 +756,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_icmp6_unreach, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_link_local, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_random_segments, raw_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
