@@ -731,6 +731,9 @@ void tcp_sock_addrs(struct tcp_sock *tp, union inet_addr *src, union inet_addr *
  * link-local (scoped) IPv6 peer, ifindex (the socket's device or the
  * receiving interface); else 0 (routed). */
 unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex);
+/* The device a request's segments keep to: the listener's, or for a
+ * link-local peer the one the SYN came in on (tcp_v6_init_req's ir_iif). */
+unsigned tcp_req_oif(const struct tcp_req *req);
 #else
 static inline bool tcp_is_v6(struct tcp_sock *tp)
 {
@@ -746,6 +749,11 @@ static inline unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex)
 {
     (void)dst;
     (void)ifindex;
+    return 0;
+}
+static inline unsigned tcp_req_oif(const struct tcp_req *req)
+{
+    (void)req;
     return 0;
 }
 #endif

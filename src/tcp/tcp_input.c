@@ -1333,7 +1333,7 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
             uint8_t tos = req->eh.v6 ? 0 : l->inet.tos;
             tcp_send_bare(st, &seg->daddr, &seg->saddr, req->lport, req->eh.rport, req->iss + 1,
                           req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o, tos, 0,
-                          tcp_v6_oif(&seg->saddr, req->ifindex));
+                          req->eh.v6 ? tcp_req_oif(req) : 0);
         }
         return;
     }

@@ -39,11 +39,11 @@ void tcp_sock_addrs(struct tcp_sock *tp, union inet_addr *src, union inet_addr *
     *dst = inet_addr_from4(tp->inet.daddr);
 }
 
-unsigned tcp_v6_oif(const union inet_addr *dst, unsigned bound_if)
+unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex)
 {
     if (inet_addr_is_v4(dst))
         return 0;
-    return inet6_needs_scope_id(&dst->in6) ? bound_if : 0;
+    return inet6_needs_scope_id(&dst->in6) ? ifindex : 0;
 }
 
 /* tcp_v6_connect after the checks stream_connect made (family, length,

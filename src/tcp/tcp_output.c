@@ -223,11 +223,19 @@ static int out_ip(struct berth_stack *st, struct pkt *p, const union inet_addr *
                             .proto = IPPROTO_TCP,
                             .hlim = ttl,
                             .tclass = tos,
-                            .dontfrag = true,
-                            .oif = oif ? berth_netif_by_index(st, oif) : NULL};
-        if (oif && !o.oif) {
-            pkt_free(st, p);
-            return ENETUNREACH; /* the scoped peer's interface is gone */
+                            .dontfrag = true};
+        /* A device to keep to (flowi6_oif: the socket's, or a link-local
+         * peer's interface): routed here within it, so a local
+         * destination still goes through lo. */
+        struct in6_addr nh;
+        if (oif) {
+            o.oif = ip6_route_lookup(st, &dst->in6, oif, &nh);
+            if (!o.oif) {
+                SNMP_INC(st, Ip6, OutNoRoutes);
+                pkt_free(st, p);
+                return ENETUNREACH;
+            }
+            o.nexthop = &nh;
         }
         return ip6_output(st, p, &o);
     }
@@ -350,7 +358,7 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
 #if BERTH_WITH_IPV6
     if (!inet_addr_is_v4(&dst))
         rc = out_ip(st, p, &src, &dst, inet6_hlim(in), inet6_tclass(in) & ~3u, true,
-                    tcp_v6_oif(&dst, sock_bound_if(&in->sk)));
+                    sock_bound_if(&in->sk));
     else
 #endif
         rc = out_ip(st, p, &src, &dst, (uint8_t)inet_ttl(in), in->tos,
@@ -1001,10 +1009,8 @@ static void req_addrs(const struct tcp_req *req, union inet_addr *la, union inet
     *ra = tcp_eh_remote(&req->eh);
 }
 
-/* The interface of a request's route: the listener's device, or for a
- * link-local peer the one the SYN came in on (tcp_v6_init_req's ir_iif). */
 #if BERTH_WITH_IPV6
-static unsigned req_oif(const struct tcp_req *req)
+unsigned tcp_req_oif(const struct tcp_req *req)
 {
     unsigned bif = sock_bound_if(&req->listener->inet.sk);
     union inet_addr ra = tcp_eh_remote(&req->eh);
@@ -1024,7 +1030,8 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
 #if BERTH_WITH_IPV6
     struct ip6_route_res rt6;
     if (v6)
-        mtu = ip6_route_source(st, &ra.in6, &la.in6, req_oif(req), &rt6) ? IP6_MIN_MTU : rt6.mtu;
+        mtu =
+            ip6_route_source(st, &ra.in6, &la.in6, tcp_req_oif(req), &rt6) ? IP6_MIN_MTU : rt6.mtu;
     else
 #endif
         mtu = ip4_route_mtu(st, req->eh.raddr, req->laddr);
@@ -1047,7 +1054,7 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     if (v6)
         tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,
                       TH_SYN | TH_ACK, wnd, &o, inet6_tclass(&l->inet) & ~3u, inet6_hlim(&l->inet),
-                      tcp_v6_oif(&ra, req_oif(req)));
+                      tcp_req_oif(req));
     else
 #endif
         tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,

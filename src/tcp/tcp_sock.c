@@ -442,7 +442,9 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->dport = req->eh.rport;
     if (sock_family(so) == AF_INET6) {
         /* tcp_v6_syn_recv_sock: the IPv6 options are the listener's
-         * (memcpy(newnp, np)), the addresses the connection's. */
+         * (memcpy(newnp, np)), the addresses the connection's. A field
+         * owning memory added to inet6_info must be cleared here, as
+         * Linux clears ipv6_mc_list, opt and pktoptions. */
         struct inet6_info *np = inet6_info(in);
         *np = *inet6_info((struct inet_sock *)lin);
         memset(&np->rcv_saddr, 0, sizeof(np->rcv_saddr));

@@ -250,7 +250,7 @@ void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
         o.tsecr = tw->ts_recent;
     }
     tcp_send_bare(st, &la, &ra, lp, tw->eh.rport, tw->snd_nxt, tw->rcv_nxt, TH_ACK, tw_wnd(tw), &o,
-                  0, 0, tcp_v6_oif(&ra, tw->bnode.bound_if));
+                  0, 0, tw->eh.v6 ? tw->bnode.bound_if : 0); /* tw_bound_dev_if */
 }
 
 static void tw_rst(struct berth_stack *st, struct tcp_tw *tw, const struct tcp_seg *seg)
