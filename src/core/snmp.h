@@ -110,8 +110,8 @@
     X(IpExt, InTruncatedPkts)
 
 /* IPv6 (BERTH_WITH_IPV6): /proc/net/snmp6's Ip6, Icmp6 and Udp6 counters,
- * Linux's names and order (the per-type Icmp6InType<N> lines and the ECN
- * and broadcast-octet counters are not kept). */
+ * Linux's names and order (the ECN and broadcast-octet counters are not kept; the
+ * per-type lines are BERTH_SNMP_ICMP6_ALIASES below). */
 #define BERTH_SNMP_IP6(X)                                                                          \
     X(Ip6, InReceives)                                                                             \
     X(Ip6, InHdrErrors)                                                                            \
@@ -190,10 +190,42 @@
     X(Udp6, IgnoredMulti)                                                                          \
     X(Udp6, MemErrors)
 
+/* Icmp6's per-type lines (Icmp6InType<N>, Icmp6OutType<N>) for the types
+ * berth counts: Linux derives both them and the named counters from one
+ * per-type array, so here they are second names of the named counters
+ * (snmp.c's table; no storage of their own). (group, alias, counter) */
+#define BERTH_SNMP_ICMP6_ALIASES(A)                                                                \
+    A(Icmp6, InType1, InDestUnreachs)                                                              \
+    A(Icmp6, InType2, InPktTooBigs)                                                                \
+    A(Icmp6, InType3, InTimeExcds)                                                                 \
+    A(Icmp6, InType4, InParmProblems)                                                              \
+    A(Icmp6, InType128, InEchos)                                                                   \
+    A(Icmp6, InType129, InEchoReplies)                                                             \
+    A(Icmp6, InType130, InGroupMembQueries)                                                        \
+    A(Icmp6, InType133, InRouterSolicits)                                                          \
+    A(Icmp6, InType134, InRouterAdvertisements)                                                    \
+    A(Icmp6, InType135, InNeighborSolicits)                                                        \
+    A(Icmp6, InType136, InNeighborAdvertisements)                                                  \
+    A(Icmp6, InType137, InRedirects)                                                               \
+    A(Icmp6, InType143, InMLDv2Reports)                                                            \
+    A(Icmp6, OutType1, OutDestUnreachs)                                                            \
+    A(Icmp6, OutType2, OutPktTooBigs)                                                              \
+    A(Icmp6, OutType3, OutTimeExcds)                                                               \
+    A(Icmp6, OutType4, OutParmProblems)                                                            \
+    A(Icmp6, OutType128, OutEchos)                                                                 \
+    A(Icmp6, OutType129, OutEchoReplies)                                                           \
+    A(Icmp6, OutType133, OutRouterSolicits)                                                        \
+    A(Icmp6, OutType134, OutRouterAdvertisements)                                                  \
+    A(Icmp6, OutType135, OutNeighborSolicits)                                                      \
+    A(Icmp6, OutType136, OutNeighborAdvertisements)                                                \
+    A(Icmp6, OutType143, OutMLDv2Reports)
+
 #if BERTH_WITH_IPV6
 #define BERTH_SNMP_V6(X) BERTH_SNMP_IP6(X) BERTH_SNMP_ICMP6(X) BERTH_SNMP_UDP6(X)
+#define BERTH_SNMP_ALIASES(A) BERTH_SNMP_ICMP6_ALIASES(A)
 #else
 #define BERTH_SNMP_V6(X)
+#define BERTH_SNMP_ALIASES(A)
 #endif
 
 /* Without TCP there are no Tcp/TcpExt counters (berth_snmp_get: ENOENT):

@@ -30,8 +30,10 @@ void berth_config_init(struct berth_config *cfg)
     cfg->max_fds = BERTH_MAX_FDS; /* Linux: 1024, RLIMIT_NOFILE's soft default */
     cfg->max_sockets = BERTH_MAX_SOCKETS;
     cfg->loopback = true;
-    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH; /* Linux: 4 MiB */
-    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;           /* Linux: 30 s */
+    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH;   /* Linux: 4 MiB */
+    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;             /* Linux: 30 s */
+    cfg->ip6frag_high_thresh = BERTH_IP6FRAG_HIGH_THRESH; /* Linux: 4 MiB */
+    cfg->ip6frag_time_s = BERTH_IP6FRAG_TIME_S;           /* Linux: 60 s */
 #if BERTH_HAVE_FS_POSIX
     cfg->fs = berth_fs_posix(); /* AF_UNIX path names in the file system */
 #endif

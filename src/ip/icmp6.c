@@ -8,8 +8,11 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h" /* inet_csum_add, inet_csum_fold */
+#include "ip/icmp6_err.h"
+#include "ip/icmp6_rate.h"
 #include "ip/ip6.h"
 #include "ip/ip_proto.h"
+#include "ip/nd6.h"
 #include "netif/netif_impl.h"
 
 #define ICMP6_HLEN 8
@@ -61,111 +64,6 @@ static void echo_reply(struct berth_stack *st, struct pkt *p, bool multi)
     icmp6_xmit(st, r, multi ? NULL : &src, &dst, p->tos, p->ifp);
 }
 
-/* icmpv6_err_convert: the errno of a destination unreachable code. */
-static int unreach_errno(uint8_t code, bool *fatal)
-{
-    /* Linux's tab_unreach: no route ENETUNREACH, beyond scope and address
-     * unreachable EHOSTUNREACH (soft); prohibited, policy and reject
-     * route EACCES, port unreachable ECONNREFUSED (hard); other codes
-     * EPROTO (hard). */
-    *fatal = true;
-    switch (code) {
-    case ICMP6_DST_UNREACH_NOROUTE:
-        *fatal = false;
-        return ENETUNREACH;
-    case 2: /* beyond scope of source address */
-    case ICMP6_DST_UNREACH_ADDR:
-        *fatal = false;
-        return EHOSTUNREACH;
-    case ICMP6_DST_UNREACH_ADMIN:
-    case 5: /* source address failed ingress/egress policy */
-    case 6: /* reject route to destination */
-        return EACCES;
-    case ICMP6_DST_UNREACH_NOPORT:
-        return ECONNREFUSED;
-    default:
-        return EPROTO;
-    }
-}
-
-/* Skip the extension headers of the quoted packet (ipv6_skip_exthdr):
- * the offset of its upper-layer header within q, or 0. */
-static unsigned quoted_upper(const uint8_t *q, size_t qlen, uint8_t *proto)
-{
-    unsigned off = IP6_HLEN;
-    uint8_t nxt = q[6];
-    for (unsigned n = 0; n < 64; n++) {
-        if (nxt != IP6_NH_HOPOPTS && nxt != IP6_NH_ROUTING && nxt != IP6_NH_DSTOPTS &&
-            nxt != IP6_NH_FRAGMENT) {
-            *proto = nxt;
-            return off;
-        }
-        if (qlen < off + 8u)
-            return 0;
-        if (nxt == IP6_NH_FRAGMENT) {
-            uint16_t fo;
-            memcpy(&fo, q + off + 2, 2);
-            if (ntohs(fo) & IP6_FRAG_OFFMASK)
-                return 0; /* not the first fragment: no transport header */
-            nxt = q[off];
-            off += 8;
-        } else {
-            unsigned len = (q[off + 1] + 1u) * 8u;
-            nxt = q[off];
-            off += len;
-        }
-    }
-    return 0;
-}
-
-static void err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_t code)
-{
-    const uint8_t *q = p->data + ICMP6_HLEN;
-    size_t qlen = p->len - ICMP6_HLEN;
-    if (qlen < IP6_HLEN + 8u || (q[0] >> 4) != 6) {
-        SNMP_INC(st, Icmp6, InErrors);
-        return;
-    }
-    uint8_t proto = 0;
-    unsigned uoff = quoted_upper(q, qlen, &proto);
-    if (!uoff || qlen < uoff + 8u)
-        return;
-    uint32_t info;
-    memcpy(&info, p->data + 4, 4);
-    info = ntohl(info);
-    struct in6_addr qsrc, qdst;
-    memcpy(&qsrc, q + 8, 16);
-    memcpy(&qdst, q + 24, 16);
-    struct ip_err e = {.src = inet_addr_from6(&qsrc),
-                       .dst = inet_addr_from6(&qdst),
-                       .th = q + uoff,
-                       .type = type,
-                       .code = code,
-                       .info = info};
-    switch (type) {
-    case ICMP6_DST_UNREACH:
-        e.err = unreach_errno(code, &e.fatal);
-        break;
-    case ICMP6_PACKET_TOO_BIG:
-        e.err = EMSGSIZE;
-        e.fatal = false;
-        ip6_pmtu_update(st, &qdst, info);
-        break;
-    case ICMP6_PARAM_PROB:
-        e.err = EPROTO;
-        e.fatal = true;
-        break;
-    case ICMP6_TIME_EXCEEDED:
-    default:
-        e.err = EHOSTUNREACH;
-        e.fatal = false;
-        break;
-    }
-    const struct ip_protocol *ipp = ip6_protocol(proto);
-    if (ipp && ipp->err)
-        ipp->err(st, &e);
-}
-
 void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
 {
     SNMP_INC(st, Icmp6, InMsgs);
@@ -188,45 +86,68 @@ void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
     case ICMP6_ECHO_REPLY:
         SNMP_INC(st, Icmp6, InEchoReplies);
         break;
+    case ND_ROUTER_SOLICIT:
+    case ND_ROUTER_ADVERT:
+    case ND_NEIGHBOR_SOLICIT:
+    case ND_NEIGHBOR_ADVERT:
+    case ND_REDIRECT:
+        nd6_input(st, p); /* neighbour discovery (nd6.c) */
+        return;
+    case MLD_LISTENER_QUERY:
+    case MLD_LISTENER_REPORT:
+    case MLD_LISTENER_REDUCTION:
+    case MLD2_LISTENER_REPORT:
+        mld6_input(st, p);
+        return;
     case ICMP6_DST_UNREACH:
-        SNMP_INC(st, Icmp6, InDestUnreachs);
-        if (p->len >= ICMP6_HLEN)
-            err_input(st, p, type, code);
-        break;
     case ICMP6_PACKET_TOO_BIG:
-        SNMP_INC(st, Icmp6, InPktTooBigs);
-        if (p->len >= ICMP6_HLEN)
-            err_input(st, p, type, code);
-        break;
     case ICMP6_TIME_EXCEEDED:
-        SNMP_INC(st, Icmp6, InTimeExcds);
-        if (p->len >= ICMP6_HLEN)
-            err_input(st, p, type, code);
-        break;
     case ICMP6_PARAM_PROB:
-        SNMP_INC(st, Icmp6, InParmProblems);
-        if (p->len >= ICMP6_HLEN)
-            err_input(st, p, type, code);
-        break;
+        if (type == ICMP6_DST_UNREACH)
+            SNMP_INC(st, Icmp6, InDestUnreachs);
+        else if (type == ICMP6_PACKET_TOO_BIG)
+            SNMP_INC(st, Icmp6, InPktTooBigs);
+        else if (type == ICMP6_TIME_EXCEEDED)
+            SNMP_INC(st, Icmp6, InTimeExcds);
+        else
+            SNMP_INC(st, Icmp6, InParmProblems);
+        /* fall through */
     default:
+        /* icmpv6_rcv: errors, known or not (types below 128), go to
+         * icmpv6_notify; unknown informational messages are ignored. */
+        if (type < 128) {
+            if (p->len < ICMP6_HLEN) {
+                SNMP_INC(st, Icmp6, InErrors);
+                break;
+            }
+            uint32_t info;
+            memcpy(&info, p->data + 4, 4);
+            icmp6_err_input(st, p, type, code, ntohl(info));
+        }
         break;
     }
 out:
     pkt_free(st, p);
 }
 
-/* Is the packet at nh an ICMPv6 error or redirect (never answered with
- * an error, RFC 4443 2.4 (e.1))? Unknown extension chains count as not. */
-static bool is_icmp6_error(const struct pkt *p)
+/* Linux's is_ineligible (RFC 4443 2.4 (e.1)): never answer an ICMPv6
+ * error. The chain is walked as ipv6_skip_exthdr walks it; a chain that
+ * leaves the packet is eligible, an ICMPv6 header whose type is not
+ * there is not, except in a non-first fragment. */
+static bool is_ineligible(const struct pkt *p)
 {
     const uint8_t *nh = p->nh;
     size_t avail = (size_t)(p->data + p->len - nh);
-    uint8_t proto = 0;
-    unsigned off = quoted_upper(nh, avail, &proto);
-    if (!off || proto != IPPROTO_ICMPV6 || avail < off + 1u)
+    if (avail < IP6_HLEN)
+        return true;
+    uint8_t proto = nh[6];
+    uint16_t frag_off;
+    int off = icmp6_skip_exthdr(nh, avail, IP6_HLEN, &proto, &frag_off);
+    if (off < 0 || proto != IPPROTO_ICMPV6)
         return false;
-    uint8_t t = nh[off];
-    return t < 128 || t == 137 /* redirect */;
+    if ((size_t)off >= avail)
+        return frag_off == 0;
+    return nh[off] < 128;
 }
 
 void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type, uint8_t code,
@@ -242,7 +163,10 @@ void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
     bool mc_ok = type == ICMP6_PACKET_TOO_BIG ||
                  (type == ICMP6_PARAM_PROB && code == ICMP6_PARAMPROB_OPTION);
     if ((h.dst.s6_addr[0] == 0xff && !mc_ok) || h.src.s6_addr[0] == 0xff ||
-        IN6_IS_ADDR_UNSPECIFIED(&h.src) || is_icmp6_error(p))
+        IN6_IS_ADDR_UNSPECIFIED(&h.src) || is_ineligible(p))
+        return;
+    /* RFC 4443 2.4 (f): Linux's icmpv6_global_allow + icmpv6_xrlim_allow. */
+    if (!icmp6_rate_allow(st, type, &h.src, p->ifp))
         return;
     /* Quote as much as fits in the minimum MTU (RFC 4443 2.4 (c)). */
     size_t avail = (size_t)(p->data + p->len - p->nh);
@@ -262,7 +186,6 @@ void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
     /* From the address the packet was sent to when it is ours (a
      * multicast one: chosen by the route). */
     const struct in6_addr *src = h.dst.s6_addr[0] != 0xff ? &h.dst : NULL;
-    SNMP_INC(st, Icmp6, OutErrors);
     switch (type) {
     case ICMP6_DST_UNREACH:
         SNMP_INC(st, Icmp6, OutDestUnreachs);

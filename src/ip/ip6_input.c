@@ -14,6 +14,11 @@
 /* Linux's net.ipv6.max_dst_opts_number / max_hbh_opts_number: options
  * other than padding one header may carry. */
 #define IP6_MAX_OPTS 8
+/* Extension headers one packet may carry: Linux 6.18 processes 12
+ * (hop-by-hop, destination options, routing and fragment headers alike)
+ * and drops the packet after a 13th, counting Ip6 InDiscards and sending
+ * nothing (measured through a TUN device; docs/ip6.md). */
+#define IP6_MAX_EXT_HDRS 12
 
 /* Option types (RFC 8200 4.2, RFC 2711, RFC 2675). */
 #define IP6_OPT_PAD1 0
@@ -112,6 +117,8 @@ static void ip6_local(struct berth_stack *st, struct pkt *p, bool multi)
     memcpy(&h, p->nh, sizeof(h));
     unsigned prev = offsetof(struct ip6_hdr, nxt), off = IP6_HLEN, len;
     uint8_t nxt = h.nxt;
+    bool fragmented = false;
+    unsigned nhdrs = 0, walked = 0; /* extension headers: in all, in this walk */
     for (;;) {
         switch (nxt) {
         case IP6_NH_HOPOPTS:
@@ -149,7 +156,17 @@ static void ip6_local(struct berth_stack *st, struct pkt *p, bool multi)
             }
             break;
         case IP6_NH_FRAGMENT: {
+            /* ipv6_frag_rcv: a fragment header in a datagram that was
+             * reassembled, or was an atomic fragment, is a header error
+             * (IP6SKB_FRAGMENTED; Linux 6.18 answers it with a parameter
+             * problem at the second header). */
+            if (fragmented) {
+                SNMP_INC(st, Ip6, InHdrErrors);
+                icmp6_send_error(st, p, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, off);
+                return drop(st, p, "second fragment header");
+            }
             if ((size_t)(p->data + p->len - p->nh) < off + sizeof(struct ip6_frag_hdr)) {
+                SNMP_INC(st, Ip6, ReasmReqds); /* counted before the header is read */
                 SNMP_INC(st, Ip6, InHdrErrors);
                 icmp6_send_error(st, p, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, off);
                 return drop(st, p, "truncated fragment header");
@@ -157,6 +174,14 @@ static void ip6_local(struct berth_stack *st, struct pkt *p, bool multi)
             p = ip6_reasm(st, p, prev, off);
             if (!p)
                 return;
+            fragmented = true;
+            if (++nhdrs > IP6_MAX_EXT_HDRS) {
+                SNMP_INC(st, Ip6, InDiscards);
+                return drop(st, p, "too many extension headers");
+            }
+            /* The headers before it are walked again below. */
+            nhdrs -= walked;
+            walked = 0;
             /* The whole datagram, its fragment header gone: walk it again
              * from the fixed header (the unfragmentable part is re-read;
              * nothing it holds is counted twice on success). */
@@ -171,6 +196,11 @@ static void ip6_local(struct berth_stack *st, struct pkt *p, bool multi)
             return drop(st, p, "no next header");
         default:
             goto upper;
+        }
+        walked++;
+        if (++nhdrs > IP6_MAX_EXT_HDRS) {
+            SNMP_INC(st, Ip6, InDiscards);
+            return drop(st, p, "too many extension headers");
         }
         prev = off;
         nxt = p->nh[off];

@@ -36,6 +36,18 @@ struct pkt *ip6_reasm(struct berth_stack *st, struct pkt *p, unsigned prev, unsi
 
 void ip6_reasm_fini(struct berth_stack *st) { (void)st; }
 
+size_t ip6_reasm_mem(const struct berth_stack *st)
+{
+    (void)st;
+    return 0;
+}
+
+unsigned ip6_reasm_queues(const struct berth_stack *st)
+{
+    (void)st;
+    return 0;
+}
+
 int ip6_fragment(struct berth_stack *st, struct pkt *p, struct berth_netif *ifp, unsigned mtu,
                  const struct in6_addr *nexthop)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/stack_impl.h"
+#include "ip/icmp6_rate.h"
 #include "ip/ip6.h"
 #include "ip/ip_route.h"
 #include "netif/netif_impl.h"
@@ -321,6 +322,8 @@ int ip6_init(struct berth_stack *st)
 void ip6_fini(struct berth_stack *st)
 {
     ip6_reasm_fini(st);
+    ip6_pmtu_fini(st);
+    icmp6_rate_fini(st);
     while (st->routes6) {
         struct ip6_route *r = st->routes6;
         st->routes6 = r->next;

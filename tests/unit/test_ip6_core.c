@@ -206,7 +206,8 @@ static void routing_header_segments_left(void **state)
     assert_int_equal(c6(h, "Ip6", "InDelivers"), 1);
 }
 
-/* A header chain that runs to the end of the packet: dropped. */
+/* A header chain that runs to the end of the packet: dropped after the
+ * 13th header, as Linux 6.18 drops it (Ip6 InDiscards, no ICMPv6). */
 static void endless_chain(void **state)
 {
     struct iptest *h = *state;
@@ -218,7 +219,8 @@ static void endless_chain(void **state)
     }
     size_t n = ip6_pkt(b, PEER, SELF, IP6_NH_DSTOPTS, 64, pl, sizeof(pl));
     iptest_input(h, b, n);
-    assert_int_equal(c6(h, "Ip6", "InHdrErrors"), 1);
+    assert_int_equal(c6(h, "Ip6", "InDiscards"), 1);
+    assert_int_equal(c6(h, "Ip6", "InHdrErrors"), 0);
     assert_int_equal(h->ntx, 0);
 }
 
