@@ -128,11 +128,10 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
  * unit changed). */
 void tcp_v6_mtu_reduced(struct tcp_sock *tp, unsigned mtu)
 {
-    struct berth_stack *st = tcp_st(tp);
     if (TCPF(tcp_state(tp)) & (TCPF(TCPS_LISTEN) | TCPF(TCPS_CLOSE)))
         return;
-    /* Drop an "update" that would raise the MSS (tcp_mtu_to_mss >=
-     * mss_cache), before the route hears of it. */
+    /* Ignore an "update" that would not lower the MSS (tcp_mtu_to_mss >=
+     * mss_cache). */
     int mss = (int)mtu - IP6_HLEN - TCP_HLEN;
     if (tp->c->mss_clamp && mss > tp->c->mss_clamp)
         mss = tp->c->mss_clamp;
@@ -140,10 +139,9 @@ void tcp_v6_mtu_reduced(struct tcp_sock *tp, unsigned mtu)
         mss -= 12;
     if (mss >= (int)tp->c->mss_cache)
         return;
-    struct inet6_info *np = inet6_info(&tp->inet);
-    ip6_pmtu_update(st, &np->daddr, mtu); /* ICMPv6 did too; Linux's inet6_csk_update_pmtu */
-    /* The route's path MTU, but never above what the message said (the
-     * MSS follows the message even where no path-MTU cache keeps it). */
+    /* ICMPv6 has lowered the destination's path MTU already
+     * (icmp6_err_input; Linux's inet6_csk_update_pmtu from here). The
+     * route's path MTU, never above what the message said. */
     unsigned pmtu = tcp_path_mtu(tp);
     if (pmtu > mtu)
         pmtu = mtu;

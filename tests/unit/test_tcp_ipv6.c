@@ -622,6 +622,7 @@ static void raw_packet_too_big(void **state)
     inject_icmp6(2, 0, 1400, before);
     assert_int_equal(berth_getsockopt(st, c, IPPROTO_TCP, TCP_MAXSEG, &mss, &ml), 0);
     assert_int_equal(mss, 1220);
+    assert_int_equal(info(c).tcpi_pmtu, 1280); /* the path-MTU cache's */
     berth_close(st, c);
 }
 
