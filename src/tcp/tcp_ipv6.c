@@ -56,11 +56,14 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
     struct inet6_info *np = inet6_info(in);
     /* The bound address is the source; else np->saddr (:: unless a
      * previous connection's stayed), and the route chooses. */
-    /* A socket bound to a v4-mapped address has no IPv6 source. */
-    if (IN6_IS_ADDR_V4MAPPED(&np->rcv_saddr))
-        return -EAFNOSUPPORT;
     bool bound = !IN6_IS_ADDR_UNSPECIFIED(&np->rcv_saddr);
-    struct in6_addr want = bound ? np->rcv_saddr : np->saddr;
+    /* A socket bound to a v4-mapped address has no IPv6 source: the
+     * route is looked up first (ENETUNREACH wins), then EAFNOSUPPORT
+     * (ip6_dst_lookup_tail's order; seen on 6.18). */
+    bool mapped = IN6_IS_ADDR_V4MAPPED(&np->rcv_saddr);
+    struct in6_addr want = bound && !mapped ? np->rcv_saddr : np->saddr;
+    if (mapped)
+        memset(&want, 0, sizeof(want));
     struct ip6_route_res rt;
     int rc = ip6_route_source(st, dst, &want, sock_bound_if(so), &rt);
     if (rc) {
@@ -68,6 +71,8 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
             SNMP_INC(st, Ip6, OutNoRoutes);
         return rc; /* ENETUNREACH, EADDRNOTAVAIL */
     }
+    if (mapped)
+        return -EAFNOSUPPORT;
     if (tcp_conn_get(tp))
         return -ENOBUFS;
     if (tp->c->ts_recent_stamp && memcmp(&np->daddr, dst, sizeof(*dst))) {

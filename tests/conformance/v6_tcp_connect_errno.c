@@ -31,6 +31,16 @@ int main(void)
     struct sockaddr_in6 ll = v6_sin6("fe80::1", 6730);
     try("link-local without scope id", s, &ll, sizeof ll);
     try("link-local, len 24 (no scope id field)", s, &ll, 24);
+    close(s);
+    MUST(s = socket(AF_INET6, SOCK_STREAM, 0));
+    ll.sin6_scope_id = 99;
+    try("link-local, scope id 99 (no such interface)", s, &ll, sizeof ll);
+    close(s);
+    MUST(s = socket(AF_INET6, SOCK_STREAM, 0));
+    ll.sin6_scope_id = 1;
+    try("link-local, scope id 1 (lo)", s, &ll, sizeof ll);
+    close(s);
+    MUST(s = socket(AF_INET6, SOCK_STREAM, 0));
     struct sockaddr_in6 nr = v6_sin6("2001:db8::1", 6730);
     try("2001:db8::1 (no route)", s, &nr, sizeof nr);
     GETINT(s, SOL_SOCKET, SO_ERROR);
@@ -58,6 +68,7 @@ int main(void)
     struct sockaddr_in6 mb = v6_sin6("::ffff:127.0.0.1", 0);
     MUST(bind(s, SA(&mb), sizeof mb));
     try("bound to ::ffff:127.0.0.1, to ::1", s, &a, sizeof a);
+    try("bound to ::ffff:127.0.0.1, to 2001:db8::1 (no route)", s, &nr, sizeof nr);
     close(s);
     /* V6ONLY: ::1 yes, v4-mapped no */
     MUST(s = socket(AF_INET6, SOCK_STREAM, 0));
