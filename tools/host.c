@@ -126,6 +126,52 @@ int parse_hostport(const char *s, struct sockaddr_in *out)
     return 0;
 }
 
+int parse_prefix6(const char *s, struct in6_addr *addr, unsigned *plen)
+{
+    char buf[INET6_ADDRSTRLEN];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = 0;
+    if (inet_pton(AF_INET6, buf, addr) != 1)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(slash + 1, &end, 10);
+    if (errno || end == slash + 1 || *end || p > 128 || slash[1] == '-' || slash[1] == '+')
+        return -1;
+    *plen = (unsigned)p;
+    return 0;
+}
+
+void sockaddr_text(const struct sockaddr *a, char *out, size_t n)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+    bool any = false;
+    if (a->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)a;
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+        port = ntohs(s6->sin6_port);
+        any = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+        if (any && !port)
+            snprintf(out, n, "*:*");
+        else
+            snprintf(out, n, "[%s]:%u", ip, port);
+        return;
+    }
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)a;
+    if (a->sa_family == AF_INET)
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+    port = a->sa_family == AF_INET ? ntohs(s4->sin_port) : 0;
+    any = a->sa_family != AF_INET || s4->sin_addr.s_addr == INADDR_ANY;
+    if (any && !port)
+        snprintf(out, n, "%s:*", a->sa_family == AF_INET ? ip : "*");
+    else
+        snprintf(out, n, "%s:%u", ip, port);
+}
+
 int host_opt(struct host_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
@@ -154,13 +200,24 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
     }
     if (!strcmp(a, "--addr")) {
         TAKE();
+        if (strchr(v, ':')) { /* IPv6 */
+            if (o->naddrs6 == MAX_ADDRS) {
+                fprintf(stderr, "berth: at most %d IPv6 addresses\n", MAX_ADDRS);
+                return -1;
+            }
+            if (parse_prefix6(v, &o->addrs6[o->naddrs6].addr, &o->addrs6[o->naddrs6].plen) != 0)
+                return bad(a, v, "an IPv6 address with its prefix length, like 2001:db8::2/64");
+            o->addrs6[o->naddrs6++].text = v;
+            return 1;
+        }
         if (o->naddrs == MAX_ADDRS) {
             fprintf(stderr, "berth: at most %d addresses\n", MAX_ADDRS);
             return -1;
         }
         if (!strchr(v, '/') ||
             berth_parse_prefix(v, &o->addrs[o->naddrs].addr, &o->addrs[o->naddrs].plen) != 0)
-            return bad(a, v, "an IPv4 address with its prefix length, like 192.0.2.2/24");
+            return bad(a, v,
+                       "an address with its prefix length, like 192.0.2.2/24 or 2001:db8::2/64");
         o->addrs[o->naddrs++].text = v;
         return 1;
     }
@@ -311,8 +368,9 @@ int host_opts_check(const struct host_opts *o)
         fprintf(stderr, "berth: which device? --tap NAME (or --tun NAME) is required\n");
         return EXIT_USAGE;
     }
-    if (!o->naddrs) {
-        fprintf(stderr, "berth: which address? --addr A.B.C.D/LEN is required\n");
+    if (!o->naddrs && !o->naddrs6) {
+        fprintf(stderr, "berth: which address? --addr A.B.C.D/LEN (or --addr 2001:db8::2/64) is "
+                        "required\n");
         return EXIT_USAGE;
     }
     if (o->tun && o->have_mac) {
@@ -506,6 +564,12 @@ int host_start(struct host *h)
     for (int i = 0; i < o->naddrs; i++)
         if (berth_netif_addr_add(h->ifp, o->addrs[i].addr, o->addrs[i].plen) != 0) {
             fprintf(stderr, "berth: cannot add address %s: %s\n", o->addrs[i].text,
+                    errno == EEXIST ? "given twice" : strerror(errno));
+            return EXIT_USAGE;
+        }
+    for (int i = 0; i < o->naddrs6; i++)
+        if (berth_netif_addr6_add(h->ifp, &o->addrs6[i].addr, o->addrs6[i].plen) != 0) {
+            fprintf(stderr, "berth: cannot add address %s: %s\n", o->addrs6[i].text,
                     errno == EEXIST ? "given twice" : strerror(errno));
             return EXIT_USAGE;
         }
