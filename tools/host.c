@@ -247,6 +247,12 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
             d.s_addr = INADDR_ANY;
         else if (berth_parse_prefix(dst, &d, &plen) != 0)
             return bad(a, dst, "'default' or a prefix like 198.51.100.0/24");
+        struct in6_addr g6;
+        if (inet_pton(AF_INET6, gw, &g6) == 1) {
+            fprintf(stderr, "berth: IPv6 routes are not in this berth yet (--route %s via %s)\n",
+                    dst, gw);
+            return -1;
+        }
         if (inet_pton(AF_INET, gw, &g) != 1)
             return bad(a, gw, "the gateway's IPv4 address");
         o->routes[o->nroutes].dst = d;
