@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "core/invariant.h"
+#include "ip/inet_addr.h"
 
 struct berth_stack;
 struct berth_netif;
@@ -27,10 +28,14 @@ struct pkt {
     uint32_t cap;            /* bytes in buf */
     struct berth_netif *ifp; /* receiving interface (input path) */
     uint32_t truesize;
-    /* Filled by ip4_input for the transports. */
-    struct in_addr src, dst;
+    /* Filled by ip4_input / ip6_input for the transports: the addresses
+     * of either family (IPv4 v4-mapped: inet_addr_is_v4 tells the family),
+     * the TTL or hop limit, the TOS or traffic class. */
+    union inet_addr src, dst;
     uint8_t ttl, tos;
-    uint16_t ip_hlen : 15; /* IP header length of the datagram (ICMP quoting) */
+    /* IP header length of the datagram, IPv6 extension headers included
+     * (ICMP quoting; the transport header is at nh + ip_hlen). */
+    uint16_t ip_hlen : 15;
     /* Only the platform's reserve could hold it (pkt_alloc_atomic): never
      * kept in a socket or reassembly queue. */
     uint16_t reserve : 1;
@@ -53,6 +58,11 @@ void pkt_free(struct berth_stack *st, struct pkt *p);
 void pkt_free_chain(struct berth_stack *st, struct pkt *p);
 /* Copy of p (same headroom). NULL on exhaustion. */
 struct pkt *pkt_clone(struct berth_stack *st, const struct pkt *p);
+
+/* The IPv4 addresses of a received IPv4 packet. */
+static inline struct in_addr pkt_src4(const struct pkt *p) { return inet_addr_v4(&p->src); }
+static inline struct in_addr pkt_dst4(const struct pkt *p) { return inet_addr_v4(&p->dst); }
+static inline bool pkt_is_v6(const struct pkt *p) { return !inet_addr_is_v4(&p->src); }
 
 static inline size_t pkt_headroom(const struct pkt *p) { return (size_t)(p->data - p->buf); }
 /* The invariant push and pull keep: the data lies inside the buffer. */

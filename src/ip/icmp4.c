@@ -32,7 +32,7 @@ static void icmp_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, 
 {
     /* Errors sent to a broadcast or multicast address are ignored
      * (icmp_rcv's RFC 1122 3.2.2.6 / 3.2.2.8 checks). */
-    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst))
+    if (netif_is_bcast4(st, pkt_dst4(p)) || ip4_is_multicast(pkt_dst4(p)))
         return;
     /* The quoted datagram: its IP header and at least 8 bytes of payload. */
     if (p->len < ICMP_HLEN + IP4_HLEN + 8) {
@@ -86,7 +86,7 @@ static void icmp_echo(struct berth_stack *st, struct pkt *p)
 {
     SNMP_INC(st, Icmp, InEchos);
     /* icmp_echo_ignore_broadcasts = 1 */
-    if (netif_is_bcast4(st, p->dst) || ip4_is_multicast(p->dst))
+    if (netif_is_bcast4(st, pkt_dst4(p)) || ip4_is_multicast(pkt_dst4(p)))
         return;
     struct pkt *r = pkt_alloc(st, PKT_HEADROOM, p->len);
     if (!r)
@@ -96,8 +96,8 @@ static void icmp_echo(struct berth_stack *st, struct pkt *p)
     r->data[2] = r->data[3] = 0;
     uint16_t ck = inet_csum_fold(inet_csum_add(0, r->data, r->len));
     memcpy(r->data + 2, &ck, 2);
-    struct ip4_out o = {.src = p->dst,
-                        .dst = p->src,
+    struct ip4_out o = {.src = pkt_dst4(p),
+                        .dst = pkt_src4(p),
                         .proto = IPPROTO_ICMP,
                         .ttl = (uint8_t)st->net.ip_default_ttl,
                         .tos = p->tos};

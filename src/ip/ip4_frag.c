@@ -246,8 +246,8 @@ static void send_time_exceeded(struct berth_stack *st, const struct ipq *q)
     memcpy(p->data + q->hlen, head->data, dlen);
     p->nh = p->data;
     p->ifp = ifp;
-    p->src.s_addr = q->saddr;
-    p->dst.s_addr = q->daddr;
+    p->src = inet_addr_from4((struct in_addr){q->saddr});
+    p->dst = inet_addr_from4((struct in_addr){q->daddr});
     icmp4_send_error(st, p, ICMP_TIME_EXCEEDED, 1 /* ICMP_EXC_FRAGTIME */, 0);
     pkt_free(st, p);
 }

@@ -76,8 +76,8 @@ void ip4_input(struct berth_stack *st, struct pkt *p)
     }
 
     p->nh = p->data;
-    p->src = src;
-    p->dst = dst;
+    p->src = inet_addr_from4(src);
+    p->dst = inet_addr_from4(dst);
     p->ttl = h.ttl;
     p->tos = h.tos;
     p->ip_hlen = (uint16_t)ihl;

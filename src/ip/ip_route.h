@@ -38,4 +38,18 @@ int ip4_route_source(struct berth_stack *st, struct in_addr dst, struct in_addr 
 /* The MTU of the route to dst; 0 when there is none. */
 unsigned ip4_route_mtu(struct berth_stack *st, struct in_addr dst, struct in_addr saddr);
 
+/* The IPv6 twins (route6.c). oif: the socket's bound device or the
+ * destination's scope id (0: none). A fixed source saddr (not ::) must be
+ * local. res->src is the source the route gives (saddr if fixed),
+ * res->mtu the path MTU, res->ifindex the output interface. 0,
+ * -ENETUNREACH (no route; the caller counts Ip6 OutNoRoutes) or
+ * -EADDRNOTAVAIL (no usable source). */
+struct ip6_route_res {
+    struct in6_addr src;
+    unsigned mtu;
+    unsigned ifindex;
+};
+int ip6_route_source(struct berth_stack *st, const struct in6_addr *dst,
+                     const struct in6_addr *saddr, unsigned oif, struct ip6_route_res *res);
+
 #endif

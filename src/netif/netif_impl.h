@@ -90,6 +90,10 @@ struct berth_netif {
  * straight to the driver on a raw-IP interface, through Ethernet and ARP on
  * an Ethernet one. Consumes p. 0 or an errno (ENETDOWN, ENOBUFS...). */
 int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh);
+/* Send an IPv6 packet (data at the IPv6 header) to next hop nh through
+ * ifp: straight to the driver on a raw-IP interface, through Ethernet and
+ * neighbour discovery on an Ethernet one. Consumes p. 0 or an errno. */
+int netif_output_nh6(berth_netif *ifp, struct pkt *p, const struct in6_addr *nh);
 /* netif_output_nh with ifp->tx_nexthop, or the packet's destination. */
 int netif_output(berth_netif *ifp, struct pkt *p);
 /* Hand one packet or frame, ready for the wire, to the driver: tap,

@@ -15,6 +15,7 @@ void inet_sock_init(struct inet_sock *in)
         bind_node_set_addr6(&in->bnode, &inet6_info(in)->rcv_saddr);
         /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
         in->bnode.v6only = in->sk.st->net.ipv6_bindv6only;
+        inet6_info(in)->hop_limit = -1;
     }
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
@@ -309,8 +310,8 @@ void inet_put_cmsgs(struct inet_sock *in, struct msghdr *msg, const struct pkt *
 {
     if (in->pktinfo) {
         struct in_pktinfo pi = {.ipi_ifindex = p->ifp ? (int)berth_netif_index(p->ifp) : 0,
-                                .ipi_spec_dst = p->dst,
-                                .ipi_addr = p->dst};
+                                .ipi_spec_dst = pkt_dst4(p),
+                                .ipi_addr = pkt_dst4(p)};
         put_cmsg(msg, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
     }
     if (in->recvttl) {

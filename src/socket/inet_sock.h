@@ -44,6 +44,9 @@ struct inet6_info {
     struct in6_addr rcv_saddr; /* sk_v6_rcv_saddr: the bound address (the bind node's) */
     struct in6_addr saddr;     /* np->saddr: source for sending */
     struct in6_addr daddr;     /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
+    int16_t hop_limit;         /* IPV6_UNICAST_HOPS; -1: the route's (net.ipv6.conf hop_limit) */
+    uint8_t tclass;            /* IPV6_TCLASS */
+    uint8_t pad_;
 };
 #define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
 /* The bind node's offset to the inet6_info must fit its 10-bit field, and
@@ -61,6 +64,14 @@ static inline struct inet6_info *inet6_info(struct inet_sock *in)
     return (struct inet6_info *)(void *)((char *)in + so_ops(&in->sk)->obj_size -
                                          sizeof(struct inet6_info));
 }
+/* The hop limit and traffic class an AF_INET6 socket's IPv6 packets get
+ * (ip6_sk_dst_hoplimit: IPV6_UNICAST_HOPS, else net.ipv6.conf's 64). */
+static inline uint8_t inet6_hlim(struct inet_sock *in)
+{
+    int h = inet6_info(in)->hop_limit;
+    return (uint8_t)(h < 0 ? 64 : h);
+}
+static inline uint8_t inet6_tclass(struct inet_sock *in) { return inet6_info(in)->tclass; }
 /* The socket that owns a bind node (NULL for a TIME_WAIT entry). */
 static inline struct inet_sock *inet_of_node(const struct bind_node *n)
 {

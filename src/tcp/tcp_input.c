@@ -1370,21 +1370,21 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad data offset");
     }
-    uint32_t sum = inet_pseudo4(p->src, p->dst, IPPROTO_TCP, (uint16_t)p->len);
+    uint32_t sum = inet_pseudo4(pkt_src4(p), pkt_dst4(p), IPPROTO_TCP, (uint16_t)p->len);
     if (inet_csum_fold(inet_csum_add(sum, p->data, p->len)) != 0) {
         SNMP_INC(st, Tcp, InCsumErrors);
         SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad checksum");
     }
     /* Only segments for this host (no broadcast, multicast, or from them). */
-    if (ip4_is_bcast(st, p->dst) || ip4_is_multicast(p->dst) || ip4_is_bcast(st, p->src) ||
-        ip4_is_multicast(p->src) || !p->src.s_addr)
+    if (ip4_is_bcast(st, pkt_dst4(p)) || ip4_is_multicast(pkt_dst4(p)) ||
+        ip4_is_bcast(st, pkt_src4(p)) || ip4_is_multicast(pkt_src4(p)) || !pkt_src4(p).s_addr)
         return drop_seg(st, p, "not unicast");
     struct tcp_seg seg;
     memset(&seg, 0, sizeof(seg));
     seg.p = p;
-    seg.saddr = inet_addr_from4(p->src);
-    seg.daddr = inet_addr_from4(p->dst);
+    seg.saddr = p->src;
+    seg.daddr = p->dst;
     seg.sport = h.source;
     seg.dport = h.dest;
     seg.seq = ntohl(h.seq);

@@ -111,9 +111,9 @@ static void deliver_multi(struct berth_stack *st, struct pkt *p, uint16_t sport,
     struct bsock *last = NULL;
     for (struct bind_node *n = bind_owners(st->udp_bind, ntohs(dport)); n; n = n->next) {
         const struct inet_sock *in = inet_of_node(n);
-        if (!in || n->v6only || (n->addr.s_addr && n->addr.s_addr != p->dst.s_addr))
+        if (!in || n->v6only || (n->addr.s_addr && n->addr.s_addr != p->dst.w[3]))
             continue;
-        if ((in->daddr.s_addr && in->daddr.s_addr != p->src.s_addr) ||
+        if ((in->daddr.s_addr && in->daddr.s_addr != p->src.w[3]) ||
             (in->dport && in->dport != sport))
             continue;
         if (n->bound_if && (!p->ifp || n->bound_if != berth_netif_index(p->ifp)))
@@ -144,7 +144,7 @@ void udp_input(struct berth_stack *st, struct pkt *p, bool multi)
         goto short_packet;
     pkt_trim(p, ulen);
     if (uh.check) {
-        uint32_t sum = inet_pseudo4(p->src, p->dst, IPPROTO_UDP, (uint16_t)ulen);
+        uint32_t sum = inet_pseudo4(pkt_src4(p), pkt_dst4(p), IPPROTO_UDP, (uint16_t)ulen);
         if (inet_csum_fold(inet_csum_add(sum, p->data, ulen)) != 0) {
             SNMP_INC(st, Udp, InCsumErrors);
             SNMP_INC(st, Udp, InErrors);
@@ -157,9 +157,8 @@ void udp_input(struct berth_stack *st, struct pkt *p, bool multi)
         deliver_multi(st, p, uh.source, uh.dest);
         return;
     }
-    union inet_addr src = inet_addr_from4(p->src), dst = inet_addr_from4(p->dst);
     struct udp_sock *us =
-        lookup(st, &src, uh.source, &dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
+        lookup(st, &p->src, uh.source, &p->dst, uh.dest, p->ifp ? berth_netif_index(p->ifp) : 0);
     if (!us) {
         SNMP_INC(st, Udp, NoPorts);
         TRACE(st, "udp: no socket on port %u, port unreachable", ntohs(uh.dest));

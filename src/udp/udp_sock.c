@@ -155,8 +155,8 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
         struct pkt *p = us->cork->p;
         struct udp_hdr uh = {.dest = sin.sin_port};
         memcpy(p->data, &uh, sizeof(uh));
-        p->src = src;
-        p->dst = dst;
+        p->src = inet_addr_from4(src);
+        p->dst = inet_addr_from4(dst);
     }
     return 0;
 }
@@ -211,7 +211,7 @@ static int udp_push_pending(struct udp_sock *us)
     struct udp_hdr uh;
     memcpy(&uh, p->data, sizeof(uh));
     struct in_addr nexthop, src;
-    berth_netif *ifp = ip4_route_output(st, p->dst, in->saddr, &nexthop, &src);
+    berth_netif *ifp = ip4_route_output(st, pkt_dst4(p), in->saddr, &nexthop, &src);
     if (!ifp) {
         /* Linux holds the route from the first send; berth looks it up
          * again, so an interface removed meanwhile loses the datagram. */
@@ -219,7 +219,7 @@ static int udp_push_pending(struct udp_sock *us)
         pkt_free(st, p);
         return -ENETUNREACH;
     }
-    return udp_send_dgram(in, p, ifp, nexthop, p->src, p->dst, uh.dest, p->tos);
+    return udp_send_dgram(in, p, ifp, nexthop, pkt_src4(p), pkt_dst4(p), uh.dest, p->tos);
 }
 
 /* ip_append_data on a corked socket: add total bytes to the pending
@@ -341,8 +341,8 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
          * socket to pend data"); the header is written at the push. */
         struct udp_hdr uh = {.dest = dport};
         memcpy(p->data, &uh, sizeof(uh));
-        p->src = src;
-        p->dst = dst;
+        p->src = inet_addr_from4(src);
+        p->dst = inet_addr_from4(dst);
         p->tos = in->tos;
         us->cork->p = p;
         return (ssize_t)total;
@@ -398,7 +398,7 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
         memset(&sin, 0, sizeof(sin));
         sin.sin_family = AF_INET;
         memcpy(&sin.sin_port, p->data, 2);
-        sin.sin_addr = p->src;
+        sin.sin_addr = pkt_src4(p);
         memcpy(msg->msg_name, &sin, sizeof(sin));
         msg->msg_namelen = sizeof(sin);
     }
