@@ -66,6 +66,13 @@
 #ifndef BERTH_IPFRAG_TIME_S
 #define BERTH_IPFRAG_TIME_S 30
 #endif
+/* IPv6 reassembly (net.ipv6.ip6frag_high_thresh / ip6frag_time). */
+#ifndef BERTH_IP6FRAG_HIGH_THRESH
+#define BERTH_IP6FRAG_HIGH_THRESH BERTH_IPFRAG_HIGH_THRESH
+#endif
+#ifndef BERTH_IP6FRAG_TIME_S
+#define BERTH_IP6FRAG_TIME_S 60
+#endif
 /* Freed large buffers kept for reuse (core/bufcache.h); 0: none. */
 #ifndef BERTH_BUFFER_CACHE
 #define BERTH_BUFFER_CACHE BERTH_PICK(8388608, 0)

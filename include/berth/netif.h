@@ -106,6 +106,13 @@ void berth_netif_input(berth_netif *ifp, const void *pkt, size_t len);
 int berth_route_add(berth_stack *st, struct in_addr dst, unsigned prefixlen, struct in_addr gw,
                     berth_netif *ifp);
 int berth_route_del(berth_stack *st, struct in_addr dst, unsigned prefixlen);
+/* IPv6 routes (BERTH_WITH_IPV6): gw NULL or :: for an on-link prefix; a
+ * gateway is usually the router's link-local address. Replaces a route of
+ * the same prefix on the same interface. 0, or -1 with errno (EINVAL,
+ * ENOMEM; ESRCH from del when there is none). */
+int berth_route6_add(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen,
+                     const struct in6_addr *gw, berth_netif *ifp);
+int berth_route6_del(berth_stack *st, const struct in6_addr *dst, unsigned prefixlen);
 
 /* Parse "192.0.2.1/24" into address and prefix length; 0 or -1/EINVAL. */
 int berth_parse_prefix(const char *s, struct in_addr *addr, unsigned *prefixlen);

@@ -53,6 +53,11 @@ struct berth_config {
      * (ipfrag_high_thresh), and seconds before one is dropped (ipfrag_time). */
     size_t ipfrag_high_thresh;
     unsigned ipfrag_time_s;
+    /* IPv6 reassembly, a pool of its own as in Linux: bytes at most
+     * (net.ipv6.ip6frag_high_thresh, 4 MiB) and seconds before an
+     * incomplete datagram is dropped (net.ipv6.ip6frag_time, 60 s). */
+    size_t ip6frag_high_thresh;
+    unsigned ip6frag_time_s;
     /* Bytes of freed 4-128 KiB packet and TCP queue buffers kept for reuse
      * instead of going back to the allocator (default 8 MiB; 0: none). A
      * bulk transfer frees and allocates its buffers in waves, which makes

@@ -14,6 +14,9 @@ static const struct snmp_desc snmp_table[] = {
 #define BERTH_SNMP_DESC(g, n) {#g, #n, offsetof(struct berth_snmp, g##_##n)},
     BERTH_SNMP_ALL(BERTH_SNMP_DESC)
 #undef BERTH_SNMP_DESC
+#define BERTH_SNMP_ALIAS(g, a, n) {#g, #a, offsetof(struct berth_snmp, g##_##n)},
+        BERTH_SNMP_ALIASES(BERTH_SNMP_ALIAS)
+#undef BERTH_SNMP_ALIAS
 };
 
 static uint64_t snmp_read(const struct berth_snmp *s, size_t off)

@@ -14,6 +14,7 @@
 #include "bind/bind.h"
 #include "sys/rng.h"
 #include "ip/ip4.h"
+#include "ip/ip6.h"
 #include "netif/netif_impl.h"
 #include "socket/sock.h"
 #if BERTH_WITH_TCP
@@ -29,8 +30,10 @@ void berth_config_init(struct berth_config *cfg)
     cfg->max_fds = BERTH_MAX_FDS; /* Linux: 1024, RLIMIT_NOFILE's soft default */
     cfg->max_sockets = BERTH_MAX_SOCKETS;
     cfg->loopback = true;
-    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH; /* Linux: 4 MiB */
-    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;           /* Linux: 30 s */
+    cfg->ipfrag_high_thresh = BERTH_IPFRAG_HIGH_THRESH;   /* Linux: 4 MiB */
+    cfg->ipfrag_time_s = BERTH_IPFRAG_TIME_S;             /* Linux: 30 s */
+    cfg->ip6frag_high_thresh = BERTH_IP6FRAG_HIGH_THRESH; /* Linux: 4 MiB */
+    cfg->ip6frag_time_s = BERTH_IP6FRAG_TIME_S;           /* Linux: 60 s */
 #if BERTH_HAVE_FS_POSIX
     cfg->fs = berth_fs_posix(); /* AF_UNIX path names in the file system */
 #endif
@@ -149,6 +152,9 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->tcp_bind = bind_table_new(st, IPPROTO_TCP); /* nothing for a protocol compiled out */
 #endif
     if (!st->fds || !st->udp_bind || ip4_init(st) != 0 ||
+#if BERTH_WITH_IPV6
+        ip6_init(st) != 0 ||
+#endif
 #if BERTH_WITH_TCP
         !st->tcp_bind || tcp_stack_init(st) != 0 ||
 #endif
@@ -177,6 +183,9 @@ void berth_stack_free(berth_stack *st)
         netif_remove_locked(st->netifs);
     pktq_purge(st, &st->rxq);
     ip4_fini(st);
+#if BERTH_WITH_IPV6
+    ip6_fini(st);
+#endif
     bufcache_drain(st);
     bind_table_free(st, st->udp_bind);
     bind_table_free(st, st->tcp_bind);
@@ -216,7 +225,12 @@ bool stack_run_pending(struct berth_stack *st)
     for (;;) {
         struct pkt *p = pktq_pop(&st->rxq);
         if (p) {
-            ip4_input(st, p);
+#if BERTH_WITH_IPV6
+            if (p->len && (p->data[0] >> 4) == 6)
+                ip6_input(st, p);
+            else
+#endif
+                ip4_input(st, p);
             did = true;
             continue;
         }

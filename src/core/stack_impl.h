@@ -26,6 +26,9 @@ struct bsock;
 struct bind_table;
 struct ip4_route;
 struct ip4_reasm;
+struct ip6_reasm;
+struct ip6_pmtu;
+struct icmp6_peers;
 struct tcp_stack;
 struct unix_table;
 struct unix_sock;
@@ -79,11 +82,18 @@ struct berth_stack {
     unsigned next_ifindex;
     struct ip4_route *routes;
     struct ip4_reasm *reasm;
+    struct ip6_route *routes6; /* IPv6 routes, longest prefix first (route6.c) */
     uint16_t ip_id_next;
     uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
     uint32_t icmp_tokens;
     bool icmp_bucket_init;
     uint16_t ip_idents[BERTH_IP_IDENTS]; /* IP id counters, one per hashed (src, dst, proto) */
+    /* IPv6 robustness state, each allocated on first use (NULL: none):
+     * reassembly queues (ip6_frag.c), the path-MTU cache (ip6_pmtu.c),
+     * ICMPv6's per-destination rate buckets (icmp6_rate.c). */
+    struct ip6_reasm *reasm6;
+    struct ip6_pmtu *pmtu6;
+    struct icmp6_peers *icmp6_peers;
 
     /* Sockets: descriptor table and the stack-wide count. */
     struct bsock **fds;

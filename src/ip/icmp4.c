@@ -153,11 +153,11 @@ static bool is_icmp_error_type(uint8_t t)
            t == 4 /* source quench */ || t == 5 /* redirect */ || t > 18;
 }
 
-/* Token bucket: 1000 messages per second, bursts of 50. */
-static bool icmp_rate_allow(struct berth_stack *st, struct in_addr dst)
+/* The global token bucket ICMP and ICMPv6 errors draw on (Linux's
+ * icmp_global_allow, shared by both families): 1000 messages per second,
+ * bursts of 50. Refill and say whether a token is left... */
+bool icmp_global_allow(struct berth_stack *st)
 {
-    if (ip4_is_local(st, dst))
-        return true;
     static const uint64_t per_token_us = 1000; /* 1 ms per message */
     uint64_t now = st_now(st);
     uint64_t *last = &st->icmp_bucket_ts;
@@ -174,9 +174,23 @@ static bool icmp_rate_allow(struct berth_stack *st, struct in_addr dst)
             *last += add * per_token_us;
         }
     }
-    if (*tokens == 0)
+    return *tokens > 0;
+}
+
+/* ...and take it once the message is to be sent (icmp_global_consume). */
+void icmp_global_consume(struct berth_stack *st)
+{
+    if (st->icmp_tokens)
+        st->icmp_tokens--;
+}
+
+static bool icmp_rate_allow(struct berth_stack *st, struct in_addr dst)
+{
+    if (ip4_is_local(st, dst))
+        return true;
+    if (!icmp_global_allow(st))
         return false;
-    (*tokens)--;
+    icmp_global_consume(st);
     return true;
 }
 

@@ -102,6 +102,10 @@ int ip4_fragment(struct berth_stack *st, struct pkt *p, struct berth_netif *ifp,
 #define ICMP_PORT_UNREACH 3
 #define ICMP_FRAG_NEEDED 4
 void icmp4_input(struct berth_stack *st, struct pkt *p);
+/* The ICMP error token bucket both families draw on (icmp4.c): is a
+ * token left (refilled at 1000/s, bursts of 50)? Then take it. */
+bool icmp_global_allow(struct berth_stack *st);
+void icmp_global_consume(struct berth_stack *st);
 /* Send an ICMP error about the datagram in p (p->nh at its IP header; p is
  * not consumed). Follows RFC 1122 rules: never about ICMP errors, broadcast
  * or multicast destinations, or non-first fragments. */

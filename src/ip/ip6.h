@@ -120,6 +120,8 @@ void ip6_pmtu_update(struct berth_stack *st, const struct in6_addr *dst, unsigne
 /* The path MTU towards dst through ifp: the learnt one, else the link's. */
 unsigned ip6_path_mtu(struct berth_stack *st, const struct in6_addr *dst,
                       const struct berth_netif *ifp);
+/* Free the cache (stack teardown). */
+void ip6_pmtu_fini(struct berth_stack *st);
 
 /* ---- fragmentation and reassembly (ip6_frag.c) ---- */
 /* Feed a fragment: p->nh at the IPv6 header, `prev` the offset from nh of
@@ -132,6 +134,10 @@ unsigned ip6_path_mtu(struct berth_stack *st, const struct in6_addr *dst,
  * whole header chain). */
 struct pkt *ip6_reasm(struct berth_stack *st, struct pkt *p, unsigned prev, unsigned off);
 void ip6_reasm_fini(struct berth_stack *st);
+/* Bytes held by incomplete datagrams (never above cfg.ip6frag_high_thresh)
+ * and their number: what the tests check the bound with. */
+size_t ip6_reasm_mem(const struct berth_stack *st);
+unsigned ip6_reasm_queues(const struct berth_stack *st);
 /* Split p (data at a complete IPv6 header without extension headers,
  * larger than mtu) into fragments and send each to nexthop through ifp.
  * Consumes p. 0 or an errno. */
@@ -167,8 +173,7 @@ void icmp6_set_csum(struct pkt *p, const struct in6_addr *src, const struct in6_
 /* ---- addresses ---- */
 /* Is a assigned to an interface that is up (or to lo)? With ifp, a
  * link-local address must be on it. Tentative addresses do not count. */
-bool ip6_is_local(struct berth_stack *st, const struct in6_addr *a,
-                  const struct berth_netif *ifp);
+bool ip6_is_local(struct berth_stack *st, const struct in6_addr *a, const struct berth_netif *ifp);
 /* Has ifp joined group a (all-nodes, the solicited-node groups of its
  * addresses, and groups sockets joined)? */
 bool ip6_mc_member(const struct berth_netif *ifp, const struct in6_addr *a);

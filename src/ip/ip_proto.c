@@ -3,6 +3,7 @@
  * less than a 256-slot array would in a firmware image. */
 #include "ip/ip_proto.h"
 #include "ip/ip4.h"
+#include "ip/ip6.h"
 #include "udp/udp.h"
 #if BERTH_WITH_TCP
 #include "tcp/tcp_ip.h"
@@ -29,6 +30,24 @@ static const struct ip_protocol ip4_protocols[] = {
     {IPPROTO_TCP, tcp4_rcv, tcp_err},
 #endif
 };
+
+#if BERTH_WITH_IPV6
+static const struct ip_protocol ip6_protocols[] = {
+    {IPPROTO_ICMPV6, icmp6_input, NULL},
+    {IPPROTO_UDP, udp_input, udp_err},
+#if BERTH_WITH_TCP
+    {IPPROTO_TCP, tcp4_rcv, tcp_err},
+#endif
+};
+
+const struct ip_protocol *ip6_protocol(uint8_t proto)
+{
+    for (size_t i = 0; i < sizeof(ip6_protocols) / sizeof(ip6_protocols[0]); i++)
+        if (ip6_protocols[i].proto == proto)
+            return &ip6_protocols[i];
+    return NULL;
+}
+#endif
 
 const struct ip_protocol *ip4_protocol(uint8_t proto)
 {

@@ -25,7 +25,8 @@ struct berth_stack;
 struct ip_err {
     union inet_addr src, dst;
     const uint8_t *th;  /* the quoted transport header: at least its first 8 bytes */
-    uint8_t type, code; /* the ICMP message */
+    uint8_t type, code; /* the ICMP message (ICMPv6's when src is not v4-mapped) */
+    uint32_t info;      /* the next-hop MTU of a Packet Too Big or fragmentation needed */
     int err;            /* the errno it maps to (Linux's icmp_err_convert) */
     bool fatal;         /* a hard error (icmp_err_convert's fatal) */
 };
@@ -41,5 +42,8 @@ struct ip_protocol {
 
 /* The handler of an IPv4 protocol number, NULL if none is built in. */
 const struct ip_protocol *ip4_protocol(uint8_t proto);
+/* The handler of an IPv6 upper-layer protocol (inet6_protos[]): the same
+ * UDP and TCP entries, ICMPv6 instead of ICMP. NULL if none. */
+const struct ip_protocol *ip6_protocol(uint8_t proto);
 
 #endif

@@ -111,6 +111,14 @@ void eth_input(struct berth_netif *ifp, struct pkt *p)
             return;
         }
         p->ifp = ifp;
+        /* The input queue tells the families apart by the version field
+         * (as a raw interface must); here the EtherType decides, so a
+         * frame that says IPv4 but holds another version is IPv4's bad
+         * header (ip_rcv_core), counted and dropped there at once. */
+        if (p->len && (p->data[0] >> 4) != 4) {
+            ip4_input(st, p);
+            return;
+        }
         pktq_push(&st->rxq, p);
         return;
     case ETH_P_ARP:

@@ -9,6 +9,7 @@
 
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
+#include "ip/ip6.h"
 #include "link/arp.h"
 #include "link/ethernet.h"
 
@@ -64,6 +65,9 @@ void netif_remove_locked(berth_netif *ifp)
         eth_detach(ifp); /* ARP timers and waiting packets */
     netif_set_tap(ifp, NULL, NULL, NULL);
     ip4_route_flush_netif(st, ifp);
+#if BERTH_WITH_IPV6
+    ip6_route_flush_netif(st, ifp);
+#endif
     while (ifp->addrs) {
         struct ifaddr4 *a = ifp->addrs;
         ifp->addrs = a->next;
@@ -244,6 +248,12 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
         while (*pp)
             pp = &(*pp)->next;
         *pp = a;
+#if BERTH_WITH_IPV6
+        /* addrconf_prefix_route: the prefix is on-link (lo's ::1 is
+         * local, found by ip6_is_local). */
+        if (!ifp->is_loopback && prefixlen < 128)
+            ip6_route_add_locked(st, addr, prefixlen, NULL, ifp, 0);
+#endif
     }
     st_unlock(st);
     if (err) {
@@ -252,6 +262,24 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
     }
     return 0;
 }
+
+#if BERTH_WITH_IPV6
+/* Does another address of ifp still hold the prefix's route? */
+static bool prefix_in_use6(const berth_netif *ifp, const struct in6_addr *a, unsigned plen)
+{
+    for (const struct ifaddr6 *o = ifp->addrs6; o; o = o->next) {
+        if (o->prefixlen != plen)
+            continue;
+        bool same = true;
+        for (unsigned i = 0; i < plen; i++)
+            if (((o->addr.s6_addr[i / 8] ^ a->s6_addr[i / 8]) >> (7 - i % 8)) & 1)
+                same = false;
+        if (same)
+            return true;
+    }
+    return false;
+}
+#endif
 
 int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigned prefixlen)
 {
@@ -262,6 +290,10 @@ int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigne
         struct ifaddr6 *a = *pp;
         if (IN6_ARE_ADDR_EQUAL(&a->addr, addr) && a->prefixlen == prefixlen) {
             *pp = a->next;
+#if BERTH_WITH_IPV6
+            if (!ifp->is_loopback && prefixlen < 128 && !prefix_in_use6(ifp, addr, prefixlen))
+                ip6_route_del_locked(st, addr, prefixlen, ifp);
+#endif
             st_free(st, a);
             err = 0;
             break;
@@ -323,6 +355,18 @@ int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh)
 {
     if (ifp->link == BERTH_LINK_ETHERNET)
         return eth_output(ifp, p, nh);
+    return netif_xmit(ifp, p);
+}
+
+int netif_output_nh6(berth_netif *ifp, struct pkt *p, const struct in6_addr *nh)
+{
+    if (ifp->link == BERTH_LINK_ETHERNET) {
+        /* Neighbour discovery (nd6.c) is not in yet. */
+        (void)nh;
+        ifp->stats.tx_dropped++;
+        pkt_free(ifp->st, p);
+        return EHOSTUNREACH;
+    }
     return netif_xmit(ifp, p);
 }
 

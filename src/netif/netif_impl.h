@@ -29,7 +29,12 @@ struct ifaddr6 {
     struct ifaddr6 *next;
     struct in6_addr addr;
     unsigned prefixlen;
+    unsigned flags; /* IFA6_F_*, Linux's IFA_F_* meanings */
 };
+#define IFA6_F_TENTATIVE 0x01  /* DAD in progress: neither source nor local (RFC 4862 5.4) */
+#define IFA6_F_DADFAILED 0x02  /* a duplicate was found: never used */
+#define IFA6_F_DEPRECATED 0x04 /* preferred lifetime over: a source only if nothing else */
+#define IFA6_F_NODAD 0x08      /* no duplicate address detection (lo, ::1) */
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
@@ -68,7 +73,7 @@ struct berth_netif {
     unsigned mtu;
     unsigned flags;
     struct ifaddr4 *addrs;
-    struct ifaddr6 *addrs6; /* bind() checks them; no IPv6 packets yet */
+    struct ifaddr6 *addrs6; /* in the order added; the first usable one of a scope is preferred */
     struct berth_netif_driver drv;
     void *drv_ctx;
     /* Loopback short-circuits the driver: packets go straight back to rxq. */

@@ -155,7 +155,9 @@ static void test_truncated_header(void **state)
 static void test_bad_version(void **state)
 {
     struct fx *f = *state;
-    static const uint8_t versions[] = {0, 5, 6, 15};
+    /* Not 6: on a raw interface the version selects the family, as
+     * Linux's tun does (test_raw_v6_goes_to_ipv6). */
+    static const uint8_t versions[] = {0, 5, 15};
     for (size_t i = 0; i < sizeof(versions); i++) {
         size_t n = udp_pkt(pkt, PEER, SELF);
         pkt[0] = (uint8_t)((versions[i] << 4) | 5);
@@ -166,6 +168,23 @@ static void test_bad_version(void **state)
             &f->h, c,
             (const struct delta[]){{"Ip.InReceives", 1}, {"Ip.InHdrErrors", 1}, {NULL, 0}});
     }
+    expect_nothing(f);
+}
+
+static void test_raw_v6_goes_to_ipv6(void **state)
+{
+    struct fx *f = *state;
+    size_t n = udp_pkt(pkt, PEER, SELF);
+    pkt[0] = 0x65;
+    uint64_t v4 = iptest_ctr(&f->h, "Ip", "InReceives"),
+             v6 = iptest_ctr(&f->h, "Ip6", "InReceives");
+    iptest_input(&f->h, pkt, n);
+    assert_int_equal(iptest_ctr(&f->h, "Ip", "InReceives"), v4);
+#if BERTH_WITH_IPV6
+    assert_int_equal(iptest_ctr(&f->h, "Ip6", "InReceives"), v6 + 1);
+#else
+    (void)v6;
+#endif
     expect_nothing(f);
 }
 
@@ -454,13 +473,24 @@ static void test_fragment_validated_first(void **state)
                   (const struct delta[]){{"Ip.InReceives", 1}, {"Ip.ReasmReqds", 1}, {NULL, 0}});
 }
 
+static uint64_t rx6(struct iptest *h)
+{
+#if BERTH_WITH_IPV6
+    return iptest_ctr(h, "Ip6", "InReceives");
+#else
+    (void)h;
+    return 0;
+#endif
+}
+
 /* Every length of a valid packet, and every single-bit flip of its header:
  * dropped or delivered, never a crash (ASan/valgrind watch the reads). */
 static void test_every_truncation_and_bitflip(void **state)
 {
     struct fx *f = *state;
     size_t n = udp_pkt(pkt, PEER, SELF);
-    uint64_t rx = iptest_ctr(&f->h, "Ip", "InReceives");
+    /* Both families: a flip to version 6 goes to IPv6 (a raw interface). */
+    uint64_t rx = iptest_ctr(&f->h, "Ip", "InReceives") + rx6(&f->h);
     for (size_t l = 0; l <= n; l++)
         iptest_input(&f->h, pkt, l);
     for (size_t bit = 0; bit < 20 * 8; bit++) {
@@ -470,7 +500,7 @@ static void test_every_truncation_and_bitflip(void **state)
         iptest_fix_ipsum(pkt); /* and with the checksum made right */
         iptest_input(&f->h, pkt, n);
     }
-    assert_int_equal(iptest_ctr(&f->h, "Ip", "InReceives") - rx, n + 1 + 20 * 8 * 2);
+    assert_int_equal(iptest_ctr(&f->h, "Ip", "InReceives") + rx6(&f->h) - rx, n + 1 + 20 * 8 * 2);
     while (berth_recv(f->h.st, f->fd, rbuf, sizeof(rbuf), MSG_DONTWAIT) >= 0)
         ;
     iptest_advance(&f->h, 60000000);
@@ -485,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_valid_delivered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_raw_v6_goes_to_ipv6, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_ihl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_checksum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tot_len_beyond_packet, setup, teardown),

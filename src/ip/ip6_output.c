@@ -1,0 +1,71 @@
+/* ip6_output.c — IPv6 send (RFC 8200): route, source, the fixed header,
+ * fragmentation above the path MTU, the driver (Linux's ip6_xmit and
+ * ip6_finish_output). berth sends no extension headers of its own. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "core/stack_impl.h"
+#include "ip/ip6.h"
+#include "netif/netif_impl.h"
+
+int ip6_output(struct berth_stack *st, struct pkt *p, const struct ip6_out *o)
+{
+    struct in6_addr nexthop, src = o->src;
+    berth_netif *ifp;
+    if (o->oif) {
+        ifp = o->oif;
+        nexthop = o->nexthop ? *o->nexthop : o->dst;
+    } else {
+        ifp = ip6_route_lookup(st, &o->dst, 0, &nexthop);
+    }
+    if (!ifp) {
+        SNMP_INC(st, Ip6, OutNoRoutes);
+        pkt_free(st, p);
+        return ENETUNREACH;
+    }
+    if (!o->src_unspec && IN6_IS_ADDR_UNSPECIFIED(&src) &&
+        !ip6_select_src(st, ifp, &o->dst, &src)) {
+        SNMP_INC(st, Ip6, OutNoRoutes);
+        pkt_free(st, p);
+        return EADDRNOTAVAIL;
+    }
+    if (p->len > IP6_MAXPLEN) {
+        pkt_free(st, p);
+        return EMSGSIZE;
+    }
+    SNMP_INC(st, Ip6, OutRequests);
+    struct ip6_hdr h = {
+        .vtf = htonl(6u << 28 | (uint32_t)o->tclass << 20 | (o->flowlabel & 0xfffffu)),
+        .plen = htons((uint16_t)p->len),
+        .nxt = o->proto,
+        .hlim = o->hlim,
+        .src = src,
+        .dst = o->dst,
+    };
+    memcpy(pkt_push(p, IP6_HLEN), &h, IP6_HLEN);
+    p->nh = p->data;
+    unsigned mtu = ip6_path_mtu(st, &o->dst, ifp);
+    if (p->len > mtu) {
+        /* ip6_fragment: a socket that does not fragment (or a link below
+         * the IPv6 minimum) gets EMSGSIZE. */
+        if (o->dontfrag || mtu < IP6_MIN_MTU) {
+            SNMP_INC(st, Ip6, FragFails);
+            pkt_free(st, p);
+            return EMSGSIZE;
+        }
+        return ip6_fragment(st, p, ifp, mtu, &nexthop);
+    }
+    SNMP_INC(st, Ip6, OutTransmits);
+    SNMP_ADD(st, Ip6, OutOctets, p->len);
+    if (o->dst.s6_addr[0] == 0xff) {
+        SNMP_INC(st, Ip6, OutMcastPkts);
+        SNMP_ADD(st, Ip6, OutMcastOctets, p->len);
+    }
+    int rc = netif_output_nh6(ifp, p, &nexthop);
+    if (rc) {
+        SNMP_INC(st, Ip6, OutDiscards);
+        return rc == ENETDOWN ? ENETUNREACH : ENOBUFS;
+    }
+    return 0;
+}
