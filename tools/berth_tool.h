@@ -44,6 +44,11 @@ struct host_opts {
         unsigned plen;
     } routes[MAX_ROUTES];
     int nroutes;
+    struct { /* --route 2001:db8:5::/64 via 2001:db8::1, --route default via fe80::1 */
+        struct in6_addr dst, gw;
+        unsigned plen;
+    } routes6[MAX_ROUTES];
+    int nroutes6;
     bool have_mac;
     uint8_t mac[6];
     unsigned mtu;

@@ -241,18 +241,28 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
         }
         if (strcmp(via, "via"))
             return bad(a, via, "the word 'via' (DEST via GATEWAY)");
+        struct in6_addr g6;
+        if (inet_pton(AF_INET6, gw, &g6) == 1) { /* an IPv6 route */
+            if (o->nroutes6 == MAX_ROUTES) {
+                fprintf(stderr, "berth: at most %d IPv6 routes\n", MAX_ROUTES);
+                return -1;
+            }
+            struct in6_addr d6 = IN6ADDR_ANY_INIT;
+            unsigned plen6 = 0;
+            if (strcmp(dst, "default") && parse_prefix6(dst, &d6, &plen6) != 0)
+                return bad(a, dst, "'default' or a prefix like 2001:db8:5::/64");
+            o->routes6[o->nroutes6].dst = d6;
+            o->routes6[o->nroutes6].plen = plen6;
+            o->routes6[o->nroutes6].gw = g6;
+            o->nroutes6++;
+            return 1;
+        }
         struct in_addr d, g;
         unsigned plen = 0;
         if (!strcmp(dst, "default"))
             d.s_addr = INADDR_ANY;
         else if (berth_parse_prefix(dst, &d, &plen) != 0)
             return bad(a, dst, "'default' or a prefix like 198.51.100.0/24");
-        struct in6_addr g6;
-        if (inet_pton(AF_INET6, gw, &g6) == 1) {
-            fprintf(stderr, "berth: IPv6 routes are not in this berth yet (--route %s via %s)\n",
-                    dst, gw);
-            return -1;
-        }
         if (inet_pton(AF_INET, gw, &g) != 1)
             return bad(a, gw, "the gateway's IPv4 address");
         o->routes[o->nroutes].dst = d;
@@ -590,6 +600,22 @@ int host_start(struct host *h)
                                     : strerror(errno));
             return EXIT_USAGE;
         }
+
+    for (int i = 0; i < o->nroutes6; i++) {
+#if BERTH_WITH_IPV6
+        int r = berth_route6_add(h->st, &o->routes6[i].dst, o->routes6[i].plen, &o->routes6[i].gw,
+                                 h->ifp);
+#else
+        int r = -1;
+        errno = EAFNOSUPPORT;
+#endif
+        if (r != 0) {
+            char gw[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &o->routes6[i].gw, gw, sizeof(gw));
+            fprintf(stderr, "berth: cannot add the route via %s: %s\n", gw, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
 
     /* The control socket the signal thread shuts down to wake the loop. */
     h->ctl_fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
