@@ -74,6 +74,11 @@ berth_vlink *berth_vlink_new(berth_sim *sim, const struct berth_link_params *par
  * address). */
 berth_netif *berth_vlink_attach(berth_vlink *link, berth_stack *st, const char *ifname,
                                 unsigned mtu);
+/* The same with an Ethernet interface (a random MAC, ARP, IPv6 neighbour
+ * discovery): the link becomes a hub of Ethernet ports. Interfaces of
+ * both kinds on one link do not understand each other. */
+berth_netif *berth_vlink_attach_eth(berth_vlink *link, berth_stack *st, const char *ifname,
+                                    unsigned mtu);
 void berth_vlink_set_params(berth_vlink *link, const struct berth_link_params *params);
 
 struct berth_vlink_stats {

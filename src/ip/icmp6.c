@@ -12,6 +12,7 @@
 #include "ip/icmp6_rate.h"
 #include "ip/ip6.h"
 #include "ip/ip_proto.h"
+#include "ip/nd6.h"
 #include "netif/netif_impl.h"
 
 #define ICMP6_HLEN 8
@@ -85,6 +86,19 @@ void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
     case ICMP6_ECHO_REPLY:
         SNMP_INC(st, Icmp6, InEchoReplies);
         break;
+    case ND_ROUTER_SOLICIT:
+    case ND_ROUTER_ADVERT:
+    case ND_NEIGHBOR_SOLICIT:
+    case ND_NEIGHBOR_ADVERT:
+    case ND_REDIRECT:
+        nd6_input(st, p); /* neighbour discovery (nd6.c) */
+        return;
+    case MLD_LISTENER_QUERY:
+    case MLD_LISTENER_REPORT:
+    case MLD_LISTENER_REDUCTION:
+    case MLD2_LISTENER_REPORT:
+        mld6_input(st, p);
+        return;
     case ICMP6_DST_UNREACH:
     case ICMP6_PACKET_TOO_BIG:
     case ICMP6_TIME_EXCEEDED:

@@ -12,7 +12,7 @@
 #include "link/ethernet.h"
 
 struct berth_netif;
-struct arp_cache;
+struct neigh_table;
 
 #define ARP_HLEN 28 /* Ethernet/IPv4 ARP packet */
 #define ARPHRD_ETHER 1

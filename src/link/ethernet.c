@@ -11,8 +11,11 @@
  * Input (eth_input): the frame is classified by destination like Linux's
  * eth_type_trans, then IPv4 goes to the stack's input queue (frames for
  * another host's MAC are dropped and counted, as ip_rcv_core does) and ARP
- * to arp_input. Other EtherTypes (IPv6 until berth has an IPv6 data path,
- * 802.2 LLC, VLAN tags) are counted in rx_nohandler and dropped.
+ * to arp_input. IPv6 (0x86DD) goes to the input queue like IPv4 (IPv6 output:
+ * eth_output6, multicast groups to 33:33 + their last 32 bits, RFC 2464,
+ * unicast through the IPv6 neighbour cache). Other EtherTypes (802.2 LLC,
+ * VLAN tags; IPv6 in a build without it) are counted in rx_nohandler and
+ * dropped.
  */
 #include "link/ethernet.h"
 
@@ -24,6 +27,10 @@
 #include "ip/ip4.h"
 #include "link/arp.h"
 #include "netif/netif_impl.h"
+#if BERTH_WITH_IPV6
+#include "ip/ip6.h"
+#include "ip/nd6.h"
+#endif
 
 const uint8_t eth_broadcast_addr[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
@@ -33,10 +40,21 @@ int eth_attach(struct berth_netif *ifp)
     uint32_t r[2] = {stack_random32(ifp->st), stack_random32(ifp->st)};
     memcpy(ifp->hwaddr, r, ETH_ALEN);
     ifp->hwaddr[0] = (uint8_t)((ifp->hwaddr[0] & 0xfe) | 0x02);
-    return arp_attach(ifp);
+    int err = arp_attach(ifp);
+#if BERTH_WITH_IPV6
+    if (!err && (err = nd6_attach(ifp)) != 0)
+        arp_detach(ifp);
+#endif
+    return err;
 }
 
-void eth_detach(struct berth_netif *ifp) { arp_detach(ifp); }
+void eth_detach(struct berth_netif *ifp)
+{
+#if BERTH_WITH_IPV6
+    nd6_detach(ifp);
+#endif
+    arp_detach(ifp);
+}
 
 int eth_send(struct berth_netif *ifp, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16_t type)
 {
@@ -82,6 +100,23 @@ int eth_output(struct berth_netif *ifp, struct pkt *p, struct in_addr nh)
     return arp_output(ifp, p, nh);
 }
 
+#if BERTH_WITH_IPV6
+int eth_output6(struct berth_netif *ifp, struct pkt *p, const struct in6_addr *nh)
+{
+    if (!(ifp->flags & BERTH_IFF_UP)) {
+        ifp->stats.tx_dropped++;
+        pkt_free(ifp->st, p);
+        return ENETDOWN;
+    }
+    if (IN6_IS_ADDR_MULTICAST(nh)) {
+        uint8_t mc[ETH_ALEN];
+        nd6_mc_mac(nh, mc); /* RFC 2464 7: 33:33 + the group's last 32 bits */
+        return eth_send(ifp, p, mc, ETH_P_IPV6);
+    }
+    return nd6_output(ifp, p, nh);
+}
+#endif
+
 void eth_input(struct berth_netif *ifp, struct pkt *p)
 {
     struct berth_stack *st = ifp->st;
@@ -104,8 +139,12 @@ void eth_input(struct berth_netif *ifp, struct pkt *p)
     pkt_pull(p, ETH_HLEN);
     switch (type) {
     case ETH_P_IP:
+#if BERTH_WITH_IPV6
+    case ETH_P_IPV6: /* the input queue tells the versions apart */
+#endif
         if (pt == ETH_PKT_OTHERHOST) {
-            /* ip_rcv_core: "drop all the crap" a promiscuous device hears. */
+            /* ip_rcv_core / ipv6_rcv: "drop all the crap" a promiscuous
+             * device hears. */
             ifp->stats.rx_otherhost_dropped++;
             pkt_free(st, p);
             return;
@@ -115,10 +154,16 @@ void eth_input(struct berth_netif *ifp, struct pkt *p)
          * (as a raw interface must); here the EtherType decides, so a
          * frame that says IPv4 but holds another version is IPv4's bad
          * header (ip_rcv_core), counted and dropped there at once. */
-        if (p->len && (p->data[0] >> 4) != 4) {
+        if (type == ETH_P_IP && p->len && (p->data[0] >> 4) != 4) {
             ip4_input(st, p);
             return;
         }
+#if BERTH_WITH_IPV6
+        if (type == ETH_P_IPV6 && p->len && (p->data[0] >> 4) != 6) {
+            ip6_input(st, p); /* ipv6_rcv's bad version, counted there */
+            return;
+        }
+#endif
         pktq_push(&st->rxq, p);
         return;
     case ETH_P_ARP:
@@ -150,6 +195,10 @@ int berth_netif_set_hwaddr(berth_netif *ifp, const uint8_t addr[BERTH_ETH_ALEN])
      * arp_notify, the neighbours are told. */
     if (changed) {
         arp_ifdown(ifp);
+#if BERTH_WITH_IPV6
+        if (ifp->nd6)
+            neigh_flush_all(ifp->nd6);
+#endif
         if (ifp->flags & BERTH_IFF_UP)
             for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
                 arp_announce(ifp, a->addr);

@@ -59,6 +59,9 @@ void eth_detach(struct berth_netif *ifp);
  * p. 0 (sent or queued) or an errno: ENETDOWN, ENOBUFS (no memory, ARP
  * cache full, driver queue full). */
 int eth_output(struct berth_netif *ifp, struct pkt *p, struct in_addr nexthop);
+/* The IPv6 twin (BERTH_WITH_IPV6): multicast groups to 33:33:xx:xx:xx:xx,
+ * unicast through neighbour discovery. Consumes p. */
+int eth_output6(struct berth_netif *ifp, struct pkt *p, const struct in6_addr *nexthop);
 /* Prepend an Ethernet header (dst, our address, type) and hand the frame to
  * the driver. Consumes p. */
 int eth_send(struct berth_netif *ifp, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16_t type);

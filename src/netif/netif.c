@@ -12,6 +12,9 @@
 #include "ip/ip6.h"
 #include "link/arp.h"
 #include "link/ethernet.h"
+#if BERTH_WITH_IPV6
+#include "ip/nd6.h"
+#endif
 
 berth_netif *berth_netif_add(berth_stack *st, const char *name, unsigned mtu, unsigned flags,
                              const struct berth_netif_driver *drv, void *drv_ctx)
@@ -140,8 +143,14 @@ int berth_netif_set_up(berth_netif *ifp, bool up)
     if (ifp->link == BERTH_LINK_ETHERNET && up && !was_up) {
         for (struct ifaddr4 *a = ifp->addrs; a; a = a->next)
             arp_announce(ifp, a->addr);
+#if BERTH_WITH_IPV6
+        addrconf6_ifup(ifp); /* link-local address, DAD, RS */
+#endif
     } else if (ifp->link == BERTH_LINK_ETHERNET && !up && was_up) {
         arp_ifdown(ifp);
+#if BERTH_WITH_IPV6
+        addrconf6_ifdown(ifp);
+#endif
     }
     st_unlock(ifp->st);
     return 0;
@@ -253,6 +262,7 @@ int berth_netif_addr6_add(berth_netif *ifp, const struct in6_addr *addr, unsigne
          * local, found by ip6_is_local). */
         if (!ifp->is_loopback && prefixlen < 128)
             ip6_route_add_locked(st, addr, prefixlen, NULL, ifp, 0);
+        addrconf6_addr_added(ifp, a); /* tentative, DAD, MLD (Ethernet) */
 #endif
     }
     st_unlock(st);
@@ -289,12 +299,18 @@ int berth_netif_addr6_del(berth_netif *ifp, const struct in6_addr *addr, unsigne
     for (struct ifaddr6 **pp = &ifp->addrs6; *pp; pp = &(*pp)->next) {
         struct ifaddr6 *a = *pp;
         if (IN6_ARE_ADDR_EQUAL(&a->addr, addr) && a->prefixlen == prefixlen) {
+#if BERTH_WITH_IPV6
+            addrconf6_addr_removing(ifp, a);
+#endif
             *pp = a->next;
 #if BERTH_WITH_IPV6
             if (!ifp->is_loopback && prefixlen < 128 && !prefix_in_use6(ifp, addr, prefixlen))
                 ip6_route_del_locked(st, addr, prefixlen, ifp);
 #endif
             st_free(st, a);
+#if BERTH_WITH_IPV6
+            addrconf6_rearm(ifp);
+#endif
             err = 0;
             break;
         }
@@ -311,7 +327,9 @@ bool netif_has_local6(struct berth_stack *st, const struct in6_addr *a, unsigned
 {
     for (berth_netif *i = st->netifs; i; i = i->next)
         for (struct ifaddr6 *ad = i->addrs6; ad; ad = ad->next) {
-            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a))
+            /* ipv6_chk_addr: a tentative (or dadfailed) address is not
+             * ours yet. */
+            if (!IN6_ARE_ADDR_EQUAL(&ad->addr, a) || (ad->flags & IFA6_F_TENTATIVE))
                 continue;
             bool scoped = i->is_loopback || IN6_IS_ADDR_LINKLOCAL(a);
             if (!ifindex || i->index == ifindex || !scoped)
@@ -361,11 +379,14 @@ int netif_output_nh(berth_netif *ifp, struct pkt *p, struct in_addr nh)
 int netif_output_nh6(berth_netif *ifp, struct pkt *p, const struct in6_addr *nh)
 {
     if (ifp->link == BERTH_LINK_ETHERNET) {
-        /* Neighbour discovery (nd6.c) is not in yet. */
+#if BERTH_WITH_IPV6
+        return eth_output6(ifp, p, nh);
+#else
         (void)nh;
         ifp->stats.tx_dropped++;
         pkt_free(ifp->st, p);
         return EHOSTUNREACH;
+#endif
     }
     return netif_xmit(ifp, p);
 }

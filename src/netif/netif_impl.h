@@ -30,6 +30,14 @@ struct ifaddr6 {
     struct in6_addr addr;
     unsigned prefixlen;
     unsigned flags; /* IFA6_F_*, Linux's IFA_F_* meanings */
+    /* addrconf6.c (RFC 4862): the DAD solicitations left and when the
+     * next DAD step is due (0: none), the DAD nonce (RFC 7527), the
+     * lifetimes' ends (0: forever). */
+    uint8_t dad_left;
+    uint8_t autoconf; /* made by addrconf (link-local, SLAAC): gone at ifdown */
+    uint8_t nonce[6];
+    uint64_t dad_at;
+    uint64_t valid_until, prefer_until;
 };
 #define IFA6_F_TENTATIVE 0x01  /* DAD in progress: neither source nor local (RFC 4862 5.4) */
 #define IFA6_F_DADFAILED 0x02  /* a duplicate was found: never used */
@@ -38,7 +46,7 @@ struct ifaddr6 {
 
 typedef void (*netif_tap_fn)(void *arg, berth_netif *ifp, bool out, const uint8_t *p, size_t len);
 
-struct arp_cache;
+struct neigh_table;
 
 /* berth_netif_stats's counters, kept BERTH_COUNTER_T wide: 32 bits on a
  * small target (48 B less per interface), as a 32-bit Linux keeps its
@@ -80,7 +88,10 @@ struct berth_netif {
     bool is_loopback;
     unsigned link;                  /* BERTH_LINK_RAW or BERTH_LINK_ETHERNET */
     uint8_t hwaddr[BERTH_ETH_ALEN]; /* Ethernet: our MAC address */
-    struct arp_cache *arp;          /* Ethernet: the neighbour cache */
+    struct neigh_table *arp;        /* Ethernet: the IPv4 neighbour cache (ARP) */
+#if BERTH_WITH_IPV6
+    struct neigh_table *nd6; /* Ethernet: the IPv6 neighbour cache (NDP) */
+#endif
     /* Next hop of the datagram ip4_output is fragmenting: ip4_fragment hands
      * each fragment to netif_output, which has no next-hop argument (0: the
      * packet's own destination). */

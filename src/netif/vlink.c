@@ -227,8 +227,13 @@ static void vl_detach(void *ctx, berth_netif *ifp)
 
 static const struct berth_netif_driver vlink_driver = {.transmit = vl_transmit,
                                                        .detach = vl_detach};
+/* The same wire carrying Ethernet frames (a hub: every port hears every
+ * frame, the MAC addresses decide). */
+static const struct berth_netif_driver vlink_eth_driver = {
+    .transmit = vl_transmit, .detach = vl_detach, .link = BERTH_LINK_ETHERNET};
 
-berth_netif *berth_vlink_attach(berth_vlink *l, berth_stack *st, const char *ifname, unsigned mtu)
+static berth_netif *attach(berth_vlink *l, berth_stack *st, const char *ifname, unsigned mtu,
+                           const struct berth_netif_driver *drv)
 {
     /* Deliveries run on the simulation's clock: a stack on another platform
      * would see its packets at times from a different clock. */
@@ -252,7 +257,7 @@ berth_netif *berth_vlink_attach(berth_vlink *l, berth_stack *st, const char *ifn
         return NULL;
     }
     port->link = l;
-    berth_netif *ifp = berth_netif_add(st, ifname, mtu, BERTH_IFF_BROADCAST, &vlink_driver, port);
+    berth_netif *ifp = berth_netif_add(st, ifname, mtu, BERTH_IFF_BROADCAST, drv, port);
     if (!ifp) {
         free(port);
         return NULL;
@@ -261,4 +266,15 @@ berth_netif *berth_vlink_attach(berth_vlink *l, berth_stack *st, const char *ifn
     l->ports[l->nports++] = port;
     berth_netif_set_up(ifp, true);
     return ifp;
+}
+
+berth_netif *berth_vlink_attach(berth_vlink *l, berth_stack *st, const char *ifname, unsigned mtu)
+{
+    return attach(l, st, ifname, mtu, &vlink_driver);
+}
+
+berth_netif *berth_vlink_attach_eth(berth_vlink *l, berth_stack *st, const char *ifname,
+                                    unsigned mtu)
+{
+    return attach(l, st, ifname, mtu, &vlink_eth_driver);
 }

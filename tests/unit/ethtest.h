@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "berth/arp.h"
+#include "berth/nd6.h"
 #include "berth/netif.h"
 #include "berth/platform.h"
 #include "berth/socket.h"
@@ -119,6 +120,14 @@ static inline int et_init2(struct ethtest *h, bool up)
         return -1;
     if (berth_netif_addr_add(h->ifp, et_ip("192.0.2.1"), 24) != 0)
         return -1;
+#if BERTH_WITH_IPV6
+    /* The IPv4 tests count every frame: no link-local address, DAD, RS
+     * or MLD reports (net.ipv6.conf.eth0.disable_ipv6 = 1). */
+    struct berth_nd6_params np;
+    berth_nd6_params_get(h->ifp, &np);
+    np.disable_ipv6 = true;
+    berth_nd6_params_set(h->ifp, &np);
+#endif
     if (up)
         berth_netif_set_up(h->ifp, true);
     return 0;

@@ -140,8 +140,8 @@ static void test_input_dropped(void **state)
     et_input(h, f, n);
     assert_int_equal(et_ifstats(h).rx_otherhost_dropped, 1);
     assert_int_equal(recv_nb(h, fd, b, sizeof(b)), -1);
-    /* IPv6, a VLAN tag, an 802.3 length field: no handler. */
-    static const uint16_t types[] = {0x86dd, 0x8100, 0x0042, 0x88cc};
+    /* Wake-on-LAN, a VLAN tag, an 802.3 length field, LLDP: no handler. */
+    static const uint16_t types[] = {0x0842, 0x8100, 0x0042, 0x88cc};
     memcpy(f, ET_MAC, 6);
     for (size_t i = 0; i < 4; i++) {
         f[12] = (uint8_t)(types[i] >> 8);
