@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "berth/arp.h"
+#if BERTH_WITH_IPV6
+#include "berth/nd6.h"
+#endif
 #include "berth/pcap.h"
 #include "berth/socket.h"
 #include "berth/tap.h"
@@ -705,6 +708,41 @@ void host_print_stats(struct host *h, FILE *f)
                 nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4], nb[i].hwaddr[5],
                 berth_nud_state_name(nb[i].state));
     }
+#if BERTH_WITH_IPV6
+    struct berth_ifaddr6 a6[16];
+    long na6 = berth_netif_addrs6(h->ifp, a6, 16);
+    for (long i = 0; i < na6 && i < 16; i++) {
+        char t[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6[i].addr, t, sizeof(t));
+        fprintf(f, "  inet6 %s/%u%s%s\n", t, a6[i].prefixlen,
+                a6[i].flags & BERTH_IFA_F_TENTATIVE ? " tentative" : "",
+                a6[i].flags & BERTH_IFA_F_DADFAILED ? " dadfailed" : "");
+    }
+    struct berth_nd6_stats ds;
+    if (berth_nd6_stats(h->ifp, &ds) == 0)
+        fprintf(
+            f,
+            "ndp: sent ns %llu na %llu rs %llu mld reports %llu; received ns %llu na %llu ra "
+            "%llu; dropped bad hop limit %llu malformed %llu ra not link-local %llu, na ignored "
+            "%llu; dad failures %llu, slaac addresses %llu\n",
+            (unsigned long long)ds.ns_sent, (unsigned long long)ds.na_sent,
+            (unsigned long long)ds.rs_sent, (unsigned long long)ds.mld_reports_sent,
+            (unsigned long long)ds.ns_received, (unsigned long long)ds.na_received,
+            (unsigned long long)ds.ra_received, (unsigned long long)ds.rx_bad_hoplimit,
+            (unsigned long long)ds.rx_malformed, (unsigned long long)ds.ra_not_linklocal,
+            (unsigned long long)ds.na_ignored, (unsigned long long)ds.dad_failures,
+            (unsigned long long)ds.slaac_addrs);
+    struct berth_neigh6 nb6[16];
+    long n6 = berth_nd6_list(h->ifp, nb6, 16);
+    for (long i = 0; i < n6 && i < 16; i++) {
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &nb6[i].addr, a, sizeof(a));
+        fprintf(f, "  neigh %s lladdr %02x:%02x:%02x:%02x:%02x:%02x %s%s\n", a, nb6[i].hwaddr[0],
+                nb6[i].hwaddr[1], nb6[i].hwaddr[2], nb6[i].hwaddr[3], nb6[i].hwaddr[4],
+                nb6[i].hwaddr[5], berth_nud_state_name(nb6[i].state),
+                nb6[i].router ? " router" : "");
+    }
+#endif
     fprintf(f, "counters (non-zero, as nstat):\n");
     berth_snmp_foreach(h->st, snmp_line, f);
 }

@@ -28,6 +28,9 @@
 #include <time.h>
 
 #include "berth/arp.h"
+#if BERTH_WITH_IPV6
+#include "berth/nd6.h"
+#endif
 #include "berth/socket.h"
 #include "berth/sysctl.h"
 #include "berth/tap.h"
@@ -819,10 +822,25 @@ static void render_status(struct host_cmd *c, FILE *f)
         fprintf(f, " inet ");
         html_text(f, h->o.addrs[i].text);
     }
+#if BERTH_WITH_IPV6
+    /* What the interface has, as `ip -6 addr`: the configured addresses,
+     * the link-local one from the MAC, SLAAC's, with DAD's flags. */
+    struct berth_ifaddr6 a6[16];
+    long na6 = berth_netif_addrs6(h->ifp, a6, 16);
+    for (long i = 0; i < na6 && i < 16; i++) {
+        char t[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6[i].addr, t, sizeof(t));
+        fprintf(f, " inet6 %s/%u%s%s%s", t, a6[i].prefixlen,
+                a6[i].flags & BERTH_IFA_F_TENTATIVE ? " tentative" : "",
+                a6[i].flags & BERTH_IFA_F_DADFAILED ? " dadfailed" : "",
+                a6[i].flags & BERTH_IFA_F_DEPRECATED ? " deprecated" : "");
+    }
+#else
     for (int i = 0; i < h->o.naddrs6; i++) {
         fprintf(f, " inet6 ");
         html_text(f, h->o.addrs6[i].text);
     }
+#endif
     struct berth_netif_stats ns;
     berth_netif_stats(h->ifp, &ns);
     fprintf(f,
@@ -858,6 +876,18 @@ static void render_status(struct host_cmd *c, FILE *f)
                 nb[i].hwaddr[0], nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4],
                 nb[i].hwaddr[5], berth_nud_state_name(nb[i].state));
     }
+#if BERTH_WITH_IPV6
+    struct berth_neigh6 nb6[64];
+    long n6 = berth_nd6_list(h->ifp, nb6, 64);
+    for (long i = 0; i < n6 && i < 64; i++) {
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &nb6[i].addr, a, sizeof(a));
+        fprintf(f, "<tr><td>%s</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td><td>%s%s</td></tr>\n", a,
+                nb6[i].hwaddr[0], nb6[i].hwaddr[1], nb6[i].hwaddr[2], nb6[i].hwaddr[3],
+                nb6[i].hwaddr[4], nb6[i].hwaddr[5], berth_nud_state_name(nb6[i].state),
+                nb6[i].router ? " router" : "");
+    }
+#endif
     fprintf(f, "</table>\n<h2>Counters</h2>\n<p>Non-zero, as <code>nstat -a</code> prints "
                "them.</p>\n<table border=1>\n<tr><th>Counter</th><th>Value</th></tr>\n");
     berth_snmp_foreach(h->st, snmp_row, f);
