@@ -283,6 +283,7 @@ void addrconf6_ifup(struct berth_netif *ifp)
     n->ra_rcvd = false;
     n->rs_at = 0;
     n->mld_dad_pending = true;
+    mld6_ifup(ifp);
     for (struct ifaddr6 *a = ifp->addrs6; a; a = a->next)
         if (!(a->flags & IFA6_F_DADFAILED) || a->autoconf)
             dad_start(ifp, a);
@@ -309,6 +310,10 @@ void addrconf6_ifdown(struct berth_netif *ifp)
     n->ra_rcvd = false;
     n->rs_at = 0;
     n->hop_limit = 0;
+    /* ipv6_mc_down: reports still due are not sent after the interface
+     * comes back; it reports its groups afresh then. */
+    memset(n->changes, 0, sizeof(n->changes));
+    n->mld_at = n->mld_query_at = 0;
     neigh_flush_all(&n->t);
     addrconf6_rearm(ifp);
 }

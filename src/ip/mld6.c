@@ -87,6 +87,15 @@ void mld6_leave(struct berth_netif *ifp, const struct in6_addr *g)
         change(ifp, g, MLD2_CHANGE_TO_INCLUDE);
 }
 
+void mld6_ifup(struct berth_netif *ifp)
+{
+    struct in6_addr g;
+    for (const struct ifaddr6 *a = ifp->addrs6; a; a = a->next) {
+        nd6_solicited_node(&a->addr, &g);
+        change(ifp, &g, MLD2_CHANGE_TO_EXCLUDE);
+    }
+}
+
 void mld6_dad_complete(struct berth_netif *ifp)
 {
     struct nd6_if *n = nd6_of(ifp);

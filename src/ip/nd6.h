@@ -128,6 +128,8 @@ unsigned nd6_hop_limit(const struct berth_netif *ifp);
 /* Group changes: joined (a group not joined before) / left. */
 void mld6_join(struct berth_netif *ifp, const struct in6_addr *g);
 void mld6_leave(struct berth_netif *ifp, const struct in6_addr *g);
+/* The interface came up: its groups are reported (ipv6_mc_up). */
+void mld6_ifup(struct berth_netif *ifp);
 /* The interface's link-local address passed DAD after it came up:
  * every group is reported again, now from that address (Linux's
  * ipv6_mc_dad_complete -> mld_send_initial_cr, twice). */

@@ -167,8 +167,7 @@ struct berth_netif *ip6_route_lookup(struct berth_stack *st, const struct in6_ad
                 return i;
         return NULL;
     }
-    /* (lo has no fe80::/64 route in Linux: a scope id of lo is
-     * ENETUNREACH) */
+    /* lo has no fe80::/64 (Linux: fe80::1%lo is ENETUNREACH, seen on 6.18) */
     if (IN6_IS_ADDR_LINKLOCAL(dst) && want)
         return want->is_loopback ? NULL : want;
     uint64_t now = 0;

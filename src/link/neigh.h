@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "berth/arp.h"
+#include "berth/config.h"
 #include "core/pkt.h"
 #include "core/timer.h"
 #include "ip/inet_addr.h"
@@ -75,7 +76,14 @@ struct neigh_entry {
     uint8_t key[];  /* ops->key_len bytes, network order */
 };
 
-#define NEIGH_BUCKETS 64 /* a power of two */
+/* Hash buckets per table (a power of two): 64 on a host, 16 on a small
+ * target (BERTH_SMALL), where an Ethernet interface with IPv6 has two
+ * tables and a few neighbours. */
+#ifndef BERTH_NEIGH_BUCKETS
+#define BERTH_NEIGH_BUCKETS BERTH_PICK(64, 16)
+#endif
+#define NEIGH_BUCKETS BERTH_NEIGH_BUCKETS
+_Static_assert((NEIGH_BUCKETS & (NEIGH_BUCKETS - 1)) == 0, "BERTH_NEIGH_BUCKETS is a power of two");
 
 /* The IPv6 table of an interface (NULL without IPv6). */
 #if BERTH_WITH_IPV6

@@ -36,6 +36,7 @@
 #include <stdbool.h>
 
 #include "berth/arp.h"
+#include "berth/nd6.h"
 #include "berth/netif.h"
 #include "berth/platform.h"
 #include "berth/socket.h"
@@ -215,6 +216,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     berth_netif *ifp = berth_netif_add(st, "eth0", MTU, 0, &fz_driver, NULL);
     berth_netif_set_hwaddr(ifp, mac0);
     berth_netif_addr_add(ifp, ip_of(0), 24);
+    /* IPv4 and ARP only: IPv6's own frames are fuzz_nd6's (the fuzz
+     * build always has IPv6). */
+    struct berth_nd6_params np;
+    berth_nd6_params_get(ifp, &np);
+    np.disable_ipv6 = true;
+    berth_nd6_params_set(ifp, &np);
     berth_netif_set_up(ifp, true);
     int fd = berth_socket(st, AF_INET, SOCK_DGRAM, 0);
     int one = 1;

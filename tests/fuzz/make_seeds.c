@@ -58,6 +58,23 @@ static void emit(const char *dir, const char *name)
         write_seed(dir, sub, name, NULL, 0, b_, sizeof(b_));                                       \
     } while (0)
 
+/* fuzz_nd6: operation sequences (see the table in fuzz_nd6.c). */
+static void nd6_seeds(const char *d)
+{
+    /* DAD on the link-local address passes, RS goes out, time passes */
+    SEED(d, "nd6", "dad_rs", 4, 3, 4, 3, 4, 3, 4, 5, 4, 5);
+    /* an NS for our address with a source link-layer option, answered */
+    SEED(d, "nd6", "ns_na", 4, 3, 4, 3, 4, 3, 1, 1, 5, 0, 1, 4, 3, 4, 6);
+    /* a router advertisement: default route, SLAAC address through DAD */
+    SEED(d, "nd6", "ra_slaac", 4, 3, 4, 3, 4, 3, 3, 2, 4, 0, 0x1b, 4, 3, 4, 3, 4, 6);
+    /* resolving an absent neighbour fails; NA for an unknown target */
+    SEED(d, "nd6", "resolve_fail", 4, 3, 4, 3, 4, 3, 6, 4, 1, 4, 3, 4, 3, 4, 3, 2, 0x21, 1, 5);
+    /* an added address meets another node's DAD */
+    SEED(d, "nd6", "dad_conflict", 4, 3, 4, 3, 4, 3, 5, 0, 1, 3, 5, 7, 0, 4, 3, 4, 3);
+    /* an MLD query, down/up, a new MAC, small cache */
+    SEED(d, "nd6", "mld_admin", 4, 3, 8, 0x05, 4, 4, 9, 0x05, 0, 7, 0, 7, 2, 7, 3, 4, 3, 6, 7, 0);
+}
+
 /* fuzz_eth_arp: operation sequences (see the table in fuzz_eth_arp.c). */
 static void eth_arp_seeds(const char *d)
 {
@@ -290,6 +307,7 @@ int main(int argc, char **argv)
     synth(0x10, 8191, 8); /* beyond 64 KiB */
     emit(dir, "synth_kinds");
     eth_arp_seeds(dir);
+    nd6_seeds(dir);
     tcp_seeds(dir);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "berth/nd6.h"
+#include "berth/socket.h"
 #include "ethtest.h"
 
 #define S(x) ((uint64_t)(x)*1000000u)
@@ -240,11 +241,33 @@ static void test_ns_na(void **state)
     struct berth_neigh6 e;
     assert_int_equal(berth_nd6_lookup(h->ifp, &peer, &e), 0);
     assert_int_equal(e.state, BERTH_NUD_DELAY); /* STALE, then used by the NA */
+    /* A unicast NS (Linux 6.18 on a veth pair: S set, O clear, no target
+     * link-layer option); one without a source option from an unknown
+     * node: its entry is INCOMPLETE and our NA waits for our own NS. */
+    et_clear(h);
+    inject(h, ET_MAC, "fe80::2", OUR_LL, 255, m, n);
+    assert_int_equal(count_type(h, 136, &i), 1);
+    ip = h->tx[i].data + 14;
+    assert_int_equal(ip[40 + 4], 0x40);
+    assert_int_equal(h->tx[i].len, 14 + 40 + 24);
+    et_clear(h);
+    inject(h, ET_MAC, "fe80::4", OUR_LL, 255, m, 24);
+    assert_int_equal(count_type(h, 136, NULL), 0);
+    assert_int_equal(count_type(h, 135, &i), 1);
+    struct in6_addr four = a6("fe80::4");
+    assert_memory_equal(h->tx[i].data + 14 + 40 + 8, &four, 16);
+    assert_int_equal(berth_nd6_lookup(h->ifp, &four, &e), 0);
+    assert_int_equal(e.state, BERTH_NUD_INCOMPLETE);
+    assert_int_equal(e.queued, 1);
     /* Hop limit 254: dropped, counted, unanswered. */
     et_clear(h);
     inject(h, (const uint8_t *)"\x33\x33\xff\x00\x00\x01", "fe80::3", "ff02::1:ff00:1", 254, m, n);
     assert_int_equal(h->ntx, 0);
     assert_int_equal(nd(h).rx_bad_hoplimit, 1);
+    /* Linux 6.18 (veth, /proc/net/snmp6): such an NS still counts in
+     * Icmp6InMsgs and Icmp6InNeighborSolicits, not in Icmp6InErrors. */
+    assert_int_equal(et_snmp(h, "Icmp6", "InNeighborSolicits"), 4);
+    assert_int_equal(et_snmp(h, "Icmp6", "InErrors"), 0);
     /* Code 1, a multicast target, DAD with a source link-layer option. */
     m[1] = 1;
     inject(h, (const uint8_t *)"\x33\x33\xff\x00\x00\x01", "fe80::3", "ff02::1:ff00:1", 255, m, n);
@@ -337,11 +360,20 @@ static void test_dad_conflict(void **state)
     n = na_msg(m, "2001:db8::2", 0x20, PEER_MAC);
     inject(h, (const uint8_t *)"\x33\x33\x00\x00\x00\x01", "fe80::2", "ff02::1", 255, m, n);
     assert_true(addr_flags(h, "2001:db8::2") & BERTH_IFA_F_DADFAILED);
-    /* Without a conflict an added address is usable after DAD. */
+    /* Without a conflict an added address is usable after DAD; before,
+     * bind() to it fails with EADDRNOTAVAIL (Linux 6.18: the same on a
+     * veth pair, ipv6_chk_addr skips tentative addresses). */
     struct in6_addr c = a6("2001:db8::3");
     assert_int_equal(berth_netif_addr6_add(h->ifp, &c, 64), 0);
+    int fd = berth_socket(h->st, AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = c};
+    errno = 0;
+    assert_int_equal(berth_bind(h->st, fd, (struct sockaddr *)&sa, sizeof(sa)), -1);
+    assert_int_equal(errno, EADDRNOTAVAIL);
     et_advance(h, S(3));
     assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
+    assert_int_equal(berth_bind(h->st, fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    berth_close(h->st, fd);
 }
 
 static size_t ra_msg(uint8_t *m, uint16_t lifetime, const char *prefix, uint8_t plen, uint8_t flags,
@@ -425,6 +457,35 @@ static void test_ra_slaac(void **state)
     assert_int_equal(count_type(h, 133, NULL), 0);
 }
 
+/* Down: the link-local (autoconfigured) address goes, one added by hand
+ * stays (keep_addr_on_down, docs/nd6.md); up: the link-local address is
+ * back, tentative, and both groups are reported in one MLDv2 report. */
+static void test_down_up(void **state)
+{
+    struct ethtest *h = *state;
+    after_dad(h);
+    struct in6_addr c = a6("2001:db8::3");
+    assert_int_equal(berth_netif_addr6_add(h->ifp, &c, 64), 0);
+    et_advance(h, S(3));
+    berth_netif_set_up(h->ifp, false);
+    assert_int_equal(addr_flags(h, OUR_LL), 0);
+    assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
+    et_clear(h);
+    et_advance(h, S(2));
+    assert_int_equal(h->ntx, 0);
+    berth_netif_set_up(h->ifp, true);
+    assert_true(addr_flags(h, OUR_LL) & BERTH_IFA_F_TENTATIVE);
+    assert_true(addr_flags(h, "2001:db8::3") & BERTH_IFA_F_TENTATIVE);
+    et_advance(h, 5000);
+    size_t i = 0;
+    assert_int_equal(count_type(h, 143, &i), 1);
+    const uint8_t *m = fr_icmp6(&h->tx[i]);
+    assert_int_equal(m[7], 2);
+    et_advance(h, S(3));
+    assert_int_equal(addr_flags(h, OUR_LL), 0x10000u | BERTH_IFA_F_PERMANENT);
+    assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_na_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dad_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ra_slaac, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_down_up, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
