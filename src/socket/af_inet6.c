@@ -223,7 +223,8 @@ int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     struct inet_sock *in = inet_sk(so);
     struct inet6_info *np = inet6_info(in);
     int v = 0;
-    if (len >= sizeof(int) && copy_from_user(&v, val, sizeof(v)))
+    /* a NULL value reads as 0 (sockptr_is_null) */
+    if (val && len >= sizeof(int) && copy_from_user(&v, val, sizeof(v)))
         return -EFAULT;
     bool b = v != 0, whole = len >= sizeof(int);
     switch (name) {
@@ -314,7 +315,7 @@ int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IPV6_MTU:
         if (!whole || (v && v < IP6_MIN_MTU))
             return -EINVAL;
-        np->frag_size = (uint32_t)v;
+        np->frag_size = (uint16_t)(v > 65535 ? 65535 : v);
         return 0;
     case IPV6_DONTFRAG: /* no length check in Linux: a short value clears it */
         np->dontfrag = b;
@@ -322,12 +323,20 @@ int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IPV6_AUTOFLOWLABEL: /* no length check either */
         np->noautoflow = !b;
         return 0;
-    case IPV6_PKTINFO:
-        /* The sticky IPV6_PKTINFO: Linux checks the length, then stores
-         * it; berth checks the length and does not build the rest. */
-        if (len < sizeof(struct in6_pktinfo))
+    case IPV6_PKTINFO: {
+        /* The sticky IPV6_PKTINFO: a whole in6_pktinfo whose interface is
+         * the bound device's when there is one (sk_dev_equal_l3scope);
+         * whether it exists is only found out by the sends. */
+        struct in6_pktinfo pi;
+        if (!val || len < sizeof(pi))
             return -EINVAL;
-        return -ENOPROTOOPT;
+        if (copy_from_user(&pi, val, sizeof(pi)))
+            return -EFAULT;
+        if (sock_bound_if(so) && sock_bound_if(so) != pi.ipi6_ifindex)
+            return -EINVAL;
+        np->sticky_oif = pi.ipi6_ifindex;
+        return 0;
+    }
     default:
         return -ENOPROTOOPT;
     }
@@ -346,7 +355,8 @@ static int connected_mtu(struct inet_sock *in)
         return !mtu ? -ENOTCONN : mtu > 65535 ? 65535 : (int)mtu;
     }
     struct ip6_route_res res;
-    if (ip6_route_source(st, &np->daddr, &np->saddr, sock_bound_if(&in->sk), &res) || !res.mtu)
+    unsigned oif = sock_bound_if(&in->sk) ? sock_bound_if(&in->sk) : np->sticky_oif;
+    if (ip6_route_source(st, &np->daddr, &np->saddr, oif, &res) || !res.mtu)
         return -ENOTCONN;
     return res.mtu > 65575 ? 65575 : (int)res.mtu;
 }

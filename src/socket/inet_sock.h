@@ -51,8 +51,11 @@ struct inet6_info {
     uint8_t mcast_hops;        /* IPV6_MULTICAST_HOPS (1 by default) */
     uint32_t flow_label;       /* np->flow_label: connect()'s sin6_flowinfo with IPV6_FLOWINFO_SEND
                                   (network order, tclass bits included) */
-    uint32_t frag_size;        /* IPV6_MTU: a cap on the path MTU for sending (0: none) */
-    uint8_t pmtudisc;          /* IPV6_MTU_DISCOVER (IPV6_PMTUDISC_WANT by default) */
+    uint32_t sticky_oif;       /* IPV6_PKTINFO (setsockopt): the interface of sends that name
+                                  none (Linux keeps its address too, which UDP and TCP never use) */
+    uint16_t frag_size;        /* IPV6_MTU: a cap on the path MTU for sending (0: none); saturated
+                                  at 65535, berth's largest MTU, so the cap is exact */
+    uint8_t pmtudisc : 3;      /* IPV6_MTU_DISCOVER (IPV6_PMTUDISC_WANT by default) */
     /* receive control messages asked for (np->rxopt) */
     bool rxinfo : 1, rxoinfo : 1, rxhlim : 1, rxohlim : 1, rxtclass : 1, rxflow : 1, rxpmtu : 1;
     bool recverr : 1;    /* IPV6_RECVERR (IPv6 errors; IPv4 ones follow IP_RECVERR) */
@@ -60,7 +63,6 @@ struct inet6_info {
     bool sndflow : 1;    /* IPV6_FLOWINFO_SEND */
     bool mc_loop : 1;    /* IPV6_MULTICAST_LOOP (1 by default) */
     bool noautoflow : 1; /* IPV6_AUTOFLOWLABEL 0: no flow label computed for unlabelled flows */
-    uint8_t pad_;
 };
 /* 64 bytes: the IPv6 addresses and options of every AF_INET6 socket (52
  * before the IPv6 data path's options: +12). */

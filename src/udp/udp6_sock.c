@@ -42,7 +42,10 @@ static int udp6_dst_update(struct inet_sock *in)
      * leases only once some socket holds an exclusive one, and berth has
      * no IPV6_FLOWLABEL_MGR.) */
     struct ip6_route_res res;
-    int rc = ip6_route_source(st, &np->daddr, &np->saddr, sock_bound_if(&in->sk), &res);
+    /* ip6_datagram_flow_key_init: the bound device, else the sticky
+     * IPV6_PKTINFO interface */
+    unsigned oif = sock_bound_if(&in->sk) ? sock_bound_if(&in->sk) : np->sticky_oif;
+    int rc = ip6_route_source(st, &np->daddr, &np->saddr, oif, &res);
     if (rc) {
         if (rc == -ENETUNREACH)
             SNMP_INC(st, Ip6, OutNoRoutes);
@@ -300,6 +303,8 @@ static int udp6_flow_of(struct inet_sock *in, const struct msghdr *msg,
     }
     if (!f->oif)
         f->oif = sock_bound_if(so);
+    if (!f->oif)
+        f->oif = np->sticky_oif; /* IPV6_PKTINFO (setsockopt) */
     struct inet6_cmsg c;
     inet6_cmsg_init(in, &c, f->oif);
     c.flowlabel = f->flowlabel;
