@@ -164,7 +164,7 @@ int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
  * and payload) and hand it to IP (udp_send_skb). Consumes p. */
 static int udp_send_dgram(struct inet_sock *in, struct pkt *p, berth_netif *ifp,
                           struct in_addr nexthop, struct in_addr src, struct in_addr dst,
-                          uint16_t dport, uint8_t tos)
+                          uint16_t dport, uint8_t tos, uint8_t ttl)
 {
     struct berth_stack *st = in->sk.st;
     uint16_t ulen = (uint16_t)p->len;
@@ -179,7 +179,7 @@ static int udp_send_dgram(struct inet_sock *in, struct pkt *p, berth_netif *ifp,
     struct ip4_out o = {.src = src,
                         .dst = dst,
                         .proto = IPPROTO_UDP,
-                        .ttl = (uint8_t)inet_ttl(in),
+                        .ttl = ttl ? ttl : (uint8_t)inet_ttl(in),
                         .tos = tos,
                         .df = false,
                         .oif = ifp,
@@ -197,8 +197,9 @@ static int udp_send_dgram(struct inet_sock *in, struct pkt *p, berth_netif *ifp,
 
 /* udp_push_pending_frames: send the gathered datagram to the flow of the
  * first corked send (a connect() since then moved it, as Linux's connect
- * rewrites inet->cork.fl). The TTL is the socket's now, the TOS the one
- * of the first send (ip_setup_cork keeps ipc.tos, not ipc.ttl). */
+ * rewrites inet->cork.fl). The TOS is the one of the first send, the TTL
+ * its IP_TTL control message's, else the socket's now (ip_setup_cork
+ * keeps ipc.tos and ipc.ttl, 0 when none was given). */
 int udp_push_pending(struct udp_sock *us)
 {
     if (!udp_pending(us))
@@ -222,7 +223,7 @@ int udp_push_pending(struct udp_sock *us)
         pkt_free(st, p);
         return -ENETUNREACH;
     }
-    return udp_send_dgram(in, p, ifp, nexthop, pkt_src4(p), pkt_dst4(p), uh.dest, p->tos);
+    return udp_send_dgram(in, p, ifp, nexthop, pkt_src4(p), pkt_dst4(p), uh.dest, p->tos, p->ttl);
 }
 
 /* ip_append_data / ip6_append_data on a corked socket: add total bytes to
@@ -275,6 +276,85 @@ ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t to
     return (ssize_t)total;
 }
 
+/* What a send's control messages ask of IPv4 (Linux's ipcm_cookie). */
+struct ipcm4 {
+    int ttl, tos;        /* 0 / -1: the socket's */
+    unsigned oif;        /* IP_PKTINFO's interface (0: none) */
+    struct in_addr addr; /* IP_PKTINFO's ipi_spec_dst: the source */
+};
+
+/* ip_cmsg_send: IP_TTL (exactly an int, 1..255), IP_TOS (an int or a
+ * byte, 0..255), IP_PKTINFO (exactly an in_pktinfo), and for an AF_INET6
+ * socket IPV6_PKTINFO with a v4-mapped source (anything else EINVAL);
+ * other IPPROTO_IP types are EINVAL, other levels ignored (SOL_SOCKET as
+ * for IPv6: SCM_RIGHTS / SCM_CREDENTIALS pass, the rest EINVAL). */
+static int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c)
+{
+    const unsigned char *ctl = msg->msg_control;
+    size_t clen = msg->msg_controllen, off = 0;
+    while (ctl && clen - off >= sizeof(struct cmsghdr)) {
+        struct cmsghdr h;
+        if (copy_from_user(&h, ctl + off, sizeof(h)))
+            return -EFAULT;
+        if (h.cmsg_len < sizeof(struct cmsghdr) || h.cmsg_len > clen - off)
+            return -EINVAL;
+        unsigned char d[sizeof(struct in6_pktinfo)];
+        size_t dlen = h.cmsg_len - CMSG_LEN(0);
+        memset(d, 0, sizeof(d));
+        if (dlen && copy_from_user(d, ctl + off + CMSG_LEN(0), dlen < sizeof(d) ? dlen : sizeof(d)))
+            return -EFAULT;
+        int v;
+        memcpy(&v, d, sizeof(v));
+        if (allow_ipv6 && h.cmsg_level == IPPROTO_IPV6 && h.cmsg_type == IPV6_PKTINFO) {
+            struct in6_pktinfo pi;
+            if (h.cmsg_len < CMSG_LEN(sizeof(pi)))
+                return -EINVAL;
+            memcpy(&pi, d, sizeof(pi));
+            if (!IN6_IS_ADDR_V4MAPPED(&pi.ipi6_addr))
+                return -EINVAL;
+            if (pi.ipi6_ifindex)
+                c->oif = pi.ipi6_ifindex;
+            memcpy(&c->addr, &pi.ipi6_addr.s6_addr[12], 4);
+        } else if (h.cmsg_level == SOL_SOCKET) {
+            if (h.cmsg_type != SCM_RIGHTS && h.cmsg_type != SCM_CREDENTIALS)
+                return -EINVAL;
+        } else if (h.cmsg_level == IPPROTO_IP) {
+            switch (h.cmsg_type) {
+            case IP_PKTINFO: {
+                struct in_pktinfo pi;
+                if (h.cmsg_len != CMSG_LEN(sizeof(pi)))
+                    return -EINVAL;
+                memcpy(&pi, d, sizeof(pi));
+                if (pi.ipi_ifindex)
+                    c->oif = (unsigned)pi.ipi_ifindex;
+                c->addr = pi.ipi_spec_dst;
+                break;
+            }
+            case IP_TTL:
+                if (h.cmsg_len != CMSG_LEN(sizeof(int)) || v < 1 || v > 255)
+                    return -EINVAL;
+                c->ttl = v;
+                break;
+            case IP_TOS:
+                if (h.cmsg_len == CMSG_LEN(1))
+                    v = d[0];
+                else if (h.cmsg_len != CMSG_LEN(sizeof(int)))
+                    return -EINVAL;
+                if (v < 0 || v > 255)
+                    return -EINVAL;
+                c->tos = v;
+                break;
+            default: /* IP_RETOPTS (options are not sent) and the rest */
+                return -EINVAL;
+            }
+        }
+        off += CMSG_ALIGN(h.cmsg_len);
+        if (off > clen)
+            break;
+    }
+    return 0;
+}
+
 ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
 {
     struct inet_sock *in = inet_sk(so);
@@ -311,13 +391,35 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
         dst = in->daddr;
         dport = in->dport;
     }
-    dst = route_dst(dst, in->saddr);
+    struct ipcm4 c = {.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
+    if (msg->msg_control && msg->msg_controllen) {
+        int rc = ip4_cmsg_send(msg, sock_family(so) == AF_INET6, &c);
+        if (rc)
+            return rc;
+    }
+    struct in_addr saddr = c.addr.s_addr ? c.addr : in->saddr;
+    if (c.addr.s_addr) {
+        /* __ip_route_output_key: a multicast or broadcast source is
+         * EINVAL, one that is not ours finds no route. */
+        if (ip4_is_multicast(c.addr) || c.addr.s_addr == INADDR_BROADCAST)
+            return -EINVAL;
+        if (ip4_addr_type(st, c.addr) != IP_ADDR_LOCAL) {
+            SNMP_INC(st, Ip, OutNoRoutes);
+            return -ENETUNREACH;
+        }
+    }
+    /* An interface that does not exist is ENODEV. (Routing does not follow
+     * the interface: berth's IPv4 routes by destination, deviations.md.) */
+    if (c.oif && !berth_netif_by_index(st, c.oif))
+        return -ENODEV;
+    dst = route_dst(dst, saddr);
     struct in_addr nexthop, src;
-    berth_netif *ifp = ip4_route_output(st, dst, in->saddr, &nexthop, &src);
+    berth_netif *ifp = ip4_route_output(st, dst, saddr, &nexthop, &src);
     if (!ifp) {
         SNMP_INC(st, Ip, OutNoRoutes);
         return -ENETUNREACH;
     }
+    uint8_t tos = (uint8_t)(c.tos >= 0 ? c.tos : in->tos);
     if (ip4_is_bcast(st, dst) && !so->broadcast)
         return -EACCES;
     /* __ip_append_data: the datagram must fit in one IP packet. */
@@ -349,12 +451,13 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
         memcpy(p->data, &uh, sizeof(uh));
         p->src = inet_addr_from4(src);
         p->dst = inet_addr_from4(dst);
-        p->tos = in->tos;
+        p->tos = tos;
+        p->ttl = (uint8_t)c.ttl;
         us->cork->p = p;
         us->cork->max = UDP_HLEN + UDP_MAX_PAYLOAD;
         return (ssize_t)total;
     }
-    int rc = udp_send_dgram(in, p, ifp, nexthop, src, dst, dport, in->tos);
+    int rc = udp_send_dgram(in, p, ifp, nexthop, src, dst, dport, tos, (uint8_t)c.ttl);
     if (rc)
         return rc;
     return (ssize_t)total;
