@@ -45,6 +45,7 @@ struct figspec {
     unsigned n;     /* sockets: explicit binds, reuseport group, connected sockets */
     unsigned occ;   /* OP_BIND0: occupancy of the ephemeral range, per mille */
     unsigned batch; /* operations per iteration (rounds of n binds, ...) */
+    unsigned v6;    /* 1: the figure runs over IPv6, ::1 instead of 127.0.0.1 (issue 11) */
 };
 
 /* TCP bulk figures: n is the MiB moved per run (one iteration), in
@@ -121,6 +122,10 @@ long bench_tcp_retrans(int fd);
  * time, then each is bound to port 0 and closed (timed) one after the
  * other, so the occupancy never moves by more than one port. */
 #define BENCH_BIND0_CHUNK 256
+
+/* The loopback address of the figure's family, 127.0.0.1 or ::1, with port
+ * (host order), in *ss; returns its length. */
+socklen_t bench_lo_addr(unsigned v6, uint16_t port, struct sockaddr_storage *ss);
 
 /* Return value of run(): the peer does not have this figure, for a reason
  * it wrote into why (a berth feature not built, or not written yet). The

@@ -13,6 +13,7 @@
  * of sockets) gets fewer runs, and the output says so. docs/bench.md
  * explains each figure.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -41,6 +42,7 @@ struct figdef {
 /* clang-format off */
 static const struct figdef g_figs[] = {
     {"udp_rtt_loopback_ns",      K_NS,    {OP_RTT_LO,        UDP, 0,     0,    1}, NULL},
+    {"udp6_rtt_loopback_ns",     K_NS,    {OP_RTT_LO,        UDP, 0,     0,    1, 1}, NULL},
     {"udp_socket_close_ns",      K_NS,    {OP_SOCKET_CLOSE,  UDP, 0,     0,    1}, NULL},
     {"tcp_socket_close_ns",      K_NS,    {OP_SOCKET_CLOSE,  TCP, 0,     0,    1}, NULL},
     {"bind_explicit_udp_1k_ns",  K_NS,    {OP_BIND_EXPLICIT, UDP, 1000,  0, 1000}, "bind_explicit_udp"},
@@ -67,8 +69,10 @@ static const struct figdef g_figs[] = {
     {"connect_udp_10k_ns",       K_NS,    {OP_CONNECT,       UDP, 10000, 0, BENCH_CONNECT_BATCH}, "connect_udp"},
     {"udp_rtt_vlink_per_s",      K_RATE,  {OP_RTT_VLINK,     UDP, 0,     0,    1}, NULL},
     {"tcp_bulk_loopback_MBps",   K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1}, NULL},
+    {"tcp6_bulk_loopback_MBps",  K_MBPS,  {OP_TCP_BULK_LO,   TCP, 256,   0,    1, 1}, NULL},
     {"tcp_bulk_vlink_MBps",      K_MBPS,  {OP_TCP_BULK_VLINK,TCP, 256,   0,    1}, NULL},
     {"tcp_conn_per_s",           K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1}, NULL},
+    {"tcp6_conn_per_s",          K_RATE,  {OP_TCP_CONN,      TCP, 0,     0,    1, 1}, NULL},
     {"unix_stream_pair_MBps",    K_MBPS,  {OP_UNIX_STREAM,   0,   256,   0,    1}, NULL},
     {"unix_stream_path_MBps",    K_MBPS,  {OP_UNIX_STREAM,   0,   256,   1,    1}, NULL},
     {"unix_dgram_rtt_pair_ns",   K_NS,    {OP_UNIX_DGRAM_RTT,0,   0,     0,    1}, NULL},
@@ -128,6 +132,23 @@ uint64_t bench_now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+socklen_t bench_lo_addr(unsigned v6, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_addr = in6addr_loopback;
+        s6->sin6_port = htons(port);
+        return sizeof(*s6);
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    s4->sin_port = htons(port);
+    return sizeof(*s4);
 }
 
 int bench_fail(char *why, size_t n, const char *fmt, ...)
@@ -568,6 +589,46 @@ static void print_rows(struct peer_state *ps)
     }
 }
 
+/* IPv6 beside IPv4 for every peer: each IPv6 figure against the IPv4
+ * figure of the same operation (issue 11 wants berth's within 10 %). The
+ * ratio is of costs (ns per operation, whatever the figure's unit), so
+ * above 1 means IPv6 is slower. */
+static void print_v6_ratios(void)
+{
+    int header = 0;
+    for (size_t k = 0; k < NFIGS; k++) {
+        if (!g_figs[k].spec.v6 || !g_res[k].done)
+            continue;
+        size_t j = 0;
+        for (; j < NFIGS; j++)
+            if (!g_figs[j].spec.v6 && g_figs[j].spec.op == g_figs[k].spec.op &&
+                g_figs[j].spec.proto == g_figs[k].spec.proto && g_res[j].done)
+                break;
+        if (j == NFIGS)
+            continue;
+        if (!header) {
+            printf("# ipv6/ipv4: cost of an operation over ::1 / over 127.0.0.1 (above 1: IPv6 "
+                   "slower; issue 11's target for berth: within 10 %%)\n");
+            header = 1;
+        }
+        int rate = g_figs[k].kind == K_RATE || g_figs[k].kind == K_MBPS;
+        printf("#   %-24s", g_figs[k].name);
+        for (int i = 0; i < MAX_PEERS; i++) {
+            if (!g_res[k].ok[i] || !g_res[j].ok[i] || g_res[k].val[i] <= 0 ||
+                g_res[j].val[i] <= 0) {
+                if (i == 0)
+                    printf("  berth=n/a");
+                continue;
+            }
+            double r = rate ? g_res[j].val[i] / g_res[k].val[i] : g_res[k].val[i] / g_res[j].val[i];
+            printf("  %s=%.3f", i == 0 ? "berth" : i == 1 ? "kernel" : "lwip", r);
+            if (i == 0)
+                printf(" (%s)", r <= 1.10 ? "within 10 %" : "NOT within 10 %");
+        }
+        printf("   (vs %s)\n", g_figs[j].name);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {.runs = 11, .target_ns = 100000000};
@@ -645,7 +706,8 @@ int main(int argc, char **argv)
         s->ok = s->p->init(s->why, sizeof(s->why)) == 0;
     }
 
-    printf("# berth-bench: IPv4 on loopback, UDP round trips of %d-byte datagrams; ",
+    printf("# berth-bench: IPv4 on loopback (udp6_/tcp6_ figures: IPv6, ::1), UDP round trips of "
+           "%d-byte datagrams; ",
            BENCH_PAYLOAD);
     if (o.iters)
         printf("%llu iterations, %u run(s), no warm-up\n", (unsigned long long)o.iters, o.runs);
@@ -680,6 +742,7 @@ int main(int argc, char **argv)
             rc = 1;
     }
     print_rows(ps);
+    print_v6_ratios();
     for (int i = 0; i < MAX_PEERS; i++)
         if (ps[i].ok && ps[i].p->fini)
             ps[i].p->fini();

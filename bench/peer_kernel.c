@@ -120,15 +120,17 @@ static struct sockaddr_in lo_addr(uint16_t port)
 
 static int sock_type(int proto) { return proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM; }
 
-static int k_bound_socket(struct sockaddr_in *out, char *why, size_t n)
+static int k_bound_socket(unsigned v6, struct sockaddr_storage *out, socklen_t *outlen, char *why,
+                          size_t n)
 {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
     if (fd < 0)
         return bench_fail(why, n, "socket: %s", strerror(errno));
-    struct sockaddr_in sin = lo_addr(0);
-    socklen_t len = sizeof(*out);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-        getsockname(fd, (struct sockaddr *)out, &len) != 0) {
+    struct sockaddr_storage sin;
+    socklen_t sl = bench_lo_addr(v6, 0, &sin);
+    *outlen = sizeof(*out);
+    if (bind(fd, (struct sockaddr *)&sin, sl) != 0 ||
+        getsockname(fd, (struct sockaddr *)out, outlen) != 0) {
         bench_fail(why, n, "bind: %s", strerror(errno));
         close(fd);
         return -1;
@@ -136,13 +138,14 @@ static int k_bound_socket(struct sockaddr_in *out, char *why, size_t n)
     return fd;
 }
 
-static int k_rtt(uint64_t iters, double *ns, char *why, size_t n)
+static int k_rtt(unsigned v6, uint64_t iters, double *ns, char *why, size_t n)
 {
-    struct sockaddr_in sa, sb;
-    int a = k_bound_socket(&sa, why, n);
+    struct sockaddr_storage sa, sb;
+    socklen_t la, lb;
+    int a = k_bound_socket(v6, &sa, &la, why, n);
     if (a < 0)
         return -1;
-    int b = k_bound_socket(&sb, why, n);
+    int b = k_bound_socket(v6, &sb, &lb, why, n);
     if (b < 0) {
         close(a);
         return -1;
@@ -152,9 +155,9 @@ static int k_rtt(uint64_t iters, double *ns, char *why, size_t n)
     int rc = 0;
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
-        struct sockaddr_in from;
+        struct sockaddr_storage from;
         socklen_t fromlen = sizeof(from);
-        if (sendto(a, out, sizeof(out), 0, (struct sockaddr *)&sb, sizeof(sb)) != BENCH_PAYLOAD ||
+        if (sendto(a, out, sizeof(out), 0, (struct sockaddr *)&sb, lb) != BENCH_PAYLOAD ||
             recvfrom(b, in, sizeof(in), 0, (struct sockaddr *)&from, &fromlen) != BENCH_PAYLOAD ||
             sendto(b, in, BENCH_PAYLOAD, 0, (struct sockaddr *)&from, fromlen) != BENCH_PAYLOAD ||
             recvfrom(a, in, sizeof(in), 0, NULL, NULL) != BENCH_PAYLOAD) {
@@ -549,15 +552,16 @@ static int k_batch(const struct figspec *f, uint64_t rounds, double *ns, char *w
 
 /* ---- TCP on loopback (as in peer_berth.c) ---- */
 
-static int k_listener(uint16_t port, char *why, size_t n)
+static int k_listener(unsigned v6, uint16_t port, char *why, size_t n)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return bench_fail(why, n, "socket: %s", strerror(errno));
     int one = 1;
-    struct sockaddr_in sin = lo_addr(port);
+    struct sockaddr_storage sin;
+    socklen_t sl = bench_lo_addr(v6, port, &sin);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-        bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(fd, 128) != 0) {
+        bind(fd, (struct sockaddr *)&sin, sl) != 0 || listen(fd, 128) != 0) {
         bench_fail(why, n, "TCP listener on port %u: %s", port, strerror(errno));
         close(fd);
         return -1;
@@ -616,7 +620,7 @@ static int k_bulk_loop(int c, int s, uint64_t bytes, const char *buf, char *rbuf
 
 static int k_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char *why, size_t n)
 {
-    int lfd = k_listener(BENCH_TCP_LISTEN_PORT, why, n);
+    int lfd = k_listener(f->v6, BENCH_TCP_LISTEN_PORT, why, n);
     if (lfd < 0)
         return -1;
     int rc = -1, c = -1, s = -1;
@@ -626,9 +630,10 @@ static int k_tcp_bulk(const struct figspec *f, uint64_t iters, double *ns, char 
         goto out;
     }
     memset(buf, 'x', BENCH_TCP_WRITE);
-    struct sockaddr_in to = lo_addr(BENCH_TCP_LISTEN_PORT);
-    c = socket(AF_INET, SOCK_STREAM, 0);
-    if (c < 0 || connect(c, (struct sockaddr *)&to, sizeof(to)) != 0 ||
+    struct sockaddr_storage to;
+    socklen_t tolen = bench_lo_addr(f->v6, BENCH_TCP_LISTEN_PORT, &to);
+    c = socket(to.ss_family, SOCK_STREAM, 0);
+    if (c < 0 || connect(c, (struct sockaddr *)&to, tolen) != 0 ||
         (s = accept(lfd, NULL, NULL)) < 0) {
         bench_fail(why, n, "connect/accept: %s", strerror(errno));
         goto out;
@@ -653,26 +658,27 @@ out:
 
 static long read_long_file(const char *path);
 
-static int k_tcp_conn(uint64_t iters, double *ns, char *note, char *why, size_t n)
+static int k_tcp_conn(unsigned v6, uint64_t iters, double *ns, char *note, char *why, size_t n)
 {
     static uint64_t k; /* across runs: the listeners take turns */
     int lfd[BENCH_TCP_NLISTEN];
-    struct sockaddr_in to[BENCH_TCP_NLISTEN];
+    struct sockaddr_storage to[BENCH_TCP_NLISTEN];
+    socklen_t tolen = 0;
     int rc = -1;
     unsigned nl = 0;
     for (; nl < BENCH_TCP_NLISTEN; nl++) {
-        lfd[nl] = k_listener((uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
+        lfd[nl] = k_listener(v6, (uint16_t)(BENCH_TCP_LISTEN_PORT + nl), why, n);
         if (lfd[nl] < 0)
             goto out;
-        to[nl] = lo_addr((uint16_t)(BENCH_TCP_LISTEN_PORT + nl));
+        tolen = bench_lo_addr(v6, (uint16_t)(BENCH_TCP_LISTEN_PORT + nl), &to[nl]);
     }
     uint64_t t0 = bench_now_ns();
     for (uint64_t i = 0; i < iters; i++, k++) {
         unsigned l = (unsigned)(k % BENCH_TCP_NLISTEN);
-        int c = socket(AF_INET, SOCK_STREAM, 0);
+        int c = socket(to[l].ss_family, SOCK_STREAM, 0);
         if (c < 0)
             goto fail;
-        if (connect(c, (struct sockaddr *)&to[l], sizeof(to[l])) != 0) {
+        if (connect(c, (struct sockaddr *)&to[l], tolen) != 0) {
             int e = errno;
             close(c);
             errno = e;
@@ -1018,7 +1024,7 @@ static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note
         return 0;
     switch (f->op) {
     case OP_RTT_LO:
-        return k_rtt(iters, ns, why, n);
+        return k_rtt(f->v6, iters, ns, why, n);
     case OP_SOCKET_CLOSE:
         return k_socket_close(f->proto, iters, ns, why, n);
     case OP_BIND_EXPLICIT:
@@ -1033,7 +1039,7 @@ static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note
     case OP_TCP_BULK_LO:
         return k_tcp_bulk(f, iters, ns, why, n);
     case OP_TCP_CONN:
-        return k_tcp_conn(iters, ns, note, why, n);
+        return k_tcp_conn(f->v6, iters, ns, note, why, n);
     default:
         return bench_fail(why, n, "no such figure");
     }

@@ -130,7 +130,7 @@ static const char *lwip_describe(void)
     return "lwIP " LWIP_VERSION_STRING " (Debian liblwip, NO_SYS=0 build) raw API: "
            "udp_new/udp_bind/udp_connect/udp_sendto + udp_recv callback, tcp_new/tcp_bind/"
            "tcp_close, tcp_connect/tcp_accept/tcp_write/tcp_output/tcp_recved + tcp_recv callback, "
-           "netif lo 127.0.0.1/8 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
+           "netif lo 127.0.0.1/8 and ::1 via LWIP_NETIF_LOOPBACK; the netif_poll it posts to "
            "the tcpip thread runs inline instead (tcpip_try_callback interposed), so one thread "
            "and no tcpip thread; ephemeral ports from its compiled-in range 49152-65535 (TCP "
            "never picks 65535)";
@@ -157,6 +157,13 @@ static int lwip_peer_init(char *why, size_t n)
     IP4_ADDR(&gw, 0, 0, 0, 0);
     if (!netif_add(&g_lo, &addr, &mask, &gw, NULL, lo_init, ip_input))
         return bench_fail(why, n, "netif_add failed");
+    /* ::1 too, valid at once (no DAD on it): the IPv6 figures. ip6_output
+     * loops a packet to one of the netif's own addresses back through
+     * netif_loop_output, as it does 127.0.0.1. */
+    ip6_addr_t lo6;
+    IP6_ADDR(&lo6, 0, 0, 0, PP_HTONL(1));
+    netif_ip6_addr_set(&g_lo, 0, &lo6);
+    netif_ip6_addr_set_state(&g_lo, 0, IP6_ADDR_VALID);
     netif_set_default(&g_lo);
     netif_set_up(&g_lo);
     netif_set_link_up(&g_lo);
@@ -192,16 +199,17 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     pbuf_free(p);
 }
 
+/* The figure's loopback address: 127.0.0.1, or ::1 for the IPv6 ones. */
+static ip_addr_t g_lo_ip;
+
 static struct udp_pcb *bound_pcb(u16_t port, struct rx *r, char *why, size_t n)
 {
-    struct udp_pcb *pcb = udp_new();
+    struct udp_pcb *pcb = udp_new_ip_type(IP_GET_TYPE(&g_lo_ip));
     if (!pcb) {
         bench_fail(why, n, "udp_new failed");
         return NULL;
     }
-    ip_addr_t lo;
-    IP_ADDR4(&lo, 127, 0, 0, 1);
-    err_t e = udp_bind(pcb, &lo, port);
+    err_t e = udp_bind(pcb, &g_lo_ip, port);
     if (e != ERR_OK) {
         bench_fail(why, n, "udp_bind port %u: err %d", port, (int)e);
         udp_remove(pcb);
@@ -239,8 +247,7 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
         udp_remove(a);
         return -1;
     }
-    ip_addr_t lo;
-    IP_ADDR4(&lo, 127, 0, 0, 1);
+    ip_addr_t lo = g_lo_ip;
     u16_t bport = b->local_port;
     char out[BENCH_PAYLOAD];
     memset(out, 'x', sizeof(out));
@@ -279,17 +286,15 @@ static int run_rtt(uint64_t iters, double *ns, char *why, size_t n)
 #define LWIP_EPH_HI_UDP 0xffffu
 #define LWIP_EPH_HI_TCP 0xfffeu
 
-static ip_addr_t g_lo_ip;
-
 static void *pcb_new(int proto, int reuse)
 {
     if (proto == IPPROTO_TCP) {
-        struct tcp_pcb *p = tcp_new();
+        struct tcp_pcb *p = tcp_new_ip_type(IP_GET_TYPE(&g_lo_ip));
         if (p && reuse)
             ip_set_option(p, SOF_REUSEADDR);
         return p;
     }
-    struct udp_pcb *p = udp_new();
+    struct udp_pcb *p = udp_new_ip_type(IP_GET_TYPE(&g_lo_ip));
     if (p && reuse)
         ip_set_option(p, SOF_REUSEADDR);
     return p;
@@ -639,7 +644,7 @@ static err_t on_tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 
 static struct tcp_pcb *lwip_listener(u16_t port, struct tcp_side *t, char *why, size_t n)
 {
-    struct tcp_pcb *p = tcp_new();
+    struct tcp_pcb *p = tcp_new_ip_type(IP_GET_TYPE(&g_lo_ip));
     if (!p) {
         bench_fail(why, n, "tcp_new failed");
         return NULL;
@@ -665,7 +670,7 @@ static struct tcp_pcb *lwip_listener(u16_t port, struct tcp_side *t, char *why, 
 /* A client connected to port and the accepted pcb in t->srv. */
 static struct tcp_pcb *lwip_connect(u16_t port, struct tcp_side *t)
 {
-    struct tcp_pcb *c = tcp_new();
+    struct tcp_pcb *c = tcp_new_ip_type(IP_GET_TYPE(&g_lo_ip));
     if (!c)
         return NULL;
     tcp_arg(c, t);
@@ -886,7 +891,10 @@ static int lwip_run(const struct figspec *f, uint64_t iters, double *ns, char *n
         return run_ram(f, ns, note, why, n);
     if (!g_inited)
         return bench_fail(why, n, "lwIP not initialised");
-    IP_ADDR4(&g_lo_ip, 127, 0, 0, 1);
+    if (f->v6)
+        IP_ADDR6(&g_lo_ip, 0, 0, 0, PP_HTONL(1));
+    else
+        IP_ADDR4(&g_lo_ip, 127, 0, 0, 1);
     if (ps_ensure(f, why, n) != 0) {
         ps_drop();
         return -1;

@@ -19,6 +19,12 @@
 #                 private network namespace, over packetdrill's tun device):
 #                 the reference berth is compared with
 #   -v            print packetdrill's output of failing scripts
+#   -i VARIANTS   packetdrill's IP variants, comma separated (default ipv4):
+#                 ipv4, ipv6 (native IPv6 on the wire; the adapter's pd0
+#                 gets 2001:db8::1/64 and MTU 1520, as run_all.py's --mtu),
+#                 ipv4-mapped-ipv6 (AF_INET6 sockets, IPv4 on the wire), or
+#                 all; as run_all.py, *v6.pkt run only as ipv6, *v4.pkt
+#                 never as ipv6
 #
 # Every script runs in a private network namespace (unshare -n as root,
 # unshare -rn otherwise): packetdrill scripts configure the stack with shell
@@ -44,13 +50,15 @@ limit=120
 logdir=
 kernel=0
 verbose=0
-while getopts "b:t:l:kvh" o; do
+variants=ipv4
+while getopts "b:t:l:kvi:h" o; do
     case $o in
     b) build=$OPTARG ;;
     t) limit=$OPTARG ;;
     l) logdir=$OPTARG ;;
     k) kernel=1 ;;
     v) verbose=1 ;;
+    i) variants=$OPTARG ;;
     *) usage ;;
     esac
 done
@@ -117,26 +125,50 @@ if [ -z "$logdir" ]; then
 fi
 mkdir -p "$logdir"
 
-# The flags of packetdrill's run_all.py for IPv4, with the addresses of the
-# adapter's interface (docs/testing.md).
-flags=(--send_omit_free --ip_version=ipv4
-    -D TFO_COOKIE=3021b9d889017eeb -D CODE=host_unreachable
-    -D CMSG_LEVEL_IP=SOL_IP -D CMSG_TYPE_RECVERR=IP_RECVERR)
-if [ $kernel = 0 ]; then
-    flags+=(--so_filename="$so" --so_flags=proc_sysctls
-        --local_ip=192.0.2.1 --remote_ip=192.0.2.2 --gateway_ip=192.0.2.2
-        --netmask_ip=255.255.255.0)
-else
-    flags+=(--local_ip=192.168.0.1 --gateway_ip=192.168.0.1
-        --netmask_ip=255.255.0.0 --remote_ip=192.0.2.1)
-fi
+[ "$variants" = all ] && variants=ipv4,ipv6,ipv4-mapped-ipv6
+for v in ${variants//,/ }; do
+    case $v in
+    ipv4 | ipv6 | ipv4-mapped-ipv6) ;;
+    *) echo "packetdrill.sh: unknown variant $v (ipv4, ipv6, ipv4-mapped-ipv6, all)" >&2; exit 2 ;;
+    esac
+done
+
+# The flags of packetdrill's run_all.py for the variant ($1), with the
+# addresses of the adapter's interface (docs/testing.md): IPv6 is
+# 2001:db8::1 with its peer 2001:db8::2 on link (run_all.py's ULAs are not
+# in the documentation prefix).
+set_flags() {
+    flags=(--send_omit_free --ip_version="$1" -D CODE=host_unreachable)
+    case $1 in
+    ipv4) flags+=(-D TFO_COOKIE=3021b9d889017eeb -D CMSG_LEVEL_IP=SOL_IP
+        -D CMSG_TYPE_RECVERR=IP_RECVERR) ;;
+    ipv6) flags+=(--mtu=1520 -D TFO_COOKIE=c1d1e9742a47a9bc -D CMSG_LEVEL_IP=SOL_IPV6
+        -D CMSG_TYPE_RECVERR=IPV6_RECVERR) ;;
+    *) flags+=(-D TFO_COOKIE=3021b9d889017eeb -D CMSG_LEVEL_IP=SOL_IPV6
+        -D CMSG_TYPE_RECVERR=IPV6_RECVERR) ;;
+    esac
+    if [ $kernel = 0 ] && [ "$1" = ipv6 ]; then
+        flags+=(--so_filename="$so" --so_flags=proc_sysctls,local=2001:db8::1/64,mtu=1520
+            --local_ip=2001:db8::1 --remote_ip=2001:db8::2 --gateway_ip=2001:db8::2)
+    elif [ $kernel = 0 ]; then
+        flags+=(--so_filename="$so" --so_flags=proc_sysctls
+            --local_ip=192.0.2.1 --remote_ip=192.0.2.2 --gateway_ip=192.0.2.2
+            --netmask_ip=255.255.255.0)
+    elif [ "$1" = ipv6 ]; then
+        flags+=(--local_ip=2001:db8:1::1 --gateway_ip=2001:db8:1::2 --remote_ip=2001:db8::1)
+    else
+        flags+=(--local_ip=192.168.0.1 --gateway_ip=192.168.0.1
+            --netmask_ip=255.255.0.0 --remote_ip=192.0.2.1)
+    fi
+}
 
 # What a script needs that berth does not have: printed as the SKIP reason.
 # Only features berth lacks outright; a script that merely fails is a FAIL.
 missing() {
-    local f=$1
-    case $f in
-    *v6.pkt) echo "IPv6 only (this runner runs IPv4)"; return ;;
+    local f=$1 v=$2
+    case $v:$f in
+    ipv4*:*v6.pkt) echo "IPv6 only (run_all.py runs it as ipv6 only)"; return ;;
+    ipv6:*v4.pkt) echo "IPv4 only (run_all.py never runs it as ipv6)"; return ;;
     esac
     [ $kernel = 0 ] || return
     if grep -qE 'TCP_FASTOPEN|MSG_FASTOPEN|tcp_fastopen|<[^>]*\bFO(EXP)?\b' "$f"; then
@@ -180,21 +212,30 @@ done
 declare -A dpass dfail dskip
 npass=0 nfail=0 nskip=0
 dirs=()
+runs=()
 for f in "${scripts[@]}"; do
+    for v in ${variants//,/ }; do runs+=("$v:$f"); done
+done
+for run in "${runs[@]}"; do
+    v=${run%%:*}
+    f=${run#*:}
+    set_flags "$v"
     name=${f#"$net"/}
     dir=$(dirname "$name")
+    [ "$variants" = ipv4 ] || dir="$dir [$v]"
+    [ "$variants" = ipv4 ] || name="$name [$v]"
     if [ -z "${dpass[$dir]+x}" ]; then
         dirs+=("$dir")
         dpass[$dir]=0 dfail[$dir]=0 dskip[$dir]=0
     fi
-    why=$(missing "$f")
+    why=$(missing "$f" "$v")
     if [ -n "$why" ]; then
         echo "SKIP $name: $why"
         nskip=$((nskip + 1))
         dskip[$dir]=$((dskip[$dir] + 1))
         continue
     fi
-    log=$logdir/$(echo "$name" | tr / _).log
+    log=$logdir/$(echo "$name" | tr '/ []' '____').log
     note=
     for attempt in 1 2; do
         (cd "$(dirname "$f")" &&
@@ -235,5 +276,5 @@ echo "packetdrill against $what; logs in $logdir"
 for d in "${dirs[@]}"; do
     printf '  %-28s %2d pass %2d fail %2d skip\n' "$d" "${dpass[$d]}" "${dfail[$d]}" "${dskip[$d]}"
 done
-printf '  %-28s %2d pass %2d fail %2d skip\n' "total (${#scripts[@]} scripts)" $npass $nfail $nskip
+printf '  %-28s %2d pass %2d fail %2d skip\n' "total (${#runs[@]} runs)" $npass $nfail $nskip
 [ $nfail = 0 ]

@@ -33,11 +33,22 @@ struct host_opts {
         const char *text;
     } addrs[MAX_ADDRS];
     int naddrs;
+    struct { /* --addr 2001:db8::2/64: IPv6 addresses (issue 11) */
+        struct in6_addr addr;
+        unsigned plen;
+        const char *text;
+    } addrs6[MAX_ADDRS];
+    int naddrs6;
     struct {
         struct in_addr dst, gw;
         unsigned plen;
     } routes[MAX_ROUTES];
     int nroutes;
+    struct { /* --route 2001:db8:5::/64 via 2001:db8::1, --route default via fe80::1 */
+        struct in6_addr dst, gw;
+        unsigned plen;
+    } routes6[MAX_ROUTES];
+    int nroutes6;
     bool have_mac;
     uint8_t mac[6];
     unsigned mtu;
@@ -84,6 +95,11 @@ const char *errno_name(int e);
 int errno_from_name(const char *name);
 /* Parse "A.B.C.D:PORT". */
 int parse_hostport(const char *s, struct sockaddr_in *out);
+/* Parse "2001:db8::2/64" (an IPv6 address and a prefix length 0..128). */
+int parse_prefix6(const char *s, struct in6_addr *addr, unsigned *plen);
+/* A socket address as text, the way ss prints it: 192.0.2.1:7,
+ * [2001:db8::1]:7, *:7 or [::]:7 for a wildcard, with :* for no port. */
+void sockaddr_text(const struct sockaddr *a, char *out, size_t n);
 
 /* Help texts. */
 void usage_main(FILE *f);

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "berth/arp.h"
+#if BERTH_WITH_IPV6
+#include "berth/nd6.h"
+#endif
 #include "berth/pcap.h"
 #include "berth/socket.h"
 #include "berth/tap.h"
@@ -126,6 +129,52 @@ int parse_hostport(const char *s, struct sockaddr_in *out)
     return 0;
 }
 
+int parse_prefix6(const char *s, struct in6_addr *addr, unsigned *plen)
+{
+    char buf[INET6_ADDRSTRLEN];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = 0;
+    if (inet_pton(AF_INET6, buf, addr) != 1)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(slash + 1, &end, 10);
+    if (errno || end == slash + 1 || *end || p > 128 || slash[1] == '-' || slash[1] == '+')
+        return -1;
+    *plen = (unsigned)p;
+    return 0;
+}
+
+void sockaddr_text(const struct sockaddr *a, char *out, size_t n)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+    bool any = false;
+    if (a->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)a;
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+        port = ntohs(s6->sin6_port);
+        any = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+        if (any && !port)
+            snprintf(out, n, "*:*");
+        else
+            snprintf(out, n, "[%s]:%u", ip, port);
+        return;
+    }
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)a;
+    if (a->sa_family == AF_INET)
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+    port = a->sa_family == AF_INET ? ntohs(s4->sin_port) : 0;
+    any = a->sa_family != AF_INET || s4->sin_addr.s_addr == INADDR_ANY;
+    if (any && !port)
+        snprintf(out, n, "%s:*", a->sa_family == AF_INET ? ip : "*");
+    else
+        snprintf(out, n, "%s:%u", ip, port);
+}
+
 int host_opt(struct host_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
@@ -154,13 +203,24 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
     }
     if (!strcmp(a, "--addr")) {
         TAKE();
+        if (strchr(v, ':')) { /* IPv6 */
+            if (o->naddrs6 == MAX_ADDRS) {
+                fprintf(stderr, "berth: at most %d IPv6 addresses\n", MAX_ADDRS);
+                return -1;
+            }
+            if (parse_prefix6(v, &o->addrs6[o->naddrs6].addr, &o->addrs6[o->naddrs6].plen) != 0)
+                return bad(a, v, "an IPv6 address with its prefix length, like 2001:db8::2/64");
+            o->addrs6[o->naddrs6++].text = v;
+            return 1;
+        }
         if (o->naddrs == MAX_ADDRS) {
             fprintf(stderr, "berth: at most %d addresses\n", MAX_ADDRS);
             return -1;
         }
         if (!strchr(v, '/') ||
             berth_parse_prefix(v, &o->addrs[o->naddrs].addr, &o->addrs[o->naddrs].plen) != 0)
-            return bad(a, v, "an IPv4 address with its prefix length, like 192.0.2.2/24");
+            return bad(a, v,
+                       "an address with its prefix length, like 192.0.2.2/24 or 2001:db8::2/64");
         o->addrs[o->naddrs++].text = v;
         return 1;
     }
@@ -184,6 +244,22 @@ int host_opt(struct host_opts *o, int argc, char **argv, int *i)
         }
         if (strcmp(via, "via"))
             return bad(a, via, "the word 'via' (DEST via GATEWAY)");
+        struct in6_addr g6;
+        if (inet_pton(AF_INET6, gw, &g6) == 1) { /* an IPv6 route */
+            if (o->nroutes6 == MAX_ROUTES) {
+                fprintf(stderr, "berth: at most %d IPv6 routes\n", MAX_ROUTES);
+                return -1;
+            }
+            struct in6_addr d6 = IN6ADDR_ANY_INIT;
+            unsigned plen6 = 0;
+            if (strcmp(dst, "default") && parse_prefix6(dst, &d6, &plen6) != 0)
+                return bad(a, dst, "'default' or a prefix like 2001:db8:5::/64");
+            o->routes6[o->nroutes6].dst = d6;
+            o->routes6[o->nroutes6].plen = plen6;
+            o->routes6[o->nroutes6].gw = g6;
+            o->nroutes6++;
+            return 1;
+        }
         struct in_addr d, g;
         unsigned plen = 0;
         if (!strcmp(dst, "default"))
@@ -311,8 +387,9 @@ int host_opts_check(const struct host_opts *o)
         fprintf(stderr, "berth: which device? --tap NAME (or --tun NAME) is required\n");
         return EXIT_USAGE;
     }
-    if (!o->naddrs) {
-        fprintf(stderr, "berth: which address? --addr A.B.C.D/LEN is required\n");
+    if (!o->naddrs && !o->naddrs6) {
+        fprintf(stderr, "berth: which address? --addr A.B.C.D/LEN (or --addr 2001:db8::2/64) is "
+                        "required\n");
         return EXIT_USAGE;
     }
     if (o->tun && o->have_mac) {
@@ -509,6 +586,12 @@ int host_start(struct host *h)
                     errno == EEXIST ? "given twice" : strerror(errno));
             return EXIT_USAGE;
         }
+    for (int i = 0; i < o->naddrs6; i++)
+        if (berth_netif_addr6_add(h->ifp, &o->addrs6[i].addr, o->addrs6[i].plen) != 0) {
+            fprintf(stderr, "berth: cannot add address %s: %s\n", o->addrs6[i].text,
+                    errno == EEXIST ? "given twice" : strerror(errno));
+            return EXIT_USAGE;
+        }
     berth_netif_set_up(h->ifp, true);
     for (int i = 0; i < o->nroutes; i++)
         if (berth_route_add(h->st, o->routes[i].dst, o->routes[i].plen, o->routes[i].gw, h->ifp) !=
@@ -520,6 +603,22 @@ int host_start(struct host *h)
                                     : strerror(errno));
             return EXIT_USAGE;
         }
+
+    for (int i = 0; i < o->nroutes6; i++) {
+#if BERTH_WITH_IPV6
+        int r = berth_route6_add(h->st, &o->routes6[i].dst, o->routes6[i].plen, &o->routes6[i].gw,
+                                 h->ifp);
+#else
+        int r = -1;
+        errno = EAFNOSUPPORT;
+#endif
+        if (r != 0) {
+            char gw[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &o->routes6[i].gw, gw, sizeof(gw));
+            fprintf(stderr, "berth: cannot add the route via %s: %s\n", gw, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
 
     /* The control socket the signal thread shuts down to wake the loop. */
     h->ctl_fd = berth_socket(h->st, AF_INET, SOCK_DGRAM, 0);
@@ -609,6 +708,41 @@ void host_print_stats(struct host *h, FILE *f)
                 nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4], nb[i].hwaddr[5],
                 berth_nud_state_name(nb[i].state));
     }
+#if BERTH_WITH_IPV6
+    struct berth_ifaddr6 a6[16];
+    long na6 = berth_netif_addrs6(h->ifp, a6, 16);
+    for (long i = 0; i < na6 && i < 16; i++) {
+        char t[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6[i].addr, t, sizeof(t));
+        fprintf(f, "  inet6 %s/%u%s%s\n", t, a6[i].prefixlen,
+                a6[i].flags & BERTH_IFA_F_TENTATIVE ? " tentative" : "",
+                a6[i].flags & BERTH_IFA_F_DADFAILED ? " dadfailed" : "");
+    }
+    struct berth_nd6_stats ds;
+    if (berth_nd6_stats(h->ifp, &ds) == 0)
+        fprintf(
+            f,
+            "ndp: sent ns %llu na %llu rs %llu mld reports %llu; received ns %llu na %llu ra "
+            "%llu; dropped bad hop limit %llu malformed %llu ra not link-local %llu, na ignored "
+            "%llu; dad failures %llu, slaac addresses %llu\n",
+            (unsigned long long)ds.ns_sent, (unsigned long long)ds.na_sent,
+            (unsigned long long)ds.rs_sent, (unsigned long long)ds.mld_reports_sent,
+            (unsigned long long)ds.ns_received, (unsigned long long)ds.na_received,
+            (unsigned long long)ds.ra_received, (unsigned long long)ds.rx_bad_hoplimit,
+            (unsigned long long)ds.rx_malformed, (unsigned long long)ds.ra_not_linklocal,
+            (unsigned long long)ds.na_ignored, (unsigned long long)ds.dad_failures,
+            (unsigned long long)ds.slaac_addrs);
+    struct berth_neigh6 nb6[16];
+    long n6 = berth_nd6_list(h->ifp, nb6, 16);
+    for (long i = 0; i < n6 && i < 16; i++) {
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &nb6[i].addr, a, sizeof(a));
+        fprintf(f, "  neigh %s lladdr %02x:%02x:%02x:%02x:%02x:%02x %s%s\n", a, nb6[i].hwaddr[0],
+                nb6[i].hwaddr[1], nb6[i].hwaddr[2], nb6[i].hwaddr[3], nb6[i].hwaddr[4],
+                nb6[i].hwaddr[5], berth_nud_state_name(nb6[i].state),
+                nb6[i].router ? " router" : "");
+    }
+#endif
     fprintf(f, "counters (non-zero, as nstat):\n");
     berth_snmp_foreach(h->st, snmp_line, f);
 }

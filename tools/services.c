@@ -28,6 +28,9 @@
 #include <time.h>
 
 #include "berth/arp.h"
+#if BERTH_WITH_IPV6
+#include "berth/nd6.h"
+#endif
 #include "berth/socket.h"
 #include "berth/sysctl.h"
 #include "berth/tap.h"
@@ -65,7 +68,7 @@ enum conn_phase {
 struct conn {
     int fd;
     struct service *svc;
-    struct sockaddr_in peer;
+    struct sockaddr_storage peer; /* IPv4, or IPv6 (v4-mapped for IPv4 on [::]) */
     enum conn_phase phase;
     uint8_t *buf; /* echo: ring of cap bytes; http: the request */
     size_t cap, off, len;
@@ -103,6 +106,8 @@ void usage_host(FILE *f)
     fprintf(f, "usage: berth host --tap NAME --addr A.B.C.D/LEN [options]\n"
                "\n"
                "Run a berth host on an existing TAP (or TUN) device until SIGINT/SIGTERM.\n"
+               "--addr is repeatable and takes either family (--addr 2001:db8::2/64); with an\n"
+               "IPv6 address the services listen on [::] and serve both families.\n"
                "\n"
                "  --serve SERVICE:PORT[/udp|/tcp]   start a service (repeatable):\n"
                "        echo:PORT     RFC 862 echo, UDP and TCP\n"
@@ -190,24 +195,45 @@ static const char *proto_name(const struct service *s)
     return s->proto == IPPROTO_UDP ? "udp" : "tcp";
 }
 
+/* The port of an IPv4 or IPv6 socket address. */
+static uint16_t sa_port(const struct sockaddr_storage *a)
+{
+    return ntohs(a->ss_family == AF_INET6
+                     ? ((const struct sockaddr_in6 *)(const void *)a)->sin6_port
+                     : ((const struct sockaddr_in *)(const void *)a)->sin_port);
+}
+
+/* A service socket. With an IPv6 address on the interface it is one
+ * dual-stack socket on [::] (IPV6_V6ONLY off, as Linux's default
+ * bindv6only=0): IPv6 clients natively, IPv4 ones as ::ffff:a.b.c.d, the
+ * way a modern server listens. Without one it is AF_INET on 0.0.0.0. */
 static int service_open(struct host_cmd *c, struct service *s)
 {
     berth_stack *st = c->h.st;
     bool tcp = s->proto == IPPROTO_TCP;
-    s->fd = berth_socket(st, AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
+    bool v6 = c->h.o.naddrs6 > 0;
+    s->fd = berth_socket(st, v6 ? AF_INET6 : AF_INET,
+                         (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
     if (s->fd < 0) {
         fprintf(stderr, "berth: socket: %s\n", strerror(errno));
         return EXIT_FAIL;
     }
-    int one = 1;
+    int one = 1, zero = 0;
     if (tcp)
         berth_setsockopt(st, s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (v6 && berth_setsockopt(st, s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) != 0) {
+        fprintf(stderr, "berth: %s:%u/%s: IPV6_V6ONLY: %s\n", svc_names[s->kind], s->port,
+                proto_name(s), strerror(errno));
+        return EXIT_FAIL;
+    }
     if (c->rcvbuf) {
         int v = (int)c->rcvbuf;
         berth_setsockopt(st, s->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
     }
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(s->port)};
-    if (berth_bind(st, s->fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons(s->port)};
+    if ((v6 ? berth_bind(st, s->fd, (struct sockaddr *)&a6, sizeof(a6))
+            : berth_bind(st, s->fd, (struct sockaddr *)&a, sizeof(a))) != 0) {
         fprintf(stderr, "berth: %s:%u/%s: bind: %s\n", svc_names[s->kind], s->port, proto_name(s),
                 strerror(errno));
         return EXIT_FAIL;
@@ -262,7 +288,7 @@ static void udp_readable(struct host_cmd *c, struct service *s)
     static uint8_t buf[65536];
     berth_stack *st = c->h.st;
     for (;;) {
-        struct sockaddr_in from;
+        struct sockaddr_storage from;
         socklen_t flen = sizeof(from);
         ssize_t n = berth_recvfrom(st, s->fd, buf, sizeof(buf), MSG_DONTWAIT,
                                    (struct sockaddr *)&from, &flen);
@@ -280,7 +306,7 @@ static void udp_readable(struct host_cmd *c, struct service *s)
             save_bytes(c, s, buf, (size_t)n);
             continue;
         }
-        if (loop_port(ntohs(from.sin_port))) {
+        if (loop_port(sa_port(&from))) {
             s->loops_refused++;
             continue;
         }
@@ -314,13 +340,12 @@ static void conn_close(struct host_cmd *c, int i, int err)
         s->have_last_sha = true;
     }
     if (c->log_conns) {
-        char a[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &k->peer.sin_addr, a, sizeof(a));
+        char a[INET6_ADDRSTRLEN + 8];
+        sockaddr_text((const struct sockaddr *)&k->peer, a, sizeof(a));
         double secs = (double)(mono_us() - k->opened_us) / 1e6;
-        printf("%s:%u/tcp %s:%u: closed after %.3f s, %llu bytes in (%.1f MB/s), %llu bytes out",
-               svc_names[s->kind], s->port, a, ntohs(k->peer.sin_port), secs,
-               (unsigned long long)k->in, secs > 0 ? (double)k->in / secs / 1e6 : 0.0,
-               (unsigned long long)k->out);
+        printf("%s:%u/tcp %s: closed after %.3f s, %llu bytes in (%.1f MB/s), %llu bytes out",
+               svc_names[s->kind], s->port, a, secs, (unsigned long long)k->in,
+               secs > 0 ? (double)k->in / secs / 1e6 : 0.0, (unsigned long long)k->out);
         if (s->kind != SVC_HTTP)
             printf(", sha256 %s", s->last_sha);
         if (err)
@@ -339,7 +364,7 @@ static void tcp_accept(struct host_cmd *c, struct service *s)
 {
     berth_stack *st = c->h.st;
     for (int n = 0; n < 64 && c->nconns < c->max_conns; n++) {
-        struct sockaddr_in peer;
+        struct sockaddr_storage peer;
         socklen_t plen = sizeof(peer);
         int fd = berth_accept4(st, s->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK);
         if (fd < 0) {
@@ -710,16 +735,6 @@ static const char *tcp_state_name(int s)
     return s >= 0 && s < (int)(sizeof(names) / sizeof(names[0])) ? names[s] : "UNKNOWN";
 }
 
-static void addr_text(const struct sockaddr_in *a, char *out, size_t n)
-{
-    char ip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-    if (a->sin_addr.s_addr == INADDR_ANY && !a->sin_port)
-        snprintf(out, n, "%s:*", ip);
-    else
-        snprintf(out, n, "%s:%u", ip, ntohs(a->sin_port));
-}
-
 /* One row of the socket table, like a line of `ss -tuna`. */
 static void socket_row(struct host_cmd *c, FILE *f, int fd, const struct service *s,
                        const struct conn *k)
@@ -747,15 +762,19 @@ static void socket_row(struct host_cmd *c, FILE *f, int fd, const struct service
         if (berth_ioctl(st, fd, SIOCOUTQ, &v) == 0)
             sendq = v;
     }
-    struct sockaddr_in la = {0}, pa = {0};
+    struct sockaddr_storage la, pa;
+    memset(&la, 0, sizeof(la));
+    memset(&pa, 0, sizeof(pa));
     socklen_t len = sizeof(la);
     berth_getsockname(st, fd, (struct sockaddr *)&la, &len);
     len = sizeof(pa);
-    if (berth_getpeername(st, fd, (struct sockaddr *)&pa, &len) != 0)
+    if (berth_getpeername(st, fd, (struct sockaddr *)&pa, &len) != 0) {
         memset(&pa, 0, sizeof(pa));
-    char ls[32], ps[32];
-    addr_text(&la, ls, sizeof(ls));
-    addr_text(&pa, ps, sizeof(ps));
+        pa.ss_family = la.ss_family; /* no peer: *:* in the socket's family */
+    }
+    char ls[INET6_ADDRSTRLEN + 8], ps[INET6_ADDRSTRLEN + 8];
+    sockaddr_text((const struct sockaddr *)&la, ls, sizeof(ls));
+    sockaddr_text((const struct sockaddr *)&pa, ps, sizeof(ps));
     fprintf(f,
             "<tr><td>%s</td><td>%s</td><td>%ld</td><td>%ld</td><td>%s</td><td>%s</td>"
             "<td>%s:%u</td>",
@@ -803,6 +822,25 @@ static void render_status(struct host_cmd *c, FILE *f)
         fprintf(f, " inet ");
         html_text(f, h->o.addrs[i].text);
     }
+#if BERTH_WITH_IPV6
+    /* What the interface has, as `ip -6 addr`: the configured addresses,
+     * the link-local one from the MAC, SLAAC's, with DAD's flags. */
+    struct berth_ifaddr6 a6[16];
+    long na6 = berth_netif_addrs6(h->ifp, a6, 16);
+    for (long i = 0; i < na6 && i < 16; i++) {
+        char t[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6[i].addr, t, sizeof(t));
+        fprintf(f, " inet6 %s/%u%s%s%s", t, a6[i].prefixlen,
+                a6[i].flags & BERTH_IFA_F_TENTATIVE ? " tentative" : "",
+                a6[i].flags & BERTH_IFA_F_DADFAILED ? " dadfailed" : "",
+                a6[i].flags & BERTH_IFA_F_DEPRECATED ? " deprecated" : "");
+    }
+#else
+    for (int i = 0; i < h->o.naddrs6; i++) {
+        fprintf(f, " inet6 ");
+        html_text(f, h->o.addrs6[i].text);
+    }
+#endif
     struct berth_netif_stats ns;
     berth_netif_stats(h->ifp, &ns);
     fprintf(f,
@@ -838,6 +876,18 @@ static void render_status(struct host_cmd *c, FILE *f)
                 nb[i].hwaddr[0], nb[i].hwaddr[1], nb[i].hwaddr[2], nb[i].hwaddr[3], nb[i].hwaddr[4],
                 nb[i].hwaddr[5], berth_nud_state_name(nb[i].state));
     }
+#if BERTH_WITH_IPV6
+    struct berth_neigh6 nb6[64];
+    long n6 = berth_nd6_list(h->ifp, nb6, 64);
+    for (long i = 0; i < n6 && i < 64; i++) {
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &nb6[i].addr, a, sizeof(a));
+        fprintf(f, "<tr><td>%s</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td><td>%s%s</td></tr>\n", a,
+                nb6[i].hwaddr[0], nb6[i].hwaddr[1], nb6[i].hwaddr[2], nb6[i].hwaddr[3],
+                nb6[i].hwaddr[4], nb6[i].hwaddr[5], berth_nud_state_name(nb6[i].state),
+                nb6[i].router ? " router" : "");
+    }
+#endif
     fprintf(f, "</table>\n<h2>Counters</h2>\n<p>Non-zero, as <code>nstat -a</code> prints "
                "them.</p>\n<table border=1>\n<tr><th>Counter</th><th>Value</th></tr>\n");
     berth_snmp_foreach(h->st, snmp_row, f);
@@ -1003,6 +1053,8 @@ int cmd_host(int argc, char **argv)
                mac[5]);
     for (int i = 0; i < c.h.o.naddrs; i++)
         printf(" inet %s", c.h.o.addrs[i].text);
+    for (int i = 0; i < c.h.o.naddrs6; i++)
+        printf(" inet6 %s", c.h.o.addrs6[i].text);
     printf(" mtu %u;", berth_netif_mtu(c.h.ifp));
     for (int i = 0; i < c.nsvc; i++)
         printf(" %s:%u/%s", svc_names[c.svc[i].kind], c.svc[i].port, proto_name(&c.svc[i]));

@@ -384,6 +384,24 @@ extern const struct in6_addr in6addr_loopback;
 #define IPV6_RECVTCLASS 66
 #define IPV6_TCLASS 67
 #define IPV6_FREEBIND 78
+/* IPv6 datagram options and control messages (<linux/in6.h>, <linux/ipv6.h>) */
+#define IPV6_2292HOPOPTS 3
+#define IPV6_2292DSTOPTS 4
+#define IPV6_2292HOPLIMIT 8
+#define IPV6_FLOWINFO 11
+#define IPV6_FLOWINFO_SEND 33
+#define IPV6_HOPOPTS 54
+#define IPV6_RTHDRDSTOPTS 55
+#define IPV6_DSTOPTS 59
+#define IPV6_RECVPATHMTU 60
+#define IPV6_DONTFRAG 62
+#define IPV6_AUTOFLOWLABEL 70
+#define IPV6_PMTUDISC_DONT 0
+#define IPV6_PMTUDISC_WANT 1
+#define IPV6_PMTUDISC_DO 2
+#define IPV6_PMTUDISC_PROBE 3
+#define IPV6_PMTUDISC_INTERFACE 4
+#define IPV6_PMTUDISC_OMIT 5
 
 #define IN6_IS_ADDR_UNSPECIFIED(a)                                                                 \
     (((const uint32_t *)(const void *)(a))[0] == 0 &&                                              \

@@ -53,8 +53,10 @@ static void echo_reply(struct berth_stack *st, struct pkt *p, bool multi)
 {
     SNMP_INC(st, Icmp6, InEchos);
     struct pkt *r = pkt_alloc(st, PKT_HEADROOM, p->len);
-    if (!r)
+    if (!r) {
+        SNMP_INC(st, Icmp6, OutErrors); /* ip6_append_data failed */
         return;
+    }
     memcpy(r->data, p->data, p->len);
     r->data[0] = ICMP6_ECHO_REPLY;
     /* icmpv6_echo_reply: from the address asked, or for a multicast
@@ -66,22 +68,25 @@ static void echo_reply(struct berth_stack *st, struct pkt *p, bool multi)
 
 void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
 {
+    /* icmpv6_rcv: InMsgs, the checksum over whatever length, then the
+     * 8-byte header must be there before the type is even counted (Linux
+     * 6.18: a 4- or 6-byte message with a valid checksum counts InMsgs
+     * and InErrors only). */
     SNMP_INC(st, Icmp6, InMsgs);
-    if (p->len < 4) {
-        SNMP_INC(st, Icmp6, InErrors);
-        goto out;
-    }
     uint32_t sum = inet_pseudo6(&p->src.in6, &p->dst.in6, IPPROTO_ICMPV6, p->len);
     if (inet_csum_fold(inet_csum_add(sum, p->data, p->len)) != 0) {
         SNMP_INC(st, Icmp6, InCsumErrors);
         SNMP_INC(st, Icmp6, InErrors);
         goto out;
     }
+    if (p->len < ICMP6_HLEN) {
+        SNMP_INC(st, Icmp6, InErrors);
+        goto out;
+    }
     uint8_t type = p->data[0], code = p->data[1];
     switch (type) {
     case ICMP6_ECHO_REQUEST:
-        if (p->len >= ICMP6_HLEN)
-            echo_reply(st, p, multi);
+        echo_reply(st, p, multi);
         break;
     case ICMP6_ECHO_REPLY:
         SNMP_INC(st, Icmp6, InEchoReplies);
@@ -116,10 +121,6 @@ void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
         /* icmpv6_rcv: errors, known or not (types below 128), go to
          * icmpv6_notify; unknown informational messages are ignored. */
         if (type < 128) {
-            if (p->len < ICMP6_HLEN) {
-                SNMP_INC(st, Icmp6, InErrors);
-                break;
-            }
             uint32_t info;
             memcpy(&info, p->data + 4, 4);
             icmp6_err_input(st, p, type, code, ntohl(info));
@@ -174,8 +175,10 @@ void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
     if (qlen > avail)
         qlen = avail;
     struct pkt *r = pkt_alloc(st, PKT_HEADROOM, ICMP6_HLEN + qlen);
-    if (!r)
+    if (!r) {
+        SNMP_INC(st, Icmp6, OutErrors); /* ip6_append_data failed */
         return;
+    }
     uint8_t *d = r->data;
     d[0] = type;
     d[1] = code;

@@ -16,7 +16,7 @@
  * Measured on Linux 6.18 through a TUN device: 30 port unreachables due
  * at once give 6 messages (24 OutRateLimitHost), again after 1 s idle,
  * and one due every 5 ms gives 10 a second — through a /64 and through a
- * default route alike (the older "more bandwidth to wider prefixes"
+ * default route alike (a "more bandwidth to wider prefixes"
  * shift is not seen). Time is counted in jiffies of HZ 250 (Debian's).
  *
  * Destination buckets live in a bounded table (Linux's inet_peer tree is

@@ -703,8 +703,15 @@ int ip6_fragment(struct berth_stack *st, struct pkt *p, struct berth_netif *ifp,
         memcpy(d + IP6_HLEN + 4, &id, 4);
         memcpy(d + IP6_HLEN + FRAG_HLEN, payload + off, chunk);
         fp->nh = fp->data;
+        /* Linux 6.18 counts each fragment as a transmission (with its
+         * octets) and the datagram once in OutRequests (ip6_output's). */
         SNMP_INC(st, Ip6, FragCreates);
         SNMP_INC(st, Ip6, OutTransmits);
+        SNMP_ADD(st, Ip6, OutOctets, fp->len);
+        if (dst.s6_addr[0] == 0xff) {
+            SNMP_INC(st, Ip6, OutMcastPkts);
+            SNMP_ADD(st, Ip6, OutMcastOctets, fp->len);
+        }
         int rc = netif_output_nh6(ifp, fp, nexthop ? nexthop : &dst);
         if (rc) {
             SNMP_INC(st, Ip6, OutDiscards);

@@ -4,7 +4,8 @@
  * (net/ipv6/route.c: __ip6_rt_update_pmtu, rt6_do_update_pmtu), berth
  * keeps as a small table of (destination, MTU, expiry):
  *  - a Packet Too Big below IPV6_MIN_MTU (1280) is ignored (RFC 8201
- *    section 4; Linux since 4.14 no longer clamps it to 1280), and so is
+ *    section 4; Linux 6.18 ignores it rather than clamping it to 1280, as
+ *    measured), and so is
  *    one that does not lower the path MTU now in force;
  *  - an entry lives ip6_rt_mtu_expires (600 s) from the latest PTB that
  *    lowered it, then the link's MTU applies again (RFC 8201 section 4's

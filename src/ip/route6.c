@@ -158,15 +158,18 @@ struct berth_netif *ip6_route_lookup(struct berth_stack *st, const struct in6_ad
      * and not lo (Linux's ff00::/8 routes, first device first), an
      * interface-local group lo. */
     if (is_multicast(dst)) {
+        /* (lo has no ff00::/8 route in Linux: only an interface-local
+         * group is sent there) */
         if (want)
-            return want;
+            return !want->is_loopback || (dst->s6_addr[1] & 0x0f) == 1 ? want : NULL;
         for (berth_netif *i = st->netifs; i; i = i->next)
             if (if_running(i) && (i->is_loopback == ((dst->s6_addr[1] & 0x0f) == 1)))
                 return i;
         return NULL;
     }
+    /* lo has no fe80::/64 (Linux: fe80::1%lo is ENETUNREACH, seen on 6.18) */
     if (IN6_IS_ADDR_LINKLOCAL(dst) && want)
-        return want;
+        return want->is_loopback ? NULL : want;
     uint64_t now = 0;
     bool have_now = false;
     for (struct ip6_route *r = st->routes6; r; r = r->next) {

@@ -11,12 +11,8 @@
 
 void inet_sock_init(struct inet_sock *in)
 {
-    if (sock_family(&in->sk) == AF_INET6) {
-        bind_node_set_addr6(&in->bnode, &inet6_info(in)->rcv_saddr);
-        /* net.ipv6.bindv6only gives IPV6_V6ONLY's default */
-        in->bnode.v6only = in->sk.st->net.ipv6_bindv6only;
-        inet6_info(in)->hop_limit = -1;
-    }
+    if (sock_family(&in->sk) == AF_INET6)
+        inet6_sock_init(in);
     in->uc_ttl = -1;
     in->state = INET_CLOSE;
     in->pmtudisc = IP_PMTUDISC_WANT;

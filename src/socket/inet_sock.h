@@ -39,15 +39,32 @@ _Static_assert(sizeof(struct inet_sock) == (sizeof(void *) == 8 ? 80 : 68),
 
 /* What an AF_INET6 socket adds (Linux's ipv6_pinfo and sk_v6_* fields): at
  * the end of the object, so AF_INET sockets do not carry it. An AF_INET6
- * ops table's obj_size is INET6_OBJ_SIZE(its socket type). */
+ * ops table's obj_size is INET6_OBJ_SIZE(its socket type). IPPROTO_IPV6
+ * options live here (af_inet6.c); the rarely used ones Linux keeps in
+ * ipv6_pinfo (sticky options, flow label leases) are not built. */
 struct inet6_info {
     struct in6_addr rcv_saddr; /* sk_v6_rcv_saddr: the bound address (the bind node's) */
     struct in6_addr saddr;     /* np->saddr: source for sending */
     struct in6_addr daddr;     /* sk_v6_daddr: peer (v4-mapped for IPv4 peers) */
     int16_t hop_limit;         /* IPV6_UNICAST_HOPS; -1: the route's (net.ipv6.conf hop_limit) */
     uint8_t tclass;            /* IPV6_TCLASS */
+    uint8_t mcast_hops;        /* IPV6_MULTICAST_HOPS (1 by default) */
+    uint32_t flow_label;       /* np->flow_label: connect()'s sin6_flowinfo with IPV6_FLOWINFO_SEND
+                                  (network order, tclass bits included) */
+    uint32_t frag_size;        /* IPV6_MTU: a cap on the path MTU for sending (0: none) */
+    uint8_t pmtudisc;          /* IPV6_MTU_DISCOVER (IPV6_PMTUDISC_WANT by default) */
+    /* receive control messages asked for (np->rxopt) */
+    bool rxinfo : 1, rxoinfo : 1, rxhlim : 1, rxohlim : 1, rxtclass : 1, rxflow : 1, rxpmtu : 1;
+    bool recverr : 1;    /* IPV6_RECVERR (IPv6 errors; IPv4 ones follow IP_RECVERR) */
+    bool dontfrag : 1;   /* IPV6_DONTFRAG */
+    bool sndflow : 1;    /* IPV6_FLOWINFO_SEND */
+    bool mc_loop : 1;    /* IPV6_MULTICAST_LOOP (1 by default) */
+    bool noautoflow : 1; /* IPV6_AUTOFLOWLABEL 0: no flow label computed for unlabelled flows */
     uint8_t pad_;
 };
+/* 64 bytes: the IPv6 addresses and options of every AF_INET6 socket (52
+ * before the IPv6 data path's options: +12). */
+_Static_assert(sizeof(struct inet6_info) == 64, "struct inet6_info stays 64 bytes");
 #define INET6_OBJ_SIZE(type) (sizeof(type) + sizeof(struct inet6_info))
 /* The bind node's offset to the inet6_info must fit its 10-bit field, and
  * the inet6_info starts aligned (8 bytes with 64-bit pointers, 4 with
@@ -96,21 +113,41 @@ int inet_autobind(struct inet_sock *in);
 void inet_bind_req(const struct inet_sock *in, bool autobind, struct bind_req *req);
 void inet_unhash(struct inet_sock *in);
 int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
-/* AF_INET6 (af_inet6.c): __inet6_bind, inet6_getname, IPPROTO_IPV6 options,
- * and the v4-mapped bookkeeping after an IPv4 connect. */
+/* AF_INET6 (af_inet6.c): the IPv6 defaults (inet6_create), __inet6_bind, inet6_getname,
+ * IPPROTO_IPV6 options, and the v4-mapped bookkeeping after an IPv4 connect. */
 int inet6_bind(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len);
 int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 #if BERTH_WITH_IPV6
+void inet6_sock_init(struct inet_sock *in);
 int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 void inet6_mapped_connected(struct inet_sock *in);
 /* __ipv6_addr_needs_scope_id(): link-local unicast and link/node-local
  * multicast need an interface (a scope id or a bound device). */
 bool inet6_needs_scope_id(const struct in6_addr *a);
+/* The receive-side control messages of an AF_INET6 socket (udpv6_recvmsg):
+ * IPV6_PKTINFO for either family, then the IP_* ones for IPv4 or IPV6_HOPLIMIT,
+ * IPV6_TCLASS, IPV6_FLOWINFO, IPV6_2292PKTINFO, IPV6_2292HOPLIMIT for IPv6. */
+void inet6_put_cmsgs(struct inet_sock *in, struct msghdr *msg, const struct pkt *p);
+/* What a send's IPv6 control messages ask (Linux's ipcm6_cookie and the
+ * flow fields ip6_datagram_send_ctl fills). */
+struct inet6_cmsg {
+    int hlimit;            /* IPV6_HOPLIMIT; -1: the socket's */
+    int tclass;            /* IPV6_TCLASS; starts as the socket's */
+    int dontfrag;          /* IPV6_DONTFRAG; starts as the socket's */
+    unsigned oif;          /* the interface: scope id / bound device, or IPV6_PKTINFO's */
+    uint32_t flowlabel;    /* IPV6_FLOWINFO (network order) */
+    struct in6_addr saddr; /* IPV6_PKTINFO's source, when saddr_set */
+    bool saddr_set;
+};
+void inet6_cmsg_init(struct inet_sock *in, struct inet6_cmsg *c, unsigned oif);
+/* Parse msg's control messages (ip6_datagram_send_ctl). 0 or -errno. */
+int inet6_cmsg_send(struct inet_sock *in, const struct msghdr *msg, struct inet6_cmsg *c);
 /* Disconnect: an AF_INET6 socket forgets its IPv6 peer and, with `local`,
  * its bound and source IPv6 addresses. Nothing for AF_INET. */
 void inet6_forget(struct inet_sock *in, bool peer, bool local);
 #else /* no AF_INET6 sockets (BERTH_WITH_IPV6=OFF): nothing to do */
+static inline void inet6_sock_init(struct inet_sock *in) { (void)in; }
 static inline int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
                                 int peer)
 {

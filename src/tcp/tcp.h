@@ -590,9 +590,13 @@ void tcp_shutdown_send(struct tcp_sock *tp);
 /* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
  * from TIME_WAIT or a request. */
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);
-void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr dst, uint16_t sport,
-                   uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-                   const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl);
+/* src/dst of either family (IPv4 v4-mapped). tos: the IPv4 TOS or IPv6
+ * traffic class; ttl: the TTL or hop limit (0: the stack's default);
+ * oif: the interface a link-local IPv6 peer is on (0: route). */
+void tcp_send_bare(struct berth_stack *st, const union inet_addr *src, const union inet_addr *dst,
+                   uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+                   uint16_t wnd, const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl,
+                   unsigned oif);
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req);
 uint32_t tcp_select_window(struct tcp_sock *tp);
 uint32_t tcp_rcv_space(const struct tcp_sock *tp);
@@ -607,6 +611,9 @@ void tcp_send_loss_probe(struct tcp_sock *tp);
 /* tcp_sync_mss for the route to the peer. */
 void tcp_sync_mss_route(struct tcp_sock *tp);
 unsigned tcp_path_mtu(struct tcp_sock *tp);
+/* The MSS a route's MTU gives (Linux's dst_metric_advmss): MTU less the
+ * IPv4 or IPv6 header and TCP's, capped by TCP_MAXSEG. */
+uint16_t tcp_advmss(const struct tcp_sock *tp, unsigned mtu, bool v6);
 /* Window scale we offer: enough for the largest receive buffer possible. */
 uint8_t tcp_pick_wscale(const struct tcp_sock *tp);
 uint32_t tcp_flight(const struct tcp_sock *tp);
@@ -708,6 +715,56 @@ uint8_t tcp_fastopen_syn_option(struct tcp_sock *tp);
 void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg);
 /* Drop the request state (disconnect, a new connect). */
 void tcp_fastopen_clear(struct tcp_sock *tp);
+
+/* tcp_ipv6.c: what differs for a native IPv6 4-tuple (Linux's
+ * tcp_ipv6.c). A connection is native IPv6 when its socket is AF_INET6
+ * and its peer is not v4-mapped; everything else is IPv4 (v4-mapped for
+ * AF_INET6 sockets) and goes through the IPv4 paths unchanged. */
+/* The IPv4 view of a native IPv6 connection's local address (Linux's
+ * LOOPBACK4_IPV6, 127.0.0.6), in its bind node. */
+#define TCP_LOOPBACK4_IPV6 htonl(0x7f000006)
+#if BERTH_WITH_IPV6
+bool tcp_is_v6(struct tcp_sock *tp);
+/* The connection's source and peer addresses for sending (either family). */
+void tcp_sock_addrs(struct tcp_sock *tp, union inet_addr *src, union inet_addr *dst);
+/* The interface a segment to dst must name (ip6_out.oif): for a
+ * link-local (scoped) IPv6 peer, ifindex (the socket's device or the
+ * receiving interface); else 0 (routed). */
+unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex);
+/* The device a request's segments keep to: the listener's, or for a
+ * link-local peer the one the SYN came in on (tcp_v6_init_req's ir_iif). */
+unsigned tcp_req_oif(const struct tcp_req *req);
+#else
+static inline bool tcp_is_v6(struct tcp_sock *tp)
+{
+    (void)tp;
+    return false;
+}
+static inline void tcp_sock_addrs(struct tcp_sock *tp, union inet_addr *src, union inet_addr *dst)
+{
+    *src = inet_addr_from4(tp->inet.saddr);
+    *dst = inet_addr_from4(tp->inet.daddr);
+}
+static inline unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex)
+{
+    (void)dst;
+    (void)ifindex;
+    return 0;
+}
+static inline unsigned tcp_req_oif(const struct tcp_req *req)
+{
+    (void)req;
+    return 0;
+}
+#endif
+/* Network header length for MSS arithmetic: 20 or 40. */
+static inline unsigned tcp_net_hlen(bool v6) { return v6 ? 40u : 20u; }
+/* tcp_v6_connect for a native IPv6 destination (sin6 checked by the
+ * caller: AF_INET6, not v4-mapped, not multicast; scope id applied).
+ * 0 (SYN sent) or -errno. */
+int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dport);
+/* ICMPv6 Packet Too Big for a connection (tcp_v6_mtu_reduced). */
+void tcp_v6_mtu_reduced(struct tcp_sock *tp, unsigned mtu);
 
 /* tcp_sockopt.c */
 int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);

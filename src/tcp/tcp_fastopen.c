@@ -28,13 +28,25 @@ static struct tcp_fo_dst *fo_find(struct tcp_stack *ts, struct in_addr saddr, st
     return NULL;
 }
 
+/* The entry's key: the IPv4 addresses, or the folds of IPv6 ones (a
+ * collision only shares the option-kind choice). */
+static void fo_key(struct tcp_sock *tp, struct in_addr *saddr, struct in_addr *daddr)
+{
+    union inet_addr s, d;
+    tcp_sock_addrs(tp, &s, &d);
+    saddr->s_addr = inet_addr_fold(&s);
+    daddr->s_addr = inet_addr_fold(&d);
+}
+
 void tcp_fastopen_syn_init(struct tcp_sock *tp)
 {
     tp->syn_fastopen = tp->syn_fastopen_exp = tp->fastopen_opt_sent = false;
     if (!tp->fastopen_req)
         return;
     /* tcp_send_syn_data: the request is made whatever the cache says. */
-    const struct tcp_fo_dst *d = fo_find(tcp_of(tcp_st(tp)), tp->inet.saddr, tp->inet.daddr);
+    struct in_addr sk, dk;
+    fo_key(tp, &sk, &dk);
+    const struct tcp_fo_dst *d = fo_find(tcp_of(tcp_st(tp)), sk, dk);
     tp->syn_fastopen = true;
     tp->syn_fastopen_exp = d && d->try_exp == 1;
     tp->fastopen_client_fail = 1; /* tcp_fastopen_cookie_check: TFO_COOKIE_UNAVAILABLE */
@@ -62,12 +74,14 @@ void tcp_fastopen_synack(struct tcp_sock *tp, const struct tcp_seg *seg)
         return;
     struct tcp_stack *ts = tcp_of(tcp_st(tp));
     uint8_t try_exp = tp->syn_fastopen_exp ? 2 : 1;
-    struct tcp_fo_dst *d = fo_find(ts, tp->inet.saddr, tp->inet.daddr);
+    struct in_addr sk, dk;
+    fo_key(tp, &sk, &dk);
+    struct tcp_fo_dst *d = fo_find(ts, sk, dk);
     if (!d) {
         d = &ts->fo_cache[ts->fo_next++ % TCP_FO_CACHE];
         memset(d, 0, sizeof(*d));
-        d->saddr = tp->inet.saddr;
-        d->daddr = tp->inet.daddr;
+        d->saddr = sk;
+        d->daddr = dk;
     }
     if (try_exp > d->try_exp)
         d->try_exp = try_exp;

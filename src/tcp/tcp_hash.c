@@ -478,7 +478,8 @@ static bool tw_unique(struct tcp_sock *tp, struct tcp_tw *tw, bool autobind)
 bool tcp_tuple_unique(struct tcp_sock *tp, uint16_t lport, bool autobind)
 {
     struct inet_sock *in = &tp->inet;
-    union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
+    union inet_addr la, ra;
+    tcp_sock_addrs(tp, &la, &ra);
     struct tcp_eh *e = tcp_eh_lookup(tcp_st(tp), &la, htons(lport), &ra, in->dport);
     if (!e)
         return true;
@@ -541,7 +542,12 @@ int tcp_hash_connect(struct tcp_sock *tp)
     unsigned remaining = high - low;
     if (remaining > 1)
         remaining &= ~1u;
-    uint32_t k[3] = {in->saddr.s_addr, in->daddr.s_addr, in->dport};
+    /* RFC 6056's F(local address, remote address, remote port): an IPv4
+     * pair as its words, an IPv6 one folded. */
+    union inet_addr la, ra;
+    tcp_sock_addrs(tp, &la, &ra);
+    bool v6 = !inet_addr_is_v4(&ra);
+    uint32_t k[3] = {inet_addr_fold(&la), inet_addr_fold(&ra), in->dport};
     uint32_t h = stack_hash32(st, k, sizeof(k));
     uint32_t k2[4] = {k[0], k[1], k[2], 0x5052544f};
     uint32_t h2 = stack_hash32(st, k2, sizeof(k2));
@@ -549,7 +555,8 @@ int tcp_hash_connect(struct tcp_sock *tp)
     unsigned idx = h & (TCP_PERTURB - 1);
     unsigned offset = (ts->perturb[idx] + h2) % remaining;
     inet_sync_node(in);
-    in->bnode.addr = in->saddr;
+    if (!v6) /* a native IPv6 connection's IPv4 view is LOOPBACK4_IPV6 */
+        in->bnode.addr = in->saddr;
     /* First ports of the range's low end parity (bind(0) takes the other
      * first), then the rest. */
     offset &= ~1u;

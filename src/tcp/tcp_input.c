@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "ip/ip4.h"
+#if BERTH_WITH_IPV6
+#include "ip/ip6.h"
+#endif
 #include "ip/ip_proto.h"
 #include "ip/ip_route.h"
 #include "tcp/tcp.h"
@@ -1224,7 +1227,10 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     }
     if (!(seg->flags & TH_SYN) || (seg->flags & TH_FIN))
         return;
-    if (ip4_is_bcast(st, inet_addr_v4(&seg->daddr)) || ip4_is_multicast(inet_addr_v4(&seg->daddr)))
+    /* tcp_v4_conn_request / tcp_v6_conn_request: unicast only (IPv6
+     * multicast never got this far: tcp_input dropped it). */
+    if (inet_addr_is_v4(&seg->daddr) && (ip4_is_bcast(st, inet_addr_v4(&seg->daddr)) ||
+                                         ip4_is_multicast(inet_addr_v4(&seg->daddr))))
         return;
     /* tcp_conn_request: a full SYN queue means a cookie (tcp_syncookies 1;
      * always with 2) or, without cookies, a drop (the client retransmits
@@ -1315,16 +1321,19 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
     uint32_t rwnd = w > 65535 ? 65535 : w;
     if (paws_reject ||
         !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
-        if (!(seg->flags & TH_RST) && !req->eh.v6) { /* IPv4 output only so far */
+        if (!(seg->flags & TH_RST)) {
+            /* tcp_v4_reqsk_send_ack / tcp_v6_reqsk_send_ack (traffic
+             * class 0, the default hop limit) */
             struct tcp_out_opts o = {0};
             if (TCP_TS(req->ts_ok)) {
                 o.ts = true;
                 o.tsval = tcp_ts_now(st) + req->ts_off;
                 o.tsecr = req->ts_recent;
             }
-            tcp_send_bare(st, req->laddr, req->eh.raddr, req->lport, req->eh.rport, req->iss + 1,
-                          req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o,
-                          l->inet.tos, 0);
+            uint8_t tos = req->eh.v6 ? 0 : l->inet.tos;
+            tcp_send_bare(st, &seg->daddr, &seg->saddr, req->lport, req->eh.rport, req->iss + 1,
+                          req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o, tos, 0,
+                          req->eh.v6 ? tcp_req_oif(req) : 0);
         }
         return;
     }
@@ -1370,15 +1379,27 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad data offset");
     }
-    uint32_t sum = inet_pseudo4(pkt_src4(p), pkt_dst4(p), IPPROTO_TCP, (uint16_t)p->len);
+    bool v6 = pkt_is_v6(p);
+    uint32_t sum;
+#if BERTH_WITH_IPV6
+    if (v6)
+        sum = inet_pseudo6(&p->src.in6, &p->dst.in6, IPPROTO_TCP, p->len);
+    else
+#endif
+        sum = inet_pseudo4(pkt_src4(p), pkt_dst4(p), IPPROTO_TCP, (uint16_t)p->len);
     if (inet_csum_fold(inet_csum_add(sum, p->data, p->len)) != 0) {
         SNMP_INC(st, Tcp, InCsumErrors);
         SNMP_INC(st, Tcp, InErrs);
         return drop_seg(st, p, "bad checksum");
     }
-    /* Only segments for this host (no broadcast, multicast, or from them). */
-    if (ip4_is_bcast(st, pkt_dst4(p)) || ip4_is_multicast(pkt_dst4(p)) ||
-        ip4_is_bcast(st, pkt_src4(p)) || ip4_is_multicast(pkt_src4(p)) || !pkt_src4(p).s_addr)
+    /* Only segments for this host (no broadcast, multicast, or from them;
+     * IPv6: tcp_v6_rcv takes PACKET_HOST only, and a multicast or
+     * unspecified source can own no connection). */
+    if (v6 ? IN6_IS_ADDR_MULTICAST(&p->dst.in6) || IN6_IS_ADDR_MULTICAST(&p->src.in6) ||
+                 IN6_IS_ADDR_UNSPECIFIED(&p->src.in6)
+           : ip4_is_bcast(st, pkt_dst4(p)) || ip4_is_multicast(pkt_dst4(p)) ||
+                 ip4_is_bcast(st, pkt_src4(p)) || ip4_is_multicast(pkt_src4(p)) ||
+                 !pkt_src4(p).s_addr)
         return drop_seg(st, p, "not unicast");
     struct tcp_seg seg;
     memset(&seg, 0, sizeof(seg));
@@ -1447,7 +1468,52 @@ no_socket:
     pkt_free(st, p);
 }
 
-/* ---- ICMP errors (tcp_v4_err) ---- */
+/* ---- ICMP errors (tcp_v4_err, tcp_v6_err) ---- */
+
+#if BERTH_WITH_IPV6
+/* tcp_v6_err: an ICMPv6 error about a segment of the node e (seq: the
+ * quoted sequence number). */
+static void tcp_v6_err(struct berth_stack *st, struct tcp_eh *e, const struct ip_err *ie,
+                       uint32_t seq)
+{
+    if (e->kind == TCP_EH_REQ) {
+        /* tcp_req_err: a hard error about our SYN-ACK drops the request */
+        struct tcp_req *req = (struct tcp_req *)e;
+        if (seq == req->iss && ie->fatal)
+            tcp_req_drop(st, req);
+        return;
+    }
+    if (e->kind != TCP_EH_SOCK)
+        return; /* TIME_WAIT ignores errors */
+    struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+    if (tcp_state(tp) == TCPS_CLOSE || !seq_between(seq, tp->c->snd_una, tp->c->snd_max))
+        return;
+    if (ie->type == ICMP6_PACKET_TOO_BIG) {
+        /* RFC 8201: below IPV6_MIN_MTU is ignored, as Linux does */
+        if (ie->info >= IP6_MIN_MTU)
+            tcp_v6_mtu_reduced(tp, ie->info);
+        return;
+    }
+    int err = ie->err;
+    switch (tcp_state(tp)) {
+    case TCPS_SYN_SENT:
+    case TCPS_SYN_RECV:
+        /* Any error ends a connection attempt (tcp_done_with_error),
+         * hard or not: a port unreachable gives ECONNREFUSED, no route
+         * ENETUNREACH, administratively prohibited EACCES. */
+        tcp_abort(tp, err);
+        return;
+    default:
+        break;
+    }
+    /* Established: reported only with IPV6_RECVERR (berth: the socket's
+     * IP_RECVERR flag, which IPV6_RECVERR shares), else a soft error. */
+    if (tp->inet.recverr) {
+        tp->inet.sk.so_error = (int16_t)err;
+        tcp_wake(tp);
+    }
+}
+#endif
 
 void tcp_err(struct berth_stack *st, const struct ip_err *ie)
 {
@@ -1465,6 +1531,12 @@ void tcp_err(struct berth_stack *st, const struct ip_err *ie)
     struct tcp_eh *e = tcp_eh_lookup(st, &ie->src, sport, &ie->dst, dport);
     if (!e)
         return;
+#if BERTH_WITH_IPV6
+    if (!inet_addr_is_v4(&ie->dst)) {
+        tcp_v6_err(st, e, ie, seq);
+        return;
+    }
+#endif
     if (e->kind == TCP_EH_REQ) {
         struct tcp_req *req = (struct tcp_req *)e;
         /* An error about our SYN-ACK: drop the request (tcp_req_err). */

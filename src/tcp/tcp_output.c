@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "ip/ip4.h"
+#if BERTH_WITH_IPV6
+#include "ip/ip6.h"
+#endif
 #include "ip/ip_route.h"
 #include "tcp/tcp.h"
 
@@ -155,7 +158,7 @@ uint32_t tcp_select_window(struct tcp_sock *tp)
  * the peer's MSS option and TCP_MAXSEG, less the timestamp option. */
 void tcp_sync_mss(struct tcp_sock *tp, unsigned pmtu)
 {
-    int mss = (int)pmtu - IP4_HLEN - TCP_HLEN;
+    int mss = (int)pmtu - (int)tcp_net_hlen(tcp_is_v6(tp)) - TCP_HLEN;
     if (tp->c->mss_clamp && mss > tp->c->mss_clamp)
         mss = tp->c->mss_clamp;
     if (TCP_TS(tp->ts_ok))
@@ -174,26 +177,92 @@ uint32_t tcp_flight(const struct tcp_sock *tp)
 
 unsigned tcp_path_mtu(struct tcp_sock *tp)
 {
+#if BERTH_WITH_IPV6
+    if (tcp_is_v6(tp)) {
+        /* The path MTU (Packet Too Big lowers it, RFC 8201); IPV6_MIN_MTU
+         * when there is no route any more. */
+        struct inet6_info *np = inet6_info(&tp->inet);
+        struct ip6_route_res rt;
+        if (ip6_route_source(tcp_st(tp), &np->daddr, &np->saddr, sock_bound_if(tcp_bs(tp)), &rt))
+            return IP6_MIN_MTU;
+        return rt.mtu < IP6_MIN_MTU ? IP6_MIN_MTU : rt.mtu;
+    }
+#endif
     unsigned mtu = ip4_route_mtu(tcp_st(tp), tp->inet.daddr, tp->inet.saddr);
     return mtu ? mtu : 576;
+}
+
+uint16_t tcp_advmss(const struct tcp_sock *tp, unsigned mtu, bool v6)
+{
+    int adv = (int)mtu - (int)tcp_net_hlen(v6) - TCP_HLEN;
+    if (tp->user_mss && adv > tp->user_mss)
+        adv = tp->user_mss;
+    return (uint16_t)adv;
 }
 
 /* ---- transmission ---- */
 
 static uint32_t ts_val(struct tcp_sock *tp) { return tcp_ts_now(tcp_st(tp)) + tp->c->ts_off; }
 
-static int out_ip(struct berth_stack *st, struct pkt *p, struct in_addr src, struct in_addr dst,
-                  uint8_t ttl, uint8_t tos, bool df)
+/* Hand a segment to the IP layer of its family. TCP sends Not-ECT: the
+ * ECN bits of IPV6_TCLASS never reach the wire (seen on 6.18: a socket
+ * with traffic class 0xb9 sends 0xb8; Linux masks them when the option
+ * is set on a stream socket). An IPv6 segment is never
+ * fragmented (ip6_xmit: TCP sizes its segments to the path MTU, and one
+ * that is too big fails with EMSGSIZE); ttl is the hop limit, tos the
+ * traffic class. No flow label: Linux's auto flow labels
+ * (net.ipv6.auto_flowlabels) are not done (docs/tcp.md). */
+static int out_ip(struct berth_stack *st, struct pkt *p, const union inet_addr *src,
+                  const union inet_addr *dst, uint8_t ttl, uint8_t tos, bool df, unsigned oif)
 {
-    struct ip4_out o = {
-        .src = src, .dst = dst, .proto = IPPROTO_TCP, .ttl = ttl, .tos = tos, .df = df};
     SNMP_INC(st, Tcp, OutSegs);
+#if BERTH_WITH_IPV6
+    if (!inet_addr_is_v4(dst)) {
+        struct ip6_out o = {.src = src->in6,
+                            .dst = dst->in6,
+                            .proto = IPPROTO_TCP,
+                            .hlim = ttl,
+                            .tclass = tos,
+                            .dontfrag = true};
+        /* A device to keep to (flowi6_oif: the socket's, or a link-local
+         * peer's interface): routed here within it, so a local
+         * destination still goes through lo. */
+        struct in6_addr nh;
+        if (oif) {
+            o.oif = ip6_route_lookup(st, &dst->in6, oif, &nh);
+            if (!o.oif) {
+                SNMP_INC(st, Ip6, OutNoRoutes);
+                pkt_free(st, p);
+                return ENETUNREACH;
+            }
+            o.nexthop = &nh;
+        }
+        return ip6_output(st, p, &o);
+    }
+#endif
+    (void)oif;
+    struct ip4_out o = {.src = inet_addr_v4(src),
+                        .dst = inet_addr_v4(dst),
+                        .proto = IPPROTO_TCP,
+                        .ttl = ttl,
+                        .tos = tos,
+                        .df = df};
     return ip4_output(st, p, &o);
+}
+
+/* The pseudo-header sum of the segment's family (RFC 9293 3.1, RFC 8200 8.1). */
+static uint32_t pseudo_sum(const union inet_addr *src, const union inet_addr *dst, uint32_t len)
+{
+#if BERTH_WITH_IPV6
+    if (!inet_addr_is_v4(dst))
+        return inet_pseudo6(&src->in6, &dst->in6, IPPROTO_TCP, len);
+#endif
+    return inet_pseudo4(inet_addr_v4(src), inet_addr_v4(dst), IPPROTO_TCP, (uint16_t)len);
 }
 
 static void fill_hdr(struct pkt *p, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
                      uint8_t flags, uint16_t wnd, const uint8_t *opt, unsigned optlen,
-                     struct in_addr src, struct in_addr dst)
+                     const union inet_addr *src, const union inet_addr *dst)
 {
     struct tcp_hdr h = {.source = sport,
                         .dest = dport,
@@ -207,7 +276,7 @@ static void fill_hdr(struct pkt *p, uint16_t sport, uint16_t dport, uint32_t seq
     memcpy(p->data, &h, TCP_HLEN);
     if (optlen)
         memcpy(p->data + TCP_HLEN, opt, optlen);
-    uint32_t sum = inet_pseudo4(src, dst, IPPROTO_TCP, (uint16_t)p->len);
+    uint32_t sum = pseudo_sum(src, dst, p->len);
     uint16_t ck = inet_csum_fold(inet_csum_add(sum, p->data, p->len));
     memcpy(p->data + 16, &ck, 2);
 }
@@ -263,8 +332,9 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
     } else {
         wnd = (uint16_t)tcp_select_window(tp);
     }
-    fill_hdr(p, htons(inet_num(in)), in->dport, seq, ack, flags, wnd, opt, optlen, in->saddr,
-             in->daddr);
+    union inet_addr src, dst;
+    tcp_sock_addrs(tp, &src, &dst);
+    fill_hdr(p, htons(inet_num(in)), in->dport, seq, ack, flags, wnd, opt, optlen, &src, &dst);
     if (flags & TH_ACK) {
         tp->c->ack_pending = 0;
         tcp_timer_clear(tp, TCP_T_DELACK);
@@ -284,8 +354,15 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
             tp->c->pingpong < UINT8_MAX)
             tp->c->pingpong++;
     }
-    int rc = out_ip(st, p, in->saddr, in->daddr, (uint8_t)inet_ttl(in), in->tos,
-                    in->pmtudisc != IP_PMTUDISC_DONT);
+    int rc;
+#if BERTH_WITH_IPV6
+    if (!inet_addr_is_v4(&dst))
+        rc = out_ip(st, p, &src, &dst, inet6_hlim(in), inet6_tclass(in) & ~3u, true,
+                    sock_bound_if(&in->sk));
+    else
+#endif
+        rc = out_ip(st, p, &src, &dst, (uint8_t)inet_ttl(in), in->tos,
+                    in->pmtudisc != IP_PMTUDISC_DONT, 0);
     return rc;
 }
 
@@ -880,9 +957,10 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
 
 /* ---- replies without a socket ---- */
 
-void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr dst, uint16_t sport,
-                   uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-                   const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl)
+void tcp_send_bare(struct berth_stack *st, const union inet_addr *src, const union inet_addr *dst,
+                   uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+                   uint16_t wnd, const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl,
+                   unsigned oif)
 {
     uint8_t opt[TCP_MAX_OPTLEN];
     unsigned optlen = o ? (unsigned)tcp_build_options(opt, o) : 0;
@@ -890,40 +968,76 @@ void tcp_send_bare(struct berth_stack *st, struct in_addr src, struct in_addr ds
     if (!p)
         return;
     fill_hdr(p, sport, dport, seq, ack, flags, wnd, opt, optlen, src, dst);
-    out_ip(st, p, src, dst, ttl ? ttl : (uint8_t)st->net.ip_default_ttl, tos, true);
+    if (!ttl) /* ip_default_ttl; IPv6: net.ipv6.conf's hop_limit, 64 */
+        ttl = inet_addr_is_v4(dst) ? (uint8_t)st->net.ip_default_ttl : 64;
+    out_ip(st, p, src, dst, ttl, tos, true, oif);
+}
+
+/* A segment's traffic class as Linux's tcp_v6_send_reset reflects it:
+ * the DS field without the ECN bits. IPv4 resets carry TOS 0 as before. */
+static uint8_t reply_tos(const struct tcp_seg *seg)
+{
+    return inet_addr_is_v4(&seg->saddr) ? 0 : (uint8_t)(seg->p ? seg->p->tos & ~3u : 0);
 }
 
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
 {
-    /* tcp_v4_send_reset: never answer a RST; never to a non-unicast
-     * destination. */
+    /* tcp_v4_send_reset / tcp_v6_send_reset: never answer a RST; never to
+     * a non-unicast destination (IPv6 input already dropped multicast). */
     if (seg->flags & TH_RST)
         return;
-    struct in_addr saddr = inet_addr_v4(&seg->saddr), daddr = inet_addr_v4(&seg->daddr);
-    if (ip4_is_bcast(st, daddr) || ip4_is_multicast(daddr))
-        return;
+    if (inet_addr_is_v4(&seg->daddr)) {
+        struct in_addr daddr = inet_addr_v4(&seg->daddr);
+        if (ip4_is_bcast(st, daddr) || ip4_is_multicast(daddr))
+            return;
+    }
     SNMP_INC(st, Tcp, OutRsts);
+    unsigned oif = tcp_v6_oif(&seg->saddr, seg->ifindex);
     if (seg->flags & TH_ACK)
-        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0, NULL, 0, 0);
+        tcp_send_bare(st, &seg->daddr, &seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
+                      NULL, reply_tos(seg), 0, oif);
     else
-        tcp_send_bare(st, daddr, saddr, seg->dport, seg->sport, 0, seg->end_seq, TH_RST | TH_ACK, 0,
-                      NULL, 0, 0);
+        tcp_send_bare(st, &seg->daddr, &seg->saddr, seg->dport, seg->sport, 0, seg->end_seq,
+                      TH_RST | TH_ACK, 0, NULL, reply_tos(seg), 0, oif);
 }
+
+/* A request's addresses (tcp_eh_local / tcp_eh_remote). */
+static void req_addrs(const struct tcp_req *req, union inet_addr *la, union inet_addr *ra)
+{
+    uint16_t lp;
+    tcp_eh_local(&req->eh, la, &lp);
+    *ra = tcp_eh_remote(&req->eh);
+}
+
+#if BERTH_WITH_IPV6
+unsigned tcp_req_oif(const struct tcp_req *req)
+{
+    unsigned bif = sock_bound_if(&req->listener->inet.sk);
+    union inet_addr ra = tcp_eh_remote(&req->eh);
+    return bif ? bif : tcp_v6_oif(&ra, req->ifindex);
+}
+#endif
 
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
 {
     struct tcp_sock *l = req->listener;
-    if (req->eh.v6)
-        return; /* output builds IPv4 headers only so far (docs/ip.md) */
+    union inet_addr la, ra;
+    req_addrs(req, &la, &ra);
+    bool v6 = req->eh.v6;
     struct tcp_out_opts o = {0};
     o.mss = true;
-    unsigned mtu = ip4_route_mtu(st, req->eh.raddr, req->laddr);
+    unsigned mtu;
+#if BERTH_WITH_IPV6
+    struct ip6_route_res rt6;
+    if (v6)
+        mtu =
+            ip6_route_source(st, &ra.in6, &la.in6, tcp_req_oif(req), &rt6) ? IP6_MIN_MTU : rt6.mtu;
+    else
+#endif
+        mtu = ip4_route_mtu(st, req->eh.raddr, req->laddr);
     if (!mtu)
         mtu = 576;
-    int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
-    if (l->user_mss && adv > l->user_mss)
-        adv = l->user_mss;
-    o.mss_val = (uint16_t)adv;
+    o.mss_val = tcp_advmss(l, mtu, v6);
     o.sack_perm = TCP_SACK(req->sack_ok);
     o.ts = TCP_TS(req->ts_ok);
     if (o.ts) {
@@ -935,8 +1049,16 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     uint32_t w = tcp_rcv_space(l);
     uint16_t wnd = (uint16_t)(w > 65535 ? 65535 : w);
     req->snt_synack = (uint32_t)st_now(st);
-    tcp_send_bare(st, req->laddr, req->eh.raddr, req->lport, req->eh.rport, req->iss, req->irs + 1,
-                  TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet));
+    /* tcp_v6_send_synack: the listener's hop limit and traffic class. */
+#if BERTH_WITH_IPV6
+    if (v6)
+        tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,
+                      TH_SYN | TH_ACK, wnd, &o, inet6_tclass(&l->inet) & ~3u, inet6_hlim(&l->inet),
+                      tcp_req_oif(req));
+    else
+#endif
+        tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,
+                      TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet), 0);
 }
 
 void tcp_sync_mss_route(struct tcp_sock *tp) { tcp_sync_mss(tp, tcp_path_mtu(tp)); }

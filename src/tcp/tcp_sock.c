@@ -440,10 +440,32 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     in->bindaddr_lock = lin->bindaddr_lock;
     in->bnode.v6only = lin->bnode.v6only;
     in->dport = req->eh.rport;
+    if (sock_family(so) == AF_INET6) {
+        /* tcp_v6_syn_recv_sock: the IPv6 options are the listener's
+         * (memcpy(newnp, np)), the addresses the connection's. A field
+         * owning memory added to inet6_info must be cleared here, as
+         * Linux clears ipv6_mc_list, opt and pktoptions. */
+        struct inet6_info *np = inet6_info(in);
+        *np = *inet6_info((struct inet_sock *)lin);
+        memset(&np->rcv_saddr, 0, sizeof(np->rcv_saddr));
+        memset(&np->saddr, 0, sizeof(np->saddr));
+        memset(&np->daddr, 0, sizeof(np->daddr));
+    }
     if (req->eh.v6) { /* a native IPv6 request: only an AF_INET6 listener takes one */
         struct inet6_info *np = inet6_info(in);
         np->rcv_saddr = np->saddr = req->addr6[0];
         np->daddr = req->addr6[1];
+        in->bnode.addr.s_addr = TCP_LOOPBACK4_IPV6;
+#if BERTH_WITH_IPV6
+        /* A link-local peer's interface becomes the child's device
+         * (ir_iif), so its name carries the scope id. */
+        if (!sock_bound_if(so) && inet6_needs_scope_id(&np->daddr) && req->ifindex &&
+            sock_set_bound_if(so, req->ifindex)) {
+            sock_put(so);
+            SNMP_INC(st, TcpExt, ListenDrops);
+            return NULL;
+        }
+#endif
     } else {
         in->bnode.addr = req->laddr;
         in->saddr = req->laddr;
@@ -492,10 +514,7 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     if (tp->user_mss && tp->c->mss_clamp > tp->user_mss)
         tp->c->mss_clamp = (uint16_t)tp->user_mss;
     unsigned mtu = tcp_path_mtu(tp);
-    int adv = (int)mtu - IP4_HLEN - TCP_HLEN;
-    if (tp->user_mss && adv > tp->user_mss)
-        adv = tp->user_mss;
-    tp->c->advmss = (uint16_t)adv;
+    tp->c->advmss = tcp_advmss(tp, mtu, req->eh.v6);
     tcp_sync_mss(tp, mtu);
     tp->c->rcv_mss = tp->c->mss_cache < TCP_MSS_DEFAULT ? tp->c->mss_cache : TCP_MSS_DEFAULT;
     /* tcp_synack_rtt_meas: the handshake gives the first RTT sample, timed
@@ -620,6 +639,8 @@ static int tcp_accept(struct bsock *so, struct bsock **child, int flags)
 
 /* ---- active open ---- */
 
+static void connect_start(struct tcp_sock *tp);
+
 static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
 {
     struct inet_sock *in = &tp->inet;
@@ -631,8 +652,10 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     if (dst.s_addr == INADDR_ANY)
         dst.s_addr = in->saddr.s_addr ? in->saddr.s_addr : htonl(INADDR_LOOPBACK);
     struct ip_route_res rt;
-    if (ip4_route_source(st, dst, in->saddr, &rt))
+    if (ip4_route_source(st, dst, in->saddr, &rt)) {
+        SNMP_INC(st, Ip, OutNoRoutes); /* as the kernel counts it (seen on 6.18) */
         return -ENETUNREACH;
+    }
     if (ip4_is_multicast(dst) || ip4_is_bcast(st, dst))
         return -ENETUNREACH;
     struct in_addr src = rt.src;
@@ -699,13 +722,21 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
         tp->c->write_seq ? tp->c->write_seq : tcp_isn(st, &la, htons(inet_num(in)), &ra, in->dport);
     struct tcp_stack *ts = tcp_of(st);
     tp->c->ts_off = TCP_TS(ts->timestamps) == 1 ? tcp_ts_offset(st, &la, &ra) : 0;
-    int adv = (int)rt.mtu - IP4_HLEN - TCP_HLEN;
-    if (tp->user_mss && adv > tp->user_mss)
-        adv = tp->user_mss;
-    tp->c->advmss = (uint16_t)adv;
+    tp->c->advmss = tcp_advmss(tp, rt.mtu, false);
     tp->ts_ok = TCP_TS(ts->timestamps) != 0;
     tcp_sync_mss(tp, rt.mtu);
     tp->ts_ok = false;
+    connect_start(tp);
+    return 0;
+}
+
+/* The rest of tcp_connect_init and tcp_connect, for either family: the
+ * ISN, advmss and mss_cache are set; send the SYN. */
+static void connect_start(struct tcp_sock *tp)
+{
+    struct bsock *so = tcp_bs(tp);
+    struct berth_stack *st = so->st;
+    struct tcp_stack *ts = tcp_of(st);
     tp->c->rcv_wscale = TCP_WS(ts->window_scaling) ? tcp_pick_wscale(tp) : 0;
     tp->c->snd_wscale = 0;
     tp->c->snd_una = tp->c->iss;
@@ -733,13 +764,22 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     tcp_fastopen_syn_init(tp);
     tcp_send_syn(tp);
     tcp_rearm_rto(tp);
-    return 0;
 }
 
-static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len,
-                    struct sockaddr_in *out)
+#if BERTH_WITH_IPV6
+/* tcp_v6_connect's checks, in its order: the length and family; [::]
+ * means the loopback of the socket's kind (::ffff:127.0.0.1 when it is
+ * bound to a v4-mapped address, else ::1); multicast is ENETUNREACH; a
+ * link-local peer takes the scope id as the socket's device (EINVAL if
+ * another device is bound) and needs one; a v4-mapped peer is IPv4
+ * (ENETUNREACH on an IPV6_V6ONLY socket), filled into *out; else *dst6 is
+ * the native IPv6 peer and *native is set. */
+static int v6_dest(struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len,
+                   struct sockaddr_in *out, struct in6_addr *dst6, bool *native)
 {
+    struct bsock *so = tcp_bs(tp);
     struct sockaddr_in6 sin6;
+    *native = false;
     if (len < 24)
         return -EINVAL;
     memset(&sin6, 0, sizeof(sin6));
@@ -748,28 +788,42 @@ static int v6_to_v4(const struct tcp_sock *tp, const struct sockaddr *sa, sockle
         return -EAFNOSUPPORT;
     memset(out, 0, sizeof(*out));
     out->sin_family = AF_INET;
-    out->sin_port = sin6.sin6_port;
-    if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
-        /* connect to [::]: the loopback of the socket's kind */
-        if (!IN6_IS_ADDR_V4MAPPED(bind_node_addr6(&tp->inet.bnode)) || tp->inet.bnode.v6only)
-            return -ENETUNREACH; /* would be ::1: no IPv6 packet path yet */
-        out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return 0;
+    out->sin_port = sin6.sin6_port; /* native too: the caller's port */
+    struct in6_addr *a = &sin6.sin6_addr;
+    if (IN6_IS_ADDR_UNSPECIFIED(a)) {
+        if (IN6_IS_ADDR_V4MAPPED(bind_node_addr6(&tp->inet.bnode))) {
+            a->s6_addr[10] = a->s6_addr[11] = 0xff;
+            a->s6_addr[12] = 127;
+            a->s6_addr[15] = 1;
+        } else {
+            a->s6_addr[15] = 1;
+        }
     }
-    if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
-        /* tcp_v6_connect: multicast is ENETUNREACH; a link-local peer
-         * without an interface (scope id or bound device) is EINVAL,
-         * both before any route is looked up. */
-        if (!IN6_IS_ADDR_MULTICAST(&sin6.sin6_addr) && IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) &&
-            !sin6.sin6_scope_id && !sock_bound_if(&tp->inet.sk))
+    if (IN6_IS_ADDR_MULTICAST(a))
+        return -ENETUNREACH;
+    if (IN6_IS_ADDR_LINKLOCAL(a)) {
+        if (len >= sizeof(sin6) && sin6.sin6_scope_id) {
+            /* sk_dev_equal_l3scope: a bound device must be the same */
+            if (sock_bound_if(so) && sock_bound_if(so) != sin6.sin6_scope_id)
+                return -EINVAL;
+            if (sock_set_bound_if(so, sin6.sin6_scope_id))
+                return -ENOMEM;
+        }
+        if (!sock_bound_if(so))
             return -EINVAL;
-        return -ENETUNREACH; /* native IPv6: not yet (docs/deviations.md) */
+    }
+    if (!IN6_IS_ADDR_V4MAPPED(a)) {
+        *dst6 = *a;
+        *native = true;
+        return 0;
     }
     if (tp->inet.bnode.v6only)
         return -ENETUNREACH;
-    memcpy(&out->sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
+    memcpy(&out->sin_addr, &a->s6_addr[12], 4);
     return 0;
 }
+
+#endif
 
 /* __inet_stream_connect: sa is NULL for sendto(MSG_FASTOPEN) without an
  * address; nonblock is the file's flag or, from sendmsg, MSG_DONTWAIT. */
@@ -794,15 +848,25 @@ static int stream_connect(struct bsock *so, const struct sockaddr *sa, socklen_t
         if (tcp_state(tp) != TCPS_CLOSE)
             return -EISCONN;
         struct sockaddr_in sin;
+        bool native = false;
+#if BERTH_WITH_IPV6
+        struct in6_addr dst6;
         if (sock_family(so) == AF_INET6) {
-            err = v6_to_v4(tp, sa, len, &sin);
-        } else {
+            err = v6_dest(tp, sa, len, &sin, &dst6, &native);
+            if (!err && native) {
+                err = tcp_v6_connect(tp, &dst6, sin.sin_port);
+                if (!err)
+                    connect_start(tp);
+            }
+        } else
+#endif
+        {
             if (len < sizeof(sin))
                 return -EINVAL;
             memcpy(&sin, sa, sizeof(sin));
             err = sin.sin_family != AF_INET ? -EAFNOSUPPORT : 0;
         }
-        if (!err)
+        if (!err && !native)
             err = tcp_v4_connect(tp, &sin);
         if (err < 0)
             return err;

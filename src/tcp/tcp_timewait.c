@@ -139,7 +139,8 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
         (uint8_t)((substate == TCPS_FIN_WAIT2 ? TW_FW2 : 0) | (TCP_TS(tp->ts_ok) ? TW_TS : 0) |
                   (tp->conn_bound ? TW_CONN : 0) | (wlog << TW_WLOG_SHIFT));
     const struct bind_node *b = &tp->inet.bnode;
-    tw->bnode.addr = tp->inet.saddr; /* rcv_saddr: the connection's address */
+    /* rcv_saddr: the connection's address (LOOPBACK4_IPV6 for IPv6) */
+    tw->bnode.addr = tp->eh.v6 ? tp->inet.bnode.addr : tp->inet.saddr;
     if (bind_node_v6(b)) {
         tw->addr6[0] = *bind_node_addr6(b);
         bind_node_set_addr6(&tw->bnode, &tw->addr6[0]);
@@ -234,22 +235,22 @@ void tcp_tw_fini(struct berth_stack *st)
     ts->tw_count = 0;
 }
 
+/* tcp_v4_timewait_ack / tcp_v6_timewait_ack. The ACK carries TOS or
+ * traffic class 0 and the default TTL or hop limit: the entry does not
+ * keep the socket's (Linux keeps tw_tos / tw_tclass; docs/tcp.md). */
 void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
 {
-    if (tw->eh.v6)
-        return; /* output builds IPv4 headers only so far (docs/ip.md) */
+    union inet_addr la, ra = tcp_eh_remote(&tw->eh);
+    uint16_t lp;
+    tcp_eh_local(&tw->eh, &la, &lp);
     struct tcp_out_opts o = {0};
     if (tw->eh.tw_sub & TW_TS) {
         o.ts = true;
-        union inet_addr la = inet_addr_from4(tw->bnode.addr), ra = tcp_eh_remote(&tw->eh);
         o.tsval = tcp_ts_now(st) + tcp_ts_offset(st, &la, &ra);
         o.tsecr = tw->ts_recent;
     }
-    struct in_addr la;
-    uint16_t lp;
-    tcp_tw_local(tw, &la, &lp);
-    tcp_send_bare(st, la, tw->eh.raddr, lp, tw->eh.rport, tw->snd_nxt, tw->rcv_nxt, TH_ACK,
-                  tw_wnd(tw), &o, 0, 0);
+    tcp_send_bare(st, &la, &ra, lp, tw->eh.rport, tw->snd_nxt, tw->rcv_nxt, TH_ACK, tw_wnd(tw), &o,
+                  0, 0, tw->eh.v6 ? tw->bnode.bound_if : 0); /* tw_bound_dev_if */
 }
 
 static void tw_rst(struct berth_stack *st, struct tcp_tw *tw, const struct tcp_seg *seg)

@@ -14,6 +14,14 @@ struct udp_hdr {
 };
 #define UDP_HLEN 8
 
+/* Count a Udp or Udp6 counter by the datagram's family (Linux's
+ * __UDPX_MIB). */
+#if BERTH_WITH_IPV6
+#define UDPX_INC(st, v6, n) ((v6) ? SNMP_INC(st, Udp6, n) : SNMP_INC(st, Udp, n))
+#else
+#define UDPX_INC(st, v6, n) ((void)(v6), SNMP_INC(st, Udp, n))
+#endif
+
 /* p->data at the UDP header, p->src/dst/nh set by IP (consumes p). */
 void udp_input(struct berth_stack *st, struct pkt *p, bool multi);
 struct ip_err;

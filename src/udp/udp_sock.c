@@ -1,5 +1,6 @@
 /* udp_sock.c — the AF_INET/SOCK_DGRAM operations (Linux's udp_sendmsg,
- * udp_recvmsg, ip4_datagram_connect, __udp_disconnect, udp_poll). */
+ * udp_recvmsg, ip4_datagram_connect, __udp_disconnect, udp_poll), and what
+ * AF_INET6 UDP sockets share with them (udp6_sock.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -19,7 +20,7 @@
 #define UDP_CORK 1 /* <netinet/udp.h>; SOL_UDP is IPPROTO_UDP */
 #endif
 
-static int udp_resolve_protocol(int protocol)
+int udp_resolve_protocol(int protocol)
 {
     if (protocol == 0 || protocol == IPPROTO_UDP)
         return IPPROTO_UDP;
@@ -28,10 +29,10 @@ static int udp_resolve_protocol(int protocol)
 
 /* ---- corking (Linux's up->pending, ip_append_data, udp_push_pending_frames) ---- */
 
-static bool udp_pending(const struct udp_sock *us) { return us->cork && us->cork->p; }
+bool udp_pending(const struct udp_sock *us) { return us->cork && us->cork->p; }
 
 /* The cork block, allocated the first time the socket corks. */
-static struct udp_cork *udp_cork_get(struct udp_sock *us)
+struct udp_cork *udp_cork_get(struct udp_sock *us)
 {
     if (!us->cork) {
         us->cork = st_alloc(us->inet.sk.st, sizeof(*us->cork));
@@ -42,7 +43,7 @@ static struct udp_cork *udp_cork_get(struct udp_sock *us)
 }
 
 /* udp_flush_pending_frames: the gathered datagram is thrown away. */
-static void udp_cork_flush(struct udp_sock *us)
+void udp_cork_flush(struct udp_sock *us)
 {
     if (udp_pending(us)) {
         pkt_free(us->inet.sk.st, us->cork->p);
@@ -50,13 +51,13 @@ static void udp_cork_flush(struct udp_sock *us)
     }
 }
 
-static int udp_init(struct bsock *so)
+int udp_init(struct bsock *so)
 {
     inet_sock_init(&udp_sk(so)->inet);
     return 0;
 }
 
-static void udp_release(struct bsock *so)
+void udp_release(struct bsock *so)
 {
     struct udp_sock *us = udp_sk(so);
     inet_unhash(&us->inet);
@@ -99,12 +100,10 @@ static int udp_disconnect(struct inet_sock *in)
     return 0;
 }
 
-static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
-
 /* inet_dgram_connect: the address length, AF_UNSPEC as disconnect, then an
  * autobind that happens whatever the protocol's checks say next. Returns 1
  * when the family's connect should go on, else the call's result. */
-static int dgram_connect_begin(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
+int dgram_connect_begin(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
 {
     if (len < sizeof(sa->sa_family))
         return -EINVAL;
@@ -123,7 +122,7 @@ static int udp_connect(struct bsock *so, const struct sockaddr *sa, socklen_t le
 }
 
 /* __ip4_datagram_connect */
-static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
+int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len)
 {
     struct bsock *so = &in->sk;
     struct berth_stack *st = so->st;
@@ -149,7 +148,7 @@ static int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen
     in->dport = sin.sin_port;
     in->state = INET_ESTABLISHED;
     struct udp_sock *us = udp_sk(so);
-    if (udp_pending(us)) {
+    if (udp_pending(us) && udp_pending_v4(us)) {
         /* Linux routes the connect into inet->cork.fl, the flow a pending
          * datagram will be sent on: it now goes to the new peer. */
         struct pkt *p = us->cork->p;
@@ -200,10 +199,14 @@ static int udp_send_dgram(struct inet_sock *in, struct pkt *p, berth_netif *ifp,
  * first corked send (a connect() since then moved it, as Linux's connect
  * rewrites inet->cork.fl). The TTL is the socket's now, the TOS the one
  * of the first send (ip_setup_cork keeps ipc.tos, not ipc.ttl). */
-static int udp_push_pending(struct udp_sock *us)
+int udp_push_pending(struct udp_sock *us)
 {
     if (!udp_pending(us))
         return 0;
+#if BERTH_WITH_IPV6
+    if (!udp_pending_v4(us))
+        return udp6_push_pending(us);
+#endif
     struct inet_sock *in = &us->inet;
     struct berth_stack *st = in->sk.st;
     struct pkt *p = us->cork->p;
@@ -222,17 +225,18 @@ static int udp_push_pending(struct udp_sock *us)
     return udp_send_dgram(in, p, ifp, nexthop, pkt_src4(p), pkt_dst4(p), uh.dest, p->tos);
 }
 
-/* ip_append_data on a corked socket: add total bytes to the pending
- * datagram. The whole datagram must fit one IP packet (EMSGSIZE), and any
+/* ip_append_data / ip6_append_data on a corked socket: add total bytes to
+ * the pending datagram. The whole datagram must fit what the first corked
+ * send allowed (cork->max: one IP packet, or the MTU without
+ * fragmentation; EMSGSIZE), and any
  * failure throws away what was gathered (udp_sendmsg's flush). The address,
  * shutdown and pending error are not looked at: Linux only checks them
  * when the first piece allocates the socket's buffer. */
-static ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t total,
-                               bool more)
+ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t total, bool more)
 {
     struct berth_stack *st = us->inet.sk.st;
     struct pkt *p = us->cork->p;
-    if (p->len + total > UDP_HLEN + UDP_MAX_PAYLOAD) {
+    if (total > us->cork->max || p->len + total > us->cork->max) {
         udp_cork_flush(us);
         return -EMSGSIZE;
     }
@@ -241,8 +245,8 @@ static ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, si
         size_t want = p->len + total, len = 2 * (size_t)p->len;
         if (len < want)
             len = want;
-        if (len > UDP_HLEN + UDP_MAX_PAYLOAD)
-            len = UDP_HLEN + UDP_MAX_PAYLOAD;
+        if (len > us->cork->max)
+            len = us->cork->max;
         struct pkt *n = pkt_alloc(st, PKT_HEADROOM, len);
         if (!n) {
             SNMP_INC(st, Udp, SndbufErrors);
@@ -254,6 +258,7 @@ static ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, si
         n->src = p->src;
         n->dst = p->dst;
         n->tos = p->tos;
+        n->ttl = p->ttl;
         pkt_free(st, p);
         us->cork->p = p = n;
     }
@@ -270,7 +275,7 @@ static ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, si
     return (ssize_t)total;
 }
 
-static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
 {
     struct inet_sock *in = inet_sk(so);
     struct udp_sock *us = udp_sk(so);
@@ -283,9 +288,10 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
     bool corkreq = (us->cork && us->cork->on) || (flags & MSG_MORE);
-    /* Pending data: this send is appended whatever address it names. */
+    /* Pending data: this send is appended whatever address it names, but
+     * not to an IPv6 datagram (udp_sendmsg: "pending != AF_INET"). */
     if (udp_pending(us))
-        return udp_cork_append(us, msg, total, corkreq);
+        return udp_pending_v4(us) ? udp_cork_append(us, msg, total, corkreq) : -EINVAL;
     struct in_addr dst;
     uint16_t dport;
     if (msg->msg_name) {
@@ -345,6 +351,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
         p->dst = inet_addr_from4(dst);
         p->tos = in->tos;
         us->cork->p = p;
+        us->cork->max = UDP_HLEN + UDP_MAX_PAYLOAD;
         return (ssize_t)total;
     }
     int rc = udp_send_dgram(in, p, ifp, nexthop, src, dst, dport, in->tos);
@@ -353,7 +360,7 @@ static ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
     return (ssize_t)total;
 }
 
-static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
 {
     struct udp_sock *us = udp_sk(so);
     struct berth_stack *st = so->st;
@@ -388,29 +395,40 @@ static ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     if (iov_scatter(msg, p->data + UDP_HLEN, copied)) {
         /* Linux drops the datagram it could not copy (unless peeking). */
         if (!(flags & MSG_PEEK)) {
-            SNMP_INC(st, Udp, InErrors);
+            UDPX_INC(st, pkt_is_v6(p), InErrors);
             pkt_free(st, udp_rxq_pop(us));
         }
         return -EFAULT;
     }
-    if (msg->msg_name) {
-        struct sockaddr_in sin;
-        memset(&sin, 0, sizeof(sin));
-        sin.sin_family = AF_INET;
-        memcpy(&sin.sin_port, p->data, 2);
-        sin.sin_addr = pkt_src4(p);
-        memcpy(msg->msg_name, &sin, sizeof(sin));
-        msg->msg_namelen = sizeof(sin);
+#if BERTH_WITH_IPV6
+    if (sock_family(so) == AF_INET6) {
+        /* udpv6_recvmsg: counted in the datagram's family; the name is a
+         * sockaddr_in6 either way */
+        if (msg->msg_name)
+            udp6_put_name(msg, p);
+        inet6_put_cmsgs(&us->inet, msg, p);
+    } else
+#endif
+    {
+        if (msg->msg_name) {
+            struct sockaddr_in sin;
+            memset(&sin, 0, sizeof(sin));
+            sin.sin_family = AF_INET;
+            memcpy(&sin.sin_port, p->data, 2);
+            sin.sin_addr = pkt_src4(p);
+            memcpy(msg->msg_name, &sin, sizeof(sin));
+            msg->msg_namelen = sizeof(sin);
+        }
+        inet_put_cmsgs(&us->inet, msg, p);
     }
-    inet_put_cmsgs(&us->inet, msg, p);
     if (!(flags & MSG_PEEK)) {
-        SNMP_INC(st, Udp, InDatagrams);
+        UDPX_INC(st, pkt_is_v6(p), InDatagrams);
         pkt_free(st, udp_rxq_pop(us));
     }
     return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
 }
 
-static int udp_shutdown(struct bsock *so, int how)
+int udp_shutdown(struct bsock *so, int how)
 {
     struct inet_sock *in = inet_sk(so);
     /* inet_shutdown: an unconnected socket reports ENOTCONN but still
@@ -420,7 +438,7 @@ static int udp_shutdown(struct bsock *so, int how)
     return in->state == INET_CLOSE ? -ENOTCONN : 0;
 }
 
-static unsigned udp_poll(struct bsock *so)
+unsigned udp_poll(struct bsock *so)
 {
     struct udp_sock *us = udp_sk(so);
     unsigned m = 0;
@@ -436,7 +454,7 @@ static unsigned udp_poll(struct bsock *so)
     return m;
 }
 
-static int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
+int udp_ioctl(struct bsock *so, unsigned long req, void *arg)
 {
     struct udp_sock *us = udp_sk(so);
     int v;
@@ -496,7 +514,7 @@ static int udp_lib_getsockopt(struct udp_sock *us, int name, void *val, socklen_
     return copy_to_user(val, &v, (size_t)ulen);
 }
 
-static int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
+int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
 {
     if (level == SOL_SOCKET) {
         inet_sync_node(inet_sk(so)); /* SO_REUSEADDR etc. count from now on */
@@ -509,7 +527,7 @@ static int udp_setsockopt(struct bsock *so, int level, int name, const void *val
     return ip_setsockopt(so, name, val, len);
 }
 
-static int udp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
+int udp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
 {
     if (level == SOL_SOCKET)
         return name == SO_ACCEPTCONN ? (*(int *)val = 0, 0) : -ENOPROTOOPT;
@@ -519,170 +537,6 @@ static int udp_getsockopt(struct bsock *so, int level, int name, void *val, sock
         return -EOPNOTSUPP;
     return ip_getsockopt(so, name, val, len);
 }
-
-/* ---- AF_INET6 (udpv6_*): IPv4 traffic through v4-mapped addresses ---- */
-#if BERTH_WITH_IPV6
-
-static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
-{
-    struct inet_sock *in = inet_sk(so);
-    int rc = dgram_connect_begin(in, sa, len);
-    if (rc != 1)
-        return rc;
-    if (sa->sa_family == AF_INET) {
-        if (in->bnode.v6only)
-            return -EAFNOSUPPORT;
-        rc = udp4_connect(in, sa, len);
-    } else {
-        struct sockaddr_in6 sin6;
-        if (len < 24)
-            return -EINVAL;
-        memset(&sin6, 0, sizeof(sin6));
-        memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
-        if (sin6.sin6_family != AF_INET6)
-            return -EAFNOSUPPORT;
-        if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
-            /* "connect to self": loopback of the socket's own kind */
-            if (IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->rcv_saddr)) {
-                sin6.sin6_addr.s6_addr[10] = sin6.sin6_addr.s6_addr[11] = 0xff;
-                sin6.sin6_addr.s6_addr[12] = 127;
-                sin6.sin6_addr.s6_addr[15] = 1;
-            } else {
-                sin6.sin6_addr = in6addr_loopback;
-            }
-        }
-        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
-            /* __ip6_datagram_connect: a link-local or link-scope multicast
-             * peer needs an interface (scope id or bound device) before
-             * any route is looked up. */
-            if (inet6_needs_scope_id(&sin6.sin6_addr) && !sin6.sin6_scope_id && !sock_bound_if(so))
-                return -EINVAL;
-            return -ENETUNREACH; /* no IPv6 packet path yet (deviations.md) */
-        }
-        if (in->bnode.v6only)
-            return -ENETUNREACH;
-        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = sin6.sin6_port};
-        memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
-        rc = udp4_connect(in, (struct sockaddr *)&sin, sizeof(sin));
-    }
-    if (rc == 0)
-        inet6_mapped_connected(in);
-    return rc;
-}
-
-static ssize_t udp6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
-{
-    struct inet_sock *in = inet_sk(so);
-    if (!inet_num(in) && inet_autobind(in))
-        return -EAGAIN;
-    struct msghdr m = *msg;
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    if (msg->msg_name) {
-        struct sockaddr_in6 sin6;
-        const struct sockaddr *sa = msg->msg_name;
-        if (msg->msg_namelen < sizeof(sa_family_t))
-            return -EINVAL;
-        switch (sa->sa_family) {
-        case AF_INET6:
-            if (msg->msg_namelen < 24)
-                return -EINVAL;
-            memset(&sin6, 0, sizeof(sin6));
-            memcpy(&sin6, sa, msg->msg_namelen < sizeof(sin6) ? msg->msg_namelen : sizeof(sin6));
-            if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) &&
-                IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->saddr)) {
-                sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            } else if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
-                memcpy(&sin.sin_addr, &sin6.sin6_addr.s6_addr[12], 4);
-            } else if (udp_pending(udp_sk(so))) {
-                /* udpv6_sendmsg: pending IPv4 frames take the data
-                 * whatever the address (udp_sendmsg appends it). */
-                return udp_sendmsg(so, msg, total, flags);
-            } else if (!sin6.sin6_port) {
-                return -EINVAL; /* udpv6_sendmsg: port 0, before routing */
-            } else {
-                return -ENETUNREACH; /* native IPv6: no packet path yet */
-            }
-            sin.sin_port = sin6.sin6_port;
-            m.msg_name = &sin;
-            m.msg_namelen = sizeof(sin);
-            break;
-        case AF_INET:
-            break;
-        case AF_UNSPEC:
-            /* udpv6_sendmsg forgets the address and, on a connected
-             * socket, takes the native IPv6 path to the peer, even a
-             * v4-mapped one, which has no route. */
-            if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so)))
-                return -ENETUNREACH;
-            m.msg_name = NULL;
-            m.msg_namelen = 0;
-            break;
-        default:
-            return -EINVAL;
-        }
-    } else if (in->state == INET_ESTABLISHED && !udp_pending(udp_sk(so))) {
-        if (!IN6_IS_ADDR_V4MAPPED(&inet6_info(in)->daddr))
-            return -ENETUNREACH;
-        /* udpv6_sendmsg hands a v4-mapped peer to udp_sendmsg as an
-         * explicit address, so its checks apply: a peer port of 0 (a
-         * connect to [::ffff:a.b.c.d]:0) is EINVAL. (With corked IPv4
-         * frames pending, the data joins them instead.) */
-        sin.sin_addr = in->daddr;
-        sin.sin_port = in->dport;
-        m.msg_name = &sin;
-        m.msg_namelen = sizeof(sin);
-    }
-    if (in->bnode.v6only && (m.msg_name || in->state == INET_ESTABLISHED))
-        return -ENETUNREACH;
-    return udp_sendmsg(so, &m, total, flags);
-}
-
-static ssize_t udp6_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
-{
-    ssize_t rc = udp_recvmsg(so, msg, flags);
-    if (rc >= 0 && msg->msg_name)
-        inet6_map_name((struct sockaddr_storage *)msg->msg_name, &msg->msg_namelen);
-    return rc;
-}
-
-static int udp6_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len)
-{
-    if (level == IPPROTO_IPV6)
-        return ipv6_setsockopt(so, name, val, len);
-    return udp_setsockopt(so, level, name, val, len);
-}
-
-static int udp6_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len)
-{
-    if (level == IPPROTO_IPV6)
-        return ipv6_getsockopt(so, name, val, len);
-    if (level != SOL_SOCKET && level != IPPROTO_UDP && level != IPPROTO_IP)
-        return -ENOPROTOOPT; /* ipv6_getsockopt: unknown levels */
-    return udp_getsockopt(so, level, name, val, len);
-}
-
-_Static_assert(INET6_OBJ_FITS(struct udp_sock),
-               "udp_sock: the inet6_info is within reach of the bind node");
-
-const struct sock_ops udp6_ops = {
-    .family = AF_INET6,
-    .type = SOCK_DGRAM,
-    .obj_size = INET6_OBJ_SIZE(struct udp_sock),
-    .resolve_protocol = udp_resolve_protocol,
-    .init = udp_init,
-    .release = udp_release,
-    .bind = inet6_bind,
-    .connect = udp6_connect,
-    .sendmsg = udp6_sendmsg,
-    .recvmsg = udp6_recvmsg,
-    .getname = inet6_getname,
-    .setsockopt = udp6_setsockopt,
-    .getsockopt = udp6_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = udp_ioctl,
-};
-#endif /* BERTH_WITH_IPV6 */
 
 const struct sock_ops udp4_ops = {
     .family = AF_INET,

@@ -14,6 +14,12 @@ struct udp_cork {
      * nothing is pending. */
     struct pkt *p;
     bool on; /* UDP_CORK */
+    /* The flow of an IPv6 datagram (p->dst native IPv6; p->ttl its hop
+     * limit, p->tos its traffic class): Linux's v6_cork and cork.fl. */
+    bool dontfrag;
+    unsigned oif;       /* interface asked for (scope id, bound device, IPV6_PKTINFO) */
+    uint32_t flowlabel; /* network order */
+    uint32_t max;       /* the largest the whole datagram (UDP header included) may grow */
 };
 
 /* The receive queue: a circular list of datagrams through pkt->next,
@@ -62,5 +68,38 @@ static inline struct pkt *udp_rxq_pop(struct udp_sock *us)
 
 /* Queue a datagram on a socket, honouring SO_RCVBUF (consumes p). */
 void udp_queue_rcv(struct berth_stack *st, struct udp_sock *us, struct pkt *p);
+
+/* ---- shared by the AF_INET (udp_sock.c) and AF_INET6 (udp6_sock.c) ops ---- */
+int udp_resolve_protocol(int protocol);
+int udp_init(struct bsock *so);
+void udp_release(struct bsock *so);
+/* inet_dgram_connect's part before the family's: 1 to go on, else the
+ * call's result (AF_UNSPEC disconnects; autobind). */
+int dgram_connect_begin(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
+int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
+ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
+ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags);
+int udp_shutdown(struct bsock *so, int how);
+unsigned udp_poll(struct bsock *so);
+int udp_ioctl(struct bsock *so, unsigned long req, void *arg);
+int udp_setsockopt(struct bsock *so, int level, int name, const void *val, socklen_t len);
+int udp_getsockopt(struct bsock *so, int level, int name, void *val, socklen_t *len);
+/* Corking (up->pending): a datagram is pending; of which family. */
+bool udp_pending(const struct udp_sock *us);
+static inline bool udp_pending_v4(const struct udp_sock *us)
+{
+    return inet_addr_is_v4(&us->cork->p->dst);
+}
+struct udp_cork *udp_cork_get(struct udp_sock *us);
+void udp_cork_flush(struct udp_sock *us);
+ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t total, bool more);
+/* Send the pending datagram (udp_push_pending_frames / udp_v6_...). */
+int udp_push_pending(struct udp_sock *us);
+#if BERTH_WITH_IPV6
+int udp6_push_pending(struct udp_sock *us);
+/* recvmsg's name of an AF_INET6 socket: sockaddr_in6, the IPv4 source
+ * v4-mapped, a link-local IPv6 one with its interface as scope id. */
+void udp6_put_name(struct msghdr *msg, const struct pkt *p);
+#endif
 
 #endif

@@ -3,7 +3,7 @@
  * client reaches an IPv4 listener through a v4-mapped address, a V6ONLY
  * listener takes no IPv4 client, a V6ONLY socket cannot connect to a
  * v4-mapped address, and an AF_INET6 socket rejects short or foreign
- * addresses. (No ::1 here: berth has no IPv6 packet path yet.) */
+ * addresses. (Native IPv6 on the same listeners: v6_tcp_dualstack.) */
 #include "conf.h"
 
 static int l6(int port, int v6only)

@@ -41,11 +41,14 @@ fuzz fuzz_eth_arp fuzz_eth_arp.c
 fuzz fuzz_nd6 fuzz_nd6.c
 fuzz fuzz_tcp fuzz_tcp.c
 fuzz fuzz_icmp_err fuzz_tcp.c -DFUZZ_ICMP_ERRORS
+fuzz fuzz_ip6_input fuzz_ip6_input.c
 "$cc" -std=c11 -Wall -Wextra -Werror $san $inc "$src/tests/fuzz/make_seeds.c" $lib \
     -o "$out/make_seeds"
-for h in ip4_input ip4_frag eth_arp nd6 tcp icmp_err; do
+"$cc" -std=c11 -Wall -Wextra -Werror $inc "$src/tests/fuzz/make_seeds6.c" -o "$out/make_seeds6"
+for h in ip4_input ip4_frag eth_arp nd6 tcp icmp_err ip6_input; do
     rm -rf "$out/seeds-$h"
     mkdir -p "$out/seeds-$h"
 done
 "$out/make_seeds" "$out"
-echo "built $out/fuzz_{ip4_input,ip4_frag,eth_arp,nd6,tcp,icmp_err}; seeds in $out/seeds-*"
+"$out/make_seeds6" "$out"
+echo "built $out/fuzz_{ip4_input,ip4_frag,eth_arp,nd6,tcp,icmp_err,ip6_input}; seeds in $out/seeds-*"

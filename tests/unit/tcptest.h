@@ -50,6 +50,7 @@ struct tt_net {
     berth_vlink *link;
     berth_stack *a, *b;
     berth_netif *ia, *ib;
+    int family; /* of tt_transfer's connection: AF_INET (0) or AF_INET6 */
 };
 
 static inline berth_netif *tt_plug(berth_vlink *l, berth_stack *st, const char *prefix,
@@ -74,18 +75,50 @@ static inline void tt_net_init(struct tt_net *n, uint64_t seed, const struct ber
     n->b = berth_sim_add_host(n->sim, "b", NULL);
     n->ia = tt_plug(n->link, n->a, "192.0.2.1/24", mtu);
     n->ib = tt_plug(n->link, n->b, "192.0.2.2/24", mtu);
+    n->family = AF_INET;
+}
+
+/* The same network with IPv6 too (a = 2001:db8::1, b = 2001:db8::2 on
+ * the link), tt_transfer connecting over IPv6. */
+static inline void tt_net_init6(struct tt_net *n, uint64_t seed, const struct berth_link_params *p,
+                                unsigned mtu)
+{
+    tt_net_init(n, seed, p, mtu);
+    struct in6_addr a6, b6;
+    inet_pton(AF_INET6, "2001:db8::1", &a6);
+    inet_pton(AF_INET6, "2001:db8::2", &b6);
+    berth_netif_addr6_add(n->ia, &a6, 64);
+    berth_netif_addr6_add(n->ib, &b6, 64);
+    n->family = AF_INET6;
 }
 
 static inline void tt_net_free(struct tt_net *n) { berth_sim_free(n->sim); }
 
+/* ip:port of either family ("192.0.2.2" or "2001:db8::2"). */
+static inline socklen_t tt_addr(struct sockaddr_storage *ss, const char *ip, uint16_t port)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (strchr(ip, ':')) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons(port);
+        inet_pton(AF_INET6, ip, &a->sin6_addr);
+        return sizeof(*a);
+    }
+    struct sockaddr_in a = sin4(ip, port);
+    memcpy(ss, &a, sizeof(a));
+    return sizeof(a);
+}
+
 /* A listener on b:port (blocking calls are fine: setup only). */
 static inline int tt_listen(berth_stack *st, const char *ip, uint16_t port, int backlog)
 {
-    int fd = berth_socket(st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_storage s;
+    socklen_t sl = tt_addr(&s, ip, port);
+    int fd = berth_socket(st, s.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     int one = 1;
     berth_setsockopt(st, fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    struct sockaddr_in s = sin4(ip, port);
-    if (berth_bind(st, fd, SA(s), sizeof(s)) || berth_listen(st, fd, backlog))
+    if (berth_bind(st, fd, SA(s), sl) || berth_listen(st, fd, backlog))
         return -1;
     return fd;
 }
@@ -209,14 +242,16 @@ static inline struct tt_result tt_transfer(struct tt_net *n, uint64_t bytes_ab, 
     x->sim = n->sim;
     tt_end_init(&x->ea, n->a, bytes_ab, 11, 22);
     tt_end_init(&x->eb, n->b, bytes_ba, 22, 11);
-    x->eb.lfd = tt_listen(n->b, "192.0.2.2", 80, 16);
+    const char *bip = n->family == AF_INET6 ? "2001:db8::2" : "192.0.2.2";
+    x->eb.lfd = tt_listen(n->b, bip, 80, 16);
     if (tune)
         tune(n->b, x->eb.lfd);
-    int fd = berth_socket(n->a, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_storage to;
+    socklen_t tl = tt_addr(&to, bip, 80);
+    int fd = berth_socket(n->a, to.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if (tune)
         tune(n->a, fd);
-    struct sockaddr_in to = sin4("192.0.2.2", 80);
-    berth_connect(n->a, fd, SA(to), sizeof(to));
+    berth_connect(n->a, fd, SA(to), tl);
     x->ea.fd = fd;
     berth_sim_set_app(n->sim, n->a, tt_app_a, x);
     berth_sim_set_app(n->sim, n->b, tt_app_b, x);

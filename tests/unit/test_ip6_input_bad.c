@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#if BERTH_WITH_IPV6 && BERTH_WITH_FRAG &&                                                          \
+    BERTH_WITH_COUNTERS /* else nothing to test: main returns 77 (skip) */
+
 #include "ip6test.h"
 
 static uint8_t pkt[70000], body[70000];
@@ -317,3 +320,6 @@ int main(void)
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
+#else
+int main(void) { return 77; }
+#endif

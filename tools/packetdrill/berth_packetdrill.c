@@ -27,6 +27,15 @@
  * so_flags (packetdrill --so_flags), space or comma separated:
  *   local=A.B.C.D/LEN   the interface address (default 192.0.2.1/24)
  *   gw=A.B.C.D          the default route's gateway (default 192.0.2.2)
+ *   local=2001:db8::1/64  an IPv6 address on pd0 too, for packetdrill's
+ *                       --ip_version=ipv6 (issue 11): run it with
+ *                       --local_ip=2001:db8::1 --remote_ip=2001:db8::2, an
+ *                       on-link peer, so no IPv6 route is needed. Without it
+ *                       pd0 has no IPv6 address (IPv4 and ipv4-mapped-ipv6
+ *                       scripts see no IPv6 packet from berth)
+ *   mtu=N               pd0's MTU (default 1500; packetdrill's IPv6 variant
+ *                       runs with --mtu=1520 so that the scripts' MSS 1460
+ *                       holds over IPv6's 40-byte header)
  *   sniff_timeout=SEC   netdev_receive gives up after SEC seconds without a
  *                       packet (default 70) and hands packetdrill an empty
  *                       packet, which fails the script instead of hanging it
@@ -494,7 +503,8 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
     pd->tail = &pd->head;
     pd->sniff_timeout_s = 70;
 
-    char local[64] = "192.0.2.1/24", gw[64] = "192.0.2.2";
+    char local[64] = "192.0.2.1/24", gw[64] = "192.0.2.2", local6[64] = "";
+    unsigned mtu = 1500;
     bool trace = false;
     pd->st = berth_posix_stack();
     if (!pd->st)
@@ -505,8 +515,16 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
         die("strdup", ENOMEM);
     char *save = NULL;
     for (char *tok = strtok_r(opts, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
-        if (strncmp(tok, "local=", 6) == 0) {
+        if (strncmp(tok, "local=", 6) == 0 && strchr(tok + 6, ':')) {
+            snprintf(local6, sizeof(local6), "%s", tok + 6);
+        } else if (strncmp(tok, "local=", 6) == 0) {
             snprintf(local, sizeof(local), "%s", tok + 6);
+        } else if (strncmp(tok, "mtu=", 4) == 0) {
+            char *end;
+            unsigned long m = strtoul(tok + 4, &end, 10);
+            if (*end || m < 68 || m > 65535)
+                die(tok, EINVAL);
+            mtu = (unsigned)m;
         } else if (strncmp(tok, "gw=", 3) == 0) {
             snprintf(gw, sizeof(gw), "%s", tok + 3);
         } else if (strncmp(tok, "sniff_timeout=", 14) == 0) {
@@ -542,12 +560,29 @@ void packetdrill_interface_init(const char *flags, struct pd_interface *ifc)
         die(local, EINVAL);
     if (inet_pton(AF_INET, gw, &gw_addr) != 1)
         die(gw, EINVAL);
-    pd->ifp = berth_netif_add(pd->st, "pd0", 1500, 0, &pd_driver, pd);
+    pd->ifp = berth_netif_add(pd->st, "pd0", mtu, 0, &pd_driver, pd);
     if (!pd->ifp)
         die("berth_netif_add", errno);
     int err = berth_netif_addr_add(pd->ifp, addr, plen);
     if (err)
         die("berth_netif_addr_add", err > 0 ? err : errno);
+    if (local6[0]) {
+        /* "2001:db8::1/64" */
+        char a6[64];
+        snprintf(a6, sizeof(a6), "%s", local6);
+        char *slash = strchr(a6, '/');
+        unsigned plen6 = 64;
+        if (slash) {
+            *slash = '\0';
+            plen6 = (unsigned)strtoul(slash + 1, NULL, 10);
+        }
+        struct in6_addr addr6;
+        if (inet_pton(AF_INET6, a6, &addr6) != 1 || plen6 > 128)
+            die(local6, EINVAL);
+        err = berth_netif_addr6_add(pd->ifp, &addr6, plen6);
+        if (err)
+            die("berth_netif_addr6_add", err > 0 ? err : errno);
+    }
     err = berth_netif_set_up(pd->ifp, true);
     if (err)
         die("berth_netif_set_up", err > 0 ? err : errno);
