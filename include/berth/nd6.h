@@ -55,6 +55,10 @@ struct berth_nd6_params {
 };
 void berth_nd6_params_init(struct berth_nd6_params *p);
 int berth_nd6_params_get(berth_netif *ifp, struct berth_nd6_params *out);
+/* EINVAL: dad_transmits outside 0..255, rtr_solicits below -1, a zero
+ * solicitation interval or a ceiling below it. accept_dad 0 makes new
+ * addresses usable at once (Linux: no DAD); dad_transmits 0 still waits
+ * DAD's random initial delay, as Linux does. */
 int berth_nd6_params_set(berth_netif *ifp, const struct berth_nd6_params *p);
 
 /* Neighbour discovery's own counters (beside the cache's, which

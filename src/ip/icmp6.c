@@ -186,9 +186,12 @@ void icmp6_send_error(struct berth_stack *st, const struct pkt *p, uint8_t type,
     uint32_t ninfo = htonl(info);
     memcpy(d + 4, &ninfo, 4);
     memcpy(d + ICMP6_HLEN, p->nh, qlen);
-    /* From the address the packet was sent to when it is ours (a
-     * multicast one: chosen by the route). */
-    const struct in6_addr *src = h.dst.s6_addr[0] != 0xff ? &h.dst : NULL;
+    /* From the address the packet was sent to when it is ours (icmp6_send:
+     * ipv6_chk_addr); otherwise — a multicast destination, or a packet of
+     * our own that could not leave (ndisc_error_report's address
+     * unreachable) — the route chooses. */
+    const struct in6_addr *src =
+        h.dst.s6_addr[0] != 0xff && ip6_is_local(st, &h.dst, NULL) ? &h.dst : NULL;
     switch (type) {
     case ICMP6_DST_UNREACH:
         SNMP_INC(st, Icmp6, OutDestUnreachs);

@@ -29,6 +29,11 @@ struct ip_err {
     uint32_t info;      /* the next-hop MTU of a Packet Too Big or fragmentation needed */
     int err;            /* the errno it maps to (Linux's icmp_err_convert) */
     bool fatal;         /* a hard error (icmp_err_convert's fatal) */
+    /* IPv6: the interface the quoted packet left by, as Linux's
+     * inet6_iif sees it (an error looped back from ourselves counts on the
+     * interface owning its destination); scoped sockets match it. 0:
+     * unknown (IPv4). */
+    unsigned ifindex;
 };
 
 struct ip_protocol {

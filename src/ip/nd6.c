@@ -511,7 +511,8 @@ int berth_nd6_params_get(berth_netif *ifp, struct berth_nd6_params *out)
 
 int berth_nd6_params_set(berth_netif *ifp, const struct berth_nd6_params *p)
 {
-    if (p->dad_transmits < 0 || p->dad_transmits > 255 || !p->rtr_solicit_interval_ms ||
+    if (p->dad_transmits < 0 || p->dad_transmits > 255 || p->rtr_solicits < -1 ||
+        !p->rtr_solicit_interval_ms ||
         p->rtr_solicit_max_interval_ms < p->rtr_solicit_interval_ms) {
         errno = EINVAL;
         return -1;

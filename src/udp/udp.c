@@ -261,7 +261,7 @@ void udp_err(struct berth_stack *st, const struct ip_err *e)
     int err = e->err;
     bool fatal = e->fatal;
     /* The datagram went from src:source to dst:dest; find its sender. */
-    struct udp_sock *us = lookup(st, &e->dst, uh.dest, &e->src, uh.source, 0);
+    struct udp_sock *us = lookup(st, &e->dst, uh.dest, &e->src, uh.source, e->ifindex);
     if (!us) {
 #if BERTH_WITH_IPV6
         /* __udp6_lib_err: an error for no socket is Icmp6 InErrors */

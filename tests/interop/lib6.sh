@@ -37,6 +37,7 @@ wait_ping6() {
         i=$((i + 1))
         [ $i -ge "$2" ] && return 1
     done
+    return 0 # (the loop's own status is its body's last: the false test above)
 }
 
 # tshark6 PCAP FILTER: how many frames of PCAP match the display FILTER.

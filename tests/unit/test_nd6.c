@@ -486,6 +486,39 @@ static void test_down_up(void **state)
     assert_int_equal(addr_flags(h, "2001:db8::3"), 0x10000u | BERTH_IFA_F_PERMANENT);
 }
 
+/* Knobs: Linux's defaults; accept_dad 0 makes an address usable at once;
+ * bad values are EINVAL; a raw interface has none (EOPNOTSUPP). */
+static void test_params(void **state)
+{
+    struct ethtest *h = *state;
+    struct berth_nd6_params p, d;
+    berth_nd6_params_init(&d);
+    assert_int_equal(d.dad_transmits, 1);
+    assert_int_equal(d.rtr_solicits, -1);
+    assert_int_equal(d.rtr_solicit_interval_ms, 4000);
+    assert_int_equal(d.rtr_solicit_max_interval_ms, 3600000);
+    assert_int_equal(d.rtr_solicit_delay_ms, 1000);
+    assert_true(d.accept_ra && d.autoconf && d.accept_dad && d.enhanced_dad && !d.disable_ipv6);
+    struct berth_arp_params c;
+    assert_int_equal(berth_nd6_cache_params_get(h->ifp, &c), 0);
+    assert_int_equal(c.locktime_ms, 0); /* nd_tbl's, not arp_tbl's 1 s */
+    assert_int_equal(c.base_reachable_time_ms, 30000);
+    assert_int_equal(berth_nd6_params_get(h->ifp, &p), 0);
+    p.rtr_solicits = -2;
+    assert_int_equal(berth_nd6_params_set(h->ifp, &p), -1);
+    assert_int_equal(errno, EINVAL);
+    p.rtr_solicits = -1;
+    p.accept_dad = 0;
+    assert_int_equal(berth_nd6_params_set(h->ifp, &p), 0);
+    struct in6_addr a = a6("2001:db8::7");
+    assert_int_equal(berth_netif_addr6_add(h->ifp, &a, 64), 0);
+    assert_int_equal(addr_flags(h, "2001:db8::7"), 0x10000u | BERTH_IFA_F_PERMANENT);
+    berth_netif *lo = berth_netif_by_name(h->st, "lo");
+    assert_non_null(lo);
+    assert_int_equal(berth_nd6_params_get(lo, &p), -1);
+    assert_int_equal(errno, EOPNOTSUPP);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +528,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dad_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ra_slaac, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_params, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

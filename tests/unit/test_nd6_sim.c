@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 
 #include "berth/nd6.h"
 #include "berth/sim.h"
+#include "berth/socket.h"
 #include "berth/stack.h"
 
 #define S(x) ((uint64_t)(x)*1000000u)
@@ -49,6 +51,12 @@ static unsigned flags_of(berth_netif *ifp, const struct in6_addr *a)
     return 0;
 }
 
+static void trace(void *arg, const char *line)
+{
+    (void)arg;
+    fprintf(stderr, "%s\n", line);
+}
+
 static int setup(void **state)
 {
     struct world *w = calloc(1, sizeof(*w));
@@ -61,6 +69,8 @@ static int setup(void **state)
     w->b = berth_sim_add_host(w->sim, "b", NULL);
     w->ia = berth_vlink_attach_eth(w->link, w->a, "eth0", 1500);
     w->ib = berth_vlink_attach_eth(w->link, w->b, "eth0", 1500);
+    if (getenv("ND6_TRACE")) /* ND6_TRACE=1 ./test_nd6_sim: host a's trace lines */
+        berth_stack_set_trace(w->a, trace, NULL);
     if (!w->ia || !w->ib)
         return -1;
     berth_sim_run_until(w->sim, berth_sim_now(w->sim) + S(3));
@@ -152,12 +162,74 @@ static void test_unreachable(void **state)
     assert_int_equal(s1.ns_sent - s0.ns_sent, 3);
 }
 
+/* UDP over IPv6 between the two hosts' link-local addresses (scope id:
+ * the interface), through neighbour discovery both ways. */
+static void test_udp_linklocal(void **state)
+{
+    struct world *w = *state;
+    struct in6_addr la = lladdr_of(w->ia), lb = lladdr_of(w->ib);
+    int fa = berth_socket(w->a, AF_INET6, SOCK_DGRAM, 0),
+        fb = berth_socket(w->b, AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 sb = {.sin6_family = AF_INET6, .sin6_port = htons(7)};
+    assert_int_equal(berth_bind(w->b, fb, (struct sockaddr *)&sb, sizeof(sb)), 0);
+    sb.sin6_addr = lb;
+    sb.sin6_scope_id = berth_netif_index(w->ia);
+    assert_int_equal(berth_sendto(w->a, fa, "ping", 4, 0, (struct sockaddr *)&sb, sizeof(sb)), 4);
+    run(w, 10000);
+    char buf[16];
+    struct sockaddr_in6 from;
+    socklen_t fl = sizeof(from);
+    assert_int_equal(
+        berth_recvfrom(w->b, fb, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl), 4);
+    assert_true(IN6_ARE_ADDR_EQUAL(&from.sin6_addr, &la));
+    assert_int_equal(berth_sendto(w->b, fb, "pong", 4, 0, (struct sockaddr *)&from, fl), 4);
+    run(w, 10000);
+    assert_int_equal(berth_recv(w->a, fa, buf, sizeof(buf), MSG_DONTWAIT), 4);
+    assert_memory_equal(buf, "pong", 4);
+    berth_close(w->a, fa);
+    berth_close(w->b, fb);
+}
+
+/* A datagram to a link-local address nobody has: 3 NS, then an ICMPv6
+ * address unreachable generated locally (ndisc_error_report), which a
+ * socket with IPV6_RECVERR sees as EHOSTUNREACH on its next call; code 3
+ * is not a hard error, so one without it sees nothing (Linux's
+ * icmpv6_err_convert). */
+static void test_addr_unreachable(void **state)
+{
+    struct world *w = *state;
+    int fr = berth_socket(w->a, AF_INET6, SOCK_DGRAM, 0),
+        fp = berth_socket(w->a, AF_INET6, SOCK_DGRAM, 0);
+    int one = 1;
+    assert_int_equal(berth_setsockopt(w->a, fr, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one)), 0);
+    struct sockaddr_in6 z = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+    inet_pton(AF_INET6, "fe80::99", &z.sin6_addr);
+    z.sin6_scope_id = berth_netif_index(w->ia);
+    assert_int_equal(berth_connect(w->a, fr, (struct sockaddr *)&z, sizeof(z)), 0);
+    assert_int_equal(berth_connect(w->a, fp, (struct sockaddr *)&z, sizeof(z)), 0);
+    assert_int_equal(berth_send(w->a, fr, "x", 1, 0), 1);
+    assert_int_equal(berth_send(w->a, fp, "x", 1, 0), 1);
+    run(w, S(3) + 1000);
+    errno = 0;
+    assert_int_equal(berth_send(w->a, fr, "x", 1, 0), -1);
+    assert_int_equal(errno, EHOSTUNREACH);
+    assert_int_equal(berth_send(w->a, fp, "x", 1, 0), 1);
+    struct berth_arp_stats s;
+    assert_int_equal(berth_nd6_cache_stats(w->ia, &s), 0);
+    assert_int_equal(s.res_failed, 1);
+    assert_int_equal(s.host_unreach_sent, 2);
+    berth_close(w->a, fr);
+    berth_close(w->a, fp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dad_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_udp_linklocal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_addr_unreachable, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
