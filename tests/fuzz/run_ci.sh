@@ -16,9 +16,14 @@ corpus=$out/ci-corpus-$h
 art=$out/ci-art-$h
 rm -rf "$corpus" "$art"
 mkdir -p "$corpus" "$art"
+# libFuzzer's own default for a finding is exit 77, which ctest would
+# read as a skip: ask for 1 (crashes, leaks, invariants) and 1 for
+# timeouts, and never pass 77 on from the harness.
 "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    -error_exitcode=1 -timeout_exitcode=1 \
     -artifact_prefix="$art/" "$corpus" "$out/seeds-$h" >"$out/ci-$h.log" 2>&1
 rc=$?
+[ $rc -eq 77 ] && rc=1
 grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units|SUMMARY|invariant|fuzz:' "$out/ci-$h.log"
 if [ $rc -ne 0 ]; then
     tail -n 60 "$out/ci-$h.log"
