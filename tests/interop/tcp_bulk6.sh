@@ -14,15 +14,20 @@ LOSS=${1:-0}
 MIB=${2:-100}
 require socat sha256sum ping
 need_v6 core tcp icmp6 ndp
-[ "$LOSS" = 0 ] || require tc
+[ "$LOSS" = 0 ] || command -v tc >/dev/null || say "no tc: loss at berth's driver only"
 setup_ns6
 
 SIZE=$((MIB * 1048576))
 FAULTS=""
 if [ "$LOSS" != 0 ]; then
-    nsx tc qdisc add dev tap0 root netem loss "$LOSS%" 2>"$WORK/tc.err" ||
-        skip "tc netem is not available: $(cat "$WORK/tc.err")"
-    FAULTS="--loss $LOSS% --faults out --seed 7"
+    if nsx tc qdisc add dev tap0 root netem loss "$LOSS%" 2>"$WORK/tc.err"; then
+        FAULTS="--loss $LOSS% --faults out --seed 7"
+    else
+        # No sch_netem (a CI kernel without the module): berth's driver
+        # drops LOSS % both ways instead, what tcp6_bulk.sh does throughout.
+        say "tc netem is not available ($(cat "$WORK/tc.err")): berth's driver drops $LOSS% both ways"
+        FAULTS="--loss $LOSS% --faults both --seed 7"
+    fi
 fi
 head -c $SIZE /dev/urandom >"$WORK/in.bin"
 want=$(sha256sum <"$WORK/in.bin" | cut -d' ' -f1)
