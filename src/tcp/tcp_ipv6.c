@@ -81,6 +81,18 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
     }
     /* A socket that once listened cannot connect (see tcp_v4_connect). */
     if (tp->was_listen) {
+        /* As in IPv4, an address lock keeps the route's source: Linux's
+         * inet_bhash2_update_saddr wrote it, and the failure path resets
+         * it only without SOCK_BINDADDR_LOCK. The lock outlives a rebind
+         * to [::] (__inet6_bind only ever sets it), so a socket once
+         * bound to an address, rebound to [::]:P after its listener
+         * stopped, ends bound to [route source]:P, which no longer
+         * conflicts with an IPv4 bind to P (difffuzz seed 18094; seen on
+         * 6.18). */
+        if (in->bindaddr_lock && !bound) {
+            np->saddr = np->rcv_saddr = rt.src;
+            in->bnode.addr.s_addr = TCP_LOOPBACK4_IPV6;
+        }
         if (!in->bindport_lock && inet_num(in)) {
             tp->old_sport = inet_num(in);
             inet_unhash(in);

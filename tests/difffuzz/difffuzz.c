@@ -185,9 +185,9 @@ static socklen_t bind_addr(int family, struct sockaddr_storage *ss)
 {
     int port = pick_port(20);
     if (family == AF_INET6 && !chance(5)) {
-        static const char *const v6[] = {"::", "::", "::ffff:127.0.0.1", "::ffff:127.0.0.1",
-                                         "::ffff:0.0.0.0"};
-        return make_v6(ss, v6[rnd(5)], port);
+        static const char *const v6[] = {"::",  "::", "::ffff:127.0.0.1", "::ffff:127.0.0.1",
+                                         "::1", "::1", "::ffff:0.0.0.0",   "2001:db8::1"};
+        return make_v6(ss, v6[rnd(8)], port);
     }
     if (family == AF_INET && chance(3))
         return make_v6(ss, "::ffff:127.0.0.1", port); /* wrong family */
@@ -210,6 +210,12 @@ static socklen_t peer_addr(int family, struct sockaddr_storage *ss, int dgram_se
             return make_v6(ss, "ff02::1", port); /* multicast, no scope id */
         if (r < 7)
             return make_v6(ss, "fe80::1", port); /* link-local, no scope id */
+        if (r < 9)
+            return make_v6(ss, "2001:db8::1", port); /* no route: ENETUNREACH */
+        if (r < 13)
+            return make_v6(ss, "::", port); /* Linux connects to ::1 (tcp_v6_connect) */
+        if (r < 55)
+            return make_v6(ss, "::1", port); /* native IPv6 over lo */
         return make_v6(ss, "::ffff:127.0.0.1", port);
     }
     if (family == AF_INET && chance(3))
