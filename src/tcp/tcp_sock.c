@@ -663,10 +663,17 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
      * the SYN's skb here: ENOBUFS when it cannot). */
     if (tcp_conn_get(tp))
         return -ENOBUFS;
-    if (!in->saddr.s_addr)
+    if (!in->saddr.s_addr) {
+        /* inet_bhash2_update_saddr(AF_INET) -> sk_rcv_saddr_set: the
+         * route's source becomes the bound address too, in both views,
+         * whatever the bound address was (an AF_INET6 socket left bound to
+         * [::1] by a failed native connect, difffuzz seed 34903); the
+         * IPv6 view is refilled from the IPv4 one by
+         * inet6_mapped_connected. */
         in->saddr = src;
-    if (!in->bnode.addr.s_addr)
-        in->bnode.addr = in->saddr;
+        in->bnode.addr = src;
+        inet6_forget(in, false, true);
+    }
     if (tp->c->ts_recent_stamp && in->daddr.s_addr != dst.s_addr) {
         tp->c->ts_recent = tp->c->ts_recent_stamp = 0;
         tp->c->write_seq = 0;

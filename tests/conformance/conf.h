@@ -189,6 +189,17 @@ static inline const char *conf_fmt_sa(const void *sa, socklen_t len, int flags)
         memcpy(&in, sa, len < sizeof in ? len : sizeof in);
         inet_ntop(AF_INET, &in.sin_addr, ip, sizeof ip);
         snprintf(b, 96, "%s:%s", ip, conf_port(ntohs(in.sin_port), flags));
+    } else if (s->sa_family == AF_INET6) {
+        struct sockaddr_in6 in6;
+        char ip[INET6_ADDRSTRLEN];
+        memset(&in6, 0, sizeof in6);
+        memcpy(&in6, sa, len < sizeof in6 ? len : sizeof in6);
+        inet_ntop(AF_INET6, &in6.sin6_addr, ip, sizeof ip);
+        int k = snprintf(b, 96, "[%s]:%s", ip, conf_port(ntohs(in6.sin6_port), flags));
+        if (in6.sin6_scope_id && k > 0 && k < 96)
+            k += snprintf(b + k, 96 - (size_t)k, " scope %u", (unsigned)in6.sin6_scope_id);
+        if (in6.sin6_flowinfo && k > 0 && k < 96)
+            snprintf(b + k, 96 - (size_t)k, " flowinfo 0x%x", (unsigned)ntohl(in6.sin6_flowinfo));
     } else if (s->sa_family == AF_UNSPEC) {
         snprintf(b, 96, "AF_UNSPEC");
     } else {

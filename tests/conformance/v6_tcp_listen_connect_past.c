@@ -10,7 +10,9 @@
  * listening and was rebound to [::]:P ends bound to [::1]:P after the
  * failed connect: an IPv4 bind() to 127.0.0.2:P then succeeds (no
  * dual-stack wildcard holds P any more). Without that history it stays
- * [::]:P and the IPv4 bind() is EADDRINUSE. */
+ * [::]:P and the IPv4 bind() is EADDRINUSE. A later connect() to a
+ * v4-mapped peer (tcp_v4_connect: the IPv4 view of the source is still 0)
+ * writes 127.0.0.1 over that, in both views. */
 #include "conf.h"
 
 static void bind6(int s, const char *ip, int port)
@@ -30,6 +32,8 @@ int main(void)
     const int ports[] = {0, 7322};
     struct sockaddr_in6 peer = {.sin6_family = AF_INET6, .sin6_port = htons(7323)};
     inet_pton(AF_INET6, "::1", &peer.sin6_addr);
+    struct sockaddr_in6 mpeer = peer;
+    inet_pton(AF_INET6, "::ffff:127.0.0.1", &mpeer.sin6_addr);
     for (int p = 0; p < 4; p++)
         for (int q = 0; q < 2; q++) {
             printf("first bind %s, rebind to port %d\n", pre[p] ? pre[p] : "(none)", ports[q]);
@@ -42,6 +46,13 @@ int main(void)
             bind6(s, "::", ports[q]);
             CHECKL("  connect [::1]", connect(s, SA(&peer), sizeof peer));
             SOCKNAME("    name", s, CONF_PORT_EPH);
+            if (q == 0 && p < 2) {
+                /* then a v4-mapped peer: tcp_v4_connect writes its route's
+                 * source over the bound address when the IPv4 view of the
+                 * source is 0 (difffuzz seed 34903) */
+                CHECKL("  connect [::ffff:127.0.0.1]", connect(s, SA(&mpeer), sizeof mpeer));
+                SOCKNAME("    name", s, CONF_PORT_EPH);
+            }
             if (ports[q]) {
                 int s4 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
                 struct sockaddr_in a4 = conf_sin("127.0.0.2", ports[q]);
