@@ -83,12 +83,11 @@ static int conn_floors(struct tcp_sock *tp)
     struct berth_stack *st = tcp_st(tp);
     if (!st->plat.alloc_reserve)
         return 0;
+    /* On failure a floor already had stays: the caller frees a new
+     * connection whole, and an old one lets it go with its queues. */
     if ((BERTH_TCP_RMEM_FLOOR && tcp_bufq_floor_get(st, &tp->c->rcvq, BERTH_TCP_RMEM_FLOOR)) ||
-        (BERTH_TCP_WMEM_FLOOR && tcp_bufq_floor_get(st, &tp->c->sndq, BERTH_TCP_WMEM_FLOOR))) {
-        tcp_bufq_floor_put(st, &tp->c->rcvq);
-        tcp_bufq_floor_put(st, &tp->c->sndq);
+        (BERTH_TCP_WMEM_FLOOR && tcp_bufq_floor_get(st, &tp->c->sndq, BERTH_TCP_WMEM_FLOOR)))
         return -ENOBUFS;
-    }
     return 0;
 }
 
@@ -109,6 +108,7 @@ int tcp_conn_get(struct tcp_sock *tp)
     c->tp = tp;
     tp->c = c;
     if (conn_floors(tp)) {
+        conn_floors_put(tp);
         st_free(tcp_st(tp), c);
         tp->c = (struct tcp_conn *)&tcp_conn_idle;
         return -ENOBUFS;
