@@ -19,7 +19,11 @@
  * alloc_reserve hook, which berth uses only for received frames and pure
  * ACKs/RSTs: however much the sockets' queues hold, an arriving ACK can
  * still be received and processed, and it is what frees the send queues
- * (without it a full arena stalls every connection for good). One arena per stack. Not thread-safe
+ * (without it a full arena stalls every connection for good). And on a
+ * platform with alloc_reserve every TCP connection owns a receive and a send
+ * floor (BERTH_TCP_RMEM_FLOOR / BERTH_TCP_WMEM_FLOOR, berth/config.h), so the
+ * others' queues cannot starve it of the memory its next segment needs
+ * (docs/porting.md, "Floors"). One arena per stack. Not thread-safe
  * by itself: berth only allocates under the stack lock.
  *
  * The allocator is first fit over an address-ordered free list with

@@ -108,6 +108,19 @@
 #ifndef BERTH_TCP_CHUNK_MIN
 #define BERTH_TCP_CHUNK_MIN BERTH_PICK(512u, 64u)
 #endif
+/* On a fixed memory pool (a platform with alloc_reserve, e.g. berth/arena.h)
+ * each connection owns one chunk for its receive queue and one for its send
+ * queue, its floors (Linux's tcp_rmem[0]/tcp_wmem[0] guarantee), used only
+ * when nothing else can be had: a connection can always take the next
+ * in-order segment (a full Ethernet one: 1460 bytes) and queue bytes to
+ * send (536: the segment size every TCP must accept, RFC 9293 3.7.1),
+ * whatever the other connections hold. 0: no floor. */
+#ifndef BERTH_TCP_RMEM_FLOOR
+#define BERTH_TCP_RMEM_FLOOR 1460u
+#endif
+#ifndef BERTH_TCP_WMEM_FLOOR
+#define BERTH_TCP_WMEM_FLOOR 536u
+#endif
 #ifndef BERTH_TCP_RCV_CHUNK
 #define BERTH_TCP_RCV_CHUNK BERTH_PICK(4096u, 0u)
 #endif

@@ -198,6 +198,13 @@ struct tcp_bufq {
     struct tcp_chunk *head, *tail;
     uint32_t bytes; /* data bytes held */
     uint32_t nchunks;
+    /* The queue's floor (send and receive queues on a fixed memory pool
+     * only, else NULL): one chunk owned for the connection's life and used
+     * only when no other memory can be had, so the queue can always take
+     * a segment's worth of bytes — Linux's tcp_rmem[0] / tcp_wmem[0]
+     * guarantee (BERTH_TCP_RMEM_FLOOR / BERTH_TCP_WMEM_FLOOR bytes,
+     * tcp_sock.c conn_floors). While idle it links to itself. */
+    struct tcp_chunk *floor;
 };
 
 /* ---- congestion control (tcp_cc.c) ---- */
@@ -438,7 +445,8 @@ struct tcp_sock {
 _Static_assert(sizeof(struct tcp_sock) <= 288, "an idle TCP socket stays within 288 bytes");
 _Static_assert(INET6_OBJ_SIZE(struct tcp_sock) <= 288 + sizeof(struct inet6_info),
                "an idle AF_INET6 TCP socket stays within 288 bytes plus its IPv6 addresses");
-_Static_assert(sizeof(struct tcp_conn) <= 680, "struct tcp_conn grows only on purpose");
+/* 680 + the floors of the three byte queues (a pointer each) */
+_Static_assert(sizeof(struct tcp_conn) <= 704, "struct tcp_conn grows only on purpose");
 
 static inline bool tcp_in_pingpong(const struct tcp_conn *c)
 {
@@ -676,7 +684,12 @@ void tcp_bufq_commit(struct tcp_bufq *q, uint32_t n);
 /* Append bytes (room + copy + commit). 0 or -ENOMEM (nothing appended). */
 int tcp_bufq_append(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq, const void *data,
                     uint32_t len, uint32_t hint);
+/* Free every byte held; the floor (if any) stays with the queue. */
 void tcp_bufq_purge(struct berth_stack *st, struct tcp_bufq *q);
+/* Give q a floor of `cap` bytes if it has none: 0 or -ENOBUFS. */
+int tcp_bufq_floor_get(struct berth_stack *st, struct tcp_bufq *q, uint32_t cap);
+/* Purge q and free its floor. */
+void tcp_bufq_floor_put(struct berth_stack *st, struct tcp_bufq *q);
 /* Drop the bytes before `seq`; *hint is cleared if its chunk goes. */
 void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
                          struct tcp_chunk **hint);

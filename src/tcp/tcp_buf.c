@@ -34,6 +34,15 @@ static void chunk_free(struct berth_stack *st, struct tcp_chunk *c)
     bufcache_free(st, c, sizeof(*c) + c->cap);
 }
 
+/* A chunk leaves q: the floor stays with the queue, idle. */
+static void chunk_release(struct berth_stack *st, struct tcp_bufq *q, struct tcp_chunk *c)
+{
+    if (c == q->floor)
+        c->next = c; /* idle */
+    else
+        chunk_free(st, c);
+}
+
 static void push_tail(struct tcp_bufq *q, struct tcp_chunk *c)
 {
     c->next = NULL;
@@ -60,8 +69,18 @@ uint8_t *tcp_bufq_room(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
     /* When memory is short (a small fragmented arena), smaller chunks may
      * still be found: the bytes need not be contiguous. */
     while (!(c = chunk_new(st, seq, cap))) {
-        if (cap <= CHUNK_MIN)
-            return NULL;
+        if (cap <= CHUNK_MIN) {
+            /* Nothing left (or only holes): the floor, when idle, is this
+             * queue's guaranteed memory (tcp_forced_mem_schedule for an
+             * empty receive queue; the wmem[0] minimum for a sender). */
+            if (!q->floor || q->floor->next != q->floor)
+                return NULL;
+            c = q->floor;
+            c->seq = seq;
+            c->off = c->len = 0;
+            cap = c->cap;
+            break;
+        }
         cap = cap / 2 < CHUNK_MIN ? CHUNK_MIN : cap / 2;
     }
     push_tail(q, c);
@@ -98,10 +117,35 @@ void tcp_bufq_purge(struct berth_stack *st, struct tcp_bufq *q)
     struct tcp_chunk *c = q->head;
     while (c) {
         struct tcp_chunk *n = c->next;
-        chunk_free(st, c);
+        chunk_release(st, q, c);
         c = n;
     }
-    memset(q, 0, sizeof(*q));
+    q->head = q->tail = NULL;
+    q->bytes = q->nchunks = 0;
+}
+
+int tcp_bufq_floor_get(struct berth_stack *st, struct tcp_bufq *q, uint32_t cap)
+{
+    if (q->floor)
+        return 0;
+    /* Not from the buffer cache: the floor is never freed while the
+     * connection lives, and its size is exact. */
+    struct tcp_chunk *c = st_alloc(st, sizeof(*c) + cap);
+    if (!c)
+        return -ENOBUFS;
+    c->next = c; /* idle */
+    c->seq = c->off = c->len = 0;
+    c->cap = cap;
+    q->floor = c;
+    return 0;
+}
+
+void tcp_bufq_floor_put(struct berth_stack *st, struct tcp_bufq *q)
+{
+    tcp_bufq_purge(st, q);
+    if (q->floor)
+        st_free(st, q->floor);
+    q->floor = NULL;
 }
 
 void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t seq,
@@ -124,7 +168,7 @@ void tcp_bufq_trim_front(struct berth_stack *st, struct tcp_bufq *q, uint32_t se
         q->nchunks--;
         if (hint && *hint == c)
             *hint = NULL;
-        chunk_free(st, c);
+        chunk_release(st, q, c);
     }
 }
 

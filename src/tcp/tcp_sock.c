@@ -67,15 +67,52 @@ static void conn_init(struct tcp_sock *tp)
     tcp_timer_init(tp);
 }
 
+/* The connection's memory floors, on a fixed pool only (a platform with
+ * alloc_reserve: malloc does not run out, and there an idle connection
+ * holds no buffer memory). Linux guarantees every socket tcp_rmem[0] and
+ * tcp_wmem[0] bytes under memory pressure (__sk_mem_raise_allocated, and
+ * sk_forced_mem_schedule for the segment an empty receive queue needs)
+ * because its memory is not a hard cap; an arena is, so the guarantee is
+ * memory the connection owns: without it, connections whose queues hold
+ * the arena (not yet accepted, or their reader busy) starve the others of
+ * the few hundred contiguous bytes a segment needs, and nothing ever frees
+ * (docs/porting.md, "Floors"). Admission control: no floors, no
+ * connection. */
+static int conn_floors(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    if (!st->plat.alloc_reserve)
+        return 0;
+    /* On failure a floor already had stays: the caller frees a new
+     * connection whole, and an old one lets it go with its queues. */
+    if ((BERTH_TCP_RMEM_FLOOR && tcp_bufq_floor_get(st, &tp->c->rcvq, BERTH_TCP_RMEM_FLOOR)) ||
+        (BERTH_TCP_WMEM_FLOOR && tcp_bufq_floor_get(st, &tp->c->sndq, BERTH_TCP_WMEM_FLOOR)))
+        return -ENOBUFS;
+    return 0;
+}
+
+static void conn_floors_put(struct tcp_sock *tp)
+{
+    struct berth_stack *st = tcp_st(tp);
+    tcp_bufq_floor_put(st, &tp->c->sndq);
+    tcp_bufq_floor_put(st, &tp->c->rcvq);
+}
+
 int tcp_conn_get(struct tcp_sock *tp)
 {
     if (tcp_has_conn(tp))
-        return 0;
+        return conn_floors(tp); /* a connection again after free_queues */
     struct tcp_conn *c = st_zalloc(tcp_st(tp), sizeof(*c));
     if (!c)
         return -ENOBUFS;
     c->tp = tp;
     tp->c = c;
+    if (conn_floors(tp)) {
+        conn_floors_put(tp);
+        st_free(tcp_st(tp), c);
+        tp->c = (struct tcp_conn *)&tcp_conn_idle;
+        return -ENOBUFS;
+    }
     conn_init(tp);
     return 0;
 }
@@ -86,8 +123,7 @@ void tcp_conn_put(struct tcp_sock *tp)
         return;
     struct berth_stack *st = tcp_st(tp);
     tcp_timer_stop_all(tp);
-    tcp_bufq_purge(st, &tp->c->sndq);
-    tcp_bufq_purge(st, &tp->c->rcvq);
+    conn_floors_put(tp);
     tcp_bufq_purge(st, &tp->c->ooq);
     st_free(st, tp->c);
     tp->c = (struct tcp_conn *)&tcp_conn_idle;
@@ -124,8 +160,9 @@ static void free_queues(struct tcp_sock *tp)
     struct berth_stack *st = tcp_st(tp);
     if (!tcp_has_conn(tp))
         return;
-    tcp_bufq_purge(st, &tp->c->sndq);
-    tcp_bufq_purge(st, &tp->c->rcvq);
+    /* Done with data: the floors go too (tcp_conn_get takes them again
+     * for a new connection). */
+    conn_floors_put(tp);
     tcp_bufq_purge(st, &tp->c->ooq);
     tp->c->snd_hint = NULL;
 }
