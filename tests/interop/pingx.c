@@ -7,7 +7,8 @@
  * kernel's echo of that request: type 0 / 129, code 0, the socket's
  * identifier, the sequence sent, the payload intact, a good checksum, from
  * the kernel's address. Prints one line per reply and a summary per
- * family; exits 0 when every reply came back right.
+ * family; then one request the kernel cannot forward, whose ICMP error
+ * must reach the socket. Exits 0 when all went right.
  *
  *   pingx TAPDEV COUNT */
 #include <arpa/inet.h>
@@ -108,18 +109,46 @@ static int run(berth_stack *st, int family, int count)
         else
             inet_ntop(AF_INET, &((struct sockaddr_in *)&from)->sin_addr, src, sizeof src);
         unsigned id = (unsigned)(rep[4] << 8 | rep[5]), rseq = (unsigned)(rep[6] << 8 | rep[7]);
-        uint16_t ck = v6 ? csum(rep, (size_t)n, pseudo6(&peer6, &me6, (size_t)n))
-                         : csum(rep, (size_t)n, 0);
+        uint16_t ck =
+            v6 ? csum(rep, (size_t)n, pseudo6(&peer6, &me6, (size_t)n)) : csum(rep, (size_t)n, 0);
         int ok = n == (ssize_t)sizeof req && rep[0] == (v6 ? 129 : 0) && rep[1] == 0 &&
                  id == ident && rseq == (unsigned)seq && memcmp(rep + 8, req + 8, n - 8) == 0 &&
                  ck == 0 && strcmp(src, v6 ? "2001:db8::1" : "192.0.2.1") == 0;
-        printf("%s reply: %zd bytes from %s type %u code %u id %u seq %u checksum %s %s\n", name,
-               n, src, rep[0], rep[1], id, rseq, ck == 0 ? "good" : "BAD", ok ? "ok" : "WRONG");
+        printf("%s reply: %zd bytes from %s type %u code %u id %u seq %u checksum %s %s\n", name, n,
+               src, rep[0], rep[1], id, rseq, ck == 0 ? "good" : "BAD", ok ? "ok" : "WRONG");
         good += ok;
     }
     printf("%s: %d sent, %d good replies\n", name, count, good);
     berth_close(st, s);
     return good == count ? 0 : 1;
+}
+
+/* An echo request the kernel cannot forward (198.51.100.77 through it: it
+ * forwards, but has no route there): its net unreachable must reach the
+ * socket as ENETUNREACH with IP_RECVERR (ping_err). */
+static int unreachable(berth_stack *st, berth_netif *ifp)
+{
+    struct in_addr net, gw;
+    inet_pton(AF_INET, "198.51.100.0", &net);
+    inet_pton(AF_INET, "192.0.2.1", &gw);
+    if (berth_route_add(st, net, 24, gw, ifp)) {
+        perror("pingx: route");
+        return 1;
+    }
+    int s = berth_socket(st, AF_INET, SOCK_DGRAM, IPPROTO_ICMP), one = 1;
+    struct timeval tv = {2, 0};
+    berth_setsockopt(st, s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    berth_setsockopt(st, s, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+    struct sockaddr_in to = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "198.51.100.77", &to.sin_addr);
+    uint8_t req[16] = {8, 0, 0, 0, 0, 0, 0, 1}, rep[64];
+    ssize_t n = berth_sendto(st, s, req, sizeof req, 0, (struct sockaddr *)&to, sizeof to);
+    errno = 0;
+    ssize_t r = n < 0 ? -1 : berth_recvfrom(st, s, rep, sizeof rep, 0, NULL, NULL);
+    int e = errno;
+    printf("unreachable: sendto %zd, recvfrom %zd %s\n", n, r, r < 0 ? strerror(e) : "");
+    berth_close(st, s);
+    return r < 0 && e == ENETUNREACH ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -152,7 +181,7 @@ int main(int argc, char **argv)
         perror("pingx: sysctl");
         return 1;
     }
-    int rc = run(st, AF_INET, count) | run(st, AF_INET6, count);
+    int rc = run(st, AF_INET, count) | run(st, AF_INET6, count) | unreachable(st, ifp);
     berth_stack_free(st);
     return rc;
 }
