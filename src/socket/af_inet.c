@@ -172,6 +172,8 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_PKTINFO:
     case IP_RECVTTL:
     case IP_RECVTOS:
+    case IP_RECVOPTS:
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
     case IP_MTU_DISCOVER:
     case IP_LOCAL_PORT_RANGE:
         if (len >= sizeof(int)) {
@@ -221,6 +223,12 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         return 0;
     case IP_RECVTOS:
         in->recvtos = v != 0;
+        return 0;
+    case IP_RECVOPTS:
+        in->recvopts = v != 0;
+        return 0;
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
+        in->recvretopts = v != 0;
         return 0;
     case IP_MTU_DISCOVER:
         if (v < IP_PMTUDISC_DONT || v > IP_PMTUDISC_OMIT)
@@ -281,6 +289,12 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case IP_RECVTOS:
         v = in->recvtos;
+        break;
+    case IP_RECVOPTS:
+        v = in->recvopts;
+        break;
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
+        v = in->recvretopts;
         break;
     case IP_MTU_DISCOVER:
         v = in->pmtudisc;

@@ -164,6 +164,36 @@ static void v4(void)
     show_reply("peek", s, sizeof b, MSG_PEEK);
     show_reply("read", s, sizeof b, 0);
     CHECK(recv(s, b, sizeof b, MSG_DONTWAIT));
+    /* IP_RECVTTL, as iputils ping reads the TTL */
+    SETINT(s, IPPROTO_IP, IP_RECVTTL, 1);
+    n = echo(b, 8, 0, 10, "ttl");
+    send_to("sendto seq 10", s, b, n, 0, &lo, sizeof lo);
+    {
+        union {
+            char buf[CMSG_SPACE(sizeof(int)) * 4];
+            struct cmsghdr align;
+        } cb;
+        struct iovec iov = {b, sizeof b};
+        struct msghdr m = {.msg_iov = &iov,
+                           .msg_iovlen = 1,
+                           .msg_control = cb.buf,
+                           .msg_controllen = sizeof cb.buf};
+        conf_wait(s, POLLIN, 1000);
+        CHECKL("recvmsg with IP_RECVTTL", recvmsg(s, &m, 0));
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            int ttl = -1;
+            if (c->cmsg_len >= CMSG_LEN(sizeof(int)))
+                memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+            conf_printf("  cmsg level %d type %d len %zu value %d\n", c->cmsg_level, c->cmsg_type,
+                        (size_t)c->cmsg_len, ttl);
+        }
+    }
+    SETINT(s, IPPROTO_IP, IP_RECVTTL, 0);
+    /* iputils ping asks for returned options too */
+    SETINT(s, IPPROTO_IP, IP_RECVRETOPTS, 1);
+    GETINT(s, IPPROTO_IP, IP_RECVRETOPTS);
+    SETINT(s, IPPROTO_IP, IP_RECVOPTS, 1);
+    GETINT(s, IPPROTO_IP, IP_RECVOPTS);
     int v = -1;
     CHECKL("ioctl FIONREAD", ioctl(s, FIONREAD, &v));
 
