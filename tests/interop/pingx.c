@@ -123,30 +123,55 @@ static int run(berth_stack *st, int family, int count)
     return good == count ? 0 : 1;
 }
 
-/* An echo request the kernel cannot forward (198.51.100.77 through it: it
- * forwards, but has no route there): its net unreachable must reach the
- * socket as ENETUNREACH with IP_RECVERR (ping_err). */
-static int unreachable(berth_stack *st, berth_netif *ifp)
+/* An echo request the kernel cannot forward (198.51.100.77, or
+ * 2001:db8:1::77, through it: it forwards, but has no route there): its
+ * net unreachable / no route must reach the socket as ENETUNREACH with
+ * IP_RECVERR / IPV6_RECVERR (ping_err). */
+static int unreachable(berth_stack *st, berth_netif *ifp, int family)
 {
-    struct in_addr net, gw;
-    inet_pton(AF_INET, "198.51.100.0", &net);
-    inet_pton(AF_INET, "192.0.2.1", &gw);
-    if (berth_route_add(st, net, 24, gw, ifp)) {
-        perror("pingx: route");
-        return 1;
+    int v6 = family == AF_INET6, one = 1;
+    struct sockaddr_storage to;
+    memset(&to, 0, sizeof to);
+    socklen_t tolen;
+    if (v6) {
+        struct in6_addr net, gw;
+        inet_pton(AF_INET6, "2001:db8:1::", &net);
+        inet_pton(AF_INET6, "2001:db8::1", &gw);
+        if (berth_route6_add(st, &net, 64, &gw, ifp)) {
+            perror("pingx: route6");
+            return 1;
+        }
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&to;
+        a->sin6_family = AF_INET6;
+        inet_pton(AF_INET6, "2001:db8:1::77", &a->sin6_addr);
+        tolen = sizeof *a;
+    } else {
+        struct in_addr net, gw;
+        inet_pton(AF_INET, "198.51.100.0", &net);
+        inet_pton(AF_INET, "192.0.2.1", &gw);
+        if (berth_route_add(st, net, 24, gw, ifp)) {
+            perror("pingx: route");
+            return 1;
+        }
+        struct sockaddr_in *a = (struct sockaddr_in *)&to;
+        a->sin_family = AF_INET;
+        inet_pton(AF_INET, "198.51.100.77", &a->sin_addr);
+        tolen = sizeof *a;
     }
-    int s = berth_socket(st, AF_INET, SOCK_DGRAM, IPPROTO_ICMP), one = 1;
+    int s = berth_socket(st, family, SOCK_DGRAM, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     struct timeval tv = {2, 0};
     berth_setsockopt(st, s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    berth_setsockopt(st, s, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
-    struct sockaddr_in to = {.sin_family = AF_INET};
-    inet_pton(AF_INET, "198.51.100.77", &to.sin_addr);
-    uint8_t req[16] = {8, 0, 0, 0, 0, 0, 0, 1}, rep[64];
-    ssize_t n = berth_sendto(st, s, req, sizeof req, 0, (struct sockaddr *)&to, sizeof to);
+    if (v6)
+        berth_setsockopt(st, s, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+    else
+        berth_setsockopt(st, s, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+    uint8_t req[16] = {v6 ? 128 : 8, 0, 0, 0, 0, 0, 0, 1}, rep[64];
+    ssize_t n = berth_sendto(st, s, req, sizeof req, 0, (struct sockaddr *)&to, tolen);
     errno = 0;
     ssize_t r = n < 0 ? -1 : berth_recvfrom(st, s, rep, sizeof rep, 0, NULL, NULL);
     int e = errno;
-    printf("unreachable: sendto %zd, recvfrom %zd %s\n", n, r, r < 0 ? strerror(e) : "");
+    printf("unreachable %s: sendto %zd, recvfrom %zd %s\n", v6 ? "v6" : "v4", n, r,
+           r < 0 ? strerror(e) : "");
     berth_close(st, s);
     return r < 0 && e == ENETUNREACH ? 0 : 1;
 }
@@ -181,7 +206,8 @@ int main(int argc, char **argv)
         perror("pingx: sysctl");
         return 1;
     }
-    int rc = run(st, AF_INET, count) | run(st, AF_INET6, count) | unreachable(st, ifp);
+    int rc = run(st, AF_INET, count) | run(st, AF_INET6, count) | unreachable(st, ifp, AF_INET) |
+             unreachable(st, ifp, AF_INET6);
     berth_stack_free(st);
     return rc;
 }
