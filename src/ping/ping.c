@@ -219,10 +219,12 @@ static ssize_t ping4_sendmsg(struct bsock *so, const struct msghdr *msg, size_t 
                         .df = false,
                         .oif = ifp,
                         .nexthop = nexthop};
-    SNMP_INC(st, Icmp, OutMsgs); /* icmp_out_count */
-    SNMP_INC(st, Icmp, OutEchos);
     rc = ip4_output(st, p, &o);
-    return rc ? -rc : (ssize_t)total;
+    if (rc)
+        return -rc;
+    SNMP_INC(st, Icmp, OutMsgs); /* icmp_out_count, once sent */
+    SNMP_INC(st, Icmp, OutEchos);
+    return (ssize_t)total;
 }
 
 /* ---- receive (ping_rcv, ping_recvmsg) ---- */

@@ -182,7 +182,7 @@ static ssize_t ping6_sendmsg(struct bsock *so, const struct msghdr *msg, size_t 
                         .flowlabel = label,
                         .oif = ifp,
                         .nexthop = &nexthop};
-    SNMP_INC(st, Icmp6, OutMsgs);
+    SNMP_INC(st, Icmp6, OutMsgs); /* __ip6_make_skb counts before sending */
     SNMP_INC(st, Icmp6, OutEchos);
     rc = ip6_output(st, p, &o);
     return rc ? -rc : (ssize_t)total;
