@@ -57,6 +57,8 @@ static void net_cfg_defaults(struct berth_net_cfg *n)
     n->wmem_max = BERTH_WMEM_MAX;
     n->somaxconn = BERTH_SOMAXCONN; /* Linux: 4096 */
     n->unix_max_dgram_qlen = 10;
+    n->ping_group_range[0] = 1; /* "1 0": no group may open ping sockets */
+    n->ping_group_range[1] = 0;
 }
 
 void stack_strlcpy(char *dst, const char *src, size_t size)
@@ -148,10 +150,11 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
     st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
+    st->ping_bind = bind_table_new(st, IPPROTO_ICMP);
 #if BERTH_WITH_TCP
     st->tcp_bind = bind_table_new(st, IPPROTO_TCP); /* nothing for a protocol compiled out */
 #endif
-    if (!st->fds || !st->udp_bind || ip4_init(st) != 0 ||
+    if (!st->fds || !st->udp_bind || !st->ping_bind || ip4_init(st) != 0 ||
 #if BERTH_WITH_IPV6
         ip6_init(st) != 0 ||
 #endif
@@ -188,6 +191,7 @@ void berth_stack_free(berth_stack *st)
 #endif
     bufcache_drain(st);
     bind_table_free(st, st->udp_bind);
+    bind_table_free(st, st->ping_bind);
     bind_table_free(st, st->tcp_bind);
     sock_opts_release(st); /* every socket is gone: only the hash is left */
     sysctl_release(st);

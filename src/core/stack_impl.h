@@ -48,6 +48,9 @@ struct berth_net_cfg {
     int ipv6_bindv6only;       /* net.ipv6.bindv6only (IPV6_V6ONLY default) */
     int ipv6_ip_nonlocal_bind; /* net.ipv6.ip_nonlocal_bind */
     int unix_max_dgram_qlen;   /* net.unix.max_dgram_qlen (10; read at socket creation) */
+    /* net.ipv4.ping_group_range: the gids allowed ICMP ping sockets of
+     * either family (Linux's default "1 0": nobody). */
+    uint32_t ping_group_range[2];
     /* net.ipv4.ip_local_reserved_ports: NULL while no port is reserved,
      * else NET_RESERVED_WORDS words, bit (port & 63) of word (port >> 6) —
      * the layout of bind_table.used, so the allocator can mask whole words.
@@ -103,6 +106,11 @@ struct berth_stack {
     unsigned waiters; /* callers blocked in stack_wait */
     struct bind_table *udp_bind;
     struct bind_table *tcp_bind;
+    /* ICMP echo identifiers of ping sockets, both families in one table as
+     * Linux's ping_table; ping_rover is ping_port_rover (the last ident
+     * chosen automatically). */
+    struct bind_table *ping_bind;
+    uint16_t ping_rover;
     /* Sockets' rarely-set options (struct sock_opts), hashed by socket;
      * grown lazily (sock_util.c). */
     struct sock_opts **sockopt_hash;

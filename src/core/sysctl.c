@@ -183,6 +183,39 @@ static int parse_intvec(const char *s, int *v, unsigned n, long min, long max)
     return first ? -EINVAL : 0;
 }
 
+/* GID_T_MAX: the largest gid ping_group_range takes ((gid_t)~0 is invalid). */
+#define SYSCTL_GID_MAX 4294967294ull
+
+/* ipv4_ping_group_range write: proc_doulongvec_minmax over two values
+ * (the current pair, so one value changes only the low end), each within
+ * [0, GID_T_MAX] and without a sign ("-0" refused); then a range whose high
+ * end is below its low end becomes "1 0" (nobody) and the write succeeds. */
+static int parse_ping_group(const char *s, uint32_t *v)
+{
+    struct cursor c = {s, strlen(s)};
+    uint64_t x[2] = {v[0], v[1]};
+    bool first = true;
+    if (c.left > SYSCTL_PAGE_LEFT)
+        c.left = SYSCTL_PAGE_LEFT;
+    for (unsigned i = 0; c.left && i < 2; i++, first = false) {
+        bool neg;
+        skip_blanks(&c);
+        if (!c.left)
+            break;
+        if (get_long(&c, &x[i], &neg, " \t\n", NULL) || neg || x[i] > SYSCTL_GID_MAX)
+            return -EINVAL;
+    }
+    if (first)
+        return -EINVAL;
+    if (x[1] < x[0]) {
+        x[0] = 1;
+        x[1] = 0;
+    }
+    v[0] = (uint32_t)x[0];
+    v[1] = (uint32_t)x[1];
+    return 0;
+}
+
 /* proc_dou8vec_minmax (via do_proc_douintvec) write: one unsigned value. */
 static int parse_uint(const char *s, unsigned *v, unsigned min, unsigned max)
 {
@@ -272,6 +305,19 @@ static void out_long(struct outbuf *o, long v)
     out_str(o, p);
 }
 
+/* "%lu" of a gid (above LONG_MAX on a 32-bit target). */
+static void out_ulong(struct outbuf *o, uint32_t v)
+{
+    char t[12];
+    char *p = t + sizeof(t);
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    out_str(o, p);
+}
+
 static void out_bitmap(struct outbuf *o, const uint64_t *bm)
 {
     bool first = true;
@@ -306,6 +352,7 @@ enum knob_kind {
     K_PORT_RANGE, /* ipv4_local_port_range */
     K_PROT_SOCK,  /* ipv4_privileged_ports */
     K_BITMAP,     /* proc_do_large_bitmap */
+    K_PING_GROUP, /* ipv4_ping_group_range: two gids (proc_doulongvec_minmax) */
     /* TCP's knobs live in struct tcp_stack (src/tcp/tcp.h): off is there */
     K_TCP_INT,     /* proc_dointvec(_minmax), one int */
     K_TCP_U8,      /* proc_dou8vec_minmax */
@@ -336,6 +383,7 @@ static const struct knob knobs[] = {
     {"net.ipv4.ip_local_reserved_ports", K_BITMAP, 0, 0, 65535},
     {"net.ipv4.ip_nonlocal_bind", K_U8, NET_OFF(ip_nonlocal_bind), 0, 255},
     {"net.ipv4.ip_unprivileged_port_start", K_PROT_SOCK, 0, 0, 65535},
+    {"net.ipv4.ping_group_range", K_PING_GROUP, 0, 0, 0},
 #if BERTH_WITH_TCP
     {"net.ipv4.tcp_congestion_control", K_TCP_CC, 0, 0, 0},
     {"net.ipv4.tcp_early_retrans", K_TCP_U8, TCP_OFF(early_retrans), 0, 4},
@@ -509,6 +557,8 @@ static int knob_set(struct berth_stack *st, const struct knob *k, const char *v)
         n->ip_unprivileged_port_start = (unsigned)x;
         return 0;
     }
+    case K_PING_GROUP:
+        return parse_ping_group(v, n->ping_group_range);
     case K_BITMAP: {
         size_t sz = NET_RESERVED_WORDS * sizeof(uint64_t);
         uint64_t *bm = st_zalloc(st, sz);
@@ -552,6 +602,11 @@ static void knob_get(struct berth_stack *st, const struct knob *k, struct outbuf
         break;
     case K_BITMAP:
         out_bitmap(o, n->ip_local_reserved_ports);
+        break;
+    case K_PING_GROUP: /* "%lu\t%lu" */
+        out_ulong(o, n->ping_group_range[0]);
+        out_str(o, "\t");
+        out_ulong(o, n->ping_group_range[1]);
         break;
 #if BERTH_WITH_TCP
     case K_TCP_INT:

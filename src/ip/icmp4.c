@@ -12,6 +12,7 @@
 #include "ip/ip4.h"
 #include "ip/ip_proto.h"
 #include "netif/netif_impl.h"
+#include "ping/ping.h"
 
 #define ICMP_HLEN 8
 /* Linux quotes as much of the datagram as fits in a 576-byte reply. */
@@ -125,7 +126,8 @@ void icmp4_input(struct berth_stack *st, struct pkt *p)
         break;
     case ICMP_ECHOREPLY:
         SNMP_INC(st, Icmp, InEchoReps);
-        break;
+        ping_rcv(st, p); /* to the ping socket of its identifier, if any */
+        return;
     case ICMP_DEST_UNREACH:
         SNMP_INC(st, Icmp, InDestUnreachs);
         icmp_err_input(st, p, type, code);

@@ -14,6 +14,7 @@
 #include "ip/ip_proto.h"
 #include "ip/nd6.h"
 #include "netif/netif_impl.h"
+#include "ping/ping.h"
 
 #define ICMP6_HLEN 8
 
@@ -90,7 +91,8 @@ void icmp6_input(struct berth_stack *st, struct pkt *p, bool multi)
         break;
     case ICMP6_ECHO_REPLY:
         SNMP_INC(st, Icmp6, InEchoReplies);
-        break;
+        ping_rcv(st, p); /* to the ping socket of its identifier, if any */
+        return;
     case ND_ROUTER_SOLICIT:
     case ND_ROUTER_ADVERT:
     case ND_NEIGHBOR_SOLICIT:

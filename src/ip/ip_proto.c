@@ -4,6 +4,7 @@
 #include "ip/ip_proto.h"
 #include "ip/ip4.h"
 #include "ip/ip6.h"
+#include "ping/ping.h"
 #include "udp/udp.h"
 #if BERTH_WITH_TCP
 #include "tcp/tcp_ip.h"
@@ -24,7 +25,7 @@ static void tcp4_rcv(struct berth_stack *st, struct pkt *p, bool multi)
 #endif
 
 static const struct ip_protocol ip4_protocols[] = {
-    {IPPROTO_ICMP, icmp4_rcv, NULL},
+    {IPPROTO_ICMP, icmp4_rcv, ping_err}, /* errors about our echo requests (icmp_err) */
     {IPPROTO_UDP, udp_input, udp_err},
 #if BERTH_WITH_TCP
     {IPPROTO_TCP, tcp4_rcv, tcp_err},
@@ -33,7 +34,7 @@ static const struct ip_protocol ip4_protocols[] = {
 
 #if BERTH_WITH_IPV6
 static const struct ip_protocol ip6_protocols[] = {
-    {IPPROTO_ICMPV6, icmp6_input, NULL},
+    {IPPROTO_ICMPV6, icmp6_input, ping_err}, /* icmpv6_err */
     {IPPROTO_UDP, udp_input, udp_err},
 #if BERTH_WITH_TCP
     {IPPROTO_TCP, tcp4_rcv, tcp_err},

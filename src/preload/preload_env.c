@@ -1,5 +1,6 @@
 /* preload_env.c — the default stack's interface from the environment
- * (docs/posix.md): BERTH_TAP, BERTH_ADDR, BERTH_GW, BERTH_MTU, BERTH_PCAP. */
+ * (docs/posix.md): BERTH_TAP, BERTH_ADDR, BERTH_GW, BERTH_MTU, BERTH_PCAP;
+ * and its sysctls: BERTH_SYSCTL. */
 #define BERTH_POSIX_NO_MACROS
 #include "preload_env.h"
 
@@ -12,6 +13,7 @@
 
 #include "berth/netif.h"
 #include "berth/pcap.h"
+#include "berth/sysctl.h"
 #include "berth/tap.h"
 #include "psock.h"
 
@@ -96,10 +98,35 @@ static void attach_tap(berth_stack *st, const char *dev)
     }
 }
 
+/* BERTH_SYSCTL="name=value;name=value": each set as berth_sysctl_set
+ * would (values may hold blanks: "net.ipv4.ping_group_range=0 2147483647"
+ * lets the program open ping sockets, as the host's sysctl would). */
+static void apply_sysctls(berth_stack *st, const char *spec)
+{
+    char buf[1024];
+    if (strlen(spec) >= sizeof(buf)) {
+        errno = E2BIG;
+        die("BERTH_SYSCTL too long", "");
+    }
+    strcpy(buf, spec);
+    for (char *item = strtok(buf, ";"); item; item = strtok(NULL, ";")) {
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            errno = EINVAL;
+            die("bad BERTH_SYSCTL item", item);
+        }
+        *eq = 0;
+        if (berth_sysctl_set(st, item, eq + 1) != 0)
+            die("cannot set sysctl", item);
+    }
+}
+
 void preload_configure(berth_stack *st)
 {
-    const char *dev = getenv("BERTH_TAP");
+    const char *dev = getenv("BERTH_TAP"), *sysctls = getenv("BERTH_SYSCTL");
     ps_busy = true;
+    if (sysctls && *sysctls)
+        apply_sysctls(st, sysctls);
     if (dev && *dev)
         attach_tap(st, dev);
     ps_busy = false;

@@ -7,6 +7,7 @@
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "ip/ip_route.h"
+#include "ping/ping_sock.h"
 #include "socket/inet_sock.h"
 
 void inet_sock_init(struct inet_sock *in)
@@ -21,7 +22,15 @@ void inet_sock_init(struct inet_sock *in)
 struct bind_table *inet_table(const struct inet_sock *in)
 {
     struct berth_stack *st = in->sk.st;
-    return in->sk.protocol == IPPROTO_TCP ? st->tcp_bind : st->udp_bind;
+    switch (in->sk.protocol) {
+    case IPPROTO_TCP:
+        return st->tcp_bind;
+    case IPPROTO_ICMP: /* ping sockets: echo identifiers */
+    case IPPROTO_ICMPV6:
+        return st->ping_bind;
+    default:
+        return st->udp_bind;
+    }
 }
 
 void inet_sync_node(struct inet_sock *in)
@@ -110,6 +119,9 @@ int inet_autobind(struct inet_sock *in)
 {
     if (inet_num(in))
         return 0;
+    /* sk_prot->get_port: a ping socket picks an echo identifier */
+    if (in->sk.protocol == IPPROTO_ICMP || in->sk.protocol == IPPROTO_ICMPV6)
+        return ping_get_port(in, 0) ? -EAGAIN : 0;
     inet_sync_node(in);
     struct bind_req req;
     inet_bind_req(in, true, &req);
@@ -160,6 +172,8 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_PKTINFO:
     case IP_RECVTTL:
     case IP_RECVTOS:
+    case IP_RECVOPTS:
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
     case IP_MTU_DISCOVER:
     case IP_LOCAL_PORT_RANGE:
         if (len >= sizeof(int)) {
@@ -209,6 +223,12 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         return 0;
     case IP_RECVTOS:
         in->recvtos = v != 0;
+        return 0;
+    case IP_RECVOPTS:
+        in->recvopts = v != 0;
+        return 0;
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
+        in->recvretopts = v != 0;
         return 0;
     case IP_MTU_DISCOVER:
         if (v < IP_PMTUDISC_DONT || v > IP_PMTUDISC_OMIT)
@@ -269,6 +289,12 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case IP_RECVTOS:
         v = in->recvtos;
+        break;
+    case IP_RECVOPTS:
+        v = in->recvopts;
+        break;
+    case IP_RETOPTS: /* == IP_RECVRETOPTS */
+        v = in->recvretopts;
         break;
     case IP_MTU_DISCOVER:
         v = in->pmtudisc;

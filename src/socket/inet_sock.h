@@ -29,7 +29,10 @@ struct inet_sock {
     bool freebind : 1, bind_address_no_port : 1, recverr : 1;
     bool pktinfo : 1, recvttl : 1, recvtos : 1; /* control messages on receive */
     bool bindaddr_lock : 1, bindport_lock : 1;  /* explicit bind fixed addr / port */
-    uint8_t pmtudisc;                           /* IP_MTU_DISCOVER, WANT by default */
+    uint8_t pmtudisc : 3;                       /* IP_MTU_DISCOVER, WANT by default */
+    /* IP_RECVOPTS / IP_RECVRETOPTS: stored and read back; berth keeps no
+     * received IP options, so no IP_OPTIONS / IP_RETOPTS message follows */
+    uint8_t recvopts : 1, recvretopts : 1;
     /* IP_LOCAL_PORT_RANGE: in the socket's rarely-set options (sock_opts).
      * The protocol's bind table: inet_table(). AF_INET6 sockets: the IPv6
      * addresses are in their inet6_info, V6ONLY in bnode.v6only. */

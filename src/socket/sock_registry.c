@@ -9,9 +9,9 @@
 
 /* Every ops table; a socket keeps its table's index (bsock.ops_id). */
 const struct sock_ops *const sock_ops_by_id[] = {
-    &udp4_ops,
+    &udp4_ops,        &ping4_ops,
 #if BERTH_WITH_IPV6
-    &udp6_ops,
+    &udp6_ops,        &ping6_ops,
 #endif
 #if BERTH_WITH_TCP
     &tcp4_ops,
@@ -42,13 +42,17 @@ static const struct sock_ops *const inet6_types[] = {
 #endif
 
 /* inet_create / inet6_create: protocol range, then the type's protocols. */
-static int inet_lookup(const struct sock_ops *const *types, size_t n, int ping_proto, int type,
-                       int protocol, const struct sock_ops **ops)
+static int inet_lookup(const struct sock_ops *const *types, size_t n, const struct sock_ops *ping,
+                       int type, int protocol, const struct sock_ops **ops)
 {
     if (protocol < 0 || protocol >= LINUX_IPPROTO_MAX)
         return -EINVAL;
-    if (type == SOCK_DGRAM && protocol == ping_proto)
-        return -EACCES; /* ping sockets: disabled, as by Linux's default ping_group_range */
+    if (type == SOCK_DGRAM && protocol == ping->resolve_protocol(protocol)) {
+        /* inetsw's second SOCK_DGRAM entry: ping sockets (their init
+         * checks net.ipv4.ping_group_range: EACCES by default) */
+        *ops = ping;
+        return protocol;
+    }
     for (size_t i = 0; i < n; i++) {
         if (types[i]->type != type)
             continue;
@@ -90,12 +94,12 @@ int sock_registry_find(int domain, int type, int protocol, const struct sock_ops
 {
     switch (domain) {
     case AF_INET:
-        return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]), IPPROTO_ICMP,
-                           type, protocol, ops);
+        return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]), &ping4_ops, type,
+                           protocol, ops);
 #if BERTH_WITH_IPV6 /* else, as Linux without its ipv6 module: EAFNOSUPPORT */
     case AF_INET6:
-        return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]),
-                           IPPROTO_ICMPV6, type, protocol, ops);
+        return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]), &ping6_ops,
+                           type, protocol, ops);
 #endif
 #if BERTH_WITH_UNIX
     case AF_UNIX:

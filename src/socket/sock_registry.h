@@ -14,6 +14,8 @@ extern const unsigned sock_ops_count; /* entries of sock_ops_by_id[] */
 extern const struct sock_ops udp4_ops;
 extern const struct sock_ops tcp4_ops;
 extern const struct sock_ops udp6_ops;
+extern const struct sock_ops ping4_ops;
+extern const struct sock_ops ping6_ops;
 extern const struct sock_ops tcp6_ops;
 extern const struct sock_ops unix_stream_ops;
 extern const struct sock_ops unix_dgram_ops;

@@ -62,7 +62,7 @@ static int udp6_dst_update(struct inet_sock *in)
     return 0;
 }
 
-static int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
+int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len)
 {
     struct inet_sock *in = inet_sk(so);
     struct inet6_info *np = inet6_info(in);

@@ -276,19 +276,12 @@ ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t to
     return (ssize_t)total;
 }
 
-/* What a send's control messages ask of IPv4 (Linux's ipcm_cookie). */
-struct ipcm4 {
-    int ttl, tos;        /* 0 / -1: the socket's */
-    unsigned oif;        /* IP_PKTINFO's interface (0: none) */
-    struct in_addr addr; /* IP_PKTINFO's ipi_spec_dst: the source */
-};
-
 /* ip_cmsg_send: IP_TTL (exactly an int, 1..255), IP_TOS (an int or a
  * byte, 0..255), IP_PKTINFO (exactly an in_pktinfo), and for an AF_INET6
  * socket IPV6_PKTINFO with a v4-mapped source (anything else EINVAL);
  * other IPPROTO_IP types are EINVAL, other levels ignored (SOL_SOCKET as
  * for IPv6: SCM_RIGHTS / SCM_CREDENTIALS pass, the rest EINVAL). */
-static int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c)
+int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c)
 {
     const unsigned char *ctl = msg->msg_control;
     size_t clen = msg->msg_controllen, off = 0;

@@ -77,6 +77,16 @@ void udp_release(struct bsock *so);
  * call's result (AF_UNSPEC disconnects; autobind). */
 int dgram_connect_begin(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
 int udp4_connect(struct inet_sock *in, const struct sockaddr *sa, socklen_t len);
+/* What a send's control messages ask of IPv4 (Linux's ipcm_cookie). */
+struct ipcm4 {
+    int ttl, tos;        /* 0 / -1: the socket's */
+    unsigned oif;        /* IP_PKTINFO's interface (0: none) */
+    struct in_addr addr; /* IP_PKTINFO's ipi_spec_dst: the source */
+};
+
+/* ip_cmsg_send (udp_sock.c): IP_TTL, IP_TOS, IP_PKTINFO (and for an
+ * AF_INET6 socket, allow_ipv6, IPV6_PKTINFO with a v4-mapped source). */
+int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c);
 ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
 ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags);
 int udp_shutdown(struct bsock *so, int how);
@@ -97,6 +107,8 @@ ssize_t udp_cork_append(struct udp_sock *us, const struct msghdr *msg, size_t to
 int udp_push_pending(struct udp_sock *us);
 #if BERTH_WITH_IPV6
 int udp6_push_pending(struct udp_sock *us);
+/* inet_dgram_connect + __ip6_datagram_connect (ping6.c connects so too) */
+int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 /* recvmsg's name of an AF_INET6 socket: sockaddr_in6, the IPv4 source
  * v4-mapped, a link-local IPv6 one with its interface as scope id. */
 void udp6_put_name(struct msghdr *msg, const struct pkt *p);
