@@ -150,11 +150,12 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
     st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
     st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
-    st->ping_bind = bind_table_new(st, IPPROTO_ICMP);
+    /* st->ping_bind: made by the first ping socket (ping_init_sock), so a
+     * stack whose program never pings pays nothing for it (issue 9). */
 #if BERTH_WITH_TCP
     st->tcp_bind = bind_table_new(st, IPPROTO_TCP); /* nothing for a protocol compiled out */
 #endif
-    if (!st->fds || !st->udp_bind || !st->ping_bind || ip4_init(st) != 0 ||
+    if (!st->fds || !st->udp_bind || ip4_init(st) != 0 ||
 #if BERTH_WITH_IPV6
         ip6_init(st) != 0 ||
 #endif

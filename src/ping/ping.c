@@ -60,6 +60,8 @@ static struct inet_sock *ping_lookup(struct berth_stack *st, const union inet_ad
                                      uint16_t ident, unsigned ifindex)
 {
     bool v4 = inet_addr_is_v4(daddr);
+    if (!st->ping_bind)
+        return NULL; /* no ping socket was ever made */
     for (struct bind_node *n = bind_owners(st->ping_bind, ident); n; n = n->next) {
         struct inet_sock *in = inet_of_node(n);
         if (!in)
@@ -107,6 +109,10 @@ int ping_init(struct bsock *so)
     uint32_t gid = (uint32_t)cred.egid;
     if (gid < st->net.ping_group_range[0] || gid > st->net.ping_group_range[1])
         return -EACCES;
+    /* The ident table comes with the first ping socket (inet_create's
+     * sk_alloc failing is ENOBUFS). */
+    if (!st->ping_bind && !(st->ping_bind = bind_table_new(st, IPPROTO_ICMP)))
+        return -ENOBUFS;
     return 0;
 }
 
