@@ -3,7 +3,8 @@
  * The timed figures run in a child process that first moves into a fresh
  * network namespace (unshare(CLONE_NEWNET); when that is refused to a
  * non-root user, unshare(CLONE_NEWUSER | CLONE_NEWNET)) and brings its lo up
- * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed — except by
+ * with SIOCSIFFLAGS (and into another one for each connection-rate figure,
+ * see k_run). Only 127.0.0.1 is ever addressed — except by
  * tcp_bulk_tap_MBps, which joins this namespace to a second one with a veth
  * pair (198.51.100.0/24, below) — and the namespaces die with the child.
  * The parent sends "figure, iterations" requests down a pipe; the child
