@@ -1512,6 +1512,17 @@ static int berth_run(const struct figspec *f, uint64_t iters, double *ns, char *
         ps_drop();
         return -1;
     }
+    if (iters == 0 && f->op == OP_TCP_CONN) {
+        /* Every connection figure starts on a new stack: no TIME_WAIT
+         * entries of an earlier figure (tcp6_conn_per_s would otherwise
+         * inherit tcp_conn_per_s's, which fill the whole ephemeral range,
+         * so that every connect steps over occupied ports). The kernel
+         * gets a new namespace for the same reason. */
+        berth_stack_free(g_st);
+        g_st = NULL;
+        if (berth_init(why, n) != 0)
+            return -1;
+    }
     if (iters == 0)
         return 0; /* state built */
     switch (f->op) {

@@ -3,7 +3,8 @@
  * The timed figures run in a child process that first moves into a fresh
  * network namespace (unshare(CLONE_NEWNET); when that is refused to a
  * non-root user, unshare(CLONE_NEWUSER | CLONE_NEWNET)) and brings its lo up
- * with SIOCSIFFLAGS. Only 127.0.0.1 is ever addressed — except by
+ * with SIOCSIFFLAGS (and into another one for each connection-rate figure,
+ * see k_run). Only 127.0.0.1 is ever addressed — except by
  * tcp_bulk_tap_MBps, which joins this namespace to a second one with a veth
  * pair (198.51.100.0/24, below) — and the namespaces die with the child.
  * The parent sends "figure, iterations" requests down a pipe; the child
@@ -1006,6 +1007,20 @@ static const struct bench_unix_api kernel_unix_api = {
     socket, socketpair, bind, connect, listen, k_accept, send, recv, sendto, recvfrom, close,
 };
 
+static int lo_up(char *why, size_t n);
+
+/* A new namespace for the child, lo up: no TIME_WAIT sockets of an
+ * earlier figure (see k_run). The old namespace goes when its last socket
+ * does (its TIME_WAIT sockets are purged with it). Inside the user
+ * namespace of a non-root start the child may still make network ones. */
+static int fresh_netns(char *why, size_t n)
+{
+    if (unshare(CLONE_NEWNET) != 0)
+        return bench_fail(why, n, "a new namespace for the figure: unshare(CLONE_NEWNET): %s",
+                          strerror(errno));
+    return lo_up(why, n);
+}
+
 static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note, char *why,
                  size_t n)
 {
@@ -1020,6 +1035,11 @@ static int k_run(const struct figspec *f, uint64_t iters, double *ns, char *note
         return -1;
     }
     spread_note(&g_ps.set, note, BENCH_NOTE);
+    /* Every connection figure starts in a new namespace, as berth's on a
+     * new stack: tcp6_conn_per_s does not inherit tcp_conn_per_s's
+     * TIME_WAIT sockets. */
+    if (iters == 0 && f->op == OP_TCP_CONN && fresh_netns(why, n) != 0)
+        return -1;
     if (iters == 0)
         return 0;
     switch (f->op) {

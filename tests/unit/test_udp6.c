@@ -213,10 +213,10 @@ static void connected_and_v6only(void **state)
     assert_int_equal(rcv(h, fd, NULL), -EAGAIN);
 }
 
-/* The header of a datagram sent to PEER:5000 from fd, as transmitted. */
-static const uint8_t *sent(struct iptest *h, int fd, const char *text)
+/* The header of a datagram sent to PEER:port from fd, as transmitted. */
+static const uint8_t *sent_to(struct iptest *h, int fd, uint16_t port, const char *text)
 {
-    struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons(5000)};
+    struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
     to.sin6_addr = ip6a(PEER);
     size_t before = h->ntx;
     assert_int_equal(
@@ -225,6 +225,18 @@ static const uint8_t *sent(struct iptest *h, int fd, const char *text)
     berth_stack_poll(h->st);
     assert_int_equal(h->ntx, before + 1);
     return h->tx[h->ntx - 1].data;
+}
+
+static const uint8_t *sent(struct iptest *h, int fd, const char *text)
+{
+    return sent_to(h, fd, 5000, text);
+}
+
+static uint32_t label_of(const uint8_t *r)
+{
+    uint32_t vtf;
+    memcpy(&vtf, r, 4);
+    return ntohl(vtf) & 0xfffff;
 }
 
 static void what_is_sent(void **state)
@@ -255,6 +267,12 @@ static void what_is_sent(void **state)
     r = sent(h, fd, "again");
     memcpy(&vtf, r, 4);
     assert_int_equal(ntohl(vtf) & 0xfffff, label);
+    /* another flow from the same socket has its own label, kept as well;
+     * the first flow's is the same again afterwards (the socket caches
+     * the last flow's label: a cache miss and a hit give one answer) */
+    uint32_t other = label_of(sent_to(h, fd, 5001, "other"));
+    assert_int_equal(label_of(sent_to(h, fd, 5001, "other")), other);
+    assert_int_equal(label_of(sent(h, fd, "back")), label);
     /* IPV6_UNICAST_HOPS, IPV6_TCLASS; IPV6_AUTOFLOWLABEL off */
     int v = 9;
     assert_int_equal(berth_setsockopt(h->st, fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v)),
