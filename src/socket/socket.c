@@ -200,7 +200,8 @@ int berth_socketpair(berth_stack *st, int domain, int type, int protocol, int sv
     if (!rc && ops->init && ((rc = ops->init(a)) < 0 || (rc = ops->init(b)) < 0))
         rc = rc < 0 ? rc : -ENOBUFS;
     if (!rc)
-        rc = ops->socketpair ? ops->socketpair(a, b) : -EOPNOTSUPP;
+        rc =
+            sock_pair_by_id[a->ops_id] ? sock_pair_by_id[a->ops_id]->socketpair(a, b) : -EOPNOTSUPP;
     if (rc < 0) {
         if (b)
             sock_put(b);
@@ -263,8 +264,9 @@ int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_
     struct sockaddr_storage k;
     int rc = addr_in(&k, addr, addrlen);
     if (rc == 0)
-        rc = so_ops(so)->connect ? so_ops(so)->connect(so, (struct sockaddr *)&k, addrlen)
-                                 : -EOPNOTSUPP;
+        rc = sock_connect_by_id[so->ops_id]
+                 ? sock_connect_by_id[so->ops_id]->connect(so, (struct sockaddr *)&k, addrlen)
+                 : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -275,7 +277,8 @@ int berth_listen(berth_stack *st, int fd, int backlog)
         return -1;
     if ((unsigned)backlog > (unsigned)st->net.somaxconn)
         backlog = st->net.somaxconn;
-    int rc = so_ops(so)->listen ? so_ops(so)->listen(so, backlog) : -EOPNOTSUPP;
+    const struct sock_listen_ops *lo = sock_listen_by_id[so->ops_id];
+    int rc = lo ? lo->listen(so, backlog) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -293,12 +296,13 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     int rfd = fd_lowest_free(st);
     if (rfd < 0)
         return (int)leave(st, rfd);
-    if (!so_ops(so)->accept)
+    const struct sock_listen_ops *lo = sock_listen_by_id[so->ops_id];
+    if (!lo)
         return (int)leave(st, -EOPNOTSUPP);
     struct bsock *child = NULL;
     /* The protocol only needs to know whether to wait (SOCK_NONBLOCK in
      * accept4's flags is the child's, applied below). */
-    int rc = so_ops(so)->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
+    int rc = lo->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
     if (rc < 0)
         return (int)leave(st, rc);
     /* The descriptor table may have changed while accept blocked. */
@@ -315,7 +319,7 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     if (addr) {
         struct sockaddr_storage ss;
         socklen_t len = 0;
-        rc = so_ops(child)->getname(child, &ss, &len, 2);
+        rc = sock_name_by_id[child->ops_id]->getname(child, &ss, &len, 2);
         if (rc == 0)
             rc = addr_out(&ss, len, addr, addrlen);
         if (rc < 0) {
@@ -483,7 +487,7 @@ static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *ad
         return -1;
     struct sockaddr_storage ss;
     socklen_t len = 0;
-    int rc = so_ops(so)->getname(so, &ss, &len, peer);
+    int rc = sock_name_by_id[so->ops_id]->getname(so, &ss, &len, peer);
     if (rc == 0)
         rc = addr_out(&ss, len, addr, addrlen);
     return (int)leave(st, rc);
@@ -509,8 +513,8 @@ int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *v
         rc = -EINVAL;
     else if (level == SOL_SOCKET)
         rc = sock_setsockopt(so, name, val, len);
-    else if (so_ops(so)->setsockopt)
-        rc = so_ops(so)->setsockopt(so, level, name, val, len);
+    else if (so_opt_ops(so)->setsockopt)
+        rc = so_opt_ops(so)->setsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -524,8 +528,8 @@ int berth_getsockopt(berth_stack *st, int fd, int level, int name, void *val, so
     int rc;
     if (level == SOL_SOCKET)
         rc = sock_getsockopt(so, name, val, len);
-    else if (so_ops(so)->getsockopt)
-        rc = so_ops(so)->getsockopt(so, level, name, val, len);
+    else if (so_opt_ops(so)->getsockopt)
+        rc = so_opt_ops(so)->getsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -542,7 +546,9 @@ int berth_shutdown(berth_stack *st, int fd, int how)
     if (mask & ~3u || !mask)
         rc = -EINVAL;
     else
-        rc = so_ops(so)->shutdown ? so_ops(so)->shutdown(so, (int)mask) : -EOPNOTSUPP;
+        rc = sock_shutdown_by_id[so->ops_id]
+                 ? sock_shutdown_by_id[so->ops_id]->shutdown(so, (int)mask)
+                 : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -562,7 +568,7 @@ static short poll_one(struct berth_stack *st, struct pollfd *p)
     if (!fd_open(st, p->fd))
         return POLLNVAL;
     struct bsock *so = st->fds[p->fd];
-    unsigned m = so_ops(so)->poll(so);
+    unsigned m = sock_poll_by_id[so->ops_id]->poll(so);
     return (short)(m & ((unsigned)(unsigned short)p->events | POLLERR | POLLHUP | POLLNVAL));
 }
 
@@ -645,7 +651,8 @@ int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
                 so->fl &= ~SOCKF_NONBLOCK;
         }
     } else {
-        rc = so_ops(so)->ioctl ? so_ops(so)->ioctl(so, request, arg) : -ENOTTY;
+        rc = sock_ioctl_by_id[so->ops_id] ? sock_ioctl_by_id[so->ops_id]->ioctl(so, request, arg)
+                                          : -ENOTTY;
     }
     return (int)leave(st, rc);
 }

@@ -1410,18 +1410,18 @@ const struct sock_ops tcp4_ops = {
     .release = tcp_release,
     .destruct = tcp_destruct,
     .bind = tcp4_bind,
-    .connect = tcp_connect,
-    .listen = tcp_listen,
-    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
     .recvmsg = tcp_recvmsg,
-    .getname = tcp_getname,
-    .setsockopt = tcp_setsockopt,
-    .getsockopt = tcp_getsockopt,
-    .shutdown = tcp_shutdown,
-    .poll = tcp_poll,
-    .ioctl = tcp_ioctl,
 };
+/* The calls a firmware may never make (sock.h); tcp6 shares all but the
+ * options. */
+const struct sock_connect_ops tcp_connect_ops = {tcp_connect};
+const struct sock_listen_ops tcp_listen_ops = {tcp_listen, tcp_accept};
+const struct sock_name_ops tcp_name_ops = {tcp_getname};
+const struct sock_opt_ops tcp4_opt_ops = {tcp_setsockopt, tcp_getsockopt};
+const struct sock_shutdown_ops tcp_shutdown_ops = {tcp_shutdown};
+const struct sock_poll_ops tcp_poll_ops = {tcp_poll};
+const struct sock_ioctl_ops tcp_ioctl_ops = {tcp_ioctl};
 
 #if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
@@ -1436,16 +1436,8 @@ const struct sock_ops tcp6_ops = {
     .release = tcp_release,
     .destruct = tcp_destruct,
     .bind = tcp6_bind,
-    .connect = tcp_connect,
-    .listen = tcp_listen,
-    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
     .recvmsg = tcp_recvmsg,
-    .getname = tcp_getname,
-    .setsockopt = tcp6_setsockopt,
-    .getsockopt = tcp6_getsockopt,
-    .shutdown = tcp_shutdown,
-    .poll = tcp_poll,
-    .ioctl = tcp_ioctl,
 };
+const struct sock_opt_ops tcp6_opt_ops = {tcp6_setsockopt, tcp6_getsockopt};
 #endif /* BERTH_WITH_IPV6 */

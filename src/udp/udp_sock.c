@@ -649,15 +649,12 @@ const struct sock_ops udp4_ops = {
     .init = udp_init,
     .release = udp_release,
     .bind = inet_bind,
-    .connect = udp_connect,
-    .listen = NULL,
-    .accept = NULL,
     .sendmsg = udp_sendmsg,
     .recvmsg = udp_recvmsg,
-    .getname = inet_getname,
-    .setsockopt = udp_setsockopt,
-    .getsockopt = udp_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = udp_ioctl,
 };
+/* The calls a firmware may never make (sock.h). udp6 shares the last three. */
+const struct sock_connect_ops udp4_connect_ops = {udp_connect};
+const struct sock_opt_ops udp4_opt_ops = {udp_setsockopt, udp_getsockopt};
+const struct sock_shutdown_ops udp_shutdown_ops = {udp_shutdown};
+const struct sock_poll_ops udp_poll_ops = {udp_poll};
+const struct sock_ioctl_ops udp_ioctl_ops = {udp_ioctl};
