@@ -917,7 +917,7 @@ static int sendmsg_fastopen(struct bsock *so, const struct msghdr *msg, int flag
 {
     struct tcp_sock *tp = tcp_sk(so);
     const struct sockaddr *sa = msg->msg_name;
-    if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE) ||
+    if (!TCP_FASTOPEN_CLIENT(tcp_of(so->st)) ||
         (sa && msg->msg_namelen >= sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC))
         return -EOPNOTSUPP;
     if (tp->fastopen_req)
