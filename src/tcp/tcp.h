@@ -55,6 +55,11 @@
 #define BERTH_WITH_FASTOPEN 1
 #endif
 #define TCP_SACK(x) (BERTH_WITH_SACK ? (x) : 0)
+/* A tail loss probe goes only on a SACK connection (tcp_schedule_loss_probe,
+ * as Linux), so without SACK compiled in no probe is ever armed (rtx_kind
+ * TCP_RTX_TLP) or out (tlp_out): the tests of both go through this, and the
+ * probe and its ACK processing are left out of such a build. */
+#define TCP_TLP(x) TCP_SACK(x)
 #define TCP_TS(x) (BERTH_WITH_TCP_TIMESTAMPS ? (x) : 0)
 #define TCP_WS(x) (BERTH_WITH_WSCALE ? (x) : 0)
 

@@ -651,7 +651,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     }
 
     if (ack == prior_una) {
-        if (tp->tlp_out)
+        if (TCP_TLP(tp->tlp_out))
             tlp_ack(tp, ack, is_dsack(seg), seg->len || wnd_update, newly_sacked);
         if (!seg->len && !wnd_changed && !(seg->flags & (TH_SYN | TH_FIN)) &&
             tp->c->snd_una != tp->c->snd_max)
@@ -693,7 +693,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (tp->c->rtx_kind == TCP_RTX_PROBE)
         tcp_timer_clear(tp, TCP_T_RTX);
 
-    if (tp->tlp_out)
+    if (TCP_TLP(tp->tlp_out))
         tlp_ack(tp, ack, is_dsack(seg), true, newly_sacked);
 
     /* Congestion control. */
