@@ -71,6 +71,11 @@ struct sock_opt_ops {
     int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
     int (*getsockopt)(struct bsock *so, int level, int name, void *val, socklen_t *len);
 };
+/* sendmsg, which may carry control messages: NULL, the ops table's sendmsg
+ * (sendto and send never carry any). */
+struct sock_sendmsg_ops {
+    ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
+};
 struct sock_shutdown_ops {
     int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
 };
@@ -140,6 +145,7 @@ extern const struct sock_connect_ops *const sock_connect_by_id[];
 extern const struct sock_listen_ops *const sock_listen_by_id[];
 extern const struct sock_name_ops *const sock_name_by_id[];
 extern const struct sock_opt_ops *const sock_opt_by_id[];
+extern const struct sock_sendmsg_ops *const sock_sendmsg_by_id[];
 extern const struct sock_shutdown_ops *const sock_shutdown_by_id[];
 extern const struct sock_poll_ops *const sock_poll_by_id[];
 extern const struct sock_ioctl_ops *const sock_ioctl_by_id[];

@@ -56,6 +56,8 @@ PER_CALL(sock_name_ops, sock_name_by_id, &inet_name_ops, &inet6_name_ops, &tcp_n
          &tcp_name_ops, &unix_name_ops, &unix_name_ops, &unix_name_ops);
 PER_CALL(sock_opt_ops, sock_opt_by_id, &udp4_opt_ops, &udp6_opt_ops, &tcp4_opt_ops, &tcp6_opt_ops,
          &unix_opt_ops, &unix_opt_ops, &unix_opt_ops);
+PER_CALL(sock_sendmsg_ops, sock_sendmsg_by_id, &udp4_sendmsg_ops, NULL, NULL, NULL, NULL, NULL,
+         NULL);
 PER_CALL(sock_shutdown_ops, sock_shutdown_by_id, &udp_shutdown_ops, &udp_shutdown_ops,
          &tcp_shutdown_ops, &tcp_shutdown_ops, &unix_shutdown_ops, &unix_shutdown_ops,
          &unix_shutdown_ops);

@@ -330,8 +330,10 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     return (int)leave(st, nfd);
 }
 
+/* send: the ops table's sendmsg, or sendmsg's own (sock_sendmsg_by_id[]). */
 static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct msghdr *m,
-                          int flags)
+                          int flags,
+                          ssize_t (*send)(struct bsock *, const struct msghdr *, size_t, int))
 {
     size_t total = 0;
     for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
@@ -342,9 +344,9 @@ static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
     (void)st;
-    if (!so_ops(so)->sendmsg)
+    if (!send)
         return -EOPNOTSUPP;
-    return so_ops(so)->sendmsg(so, m, total, flags);
+    return send(so, m, total, flags);
 }
 
 ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int flags,
@@ -365,7 +367,7 @@ ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int f
         m.msg_name = &k;
         m.msg_namelen = tolen;
     }
-    return leave(st, do_sendmsg(st, so, &m, flags));
+    return leave(st, do_sendmsg(st, so, &m, flags, so_ops(so)->sendmsg));
 }
 
 ssize_t berth_send(berth_stack *st, int fd, const void *buf, size_t len, int flags)
@@ -399,7 +401,11 @@ ssize_t berth_sendmsg(berth_stack *st, int fd, const struct msghdr *msg, int fla
     } else {
         m.msg_namelen = 0;
     }
-    return leave(st, do_sendmsg(st, so, &m, flags));
+    /* Control messages go to the protocol's sendmsg for them, if it has
+     * one: sendto never carries any, so a firmware that never calls
+     * sendmsg does not link their parsing. */
+    const struct sock_sendmsg_ops *sm = sock_sendmsg_by_id[so->ops_id];
+    return leave(st, do_sendmsg(st, so, &m, flags, sm ? sm->sendmsg : so_ops(so)->sendmsg));
 }
 
 static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags)

@@ -355,7 +355,10 @@ static int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4
     return 0;
 }
 
-ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+/* udp_sendmsg, with `cmsg` parsing the control messages (NULL: the call
+ * has none). */
+static ssize_t udp_send(struct bsock *so, const struct msghdr *msg, size_t total, int flags,
+                        int (*cmsg)(const struct msghdr *, bool, struct ipcm4 *))
 {
     struct inet_sock *in = inet_sk(so);
     struct udp_sock *us = udp_sk(so);
@@ -392,8 +395,8 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
         dport = in->dport;
     }
     struct ipcm4 c = {.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
-    if (msg->msg_control && msg->msg_controllen) {
-        int rc = ip4_cmsg_send(msg, sock_family(so) == AF_INET6, &c);
+    if (cmsg && msg->msg_control && msg->msg_controllen) {
+        int rc = cmsg(msg, sock_family(so) == AF_INET6, &c);
         if (rc)
             return rc;
     }
@@ -461,6 +464,20 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
     if (rc)
         return rc;
     return (ssize_t)total;
+}
+
+/* sendto, send, write: no control messages (the ops table's). */
+static ssize_t udp_sendmsg_plain(struct bsock *so, const struct msghdr *msg, size_t total,
+                                 int flags)
+{
+    return udp_send(so, msg, total, flags, NULL);
+}
+
+/* sendmsg (sock_sendmsg_by_id[]), and udp6's for a v4-mapped destination:
+ * the control messages too (ip_cmsg_send). */
+ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+{
+    return udp_send(so, msg, total, flags, ip4_cmsg_send);
 }
 
 ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
@@ -649,11 +666,12 @@ const struct sock_ops udp4_ops = {
     .init = udp_init,
     .release = udp_release,
     .bind = inet_bind,
-    .sendmsg = udp_sendmsg,
+    .sendmsg = udp_sendmsg_plain,
     .recvmsg = udp_recvmsg,
 };
 /* The calls a firmware may never make (sock.h). udp6 shares the last three. */
 const struct sock_connect_ops udp4_connect_ops = {udp_connect};
+const struct sock_sendmsg_ops udp4_sendmsg_ops = {udp_sendmsg};
 const struct sock_opt_ops udp4_opt_ops = {udp_setsockopt, udp_getsockopt};
 const struct sock_shutdown_ops udp_shutdown_ops = {udp_shutdown};
 const struct sock_poll_ops udp_poll_ops = {udp_poll};
