@@ -76,6 +76,11 @@ struct sock_opt_ops {
 struct sock_sendmsg_ops {
     ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
 };
+/* recvmsg, which may ask for control messages: NULL, the ops table's
+ * recvmsg (recvfrom and recv have no control buffer). */
+struct sock_recvmsg_ops {
+    ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
+};
 struct sock_shutdown_ops {
     int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
 };
@@ -146,6 +151,7 @@ extern const struct sock_listen_ops *const sock_listen_by_id[];
 extern const struct sock_name_ops *const sock_name_by_id[];
 extern const struct sock_opt_ops *const sock_opt_by_id[];
 extern const struct sock_sendmsg_ops *const sock_sendmsg_by_id[];
+extern const struct sock_recvmsg_ops *const sock_recvmsg_by_id[];
 extern const struct sock_shutdown_ops *const sock_shutdown_by_id[];
 extern const struct sock_poll_ops *const sock_poll_by_id[];
 extern const struct sock_ioctl_ops *const sock_ioctl_by_id[];

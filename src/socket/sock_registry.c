@@ -58,6 +58,8 @@ PER_CALL(sock_opt_ops, sock_opt_by_id, &udp4_opt_ops, &udp6_opt_ops, &tcp4_opt_o
          &unix_opt_ops, &unix_opt_ops, &unix_opt_ops);
 PER_CALL(sock_sendmsg_ops, sock_sendmsg_by_id, &udp4_sendmsg_ops, NULL, NULL, NULL, NULL, NULL,
          NULL);
+PER_CALL(sock_recvmsg_ops, sock_recvmsg_by_id, &udp4_recvmsg_ops, NULL, &tcp_recvmsg_ops,
+         &tcp_recvmsg_ops, NULL, NULL, NULL);
 PER_CALL(sock_shutdown_ops, sock_shutdown_by_id, &udp_shutdown_ops, &udp_shutdown_ops,
          &tcp_shutdown_ops, &tcp_shutdown_ops, &unix_shutdown_ops, &unix_shutdown_ops,
          &unix_shutdown_ops);

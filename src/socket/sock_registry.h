@@ -27,6 +27,7 @@ extern const struct sock_name_ops inet_name_ops, inet6_name_ops, tcp_name_ops, u
 extern const struct sock_opt_ops udp4_opt_ops, udp6_opt_ops, tcp4_opt_ops, tcp6_opt_ops,
     unix_opt_ops;
 extern const struct sock_sendmsg_ops udp4_sendmsg_ops;
+extern const struct sock_recvmsg_ops udp4_recvmsg_ops, tcp_recvmsg_ops;
 extern const struct sock_shutdown_ops udp_shutdown_ops, tcp_shutdown_ops, unix_shutdown_ops;
 extern const struct sock_poll_ops udp_poll_ops, tcp_poll_ops, unix_poll_ops;
 extern const struct sock_ioctl_ops udp_ioctl_ops, tcp_ioctl_ops, unix_ioctl_ops;

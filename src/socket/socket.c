@@ -408,13 +408,15 @@ ssize_t berth_sendmsg(berth_stack *st, int fd, const struct msghdr *msg, int fla
     return leave(st, do_sendmsg(st, so, &m, flags, sm ? sm->sendmsg : so_ops(so)->sendmsg));
 }
 
-static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags)
+/* receive: the ops table's recvmsg, or recvmsg's own (sock_recvmsg_by_id[]). */
+static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags,
+                          ssize_t (*recv)(struct bsock *, struct msghdr *, int))
 {
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    if (!so_ops(so)->recvmsg)
+    if (!recv)
         return -EOPNOTSUPP;
-    return so_ops(so)->recvmsg(so, m, flags);
+    return recv(so, m, flags);
 }
 
 ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags,
@@ -430,7 +432,7 @@ ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags
         m.msg_name = &k;
         m.msg_namelen = 0;
     }
-    ssize_t rc = do_recvmsg(so, &m, flags);
+    ssize_t rc = do_recvmsg(so, &m, flags, so_ops(so)->recvmsg);
     if (rc >= 0 && from) {
         int e = addr_out(&k, m.msg_namelen, from, fromlen);
         if (e < 0)
@@ -468,7 +470,10 @@ ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
         m.msg_namelen = 0;
     }
     m.msg_flags = 0;
-    ssize_t rc = do_recvmsg(so, &m, flags);
+    /* Control messages come from the protocol's recvmsg for them, if it
+     * has one: a firmware that never calls recvmsg does not link them. */
+    const struct sock_recvmsg_ops *rm = sock_recvmsg_by_id[so->ops_id];
+    ssize_t rc = do_recvmsg(so, &m, flags, rm ? rm->recvmsg : so_ops(so)->recvmsg);
     if (rc >= 0) {
         /* Linux copies the name back with its real length when one was
          * asked for (msg_namelen in = buffer size). */

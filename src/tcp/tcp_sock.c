@@ -1170,7 +1170,10 @@ static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
         tcp_send_ack(tp);
 }
 
-static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+/* tcp_recvmsg, with `put` writing the TCP_INQ control message (NULL: the
+ * caller has no control buffer). */
+static ssize_t tcp_recv(struct bsock *so, struct msghdr *msg, int flags,
+                        void (*put)(struct msghdr *, int, int, const void *, size_t))
 {
     struct tcp_sock *tp = tcp_sk(so);
     struct berth_stack *st = so->st;
@@ -1275,15 +1278,28 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     }
     if (copied >= 0 && msg->msg_name)
         msg->msg_namelen = 0; /* TCP reports no address */
-    if (copied >= 0 && tp->recvmsg_inq) {
+    if (copied >= 0 && tp->recvmsg_inq && put) {
         /* TCP_INQ (tcp_inq_hint): what is left to read, 1 once the FIN
          * came (rcv_nxt counts it) so the reader goes on to see EOF. */
         int inq = (int)(tp->c->rcv_nxt - tp->c->copied_seq);
         if (inq == 0 && tp->done)
             inq = 1;
-        put_cmsg(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
+        put(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
     }
     return copied;
+}
+
+/* recvfrom, recv, read: no control buffer, so no TCP_INQ message (Linux
+ * would only set MSG_CTRUNC, which recvfrom does not return): the ops
+ * table's. recvmsg's (sock_recvmsg_by_id[]) writes it. */
+static ssize_t tcp_recvmsg_plain(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return tcp_recv(so, msg, flags, NULL);
+}
+
+static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return tcp_recv(so, msg, flags, put_cmsg);
 }
 
 /* ---- shutdown, poll, ioctl, names ---- */
@@ -1411,11 +1427,12 @@ const struct sock_ops tcp4_ops = {
     .destruct = tcp_destruct,
     .bind = tcp4_bind,
     .sendmsg = tcp_sendmsg,
-    .recvmsg = tcp_recvmsg,
+    .recvmsg = tcp_recvmsg_plain,
 };
 /* The calls a firmware may never make (sock.h); tcp6 shares all but the
  * options. */
 const struct sock_connect_ops tcp_connect_ops = {tcp_connect};
+const struct sock_recvmsg_ops tcp_recvmsg_ops = {tcp_recvmsg};
 const struct sock_listen_ops tcp_listen_ops = {tcp_listen, tcp_accept};
 const struct sock_name_ops tcp_name_ops = {tcp_getname};
 const struct sock_opt_ops tcp4_opt_ops = {tcp_setsockopt, tcp_getsockopt};
@@ -1437,7 +1454,7 @@ const struct sock_ops tcp6_ops = {
     .destruct = tcp_destruct,
     .bind = tcp6_bind,
     .sendmsg = tcp_sendmsg,
-    .recvmsg = tcp_recvmsg,
+    .recvmsg = tcp_recvmsg_plain,
 };
 const struct sock_opt_ops tcp6_opt_ops = {tcp6_setsockopt, tcp6_getsockopt};
 #endif /* BERTH_WITH_IPV6 */

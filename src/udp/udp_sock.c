@@ -480,7 +480,10 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
     return udp_send(so, msg, total, flags, ip4_cmsg_send);
 }
 
-ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+/* udp_recvmsg, with `put` writing an IPv4 datagram's control messages
+ * (NULL: the caller has no control buffer). */
+static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
+                        void (*put)(struct inet_sock *, struct msghdr *, const struct pkt *))
 {
     struct udp_sock *us = udp_sk(so);
     struct berth_stack *st = so->st;
@@ -539,13 +542,28 @@ ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
             memcpy(msg->msg_name, &sin, sizeof(sin));
             msg->msg_namelen = sizeof(sin);
         }
-        inet_put_cmsgs(&us->inet, msg, p);
+        if (put)
+            put(&us->inet, msg, p);
     }
     if (!(flags & MSG_PEEK)) {
         UDPX_INC(st, pkt_is_v6(p), InDatagrams);
         pkt_free(st, udp_rxq_pop(us));
     }
     return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
+}
+
+/* recvfrom, recv, read: no control buffer, so no control messages (Linux
+ * would only set MSG_CTRUNC, which recvfrom does not return). udp4's ops
+ * table's. */
+static ssize_t udp_recvmsg_plain(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return udp_recv(so, msg, flags, NULL);
+}
+
+/* recvmsg (sock_recvmsg_by_id[]), and udp6's ops table's. */
+ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return udp_recv(so, msg, flags, inet_put_cmsgs);
 }
 
 int udp_shutdown(struct bsock *so, int how)
@@ -667,11 +685,12 @@ const struct sock_ops udp4_ops = {
     .release = udp_release,
     .bind = inet_bind,
     .sendmsg = udp_sendmsg_plain,
-    .recvmsg = udp_recvmsg,
+    .recvmsg = udp_recvmsg_plain,
 };
 /* The calls a firmware may never make (sock.h). udp6 shares the last three. */
 const struct sock_connect_ops udp4_connect_ops = {udp_connect};
 const struct sock_sendmsg_ops udp4_sendmsg_ops = {udp_sendmsg};
+const struct sock_recvmsg_ops udp4_recvmsg_ops = {udp_recvmsg};
 const struct sock_opt_ops udp4_opt_ops = {udp_setsockopt, udp_getsockopt};
 const struct sock_shutdown_ops udp_shutdown_ops = {udp_shutdown};
 const struct sock_poll_ops udp_poll_ops = {udp_poll};
