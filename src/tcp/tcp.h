@@ -229,7 +229,13 @@ struct tcp_cc_ops {
     /* An RTT sample (us). */
     void (*rtt_sample)(struct tcp_sock *tp, uint32_t rtt_us);
 };
+/* Congestion control's private state in each connection: CUBIC's; reno
+ * keeps none (8: the smallest the array can be). */
+#if BERTH_WITH_CUBIC
 #define TCP_CC_PRIV 64
+#else
+#define TCP_CC_PRIV 8
+#endif
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 const struct tcp_cc_ops *tcp_cc_default(void);
 /* Linux's tcp_slow_start / tcp_cong_avoid_ai, for the modules. */
@@ -299,7 +305,10 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 #define TCP_ACK_PUSHED 8
 #define TCP_ACK_PUSHED2 16
 
-#define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
+/* SACKed ranges remembered by the sender. Without SACK compiled in none is
+ * ever recorded (sack_update is behind TCP_SACK), so one slot keeps the
+ * array valid C and every connection 120 bytes smaller. */
+#define TCP_SACK_MAX (BERTH_WITH_SACK ? 16 : 1)
 
 /* What only a connecting or synchronized connection needs (Linux keeps it
  * all in struct tcp_sock; berth allocates it on first use so that an idle
