@@ -54,6 +54,18 @@
 #ifndef BERTH_WITH_FASTOPEN
 #define BERTH_WITH_FASTOPEN 1
 #endif
+/* getsockopt(TCP_INFO) (CMake BERTH_WITH_TCP_INFO): the per-connection
+ * counters only it reads (segments and bytes in and out, retransmitted
+ * bytes, out-of-order packets) are updated through TCP_INFO_ADD, so a
+ * build without it leaves the updates out. */
+#ifndef BERTH_WITH_TCP_INFO
+#define BERTH_WITH_TCP_INFO 1
+#endif
+#define TCP_INFO_ADD(tp, field, n)                                                                 \
+    do {                                                                                           \
+        if (BERTH_WITH_TCP_INFO)                                                                   \
+            (tp)->c->field += (n);                                                                 \
+    } while (0)
 #define TCP_SACK(x) (BERTH_WITH_SACK ? (x) : 0)
 /* A tail loss probe goes only on a SACK connection (tcp_schedule_loss_probe,
  * as Linux), so without SACK compiled in no probe is ever armed (rtx_kind

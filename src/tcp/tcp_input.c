@@ -673,7 +673,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (seq_lt(tp->c->snd_nxt, ack))
         tp->c->snd_nxt = ack;
     TCP_CHECK_SND(tp->c);
-    tp->c->bytes_acked += acked_data;
+    TCP_INFO_ADD(tp, bytes_acked, acked_data);
     if (TCP_SACK(tp->sack_ok))
         sack_trim(tp);
 
@@ -922,7 +922,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                 fin = false;
             }
             tp->c->rcv_nxt += len;
-            tp->c->bytes_received += len;
+            TCP_INFO_ADD(tp, bytes_received, len);
             tp->c->lrcvtime = st_now(st);
             if (len < tp->c->rcv_mss)
                 tp->c->ack_pending |= (tp->c->ack_pending & TCP_ACK_PUSHED)
@@ -938,7 +938,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->c->ooq.head) {
             filled = true;
             uint32_t moved = tcp_ooq_drain(st, &tp->c->ooq, &tp->c->rcvq, &tp->c->rcv_nxt);
-            tp->c->bytes_received += moved;
+            TCP_INFO_ADD(tp, bytes_received, moved);
             tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
         }
         /* A FIN is taken in order only; one that arrives out of order is
@@ -974,7 +974,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
     int added = tcp_ooq_insert(st, &tp->c->ooq, seq, d, len);
     if (added > 0) {
         SNMP_INC(st, TcpExt, TCPOFOQueue);
-        tp->c->rcv_ooopack++;
+        TCP_INFO_ADD(tp, rcv_ooopack, 1);
     }
     tp->c->last_ooo_seq = seq;
     return false;
@@ -1017,9 +1017,9 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     struct bsock *so = tcp_bs(tp);
-    tp->c->segs_in++;
+    TCP_INFO_ADD(tp, segs_in, 1);
     if (seg->len)
-        tp->c->data_segs_in++;
+        TCP_INFO_ADD(tp, data_segs_in, 1);
     int state = tcp_state(tp);
     if (state == TCPS_CLOSE || state == TCPS_LISTEN) {
         tcp_send_reset(st, seg);
