@@ -83,7 +83,10 @@ bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_se
         case TCPOPT_FASTOPEN:
         case TCPOPT_EXP: {
             /* tcp_parse_fastopen_option: in a SYN only, an even cookie
-             * length of 0 or 4..16; the experimental form after its magic. */
+             * length of 0 or 4..16; the experimental form after its magic.
+             * Only Fast Open's client reads it. */
+            if (!BERTH_WITH_FASTOPEN)
+                break;
             unsigned clen = olen - 2u;
             if (kind == TCPOPT_EXP) {
                 if (olen < 4 || ((v[0] << 8) | v[1]) != TCPOPT_FASTOPEN_MAGIC)

@@ -53,9 +53,9 @@ int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
     }
     /* An empty cookie, the request of RFC 7413 4.1.1, padded to a word
      * with two NOPs as Linux does; or RFC 6994's experimental form. */
-    if (o->fastopen == TCP_FO_OPT_RFC)
+    if (BERTH_WITH_FASTOPEN && o->fastopen == TCP_FO_OPT_RFC)
         p = put32(p, (TCPOPT_FASTOPEN << 24) | (2 << 16) | (TCPOPT_NOP << 8) | TCPOPT_NOP);
-    else if (o->fastopen == TCP_FO_OPT_EXP)
+    else if (BERTH_WITH_FASTOPEN && o->fastopen == TCP_FO_OPT_EXP)
         p = put32(p, ((uint32_t)TCPOPT_EXP << 24) | (4u << 16) | TCPOPT_FASTOPEN_MAGIC);
     return (int)(p - buf);
 }
@@ -299,7 +299,7 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
                (tcp_state(tp) == TCPS_SYN_SENT || TCP_WS(tp->wscale_ok));
         o.ws_val = tp->c->rcv_wscale;
         /* tcp_syn_options: 4 bytes are always left for it (at most 20 used) */
-        if (tcp_state(tp) == TCPS_SYN_SENT)
+        if (BERTH_WITH_FASTOPEN && tcp_state(tp) == TCPS_SYN_SENT)
             o.fastopen = tcp_fastopen_syn_option(tp);
     } else {
         o.ts = TCP_TS(tp->ts_ok);
