@@ -35,9 +35,9 @@ mkdir -p "$work"
 # name | cmake options | what it is
 sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation; counters on)
 udp-min|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_COUNTERS=OFF|the udp set without protocol counters
-tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF|IPv4 + UDP + TCP + sockets, lwIP 2.1.3's default TCP feature set (reno; no SYN cookies, SACK, timestamps, window scaling, TCP_INFO)
-tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
-full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, counters (bare-metal defaults)"
+tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF|IPv4 + UDP + TCP + sockets, lwIP 2.1.3's default TCP feature set (reno; no SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open)
+tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
+full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open, counters (bare-metal defaults)"
 
 # What each option costs: the full set's .text minus the same build with
 # the option flipped (trace: the other way round, it is off by default).
@@ -50,6 +50,7 @@ SACK|-DBERTH_WITH_SACK=OFF
 TCP timestamps|-DBERTH_WITH_TCP_TIMESTAMPS=OFF
 window scaling|-DBERTH_WITH_WSCALE=OFF
 TCP_INFO|-DBERTH_WITH_TCP_INFO=OFF
+TCP Fast Open (client)|-DBERTH_WITH_FASTOPEN=OFF
 counters|-DBERTH_WITH_COUNTERS=OFF
 trace strings + printf|-DBERTH_WITH_TRACE=ON"
 

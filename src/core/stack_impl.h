@@ -68,15 +68,20 @@ static inline bool net_port_reserved(const struct berth_net_cfg *n, unsigned por
 
 struct berth_stack {
     struct berth_platform plat;
-    bool own_platform;             /* posix platform created by berth_stack_new */
     char name[BERTH_PICK(32, 16)]; /* for traces; a small target keeps 15 characters */
+    /* The flags together, in the padding after name (arena bytes are a
+     * small target's RAM; plain bools: bitfields would cost more code than
+     * the byte or two they save). */
+    bool own_platform;     /* posix platform created by berth_stack_new */
+    bool in_poll;          /* processing rxq: stops re-entrant processing */
+    bool icmp_bucket_init; /* the ICMP rate limiter's bucket is filled */
+    bool unix_gc_running;  /* unix_gc is walking the in-flight sockets */
     struct berth_config cfg;
     struct berth_net_cfg net;
 
     /* Input queue: packets from drivers (and loopback) waiting for the lock
      * holder to process them; `in_poll` stops re-entrant processing. */
     struct pktq rxq;
-    bool in_poll;
     struct bufcache bufcache; /* recycled large buffers (bufcache.h) */
     struct btimer *timers;    /* sorted by expiry */
 
@@ -86,10 +91,9 @@ struct berth_stack {
     struct ip4_route *routes;
     struct ip4_reasm *reasm;
     struct ip6_route *routes6; /* IPv6 routes, longest prefix first (route6.c) */
-    uint16_t ip_id_next;
-    uint64_t icmp_bucket_ts; /* ICMP error rate limiter */
+    uint64_t icmp_bucket_ts;   /* ICMP error rate limiter */
     uint32_t icmp_tokens;
-    bool icmp_bucket_init;
+    uint16_t ip_id_next;
     uint16_t ip_idents[BERTH_IP_IDENTS]; /* IP id counters, one per hashed (src, dst, proto) */
     /* IPv6 robustness state, each allocated on first use (NULL: none):
      * reassembly queues (ip6_frag.c), the path-MTU cache (ip6_pmtu.c),
@@ -118,7 +122,6 @@ struct berth_stack {
     struct tcp_stack *tcp;           /* TCP's per-stack state (src/tcp/) */
     struct unix_table *unix_names;   /* AF_UNIX bound names (src/unix/; NULL while none) */
     struct unix_sock *unix_inflight; /* AF_UNIX sockets in SCM_RIGHTS messages (unix_gc.c) */
-    bool unix_gc_running;
 
     struct berth_cred cred; /* default credentials (non-posix flavours) */
     uint64_t secret[2];     /* keyed hashes: port offsets, IP ids */

@@ -31,12 +31,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/div64.h"
 #include "core/stack_impl.h"
 #include "ip/ip6.h"
 #include "ip/nd6.h"
 #include "netif/netif_impl.h"
 
 #define S(x) ((uint64_t)(x)*1000000u)
+/* Whole seconds in us microseconds (berth_div64: no 64-bit divide linked). */
+static uint64_t secs(uint64_t us) { return berth_div64(us, 1000000u); }
 #define MS NEIGH_MS
 #define INFINITY_LFT 0xffffffffu
 
@@ -131,7 +134,7 @@ static void send_rs(struct berth_netif *ifp)
  * 2 RT +- 10 %, capped at MRT +- 10 %. */
 static uint64_t jitter(struct berth_stack *st, uint64_t base)
 {
-    uint64_t tenth = base / 10;
+    uint64_t tenth = berth_div64(base, 10);
     return base - tenth + rnd_below(st, 2 * tenth + 1);
 }
 
@@ -370,7 +373,7 @@ static void prefix_rcv(struct berth_netif *ifp, const uint8_t *o)
         /* RFC 4862 5.5.3 e: the valid lifetime is not cut below two hours
          * (or what is left, if less) by an unauthenticated RA. */
         uint64_t stored = !a->valid_until        ? UINT64_MAX
-                          : a->valid_until > now ? (a->valid_until - now) / S(1)
+                          : a->valid_until > now ? secs(a->valid_until - now)
                                                  : 0;
         uint64_t floor = stored < 7200 ? stored : 7200;
         uint64_t v = valid == INFINITY_LFT ? UINT64_MAX : valid;
@@ -454,10 +457,10 @@ long berth_netif_addrs6(berth_netif *ifp, struct berth_ifaddr6 *out, size_t max)
                    ((a->flags & IFA6_F_NODAD) ? BERTH_IFA_F_NODAD : 0) |
                    (a->valid_until ? 0 : BERTH_IFA_F_PERMANENT);
         o->valid_lft = !a->valid_until        ? INFINITY_LFT
-                       : a->valid_until > now ? (uint32_t)((a->valid_until - now) / S(1))
+                       : a->valid_until > now ? (uint32_t)(secs(a->valid_until - now))
                                               : 0;
         o->preferred_lft = !a->prefer_until        ? INFINITY_LFT
-                           : a->prefer_until > now ? (uint32_t)((a->prefer_until - now) / S(1))
+                           : a->prefer_until > now ? (uint32_t)(secs(a->prefer_until - now))
                                                    : 0;
     }
     st_unlock(st);

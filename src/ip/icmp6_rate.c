@@ -26,6 +26,7 @@
  */
 #include <string.h>
 
+#include "core/div64.h"
 #include "core/stack_impl.h"
 #include "ip/ip4.h"
 #include "ip/ip6.h"
@@ -63,7 +64,7 @@ bool icmp6_type_ratelimited(uint8_t type)
 
 static uint32_t jiffies(struct berth_stack *st)
 {
-    return (uint32_t)(st_now(st) / (1000000u / ICMP6_HZ));
+    return (uint32_t)berth_div64(st_now(st), 1000000u / ICMP6_HZ);
 }
 
 static struct icmp6_peer *peer_get(struct berth_stack *st, const struct in6_addr *dst, uint32_t now)

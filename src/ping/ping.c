@@ -445,13 +445,11 @@ const struct sock_ops ping4_ops = {
     .init = ping_init,
     .release = udp_release,
     .bind = ping4_bind,
-    .connect = ping4_connect,
     .sendmsg = ping4_sendmsg,
     .recvmsg = ping_recvmsg,
-    .getname = inet_getname,
-    .setsockopt = ping4_setsockopt,
-    .getsockopt = ping4_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = ping_ioctl,
 };
+/* The calls a program may never make, each in its own table (sock.h). */
+const struct sock_connect_ops ping4_connect_ops = {.connect = ping4_connect};
+const struct sock_opt_ops ping4_opt_ops = {.setsockopt = ping4_setsockopt,
+                                           .getsockopt = ping4_getsockopt};
+const struct sock_ioctl_ops ping_ioctl_ops = {.ioctl = ping_ioctl};

@@ -221,13 +221,9 @@ const struct sock_ops ping6_ops = {
     .init = ping_init,
     .release = udp_release,
     .bind = ping6_bind,
-    .connect = ping6_connect,
     .sendmsg = ping6_sendmsg,
     .recvmsg = ping_recvmsg,
-    .getname = inet6_getname,
-    .setsockopt = ping6_setsockopt,
-    .getsockopt = ping6_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = ping_ioctl,
 };
+const struct sock_connect_ops ping6_connect_ops = {.connect = ping6_connect};
+const struct sock_opt_ops ping6_opt_ops = {.setsockopt = ping6_setsockopt,
+                                           .getsockopt = ping6_getsockopt};

@@ -9,6 +9,7 @@
 #include "ip/ip_route.h"
 #include "ping/ping_sock.h"
 #include "socket/inet_sock.h"
+#include "socket/sock_registry.h"
 
 void inet_sock_init(struct inet_sock *in)
 {
@@ -152,6 +153,7 @@ int inet_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, 
     *len = sizeof(sin);
     return 0;
 }
+const struct sock_name_ops inet_name_ops = {inet_getname}; /* udp4's (sock.h) */
 
 int inet_ttl(const struct inet_sock *in)
 {

@@ -12,6 +12,7 @@
 #include "ip/ip6.h"
 #include "ip/ip_route.h"
 #include "socket/inet_sock.h"
+#include "socket/sock_registry.h"
 
 #define SIN6_LEN_RFC2133 24
 #ifndef IPV6_FREEBIND
@@ -174,6 +175,7 @@ int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len,
     *len = sizeof(sin6);
     return 0;
 }
+const struct sock_name_ops inet6_name_ops = {inet6_getname}; /* udp6's (sock.h) */
 
 void inet6_mapped_connected(struct inet_sock *in)
 {

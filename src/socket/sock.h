@@ -35,30 +35,63 @@ struct sock_ops {
      * the socket object (may be NULL). */
     void (*destruct)(struct bsock *so);
     int (*bind)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
-    int (*connect)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
-    int (*listen)(struct bsock *so, int backlog);
-    int (*accept)(struct bsock *so, struct bsock **child, int flags);
     /* `total` is the sum of the iovec lengths; `flags` already includes
      * MSG_DONTWAIT for non-blocking sockets. */
     ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
     ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
-    /* Fill *ss; *len is set to the address's full size. peer: 0 for
-     * getsockname, 1 for getpeername, 2 for accept (Linux's convention:
-     * accept reports the peer even of a connection already closed). */
-    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
-    /* Non-SOL_SOCKET levels; and SOL_SOCKET hooks for options whose effect
-     * the protocol must see (may be NULL). */
-    int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
-    int (*getsockopt)(struct bsock *so, int level, int name, void *val, socklen_t *len);
-    int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
-    unsigned (*poll)(struct bsock *so);         /* POLLIN | POLLOUT | ... */
-    int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
-    /* Join two new sockets (socketpair); NULL: EOPNOTSUPP. */
-    int (*socketpair)(struct bsock *a, struct bsock *b);
     /* A file reference went and others remain (a descriptor closed while
      * the socket is in flight): AF_UNIX looks for unreachable cycles of
      * sockets in flight (unix_gc). May be NULL. */
     void (*file_dropped)(struct bsock *so);
+};
+
+/* The calls an application may never make are not in sock_ops: each has
+ * tables of its own, indexed like sock_ops_by_id[] (sock_registry.c) and
+ * referenced only by the public call that makes it (socket.c). A table that
+ * named every call would keep every protocol's option, shutdown, poll...
+ * code in a firmware that never calls them; this way --gc-sections drops
+ * what nothing calls (docs/porting.md, Sizes). A NULL table: the protocol
+ * has no such call. */
+struct sock_connect_ops {
+    int (*connect)(struct bsock *so, const struct sockaddr *sa, socklen_t len);
+};
+struct sock_listen_ops {
+    int (*listen)(struct bsock *so, int backlog);
+    int (*accept)(struct bsock *so, struct bsock **child, int flags);
+};
+struct sock_name_ops {
+    /* Fill *ss; *len is set to the address's full size. peer: 0 for
+     * getsockname, 1 for getpeername, 2 for accept (Linux's convention:
+     * accept reports the peer even of a connection already closed). */
+    int (*getname)(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
+};
+struct sock_opt_ops {
+    /* Non-SOL_SOCKET levels; and SOL_SOCKET hooks for options whose effect
+     * the protocol must see (may be NULL). */
+    int (*setsockopt)(struct bsock *so, int level, int name, const void *val, socklen_t len);
+    int (*getsockopt)(struct bsock *so, int level, int name, void *val, socklen_t *len);
+};
+/* sendmsg, which may carry control messages: NULL, the ops table's sendmsg
+ * (sendto and send never carry any). */
+struct sock_sendmsg_ops {
+    ssize_t (*sendmsg)(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
+};
+/* recvmsg, which may ask for control messages: NULL, the ops table's
+ * recvmsg (recvfrom and recv have no control buffer). */
+struct sock_recvmsg_ops {
+    ssize_t (*recvmsg)(struct bsock *so, struct msghdr *msg, int flags);
+};
+struct sock_shutdown_ops {
+    int (*shutdown)(struct bsock *so, int how); /* how: SHUT_* + 1 bit mask */
+};
+struct sock_poll_ops {
+    unsigned (*poll)(struct bsock *so); /* POLLIN | POLLOUT | ... */
+};
+struct sock_ioctl_ops {
+    int (*ioctl)(struct bsock *so, unsigned long req, void *arg);
+};
+struct sock_pair_ops {
+    int (*socketpair)(struct bsock *a, struct bsock *b); /* join two new sockets */
 };
 
 #define SOCKF_NONBLOCK 0x1
@@ -111,11 +144,26 @@ _Static_assert(sizeof(struct bsock) == (sizeof(void *) == 8 ? 32 : 28),
 _Static_assert(sizeof(struct sock_opts) == (sizeof(void *) == 8 ? 64 : 56),
                "struct sock_opts layout");
 
-/* Every ops table, by id (sock_registry.c). */
+/* Every ops table, by id, and the per-call tables beside (sock_registry.c). */
 extern const struct sock_ops *const sock_ops_by_id[];
+extern const struct sock_connect_ops *const sock_connect_by_id[];
+extern const struct sock_listen_ops *const sock_listen_by_id[];
+extern const struct sock_name_ops *const sock_name_by_id[];
+extern const struct sock_opt_ops *const sock_opt_by_id[];
+extern const struct sock_sendmsg_ops *const sock_sendmsg_by_id[];
+extern const struct sock_recvmsg_ops *const sock_recvmsg_by_id[];
+extern const struct sock_shutdown_ops *const sock_shutdown_by_id[];
+extern const struct sock_poll_ops *const sock_poll_by_id[];
+extern const struct sock_ioctl_ops *const sock_ioctl_by_id[];
+extern const struct sock_pair_ops *const sock_pair_by_id[];
 static inline const struct sock_ops *so_ops(const struct bsock *so)
 {
     return sock_ops_by_id[so->ops_id];
+}
+/* Every protocol has option calls (its sock_opt_by_id[] row is never NULL). */
+static inline const struct sock_opt_ops *so_opt_ops(const struct bsock *so)
+{
+    return sock_opt_by_id[so->ops_id];
 }
 static inline int sock_family(const struct bsock *so) { return so_ops(so)->family; }
 static inline int sock_type(const struct bsock *so) { return so_ops(so)->type; }

@@ -7,23 +7,72 @@
 
 #define LINUX_IPPROTO_MAX 263
 
-/* Every ops table; a socket keeps its table's index (bsock.ops_id). */
-const struct sock_ops *const sock_ops_by_id[] = {
-    &udp4_ops,        &ping4_ops,
+/* Table entries for the built-in features only: IF_X(...) is its
+ * arguments when X is built in, nothing otherwise. */
+#define IF_ALWAYS(...) __VA_ARGS__
+#define IF_NEVER(...)
 #if BERTH_WITH_IPV6
-    &udp6_ops,        &ping6_ops,
+#define IF_IPV6 IF_ALWAYS
+#else
+#define IF_IPV6 IF_NEVER
 #endif
 #if BERTH_WITH_TCP
-    &tcp4_ops,
-#if BERTH_WITH_IPV6
-    &tcp6_ops,
+#define IF_TCP IF_ALWAYS
+#else
+#define IF_TCP IF_NEVER
 #endif
+#if BERTH_WITH_TCP && BERTH_WITH_IPV6
+#define IF_TCP6 IF_ALWAYS
+#else
+#define IF_TCP6 IF_NEVER
 #endif
 #if BERTH_WITH_UNIX
-    &unix_stream_ops, &unix_dgram_ops, &unix_seqpacket_ops,
+#define IF_UNIX IF_ALWAYS
+#else
+#define IF_UNIX IF_NEVER
 #endif
-};
-const unsigned sock_ops_count = sizeof(sock_ops_by_id) / sizeof(sock_ops_by_id[0]);
+
+/* Every ops table; a socket keeps its table's index (bsock.ops_id). Rows:
+ * udp4, ping4, udp6, ping6, tcp4, tcp6, unix stream, dgram, seqpacket. */
+const struct sock_ops *const sock_ops_by_id[] = {
+    &udp4_ops, &ping4_ops,
+    IF_IPV6(&udp6_ops, &ping6_ops, ) IF_TCP(&tcp4_ops, ) IF_TCP6(&tcp6_ops, )
+        IF_UNIX(&unix_stream_ops, &unix_dgram_ops, &unix_seqpacket_ops, )};
+#define NOPS (sizeof(sock_ops_by_id) / sizeof(sock_ops_by_id[0]))
+const unsigned sock_ops_count = NOPS;
+
+/* The per-call tables (sock.h), in the same order. Each is kept in a
+ * firmware only when the call that reads it is. */
+#define PER_CALL(type, name, udp4, ping4, udp6, ping6, tcp4, tcp6, ustream, udgram, useq)          \
+    const struct type *const name[] = {udp4, ping4,                                                \
+                                       IF_IPV6(udp6, ping6, ) IF_TCP(tcp4, ) IF_TCP6(tcp6, )       \
+                                           IF_UNIX(ustream, udgram, useq, )};                      \
+    _Static_assert(sizeof(name) / sizeof(name[0]) == NOPS, #name " has a row per ops table")
+
+PER_CALL(sock_connect_ops, sock_connect_by_id, &udp4_connect_ops, &ping4_connect_ops,
+         &udp6_connect_ops, &ping6_connect_ops, &tcp_connect_ops, &tcp_connect_ops,
+         &unix_stream_connect_ops, &unix_dgram_connect_ops, &unix_stream_connect_ops);
+PER_CALL(sock_listen_ops, sock_listen_by_id, NULL, NULL, NULL, NULL, &tcp_listen_ops,
+         &tcp_listen_ops, &unix_listen_ops, &unix_listen_ops, &unix_listen_ops);
+PER_CALL(sock_name_ops, sock_name_by_id, &inet_name_ops, &inet_name_ops, &inet6_name_ops,
+         &inet6_name_ops, &tcp_name_ops, &tcp_name_ops, &unix_name_ops, &unix_name_ops,
+         &unix_name_ops);
+PER_CALL(sock_opt_ops, sock_opt_by_id, &udp4_opt_ops, &ping4_opt_ops, &udp6_opt_ops, &ping6_opt_ops,
+         &tcp4_opt_ops, &tcp6_opt_ops, &unix_opt_ops, &unix_opt_ops, &unix_opt_ops);
+PER_CALL(sock_sendmsg_ops, sock_sendmsg_by_id, &udp4_sendmsg_ops, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL);
+PER_CALL(sock_recvmsg_ops, sock_recvmsg_by_id, &udp4_recvmsg_ops, NULL, NULL, NULL,
+         &tcp_recvmsg_ops, &tcp_recvmsg_ops, NULL, NULL, NULL);
+PER_CALL(sock_shutdown_ops, sock_shutdown_by_id, &udp_shutdown_ops, &udp_shutdown_ops,
+         &udp_shutdown_ops, &udp_shutdown_ops, &tcp_shutdown_ops, &tcp_shutdown_ops,
+         &unix_shutdown_ops, &unix_shutdown_ops, &unix_shutdown_ops);
+PER_CALL(sock_poll_ops, sock_poll_by_id, &udp_poll_ops, &udp_poll_ops, &udp_poll_ops, &udp_poll_ops,
+         &tcp_poll_ops, &tcp_poll_ops, &unix_poll_ops, &unix_poll_ops, &unix_poll_ops);
+PER_CALL(sock_ioctl_ops, sock_ioctl_by_id, &udp_ioctl_ops, &ping_ioctl_ops, &udp_ioctl_ops,
+         &ping_ioctl_ops, &tcp_ioctl_ops, &tcp_ioctl_ops, &unix_ioctl_ops, &unix_ioctl_ops,
+         &unix_ioctl_ops);
+PER_CALL(sock_pair_ops, sock_pair_by_id, NULL, NULL, NULL, NULL, NULL, NULL, &unix_pair_ops,
+         &unix_pair_ops, &unix_pair_ops);
 
 static const struct sock_ops *const inet_types[] = {
     &udp4_ops,

@@ -200,7 +200,8 @@ int berth_socketpair(berth_stack *st, int domain, int type, int protocol, int sv
     if (!rc && ops->init && ((rc = ops->init(a)) < 0 || (rc = ops->init(b)) < 0))
         rc = rc < 0 ? rc : -ENOBUFS;
     if (!rc)
-        rc = ops->socketpair ? ops->socketpair(a, b) : -EOPNOTSUPP;
+        rc =
+            sock_pair_by_id[a->ops_id] ? sock_pair_by_id[a->ops_id]->socketpair(a, b) : -EOPNOTSUPP;
     if (rc < 0) {
         if (b)
             sock_put(b);
@@ -263,8 +264,9 @@ int berth_connect(berth_stack *st, int fd, const struct sockaddr *addr, socklen_
     struct sockaddr_storage k;
     int rc = addr_in(&k, addr, addrlen);
     if (rc == 0)
-        rc = so_ops(so)->connect ? so_ops(so)->connect(so, (struct sockaddr *)&k, addrlen)
-                                 : -EOPNOTSUPP;
+        rc = sock_connect_by_id[so->ops_id]
+                 ? sock_connect_by_id[so->ops_id]->connect(so, (struct sockaddr *)&k, addrlen)
+                 : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -275,7 +277,8 @@ int berth_listen(berth_stack *st, int fd, int backlog)
         return -1;
     if ((unsigned)backlog > (unsigned)st->net.somaxconn)
         backlog = st->net.somaxconn;
-    int rc = so_ops(so)->listen ? so_ops(so)->listen(so, backlog) : -EOPNOTSUPP;
+    const struct sock_listen_ops *lo = sock_listen_by_id[so->ops_id];
+    int rc = lo ? lo->listen(so, backlog) : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -293,12 +296,13 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     int rfd = fd_lowest_free(st);
     if (rfd < 0)
         return (int)leave(st, rfd);
-    if (!so_ops(so)->accept)
+    const struct sock_listen_ops *lo = sock_listen_by_id[so->ops_id];
+    if (!lo)
         return (int)leave(st, -EOPNOTSUPP);
     struct bsock *child = NULL;
     /* The protocol only needs to know whether to wait (SOCK_NONBLOCK in
      * accept4's flags is the child's, applied below). */
-    int rc = so_ops(so)->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
+    int rc = lo->accept(so, &child, (so->fl & SOCKF_NONBLOCK) ? O_NONBLOCK : 0);
     if (rc < 0)
         return (int)leave(st, rc);
     /* The descriptor table may have changed while accept blocked. */
@@ -315,7 +319,7 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     if (addr) {
         struct sockaddr_storage ss;
         socklen_t len = 0;
-        rc = so_ops(child)->getname(child, &ss, &len, 2);
+        rc = sock_name_by_id[child->ops_id]->getname(child, &ss, &len, 2);
         if (rc == 0)
             rc = addr_out(&ss, len, addr, addrlen);
         if (rc < 0) {
@@ -326,8 +330,10 @@ int berth_accept4(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *add
     return (int)leave(st, nfd);
 }
 
+/* send: the ops table's sendmsg, or sendmsg's own (sock_sendmsg_by_id[]). */
 static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct msghdr *m,
-                          int flags)
+                          int flags,
+                          ssize_t (*send)(struct bsock *, const struct msghdr *, size_t, int))
 {
     size_t total = 0;
     for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
@@ -338,9 +344,9 @@ static ssize_t do_sendmsg(struct berth_stack *st, struct bsock *so, const struct
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
     (void)st;
-    if (!so_ops(so)->sendmsg)
+    if (!send)
         return -EOPNOTSUPP;
-    return so_ops(so)->sendmsg(so, m, total, flags);
+    return send(so, m, total, flags);
 }
 
 ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int flags,
@@ -361,7 +367,7 @@ ssize_t berth_sendto(berth_stack *st, int fd, const void *buf, size_t len, int f
         m.msg_name = &k;
         m.msg_namelen = tolen;
     }
-    return leave(st, do_sendmsg(st, so, &m, flags));
+    return leave(st, do_sendmsg(st, so, &m, flags, so_ops(so)->sendmsg));
 }
 
 ssize_t berth_send(berth_stack *st, int fd, const void *buf, size_t len, int flags)
@@ -395,16 +401,22 @@ ssize_t berth_sendmsg(berth_stack *st, int fd, const struct msghdr *msg, int fla
     } else {
         m.msg_namelen = 0;
     }
-    return leave(st, do_sendmsg(st, so, &m, flags));
+    /* Control messages go to the protocol's sendmsg for them, if it has
+     * one: sendto never carries any, so a firmware that never calls
+     * sendmsg does not link their parsing. */
+    const struct sock_sendmsg_ops *sm = sock_sendmsg_by_id[so->ops_id];
+    return leave(st, do_sendmsg(st, so, &m, flags, sm ? sm->sendmsg : so_ops(so)->sendmsg));
 }
 
-static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags)
+/* receive: the ops table's recvmsg, or recvmsg's own (sock_recvmsg_by_id[]). */
+static ssize_t do_recvmsg(struct bsock *so, struct msghdr *m, int flags,
+                          ssize_t (*recv)(struct bsock *, struct msghdr *, int))
 {
     if (so->fl & SOCKF_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    if (!so_ops(so)->recvmsg)
+    if (!recv)
         return -EOPNOTSUPP;
-    return so_ops(so)->recvmsg(so, m, flags);
+    return recv(so, m, flags);
 }
 
 ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags,
@@ -420,7 +432,7 @@ ssize_t berth_recvfrom(berth_stack *st, int fd, void *buf, size_t len, int flags
         m.msg_name = &k;
         m.msg_namelen = 0;
     }
-    ssize_t rc = do_recvmsg(so, &m, flags);
+    ssize_t rc = do_recvmsg(so, &m, flags, so_ops(so)->recvmsg);
     if (rc >= 0 && from) {
         int e = addr_out(&k, m.msg_namelen, from, fromlen);
         if (e < 0)
@@ -458,7 +470,10 @@ ssize_t berth_recvmsg(berth_stack *st, int fd, struct msghdr *msg, int flags)
         m.msg_namelen = 0;
     }
     m.msg_flags = 0;
-    ssize_t rc = do_recvmsg(so, &m, flags);
+    /* Control messages come from the protocol's recvmsg for them, if it
+     * has one: a firmware that never calls recvmsg does not link them. */
+    const struct sock_recvmsg_ops *rm = sock_recvmsg_by_id[so->ops_id];
+    ssize_t rc = do_recvmsg(so, &m, flags, rm ? rm->recvmsg : so_ops(so)->recvmsg);
     if (rc >= 0) {
         /* Linux copies the name back with its real length when one was
          * asked for (msg_namelen in = buffer size). */
@@ -483,7 +498,7 @@ static int getname(berth_stack *st, int fd, struct sockaddr *addr, socklen_t *ad
         return -1;
     struct sockaddr_storage ss;
     socklen_t len = 0;
-    int rc = so_ops(so)->getname(so, &ss, &len, peer);
+    int rc = sock_name_by_id[so->ops_id]->getname(so, &ss, &len, peer);
     if (rc == 0)
         rc = addr_out(&ss, len, addr, addrlen);
     return (int)leave(st, rc);
@@ -509,8 +524,8 @@ int berth_setsockopt(berth_stack *st, int fd, int level, int name, const void *v
         rc = -EINVAL;
     else if (level == SOL_SOCKET)
         rc = sock_setsockopt(so, name, val, len);
-    else if (so_ops(so)->setsockopt)
-        rc = so_ops(so)->setsockopt(so, level, name, val, len);
+    else if (so_opt_ops(so)->setsockopt)
+        rc = so_opt_ops(so)->setsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -524,8 +539,8 @@ int berth_getsockopt(berth_stack *st, int fd, int level, int name, void *val, so
     int rc;
     if (level == SOL_SOCKET)
         rc = sock_getsockopt(so, name, val, len);
-    else if (so_ops(so)->getsockopt)
-        rc = so_ops(so)->getsockopt(so, level, name, val, len);
+    else if (so_opt_ops(so)->getsockopt)
+        rc = so_opt_ops(so)->getsockopt(so, level, name, val, len);
     else
         rc = -EOPNOTSUPP;
     return (int)leave(st, rc);
@@ -542,7 +557,9 @@ int berth_shutdown(berth_stack *st, int fd, int how)
     if (mask & ~3u || !mask)
         rc = -EINVAL;
     else
-        rc = so_ops(so)->shutdown ? so_ops(so)->shutdown(so, (int)mask) : -EOPNOTSUPP;
+        rc = sock_shutdown_by_id[so->ops_id]
+                 ? sock_shutdown_by_id[so->ops_id]->shutdown(so, (int)mask)
+                 : -EOPNOTSUPP;
     return (int)leave(st, rc);
 }
 
@@ -562,7 +579,7 @@ static short poll_one(struct berth_stack *st, struct pollfd *p)
     if (!fd_open(st, p->fd))
         return POLLNVAL;
     struct bsock *so = st->fds[p->fd];
-    unsigned m = so_ops(so)->poll(so);
+    unsigned m = sock_poll_by_id[so->ops_id]->poll(so);
     return (short)(m & ((unsigned)(unsigned short)p->events | POLLERR | POLLHUP | POLLNVAL));
 }
 
@@ -645,7 +662,8 @@ int berth_ioctl(berth_stack *st, int fd, unsigned long request, void *arg)
                 so->fl &= ~SOCKF_NONBLOCK;
         }
     } else {
-        rc = so_ops(so)->ioctl ? so_ops(so)->ioctl(so, request, arg) : -ENOTTY;
+        rc = sock_ioctl_by_id[so->ops_id] ? sock_ioctl_by_id[so->ops_id]->ioctl(so, request, arg)
+                                          : -ENOTTY;
     }
     return (int)leave(st, rc);
 }

@@ -68,15 +68,18 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (!ifname[0]) {
             if (sock_set_bound_if(so, 0))
                 return -ENOMEM;
-            return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len)
-                                          : 0;
+            return so_opt_ops(so)->setsockopt
+                       ? so_opt_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len)
+                       : 0;
         }
         berth_netif *ifp = berth_netif_by_name(st, ifname);
         if (!ifp)
             return -ENODEV;
         if (sock_set_bound_if(so, berth_netif_index(ifp)))
             return -ENOMEM;
-        return so_ops(so)->setsockopt ? so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len) : 0;
+        return so_opt_ops(so)->setsockopt
+                   ? so_opt_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len)
+                   : 0;
     }
     if (len < sizeof(int))
         return -EINVAL;
@@ -191,8 +194,8 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     default:
         return -ENOPROTOOPT;
     }
-    if (so_ops(so)->setsockopt)
-        return so_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len);
+    if (so_opt_ops(so)->setsockopt)
+        return so_opt_ops(so)->setsockopt(so, SOL_SOCKET, name, val, len);
     return 0;
 }
 
@@ -286,19 +289,19 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case SO_ACCEPTCONN:
         v = 0;
-        if (so_ops(so)->getsockopt) {
+        if (so_opt_ops(so)->getsockopt) {
             int lv = 0;
             socklen_t l = sizeof(lv);
-            if (so_ops(so)->getsockopt(so, SOL_SOCKET, SO_ACCEPTCONN, &lv, &l) == 0)
+            if (so_opt_ops(so)->getsockopt(so, SOL_SOCKET, SO_ACCEPTCONN, &lv, &l) == 0)
                 v = lv;
         }
         break;
     case SO_PASSCRED:
     case SO_PEEK_OFF:
         /* AF_UNIX keeps them (src/unix/unix_sock.c). */
-        if (sock_family(so) != AF_UNIX || !so_ops(so)->getsockopt)
+        if (sock_family(so) != AF_UNIX || !so_opt_ops(so)->getsockopt)
             return -ENOPROTOOPT;
-        return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
+        return so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
     case SO_BINDTODEVICE: {
         char ifname[16] = {0};
         unsigned bif = sock_bound_if(so);
@@ -319,8 +322,8 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         return put_opt(&l, sizeof(l), val, len);
     }
     case SO_PEERCRED: {
-        if (sock_family(so) == AF_UNIX && so_ops(so)->getsockopt)
-            return so_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
+        if (sock_family(so) == AF_UNIX && so_opt_ops(so)->getsockopt)
+            return so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
         /* An inet socket has no peer credentials: cred_to_ucred with no
          * cred gives pid 0 and the overflow ids, which the kernel (6.x)
          * reports as -1. Families with peers (AF_UNIX) answer in their

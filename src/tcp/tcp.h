@@ -46,7 +46,32 @@
 #ifndef BERTH_WITH_WSCALE
 #define BERTH_WITH_WSCALE 1
 #endif
+/* Fast Open's client side (RFC 7413; CMake BERTH_WITH_FASTOPEN): OFF links
+ * tcp_nofastopen.c instead of tcp_fastopen.c and behaves as
+ * net.ipv4.tcp_fastopen=0 (the sysctl starts at 0 and is stored with no
+ * effect): sendto(MSG_FASTOPEN) and TCP_FASTOPEN_CONNECT fail with
+ * EOPNOTSUPP, no SYN carries the option. */
+#ifndef BERTH_WITH_FASTOPEN
+#define BERTH_WITH_FASTOPEN 1
+#endif
+/* getsockopt(TCP_INFO) (CMake BERTH_WITH_TCP_INFO): the per-connection
+ * counters only it reads (segments and bytes in and out, retransmitted
+ * bytes, out-of-order packets) are updated through TCP_INFO_ADD, so a
+ * build without it leaves the updates out. */
+#ifndef BERTH_WITH_TCP_INFO
+#define BERTH_WITH_TCP_INFO 1
+#endif
+#define TCP_INFO_ADD(tp, field, n)                                                                 \
+    do {                                                                                           \
+        if (BERTH_WITH_TCP_INFO)                                                                   \
+            (tp)->c->field += (n);                                                                 \
+    } while (0)
 #define TCP_SACK(x) (BERTH_WITH_SACK ? (x) : 0)
+/* A tail loss probe goes only on a SACK connection (tcp_schedule_loss_probe,
+ * as Linux), so without SACK compiled in no probe is ever armed (rtx_kind
+ * TCP_RTX_TLP) or out (tlp_out): the tests of both go through this, and the
+ * probe and its ACK processing are left out of such a build. */
+#define TCP_TLP(x) TCP_SACK(x)
 #define TCP_TS(x) (BERTH_WITH_TCP_TIMESTAMPS ? (x) : 0)
 #define TCP_WS(x) (BERTH_WITH_WSCALE ? (x) : 0)
 
@@ -143,9 +168,11 @@ struct tcp_seg {
 #define TCP_TIMEOUT_INIT_US 1000000u
 #define TCP_TIMEOUT_MIN_US 2000u /* TCP_TIMEOUT_MIN: 2 jiffies (HZ 1000) */
 #define TCP_EARLY_RETRANS 3      /* net.ipv4.tcp_early_retrans: 3 and 4 enable TLP */
-#define TCP_FASTOPEN_DEFAULT 1   /* net.ipv4.tcp_fastopen: TFO_CLIENT_ENABLE */
+#define TCP_FASTOPEN_DEFAULT BERTH_WITH_FASTOPEN /* net.ipv4.tcp_fastopen: TFO_CLIENT_ENABLE */
 #define TFO_CLIENT_ENABLE 1
-#define TCP_FO_CACHE 8 /* destinations whose Fast Open option state is kept */
+/* Destinations whose Fast Open option state is kept (one unused slot when
+ * Fast Open is compiled out: 84 bytes less of every stack's TCP state). */
+#define TCP_FO_CACHE (BERTH_WITH_FASTOPEN ? 8 : 1)
 #define TCP_TIMEWAIT_LEN_MS 60000u
 #define TCP_DELACK_MIN_US 40000u
 #define TCP_ATO_MIN_US 40000u
@@ -221,7 +248,13 @@ struct tcp_cc_ops {
     /* An RTT sample (us). */
     void (*rtt_sample)(struct tcp_sock *tp, uint32_t rtt_us);
 };
+/* Congestion control's private state in each connection: CUBIC's; reno
+ * keeps none (8: the smallest the array can be). */
+#if BERTH_WITH_CUBIC
 #define TCP_CC_PRIV 64
+#else
+#define TCP_CC_PRIV 8
+#endif
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 const struct tcp_cc_ops *tcp_cc_default(void);
 /* Linux's tcp_slow_start / tcp_cong_avoid_ai, for the modules. */
@@ -291,7 +324,10 @@ enum { TCP_RTX_NONE, TCP_RTX_RETRANS, TCP_RTX_PROBE, TCP_RTX_TLP };
 #define TCP_ACK_PUSHED 8
 #define TCP_ACK_PUSHED2 16
 
-#define TCP_SACK_MAX 16 /* SACKed ranges remembered by the sender */
+/* SACKed ranges remembered by the sender. Without SACK compiled in none is
+ * ever recorded (sack_update is behind TCP_SACK), so one slot keeps the
+ * array valid C and every connection 120 bytes smaller. */
+#define TCP_SACK_MAX (BERTH_WITH_SACK ? 16 : 1)
 
 /* What only a connecting or synchronized connection needs (Linux keeps it
  * all in struct tcp_sock; berth allocates it on first use so that an idle
@@ -716,7 +752,9 @@ int tcp_disconnect(struct tcp_sock *tp);
 void tcp_req_drop(struct berth_stack *st, struct tcp_req *req);
 void tcp_listen_stop(struct tcp_sock *tp);
 
-/* tcp_fastopen.c */
+/* tcp_fastopen.c, or tcp_nofastopen.c (BERTH_WITH_FASTOPEN=OFF). Is the
+ * client side on (net.ipv4.tcp_fastopen & TFO_CLIENT_ENABLE)? */
+#define TCP_FASTOPEN_CLIENT(ts) (BERTH_WITH_FASTOPEN && ((ts)->fastopen & TFO_CLIENT_ENABLE))
 /* An active open is about to send its SYN: with a Fast Open request
  * pending, choose the option (kind 34, or 254 as Linux tries once after a
  * request went unanswered) and arm the SYN-ACK check. */

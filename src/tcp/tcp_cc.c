@@ -5,6 +5,7 @@
  * cwnd and ssthresh count segments, as in Linux. */
 #include <string.h>
 
+#include "core/div64.h"
 #include "tcp/tcp.h"
 
 #define CWND_CLAMP 1000000u
@@ -107,26 +108,28 @@ static struct cubic *cubic_of(struct tcp_sock *tp)
 
 static uint64_t cube_factor(void) { return (1ull << (10 + 3 * BICTCP_HZ)) / CUBIC_RTT_SCALE; }
 
+/* floor(cbrt(a)), digit by digit in base 2 (three bits of `a` per bit of
+ * the root): no division, so a 32-bit core links no 64-bit divide (Linux's
+ * cubic_root needs div64_u64). Invariant: y = floor(cbrt(a's top bits so
+ * far)) and a holds their remainder; (2y + 1)^3 - (2y)^3 = 12y^2 + 6y + 1. */
 static uint32_t cube_root(uint64_t a)
 {
-    if (!a)
-        return 0;
-    /* Newton's method from an upper bound. */
-    uint64_t x = 1;
-    while (x * x * x < a)
-        x <<= 1;
-    for (int i = 0; i < 64; i++) {
-        uint64_t nx = (2 * x + a / (x * x)) / 3;
-        if (nx >= x)
-            break;
-        x = nx;
+    uint64_t y = 0;
+    for (int s = 63; s >= 0; s -= 3) {
+        y <<= 1;
+        uint64_t b = 3 * y * (y + 1) + 1;
+        if ((a >> s) >= b) {
+            a -= b << s;
+            y++;
+        }
     }
-    while (x * x * x > a)
-        x--;
-    return (uint32_t)x;
+    return (uint32_t)y;
 }
 
-static uint32_t now_ms(struct tcp_sock *tp) { return (uint32_t)(st_now(tcp_st(tp)) / 1000); }
+static uint32_t now_ms(struct tcp_sock *tp)
+{
+    return (uint32_t)berth_div64(st_now(tcp_st(tp)), 1000);
+}
 
 static void cubic_reset(struct cubic *c)
 {
@@ -162,7 +165,7 @@ static void cubic_update(struct tcp_sock *tp, uint32_t cwnd, uint32_t acked)
         }
         uint64_t t = (uint32_t)(now - c->epoch_start);
         t += c->delay_min / 1000;
-        t = (t << BICTCP_HZ) / 1000;
+        t = berth_div64(t << BICTCP_HZ, 1000);
         uint64_t offs = t < c->k ? c->k - t : t - c->k;
         uint64_t delta = (CUBIC_RTT_SCALE * offs * offs * offs) >> (10 + 3 * BICTCP_HZ);
         uint32_t target =

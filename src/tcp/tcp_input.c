@@ -83,7 +83,10 @@ bool tcp_parse_options(const uint8_t *opt, unsigned len, bool syn, struct tcp_se
         case TCPOPT_FASTOPEN:
         case TCPOPT_EXP: {
             /* tcp_parse_fastopen_option: in a SYN only, an even cookie
-             * length of 0 or 4..16; the experimental form after its magic. */
+             * length of 0 or 4..16; the experimental form after its magic.
+             * Only Fast Open's client reads it. */
+            if (!BERTH_WITH_FASTOPEN)
+                break;
             unsigned clen = olen - 2u;
             if (kind == TCPOPT_EXP) {
                 if (olen < 4 || ((v[0] << 8) | v[1]) != TCPOPT_FASTOPEN_MAGIC)
@@ -651,7 +654,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     }
 
     if (ack == prior_una) {
-        if (tp->tlp_out)
+        if (TCP_TLP(tp->tlp_out))
             tlp_ack(tp, ack, is_dsack(seg), seg->len || wnd_update, newly_sacked);
         if (!seg->len && !wnd_changed && !(seg->flags & (TH_SYN | TH_FIN)) &&
             tp->c->snd_una != tp->c->snd_max)
@@ -673,7 +676,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (seq_lt(tp->c->snd_nxt, ack))
         tp->c->snd_nxt = ack;
     TCP_CHECK_SND(tp->c);
-    tp->c->bytes_acked += acked_data;
+    TCP_INFO_ADD(tp, bytes_acked, acked_data);
     if (TCP_SACK(tp->sack_ok))
         sack_trim(tp);
 
@@ -693,7 +696,7 @@ static int tcp_ack(struct tcp_sock *tp, struct tcp_seg *seg)
     if (tp->c->rtx_kind == TCP_RTX_PROBE)
         tcp_timer_clear(tp, TCP_T_RTX);
 
-    if (tp->tlp_out)
+    if (TCP_TLP(tp->tlp_out))
         tlp_ack(tp, ack, is_dsack(seg), true, newly_sacked);
 
     /* Congestion control. */
@@ -922,7 +925,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
                 fin = false;
             }
             tp->c->rcv_nxt += len;
-            tp->c->bytes_received += len;
+            TCP_INFO_ADD(tp, bytes_received, len);
             tp->c->lrcvtime = st_now(st);
             if (len < tp->c->rcv_mss)
                 tp->c->ack_pending |= (tp->c->ack_pending & TCP_ACK_PUSHED)
@@ -938,7 +941,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
         if (tp->c->ooq.head) {
             filled = true;
             uint32_t moved = tcp_ooq_drain(st, &tp->c->ooq, &tp->c->rcvq, &tp->c->rcv_nxt);
-            tp->c->bytes_received += moved;
+            TCP_INFO_ADD(tp, bytes_received, moved);
             tp->c->ack_pending |= TCP_ACK_SCHED | TCP_ACK_NOW;
         }
         /* A FIN is taken in order only; one that arrives out of order is
@@ -974,7 +977,7 @@ static bool tcp_data(struct tcp_sock *tp, struct tcp_seg *seg)
     int added = tcp_ooq_insert(st, &tp->c->ooq, seq, d, len);
     if (added > 0) {
         SNMP_INC(st, TcpExt, TCPOFOQueue);
-        tp->c->rcv_ooopack++;
+        TCP_INFO_ADD(tp, rcv_ooopack, 1);
     }
     tp->c->last_ooo_seq = seq;
     return false;
@@ -1017,9 +1020,9 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     struct bsock *so = tcp_bs(tp);
-    tp->c->segs_in++;
+    TCP_INFO_ADD(tp, segs_in, 1);
     if (seg->len)
-        tp->c->data_segs_in++;
+        TCP_INFO_ADD(tp, data_segs_in, 1);
     int state = tcp_state(tp);
     if (state == TCPS_CLOSE || state == TCPS_LISTEN) {
         tcp_send_reset(st, seg);

@@ -53,9 +53,9 @@ int tcp_build_options(uint8_t *buf, const struct tcp_out_opts *o)
     }
     /* An empty cookie, the request of RFC 7413 4.1.1, padded to a word
      * with two NOPs as Linux does; or RFC 6994's experimental form. */
-    if (o->fastopen == TCP_FO_OPT_RFC)
+    if (BERTH_WITH_FASTOPEN && o->fastopen == TCP_FO_OPT_RFC)
         p = put32(p, (TCPOPT_FASTOPEN << 24) | (2 << 16) | (TCPOPT_NOP << 8) | TCPOPT_NOP);
-    else if (o->fastopen == TCP_FO_OPT_EXP)
+    else if (BERTH_WITH_FASTOPEN && o->fastopen == TCP_FO_OPT_EXP)
         p = put32(p, ((uint32_t)TCPOPT_EXP << 24) | (4u << 16) | TCPOPT_FASTOPEN_MAGIC);
     return (int)(p - buf);
 }
@@ -299,7 +299,7 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
                (tcp_state(tp) == TCPS_SYN_SENT || TCP_WS(tp->wscale_ok));
         o.ws_val = tp->c->rcv_wscale;
         /* tcp_syn_options: 4 bytes are always left for it (at most 20 used) */
-        if (tcp_state(tp) == TCPS_SYN_SENT)
+        if (BERTH_WITH_FASTOPEN && tcp_state(tp) == TCPS_SYN_SENT)
             o.fastopen = tcp_fastopen_syn_option(tp);
     } else {
         o.ts = TCP_TS(tp->ts_ok);
@@ -343,9 +343,9 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
           "tcp out %u>%u seq %" PRIu32 " ack %" PRIu32 " len %" PRIu32
           " flags %02x wnd %u state %d",
           inet_num(in), ntohs(in->dport), seq, ack, len, flags, wnd, tcp_state(tp));
-    tp->c->segs_out++;
+    TCP_INFO_ADD(tp, segs_out, 1);
     if (len) {
-        tp->c->data_segs_out++;
+        TCP_INFO_ADD(tp, data_segs_out, 1);
         tp->c->lsndtime = st_now(st);
         /* tcp_event_data_sent: data sent within ato of the last data
          * received is a reply; a reply makes the connection interactive
@@ -649,10 +649,10 @@ static bool push(struct tcp_sock *tp, bool more, bool probe)
         }
         if (retx) {
             tp->c->total_retrans++;
-            tp->c->bytes_retrans += len;
+            TCP_INFO_ADD(tp, bytes_retrans, len);
             SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         } else {
-            tp->c->bytes_sent += len;
+            TCP_INFO_ADD(tp, bytes_sent, len);
             tp->c->last_seg_seq = seq;
             sent_new = true;
         }
@@ -723,7 +723,7 @@ uint32_t tcp_retransmit_head(struct tcp_sock *tp)
     if (seq_gt(seq + len, tp->c->high_rxt))
         tp->c->high_rxt = seq + len;
     tp->c->total_retrans++;
-    tp->c->bytes_retrans += len;
+    TCP_INFO_ADD(tp, bytes_retrans, len);
     tp->rtt_timing = false; /* Karn */
     SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
     return len + (fin ? 1u : 0u);
@@ -803,7 +803,7 @@ static bool retransmit_tail(struct tcp_sock *tp)
     if (tcp_transmit(tp, start, len, flags))
         return false;
     tp->c->total_retrans++;
-    tp->c->bytes_retrans += len;
+    TCP_INFO_ADD(tp, bytes_retrans, len);
     if (tp->rtt_timing && seq_gt(tp->c->rtt_seq, start))
         tp->rtt_timing = false; /* Karn */
     SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
@@ -948,7 +948,7 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
         if (seq == tp->c->snd_una)
             tp->c->head_rtx_max = tp->c->snd_max;
         tp->c->total_retrans++;
-        tp->c->bytes_retrans += len;
+        TCP_INFO_ADD(tp, bytes_retrans, len);
         tp->rtt_timing = false;
         SNMP_INC(tcp_st(tp), Tcp, RetransSegs);
         tp->c->high_rxt = seq + len;

@@ -961,7 +961,7 @@ static int sendmsg_fastopen(struct bsock *so, const struct msghdr *msg, int flag
 {
     struct tcp_sock *tp = tcp_sk(so);
     const struct sockaddr *sa = msg->msg_name;
-    if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE) ||
+    if (!TCP_FASTOPEN_CLIENT(tcp_of(so->st)) ||
         (sa && msg->msg_namelen >= sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC))
         return -EOPNOTSUPP;
     if (tp->fastopen_req)
@@ -1214,7 +1214,10 @@ static void cleanup_rbuf(struct tcp_sock *tp, size_t copied)
         tcp_send_ack(tp);
 }
 
-static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+/* tcp_recvmsg, with `put` writing the TCP_INQ control message (NULL: the
+ * caller has no control buffer). */
+static ssize_t tcp_recv(struct bsock *so, struct msghdr *msg, int flags,
+                        void (*put)(struct msghdr *, int, int, const void *, size_t))
 {
     struct tcp_sock *tp = tcp_sk(so);
     struct berth_stack *st = so->st;
@@ -1319,15 +1322,28 @@ static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     }
     if (copied >= 0 && msg->msg_name)
         msg->msg_namelen = 0; /* TCP reports no address */
-    if (copied >= 0 && tp->recvmsg_inq) {
+    if (copied >= 0 && tp->recvmsg_inq && put) {
         /* TCP_INQ (tcp_inq_hint): what is left to read, 1 once the FIN
          * came (rcv_nxt counts it) so the reader goes on to see EOF. */
         int inq = (int)(tp->c->rcv_nxt - tp->c->copied_seq);
         if (inq == 0 && tp->done)
             inq = 1;
-        put_cmsg(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
+        put(msg, IPPROTO_TCP, TCP_CM_INQ, &inq, sizeof(inq));
     }
     return copied;
+}
+
+/* recvfrom, recv, read: no control buffer, so no TCP_INQ message (Linux
+ * would only set MSG_CTRUNC, which recvfrom does not return): the ops
+ * table's. recvmsg's (sock_recvmsg_by_id[]) writes it. */
+static ssize_t tcp_recvmsg_plain(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return tcp_recv(so, msg, flags, NULL);
+}
+
+static ssize_t tcp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return tcp_recv(so, msg, flags, put_cmsg);
 }
 
 /* ---- shutdown, poll, ioctl, names ---- */
@@ -1454,18 +1470,19 @@ const struct sock_ops tcp4_ops = {
     .release = tcp_release,
     .destruct = tcp_destruct,
     .bind = tcp4_bind,
-    .connect = tcp_connect,
-    .listen = tcp_listen,
-    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
-    .recvmsg = tcp_recvmsg,
-    .getname = tcp_getname,
-    .setsockopt = tcp_setsockopt,
-    .getsockopt = tcp_getsockopt,
-    .shutdown = tcp_shutdown,
-    .poll = tcp_poll,
-    .ioctl = tcp_ioctl,
+    .recvmsg = tcp_recvmsg_plain,
 };
+/* The calls a firmware may never make (sock.h); tcp6 shares all but the
+ * options. */
+const struct sock_connect_ops tcp_connect_ops = {tcp_connect};
+const struct sock_recvmsg_ops tcp_recvmsg_ops = {tcp_recvmsg};
+const struct sock_listen_ops tcp_listen_ops = {tcp_listen, tcp_accept};
+const struct sock_name_ops tcp_name_ops = {tcp_getname};
+const struct sock_opt_ops tcp4_opt_ops = {tcp_setsockopt, tcp_getsockopt};
+const struct sock_shutdown_ops tcp_shutdown_ops = {tcp_shutdown};
+const struct sock_poll_ops tcp_poll_ops = {tcp_poll};
+const struct sock_ioctl_ops tcp_ioctl_ops = {tcp_ioctl};
 
 #if BERTH_WITH_IPV6
 _Static_assert(INET6_OBJ_FITS(struct tcp_sock),
@@ -1480,16 +1497,8 @@ const struct sock_ops tcp6_ops = {
     .release = tcp_release,
     .destruct = tcp_destruct,
     .bind = tcp6_bind,
-    .connect = tcp_connect,
-    .listen = tcp_listen,
-    .accept = tcp_accept,
     .sendmsg = tcp_sendmsg,
-    .recvmsg = tcp_recvmsg,
-    .getname = tcp_getname,
-    .setsockopt = tcp6_setsockopt,
-    .getsockopt = tcp6_getsockopt,
-    .shutdown = tcp_shutdown,
-    .poll = tcp_poll,
-    .ioctl = tcp_ioctl,
+    .recvmsg = tcp_recvmsg_plain,
 };
+const struct sock_opt_ops tcp6_opt_ops = {tcp6_setsockopt, tcp6_getsockopt};
 #endif /* BERTH_WITH_IPV6 */

@@ -293,7 +293,7 @@ int tcp_setsockopt(struct bsock *so, int level, int name, const void *val, sockl
     case TCP_FASTOPEN_CONNECT:
         if (v < 0 || v > 1)
             return -EINVAL;
-        if (!(tcp_of(so->st)->fastopen & TFO_CLIENT_ENABLE))
+        if (!TCP_FASTOPEN_CLIENT(tcp_of(so->st)))
             return -EOPNOTSUPP;
         if (tcp_state(tp) != TCPS_CLOSE)
             return -EINVAL;

@@ -316,7 +316,7 @@ static void fire(struct berth_stack *st, struct btimer *t)
         tp->c->t_when[TCP_T_RTX] = 0;
         if (tp->c->rtx_kind == TCP_RTX_PROBE)
             probe_timer(tp);
-        else if (tp->c->rtx_kind == TCP_RTX_TLP)
+        else if (TCP_TLP(tp->c->rtx_kind == TCP_RTX_TLP))
             tcp_send_loss_probe(tp);
         else
             retransmit_timer(tp);

@@ -520,13 +520,9 @@ const struct sock_ops udp6_ops = {
     .init = udp_init,
     .release = udp_release,
     .bind = inet6_bind,
-    .connect = udp6_connect,
     .sendmsg = udp6_sendmsg,
     .recvmsg = udp_recvmsg,
-    .getname = inet6_getname,
-    .setsockopt = udp6_setsockopt,
-    .getsockopt = udp6_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = udp_ioctl,
 };
+/* The calls a firmware may never make (sock.h); the rest are udp4's. */
+const struct sock_connect_ops udp6_connect_ops = {udp6_connect};
+const struct sock_opt_ops udp6_opt_ops = {udp6_setsockopt, udp6_getsockopt};

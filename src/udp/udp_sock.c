@@ -348,7 +348,10 @@ int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c)
     return 0;
 }
 
-ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+/* udp_sendmsg, with `cmsg` parsing the control messages (NULL: the call
+ * has none). */
+static ssize_t udp_send(struct bsock *so, const struct msghdr *msg, size_t total, int flags,
+                        int (*cmsg)(const struct msghdr *, bool, struct ipcm4 *))
 {
     struct inet_sock *in = inet_sk(so);
     struct udp_sock *us = udp_sk(so);
@@ -385,8 +388,8 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
         dport = in->dport;
     }
     struct ipcm4 c = {.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
-    if (msg->msg_control && msg->msg_controllen) {
-        int rc = ip4_cmsg_send(msg, sock_family(so) == AF_INET6, &c);
+    if (cmsg && msg->msg_control && msg->msg_controllen) {
+        int rc = cmsg(msg, sock_family(so) == AF_INET6, &c);
         if (rc)
             return rc;
     }
@@ -456,7 +459,24 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
     return (ssize_t)total;
 }
 
-ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+/* sendto, send, write: no control messages (the ops table's). */
+static ssize_t udp_sendmsg_plain(struct bsock *so, const struct msghdr *msg, size_t total,
+                                 int flags)
+{
+    return udp_send(so, msg, total, flags, NULL);
+}
+
+/* sendmsg (sock_sendmsg_by_id[]), and udp6's for a v4-mapped destination:
+ * the control messages too (ip_cmsg_send). */
+ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags)
+{
+    return udp_send(so, msg, total, flags, ip4_cmsg_send);
+}
+
+/* udp_recvmsg, with `put` writing an IPv4 datagram's control messages
+ * (NULL: the caller has no control buffer). */
+static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
+                        void (*put)(struct inet_sock *, struct msghdr *, const struct pkt *))
 {
     struct udp_sock *us = udp_sk(so);
     struct berth_stack *st = so->st;
@@ -515,13 +535,28 @@ ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
             memcpy(msg->msg_name, &sin, sizeof(sin));
             msg->msg_namelen = sizeof(sin);
         }
-        inet_put_cmsgs(&us->inet, msg, p);
+        if (put)
+            put(&us->inet, msg, p);
     }
     if (!(flags & MSG_PEEK)) {
         UDPX_INC(st, pkt_is_v6(p), InDatagrams);
         pkt_free(st, udp_rxq_pop(us));
     }
     return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
+}
+
+/* recvfrom, recv, read: no control buffer, so no control messages (Linux
+ * would only set MSG_CTRUNC, which recvfrom does not return). udp4's ops
+ * table's. */
+static ssize_t udp_recvmsg_plain(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return udp_recv(so, msg, flags, NULL);
+}
+
+/* recvmsg (sock_recvmsg_by_id[]), and udp6's ops table's. */
+ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
+{
+    return udp_recv(so, msg, flags, inet_put_cmsgs);
 }
 
 int udp_shutdown(struct bsock *so, int how)
@@ -642,15 +677,14 @@ const struct sock_ops udp4_ops = {
     .init = udp_init,
     .release = udp_release,
     .bind = inet_bind,
-    .connect = udp_connect,
-    .listen = NULL,
-    .accept = NULL,
-    .sendmsg = udp_sendmsg,
-    .recvmsg = udp_recvmsg,
-    .getname = inet_getname,
-    .setsockopt = udp_setsockopt,
-    .getsockopt = udp_getsockopt,
-    .shutdown = udp_shutdown,
-    .poll = udp_poll,
-    .ioctl = udp_ioctl,
+    .sendmsg = udp_sendmsg_plain,
+    .recvmsg = udp_recvmsg_plain,
 };
+/* The calls a firmware may never make (sock.h). udp6 shares the last three. */
+const struct sock_connect_ops udp4_connect_ops = {udp_connect};
+const struct sock_sendmsg_ops udp4_sendmsg_ops = {udp_sendmsg};
+const struct sock_recvmsg_ops udp4_recvmsg_ops = {udp_recvmsg};
+const struct sock_opt_ops udp4_opt_ops = {udp_setsockopt, udp_getsockopt};
+const struct sock_shutdown_ops udp_shutdown_ops = {udp_shutdown};
+const struct sock_poll_ops udp_poll_ops = {udp_poll};
+const struct sock_ioctl_ops udp_ioctl_ops = {udp_ioctl};

@@ -380,17 +380,11 @@ static int unix_socketpair(struct bsock *a, struct bsock *b)
 #define UNIX_COMMON                                                                                \
     .family = AF_UNIX, .obj_size = sizeof(struct unix_sock),                                       \
     .resolve_protocol = unix_resolve_protocol, .init = unix_init, .release = unix_release,         \
-    .destruct = unix_destruct, .bind = unix_bind, .getname = unix_getname,                         \
-    .setsockopt = unix_setsockopt, .getsockopt = unix_getsockopt, .shutdown = unix_shutdown,       \
-    .poll = unix_poll, .ioctl = unix_ioctl, .socketpair = unix_socketpair,                         \
-    .file_dropped = unix_file_dropped
+    .destruct = unix_destruct, .bind = unix_bind, .file_dropped = unix_file_dropped
 
 const struct sock_ops unix_stream_ops = {
     UNIX_COMMON,
     .type = SOCK_STREAM,
-    .connect = unix_stream_connect,
-    .listen = unix_listen,
-    .accept = unix_accept,
     .sendmsg = unix_stream_sendmsg,
     .recvmsg = unix_stream_recvmsg,
 };
@@ -398,9 +392,6 @@ const struct sock_ops unix_stream_ops = {
 const struct sock_ops unix_seqpacket_ops = {
     UNIX_COMMON,
     .type = SOCK_SEQPACKET,
-    .connect = unix_stream_connect,
-    .listen = unix_listen,
-    .accept = unix_accept,
     .sendmsg = unix_seqpacket_sendmsg,
     .recvmsg = unix_seqpacket_recvmsg,
 };
@@ -408,9 +399,18 @@ const struct sock_ops unix_seqpacket_ops = {
 const struct sock_ops unix_dgram_ops = {
     UNIX_COMMON,
     .type = SOCK_DGRAM,
-    .connect = unix_dgram_connect,
-    .listen = unix_listen,
-    .accept = unix_accept,
     .sendmsg = unix_dgram_sendmsg,
     .recvmsg = unix_dgram_recvmsg,
 };
+
+/* The calls a firmware may never make (sock.h), shared by the three types
+ * but for connect. */
+const struct sock_connect_ops unix_stream_connect_ops = {unix_stream_connect};
+const struct sock_connect_ops unix_dgram_connect_ops = {unix_dgram_connect};
+const struct sock_listen_ops unix_listen_ops = {unix_listen, unix_accept};
+const struct sock_name_ops unix_name_ops = {unix_getname};
+const struct sock_opt_ops unix_opt_ops = {unix_setsockopt, unix_getsockopt};
+const struct sock_shutdown_ops unix_shutdown_ops = {unix_shutdown};
+const struct sock_poll_ops unix_poll_ops = {unix_poll};
+const struct sock_ioctl_ops unix_ioctl_ops = {unix_ioctl};
+const struct sock_pair_ops unix_pair_ops = {unix_socketpair};
