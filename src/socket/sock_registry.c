@@ -26,6 +26,18 @@
 #else
 #define IF_TCP6 IF_NEVER
 #endif
+#if BERTH_WITH_PING
+#define IF_PING IF_ALWAYS
+#define IF_NEVER_PING IF_NEVER
+#else
+#define IF_PING IF_NEVER
+#define IF_NEVER_PING IF_ALWAYS
+#endif
+#if BERTH_WITH_PING && BERTH_WITH_IPV6
+#define IF_PING6 IF_ALWAYS
+#else
+#define IF_PING6 IF_NEVER
+#endif
 #if BERTH_WITH_UNIX
 #define IF_UNIX IF_ALWAYS
 #else
@@ -35,18 +47,18 @@
 /* Every ops table; a socket keeps its table's index (bsock.ops_id). Rows:
  * udp4, ping4, udp6, ping6, tcp4, tcp6, unix stream, dgram, seqpacket. */
 const struct sock_ops *const sock_ops_by_id[] = {
-    &udp4_ops, &ping4_ops,
-    IF_IPV6(&udp6_ops, &ping6_ops, ) IF_TCP(&tcp4_ops, ) IF_TCP6(&tcp6_ops, )
-        IF_UNIX(&unix_stream_ops, &unix_dgram_ops, &unix_seqpacket_ops, )};
+    &udp4_ops,
+    IF_PING(&ping4_ops, ) IF_IPV6(&udp6_ops, ) IF_PING6(&ping6_ops, ) IF_TCP(&tcp4_ops, )
+        IF_TCP6(&tcp6_ops, ) IF_UNIX(&unix_stream_ops, &unix_dgram_ops, &unix_seqpacket_ops, )};
 #define NOPS (sizeof(sock_ops_by_id) / sizeof(sock_ops_by_id[0]))
 const unsigned sock_ops_count = NOPS;
 
 /* The per-call tables (sock.h), in the same order. Each is kept in a
  * firmware only when the call that reads it is. */
 #define PER_CALL(type, name, udp4, ping4, udp6, ping6, tcp4, tcp6, ustream, udgram, useq)          \
-    const struct type *const name[] = {udp4, ping4,                                                \
-                                       IF_IPV6(udp6, ping6, ) IF_TCP(tcp4, ) IF_TCP6(tcp6, )       \
-                                           IF_UNIX(ustream, udgram, useq, )};                      \
+    const struct type *const name[] = {udp4, IF_PING(ping4, ) IF_IPV6(udp6, ) IF_PING6(ping6, )    \
+                                                 IF_TCP(tcp4, ) IF_TCP6(tcp6, )                    \
+                                                     IF_UNIX(ustream, udgram, useq, )};            \
     _Static_assert(sizeof(name) / sizeof(name[0]) == NOPS, #name " has a row per ops table")
 
 PER_CALL(sock_connect_ops, sock_connect_by_id, &udp4_connect_ops, &ping4_connect_ops,
@@ -92,11 +104,13 @@ static const struct sock_ops *const inet6_types[] = {
 
 /* inet_create / inet6_create: protocol range, then the type's protocols. */
 static int inet_lookup(const struct sock_ops *const *types, size_t n, const struct sock_ops *ping,
-                       int type, int protocol, const struct sock_ops **ops)
+                       int ping_proto, int type, int protocol, const struct sock_ops **ops)
 {
     if (protocol < 0 || protocol >= LINUX_IPPROTO_MAX)
         return -EINVAL;
-    if (type == SOCK_DGRAM && protocol == ping->resolve_protocol(protocol)) {
+    if (type == SOCK_DGRAM && protocol == ping_proto) {
+        if (!ping) /* BERTH_WITH_PING=OFF: as a range that admits nobody */
+            return -EACCES;
         /* inetsw's second SOCK_DGRAM entry: ping sockets (their init
          * checks net.ipv4.ping_group_range: EACCES by default) */
         *ops = ping;
@@ -143,12 +157,14 @@ int sock_registry_find(int domain, int type, int protocol, const struct sock_ops
 {
     switch (domain) {
     case AF_INET:
-        return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]), &ping4_ops, type,
-                           protocol, ops);
+        return inet_lookup(inet_types, sizeof(inet_types) / sizeof(inet_types[0]),
+                           IF_PING(&ping4_ops) IF_NEVER_PING(NULL), IPPROTO_ICMP, type, protocol,
+                           ops);
 #if BERTH_WITH_IPV6 /* else, as Linux without its ipv6 module: EAFNOSUPPORT */
     case AF_INET6:
-        return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]), &ping6_ops,
-                           type, protocol, ops);
+        return inet_lookup(inet6_types, sizeof(inet6_types) / sizeof(inet6_types[0]),
+                           IF_PING(&ping6_ops) IF_NEVER_PING(NULL), IPPROTO_ICMPV6, type, protocol,
+                           ops);
 #endif
 #if BERTH_WITH_UNIX
     case AF_UNIX:

@@ -203,8 +203,27 @@ static void test_errors(void **state)
     assert_int_equal(errno, ECONNREFUSED);
 }
 
+/* BERTH_WITH_PING=OFF: refused whatever the range says. */
+static void __attribute__((unused)) test_compiled_out(void **state)
+{
+    struct fx *f = *state;
+    berth_stack *st = f->h.st;
+    assert_int_equal(berth_sysctl_set(st, "net.ipv4.ping_group_range", "0 4294967294"), 0);
+    errno = 0;
+    assert_int_equal(berth_socket(st, AF_INET, SOCK_DGRAM, IPPROTO_ICMP), -1);
+    assert_int_equal(errno, EACCES);
+    errno = 0;
+    assert_int_equal(berth_socket(st, AF_INET, SOCK_DGRAM, IPPROTO_UDP) >= 0, 1);
+}
+
 int main(void)
 {
+#if !BERTH_WITH_PING
+    const struct CMUnitTest off[] = {
+        cmocka_unit_test_setup_teardown(test_compiled_out, setup, teardown),
+    };
+    return cmocka_run_group_tests(off, NULL, NULL);
+#endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_group_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_on_the_wire, setup, teardown),
