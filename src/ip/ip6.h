@@ -85,6 +85,21 @@ struct ip6_out {
  * p). Returns 0 or an errno (ENETUNREACH, EMSGSIZE, ENOBUFS, EINVAL). */
 int ip6_output(struct berth_stack *st, struct pkt *p, const struct ip6_out *o);
 
+/* ---- automatic flow labels (ip6_output.c; RFC 6437, Linux's
+ * ip6_make_flowlabel with net.ipv6.auto_flowlabels 1, its default) ----
+ * A flow the sender did not label gets one unless its socket opted out
+ * (IPV6_AUTOFLOWLABEL 0): from the sender's transmit hash when it keeps
+ * one (TCP's sk_txhash, skb_set_hash_from_sk), else from a keyed hash of
+ * the flow (the flow dissector's, for UDP and for TCP replies without a
+ * socket). flowlabel_state_ranges is 0: the whole 20 bits. */
+static inline uint32_t ip6_txhash_label(uint32_t txhash)
+{
+    return (txhash << 16 | txhash >> 16) & 0xfffffu; /* rol32(hash, 16): the obfuscation */
+}
+/* sport / dport in network order, as they are in the header. */
+uint32_t ip6_flow_hash_label(const struct berth_stack *st, const struct in6_addr *src,
+                             const struct in6_addr *dst, uint16_t sport, uint16_t dport);
+
 /* ---- routing (route6.c) ---- */
 struct ip6_route {
     struct ip6_route *next;

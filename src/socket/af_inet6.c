@@ -27,7 +27,6 @@
 #ifndef IPV6_AUTOFLOWLABEL
 #define IPV6_AUTOFLOWLABEL 70
 #endif
-#define IPV6_FLOWINFO_MASK htonl(0x0fffffff)
 /* The IPv4 view of an IPv6-only address: an address no IPv4 socket can be
  * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)

@@ -303,13 +303,27 @@ static void set_established(struct tcp_sock *tp)
 }
 
 /* SYN_SENT (tcp_rcv_synsent_state_process). */
+/* tcp_v6_send_reset with the connection's socket: its txhash's label
+ * (sent through the control socket, so whatever the socket's
+ * IPV6_AUTOFLOWLABEL). */
+static void reset_from(struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+#if BERTH_WITH_IPV6
+    if (tcp_is_v6(tp)) {
+        tcp_send_reset_label(tcp_st(tp), seg, ip6_txhash_label(tp->c->txhash));
+        return;
+    }
+#endif
+    tcp_send_reset(tcp_st(tp), seg);
+}
+
 static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     struct tcp_stack *ts = tcp_of(st);
     if (seg->flags & TH_ACK) {
         if (seq_leq(seg->ack, tp->c->iss) || seq_gt(seg->ack, tp->c->snd_max)) {
-            tcp_send_reset(st, seg);
+            reset_from(tp, seg);
             return;
         }
         if (seg->flags & TH_RST) {
@@ -1073,7 +1087,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         goto done;
     if (state == TCPS_SYN_RECV) {
         if (!seq_between(seg->ack, tp->c->snd_una + 1, tp->c->snd_max)) {
-            tcp_send_reset(st, seg);
+            reset_from(tp, seg);
             goto done;
         }
         tp->c->snd_una = seg->ack;
@@ -1281,6 +1295,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     req->snd_wscale = TCP_WS(req->wscale_ok) ? seg->ws : 0;
     req->rcv_wscale = TCP_WS(req->wscale_ok) ? pick_wscale(l) : 0;
     req->ifindex = seg->ifindex;
+    req->txhash = tcp_txhash(st, req->iss, req->irs);
     if (want_cookie) {
         /* No timestamps, no room for the other options (tcp_clear_options). */
         if (!TCP_TS(req->ts_ok))
@@ -1331,9 +1346,14 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
                 o.tsecr = req->ts_recent;
             }
             uint8_t tos = req->eh.v6 ? 0 : l->inet.tos;
+            uint32_t label = 0; /* the request's txhash (tcp_v6_reqsk_send_ack) */
+#if BERTH_WITH_IPV6
+            if (req->eh.v6)
+                label = ip6_txhash_label(req->txhash);
+#endif
             tcp_send_bare(st, &seg->daddr, &seg->saddr, req->lport, req->eh.rport, req->iss + 1,
                           req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o, tos, 0,
-                          req->eh.v6 ? tcp_req_oif(req) : 0);
+                          req->eh.v6 ? tcp_req_oif(req) : 0, label);
         }
         return;
     }

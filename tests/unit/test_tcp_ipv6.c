@@ -665,6 +665,177 @@ static void raw_packet_too_big(void **state)
  * to the arriving interface, so accept() and the names carry its scope
  * id; the SYN-ACK leaves that interface. connect() to fe80::2 with the
  * scope id sends its SYN there and binds the socket to it. */
+#ifndef IPV6_FLOWINFO_SEND
+#define IPV6_FLOWINFO_SEND 33 /* <linux/in6.h> */
+#endif
+#ifndef IPV6_AUTOFLOWLABEL
+#define IPV6_AUTOFLOWLABEL 70
+#endif
+
+/* The flow label of sent packet i (host order). */
+static uint32_t sent_label(unsigned i) { return get32(out[i].b) & 0xfffff; }
+
+/* A client connection to PEER:port, its handshake completed by the test
+ * (the SYN-ACK from PEER); returns the fd, the SYN's label in *label. */
+static int client_established(uint16_t port, uint32_t *label, uint32_t *iss_out,
+                              uint16_t *sport_out)
+{
+    uint32_t iss;
+    uint16_t sport;
+    int c = syn_sent(port, &iss, &sport);
+    *iss_out = iss;
+    *sport_out = sport;
+    *label = sent_label(0);
+    nout = 0;
+    inject(&ME, port, sport, 7000, iss + 1, TH_SYN | TH_ACK, NULL, 0, false);
+    assert_int_equal(nout, 1); /* the ACK */
+    sent_tcp(0);
+    assert_int_equal(info(c).tcpi_state, TCP_ESTABLISHED);
+    return c;
+}
+
+/* Automatic flow labels (ip6_make_flowlabel, net.ipv6.auto_flowlabels 1):
+ * a connection's segments carry one label, from its txhash; another
+ * connection's differs; a retransmission timeout rehashes it
+ * (sk_rethink_txhash); IPV6_AUTOFLOWLABEL 0 sends 0;
+ * IPV6_FLOWINFO_SEND's label is used as given. A listener's SYN-ACK
+ * carries the request's txhash label, which the child keeps (and a
+ * retransmitted SYN-ACK a new one); RSTs without a socket the flow's
+ * hash, the same for the same flow. */
+static void raw_flow_labels(void **state)
+{
+    (void)state;
+    uint32_t la, lb, iss, biss;
+    uint16_t sport, bport;
+    int a = client_established(90, &la, &iss, &sport);
+    assert_int_not_equal(la, 0);
+    assert_int_equal(sent_label(0), la); /* the handshake's ACK */
+    nout = 0;
+    assert_int_equal(berth_send(st, a, "hello", 5, 0), 5);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), la);
+    /* unacknowledged: the RTO resends with a new label, kept after */
+    nout = 0;
+    advance(1500 * 1000);
+    assert_true(nout >= 1);
+    uint32_t la2 = sent_label(0);
+    assert_int_not_equal(la2, 0);
+    assert_int_not_equal(la2, la);
+    for (unsigned i = 1; i < nout; i++)
+        assert_int_not_equal(sent_label(i), la); /* each RTO: yet another */
+
+    int b = client_established(91, &lb, &biss, &bport);
+    assert_int_not_equal(lb, 0);
+    assert_int_not_equal(lb, la);
+    assert_int_not_equal(lb, la2);
+
+    /* b to TIME_WAIT: its ACKs keep the label and get the traffic class */
+    int tc = 0xb9;
+    assert_int_equal(berth_setsockopt(st, b, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    nout = 0;
+    berth_close(st, b);
+    inject(&ME, 91, bport, 7001, biss + 2, TH_FIN | TH_ACK, NULL, 0, false);
+    assert_int_equal(tcp_of(st)->tw_count, 1);
+    inject(&ME, 91, bport, 7001, biss + 2, TH_FIN | TH_ACK, NULL, 0, false);
+    assert_true(nout >= 3); /* FIN, ACK, the entry's ACK */
+    assert_int_equal(sent_tcp(nout - 1)[13], TH_ACK);
+    assert_int_equal(get32(sent_tcp(nout - 1) + 8), 7002);
+    assert_int_equal(sent_label(nout - 1), lb);
+    assert_int_equal((get32(out[nout - 1].b) >> 20) & 0xff, 0xb8); /* tw_tclass, no ECN */
+
+    /* a SYN that goes unanswered: each retransmission rehashes */
+    int c = syn_sent(92, &iss, &sport);
+    uint32_t lc = sent_label(0);
+    nout = 0;
+    advance(1100 * 1000);
+    assert_int_equal(nout, 1);
+    assert_int_equal(get32(sent_tcp(0) + 4), iss);
+    assert_int_not_equal(sent_label(0), lc);
+    berth_close(st, c);
+
+    /* IPV6_AUTOFLOWLABEL 0: no label */
+    int off = 0, on = 1;
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off)),
+                     0);
+    struct sockaddr_in6 to;
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(93);
+    to.sin6_addr = PEER;
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    berth_close(st, c);
+    /* IPV6_FLOWINFO_SEND: connect()'s label, whatever the automatic ones */
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, &on, sizeof(on)), 0);
+    to.sin6_flowinfo = htonl(0x12345);
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0x12345);
+    berth_close(st, c);
+
+    /* a listener: the SYN-ACK's label is the child's */
+    int l = listener6("::", 80, -1);
+    nout = 0;
+    inject(&ME, 41000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    uint32_t ls = sent_label(0), siss = get32(sent_tcp(0) + 4);
+    assert_int_not_equal(ls, 0);
+    nout = 0;
+    advance(1100 * 1000); /* the SYN-ACK again: a new txhash (tcp_rtx_synack) */
+    unsigned k = 0;       /* connection a is still resending its data */
+    while (k < nout && get16(sent_tcp(k)) != 80)
+        k++;
+    assert_true(k < nout);
+    assert_int_equal(sent_tcp(k)[13], TH_SYN | TH_ACK);
+    uint32_t ls2 = sent_label(k);
+    assert_int_not_equal(ls2, 0);
+    assert_int_not_equal(ls2, ls);
+    inject(&ME, 41000, 80, 1001, siss + 1, TH_ACK, NULL, 0, false);
+    int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, s, "x", 1, 0), 1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), ls2);
+    berth_close(st, s);
+    berth_close(st, l);
+    /* a listener without automatic labels: neither its SYN-ACK nor its child */
+    l = listener6("::", 81, -1);
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off)),
+                     0);
+    nout = 0;
+    inject(&ME, 41001, 81, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    siss = get32(sent_tcp(0) + 4);
+    inject(&ME, 41001, 81, 1001, siss + 1, TH_ACK, NULL, 0, false);
+    s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, s, "x", 1, 0), 1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    berth_close(st, s);
+    berth_close(st, l);
+
+    /* RSTs without a socket: the flow's hash, stable for the flow */
+    nout = 0;
+    inject(&ME, 42000, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    inject(&ME, 42000, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    inject(&ME, 42001, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 3);
+    assert_int_equal(sent_tcp(0)[13], TH_RST | TH_ACK);
+    assert_int_not_equal(sent_label(0), 0);
+    assert_int_equal(sent_label(1), sent_label(0));
+    assert_int_not_equal(sent_label(2), sent_label(0));
+    berth_close(st, a);
+}
+
 static void raw_link_local(void **state)
 {
     (void)state;
@@ -793,6 +964,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_icmp6_unreach, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_link_local, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_flow_labels, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_random_segments, raw_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
