@@ -396,6 +396,7 @@ extern const struct in6_addr in6addr_loopback;
 #define IPV6_RECVPATHMTU 60
 #define IPV6_DONTFRAG 62
 #define IPV6_AUTOFLOWLABEL 70
+#define IPV6_MINHOPCOUNT 73
 #define IPV6_PMTUDISC_DONT 0
 #define IPV6_PMTUDISC_WANT 1
 #define IPV6_PMTUDISC_DO 2

@@ -79,8 +79,10 @@ struct sock_opts {
     struct linger linger;
     unsigned bound_ifindex;                /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
-    const struct bsock *owner;             /* the hash's key */
-    struct sock_opts *next;                /* hash chain */
+    uint8_t min_hopcount;      /* IPV6_MINHOPCOUNT (RFC 5082): TCP drops IPv6 segments with fewer
+                                  hops left (np->min_hopcount; here, as it is rarely set) */
+    const struct bsock *owner; /* the hash's key */
+    struct sock_opts *next;    /* hash chain */
 };
 
 /* Field widths are chosen for size: a socket is the unit of RAM a stack

@@ -1385,6 +1385,20 @@ static void drop_seg(struct berth_stack *st, struct pkt *p, const char *why)
     pkt_free(st, p);
 }
 
+/* tcp_v6_rcv: a full socket (a connection or listener; not a request or
+ * TIME_WAIT entry) drops a native IPv6 segment that arrived with fewer
+ * hops left than its IPV6_MINHOPCOUNT (RFC 5082), counted as TcpExt
+ * TCPMinTTLDrop, and frees it. */
+static bool too_few_hops(struct tcp_sock *tp, struct pkt *p, bool v6)
+{
+    struct bsock *so = tcp_bs(tp);
+    if (!v6 || !so->has_opt || p->ttl >= sock_opt(so)->min_hopcount)
+        return false;
+    SNMP_INC(so->st, TcpExt, TCPMinTTLDrop);
+    pkt_free(so->st, p);
+    return true;
+}
+
 void tcp_input(struct berth_stack *st, struct pkt *p)
 {
     SNMP_INC(st, Tcp, InSegs);
@@ -1451,6 +1465,8 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         switch (e->kind) {
         case TCP_EH_SOCK: {
             struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+            if (too_few_hops(tp, p, v6))
+                return;
             tcp_rcv(tp, &seg);
             pkt_free(st, p);
             return;
@@ -1473,6 +1489,8 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     if (l) {
         if (tw)
             tcp_tw_kill(st, tw);
+        if (too_few_hops(l, p, v6))
+            return;
         listen_input(l, &seg, isn);
         pkt_free(st, p);
         return;
