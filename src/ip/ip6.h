@@ -66,6 +66,13 @@ void ip6_fini(struct berth_stack *st);
  * transport header, as ip4_input does. */
 void ip6_input(struct berth_stack *st, struct pkt *p);
 
+/* inet6_iif: the interface a received packet counts as arriving on (its
+ * index; 0 without one). A packet this host sent itself through lo counts
+ * on the interface owning its destination address, as Linux's local
+ * route's device does (ipv6_rcv's IP6CB(skb)->iif from the dst's idev):
+ * a link-local peer's scope id, a socket bound to that device. */
+unsigned ip6_iif(struct berth_stack *st, const struct pkt *p);
+
 /* ---- output (ip6_output.c) ---- */
 struct ip6_out {
     struct in6_addr src; /* ::: chosen for the route (RFC 6724), unless src_unspec */

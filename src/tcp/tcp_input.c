@@ -1450,6 +1450,10 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     seg.len = p->len - doff;
     seg.end_seq = seg.seq + seg.len + ((h.flags & TH_SYN) ? 1 : 0) + ((h.flags & TH_FIN) ? 1 : 0);
     seg.ifindex = p->ifp ? berth_netif_index(p->ifp) : 0;
+#if BERTH_WITH_IPV6
+    if (v6) /* tcp_v6_iif: looped back, the interface owning the address */
+        seg.ifindex = ip6_iif(st, p);
+#endif
     if (doff > TCP_HLEN)
         tcp_parse_options(p->data + TCP_HLEN, doff - TCP_HLEN, (h.flags & TH_SYN) != 0, &seg);
     TRACE(st,

@@ -888,6 +888,44 @@ static void raw_link_local(void **state)
     assert_int_equal(berth_getsockopt(st, c, SOL_SOCKET, SO_BINDTODEVICE, name, &bl), 0);
     assert_string_equal(name, "raw0");
     berth_close(st, c);
+
+    /* To our own link-local address (through lo), as on 6.18 with a veth
+     * holding fe80::1: every name carries the scope id of the interface
+     * owning the address, and an unbound [::] listener's child is bound to
+     * it (ir_iif: the looped-back SYN counts as arriving there, ip6_iif),
+     * as is the client. Before ip6_iif the SYN-ACK was routed to lo's
+     * scope and the connection hung in SYN_SENT. */
+    l = listener6("::", 82, -1);
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    a.sin6_addr = ll_me;
+    a.sin6_port = htons(82);
+    a.sin6_scope_id = idx;
+    nout = 0;
+    int rc = berth_connect(st, c, SA(a), sizeof(a));
+    assert_true(rc == 0 || errno == EINPROGRESS);
+    advance(1000);
+    assert_int_equal(nout, 0); /* through lo, not raw0 */
+    pl = sizeof(p);
+    s = berth_accept4(st, l, SA(p), &pl, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    assert_memory_equal(&p.sin6_addr, &ll_me, 16);
+    assert_int_equal(p.sin6_scope_id, idx);
+    int fds[2] = {c, s};
+    for (int i = 0; i < 2; i++) {
+        pl = sizeof(p);
+        assert_int_equal(berth_getsockname(st, fds[i], SA(p), &pl), 0);
+        assert_int_equal(p.sin6_scope_id, idx);
+        pl = sizeof(p);
+        assert_int_equal(berth_getpeername(st, fds[i], SA(p), &pl), 0);
+        assert_memory_equal(&p.sin6_addr, &ll_me, 16);
+        assert_int_equal(p.sin6_scope_id, idx);
+        bl = sizeof(name);
+        assert_int_equal(berth_getsockopt(st, fds[i], SOL_SOCKET, SO_BINDTODEVICE, name, &bl), 0);
+        assert_string_equal(name, "raw0");
+    }
+    berth_close(st, s);
+    berth_close(st, c);
+    berth_close(st, l);
     ME = save_me;
     PEER = save_peer;
 }
