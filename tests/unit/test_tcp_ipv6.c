@@ -10,7 +10,8 @@
  * dropped, ICMPv6 errors ending a connection attempt (port unreachable: ECONNREFUSED,
  * administratively prohibited: EACCES), Packet Too Big lowering the MSS and resending what was in
  * flight, and link-local peers (the scope id in accept's address and the names, the SYN leaving the
- * scope's interface). */
+ * scope's interface; a connection to our own link-local address), the traffic class and hop limit
+ * of a client's and a listener's segments, automatic flow labels. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -694,6 +695,65 @@ static int client_established(uint16_t port, uint32_t *label, uint32_t *iss_out,
     return c;
 }
 
+/* Traffic class and hop limit of every segment, as the 6.18 kernel sends
+ * them on lo (an AF_PACKET capture in unshare -n): a client with
+ * IPV6_TCLASS 0x45 and IPV6_UNICAST_HOPS 9 sends its SYN, ACK and data
+ * with 0x44 / 9 (no ECN bits); a listener with 0x29 / 7 sends its SYN-ACK
+ * with 0x28 / 7 and its child (which reads IPV6_TCLASS 0x28) its data the
+ * same. */
+static void raw_tclass_hops(void **state)
+{
+    (void)state;
+    int tc = 0x45, hops = 9;
+    int c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)),
+                     0);
+    struct sockaddr_in6 to = sin6("2001:db8::2", 95);
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    const uint8_t *t = sent_tcp(0);
+    uint32_t iss = get32(t + 4);
+    uint16_t sport = get16(t);
+    inject(&ME, 95, sport, 7000, iss + 1, TH_SYN | TH_ACK, NULL, 0, false);
+    assert_int_equal(berth_send(st, c, "x", 1, 0), 1);
+    assert_int_equal(nout, 3); /* SYN, ACK, data */
+    for (unsigned i = 0; i < nout; i++) {
+        sent_tcp(i);
+        assert_int_equal((get32(out[i].b) >> 20) & 0xff, 0x44);
+        assert_int_equal(out[i].b[7], 9);
+    }
+    berth_close(st, c);
+
+    int l = listener6("::", 96, -1);
+    tc = 0x29, hops = 7;
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)),
+                     0);
+    nout = 0;
+    inject(&ME, 43000, 96, 1000, 0, TH_SYN, NULL, 0xb9, false);
+    assert_int_equal(nout, 1);
+    t = sent_tcp(0);
+    assert_int_equal(t[13], TH_SYN | TH_ACK);
+    inject(&ME, 43000, 96, 1001, get32(t + 4) + 1, TH_ACK, NULL, 0, false);
+    int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    int v = 0;
+    socklen_t vl = sizeof(v);
+    assert_int_equal(berth_getsockopt(st, s, IPPROTO_IPV6, IPV6_TCLASS, &v, &vl), 0);
+    assert_int_equal(v, 0x28);
+    assert_int_equal(berth_send(st, s, "y", 1, 0), 1);
+    assert_int_equal(nout, 2); /* SYN-ACK, data */
+    for (unsigned i = 0; i < nout; i++) {
+        sent_tcp(i);
+        assert_int_equal((get32(out[i].b) >> 20) & 0xff, 0x28);
+        assert_int_equal(out[i].b[7], 7);
+    }
+    berth_close(st, s);
+    berth_close(st, l);
+}
+
 /* Automatic flow labels (ip6_make_flowlabel, net.ipv6.auto_flowlabels 1):
  * a connection's segments carry one label, from its txhash; another
  * connection's differs; a retransmission timeout rehashes it
@@ -1003,6 +1063,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_link_local, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_flow_labels, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_tclass_hops, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_random_segments, raw_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
