@@ -79,8 +79,10 @@ struct sock_opts {
     struct linger linger;
     unsigned bound_ifindex;                /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
-    uint8_t min_hopcount;      /* IPV6_MINHOPCOUNT (RFC 5082): TCP drops IPv6 segments with fewer
-                                  hops left (np->min_hopcount; here, as it is rarely set) */
+    /* IP_MINTTL / IPV6_MINHOPCOUNT (RFC 5082): TCP drops IPv4 / IPv6
+     * segments with a lower TTL / fewer hops left (inet->min_ttl,
+     * np->min_hopcount; here, as they are rarely set) */
+    uint8_t min_ttl, min_hopcount;
     const struct bsock *owner; /* the hash's key */
     struct sock_opts *next;    /* hash chain */
 };

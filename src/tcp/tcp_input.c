@@ -1385,14 +1385,18 @@ static void drop_seg(struct berth_stack *st, struct pkt *p, const char *why)
     pkt_free(st, p);
 }
 
-/* tcp_v6_rcv: a full socket (a connection or listener; not a request or
- * TIME_WAIT entry) drops a native IPv6 segment that arrived with fewer
- * hops left than its IPV6_MINHOPCOUNT (RFC 5082), counted as TcpExt
+/* tcp_v4_rcv / tcp_v6_rcv: a full socket (a connection or listener; not a
+ * request or TIME_WAIT entry) drops a segment that arrived with a lower
+ * TTL than its IP_MINTTL (IPv4, v4-mapped peers included) or fewer hops
+ * left than its IPV6_MINHOPCOUNT (RFC 5082), counted as TcpExt
  * TCPMinTTLDrop, and frees it. */
 static bool too_few_hops(struct tcp_sock *tp, struct pkt *p, bool v6)
 {
     struct bsock *so = tcp_bs(tp);
-    if (!v6 || !so->has_opt || p->ttl >= sock_opt(so)->min_hopcount)
+    if (!so->has_opt)
+        return false;
+    const struct sock_opts *o = sock_opt(so);
+    if (p->ttl >= (v6 ? o->min_hopcount : o->min_ttl))
         return false;
     SNMP_INC(so->st, TcpExt, TCPMinTTLDrop);
     pkt_free(so->st, p);
