@@ -1324,7 +1324,9 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
                        !(seg->flags & TH_RST);
     if (seg->seq == req->irs && (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN &&
         !paws_reject) {
-        /* The SYN again: our SYN-ACK was lost. */
+        /* The SYN again: our SYN-ACK was lost. Resent as a retransmission
+         * (inet_rtx_syn_ack -> tcp_rtx_synack): with a new txhash. */
+        req->txhash = tcp_txhash(st, req->txhash, seg->seq);
         tcp_send_synack(st, req);
         return;
     }

@@ -855,6 +855,15 @@ static void raw_flow_labels(void **state)
     uint32_t ls2 = sent_label(k);
     assert_int_not_equal(ls2, 0);
     assert_int_not_equal(ls2, ls);
+    /* the peer's SYN again: the SYN-ACK resent, with yet another */
+    nout = 0;
+    inject(&ME, 41000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_tcp(0)[13], TH_SYN | TH_ACK);
+    uint32_t ls3 = sent_label(0);
+    assert_int_not_equal(ls3, 0);
+    assert_int_not_equal(ls3, ls2);
+    ls2 = ls3;
     inject(&ME, 41000, 80, 1001, siss + 1, TH_ACK, NULL, 0, false);
     int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
     assert_true(s >= 0);
