@@ -1339,15 +1339,17 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
     if (paws_reject ||
         !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
         if (!(seg->flags & TH_RST)) {
-            /* tcp_v4_reqsk_send_ack / tcp_v6_reqsk_send_ack (traffic
-             * class 0, the default hop limit) */
+            /* tcp_v4_reqsk_send_ack / tcp_v6_reqsk_send_ack: the default
+             * hop limit; IPv6 reflects the segment's traffic class
+             * without ECN bits (ipv6_get_dsfield; seen on 6.18) and
+             * carries the request's label. */
             struct tcp_out_opts o = {0};
             if (TCP_TS(req->ts_ok)) {
                 o.ts = true;
                 o.tsval = tcp_ts_now(st) + req->ts_off;
                 o.tsecr = req->ts_recent;
             }
-            uint8_t tos = req->eh.v6 ? 0 : l->inet.tos;
+            uint8_t tos = req->eh.v6 ? (uint8_t)(seg->p ? seg->p->tos & ~3u : 0) : l->inet.tos;
             uint32_t label = 0; /* the request's txhash (tcp_v6_reqsk_send_ack) */
 #if BERTH_WITH_IPV6
             if (req->eh.v6)

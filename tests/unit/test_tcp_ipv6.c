@@ -736,7 +736,21 @@ static void raw_tclass_hops(void **state)
     assert_int_equal(nout, 1);
     t = sent_tcp(0);
     assert_int_equal(t[13], TH_SYN | TH_ACK);
-    inject(&ME, 43000, 96, 1001, get32(t + 4) + 1, TH_ACK, NULL, 0, false);
+    uint32_t siss = get32(t + 4), slabel = sent_label(0);
+    /* an out-of-window segment to the request: its ACK reflects the
+     * segment's traffic class without ECN bits, the default hop limit, the
+     * SYN-ACK's label (tcp_v6_reqsk_send_ack; 6.18 with TCP_DEFER_ACCEPT
+     * holding the request and a raw socket sending) */
+    inject(&ME, 43000, 96, 1001 + 50000000, siss + 1, TH_ACK, NULL, 0x65, false);
+    assert_int_equal(nout, 2);
+    t = sent_tcp(1);
+    assert_int_equal(t[13], TH_ACK);
+    assert_int_equal(get32(t + 8), 1001);
+    assert_int_equal((get32(out[1].b) >> 20) & 0xff, 0x64);
+    assert_int_equal(out[1].b[7], 64);
+    assert_int_equal(sent_label(1), slabel);
+    nout = 1;
+    inject(&ME, 43000, 96, 1001, siss + 1, TH_ACK, NULL, 0, false);
     int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
     assert_true(s >= 0);
     int v = 0;
