@@ -241,7 +241,8 @@ struct tcp_listen {
 struct tcp_req {
     struct tcp_eh eh;
     struct in_addr laddr;  /* IPv4 only; an IPv6 request's are in addr6[] */
-    uint16_t lport;        /* network order */
+    uint32_t txhash;       /* tcp_rsk(req)->txhash: the SYN-ACK's flow label, the child's
+                            * sk_txhash; new at each SYN-ACK retransmission (tcp_rtx_synack) */
     struct tcp_req *qnext; /* in the listener's SYN queue */
     struct tcp_sock *listener;
     struct btimer timer; /* SYN-ACK retransmission */
@@ -253,10 +254,9 @@ struct tcp_req {
     uint8_t retrans;
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1, acked : 1;
     bool cookie : 1; /* a SYN cookie's request: never stored (tcp_syncookie) */
+    uint16_t lport;  /* network order */
     unsigned ifindex;
     uint32_t snt_synack; /* when the last SYN-ACK left, us (low 32 bits) */
-    uint32_t txhash;     /* tcp_rsk(req)->txhash: the SYN-ACK's flow label, the child's
-                          * sk_txhash; new at each SYN-ACK retransmission (tcp_rtx_synack) */
     /* Native IPv6 requests only (eh.v6; allocated with TCP_REQ_SIZE(true)):
      * [0] the local address, [1] the peer's. */
     struct in6_addr addr6[];
