@@ -136,6 +136,7 @@ void icmp6_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_
     /* an error this host sent itself through lo (neighbour discovery's
      * address unreachable) counts on the interface owning its address */
     e.ifindex = ip6_iif(st, p);
+    e.hlim = p->ttl;
     icmp6_err_convert(type, code, &e.err, &e.fatal);
     ipp->err(st, &e);
 }

@@ -1536,7 +1536,16 @@ static void tcp_v6_err(struct berth_stack *st, struct tcp_eh *e, const struct ip
     if (e->kind != TCP_EH_SOCK)
         return; /* TIME_WAIT ignores errors */
     struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
-    if (tcp_state(tp) == TCPS_CLOSE || !seq_between(seq, tp->c->snd_una, tp->c->snd_max))
+    if (tcp_state(tp) == TCPS_CLOSE)
+        return;
+    /* IPV6_MINHOPCOUNT filters errors too: the ICMPv6 message's own hop
+     * limit, checked before its sequence number (tcp_v6_err). */
+    struct bsock *so = tcp_bs(tp);
+    if (so->has_opt && ie->hlim < sock_opt(so)->min_hopcount) {
+        SNMP_INC(st, TcpExt, TCPMinTTLDrop);
+        return;
+    }
+    if (!seq_between(seq, tp->c->snd_una, tp->c->snd_max))
         return;
     if (ie->type == ICMP6_PACKET_TOO_BIG) {
         /* RFC 8201: below IPV6_MIN_MTU is ignored, as Linux does */

@@ -26,6 +26,10 @@
 #include "berth/sysctl.h"
 #include "testutil.h"
 
+#ifndef IPV6_MINHOPCOUNT
+#define IPV6_MINHOPCOUNT 73 /* <linux/in6.h> */
+#endif
+
 #if BERTH_WITH_TCP && BERTH_WITH_IPV6
 #include "core/stack_impl.h"
 #include "tcp/tcp.h"
@@ -568,7 +572,9 @@ static int syn_sent(uint16_t port, uint32_t *iss, uint16_t *sport)
     return c;
 }
 
-/* An ICMPv6 error from PEER quoting sent packet i (as much as fits). */
+/* An ICMPv6 error from PEER quoting sent packet i (as much as fits),
+ * with hop limit icmp_hlim. */
+static uint8_t icmp_hlim = 64;
 static void inject_icmp6(uint8_t type, uint8_t code, uint32_t info32, unsigned i)
 {
     uint8_t b[1280];
@@ -577,6 +583,7 @@ static void inject_icmp6(uint8_t type, uint8_t code, uint32_t info32, unsigned i
         q = sizeof(b) - 48;
     memset(b, 0, sizeof(b));
     ip6_hdr(b, &PEER, &ME, (uint16_t)(8 + q), 58, 0);
+    b[7] = icmp_hlim;
     b[40] = type;
     b[41] = code;
     put32(b + 44, info32);
@@ -610,6 +617,21 @@ static void raw_icmp6_unreach(void **state)
     c = syn_sent(9, &iss, &sp);
     inject_icmp6(1, 0, 0, 0); /* no route */
     assert_int_equal(so_error(c), ENETUNREACH);
+    berth_close(st, c);
+    /* IPV6_MINHOPCOUNT 255: an error with hop limit 64 is ignored
+     * (TcpExt TCPMinTTLDrop), one with 255 is not (tcp_v6_err) */
+    c = syn_sent(9, &iss, &sp);
+    int mh = 255;
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_MINHOPCOUNT, &mh, sizeof(mh)), 0);
+    uint64_t drops = snmp(st, "TcpExt", "TCPMinTTLDrop");
+    inject_icmp6(1, 4, 0, 0);
+    assert_int_equal(so_error(c), 0);
+    assert_int_equal(info(c).tcpi_state, TCP_SYN_SENT);
+    assert_int_equal(snmp(st, "TcpExt", "TCPMinTTLDrop"), drops + 1);
+    icmp_hlim = 255;
+    inject_icmp6(1, 4, 0, 0);
+    icmp_hlim = 64;
+    assert_int_equal(so_error(c), ECONNREFUSED);
     berth_close(st, c);
 }
 
