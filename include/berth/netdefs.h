@@ -348,6 +348,7 @@ extern const struct in6_addr in6addr_loopback;
 #define IP_MTU 14
 #define IP_FREEBIND 15
 #define IP_TRANSPARENT 19
+#define IP_MINTTL 21
 #define IP_BIND_ADDRESS_NO_PORT 24
 #define IP_MULTICAST_IF 32
 #define IP_MULTICAST_TTL 33
@@ -396,6 +397,7 @@ extern const struct in6_addr in6addr_loopback;
 #define IPV6_RECVPATHMTU 60
 #define IPV6_DONTFRAG 62
 #define IPV6_AUTOFLOWLABEL 70
+#define IPV6_MINHOPCOUNT 73
 #define IPV6_PMTUDISC_DONT 0
 #define IPV6_PMTUDISC_WANT 1
 #define IPV6_PMTUDISC_DO 2

@@ -100,7 +100,8 @@
     X(TcpExt, TCPChallengeACK)                                                                     \
     X(TcpExt, TCPReqQFullDoCookies)                                                                \
     X(TcpExt, TCPReqQFullDrop)                                                                     \
-    X(TcpExt, TCPTimeWaitOverflow)
+    X(TcpExt, TCPTimeWaitOverflow)                                                                 \
+    X(TcpExt, TCPMinTTLDrop)
 
 /* IpExt keeps InCsumErrors for IP header checksum failures (which also count
  * as Ip InHdrErrors), as Linux does. */

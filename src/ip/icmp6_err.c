@@ -104,23 +104,6 @@ int icmp6_skip_exthdr(const uint8_t *pkt, size_t len, size_t start, uint8_t *nex
     return pos > 0x7fffffff ? -1 : (int)pos;
 }
 
-/* inet6_iif: the arrival interface, except that an error this host sent
- * itself through lo (neighbour discovery's address unreachable) counts on
- * the interface owning the address it went to, as Linux's local route's
- * device does. */
-static unsigned err_iif(struct berth_stack *st, const struct pkt *p)
-{
-    if (!p->ifp)
-        return 0;
-    if (!p->ifp->is_loopback)
-        return p->ifp->index;
-    for (const berth_netif *i = st->netifs; i; i = i->next)
-        for (const struct ifaddr6 *a = i->addrs6; a; a = a->next)
-            if (IN6_ARE_ADDR_EQUAL(&a->addr, &p->dst.in6))
-                return i->index;
-    return p->ifp->index;
-}
-
 void icmp6_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_t code,
                      uint32_t info)
 {
@@ -150,7 +133,10 @@ void icmp6_err_input(struct berth_stack *st, struct pkt *p, uint8_t type, uint8_
                        .type = type,
                        .code = code,
                        .info = info};
-    e.ifindex = err_iif(st, p);
+    /* an error this host sent itself through lo (neighbour discovery's
+     * address unreachable) counts on the interface owning its address */
+    e.ifindex = ip6_iif(st, p);
+    e.hlim = p->ttl;
     icmp6_err_convert(type, code, &e.err, &e.fatal);
     ipp->err(st, &e);
 }

@@ -66,6 +66,13 @@ void ip6_fini(struct berth_stack *st);
  * transport header, as ip4_input does. */
 void ip6_input(struct berth_stack *st, struct pkt *p);
 
+/* inet6_iif: the interface a received packet counts as arriving on (its
+ * index; 0 without one). A packet this host sent itself through lo counts
+ * on the interface owning its destination address, as Linux's local
+ * route's device does (ipv6_rcv's IP6CB(skb)->iif from the dst's idev):
+ * a link-local peer's scope id, a socket bound to that device. */
+unsigned ip6_iif(struct berth_stack *st, const struct pkt *p);
+
 /* ---- output (ip6_output.c) ---- */
 struct ip6_out {
     struct in6_addr src; /* ::: chosen for the route (RFC 6724), unless src_unspec */
@@ -84,6 +91,21 @@ struct ip6_out {
 /* Prepend the IPv6 header, route, fragment if needed and send (consumes
  * p). Returns 0 or an errno (ENETUNREACH, EMSGSIZE, ENOBUFS, EINVAL). */
 int ip6_output(struct berth_stack *st, struct pkt *p, const struct ip6_out *o);
+
+/* ---- automatic flow labels (ip6_output.c; RFC 6437, Linux's
+ * ip6_make_flowlabel with net.ipv6.auto_flowlabels 1, its default) ----
+ * A flow the sender did not label gets one unless its socket opted out
+ * (IPV6_AUTOFLOWLABEL 0): from the sender's transmit hash when it keeps
+ * one (TCP's sk_txhash, skb_set_hash_from_sk), else from a keyed hash of
+ * the flow (the flow dissector's, for UDP and for TCP replies without a
+ * socket). flowlabel_state_ranges is 0: the whole 20 bits. */
+static inline uint32_t ip6_txhash_label(uint32_t txhash)
+{
+    return (txhash << 16 | txhash >> 16) & 0xfffffu; /* rol32(hash, 16): the obfuscation */
+}
+/* sport / dport in network order, as they are in the header. */
+uint32_t ip6_flow_hash_label(const struct berth_stack *st, const struct in6_addr *src,
+                             const struct in6_addr *dst, uint16_t sport, uint16_t dport);
 
 /* ---- routing (route6.c) ---- */
 struct ip6_route {

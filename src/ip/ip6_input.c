@@ -221,6 +221,19 @@ unknown:
     drop(st, p, "unknown next header");
 }
 
+unsigned ip6_iif(struct berth_stack *st, const struct pkt *p)
+{
+    if (!p->ifp)
+        return 0;
+    if (!p->ifp->is_loopback)
+        return p->ifp->index;
+    for (const berth_netif *i = st->netifs; i; i = i->next)
+        for (const struct ifaddr6 *a = i->addrs6; a; a = a->next)
+            if (IN6_ARE_ADDR_EQUAL(&a->addr, &p->dst.in6))
+                return i->index;
+    return p->ifp->index;
+}
+
 void ip6_input(struct berth_stack *st, struct pkt *p)
 {
     SNMP_INC(st, Ip6, InReceives);

@@ -6,8 +6,19 @@
 #include <string.h>
 
 #include "core/stack_impl.h"
+#include "ip/inet_addr.h"
 #include "ip/ip6.h"
 #include "netif/netif_impl.h"
+
+uint32_t ip6_flow_hash_label(const struct berth_stack *st, const struct in6_addr *src,
+                             const struct in6_addr *dst, uint16_t sport, uint16_t dport)
+{
+    /* keyed by the stack secret, on the folded addresses and the ports */
+    union inet_addr sa = inet_addr_from6(src), da = inet_addr_from6(dst);
+    uint32_t key[2] = {inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u),
+                       (uint32_t)sport << 16 | dport};
+    return stack_hash32(st, key, sizeof(key)) & 0xfffffu;
+}
 
 int ip6_output(struct berth_stack *st, struct pkt *p, const struct ip6_out *o)
 {

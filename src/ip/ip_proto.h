@@ -34,6 +34,9 @@ struct ip_err {
      * interface owning its destination); scoped sockets match it. 0:
      * unknown (IPv4). */
     unsigned ifindex;
+    /* IPv6: the error's own hop limit (tcp_v6_err's IPV6_MINHOPCOUNT
+     * check); 0 for IPv4. */
+    uint8_t hlim;
 };
 
 struct ip_protocol {

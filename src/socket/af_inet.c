@@ -178,6 +178,7 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
     case IP_RETOPTS: /* == IP_RECVRETOPTS */
     case IP_MTU_DISCOVER:
     case IP_LOCAL_PORT_RANGE:
+    case IP_MINTTL:
         if (len >= sizeof(int)) {
             if (copy_from_user(&v, val, sizeof(v)))
                 return -EFAULT;
@@ -237,6 +238,18 @@ int ip_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EINVAL;
         in->pmtudisc = (uint8_t)v;
         return 0;
+    case IP_MINTTL: {
+        /* any socket type; only TCP acts on it (tcp_v4_rcv) */
+        if (len < 1 || v < 0 || v > 255)
+            return -EINVAL;
+        if (!v && !so->has_opt)
+            return 0;
+        struct sock_opts *o = sock_opt_w(so);
+        if (!o)
+            return -ENOMEM;
+        o->min_ttl = (uint8_t)v;
+        return 0;
+    }
     case IP_LOCAL_PORT_RANGE: {
         /* u32: high 16 bits the upper bound, low 16 the lower; a reversed
          * pair is EINVAL (do_ip_setsockopt). */
@@ -312,6 +325,9 @@ int ip_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         v = mtu > 65535 ? 65535 : (int)mtu;
         break;
     }
+    case IP_MINTTL:
+        v = sock_opt(so)->min_ttl;
+        break;
     case IP_LOCAL_PORT_RANGE:
         v = (int)(((uint32_t)sock_opt(so)->port_range_hi << 16) | sock_opt(so)->port_range_lo);
         break;

@@ -28,7 +28,6 @@
 #ifndef IPV6_AUTOFLOWLABEL
 #define IPV6_AUTOFLOWLABEL 70
 #endif
-#define IPV6_FLOWINFO_MASK htonl(0x0fffffff)
 /* The IPv4 view of an IPv6-only address: an address no IPv4 socket can be
  * bound to by accident (Linux's LOOPBACK4_IPV6, 127.0.0.6). */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)
@@ -319,6 +318,18 @@ int ipv6_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             return -EINVAL;
         np->frag_size = (uint16_t)(v > 65535 ? 65535 : v);
         return 0;
+    case IPV6_MINHOPCOUNT: {
+        /* any socket type; only TCP acts on it (tcp_v6_rcv) */
+        if (!whole || v < 0 || v > 255)
+            return -EINVAL;
+        if (!v && !so->has_opt)
+            return 0;
+        struct sock_opts *o = sock_opt_w(so);
+        if (!o)
+            return -ENOMEM;
+        o->min_hopcount = (uint8_t)v;
+        return 0;
+    }
     case IPV6_DONTFRAG: /* no length check in Linux: a short value clears it */
         np->dontfrag = b;
         return 0;
@@ -427,6 +438,9 @@ int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         break;
     case IPV6_AUTOFLOWLABEL: /* net.ipv6.auto_flowlabels 1: on unless turned off */
         v = !np->noautoflow;
+        break;
+    case IPV6_MINHOPCOUNT:
+        v = sock_opt(so)->min_hopcount;
         break;
     case IPV6_MTU:
         v = connected_mtu(in);

@@ -67,6 +67,9 @@ struct inet6_info {
     bool mc_loop : 1;    /* IPV6_MULTICAST_LOOP (1 by default) */
     bool noautoflow : 1; /* IPV6_AUTOFLOWLABEL 0: no flow label computed for unlabelled flows */
 };
+/* The traffic class and flow label of sin6_flowinfo (include/net/ipv6.h):
+ * network order, as np->flow_label keeps it. */
+#define IPV6_FLOWINFO_MASK htonl(0x0fffffff)
 /* 64 bytes: the IPv6 addresses and options of every AF_INET6 socket (52
  * before the IPv6 data path's options: +12). */
 _Static_assert(sizeof(struct inet6_info) == 64, "struct inet6_info stays 64 bytes");

@@ -112,8 +112,12 @@ struct sock_opts {
     struct linger linger;
     unsigned bound_ifindex;                /* SO_BINDTODEVICE / an IPv6 scope id (0: none) */
     uint16_t port_range_lo, port_range_hi; /* IP_LOCAL_PORT_RANGE (0: unset) */
-    const struct bsock *owner;             /* the hash's key */
-    struct sock_opts *next;                /* hash chain */
+    /* IP_MINTTL / IPV6_MINHOPCOUNT (RFC 5082): TCP drops IPv4 / IPv6
+     * segments with a lower TTL / fewer hops left (inet->min_ttl,
+     * np->min_hopcount; here, as they are rarely set) */
+    uint8_t min_ttl, min_hopcount;
+    const struct bsock *owner; /* the hash's key */
+    struct sock_opts *next;    /* hash chain */
 };
 
 /* Field widths are chosen for size: a socket is the unit of RAM a stack

@@ -303,16 +303,22 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
             return -ENOPROTOOPT;
         return so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len);
     case SO_BINDTODEVICE: {
+        /* sock_getbindtodevice: unbound reads as length 0; else the
+         * buffer must hold IFNAMSIZ (EINVAL) and the device exist
+         * (netdev_get_name: ENODEV for an index that connect() or bind()
+         * took from a scope id naming no interface). */
         char ifname[16] = {0};
         unsigned bif = sock_bound_if(so);
-        berth_netif *ifp = bif ? berth_netif_by_index(so->st, bif) : NULL;
         socklen_t n = 0;
-        if (ifp) {
+        if (bif) {
+            if (ulen < (int)sizeof(ifname))
+                return -EINVAL;
+            berth_netif *ifp = berth_netif_by_index(so->st, bif);
+            if (!ifp)
+                return -ENODEV;
             n = (socklen_t)strlen(berth_netif_name(ifp)) + 1;
             memcpy(ifname, berth_netif_name(ifp), n);
         }
-        if ((socklen_t)ulen < n)
-            return -EINVAL;
         if (copy_to_user(val, ifname, n))
             return -EFAULT;
         return copy_to_user(len, &n, sizeof(n));

@@ -281,7 +281,8 @@ struct tcp_listen {
 struct tcp_req {
     struct tcp_eh eh;
     struct in_addr laddr;  /* IPv4 only; an IPv6 request's are in addr6[] */
-    uint16_t lport;        /* network order */
+    uint32_t txhash;       /* tcp_rsk(req)->txhash: the SYN-ACK's flow label, the child's
+                            * sk_txhash; new at each SYN-ACK retransmission (tcp_rtx_synack) */
     struct tcp_req *qnext; /* in the listener's SYN queue */
     struct tcp_sock *listener;
     struct btimer timer; /* SYN-ACK retransmission */
@@ -293,6 +294,7 @@ struct tcp_req {
     uint8_t retrans;
     bool ts_ok : 1, sack_ok : 1, wscale_ok : 1, acked : 1;
     bool cookie : 1; /* a SYN cookie's request: never stored (tcp_syncookie) */
+    uint16_t lport;  /* network order */
     unsigned ifindex;
     uint32_t snt_synack; /* when the last SYN-ACK left, us (low 32 bits) */
     /* Native IPv6 requests only (eh.v6; allocated with TCP_REQ_SIZE(true)):
@@ -386,8 +388,9 @@ struct tcp_conn {
     uint32_t prior_ssthresh;
     uint32_t undo_tsval; /* TSval of the fast retransmission */
     uint8_t ca_state;
-    uint32_t high_rxt;     /* SACK recovery: highest retransmitted */
-    uint32_t head_rtx_max; /* snd_max when the head (snd_una) was last resent */
+    uint16_t timeout_rehash; /* sk_rethink_txhash's count (see txhash) */
+    uint32_t high_rxt;       /* SACK recovery: highest retransmitted */
+    uint32_t head_rtx_max;   /* snd_max when the head (snd_una) was last resent */
     uint8_t nsacked;
     uint32_t sacked[TCP_SACK_MAX][2]; /* the peer's SACKed ranges above snd_una */
     uint32_t last_ooo_seq;            /* receiver: most recent out-of-order block */
@@ -420,6 +423,12 @@ struct tcp_conn {
     uint64_t rto_when;        /* the retransmission deadline while the loss probe
                                * timer (TCP_RTX_TLP) holds TCP_T_RTX */
     uint8_t rtx_kind;
+    /* sk_txhash: never 0 once connected; an IPv6 connection's automatic
+     * flow label (ip6_txhash_label). A new one after each retransmission
+     * timeout (tcp_write_timeout -> sk_rethink_txhash, net.core.txrehash
+     * 1), so a path that lost the flow may be left (RFC 6438, ECMP);
+     * timeout_rehash (by ca_state) counts them (TCP_INFO's tcpi_rehash). */
+    uint32_t txhash;
 };
 
 struct tcp_sock {
@@ -566,6 +575,10 @@ uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t 
                  const union inet_addr *raddr, uint16_t rport);
 uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
                        const union inet_addr *raddr);
+/* A transmit hash (Linux's net_tx_rndhash: random, never 0): here a keyed
+ * hash of two words, so the stack's random sequence is not consumed.
+ * Seeded with the connection's ISN; rehashed by passing the old hash. */
+uint32_t tcp_txhash(const struct berth_stack *st, uint32_t a, uint32_t b);
 static inline uint32_t tcp_ts_now(struct berth_stack *st);
 /* connect()'s port (inet_hash_connect): binds tp and hashes it. 0 or
  * -EADDRNOTAVAIL. */
@@ -634,13 +647,17 @@ void tcp_shutdown_send(struct tcp_sock *tp);
 /* Replies made without a socket: RST to a segment (tcp_v4_send_reset), ACK
  * from TIME_WAIT or a request. */
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg);
+void tcp_send_reset_label(struct berth_stack *st, const struct tcp_seg *seg, uint32_t label);
 /* src/dst of either family (IPv4 v4-mapped). tos: the IPv4 TOS or IPv6
  * traffic class; ttl: the TTL or hop limit (0: the stack's default);
  * oif: the interface a link-local IPv6 peer is on (0: route). */
 void tcp_send_bare(struct berth_stack *st, const union inet_addr *src, const union inet_addr *dst,
                    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                    uint16_t wnd, const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl,
-                   unsigned oif);
+                   unsigned oif, uint32_t flowlabel);
+/* tcp_send_bare's flowlabel for a reply without a socket (Linux's control
+ * socket, auto labels on): the hash of the flow (ip6_flow_hash_label). */
+#define TCP_LABEL_FLOW 0xffffffffu
 void tcp_send_synack(struct berth_stack *st, struct tcp_req *req);
 uint32_t tcp_select_window(struct tcp_sock *tp);
 uint32_t tcp_rcv_space(const struct tcp_sock *tp);
@@ -785,6 +802,10 @@ unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex);
 /* The device a request's segments keep to: the listener's, or for a
  * link-local peer the one the SYN came in on (tcp_v6_init_req's ir_iif). */
 unsigned tcp_req_oif(const struct tcp_req *req);
+/* The flow label of a native IPv6 connection's own segments (ip6_xmit's
+ * ip6_make_flowlabel): connect()'s label (IPV6_FLOWINFO_SEND), else the
+ * txhash's unless the socket opted out (IPV6_AUTOFLOWLABEL 0). */
+uint32_t tcp_v6_label(struct tcp_sock *tp);
 #else
 static inline bool tcp_is_v6(struct tcp_sock *tp)
 {

@@ -339,6 +339,13 @@ uint32_t tcp_isn(struct berth_stack *st, const union inet_addr *laddr, uint16_t 
     return tuple_hash(st, laddr, raddr, x, 2) + (uint32_t)ticks;
 }
 
+uint32_t tcp_txhash(const struct berth_stack *st, uint32_t a, uint32_t b)
+{
+    uint32_t key[3] = {a, b, 0x54584831};
+    uint32_t h = stack_hash32(st, key, sizeof(key));
+    return h ? h : 1;
+}
+
 uint32_t tcp_ts_offset(struct berth_stack *st, const union inet_addr *laddr,
                        const union inet_addr *raddr)
 {

@@ -306,13 +306,27 @@ static void set_established(struct tcp_sock *tp)
 }
 
 /* SYN_SENT (tcp_rcv_synsent_state_process). */
+/* tcp_v6_send_reset with the connection's socket: its txhash's label
+ * (sent through the control socket, so whatever the socket's
+ * IPV6_AUTOFLOWLABEL). */
+static void reset_from(struct tcp_sock *tp, const struct tcp_seg *seg)
+{
+#if BERTH_WITH_IPV6
+    if (tcp_is_v6(tp)) {
+        tcp_send_reset_label(tcp_st(tp), seg, ip6_txhash_label(tp->c->txhash));
+        return;
+    }
+#endif
+    tcp_send_reset(tcp_st(tp), seg);
+}
+
 static void rcv_synsent(struct tcp_sock *tp, struct tcp_seg *seg)
 {
     struct berth_stack *st = tcp_st(tp);
     struct tcp_stack *ts = tcp_of(st);
     if (seg->flags & TH_ACK) {
         if (seq_leq(seg->ack, tp->c->iss) || seq_gt(seg->ack, tp->c->snd_max)) {
-            tcp_send_reset(st, seg);
+            reset_from(tp, seg);
             return;
         }
         if (seg->flags & TH_RST) {
@@ -1076,7 +1090,7 @@ void tcp_rcv(struct tcp_sock *tp, struct tcp_seg *seg)
         goto done;
     if (state == TCPS_SYN_RECV) {
         if (!seq_between(seg->ack, tp->c->snd_una + 1, tp->c->snd_max)) {
-            tcp_send_reset(st, seg);
+            reset_from(tp, seg);
             goto done;
         }
         tp->c->snd_una = seg->ack;
@@ -1284,6 +1298,7 @@ static void listen_input(struct tcp_sock *l, struct tcp_seg *seg, uint32_t isn)
     req->snd_wscale = TCP_WS(req->wscale_ok) ? seg->ws : 0;
     req->rcv_wscale = TCP_WS(req->wscale_ok) ? pick_wscale(l) : 0;
     req->ifindex = seg->ifindex;
+    req->txhash = tcp_txhash(st, req->iss, req->irs);
     if (want_cookie) {
         /* No timestamps, no room for the other options (tcp_clear_options). */
         if (!TCP_TS(req->ts_ok))
@@ -1312,7 +1327,9 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
                        !(seg->flags & TH_RST);
     if (seg->seq == req->irs && (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN &&
         !paws_reject) {
-        /* The SYN again: our SYN-ACK was lost. */
+        /* The SYN again: our SYN-ACK was lost. Resent as a retransmission
+         * (inet_rtx_syn_ack -> tcp_rtx_synack): with a new txhash. */
+        req->txhash = tcp_txhash(st, req->txhash, seg->seq);
         tcp_send_synack(st, req);
         return;
     }
@@ -1325,18 +1342,25 @@ static void req_input(struct berth_stack *st, struct tcp_req *req, struct tcp_se
     if (paws_reject ||
         !(seq_geq(seg->end_seq, req->irs + 1) && seq_leq(seg->seq, req->irs + 1 + rwnd))) {
         if (!(seg->flags & TH_RST)) {
-            /* tcp_v4_reqsk_send_ack / tcp_v6_reqsk_send_ack (traffic
-             * class 0, the default hop limit) */
+            /* tcp_v4_reqsk_send_ack / tcp_v6_reqsk_send_ack: the default
+             * hop limit; IPv6 reflects the segment's traffic class
+             * without ECN bits (ipv6_get_dsfield; seen on 6.18) and
+             * carries the request's label. */
             struct tcp_out_opts o = {0};
             if (TCP_TS(req->ts_ok)) {
                 o.ts = true;
                 o.tsval = tcp_ts_now(st) + req->ts_off;
                 o.tsecr = req->ts_recent;
             }
-            uint8_t tos = req->eh.v6 ? 0 : l->inet.tos;
+            uint8_t tos = req->eh.v6 ? (uint8_t)(seg->p ? seg->p->tos & ~3u : 0) : l->inet.tos;
+            uint32_t label = 0; /* the request's txhash (tcp_v6_reqsk_send_ack) */
+#if BERTH_WITH_IPV6
+            if (req->eh.v6)
+                label = ip6_txhash_label(req->txhash);
+#endif
             tcp_send_bare(st, &seg->daddr, &seg->saddr, req->lport, req->eh.rport, req->iss + 1,
                           req->irs + 1, TH_ACK, (uint16_t)(rwnd >> req->rcv_wscale), &o, tos, 0,
-                          req->eh.v6 ? tcp_req_oif(req) : 0);
+                          req->eh.v6 ? tcp_req_oif(req) : 0, label);
         }
         return;
     }
@@ -1366,6 +1390,24 @@ static void drop_seg(struct berth_stack *st, struct pkt *p, const char *why)
 {
     TRACE(st, "tcp drop: %s", why);
     pkt_free(st, p);
+}
+
+/* tcp_v4_rcv / tcp_v6_rcv: a full socket (a connection or listener; not a
+ * request or TIME_WAIT entry) drops a segment that arrived with a lower
+ * TTL than its IP_MINTTL (IPv4, v4-mapped peers included) or fewer hops
+ * left than its IPV6_MINHOPCOUNT (RFC 5082), counted as TcpExt
+ * TCPMinTTLDrop, and frees it. */
+static bool too_few_hops(struct tcp_sock *tp, struct pkt *p, bool v6)
+{
+    struct bsock *so = tcp_bs(tp);
+    if (!so->has_opt)
+        return false;
+    const struct sock_opts *o = sock_opt(so);
+    if (p->ttl >= (v6 ? o->min_hopcount : o->min_ttl))
+        return false;
+    SNMP_INC(so->st, TcpExt, TCPMinTTLDrop);
+    pkt_free(so->st, p);
+    return true;
 }
 
 void tcp_input(struct berth_stack *st, struct pkt *p)
@@ -1419,6 +1461,10 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     seg.len = p->len - doff;
     seg.end_seq = seg.seq + seg.len + ((h.flags & TH_SYN) ? 1 : 0) + ((h.flags & TH_FIN) ? 1 : 0);
     seg.ifindex = p->ifp ? berth_netif_index(p->ifp) : 0;
+#if BERTH_WITH_IPV6
+    if (v6) /* tcp_v6_iif: looped back, the interface owning the address */
+        seg.ifindex = ip6_iif(st, p);
+#endif
     if (doff > TCP_HLEN)
         tcp_parse_options(p->data + TCP_HLEN, doff - TCP_HLEN, (h.flags & TH_SYN) != 0, &seg);
     TRACE(st,
@@ -1434,6 +1480,8 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
         switch (e->kind) {
         case TCP_EH_SOCK: {
             struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
+            if (too_few_hops(tp, p, v6))
+                return;
             tcp_rcv(tp, &seg);
             pkt_free(st, p);
             return;
@@ -1456,6 +1504,8 @@ void tcp_input(struct berth_stack *st, struct pkt *p)
     if (l) {
         if (tw)
             tcp_tw_kill(st, tw);
+        if (too_few_hops(l, p, v6))
+            return;
         listen_input(l, &seg, isn);
         pkt_free(st, p);
         return;
@@ -1489,7 +1539,16 @@ static void tcp_v6_err(struct berth_stack *st, struct tcp_eh *e, const struct ip
     if (e->kind != TCP_EH_SOCK)
         return; /* TIME_WAIT ignores errors */
     struct tcp_sock *tp = (struct tcp_sock *)((char *)e - offsetof(struct tcp_sock, eh));
-    if (tcp_state(tp) == TCPS_CLOSE || !seq_between(seq, tp->c->snd_una, tp->c->snd_max))
+    if (tcp_state(tp) == TCPS_CLOSE)
+        return;
+    /* IPV6_MINHOPCOUNT filters errors too: the ICMPv6 message's own hop
+     * limit, checked before its sequence number (tcp_v6_err). */
+    struct bsock *so = tcp_bs(tp);
+    if (so->has_opt && ie->hlim < sock_opt(so)->min_hopcount) {
+        SNMP_INC(st, TcpExt, TCPMinTTLDrop);
+        return;
+    }
+    if (!seq_between(seq, tp->c->snd_una, tp->c->snd_max))
         return;
     if (ie->type == ICMP6_PACKET_TOO_BIG) {
         /* RFC 8201: below IPV6_MIN_MTU is ignored, as Linux does */

@@ -46,6 +46,15 @@ unsigned tcp_v6_oif(const union inet_addr *dst, unsigned ifindex)
     return inet6_needs_scope_id(&dst->in6) ? ifindex : 0;
 }
 
+uint32_t tcp_v6_label(struct tcp_sock *tp)
+{
+    const struct inet6_info *np = inet6_info(&tp->inet);
+    uint32_t label = ntohl(np->flow_label) & 0xfffffu;
+    if (label || np->noautoflow)
+        return label;
+    return ip6_txhash_label(tp->c->txhash);
+}
+
 /* tcp_v6_connect after the checks stream_connect made (family, length,
  * [::] -> ::1, multicast, the link-local scope). */
 int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dport)

@@ -210,10 +210,11 @@ static uint32_t ts_val(struct tcp_sock *tp) { return tcp_ts_now(tcp_st(tp)) + tp
  * is set on a stream socket). An IPv6 segment is never
  * fragmented (ip6_xmit: TCP sizes its segments to the path MTU, and one
  * that is too big fails with EMSGSIZE); ttl is the hop limit, tos the
- * traffic class. No flow label: Linux's auto flow labels
- * (net.ipv6.auto_flowlabels) are not done (docs/tcp.md). */
+ * traffic class, label the flow label (host order; TCP_LABEL_FLOW: the
+ * flow's hash). */
 static int out_ip(struct berth_stack *st, struct pkt *p, const union inet_addr *src,
-                  const union inet_addr *dst, uint8_t ttl, uint8_t tos, bool df, unsigned oif)
+                  const union inet_addr *dst, uint8_t ttl, uint8_t tos, bool df, unsigned oif,
+                  uint32_t label)
 {
     SNMP_INC(st, Tcp, OutSegs);
 #if BERTH_WITH_IPV6
@@ -223,7 +224,13 @@ static int out_ip(struct berth_stack *st, struct pkt *p, const union inet_addr *
                             .proto = IPPROTO_TCP,
                             .hlim = ttl,
                             .tclass = tos,
-                            .dontfrag = true};
+                            .dontfrag = true,
+                            .flowlabel = label};
+        if (label == TCP_LABEL_FLOW) {
+            uint16_t ports[2]; /* the TCP header's first words, network order */
+            memcpy(ports, p->data, sizeof(ports));
+            o.flowlabel = ip6_flow_hash_label(st, &src->in6, &dst->in6, ports[0], ports[1]);
+        }
         /* A device to keep to (flowi6_oif: the socket's, or a link-local
          * peer's interface): routed here within it, so a local
          * destination still goes through lo. */
@@ -241,6 +248,7 @@ static int out_ip(struct berth_stack *st, struct pkt *p, const union inet_addr *
     }
 #endif
     (void)oif;
+    (void)label;
     struct ip4_out o = {.src = inet_addr_v4(src),
                         .dst = inet_addr_v4(dst),
                         .proto = IPPROTO_TCP,
@@ -358,11 +366,11 @@ int tcp_transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t flags)
 #if BERTH_WITH_IPV6
     if (!inet_addr_is_v4(&dst))
         rc = out_ip(st, p, &src, &dst, inet6_hlim(in), inet6_tclass(in) & ~3u, true,
-                    sock_bound_if(&in->sk));
+                    sock_bound_if(&in->sk), tcp_v6_label(tp));
     else
 #endif
         rc = out_ip(st, p, &src, &dst, (uint8_t)inet_ttl(in), in->tos,
-                    in->pmtudisc != IP_PMTUDISC_DONT, 0);
+                    in->pmtudisc != IP_PMTUDISC_DONT, 0, 0);
     return rc;
 }
 
@@ -960,7 +968,7 @@ void tcp_sack_retransmit(struct tcp_sock *tp)
 void tcp_send_bare(struct berth_stack *st, const union inet_addr *src, const union inet_addr *dst,
                    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                    uint16_t wnd, const struct tcp_out_opts *o, uint8_t tos, uint8_t ttl,
-                   unsigned oif)
+                   unsigned oif, uint32_t flowlabel)
 {
     uint8_t opt[TCP_MAX_OPTLEN];
     unsigned optlen = o ? (unsigned)tcp_build_options(opt, o) : 0;
@@ -970,7 +978,7 @@ void tcp_send_bare(struct berth_stack *st, const union inet_addr *src, const uni
     fill_hdr(p, sport, dport, seq, ack, flags, wnd, opt, optlen, src, dst);
     if (!ttl) /* ip_default_ttl; IPv6: net.ipv6.conf's hop_limit, 64 */
         ttl = inet_addr_is_v4(dst) ? (uint8_t)st->net.ip_default_ttl : 64;
-    out_ip(st, p, src, dst, ttl, tos, true, oif);
+    out_ip(st, p, src, dst, ttl, tos, true, oif, flowlabel);
 }
 
 /* A segment's traffic class as Linux's tcp_v6_send_reset reflects it:
@@ -981,6 +989,13 @@ static uint8_t reply_tos(const struct tcp_seg *seg)
 }
 
 void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
+{
+    tcp_send_reset_label(st, seg, TCP_LABEL_FLOW);
+}
+
+/* tcp_v6_send_reset: without a socket the label is the flow's hash
+ * (flowlabel_reflect 0); a TIME_WAIT entry's is its connection's. */
+void tcp_send_reset_label(struct berth_stack *st, const struct tcp_seg *seg, uint32_t label)
 {
     /* tcp_v4_send_reset / tcp_v6_send_reset: never answer a RST; never to
      * a non-unicast destination (IPv6 input already dropped multicast). */
@@ -995,10 +1010,10 @@ void tcp_send_reset(struct berth_stack *st, const struct tcp_seg *seg)
     unsigned oif = tcp_v6_oif(&seg->saddr, seg->ifindex);
     if (seg->flags & TH_ACK)
         tcp_send_bare(st, &seg->daddr, &seg->saddr, seg->dport, seg->sport, seg->ack, 0, TH_RST, 0,
-                      NULL, reply_tos(seg), 0, oif);
+                      NULL, reply_tos(seg), 0, oif, label);
     else
         tcp_send_bare(st, &seg->daddr, &seg->saddr, seg->dport, seg->sport, 0, seg->end_seq,
-                      TH_RST | TH_ACK, 0, NULL, reply_tos(seg), 0, oif);
+                      TH_RST | TH_ACK, 0, NULL, reply_tos(seg), 0, oif, label);
 }
 
 /* A request's addresses (tcp_eh_local / tcp_eh_remote). */
@@ -1049,16 +1064,19 @@ void tcp_send_synack(struct berth_stack *st, struct tcp_req *req)
     uint32_t w = tcp_rcv_space(l);
     uint16_t wnd = (uint16_t)(w > 65535 ? 65535 : w);
     req->snt_synack = (uint32_t)st_now(st);
-    /* tcp_v6_send_synack: the listener's hop limit and traffic class. */
+    /* tcp_v6_send_synack: the listener's hop limit and traffic class; the
+     * flow label from the request's txhash unless the listener opted out
+     * (ip6_xmit with the listener: ip6_autoflowlabel). */
 #if BERTH_WITH_IPV6
     if (v6)
         tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,
                       TH_SYN | TH_ACK, wnd, &o, inet6_tclass(&l->inet) & ~3u, inet6_hlim(&l->inet),
-                      tcp_req_oif(req));
+                      tcp_req_oif(req),
+                      inet6_info(&l->inet)->noautoflow ? 0 : ip6_txhash_label(req->txhash));
     else
 #endif
         tcp_send_bare(st, &la, &ra, req->lport, req->eh.rport, req->iss, req->irs + 1,
-                      TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet), 0);
+                      TH_SYN | TH_ACK, wnd, &o, l->inet.tos, (uint8_t)inet_ttl(&l->inet), 0, 0);
 }
 
 void tcp_sync_mss_route(struct tcp_sock *tp) { tcp_sync_mss(tp, tcp_path_mtu(tp)); }

@@ -543,6 +543,9 @@ struct tcp_sock *tcp_child_create(struct tcp_sock *l, struct tcp_req *req,
     tp->c->ts_recent = req->ts_recent;
     tp->c->ts_recent_stamp = TCP_TS(tp->ts_ok) ? (uint32_t)berth_div64(st_now(st), 1000000) : 0;
     tp->c->ts_off = req->ts_off;
+    /* tcp_create_openreq_child: the SYN-ACK's txhash goes on (a SYN
+     * cookie's request has none: cookie_tcp_reqsk_alloc makes one) */
+    tp->c->txhash = req->txhash ? req->txhash : tcp_txhash(st, req->iss, req->irs);
     tp->sack_ok = TCP_SACK(req->sack_ok);
     tp->wscale_ok = TCP_WS(req->wscale_ok);
     tp->c->snd_wscale = req->snd_wscale;
@@ -791,6 +794,10 @@ static void connect_start(struct tcp_sock *tp)
     tp->c->rcv_mss = TCP_MSS_DEFAULT;
     tp->c->backoff = tp->c->retransmits = 0;
     tp->c->rto_us = TCP_TIMEOUT_INIT_US;
+    /* sk_set_txhash (tcp_v4_connect / tcp_v6_connect) */
+    tp->c->txhash =
+        tcp_txhash(st, tp->c->iss, (uint32_t)inet_num(&tp->inet) << 16 | tp->inet.dport);
+    tp->c->timeout_rehash = 0;
     /* tcp_connect_init: a pending error of an earlier attempt (a refusal
      * nobody read, connect(AF_UNSPEC)'s ECONNRESET) goes with SOCK_DONE. */
     so->so_error = 0;
@@ -830,6 +837,10 @@ static int v6_dest(struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len
     memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
     if (sin6.sin6_family != AF_INET6)
         return -EAFNOSUPPORT;
+    /* IP6_ECN_flow_init: without the ECN bits of the traffic class */
+    uint32_t flowinfo = inet6_info(&tp->inet)->sndflow
+                            ? sin6.sin6_flowinfo & IPV6_FLOWINFO_MASK & ~htonl(3u << 20)
+                            : 0;
     memset(out, 0, sizeof(*out));
     out->sin_family = AF_INET;
     out->sin_port = sin6.sin6_port; /* native too: the caller's port */
@@ -856,6 +867,11 @@ static int v6_dest(struct tcp_sock *tp, const struct sockaddr *sa, socklen_t len
         if (!sock_bound_if(so))
             return -EINVAL;
     }
+    /* np->flow_label: the flow information less the version and ECN bits with
+     * IPV6_FLOWINFO_SEND (a label needs no lease: fl6_sock_lookup finds
+     * none to check while no exclusive lease exists), else 0; kept for
+     * a v4-mapped peer too, and getpeername reports it. */
+    inet6_info(&tp->inet)->flow_label = flowinfo;
     if (!IN6_IS_ADDR_V4MAPPED(a)) {
         *dst6 = *a;
         *native = true;

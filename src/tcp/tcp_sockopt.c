@@ -132,6 +132,7 @@ static void fill_info(struct tcp_sock *tp, struct berth_tcp_info *i)
     i->tcpi_rcv_ooopack = tp->c->rcv_ooopack;
     i->tcpi_snd_wnd = tp->c->snd_wnd;
     i->tcpi_rcv_wnd = tp->c->rcv_wnd;
+    i->tcpi_rehash = tp->c->timeout_rehash; /* plb_rehash + timeout_rehash: no PLB */
 }
 
 #endif /* BERTH_WITH_TCP_INFO */

@@ -181,6 +181,12 @@ static void retransmit_timer(struct tcp_sock *tp)
         tp->c->retrans_stamp = st_now(st);
     if (write_timeout(tp))
         return;
+    /* tcp_write_timeout -> sk_rethink_txhash: another hash, another flow
+     * label, perhaps another path. */
+    if (tp->c->txhash) {
+        tp->c->timeout_rehash++;
+        tp->c->txhash = tcp_txhash(st, tp->c->txhash, tp->c->timeout_rehash);
+    }
     if (state == TCPS_SYN_SENT || state == TCPS_SYN_RECV) {
         SNMP_INC(st, TcpExt, TCPTimeouts);
         tcp_send_syn(tp);
@@ -341,6 +347,7 @@ void tcp_req_timer_fire(struct berth_stack *st, struct btimer *t)
     }
     req->retrans++;
     SNMP_INC(st, TcpExt, TCPSynRetrans);
+    req->txhash = tcp_txhash(st, req->txhash, req->retrans); /* tcp_rtx_synack */
     tcp_send_synack(st, req);
     uint64_t tmo = (uint64_t)TCP_TIMEOUT_INIT_US << req->retrans;
     if (tmo > TCP_RTO_MAX_US)

@@ -1,9 +1,8 @@
 /* tcp_timewait.c — TIME_WAIT (and orphaned FIN_WAIT_2) as small entries,
- * not sockets (Linux's inet_timewait_sock): 72 bytes (88 for AF_INET6) holding the remote
- * half of the 4-tuple, the bind-table node that keeps the local half and
- * the port with its owner's reuse flags, and what is needed to answer
- * segments (tcp_timewait_state_process). The window its ACKs offer is kept
- * as a power of two in four bits.
+ * not sockets (Linux's inet_timewait_sock): 72 bytes (88 for AF_INET6, 108 for native IPv6) holding
+ * the remote half of the 4-tuple, the bind-table node that keeps the local half and the port with
+ * its owner's reuse flags, and what is needed to answer segments (tcp_timewait_state_process). The
+ * window its ACKs offer is kept as a power of two in four bits.
  *
  * Entries wait in one FIFO per stack ordered by expiry, with one timer for
  * all of them; an entry whose expiry was pushed back (a retransmitted FIN
@@ -14,6 +13,9 @@
 #include <string.h>
 
 #include "bind/bind.h"
+#if BERTH_WITH_IPV6
+#include "ip/ip6.h"
+#endif
 #include "tcp/tcp.h"
 
 /* tw_sub bits */
@@ -31,7 +33,8 @@ struct tcp_tw {
     uint32_t ts_recent;
     struct bind_node bnode; /* timewait set */
     /* AF_INET6 owners only: [0] the bound address, after the node; [1] the
-     * peer's address when the 4-tuple is native IPv6 (eh.v6). */
+     * peer's address when the 4-tuple is native IPv6 (eh.v6), then one
+     * word more (tw_v6_flow): 108 bytes for those. */
     struct in6_addr addr6[];
 };
 
@@ -47,6 +50,37 @@ struct tcp_tw *tcp_tw_of_bnode(struct bind_node *n)
 uint32_t tcp_tw_snd_nxt(const struct tcp_tw *tw) { return tw->snd_nxt; }
 
 struct in6_addr tcp_tw_local6(const struct tcp_tw *tw) { return tw->addr6[0]; }
+
+/* A native IPv6 entry's last word, after the peer's address: the
+ * traffic class (tw_tclass, bits 20-27) and flow label (bits 0-19) its
+ * ACKs and RSTs carry. The label is tw_flowlabel (connect()'s, with
+ * IPV6_FLOWINFO_SEND) or else tw_txhash's: Linux sends them through its
+ * control socket, whose automatic labels are on whatever the socket's
+ * IPV6_AUTOFLOWLABEL was. */
+static uint32_t tw_v6_flow(const struct tcp_tw *tw)
+{
+    uint32_t v;
+    memcpy(&v, &tw->addr6[2], sizeof(v));
+    return v;
+}
+
+#if BERTH_WITH_IPV6
+static void tw_set_v6_flow(struct tcp_tw *tw, struct tcp_sock *tp)
+{
+    const struct inet6_info *np = inet6_info(&tp->inet);
+    uint32_t label = ntohl(np->flow_label) & 0xfffffu;
+    if (!label)
+        label = ip6_txhash_label(tp->c->txhash);
+    uint32_t v = (uint32_t)(np->tclass & ~3u) << 20 | label;
+    memcpy(&tw->addr6[2], &v, sizeof(v));
+}
+#else
+static void tw_set_v6_flow(struct tcp_tw *tw, struct tcp_sock *tp)
+{
+    (void)tw;
+    (void)tp;
+}
+#endif
 struct in6_addr tcp_tw_remote6(const struct tcp_tw *tw) { return tw->addr6[1]; }
 
 void tcp_tw_local(const struct tcp_tw *tw, struct in_addr *addr, uint16_t *port)
@@ -117,7 +151,7 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     struct tcp_stack *ts = tcp_of(st);
     struct tcp_tw *tw = NULL;
     if (ts->tw_count < (unsigned)ts->max_tw_buckets && tp->eh.kind == TCP_EH_SOCK)
-        tw = st_zalloc(st, sizeof(*tw) + (tp->eh.v6                       ? 2 * sizeof(tw->addr6[0])
+        tw = st_zalloc(st, sizeof(*tw) + (tp->eh.v6 ? 2 * sizeof(tw->addr6[0]) + sizeof(uint32_t)
                                           : bind_node_v6(&tp->inet.bnode) ? sizeof(tw->addr6[0])
                                                                           : 0));
     if (!tw) {
@@ -144,8 +178,10 @@ void tcp_time_wait(struct tcp_sock *tp, int substate, uint32_t tmo_ms)
     if (bind_node_v6(b)) {
         tw->addr6[0] = *bind_node_addr6(b);
         bind_node_set_addr6(&tw->bnode, &tw->addr6[0]);
-        if (tp->eh.v6)
+        if (tp->eh.v6) {
             tw->addr6[1] = inet6_info(&tp->inet)->daddr;
+            tw_set_v6_flow(tw, tp);
+        }
     }
     tw->bnode.v6only = b->v6only;
     tw->bnode.reuseaddr = b->reuseaddr;
@@ -235,9 +271,9 @@ void tcp_tw_fini(struct berth_stack *st)
     ts->tw_count = 0;
 }
 
-/* tcp_v4_timewait_ack / tcp_v6_timewait_ack. The ACK carries TOS or
- * traffic class 0 and the default TTL or hop limit: the entry does not
- * keep the socket's (Linux keeps tw_tos / tw_tclass; docs/tcp.md). */
+/* tcp_v4_timewait_ack / tcp_v6_timewait_ack. The default TTL or hop
+ * limit; a native IPv6 entry's traffic class and flow label
+ * (tw_v6_flow); an IPv4 one's TOS 0 (Linux keeps tw_tos; docs/tcp.md). */
 void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
 {
     union inet_addr la, ra = tcp_eh_remote(&tw->eh);
@@ -250,12 +286,14 @@ void tcp_tw_ack(struct berth_stack *st, struct tcp_tw *tw)
         o.tsecr = tw->ts_recent;
     }
     tcp_send_bare(st, &la, &ra, lp, tw->eh.rport, tw->snd_nxt, tw->rcv_nxt, TH_ACK, tw_wnd(tw), &o,
-                  0, 0, tw->eh.v6 ? tw->bnode.bound_if : 0); /* tw_bound_dev_if */
+                  tw->eh.v6 ? (uint8_t)(tw_v6_flow(tw) >> 20) : 0, 0,
+                  tw->eh.v6 ? tw->bnode.bound_if : 0, /* tw_bound_dev_if */
+                  tw->eh.v6 ? tw_v6_flow(tw) & 0xfffffu : 0);
 }
 
 static void tw_rst(struct berth_stack *st, struct tcp_tw *tw, const struct tcp_seg *seg)
 {
-    tcp_send_reset(st, seg);
+    tcp_send_reset_label(st, seg, tw->eh.v6 ? tw_v6_flow(tw) & 0xfffffu : TCP_LABEL_FLOW);
     tcp_tw_kill(st, tw);
 }
 

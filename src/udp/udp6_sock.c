@@ -17,7 +17,6 @@
 #include "udp/udp_sock.h"
 
 #define SIN6_LEN_RFC2133 24
-#define IPV6_FLOWINFO_MASK htonl(0x0fffffff)
 /* The IPv4 view of a socket bound or connected to a native IPv6 address
  * (Linux's LOOPBACK4_IPV6): no IPv4 datagram is addressed to it. */
 #define LOOPBACK4_IPV6 htonl(0x7f000006)
@@ -238,12 +237,12 @@ static int udp6_send_dgram(struct inet_sock *in, struct pkt *p, const struct udp
             return -ENETUNREACH;
         }
     }
-    /* ip6_make_flowlabel with auto_flowlabels on (Linux's default):
-     * a flow without a label gets one from a hash of its addresses and
-     * ports, unless the socket opted out (IPV6_AUTOFLOWLABEL 0). */
+    /* ip6_make_flowlabel: a flow without a label gets the hash of its
+     * addresses and ports, unless the socket opted out. */
     uint32_t label = ntohl(f->flowlabel) & 0xfffff;
     if (!label && !np->noautoflow) {
-        /* keyed by the stack secret, on the folded addresses and ports */
+        /* The last flow's label is kept: the hash (ip6_flow_hash_label,
+         * shared with TCP) runs only when the flow changes. */
         union inet_addr sa = inet_addr_from6(&f->src), da = inet_addr_from6(&f->dst);
         uint32_t key[2] = {inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u),
                            (uint32_t)uh.source << 16 | uh.dest};
@@ -251,7 +250,7 @@ static int udp6_send_dgram(struct inet_sock *in, struct pkt *p, const struct udp
         if (u6->fl_label && u6->fl_key[0] == key[0] && u6->fl_key[1] == key[1]) {
             label = u6->fl_label & 0xfffff;
         } else {
-            label = stack_hash32(st, key, sizeof(key)) & 0xfffff;
+            label = ip6_flow_hash_label(st, &f->src, &f->dst, uh.source, uh.dest);
             u6->fl_key[0] = key[0];
             u6->fl_key[1] = key[1];
             u6->fl_label = FL_VALID | label;

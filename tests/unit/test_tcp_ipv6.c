@@ -10,7 +10,8 @@
  * dropped, ICMPv6 errors ending a connection attempt (port unreachable: ECONNREFUSED,
  * administratively prohibited: EACCES), Packet Too Big lowering the MSS and resending what was in
  * flight, and link-local peers (the scope id in accept's address and the names, the SYN leaving the
- * scope's interface). */
+ * scope's interface; a connection to our own link-local address), the traffic class and hop limit
+ * of a client's and a listener's segments, automatic flow labels. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +25,10 @@
 #include "berth/netif.h"
 #include "berth/sysctl.h"
 #include "testutil.h"
+
+#ifndef IPV6_MINHOPCOUNT
+#define IPV6_MINHOPCOUNT 73 /* <linux/in6.h> */
+#endif
 
 #if BERTH_WITH_TCP && BERTH_WITH_IPV6
 #include "core/stack_impl.h"
@@ -567,7 +572,9 @@ static int syn_sent(uint16_t port, uint32_t *iss, uint16_t *sport)
     return c;
 }
 
-/* An ICMPv6 error from PEER quoting sent packet i (as much as fits). */
+/* An ICMPv6 error from PEER quoting sent packet i (as much as fits),
+ * with hop limit icmp_hlim. */
+static uint8_t icmp_hlim = 64;
 static void inject_icmp6(uint8_t type, uint8_t code, uint32_t info32, unsigned i)
 {
     uint8_t b[1280];
@@ -576,6 +583,7 @@ static void inject_icmp6(uint8_t type, uint8_t code, uint32_t info32, unsigned i
         q = sizeof(b) - 48;
     memset(b, 0, sizeof(b));
     ip6_hdr(b, &PEER, &ME, (uint16_t)(8 + q), 58, 0);
+    b[7] = icmp_hlim;
     b[40] = type;
     b[41] = code;
     put32(b + 44, info32);
@@ -609,6 +617,21 @@ static void raw_icmp6_unreach(void **state)
     c = syn_sent(9, &iss, &sp);
     inject_icmp6(1, 0, 0, 0); /* no route */
     assert_int_equal(so_error(c), ENETUNREACH);
+    berth_close(st, c);
+    /* IPV6_MINHOPCOUNT 255: an error with hop limit 64 is ignored
+     * (TcpExt TCPMinTTLDrop), one with 255 is not (tcp_v6_err) */
+    c = syn_sent(9, &iss, &sp);
+    int mh = 255;
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_MINHOPCOUNT, &mh, sizeof(mh)), 0);
+    uint64_t drops = snmp(st, "TcpExt", "TCPMinTTLDrop");
+    inject_icmp6(1, 4, 0, 0);
+    assert_int_equal(so_error(c), 0);
+    assert_int_equal(info(c).tcpi_state, TCP_SYN_SENT);
+    assert_int_equal(snmp(st, "TcpExt", "TCPMinTTLDrop"), drops + 1);
+    icmp_hlim = 255;
+    inject_icmp6(1, 4, 0, 0);
+    icmp_hlim = 64;
+    assert_int_equal(so_error(c), ECONNREFUSED);
     berth_close(st, c);
 }
 
@@ -665,6 +688,259 @@ static void raw_packet_too_big(void **state)
  * to the arriving interface, so accept() and the names carry its scope
  * id; the SYN-ACK leaves that interface. connect() to fe80::2 with the
  * scope id sends its SYN there and binds the socket to it. */
+#ifndef IPV6_FLOWINFO_SEND
+#define IPV6_FLOWINFO_SEND 33 /* <linux/in6.h> */
+#endif
+#ifndef IPV6_AUTOFLOWLABEL
+#define IPV6_AUTOFLOWLABEL 70
+#endif
+
+/* The flow label of sent packet i (host order). */
+static uint32_t sent_label(unsigned i) { return get32(out[i].b) & 0xfffff; }
+
+/* A client connection to PEER:port, its handshake completed by the test
+ * (the SYN-ACK from PEER); returns the fd, the SYN's label in *label. */
+static int client_established(uint16_t port, uint32_t *label, uint32_t *iss_out,
+                              uint16_t *sport_out)
+{
+    uint32_t iss;
+    uint16_t sport;
+    int c = syn_sent(port, &iss, &sport);
+    *iss_out = iss;
+    *sport_out = sport;
+    *label = sent_label(0);
+    nout = 0;
+    inject(&ME, port, sport, 7000, iss + 1, TH_SYN | TH_ACK, NULL, 0, false);
+    assert_int_equal(nout, 1); /* the ACK */
+    sent_tcp(0);
+    assert_int_equal(info(c).tcpi_state, TCP_ESTABLISHED);
+    return c;
+}
+
+/* Traffic class and hop limit of every segment, as the 6.18 kernel sends
+ * them on lo (an AF_PACKET capture in unshare -n): a client with
+ * IPV6_TCLASS 0x45 and IPV6_UNICAST_HOPS 9 sends its SYN, ACK and data
+ * with 0x44 / 9 (no ECN bits); a listener with 0x29 / 7 sends its SYN-ACK
+ * with 0x28 / 7 and its child (which reads IPV6_TCLASS 0x28) its data the
+ * same. */
+static void raw_tclass_hops(void **state)
+{
+    (void)state;
+    int tc = 0x45, hops = 9;
+    int c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)),
+                     0);
+    struct sockaddr_in6 to = sin6("2001:db8::2", 95);
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    const uint8_t *t = sent_tcp(0);
+    uint32_t iss = get32(t + 4);
+    uint16_t sport = get16(t);
+    inject(&ME, 95, sport, 7000, iss + 1, TH_SYN | TH_ACK, NULL, 0, false);
+    assert_int_equal(berth_send(st, c, "x", 1, 0), 1);
+    assert_int_equal(nout, 3); /* SYN, ACK, data */
+    for (unsigned i = 0; i < nout; i++) {
+        sent_tcp(i);
+        assert_int_equal((get32(out[i].b) >> 20) & 0xff, 0x44);
+        assert_int_equal(out[i].b[7], 9);
+    }
+    berth_close(st, c);
+
+    int l = listener6("::", 96, -1);
+    tc = 0x29, hops = 7;
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)),
+                     0);
+    nout = 0;
+    inject(&ME, 43000, 96, 1000, 0, TH_SYN, NULL, 0xb9, false);
+    assert_int_equal(nout, 1);
+    t = sent_tcp(0);
+    assert_int_equal(t[13], TH_SYN | TH_ACK);
+    uint32_t siss = get32(t + 4), slabel = sent_label(0);
+    /* an out-of-window segment to the request: its ACK reflects the
+     * segment's traffic class without ECN bits, the default hop limit, the
+     * SYN-ACK's label (tcp_v6_reqsk_send_ack; 6.18 with TCP_DEFER_ACCEPT
+     * holding the request and a raw socket sending) */
+    inject(&ME, 43000, 96, 1001 + 50000000, siss + 1, TH_ACK, NULL, 0x65, false);
+    assert_int_equal(nout, 2);
+    t = sent_tcp(1);
+    assert_int_equal(t[13], TH_ACK);
+    assert_int_equal(get32(t + 8), 1001);
+    assert_int_equal((get32(out[1].b) >> 20) & 0xff, 0x64);
+    assert_int_equal(out[1].b[7], 64);
+    assert_int_equal(sent_label(1), slabel);
+    nout = 1;
+    inject(&ME, 43000, 96, 1001, siss + 1, TH_ACK, NULL, 0, false);
+    int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    int v = 0;
+    socklen_t vl = sizeof(v);
+    assert_int_equal(berth_getsockopt(st, s, IPPROTO_IPV6, IPV6_TCLASS, &v, &vl), 0);
+    assert_int_equal(v, 0x28);
+    assert_int_equal(berth_send(st, s, "y", 1, 0), 1);
+    assert_int_equal(nout, 2); /* SYN-ACK, data */
+    for (unsigned i = 0; i < nout; i++) {
+        sent_tcp(i);
+        assert_int_equal((get32(out[i].b) >> 20) & 0xff, 0x28);
+        assert_int_equal(out[i].b[7], 7);
+    }
+    berth_close(st, s);
+    berth_close(st, l);
+}
+
+/* Automatic flow labels (ip6_make_flowlabel, net.ipv6.auto_flowlabels 1):
+ * a connection's segments carry one label, from its txhash; another
+ * connection's differs; a retransmission timeout rehashes it
+ * (sk_rethink_txhash); IPV6_AUTOFLOWLABEL 0 sends 0;
+ * IPV6_FLOWINFO_SEND's label is used as given. A listener's SYN-ACK
+ * carries the request's txhash label, which the child keeps (and a
+ * retransmitted SYN-ACK a new one); RSTs without a socket the flow's
+ * hash, the same for the same flow. */
+static void raw_flow_labels(void **state)
+{
+    (void)state;
+    uint32_t la, lb, iss, biss;
+    uint16_t sport, bport;
+    int a = client_established(90, &la, &iss, &sport);
+    assert_int_not_equal(la, 0);
+    assert_int_equal(sent_label(0), la); /* the handshake's ACK */
+    nout = 0;
+    assert_int_equal(berth_send(st, a, "hello", 5, 0), 5);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), la);
+    /* unacknowledged: the RTO resends with a new label, kept after */
+    nout = 0;
+    advance(1500 * 1000);
+    assert_true(nout >= 1);
+    uint32_t la2 = sent_label(0);
+    assert_int_not_equal(la2, 0);
+    assert_int_not_equal(la2, la);
+    for (unsigned i = 1; i < nout; i++)
+        assert_int_not_equal(sent_label(i), la); /* each RTO: yet another */
+
+    int b = client_established(91, &lb, &biss, &bport);
+    assert_int_not_equal(lb, 0);
+    assert_int_not_equal(lb, la);
+    assert_int_not_equal(lb, la2);
+
+    /* b to TIME_WAIT: its ACKs keep the label and get the traffic class */
+    int tc = 0xb9;
+    assert_int_equal(berth_setsockopt(st, b, IPPROTO_IPV6, IPV6_TCLASS, &tc, sizeof(tc)), 0);
+    nout = 0;
+    berth_close(st, b);
+    inject(&ME, 91, bport, 7001, biss + 2, TH_FIN | TH_ACK, NULL, 0, false);
+    assert_int_equal(tcp_of(st)->tw_count, 1);
+    inject(&ME, 91, bport, 7001, biss + 2, TH_FIN | TH_ACK, NULL, 0, false);
+    assert_true(nout >= 3); /* FIN, ACK, the entry's ACK */
+    assert_int_equal(sent_tcp(nout - 1)[13], TH_ACK);
+    assert_int_equal(get32(sent_tcp(nout - 1) + 8), 7002);
+    assert_int_equal(sent_label(nout - 1), lb);
+    assert_int_equal((get32(out[nout - 1].b) >> 20) & 0xff, 0xb8); /* tw_tclass, no ECN */
+
+    /* a SYN that goes unanswered: each retransmission rehashes */
+    int c = syn_sent(92, &iss, &sport);
+    uint32_t lc = sent_label(0);
+    nout = 0;
+    advance(1100 * 1000);
+    assert_int_equal(nout, 1);
+    assert_int_equal(get32(sent_tcp(0) + 4), iss);
+    assert_int_not_equal(sent_label(0), lc);
+    berth_close(st, c);
+
+    /* IPV6_AUTOFLOWLABEL 0: no label */
+    int off = 0, on = 1;
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off)),
+                     0);
+    struct sockaddr_in6 to;
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(93);
+    to.sin6_addr = PEER;
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    berth_close(st, c);
+    /* IPV6_FLOWINFO_SEND: connect()'s label, whatever the automatic ones */
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(berth_setsockopt(st, c, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, &on, sizeof(on)), 0);
+    to.sin6_flowinfo = htonl(0x12345);
+    nout = 0;
+    assert_int_equal(berth_connect(st, c, SA(to), sizeof(to)), -1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0x12345);
+    berth_close(st, c);
+
+    /* a listener: the SYN-ACK's label is the child's */
+    int l = listener6("::", 80, -1);
+    nout = 0;
+    inject(&ME, 41000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    uint32_t ls = sent_label(0), siss = get32(sent_tcp(0) + 4);
+    assert_int_not_equal(ls, 0);
+    nout = 0;
+    advance(1100 * 1000); /* the SYN-ACK again: a new txhash (tcp_rtx_synack) */
+    unsigned k = 0;       /* connection a is still resending its data */
+    while (k < nout && get16(sent_tcp(k)) != 80)
+        k++;
+    assert_true(k < nout);
+    assert_int_equal(sent_tcp(k)[13], TH_SYN | TH_ACK);
+    uint32_t ls2 = sent_label(k);
+    assert_int_not_equal(ls2, 0);
+    assert_int_not_equal(ls2, ls);
+    /* the peer's SYN again: the SYN-ACK resent, with yet another */
+    nout = 0;
+    inject(&ME, 41000, 80, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_tcp(0)[13], TH_SYN | TH_ACK);
+    uint32_t ls3 = sent_label(0);
+    assert_int_not_equal(ls3, 0);
+    assert_int_not_equal(ls3, ls2);
+    ls2 = ls3;
+    inject(&ME, 41000, 80, 1001, siss + 1, TH_ACK, NULL, 0, false);
+    int s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, s, "x", 1, 0), 1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), ls2);
+    berth_close(st, s);
+    berth_close(st, l);
+    /* a listener without automatic labels: neither its SYN-ACK nor its child */
+    l = listener6("::", 81, -1);
+    assert_int_equal(berth_setsockopt(st, l, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off)),
+                     0);
+    nout = 0;
+    inject(&ME, 41001, 81, 1000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    siss = get32(sent_tcp(0) + 4);
+    inject(&ME, 41001, 81, 1001, siss + 1, TH_ACK, NULL, 0, false);
+    s = berth_accept4(st, l, NULL, NULL, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    nout = 0;
+    assert_int_equal(berth_send(st, s, "x", 1, 0), 1);
+    assert_int_equal(nout, 1);
+    assert_int_equal(sent_label(0), 0);
+    berth_close(st, s);
+    berth_close(st, l);
+
+    /* RSTs without a socket: the flow's hash, stable for the flow */
+    nout = 0;
+    inject(&ME, 42000, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    inject(&ME, 42000, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    inject(&ME, 42001, 82, 5000, 0, TH_SYN, NULL, 0, false);
+    assert_int_equal(nout, 3);
+    assert_int_equal(sent_tcp(0)[13], TH_RST | TH_ACK);
+    assert_int_not_equal(sent_label(0), 0);
+    assert_int_equal(sent_label(1), sent_label(0));
+    assert_int_not_equal(sent_label(2), sent_label(0));
+    berth_close(st, a);
+}
+
 static void raw_link_local(void **state)
 {
     (void)state;
@@ -717,6 +993,44 @@ static void raw_link_local(void **state)
     assert_int_equal(berth_getsockopt(st, c, SOL_SOCKET, SO_BINDTODEVICE, name, &bl), 0);
     assert_string_equal(name, "raw0");
     berth_close(st, c);
+
+    /* To our own link-local address (through lo), as on 6.18 with a veth
+     * holding fe80::1: every name carries the scope id of the interface
+     * owning the address, and an unbound [::] listener's child is bound to
+     * it (ir_iif: the looped-back SYN counts as arriving there, ip6_iif),
+     * as is the client. Before ip6_iif the SYN-ACK was routed to lo's
+     * scope and the connection hung in SYN_SENT. */
+    l = listener6("::", 82, -1);
+    c = berth_socket(st, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    a.sin6_addr = ll_me;
+    a.sin6_port = htons(82);
+    a.sin6_scope_id = idx;
+    nout = 0;
+    int rc = berth_connect(st, c, SA(a), sizeof(a));
+    assert_true(rc == 0 || errno == EINPROGRESS);
+    advance(1000);
+    assert_int_equal(nout, 0); /* through lo, not raw0 */
+    pl = sizeof(p);
+    s = berth_accept4(st, l, SA(p), &pl, SOCK_NONBLOCK);
+    assert_true(s >= 0);
+    assert_memory_equal(&p.sin6_addr, &ll_me, 16);
+    assert_int_equal(p.sin6_scope_id, idx);
+    int fds[2] = {c, s};
+    for (int i = 0; i < 2; i++) {
+        pl = sizeof(p);
+        assert_int_equal(berth_getsockname(st, fds[i], SA(p), &pl), 0);
+        assert_int_equal(p.sin6_scope_id, idx);
+        pl = sizeof(p);
+        assert_int_equal(berth_getpeername(st, fds[i], SA(p), &pl), 0);
+        assert_memory_equal(&p.sin6_addr, &ll_me, 16);
+        assert_int_equal(p.sin6_scope_id, idx);
+        bl = sizeof(name);
+        assert_int_equal(berth_getsockopt(st, fds[i], SOL_SOCKET, SO_BINDTODEVICE, name, &bl), 0);
+        assert_string_equal(name, "raw0");
+    }
+    berth_close(st, s);
+    berth_close(st, c);
+    berth_close(st, l);
     ME = save_me;
     PEER = save_peer;
 }
@@ -793,6 +1107,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_icmp6_unreach, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_packet_too_big, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_link_local, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_flow_labels, raw_setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_tclass_hops, raw_setup, teardown),
         cmocka_unit_test_setup_teardown(raw_random_segments, raw_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
