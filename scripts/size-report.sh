@@ -33,11 +33,11 @@ command -v qemu-system-arm >/dev/null 2>&1 && have_qemu=1
 mkdir -p "$work"
 
 # name | cmake options | what it is
-sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation; counters on)
-udp-min|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_COUNTERS=OFF|the udp set without protocol counters
-tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF|IPv4 + UDP + TCP + sockets, lwIP 2.1.3's default TCP feature set (reno; no SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open)
-tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
-full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open, counters (bare-metal defaults)"
+sets="udp|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_PING=OFF|IPv4 + UDP + sockets (no IPv6 sockets, no fragmentation, no ping sockets; counters on)
+udp-min|-DBERTH_WITH_TCP=OFF -DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_PING=OFF -DBERTH_WITH_COUNTERS=OFF|the udp set without protocol counters
+tcp-lwip|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF -DBERTH_WITH_PING=OFF|IPv4 + UDP + TCP + sockets, lwIP 2.1.3's default TCP feature set (reno; no SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open, ping sockets)
+tcp-min|-DBERTH_WITH_IPV6=OFF -DBERTH_WITH_FRAG=OFF -DBERTH_WITH_CUBIC=OFF -DBERTH_WITH_SYNCOOKIES=OFF -DBERTH_WITH_SACK=OFF -DBERTH_WITH_TCP_TIMESTAMPS=OFF -DBERTH_WITH_WSCALE=OFF -DBERTH_WITH_TCP_INFO=OFF -DBERTH_WITH_FASTOPEN=OFF -DBERTH_WITH_PING=OFF -DBERTH_WITH_COUNTERS=OFF|the tcp-lwip set without protocol counters
+full||IPv4 + IPv6 sockets + UDP + TCP, fragmentation, CUBIC, SYN cookies, SACK, timestamps, window scaling, TCP_INFO, Fast Open, ping sockets, counters (bare-metal defaults)"
 
 # What each option costs: the full set's .text minus the same build with
 # the option flipped (trace: the other way round, it is off by default).
@@ -51,6 +51,7 @@ TCP timestamps|-DBERTH_WITH_TCP_TIMESTAMPS=OFF
 window scaling|-DBERTH_WITH_WSCALE=OFF
 TCP_INFO|-DBERTH_WITH_TCP_INFO=OFF
 TCP Fast Open (client)|-DBERTH_WITH_FASTOPEN=OFF
+ping sockets|-DBERTH_WITH_PING=OFF
 counters|-DBERTH_WITH_COUNTERS=OFF
 trace strings + printf|-DBERTH_WITH_TRACE=ON"
 

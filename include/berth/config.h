@@ -40,6 +40,12 @@
 #ifndef BERTH_MAX_SOCKETS
 #define BERTH_MAX_SOCKETS BERTH_PICK(65536, 16)
 #endif
+/* Descriptors the table holds at start; it doubles on demand up to
+ * BERTH_MAX_FDS (the kernel's expand_fdtable), so a program with a few
+ * sockets never pays for the rest. */
+#ifndef BERTH_FDS_INITIAL
+#define BERTH_FDS_INITIAL BERTH_PICK(64, 8)
+#endif
 /* Socket buffer limits (net.core.rmem_default/max, wmem_default/max):
  * bytes a socket may hold queued, as Linux counts them (truesize). */
 #ifndef BERTH_RMEM_DEFAULT

@@ -147,7 +147,7 @@ berth_stack *berth_stack_new(const struct berth_config *cfg_in)
 
     /* The descriptor table starts small and doubles on demand (like the
      * kernel's expand_fdtable), so a large max_fds costs nothing until used. */
-    st->fds_len = cfg.max_fds < 64 ? cfg.max_fds : 64;
+    st->fds_len = cfg.max_fds < BERTH_FDS_INITIAL ? cfg.max_fds : BERTH_FDS_INITIAL;
     st->fds = st_zalloc(st, sizeof(*st->fds) * st->fds_len);
     st->udp_bind = bind_table_new(st, IPPROTO_UDP);
     /* st->ping_bind: made by the first ping socket (ping_init_sock), so a

@@ -185,7 +185,7 @@ static socklen_t bind_addr(int family, struct sockaddr_storage *ss)
 {
     int port = pick_port(20);
     if (family == AF_INET6 && !chance(5)) {
-        static const char *const v6[] = {"::",  "::", "::ffff:127.0.0.1", "::ffff:127.0.0.1",
+        static const char *const v6[] = {"::",  "::",  "::ffff:127.0.0.1", "::ffff:127.0.0.1",
                                          "::1", "::1", "::ffff:0.0.0.0",   "2001:db8::1"};
         return make_v6(ss, v6[rnd(8)], port);
     }
