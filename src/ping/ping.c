@@ -263,25 +263,10 @@ ssize_t ping_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
     struct berth_stack *st = so->st;
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
-    if (flags & MSG_ERRQUEUE)
-        return -EAGAIN; /* no error queue: IP_RECVERR records are not kept */
-    uint64_t deadline = sock_deadline(so, true);
     struct pkt *p;
-    for (;;) {
-        int err = sock_take_error(so);
-        if (err)
-            return err;
-        p = udp_rxq_head(us);
-        if (p)
-            break;
-        if (flags & MSG_DONTWAIT)
-            return -EAGAIN;
-        if (so->shut & RCV_SHUTDOWN)
-            return 0;
-        int rc = sock_wait(so, deadline);
-        if (rc)
-            return rc;
-    }
+    int rc = udp_recv_wait(so, flags, &p);
+    if (rc <= 0)
+        return rc;
     size_t want = 0;
     for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)
         want += msg->msg_iov[i].iov_len;

@@ -473,26 +473,24 @@ ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, in
     return udp_send(so, msg, total, flags, ip4_cmsg_send);
 }
 
-/* udp_recvmsg, with `put` writing an IPv4 datagram's control messages
- * (NULL: the caller has no control buffer). */
-static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
-                        void (*put)(struct inet_sock *, struct msghdr *, const struct pkt *))
+/* __skb_recv_udp: the first queued datagram (*out, left queued; 1), or
+ * a pending error, EAGAIN, 0 at SHUT_RD, or the wait's error (EINTR,
+ * timeout). Shared by UDP and ping sockets. */
+int udp_recv_wait(struct bsock *so, int flags, struct pkt **out)
 {
     struct udp_sock *us = udp_sk(so);
-    struct berth_stack *st = so->st;
     if (flags & MSG_ERRQUEUE)
         return -EAGAIN; /* no error queue yet: IP_RECVERR records are not kept */
     uint64_t deadline = sock_deadline(so, true);
-    struct pkt *p;
     for (;;) {
         int err = sock_take_error(so);
         if (err)
             return err;
-        p = udp_rxq_head(us);
-        if (p)
-            break;
-        /* __skb_recv_udp: a non-blocking call never waits, so it sees
-         * EAGAIN even after SHUT_RD; a blocking one returns 0. */
+        *out = udp_rxq_head(us);
+        if (*out)
+            return 1;
+        /* A non-blocking call never waits, so it sees EAGAIN even after
+         * SHUT_RD; a blocking one returns 0. */
         if (flags & MSG_DONTWAIT)
             return -EAGAIN;
         if (so->shut & RCV_SHUTDOWN)
@@ -501,6 +499,19 @@ static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
         if (rc)
             return rc;
     }
+}
+
+/* udp_recvmsg, with `put` writing an IPv4 datagram's control messages
+ * (NULL: the caller has no control buffer). */
+static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
+                        void (*put)(struct inet_sock *, struct msghdr *, const struct pkt *))
+{
+    struct udp_sock *us = udp_sk(so);
+    struct berth_stack *st = so->st;
+    struct pkt *p;
+    int rc = udp_recv_wait(so, flags, &p);
+    if (rc <= 0)
+        return rc;
     size_t ulen = p->len - UDP_HLEN;
     size_t want = 0;
     for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)

@@ -114,4 +114,8 @@ int udp6_connect(struct bsock *so, const struct sockaddr *sa, socklen_t len);
 void udp6_put_name(struct msghdr *msg, const struct pkt *p);
 #endif
 
+/* Wait for the first queued datagram (*out, still queued): 1; else a
+ * pending error, -EAGAIN, 0 after SHUT_RD or the wait's error. */
+int udp_recv_wait(struct bsock *so, int flags, struct pkt **out);
+
 #endif
