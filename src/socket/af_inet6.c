@@ -189,6 +189,14 @@ void inet6_mapped_connected(struct inet_sock *in)
         set_mapped(&np->rcv_saddr, in->bnode.addr.s_addr ? in->bnode.addr : any);
 }
 
+void inet6_mapped_set(struct inet_sock *in)
+{
+    struct inet6_info *np = inet6_info(in);
+    set_mapped(&np->daddr, in->daddr);
+    set_mapped(&np->saddr, in->saddr);
+    set_mapped(&np->rcv_saddr, in->bnode.addr);
+}
+
 void inet6_forget(struct inet_sock *in, bool peer, bool local)
 {
     if (sock_family(&in->sk) != AF_INET6)

@@ -130,6 +130,10 @@ int ipv6_getsockopt(struct bsock *so, int name, void *val, socklen_t *len);
 void inet6_sock_init(struct inet_sock *in);
 int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, socklen_t *len, int peer);
 void inet6_mapped_connected(struct inet_sock *in);
+/* tcp_v6_connect after tcp_v4_connect succeeded: the IPv6 views of the
+ * source and bound address are the IPv4 ones, whatever they held (UDP's
+ * inet6_mapped_connected fills only empty ones). */
+void inet6_mapped_set(struct inet_sock *in);
 /* __ipv6_addr_needs_scope_id(): link-local unicast and link/node-local
  * multicast need an interface (a scope id or a bound device). */
 bool inet6_needs_scope_id(const struct in6_addr *a);
@@ -162,6 +166,7 @@ static inline int inet6_getname(struct bsock *so, struct sockaddr_storage *ss, s
     return inet_getname(so, ss, len, peer);
 }
 static inline void inet6_mapped_connected(struct inet_sock *in) { (void)in; }
+static inline void inet6_mapped_set(struct inet_sock *in) { (void)in; }
 static inline void inet6_forget(struct inet_sock *in, bool peer, bool local)
 {
     (void)in;

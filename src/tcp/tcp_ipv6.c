@@ -110,7 +110,10 @@ int tcp_v6_connect(struct tcp_sock *tp, const struct in6_addr *dst, uint16_t dpo
     }
     np->daddr = *dst;
     in->daddr.s_addr = 0;
-    in->saddr.s_addr = 0;
+    /* in->saddr (inet_saddr) is left as bind made it: LOOPBACK4_IPV6 for
+     * a native address. A later connect to a v4-mapped peer then keeps
+     * it as its IPv4 source, as Linux's tcp_v4_connect does (difffuzz
+     * seed 41404: the name reads [::ffff:127.0.0.6]). */
     np->saddr = rt.src;
     if (!bound)
         np->rcv_saddr = rt.src; /* inet_bhash2_update_saddr */

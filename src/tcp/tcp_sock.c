@@ -762,7 +762,7 @@ static int tcp_v4_connect(struct tcp_sock *tp, const struct sockaddr_in *sin)
     }
     tp->was_conn = true;
     if (sock_family(so) == AF_INET6)
-        inet6_mapped_connected(in);
+        inet6_mapped_set(in); /* a [::1] left by a native connect too (seed 41404) */
     /* tcp_connect_init */
     union inet_addr la = inet_addr_from4(in->saddr), ra = inet_addr_from4(in->daddr);
     tp->c->iss =
