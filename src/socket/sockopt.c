@@ -180,10 +180,22 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             o->linger.l_linger = l.l_linger;
         return 0;
     }
-    case SO_PASSCRED:
     case SO_PEEK_OFF:
-        /* Only AF_UNIX acts on these here (SO_PASSCRED is a flag of any
-         * socket in Linux; SO_PEEK_OFF also works for UDP and TCP). */
+        /* sk_setsockopt: the family's set_peek_off takes any value
+         * (udp_set_peek_off, tcp_set_peek_offset, unix_set_peek_off);
+         * sockets without one (ping: inet_sockraw_ops) say EOPNOTSUPP. */
+        if (sock_family(so) == AF_UNIX)
+            break;
+        if (so->protocol != IPPROTO_UDP && so->protocol != IPPROTO_TCP)
+            return -EOPNOTSUPP;
+        if (v == sock_opt(so)->peek_off)
+            return 0;
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->peek_off = v;
+        return 0;
+    case SO_PASSCRED:
+        /* Only AF_UNIX acts on it here (a flag of any socket in Linux). */
         if (sock_family(so) != AF_UNIX)
             return -ENOPROTOOPT;
         break;
@@ -296,8 +308,17 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
                 v = lv;
         }
         break;
-    case SO_PASSCRED:
     case SO_PEEK_OFF:
+        /* sk_getsockopt: EOPNOTSUPP without a set_peek_off (ping). */
+        if (sock_family(so) == AF_UNIX) /* kept by src/unix/unix_sock.c */
+            return so_opt_ops(so)->getsockopt
+                       ? so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len)
+                       : -ENOPROTOOPT;
+        if (so->protocol != IPPROTO_UDP && so->protocol != IPPROTO_TCP)
+            return -EOPNOTSUPP;
+        v = sock_peek_off(so);
+        break;
+    case SO_PASSCRED:
         /* AF_UNIX keeps them (src/unix/unix_sock.c). */
         if (sock_family(so) != AF_UNIX || !so_opt_ops(so)->getsockopt)
             return -ENOPROTOOPT;
