@@ -253,6 +253,14 @@ int copy_to_user(void *dst, const void *src, size_t len);
  * advance past it; MSG_CTRUNC when it does not fit. The socket layer turns
  * what is left into the length used. */
 void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t len);
+/* SO_INQ / SCM_INQ (asm-generic/socket.h, Linux 6.18): C libraries older
+ * than the option lack the number. */
+#ifndef SO_INQ
+#define SO_INQ 84
+#endif
+#ifndef SCM_INQ
+#define SCM_INQ SO_INQ
+#endif
 /* Gather/scatter between an iovec and a flat buffer. */
 int iov_gather(void *dst, const struct msghdr *msg, size_t len);
 int iov_scatter(const struct msghdr *msg, const void *src, size_t len);

@@ -225,6 +225,11 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (sock_family(so) != AF_UNIX)
             return -ENOPROTOOPT;
         break;
+    case SO_INQ:
+        /* Only an AF_UNIX stream socket has it (unix_setsockopt). */
+        if (sock_family(so) != AF_UNIX || sock_type(so) != SOCK_STREAM)
+            return -ENOPROTOOPT;
+        break;
     case SO_RCVTIMEO_OLD_:
     case SO_RCVTIMEO_NEW_:
         return set_timeout(so, true, name == SO_RCVTIMEO_NEW_, val, len);

@@ -313,14 +313,20 @@ static int unix_setsockopt(struct bsock *so, int level, int name, const void *va
 {
     if (level != SOL_SOCKET)
         return -EOPNOTSUPP; /* sock_no_setsockopt-like: AF_UNIX has no other level */
-    if (name == SO_PASSCRED || name == SO_PEEK_OFF) {
+    if (name == SO_PASSCRED || name == SO_PEEK_OFF || name == SO_INQ) {
         int v;
         if (copy_from_user(&v, val, sizeof(v)))
             return -EFAULT;
         (void)len; /* the socket layer checked len >= sizeof(int) */
         if (name == SO_PASSCRED)
             unix_sk(so)->passcred = v != 0;
-        else
+        else if (name == SO_INQ) {
+            /* unix_setsockopt: 0 or 1 (stream only, checked before);
+             * there is no getsockopt for it (ENOPROTOOPT). */
+            if (v < 0 || v > 1)
+                return -EINVAL;
+            unix_sk(so)->recvmsg_inq = v;
+        } else
             unix_sk(so)->peek_off = v; /* unix_set_peek_off: any value */
     }
     return 0;

@@ -357,6 +357,12 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
             fake.cred = cred;
             unix_msg_recv_control(u, &fake, msg, flags);
         }
+        if (u->recvmsg_inq) {
+            /* unix_stream_read_generic: what is left to read, after
+             * this call, as SCM_INQ (SIOCINQ's number) */
+            int inq = (int)u->rq_bytes;
+            put_cmsg(msg, SOL_SOCKET, SCM_INQ, &inq, sizeof(inq));
+        }
     }
     return copied ? (ssize_t)copied : err;
 }
