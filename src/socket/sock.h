@@ -261,6 +261,9 @@ void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t 
 #ifndef SCM_INQ
 #define SCM_INQ SO_INQ
 #endif
+#ifndef SO_PASSRIGHTS
+#define SO_PASSRIGHTS 83 /* Linux 6.16 */
+#endif
 /* Gather/scatter between an iovec and a flat buffer. */
 int iov_gather(void *dst, const struct msghdr *msg, size_t len);
 int iov_scatter(const struct msghdr *msg, const void *src, size_t len);

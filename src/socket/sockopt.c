@@ -225,6 +225,11 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
         if (sock_family(so) != AF_UNIX)
             return -ENOPROTOOPT;
         break;
+    case SO_PASSRIGHTS:
+        /* sk_setsockopt: AF_UNIX's alone (sk_is_unix), else EOPNOTSUPP. */
+        if (sock_family(so) != AF_UNIX)
+            return -EOPNOTSUPP;
+        break;
     case SO_INQ:
         /* Only an AF_UNIX stream socket has it (unix_setsockopt). */
         if (sock_family(so) != AF_UNIX || sock_type(so) != SOCK_STREAM)
@@ -351,6 +356,12 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
             return -EOPNOTSUPP;
         v = sock_peek_off(so);
         break;
+    case SO_PASSRIGHTS:
+        if (sock_family(so) != AF_UNIX)
+            return -EOPNOTSUPP; /* sk_getsockopt */
+        return so_opt_ops(so)->getsockopt
+                   ? so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len)
+                   : -ENOPROTOOPT;
     case SO_PASSCRED:
         /* AF_UNIX keeps them (src/unix/unix_sock.c). */
         if (sock_family(so) != AF_UNIX || !so_opt_ops(so)->getsockopt)

@@ -50,6 +50,11 @@ static int send_piece(struct unix_sock *u, const struct msghdr *msg, size_t at, 
         unix_msg_free(so->st, m);
         return -EPIPE;
     }
+    if (m->nfds && other->no_rights) {
+        /* unix_stream_sendmsg: the receiver turned SO_PASSRIGHTS off */
+        unix_msg_free(so->st, m);
+        return -EPERM;
+    }
     unix_msg_creds(m, u, other);
     if (oob)
         other->oob = m; /* an older urgent byte becomes ordinary data */
