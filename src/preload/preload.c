@@ -308,7 +308,8 @@ EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t le
     /* Blocking reads and writes wait on A in the kernel: it must time out
      * and wake as the socket would. */
     if (r == 0 && level == SOL_SOCKET &&
-        (name == SO_RCVTIMEO || name == SO_SNDTIMEO || name == SO_RCVLOWAT))
+        (name == SO_RCVTIMEO || name == SO_SNDTIMEO || name == SO_RCVLOWAT || name == 66 ||
+         name == 67)) /* SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW */
         R.setsockopt(fd, level, name, val, len);
     ps_put(ps);
     errno = e;

@@ -116,6 +116,9 @@ struct sock_opts {
      * segments with a lower TTL / fewer hops left (inet->min_ttl,
      * np->min_hopcount; here, as they are rarely set) */
     uint8_t min_ttl, min_hopcount;
+    /* SO_PEEK_OFF of a UDP or TCP socket (sk_peek_off; -1: off). AF_UNIX
+     * keeps its own (src/unix/unix.h). */
+    int32_t peek_off;
     const struct bsock *owner; /* the hash's key */
     struct sock_opts *next;    /* hash chain */
 };
@@ -145,7 +148,10 @@ struct bsock {
 };
 _Static_assert(sizeof(struct bsock) == (sizeof(void *) == 8 ? 32 : 28),
                "struct bsock stays 32 bytes (28 with 32-bit pointers)");
-_Static_assert(sizeof(struct sock_opts) == (sizeof(void *) == 8 ? 64 : 56),
+/* 72 bytes since SO_PEEK_OFF joined (64 before); only sockets that set a
+ * rarely-set option pay for it. */
+_Static_assert(sizeof(struct sock_opts) ==
+                   (sizeof(void *) == 8 ? 72 : (_Alignof(uint64_t) == 8 ? 64 : 60)),
                "struct sock_opts layout");
 
 /* Every ops table, by id, and the per-call tables beside (sock_registry.c). */
@@ -181,6 +187,20 @@ static inline const struct sock_opts *sock_opt(const struct bsock *so)
     return so->has_opt ? sock_opt_find(so) : &sock_opts_default;
 }
 struct sock_opts *sock_opt_w(struct bsock *so);
+/* SO_PEEK_OFF of a UDP or TCP socket (-1: off). A MSG_PEEK moves it
+ * forward by what it returned (sk_peek_offset_fwd), a read back by what it
+ * consumed, never below 0 (sk_peek_offset_bwd); both only while it is on. */
+static inline int sock_peek_off(const struct bsock *so) { return sock_opt(so)->peek_off; }
+static inline void sock_peek_off_move(struct bsock *so, bool peek, size_t n)
+{
+    if (!so->has_opt || sock_opt(so)->peek_off < 0)
+        return;
+    struct sock_opts *o = (struct sock_opts *)sock_opt_find(so);
+    if (peek)
+        o->peek_off += (int32_t)n;
+    else
+        o->peek_off = o->peek_off > (int32_t)n ? o->peek_off - (int32_t)n : 0;
+}
 /* The device the socket is bound to (sk_bound_dev_if; 0: none). */
 static inline unsigned sock_bound_if(const struct bsock *so) { return sock_opt(so)->bound_ifindex; }
 /* 0, or -ENOMEM when the options block cannot be allocated. */
@@ -233,6 +253,17 @@ int copy_to_user(void *dst, const void *src, size_t len);
  * advance past it; MSG_CTRUNC when it does not fit. The socket layer turns
  * what is left into the length used. */
 void put_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t len);
+/* SO_INQ / SCM_INQ (asm-generic/socket.h, Linux 6.18): C libraries older
+ * than the option lack the number. */
+#ifndef SO_INQ
+#define SO_INQ 84
+#endif
+#ifndef SCM_INQ
+#define SCM_INQ SO_INQ
+#endif
+#ifndef SO_PASSRIGHTS
+#define SO_PASSRIGHTS 83 /* Linux 6.16 */
+#endif
 /* Gather/scatter between an iovec and a flat buffer. */
 int iov_gather(void *dst, const struct msghdr *msg, size_t len);
 int iov_scatter(const struct msghdr *msg, const void *src, size_t len);

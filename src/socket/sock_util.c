@@ -6,7 +6,7 @@
 #include "socket/sock.h"
 #include "socket/sock_registry.h"
 
-const struct sock_opts sock_opts_default = {.rcvlowat = 1};
+const struct sock_opts sock_opts_default = {.rcvlowat = 1, .peek_off = -1};
 
 struct bsock *sock_alloc(struct berth_stack *st, const struct sock_ops *ops, int protocol)
 {

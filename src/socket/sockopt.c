@@ -17,12 +17,27 @@
 #define BERTH_HZ 250u
 #define USEC_PER_JIFFY (1000000u / BERTH_HZ)
 
-static int timeout_value(uint64_t *out, const void *val, socklen_t len);
+/* SO_RCVTIMEO / SO_SNDTIMEO come in two layouts (asm-generic/socket.h):
+ * the _OLD numbers take the architecture's timeval (__kernel_old_timeval,
+ * two longs), the _NEW ones (y2038) always two 64-bit fields
+ * (__kernel_sock_timeval). A C library with a 64-bit time_t on a 32-bit
+ * machine names the _NEW ones SO_RCVTIMEO; glibc on 64-bit, the _OLD. */
+#define SO_RCVTIMEO_OLD_ 20
+#define SO_SNDTIMEO_OLD_ 21
+#define SO_RCVTIMEO_NEW_ 66
+#define SO_SNDTIMEO_NEW_ 67
+struct old_timeval_ {
+    long tv_sec, tv_usec;
+};
+struct sock_timeval_ {
+    int64_t tv_sec, tv_usec;
+};
+static int timeout_value(uint64_t *out, bool new_tv, const void *val, socklen_t len);
 
-static int set_timeout(struct bsock *so, bool rcv, const void *val, socklen_t len)
+static int set_timeout(struct bsock *so, bool rcv, bool new_tv, const void *val, socklen_t len)
 {
     uint64_t v;
-    int rc = timeout_value(&v, val, len);
+    int rc = timeout_value(&v, new_tv, val, len);
     if (rc)
         return rc;
     if (!v && !so->has_opt)
@@ -34,13 +49,24 @@ static int set_timeout(struct bsock *so, bool rcv, const void *val, socklen_t le
     return 0;
 }
 
-static int timeout_value(uint64_t *out, const void *val, socklen_t len)
+/* sock_set_timeout */
+static int timeout_value(uint64_t *out, bool new_tv, const void *val, socklen_t len)
 {
-    struct timeval tv;
-    if (len < sizeof(tv))
-        return -EINVAL;
-    if (copy_from_user(&tv, val, sizeof(tv)))
-        return -EFAULT;
+    struct sock_timeval_ tv;
+    if (new_tv) {
+        if (len < sizeof(tv))
+            return -EINVAL;
+        if (copy_from_user(&tv, val, sizeof(tv)))
+            return -EFAULT;
+    } else {
+        struct old_timeval_ otv;
+        if (len < sizeof(otv))
+            return -EINVAL;
+        if (copy_from_user(&otv, val, sizeof(otv)))
+            return -EFAULT;
+        tv.tv_sec = otv.tv_sec;
+        tv.tv_usec = otv.tv_usec;
+    }
     if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
         return -EDOM;
     if (tv.tv_sec < 0) {
@@ -180,17 +206,41 @@ int sock_setsockopt(struct bsock *so, int name, const void *val, socklen_t len)
             o->linger.l_linger = l.l_linger;
         return 0;
     }
-    case SO_PASSCRED:
     case SO_PEEK_OFF:
-        /* Only AF_UNIX acts on these here (SO_PASSCRED is a flag of any
-         * socket in Linux; SO_PEEK_OFF also works for UDP and TCP). */
+        /* sk_setsockopt: the family's set_peek_off takes any value
+         * (udp_set_peek_off, tcp_set_peek_offset, unix_set_peek_off);
+         * sockets without one (ping: inet_sockraw_ops) say EOPNOTSUPP. */
+        if (sock_family(so) == AF_UNIX)
+            break;
+        if (so->protocol != IPPROTO_UDP && so->protocol != IPPROTO_TCP)
+            return -EOPNOTSUPP;
+        if (v == sock_opt(so)->peek_off)
+            return 0;
+        if (!(o = sock_opt_w(so)))
+            return -ENOMEM;
+        o->peek_off = v;
+        return 0;
+    case SO_PASSCRED:
+        /* Only AF_UNIX acts on it here (a flag of any socket in Linux). */
         if (sock_family(so) != AF_UNIX)
             return -ENOPROTOOPT;
         break;
-    case SO_RCVTIMEO:
-        return set_timeout(so, true, val, len);
-    case SO_SNDTIMEO:
-        return set_timeout(so, false, val, len);
+    case SO_PASSRIGHTS:
+        /* sk_setsockopt: AF_UNIX's alone (sk_is_unix), else EOPNOTSUPP. */
+        if (sock_family(so) != AF_UNIX)
+            return -EOPNOTSUPP;
+        break;
+    case SO_INQ:
+        /* Only an AF_UNIX stream socket has it (unix_setsockopt). */
+        if (sock_family(so) != AF_UNIX || sock_type(so) != SOCK_STREAM)
+            return -ENOPROTOOPT;
+        break;
+    case SO_RCVTIMEO_OLD_:
+    case SO_RCVTIMEO_NEW_:
+        return set_timeout(so, true, name == SO_RCVTIMEO_NEW_, val, len);
+    case SO_SNDTIMEO_OLD_:
+    case SO_SNDTIMEO_NEW_:
+        return set_timeout(so, false, name == SO_SNDTIMEO_NEW_, val, len);
     default:
         return -ENOPROTOOPT;
     }
@@ -296,8 +346,23 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
                 v = lv;
         }
         break;
-    case SO_PASSCRED:
     case SO_PEEK_OFF:
+        /* sk_getsockopt: EOPNOTSUPP without a set_peek_off (ping). */
+        if (sock_family(so) == AF_UNIX) /* kept by src/unix/unix_sock.c */
+            return so_opt_ops(so)->getsockopt
+                       ? so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len)
+                       : -ENOPROTOOPT;
+        if (so->protocol != IPPROTO_UDP && so->protocol != IPPROTO_TCP)
+            return -EOPNOTSUPP;
+        v = sock_peek_off(so);
+        break;
+    case SO_PASSRIGHTS:
+        if (sock_family(so) != AF_UNIX)
+            return -EOPNOTSUPP; /* sk_getsockopt */
+        return so_opt_ops(so)->getsockopt
+                   ? so_opt_ops(so)->getsockopt(so, SOL_SOCKET, name, val, len)
+                   : -ENOPROTOOPT;
+    case SO_PASSCRED:
         /* AF_UNIX keeps them (src/unix/unix_sock.c). */
         if (sock_family(so) != AF_UNIX || !so_opt_ops(so)->getsockopt)
             return -ENOPROTOOPT;
@@ -337,11 +402,20 @@ int sock_getsockopt(struct bsock *so, int name, void *val, socklen_t *len)
         struct ucred u = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
         return put_opt(&u, sizeof(u), val, len);
     }
-    case SO_RCVTIMEO:
-    case SO_SNDTIMEO: {
-        uint64_t us = name == SO_RCVTIMEO ? sock_opt(so)->rcvtimeo_us : sock_opt(so)->sndtimeo_us;
-        struct timeval tv = {.tv_sec = (time_t)(us / 1000000u),
-                             .tv_usec = (suseconds_t)(us % 1000000u)};
+    case SO_RCVTIMEO_OLD_:
+    case SO_SNDTIMEO_OLD_:
+    case SO_RCVTIMEO_NEW_:
+    case SO_SNDTIMEO_NEW_: {
+        /* sock_get_timeout: the layout the number names */
+        bool rcv = name == SO_RCVTIMEO_OLD_ || name == SO_RCVTIMEO_NEW_;
+        uint64_t us = rcv ? sock_opt(so)->rcvtimeo_us : sock_opt(so)->sndtimeo_us;
+        if (name == SO_RCVTIMEO_NEW_ || name == SO_SNDTIMEO_NEW_) {
+            struct sock_timeval_ tv = {.tv_sec = (int64_t)(us / 1000000u),
+                                       .tv_usec = (int64_t)(us % 1000000u)};
+            return put_opt(&tv, sizeof(tv), val, len);
+        }
+        struct old_timeval_ tv = {.tv_sec = (long)(us / 1000000u),
+                                  .tv_usec = (long)(us % 1000000u)};
         return put_opt(&tv, sizeof(tv), val, len);
     }
     default:

@@ -1258,14 +1258,15 @@ static ssize_t tcp_recv(struct bsock *so, struct msghdr *msg, int flags,
     uint64_t deadline = sock_deadline(so, true);
     bool timed_out = nowait;
     ssize_t copied = 0;
+    /* tcp_recvmsg_locked: a peek starts SO_PEEK_OFF bytes in (peek_seq). */
+    uint32_t peek_skip = peek && sock_peek_off(so) > 0 ? (uint32_t)sock_peek_off(so) : 0;
     /* A do-while as Linux's: even a zero-length read looks at the state. */
     do {
-        uint32_t avail = tp->c->rcvq.bytes > (uint32_t)(peek ? copied : 0)
-                             ? tp->c->rcvq.bytes - (uint32_t)(peek ? copied : 0)
-                             : 0;
+        uint32_t ahead = peek ? peek_skip + (uint32_t)copied : 0;
+        uint32_t avail = tp->c->rcvq.bytes > ahead ? tp->c->rcvq.bytes - ahead : 0;
         if (avail) {
             size_t n = len - (size_t)copied < avail ? len - (size_t)copied : avail;
-            uint32_t seq = tp->c->copied_seq + (uint32_t)(peek ? copied : 0);
+            uint32_t seq = tp->c->copied_seq + ahead;
             if (!(flags & MSG_TRUNC)) {
                 /* Copy chunk by chunk straight to the user's buffers. */
                 size_t done = 0;
@@ -1332,6 +1333,8 @@ static ssize_t tcp_recv(struct bsock *so, struct msghdr *msg, int flags,
             break;
         }
     } while ((size_t)copied < len);
+    if (copied > 0)
+        sock_peek_off_move(so, peek, (size_t)copied); /* sk_peek_offset_fwd / _bwd */
     if (copied > 0 && !peek) {
         rcv_space_adjust(tp);
         cleanup_rbuf(tp, (size_t)copied);

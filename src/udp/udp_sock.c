@@ -501,6 +501,42 @@ int udp_recv_wait(struct bsock *so, int flags, struct pkt **out)
     }
 }
 
+/* udp_recv_wait for a MSG_PEEK with SO_PEEK_OFF on: the datagram the
+ * offset falls in and the offset into it (*off). The offset skips whole
+ * datagrams it reaches the end of (__skb_try_recv_from_queue); when it
+ * passes them all, the call waits or fails as on an empty queue. */
+static int udp_peek_wait(struct bsock *so, int flags, struct pkt **out, size_t *off)
+{
+    struct udp_sock *us = udp_sk(so);
+    uint64_t deadline = sock_deadline(so, true);
+    for (;;) {
+        int err = sock_take_error(so);
+        if (err)
+            return err;
+        size_t skip = (size_t)sock_peek_off(so);
+        struct pkt *head = udp_rxq_head(us), *p = head;
+        while (p) {
+            size_t ulen = p->len - UDP_HLEN;
+            if (skip < ulen || !skip) /* at 0 an empty datagram is taken */
+                break;
+            skip -= ulen;
+            p = p == us->rxq_tail ? NULL : p->next;
+        }
+        if (p) {
+            *out = p;
+            *off = skip;
+            return 1;
+        }
+        if (flags & MSG_DONTWAIT)
+            return -EAGAIN;
+        if (so->shut & RCV_SHUTDOWN)
+            return 0;
+        int rc = sock_wait(so, deadline);
+        if (rc)
+            return rc;
+    }
+}
+
 /* udp_recvmsg, with `put` writing an IPv4 datagram's control messages
  * (NULL: the caller has no control buffer). */
 static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
@@ -509,17 +545,23 @@ static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
     struct udp_sock *us = udp_sk(so);
     struct berth_stack *st = so->st;
     struct pkt *p;
-    int rc = udp_recv_wait(so, flags, &p);
+    size_t off = 0;
+    bool peek_at_off = (flags & (MSG_PEEK | MSG_ERRQUEUE)) == MSG_PEEK && sock_peek_off(so) >= 0;
+    int rc = peek_at_off ? udp_peek_wait(so, flags, &p, &off) : udp_recv_wait(so, flags, &p);
     if (rc <= 0)
         return rc;
     size_t ulen = p->len - UDP_HLEN;
     size_t want = 0;
     for (size_t i = 0; i < (size_t)msg->msg_iovlen; i++)
         want += msg->msg_iov[i].iov_len;
-    size_t copied = want < ulen ? want : ulen;
-    if (copied < ulen)
+    /* udp_recvmsg: a peek offset copies from `off` in; MSG_TRUNC is still
+     * measured against the whole datagram. */
+    size_t copied = want;
+    if (copied > ulen - off)
+        copied = ulen - off;
+    else if (copied < ulen)
         msg->msg_flags |= MSG_TRUNC;
-    if (iov_scatter(msg, p->data + UDP_HLEN, copied)) {
+    if (iov_scatter(msg, p->data + UDP_HLEN + off, copied)) {
         /* Linux drops the datagram it could not copy (unless peeking). */
         if (!(flags & MSG_PEEK)) {
             UDPX_INC(st, pkt_is_v6(p), InErrors);
@@ -549,11 +591,14 @@ static ssize_t udp_recv(struct bsock *so, struct msghdr *msg, int flags,
         if (put)
             put(&us->inet, msg, p);
     }
+    size_t ret = (flags & MSG_TRUNC) ? ulen : copied;
+    /* skb_consume_udp: SO_PEEK_OFF moves by what is returned. */
+    sock_peek_off_move(so, flags & MSG_PEEK, ret);
     if (!(flags & MSG_PEEK)) {
         UDPX_INC(st, pkt_is_v6(p), InDatagrams);
         pkt_free(st, udp_rxq_pop(us));
     }
-    return (ssize_t)((flags & MSG_TRUNC) ? ulen : copied);
+    return (ssize_t)ret;
 }
 
 /* recvfrom, recv, read: no control buffer, so no control messages (Linux

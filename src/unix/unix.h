@@ -91,6 +91,8 @@ struct unix_sock {
     bool by_node : 1; /* hashed by (dev, ino), not by name */
     bool dead : 1;    /* released (SOCK_DEAD) */
     bool passcred : 1;
+    bool recvmsg_inq : 1; /* SO_INQ: SCM_INQ on every stream recvmsg */
+    bool no_rights : 1;   /* SO_PASSRIGHTS off: SCM_RIGHTS to it is EPERM */
 };
 
 static inline struct unix_sock *unix_sk(struct bsock *so) { return (struct unix_sock *)so; }

@@ -129,6 +129,10 @@ ssize_t unix_dgram_sendmsg(struct bsock *so, const struct msghdr *msg, size_t to
             rc = -EPIPE;
             break;
         }
+        if (m->nfds && other->no_rights) {
+            rc = -EPERM; /* unix_dgram_sendmsg: SO_PASSRIGHTS off */
+            break;
+        }
         if (other == u || other->peer == u || !unix_recvq_full(other))
             break;
         /* The receiver's queue is full: wait for it, or EAGAIN. */

@@ -154,6 +154,9 @@ static int unix_stream_connect(struct bsock *so, const struct sockaddr *sa, sock
     struct unix_sock *n = unix_sk(nso);
     unix_init(nso);
     n->state = UNIX_ESTABLISHED;
+    /* The embryo refuses descriptors as its listener does, before
+     * accept() (unix_stream_connect copies sk_scm_rights). */
+    n->no_rights = other->no_rights;
     init_peercred(n);
     if (other->addr) {
         other->addr->refs++;
@@ -313,14 +316,22 @@ static int unix_setsockopt(struct bsock *so, int level, int name, const void *va
 {
     if (level != SOL_SOCKET)
         return -EOPNOTSUPP; /* sock_no_setsockopt-like: AF_UNIX has no other level */
-    if (name == SO_PASSCRED || name == SO_PEEK_OFF) {
+    if (name == SO_PASSCRED || name == SO_PEEK_OFF || name == SO_INQ || name == SO_PASSRIGHTS) {
         int v;
         if (copy_from_user(&v, val, sizeof(v)))
             return -EFAULT;
         (void)len; /* the socket layer checked len >= sizeof(int) */
         if (name == SO_PASSCRED)
             unix_sk(so)->passcred = v != 0;
-        else
+        else if (name == SO_PASSRIGHTS)
+            unix_sk(so)->no_rights = !v; /* sk_scm_rights = valbool */
+        else if (name == SO_INQ) {
+            /* unix_setsockopt: 0 or 1 (stream only, checked before);
+             * there is no getsockopt for it (ENOPROTOOPT). */
+            if (v < 0 || v > 1)
+                return -EINVAL;
+            unix_sk(so)->recvmsg_inq = v;
+        } else
             unix_sk(so)->peek_off = v; /* unix_set_peek_off: any value */
     }
     return 0;
@@ -337,6 +348,8 @@ static int unix_getsockopt(struct bsock *so, int level, int name, void *val, soc
         return 0;
     case SO_PASSCRED:
         return sockopt_put_int(u->passcred, val, len);
+    case SO_PASSRIGHTS:
+        return sockopt_put_int(!u->no_rights, val, len);
     case SO_PEEK_OFF:
         return sockopt_put_int(u->peek_off, val, len);
     case SO_PEERCRED: {

@@ -50,6 +50,11 @@ static int send_piece(struct unix_sock *u, const struct msghdr *msg, size_t at, 
         unix_msg_free(so->st, m);
         return -EPIPE;
     }
+    if (m->nfds && other->no_rights) {
+        /* unix_stream_sendmsg: the receiver turned SO_PASSRIGHTS off */
+        unix_msg_free(so->st, m);
+        return -EPERM;
+    }
     unix_msg_creds(m, u, other);
     if (oob)
         other->oob = m; /* an older urgent byte becomes ordinary data */
@@ -356,6 +361,12 @@ ssize_t unix_stream_recvmsg(struct bsock *so, struct msghdr *msg, int flags)
             memset(&fake, 0, sizeof(fake));
             fake.cred = cred;
             unix_msg_recv_control(u, &fake, msg, flags);
+        }
+        if (u->recvmsg_inq) {
+            /* unix_stream_read_generic: what is left to read, after
+             * this call, as SCM_INQ (SIOCINQ's number) */
+            int inq = (int)u->rq_bytes;
+            put_cmsg(msg, SOL_SOCKET, SCM_INQ, &inq, sizeof(inq));
         }
     }
     return copied ? (ssize_t)copied : err;
