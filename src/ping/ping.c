@@ -171,23 +171,11 @@ static ssize_t ping4_sendmsg(struct bsock *so, const struct msghdr *msg, size_t 
             return -EDESTADDRREQ;
         dst = in->daddr;
     }
-    struct ipcm4 c = {.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
-    if (msg->msg_control && msg->msg_controllen) {
-        rc = ip4_cmsg_send(msg, false, &c);
-        if (rc)
-            return rc;
-    }
-    struct in_addr saddr = c.addr.s_addr ? c.addr : in->saddr;
-    if (c.addr.s_addr) {
-        if (ip4_is_multicast(c.addr) || c.addr.s_addr == INADDR_BROADCAST)
-            return -EINVAL;
-        if (ip4_addr_type(st, c.addr) != IP_ADDR_LOCAL) {
-            SNMP_INC(st, Ip, OutNoRoutes);
-            return -ENETUNREACH;
-        }
-    }
-    if (c.oif && !berth_netif_by_index(st, c.oif))
-        return -ENODEV;
+    struct ipcm4 c;
+    struct in_addr saddr;
+    rc = ip4_send_cmsgs(in, msg, ip4_cmsg_send, &c, &saddr);
+    if (rc)
+        return rc;
     /* ip_route_output_key: 0.0.0.0 means this host */
     if (dst.s_addr == INADDR_ANY)
         dst.s_addr = saddr.s_addr ? saddr.s_addr : htonl(INADDR_LOOPBACK);

@@ -387,27 +387,11 @@ static ssize_t udp_send(struct bsock *so, const struct msghdr *msg, size_t total
         dst = in->daddr;
         dport = in->dport;
     }
-    struct ipcm4 c = {.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
-    if (cmsg && msg->msg_control && msg->msg_controllen) {
-        int rc = cmsg(msg, sock_family(so) == AF_INET6, &c);
-        if (rc)
-            return rc;
-    }
-    struct in_addr saddr = c.addr.s_addr ? c.addr : in->saddr;
-    if (c.addr.s_addr) {
-        /* __ip_route_output_key: a multicast or broadcast source is
-         * EINVAL, one that is not ours finds no route. */
-        if (ip4_is_multicast(c.addr) || c.addr.s_addr == INADDR_BROADCAST)
-            return -EINVAL;
-        if (ip4_addr_type(st, c.addr) != IP_ADDR_LOCAL) {
-            SNMP_INC(st, Ip, OutNoRoutes);
-            return -ENETUNREACH;
-        }
-    }
-    /* An interface that does not exist is ENODEV. (Routing does not follow
-     * the interface: berth's IPv4 routes by destination, deviations.md.) */
-    if (c.oif && !berth_netif_by_index(st, c.oif))
-        return -ENODEV;
+    struct ipcm4 c;
+    struct in_addr saddr;
+    int crc = ip4_send_cmsgs(in, msg, cmsg, &c, &saddr);
+    if (crc)
+        return crc;
     dst = route_dst(dst, saddr);
     struct in_addr nexthop, src;
     berth_netif *ifp = ip4_route_output(st, dst, saddr, &nexthop, &src);
@@ -535,6 +519,35 @@ static int udp_peek_wait(struct bsock *so, int flags, struct pkt **out, size_t *
         if (rc)
             return rc;
     }
+}
+
+int ip4_send_cmsgs(struct inet_sock *in, const struct msghdr *msg,
+                   int (*cmsg)(const struct msghdr *, bool, struct ipcm4 *), struct ipcm4 *c,
+                   struct in_addr *saddr)
+{
+    struct berth_stack *st = in->sk.st;
+    *c = (struct ipcm4){.ttl = 0, .tos = -1, .oif = 0, .addr = {0}};
+    if (cmsg && msg->msg_control && msg->msg_controllen) {
+        int rc = cmsg(msg, sock_family(&in->sk) == AF_INET6, c);
+        if (rc)
+            return rc;
+    }
+    *saddr = c->addr.s_addr ? c->addr : in->saddr;
+    if (c->addr.s_addr) {
+        /* __ip_route_output_key: a multicast or broadcast source is
+         * EINVAL, one that is not ours finds no route. */
+        if (ip4_is_multicast(c->addr) || c->addr.s_addr == INADDR_BROADCAST)
+            return -EINVAL;
+        if (ip4_addr_type(st, c->addr) != IP_ADDR_LOCAL) {
+            SNMP_INC(st, Ip, OutNoRoutes);
+            return -ENETUNREACH;
+        }
+    }
+    /* An interface that does not exist is ENODEV. (Routing does not follow
+     * the interface: berth's IPv4 routes by destination, deviations.md.) */
+    if (c->oif && !berth_netif_by_index(st, c->oif))
+        return -ENODEV;
+    return 0;
 }
 
 /* udp_recvmsg, with `put` writing an IPv4 datagram's control messages

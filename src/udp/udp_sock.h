@@ -87,6 +87,13 @@ struct ipcm4 {
 /* ip_cmsg_send (udp_sock.c): IP_TTL, IP_TOS, IP_PKTINFO (and for an
  * AF_INET6 socket, allow_ipv6, IPV6_PKTINFO with a v4-mapped source). */
 int ip4_cmsg_send(const struct msghdr *msg, bool allow_ipv6, struct ipcm4 *c);
+/* The IPv4 send path's checks after the destination (udp_sendmsg,
+ * ping_v4_sendmsg): the control messages (cmsg NULL: none), then the
+ * source they name (EINVAL multicast/broadcast, ENETUNREACH not ours) and
+ * its interface (ENODEV). *saddr: that source, else the socket's. */
+int ip4_send_cmsgs(struct inet_sock *in, const struct msghdr *msg,
+                   int (*cmsg)(const struct msghdr *, bool, struct ipcm4 *), struct ipcm4 *c,
+                   struct in_addr *saddr);
 ssize_t udp_sendmsg(struct bsock *so, const struct msghdr *msg, size_t total, int flags);
 ssize_t udp_recvmsg(struct bsock *so, struct msghdr *msg, int flags);
 int udp_shutdown(struct bsock *so, int how);
