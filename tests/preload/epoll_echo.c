@@ -39,6 +39,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: epoll_echo ADDR PORT\n");
         return 2;
     }
+    /* SIGTERM stays blocked except inside epoll_pwait, so it cannot land
+     * between the loop's test of `stop` and the wait (which would then
+     * sleep for good: an idle server gets no more events). */
+    sigset_t term, waitmask;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &waitmask);
+    sigdelset(&waitmask, SIGTERM);
     signal(SIGTERM, on_term);
     signal(SIGPIPE, SIG_IGN);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
@@ -60,7 +68,7 @@ int main(int argc, char **argv)
     unsigned long nconn = 0, bytes = 0, open = 0;
     while (!stop) {
         struct epoll_event evs[64];
-        int n = epoll_wait(ep, evs, 64, -1);
+        int n = epoll_pwait(ep, evs, 64, -1, &waitmask);
         if (n < 0 && errno == EINTR)
             continue;
         for (int i = 0; i < n; i++) {

@@ -49,8 +49,27 @@ wait_log() {
     wait_file "$WORK/$1.log" "$2" 10 || { cat "$WORK/$1.log"; fail "$1: no '$2' after 10 s"; }
 }
 
+# running PID: the process exists and has not exited (an exited child
+# stays a zombie, which kill -0 still finds, until the shell waits for it).
+running() {
+    st=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
 stop_bg() {
     kill -"$2" "$1" 2>/dev/null
+    # Bounded: a program still there 20 s after its signal is a failure
+    # (it said so), not a hang until ctest's timeout.
+    n=0
+    while running "$1" && [ $n -lt 200 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    if running "$1"; then
+        kill -KILL "$1" 2>/dev/null
+        wait "$1"
+        fail "process $1 did not end within 20 s of SIG$2"
+    fi
     wait "$1"
     rc=$?
     PIDS=$(printf '%s' "$PIDS" | sed "s/ $1\$//; s/ $1 / /")
