@@ -103,7 +103,12 @@ static inline uint32_t ip6_txhash_label(uint32_t txhash)
 {
     return (txhash << 16 | txhash >> 16) & 0xfffffu; /* rol32(hash, 16): the obfuscation */
 }
-/* sport / dport in network order, as they are in the header. */
+/* sport / dport in network order, as they are in the header. The label
+ * is ip6_flow_key_label of ip6_flow_key, split so that a sender may keep
+ * the key and its label and hash only when the flow changes (udp6). */
+void ip6_flow_key(const struct in6_addr *src, const struct in6_addr *dst, uint16_t sport,
+                  uint16_t dport, uint32_t key[2]);
+uint32_t ip6_flow_key_label(const struct berth_stack *st, const uint32_t key[2]);
 uint32_t ip6_flow_hash_label(const struct berth_stack *st, const struct in6_addr *src,
                              const struct in6_addr *dst, uint16_t sport, uint16_t dport);
 

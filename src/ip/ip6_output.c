@@ -10,14 +10,26 @@
 #include "ip/ip6.h"
 #include "netif/netif_impl.h"
 
+void ip6_flow_key(const struct in6_addr *src, const struct in6_addr *dst, uint16_t sport,
+                  uint16_t dport, uint32_t key[2])
+{
+    /* the folded addresses and the ports */
+    union inet_addr sa = inet_addr_from6(src), da = inet_addr_from6(dst);
+    key[0] = inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u);
+    key[1] = (uint32_t)sport << 16 | dport;
+}
+
+uint32_t ip6_flow_key_label(const struct berth_stack *st, const uint32_t key[2])
+{
+    return stack_hash32(st, key, 2 * sizeof(key[0])) & 0xfffffu; /* keyed by the stack secret */
+}
+
 uint32_t ip6_flow_hash_label(const struct berth_stack *st, const struct in6_addr *src,
                              const struct in6_addr *dst, uint16_t sport, uint16_t dport)
 {
-    /* keyed by the stack secret, on the folded addresses and the ports */
-    union inet_addr sa = inet_addr_from6(src), da = inet_addr_from6(dst);
-    uint32_t key[2] = {inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u),
-                       (uint32_t)sport << 16 | dport};
-    return stack_hash32(st, key, sizeof(key)) & 0xfffffu;
+    uint32_t key[2];
+    ip6_flow_key(src, dst, sport, dport, key);
+    return ip6_flow_key_label(st, key);
 }
 
 int ip6_output(struct berth_stack *st, struct pkt *p, const struct ip6_out *o)

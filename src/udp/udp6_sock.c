@@ -241,16 +241,15 @@ static int udp6_send_dgram(struct inet_sock *in, struct pkt *p, const struct udp
      * addresses and ports, unless the socket opted out. */
     uint32_t label = ntohl(f->flowlabel) & 0xfffff;
     if (!label && !np->noautoflow) {
-        /* The last flow's label is kept: the hash (ip6_flow_hash_label,
-         * shared with TCP) runs only when the flow changes. */
-        union inet_addr sa = inet_addr_from6(&f->src), da = inet_addr_from6(&f->dst);
-        uint32_t key[2] = {inet_addr_fold(&sa) ^ (inet_addr_fold(&da) * 0x9e3779b1u),
-                           (uint32_t)uh.source << 16 | uh.dest};
+        /* The last flow's label is kept: the keyed hash (shared with
+         * TCP's, ip6_flow_hash_label) runs only when the flow changes. */
+        uint32_t key[2];
+        ip6_flow_key(&f->src, &f->dst, uh.source, uh.dest, key);
         struct udp6_sock *u6 = (struct udp6_sock *)in;
         if (u6->fl_label && u6->fl_key[0] == key[0] && u6->fl_key[1] == key[1]) {
             label = u6->fl_label & 0xfffff;
         } else {
-            label = ip6_flow_hash_label(st, &f->src, &f->dst, uh.source, uh.dest);
+            label = ip6_flow_key_label(st, key);
             u6->fl_key[0] = key[0];
             u6->fl_key[1] = key[1];
             u6->fl_label = FL_VALID | label;
